@@ -1,0 +1,72 @@
+# Qualipilote: `make run` starts the demo, `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := DJANGO_DEBUG=true $(BIN)/python manage.py
+RUN_PACKAGES := libharfbuzz-subset0
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres bench-quick demo clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+# Installs the Debian packages named in PACKAGES that are missing, when running as root.
+system-packages:
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installation des paquets Debian : $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Paquets Debian manquants (à installer en root) : $$missing"; exit 1; fi; \
+	fi
+
+run: venv
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_PACKAGES)"
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo --if-empty
+	@$(MANAGE) demo_accounts
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+demo: venv
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo --if-empty
+
+test: venv
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
+	@$(MAKE) --no-print-directory check pytest
+
+check: lint types imports migrations-check
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types:
+	$(BIN)/mypy .
+
+imports:
+	$(BIN)/lint-imports
+
+migrations-check:
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=qualipilote.test_settings
+
+pytest:
+	$(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+
+# The suite on a throwaway PostgreSQL cluster (see .ci/postgres.sh).
+test-postgres: venv
+	bash .ci/postgres.sh $(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+
+bench-quick: venv
+	@for script in bench/*.py; do [ -e "$$script" ] || continue; $(BIN)/python $$script --quick || exit 1; done
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache

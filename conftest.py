@@ -1,0 +1,68 @@
+"""Fixtures shared by every app's tests: two towns and a member of each role."""
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from core.models import Membership, Organisation, Role, Service, Site, User
+
+PASSWORD = "motdepasse-de-test-2026"
+
+
+@pytest.fixture
+def org(db: None) -> Organisation:
+    town = Organisation.objects.create(slug="ville-test", name="Ville de Test")
+    site = Site.objects.create(organisation=town, name="Hôtel de ville")
+    Service.objects.create(organisation=town, site=site, code="accueil", name="Accueil")
+    Service.objects.create(organisation=town, site=site, code="etat-civil", name="État civil")
+    return town
+
+
+@pytest.fixture
+def other_org(db: None) -> Organisation:
+    town = Organisation.objects.create(slug="autre-ville", name="Autre Ville", holiday_zone="57")
+    site = Site.objects.create(organisation=town, name="Mairie annexe")
+    Service.objects.create(organisation=town, site=site, code="accueil", name="Accueil")
+    return town
+
+
+@pytest.fixture
+def make_member(db: None) -> Callable[..., User]:
+    def make(organisation: Organisation, role: str, email: str | None = None) -> User:
+        email = email or f"{role}@{organisation.slug}.test"
+        user = User.objects.create_user(email, PASSWORD, full_name=f"{role} {organisation.name}")
+        ends_on = dt.date(2099, 12, 31) if role == Role.AUDITOR else None
+        Membership.objects.create(organisation=organisation, user=user, role=role, ends_on=ends_on)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_as(make_member: Callable[..., User]) -> Callable[[Organisation, str], Client]:
+    """A logged-in test client for a new member of `organisation` with `role`."""
+
+    def make(organisation: Organisation, role: str) -> Client:
+        client = Client()
+        client.force_login(make_member(organisation, role))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def manager_client(org: Organisation, client_as: Callable[[Organisation, str], Client]) -> Client:
+    return client_as(org, Role.QUALITY_MANAGER)
+
+
+@pytest.fixture
+def admin_client_org(org: Organisation, client_as: Callable[[Organisation, str], Client]) -> Client:
+    return client_as(org, Role.ADMIN)
+
+
+@pytest.fixture
+def outsider_client(other_org: Organisation, client_as: Callable[[Organisation, str], Client]) -> Client:
+    """An administrator of another town: must see nothing of `org`."""
+    return client_as(other_org, Role.ADMIN)

@@ -1,0 +1,111 @@
+"""The one access helper: every view goes through `org_view` or is marked `public_view`.
+
+An organisation's pages live under /o/<org_slug>/. Someone who is not an active member of
+that organisation gets 404, never a hint that the town or the object exists. A member whose
+role lacks the capability gets 403. Objects are fetched with `get_for_org`, which scopes the
+lookup to the organisation of the request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from core.models import Membership, Organisation, Role
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class Capability(StrEnum):
+    VIEW = "view"
+    CAPTURE = "capture"
+    MANAGE_QUALITY = "manage_quality"
+    ADMINISTER = "administer"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.ADMIN: frozenset(Capability),
+    Role.QUALITY_MANAGER: frozenset({Capability.VIEW, Capability.CAPTURE, Capability.MANAGE_QUALITY}),
+    Role.AGENT: frozenset({Capability.VIEW, Capability.CAPTURE}),
+    Role.READER: frozenset({Capability.VIEW}),
+    Role.AUDITOR: frozenset({Capability.VIEW}),
+}
+
+
+class OrgRequest(HttpRequest):
+    org: Organisation
+    membership: Membership
+
+
+def active_membership(user: Any, org_slug: str, today: dt.date) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    membership = (
+        Membership.objects.select_related("organisation").filter(user=user, organisation__slug=org_slug).first()
+    )
+    if membership is None or not membership.is_active_on(today):
+        return None
+    return membership
+
+
+def active_memberships(user: Any, today: dt.date) -> list[Membership]:
+    memberships = Membership.objects.filter(user__pk=user.pk).select_related("organisation")
+    return [membership for membership in memberships if membership.is_active_on(today)]
+
+
+def can(membership: Membership, capability: Capability) -> bool:
+    return capability in ROLE_CAPABILITIES[membership.role]
+
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
+
+
+def org_view(read: Capability = Capability.VIEW, write: Capability | None = None) -> Callable[[ViewFunc], ViewFunc]:
+    """Scope a view to the organisation named by its `org_slug` URL argument.
+
+    `read` is needed for GET; `write` (which defaults to `read`) for any other method."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapper(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = active_membership(request.user, org_slug, timezone.localdate())
+            if membership is None:
+                raise Http404("Page introuvable.")
+            needed = read if request.method in SAFE_METHODS else (write or read)
+            if not can(membership, needed):
+                raise PermissionDenied("Votre rôle ne permet pas cette action.")
+            request.org = membership.organisation  # type: ignore[attr-defined]
+            request.membership = membership  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        wrapper.access_rule = "organisation"  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def public_view(view: ViewFunc) -> ViewFunc:
+    """Mark a view as reachable without an organisation membership (login, public pages)."""
+    view.access_rule = "public"  # type: ignore[attr-defined]
+    return view
+
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+
+def get_for_org(source: type[ModelT] | models.QuerySet[ModelT], request: HttpRequest, **lookup: Any) -> ModelT:
+    """Fetch one object of the request's organisation, or 404."""
+    queryset = source._default_manager.all() if isinstance(source, type) else source
+    return get_object_or_404(queryset.filter(organisation=request.org), **lookup)  # type: ignore[attr-defined]

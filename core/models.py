@@ -1,0 +1,281 @@
+"""The tenant (organisation), its sites, services, calendar, people and the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from core.colors import contrast_with_white
+
+HEX_COLOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Saisissez une couleur au format #RRGGBB.")
+MIN_CONTRAST = 4.5
+
+
+class HolidayZone(models.TextChoices):
+    METROPOLE = "", "France métropolitaine"
+    MOSELLE = "57", "Moselle (57)"
+    ALSACE = "6AE", "Alsace (Bas-Rhin 67, Haut-Rhin 68)"
+    GUADELOUPE = "971", "Guadeloupe (971)"
+    MARTINIQUE = "972", "Martinique (972)"
+    GUYANE = "973", "Guyane (973)"
+    REUNION = "974", "La Réunion (974)"
+    MAYOTTE = "976", "Mayotte (976)"
+    SAINT_BARTHELEMY = "BL", "Saint-Barthélemy"
+    SAINT_MARTIN = "MF", "Saint-Martin"
+    SAINT_PIERRE = "PM", "Saint-Pierre-et-Miquelon"
+    NOUVELLE_CALEDONIE = "NC", "Nouvelle-Calédonie"
+    POLYNESIE = "PF", "Polynésie française"
+    WALLIS = "WF", "Wallis-et-Futuna"
+
+
+def validate_brand_color(value: str) -> None:
+    HEX_COLOR(value)
+    ratio = contrast_with_white(value)
+    if ratio < MIN_CONTRAST:
+        raise ValidationError(
+            f"Le contraste de {value} avec le blanc est de {ratio:.2f}:1, sous le minimum de "
+            f"{MIN_CONTRAST}:1 exigé par le RGAA pour un texte blanc sur cette couleur. "
+            "Choisissez une teinte plus foncée."
+        )
+
+
+class Organisation(models.Model):
+    """A town (or any body) using Qualipilote: every record belongs to one."""
+
+    slug = models.SlugField("identifiant", max_length=60, unique=True)
+    name = models.CharField("nom", max_length=200)
+    logo = models.FileField("logo", upload_to="logos/", blank=True)
+    brand_color = models.CharField(
+        "couleur principale", max_length=7, default="#1f4e79", validators=[validate_brand_color]
+    )
+    holiday_zone = models.CharField(
+        "zone des jours fériés", max_length=4, choices=HolidayZone.choices, blank=True, default=""
+    )
+    ring_cycle_seconds = models.DecimalField(
+        "durée d'une sonnerie (secondes)",
+        max_digits=4,
+        decimal_places=1,
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "organisation"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrgQuerySet(models.QuerySet):
+    def for_org(self, organisation: Organisation) -> OrgQuerySet:
+        return self.filter(organisation=organisation)
+
+
+class OrgOwned(models.Model):
+    """Base for every table holding a town's data."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Site(OrgOwned):
+    name = models.CharField("nom", max_length=120)
+    address = models.CharField("adresse", max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="site_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(OrgOwned):
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="services", verbose_name="site")
+    code = models.SlugField("code", max_length=40)
+    name = models.CharField("nom", max_length=120)
+
+    class Meta:
+        ordering = ["site__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="service_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.site.name})"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "lundi"
+    TUESDAY = 1, "mardi"
+    WEDNESDAY = 2, "mercredi"
+    THURSDAY = 3, "jeudi"
+    FRIDAY = 4, "vendredi"
+    SATURDAY = 5, "samedi"
+    SUNDAY = 6, "dimanche"
+
+
+class OpeningHours(OrgOwned):
+    """One opening slot of a site, or of one of its services when `service` is set.
+
+    A service without slots of its own follows its site's slots."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="opening_hours", verbose_name="site")
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="opening_hours", verbose_name="service"
+    )
+    weekday = models.PositiveSmallIntegerField("jour", choices=Weekday.choices)
+    opens_at = models.TimeField("ouverture")
+    closes_at = models.TimeField("fermeture")
+
+    class Meta:
+        ordering = ["site", "service", "weekday", "opens_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(opens_at__lt=models.F("closes_at")), name="opening_hours_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+class ClosureDay(OrgOwned):
+    """A day the town closes on top of public holidays (bridge day, staff day)."""
+
+    date = models.DateField("date")
+    label = models.CharField("motif", max_length=120)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "date"], name="closure_day_unique_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.label}"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("Une adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with an e-mail address. Not owned by one organisation:
+    a provider's staff may belong to several through memberships."""
+
+    email = models.EmailField("adresse e-mail", unique=True)
+    full_name = models.CharField("nom complet", max_length=150, blank=True)
+    is_active = models.BooleanField("actif", default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = "utilisateur"
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "administrateur"
+    QUALITY_MANAGER = "quality_manager", "responsable qualité"
+    AGENT = "agent", "agent"
+    READER = "reader", "lecteur"
+    AUDITOR = "auditor", "auditeur"
+
+
+class Membership(OrgOwned):
+    """A user's role in one organisation. An auditor's access ends on `ends_on`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name="utilisateur")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    ends_on = models.DateField("fin d'accès", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique_user"),
+            models.CheckConstraint(
+                condition=~Q(role="auditor") | Q(ends_on__isnull=False), name="membership_auditor_has_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.organisation})"
+
+    def is_active_on(self, today: dt.date) -> bool:
+        return self.ends_on is None or today <= self.ends_on
+
+
+class AuditEventQuerySet(OrgQuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Le journal d'audit est en ajout seul.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Le journal d'audit est en ajout seul.")
+
+
+class AuditEvent(models.Model):
+    """Append-only trail of who changed what. The database refuses UPDATE and DELETE
+    (triggers in migration 0002), and the model refuses them before reaching it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, db_constraint=False)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, db_constraint=False)
+    actor_label = models.CharField(max_length=254, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=250)
+    action = models.CharField(max_length=40)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "object_type", "object_id", "at"], name="audit_object_idx"),
+            models.Index(fields=["organisation", "at"], name="audit_org_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("Le journal d'audit est en ajout seul.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Le journal d'audit est en ajout seul.")
