@@ -2,11 +2,16 @@
 
 from core.metrics import Metric, registry
 
+MANUAL_SCORE = "manual.score"
+MANUAL_SHARE = "manual.share"
+MANUAL_COUNT = "manual.count"
+MANUAL_YES_NO = "manual.yes_no"
+
 MANUAL_METRICS = [
-    Metric(key="manual.score", label="Score saisi (grille, visite mystère)", unit="%"),
-    Metric(key="manual.share", label="Part saisie (numérateur / dénominateur)", unit="%"),
-    Metric(key="manual.count", label="Nombre saisi", unit="nombre"),
-    Metric(key="manual.yes_no", label="Oui / non", unit="oui/non"),
+    Metric(key=MANUAL_SCORE, label="Score saisi (grille, visite mystère)", unit="%"),
+    Metric(key=MANUAL_SHARE, label="Part saisie (numérateur / dénominateur)", unit="%"),
+    Metric(key=MANUAL_COUNT, label="Nombre saisi", unit="nombre"),
+    Metric(key=MANUAL_YES_NO, label="Oui / non", unit="oui/non"),
 ]
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from enum import StrEnum
+from pathlib import PurePath
 
 from django.db import models
 from django.db.models import Q
 
+from core.metrics import registry
 from core.models import OrgOwned, Service, User
 from core.periods import GRANULARITY_LABELS, Granularity, Period
+
+PLANNED_METRIC_NOTE = "Mesure automatique prévue (module à venir)"
 
 
 class Framework(OrgOwned):
@@ -20,6 +25,8 @@ class Framework(OrgOwned):
     version = models.CharField("version", max_length=40, blank=True)
 
     class Meta:
+        verbose_name = "référentiel"
+        verbose_name_plural = "référentiels"
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="framework_unique_code")]
 
@@ -35,6 +42,8 @@ class Module(OrgOwned):
     name = models.CharField("nom", max_length=200)
 
     class Meta:
+        verbose_name = "module"
+        verbose_name_plural = "modules"
         ordering = ["framework", "number"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "framework", "number"], name="module_unique_number")
@@ -54,6 +63,8 @@ class Commitment(OrgOwned):
     is_active = models.BooleanField("suivi", default=True)
 
     class Meta:
+        verbose_name = "engagement"
+        verbose_name_plural = "engagements"
         ordering = ["framework", "position", "code"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "framework", "code"], name="commitment_unique_code")
@@ -78,6 +89,29 @@ class Status(StrEnum):
 STATUS_LABELS = {Status.MET: "Atteint", Status.NOT_MET: "Non atteint", Status.NO_DATA: "Pas de donnée"}
 
 
+COMPARATOR_SYMBOLS = {Comparator.AT_LEAST: "≥", Comparator.AT_MOST: "≤", Comparator.EQUALS: "="}
+YES_NO_UNIT = "oui/non"
+NBSP = "\u00a0"  # keeps "≥ 90 %" on one line, as French typography wants
+COUNT_UNIT = "nombre"
+
+
+def format_number(number: float) -> str:
+    """French decimal writing, at most two decimals, no trailing zeros: 92,5 ; 100 ; 0,25."""
+    text = f"{number:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text.replace(".", ",")
+
+
+def format_measure(number: float | None, unit: str) -> str:
+    """A value with its unit, as shown on pages: "92,5 %", "12 min", "3", "oui" (non-breaking spaces)."""
+    if number is None:
+        return "—"
+    if unit == YES_NO_UNIT:
+        return "oui" if number >= 1 else "non"
+    if unit in ("", COUNT_UNIT):
+        return format_number(number)
+    return f"{format_number(number)}{NBSP}{unit}"
+
+
 class Indicator(OrgOwned):
     """A measure of a commitment: a metric from the registry, its parameters and its target."""
 
@@ -95,11 +129,15 @@ class Indicator(OrgOwned):
         choices=[(g.value, GRANULARITY_LABELS[g]) for g in Granularity],
         default=Granularity.MONTH,
     )
-    services = models.ManyToManyField(Service, blank=True, verbose_name="services concernés")
+    services: models.ManyToManyField[Service, IndicatorService] = models.ManyToManyField(
+        Service, blank=True, through="IndicatorService", related_name="+", verbose_name="services concernés"
+    )
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField("suivi", default=True)
 
     class Meta:
+        verbose_name = "indicateur"
+        verbose_name_plural = "indicateurs"
         ordering = ["commitment", "position", "code"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "commitment", "code"], name="indicator_unique_code")
@@ -120,6 +158,40 @@ class Indicator(OrgOwned):
         }[Comparator(self.comparator)]
         return Status.MET if met else Status.NOT_MET
 
+    @property
+    def is_planned(self) -> bool:
+        """A measure that a future operational module will compute: no value yet, no manual entry."""
+        return self.metric_key not in registry
+
+    @property
+    def takes_manual_values(self) -> bool:
+        return self.metric_key in registry and registry.get(self.metric_key).is_manual
+
+    @property
+    def target_label(self) -> str:
+        """The target as a reader writes it: "≥ 90 %", "≤ 0,5 %", "= oui"."""
+        symbol = COMPARATOR_SYMBOLS[Comparator(self.comparator)]
+        return f"{symbol}{NBSP}{format_measure(float(self.target_value), self.unit)}"
+
+
+class IndicatorService(OrgOwned):
+    """A service an indicator concerns (an explicit table, so that it carries the organisation)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = "service concerné par un indicateur"
+        verbose_name_plural = "services concernés par un indicateur"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "indicator", "service"], name="indicator_service_unique_service"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} → {self.service_id}"
+
 
 class ValueSource(models.TextChoices):
     COMPUTED = "computed", "calculée"
@@ -127,7 +199,9 @@ class ValueSource(models.TextChoices):
 
 
 def evidence_path(instance: IndicatorValue, filename: str) -> str:
-    return f"evidence/{instance.organisation_id}/{dt.date.today():%Y/%m}/{filename}"
+    """A random stored name: evidence is served only through the scoped `evidence` view."""
+    suffix = PurePath(filename).suffix.lower()[:5]
+    return f"evidence/{instance.organisation_id}/{dt.date.today():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 class IndicatorValue(OrgOwned):
@@ -145,11 +219,14 @@ class IndicatorValue(OrgOwned):
     sample_size = models.PositiveIntegerField("effectif", default=0)
     source = models.CharField(max_length=10, choices=ValueSource.choices, default=ValueSource.COMPUTED)
     comment = models.TextField("commentaire", blank=True)
-    evidence = models.FileField("pièce justificative", upload_to=evidence_path, blank=True)
+    evidence = models.FileField("pièce justificative", upload_to=evidence_path, blank=True, max_length=200)
+    evidence_name = models.CharField("nom du justificatif", max_length=200, blank=True)
     entered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     computed_at = models.DateTimeField("calculée le", auto_now=True)
 
     class Meta:
+        verbose_name = "valeur d'indicateur"
+        verbose_name_plural = "valeurs d'indicateur"
         ordering = ["indicator", "-period_start"]
         constraints = [
             models.UniqueConstraint(

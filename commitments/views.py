@@ -1,9 +1,138 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Commitment pages. Thin: fetch through get_for_org, call a query or an action, render."""
 
-from core.access import org_view
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from commitments.actions import delete_value, record_manual_value, update_commitment, update_indicator
+from commitments.forms import CommitmentForm, IndicatorForm, ValueForm, attach_errors
+from commitments.frameworks import framework_names, load_framework
+from commitments.models import STATUS_LABELS, Commitment, Framework, Indicator, IndicatorValue, format_measure
+from commitments.queries import commitment_page, commitments_overview
+from core.access import Capability, OrgRequest, can, get_for_org, org_view
+from core.models import User
+
+NAV = {"nav_section": "commitments"}
+
+
+def _actor(request: OrgRequest) -> User:
+    return cast(User, request.user)
+
+
+def _to_commitment(request: OrgRequest, commitment_id: int) -> HttpResponseRedirect:
+    return redirect("commitments:commitment_detail", org_slug=request.org.slug, commitment_id=commitment_id)
+
+
+def _loadable_frameworks(request: OrgRequest) -> list[tuple[str, str]]:
+    """The framework templates the town does not follow yet, as (code, name)."""
+    loaded = set(Framework.objects.for_org(request.org).values_list("code", flat=True))
+    return [(code, name) for code, name in framework_names().items() if code not in loaded]
 
 
 @org_view()
-def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "commitments/overview.html", {"nav_section": "commitments"})
+def overview(request: OrgRequest) -> HttpResponse:
+    data = commitments_overview(organisation=request.org, framework_code=request.GET.get("framework") or None)
+    can_load = can(request.membership, Capability.MANAGE_QUALITY) and len(data.available) < len(framework_names())
+    return render(request, "commitments/overview.html", {**NAV, "overview": data, "can_load_framework": can_load})
+
+
+@org_view(read=Capability.MANAGE_QUALITY, write=Capability.MANAGE_QUALITY)
+def framework_load(request: OrgRequest) -> HttpResponseBase:
+    loadable = _loadable_frameworks(request)
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        if code not in dict(loadable):
+            messages.error(request, "Choisissez un référentiel de la liste.")
+            return redirect("commitments:framework_load", org_slug=request.org.slug)
+        framework = load_framework(organisation=request.org, code=code, actor=_actor(request))
+        messages.success(request, f"Les engagements du référentiel {framework.name} sont chargés.")
+        return redirect("commitments:overview", org_slug=request.org.slug)
+    return render(request, "commitments/framework_load.html", {**NAV, "loadable": loadable})
+
+
+@org_view()
+def commitment_detail(request: OrgRequest, commitment_id: int) -> HttpResponse:
+    commitment = get_for_org(Commitment.objects.select_related("framework", "module"), request, pk=commitment_id)
+    return render(
+        request, "commitments/commitment_detail.html", {**NAV, "page": commitment_page(commitment=commitment)}
+    )
+
+
+@org_view(read=Capability.MANAGE_QUALITY, write=Capability.MANAGE_QUALITY)
+def commitment_edit(request: OrgRequest, commitment_id: int) -> HttpResponseBase:
+    commitment = get_for_org(Commitment.objects.select_related("framework"), request, pk=commitment_id)
+    form = CommitmentForm(request.POST or None, initial=CommitmentForm.initial_for(commitment))
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_commitment(commitment=commitment, actor=_actor(request), **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, f"L'engagement {commitment.code} a été enregistré.")
+            return _to_commitment(request, commitment.pk)
+    return render(request, "commitments/commitment_form.html", {**NAV, "form": form, "commitment": commitment})
+
+
+@org_view(read=Capability.MANAGE_QUALITY, write=Capability.MANAGE_QUALITY)
+def indicator_edit(request: OrgRequest, indicator_id: int) -> HttpResponseBase:
+    indicator = get_for_org(Indicator.objects.select_related("commitment"), request, pk=indicator_id)
+    form = IndicatorForm(request.POST or None, initial=IndicatorForm.initial_for(indicator), indicator=indicator)
+    if request.method == "POST" and form.is_valid():
+        changes = {**form.cleaned_data, "services": list(form.cleaned_data["services"])}
+        try:
+            update_indicator(indicator=indicator, actor=_actor(request), **changes)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, f"L'indicateur {indicator.code} a été enregistré.")
+            return _to_commitment(request, indicator.commitment_id)
+    return render(request, "commitments/indicator_form.html", {**NAV, "form": form, "indicator": indicator})
+
+
+def _entered_message(value: IndicatorValue) -> str:
+    indicator = value.indicator
+    status = STATUS_LABELS[indicator.status_for(value.value)]
+    where = value.service.name if value.service else "tous services"
+    shown = format_measure(value.value, indicator.unit)
+    return f"Valeur enregistrée pour {indicator.code}, {value.period.label} ({where}) : {shown}, {status.lower()}."
+
+
+@org_view(read=Capability.MANAGE_QUALITY, write=Capability.MANAGE_QUALITY)
+def value_entry(request: OrgRequest, indicator_id: int) -> HttpResponseBase:
+    indicator = get_for_org(Indicator.objects.select_related("commitment"), request, pk=indicator_id)
+    form = ValueForm(request.POST or None, request.FILES or None, indicator=indicator, today=timezone.localdate())
+    if request.method == "POST" and indicator.takes_manual_values and form.is_valid():
+        try:
+            value = record_manual_value(indicator=indicator, actor=_actor(request), **form.entry())
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _entered_message(value))
+            return _to_commitment(request, indicator.commitment_id)
+    return render(request, "commitments/value_form.html", {**NAV, "form": form, "indicator": indicator})
+
+
+@org_view(read=Capability.MANAGE_QUALITY, write=Capability.MANAGE_QUALITY)
+def value_delete(request: OrgRequest, value_id: int) -> HttpResponseBase:
+    value = get_for_org(IndicatorValue.objects.select_related("indicator__commitment", "service"), request, pk=value_id)
+    commitment_id = value.indicator.commitment_id
+    if request.method == "POST":
+        delete_value(value=value, actor=_actor(request))
+        messages.success(request, f"La valeur de {value.indicator.code} pour {value.period.label} a été supprimée.")
+        return _to_commitment(request, commitment_id)
+    return render(request, "commitments/value_confirm_delete.html", {**NAV, "value": value})
+
+
+@org_view()
+def evidence(request: OrgRequest, value_id: int) -> FileResponse:
+    value = get_for_org(IndicatorValue, request, pk=value_id)
+    if not value.evidence:
+        raise Http404("Pas de justificatif.")
+    return FileResponse(value.evidence.open("rb"), as_attachment=True, filename=value.evidence_name or "justificatif")

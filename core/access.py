@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -73,7 +73,8 @@ ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 def org_view(read: Capability = Capability.VIEW, write: Capability | None = None) -> Callable[[ViewFunc], ViewFunc]:
     """Scope a view to the organisation named by its `org_slug` URL argument.
 
-    `read` is needed for GET; `write` (which defaults to `read`) for any other method."""
+    `read` is needed for GET and HEAD. A view that takes POST names the capability `write`
+    needs; without it the view is read-only and any other method gets 405."""
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
@@ -83,8 +84,10 @@ def org_view(read: Capability = Capability.VIEW, write: Capability | None = None
             membership = active_membership(request.user, org_slug, timezone.localdate())
             if membership is None:
                 raise Http404("Page introuvable.")
-            needed = read if request.method in SAFE_METHODS else (write or read)
-            if not can(membership, needed):
+            if request.method not in SAFE_METHODS and write is None:
+                return HttpResponseNotAllowed(SAFE_METHODS)
+            needed = read if request.method in SAFE_METHODS else write
+            if needed is None or not can(membership, needed):
                 raise PermissionDenied("Votre rôle ne permet pas cette action.")
             request.org = membership.organisation  # type: ignore[attr-defined]
             request.membership = membership  # type: ignore[attr-defined]

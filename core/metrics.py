@@ -55,6 +55,9 @@ class MetricRegistry:
             raise ValueError(f"Metric {metric.key} is already registered.")
         self._metrics[metric.key] = metric
 
+    def unregister(self, key: str) -> None:
+        self._metrics.pop(key, None)
+
     def get(self, key: str) -> Metric:
         try:
             return self._metrics[key]

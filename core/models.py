@@ -67,6 +67,7 @@ class Organisation(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "organisation"
@@ -74,6 +75,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def theme_version(self) -> str:
+        """Changes whenever the town's colour or logo may have changed, to bust caches."""
+        return f"{self.updated_at:%Y%m%d%H%M%S%f}" if self.updated_at else "0"
 
 
 class OrgQuerySet(models.QuerySet):
@@ -250,7 +256,8 @@ class AuditEvent(models.Model):
     (triggers in migration 0002), and the model refuses them before reaching it."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, db_constraint=False)
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, db_constraint=False)
+    # DO_NOTHING: the trail keeps the id of a deleted account (its label stays in actor_label).
+    actor = models.ForeignKey(User, on_delete=models.DO_NOTHING, null=True, blank=True, db_constraint=False)
     actor_label = models.CharField(max_length=254, blank=True)
     at = models.DateTimeField(default=timezone.now)
     object_type = models.CharField(max_length=100)

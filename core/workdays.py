@@ -2,49 +2,71 @@
 
 Working days (jours ouvrés) run Monday to Friday, business days (jours ouvrables) Monday to
 Saturday; both exclude public holidays and the town's closure days. The day of receipt is
-day 0 and is never counted."""
+day 0 and is never counted: the due date of an N-day deadline is the N-th working day after it."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 
 import holidays
 
-from core.models import ClosureDay, Organisation
+from core.models import ClosureDay, Organisation, Weekday
+from core.periods import MONTH_NAMES
 
 ONE_DAY = dt.timedelta(days=1)
 SATURDAY = 5
+SUNDAY = 6
+# The `holidays` package knows Alsace as one zone and refuses its two departments.
+ZONE_ALIASES = {"67": "6AE", "68": "6AE"}
+CLOSURE_WITHOUT_LABEL = "fermeture de la mairie"
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=512)
+def _holidays(zone: str, year: int) -> Mapping[dt.date, str]:
+    """Read-only, so that no caller can alter what the cache hands to the next one."""
+    subdivision = ZONE_ALIASES.get(zone, zone) or None
+    try:
+        calendar = holidays.France(subdiv=subdivision, years=year, language="fr")
+    except NotImplementedError:
+        raise ValueError(f"Zone de jours fériés inconnue : « {zone} ».") from None
+    return MappingProxyType(dict(calendar.items()))
+
+
 def public_holidays(zone: str, year: int) -> dict[dt.date, str]:
-    """The public holidays of a French zone ("" for metropolitan France) in one year."""
-    calendar = holidays.France(subdiv=zone or None, years=year, language="fr")
-    return dict(calendar.items())
+    """The public holidays of a French zone ("" for metropolitan France) in one year, with
+    their French names. Zones are those of `core.models.HolidayZone`."""
+    return dict(_holidays(zone, year))
 
 
 @dataclass(frozen=True)
 class WorkingCalendar:
     zone: str = ""
-    closure_days: dict[dt.date, str] = field(default_factory=dict)
+    # Left out of the hash (a dict has none); equal calendars still hash equal.
+    closure_days: dict[dt.date, str] = field(default_factory=dict, hash=False)
 
     def non_working_reason(self, day: dt.date, *, business: bool = False) -> str | None:
-        """Why `day` is not worked, or None when it is."""
-        last_worked_weekday = SATURDAY if business else SATURDAY - 1
-        if day.weekday() > last_worked_weekday:
-            return "dimanche" if day.weekday() == 6 else "samedi"
-        holiday = public_holidays(self.zone, day.year).get(day)
+        """Why `day` is not worked, or None when it is. A public holiday is named even when
+        it falls on a weekend (15 August 2026 is a Saturday)."""
+        holiday = _holidays(self.zone, day.year).get(day)
         if holiday:
             return holiday
-        return self.closure_days.get(day)
+        if day in self.closure_days:
+            return self.closure_days[day] or CLOSURE_WITHOUT_LABEL
+        weekday = day.weekday()
+        if weekday == SUNDAY or (weekday == SATURDAY and not business):
+            return Weekday(weekday).label
+        return None
 
     def is_working_day(self, day: dt.date, *, business: bool = False) -> bool:
         return self.non_working_reason(day, business=business) is None
 
     def add_working_days(self, start: dt.date, count: int, *, business: bool = False) -> dt.date:
-        """The `count`-th working day after `start` (start itself is day 0)."""
+        """The `count`-th working day after `start` (start itself is day 0, so a count of 0
+        gives `start`, worked or not)."""
         if count < 0:
             raise ValueError("Le nombre de jours doit être positif ou nul.")
         day = start
@@ -56,7 +78,8 @@ class WorkingCalendar:
         return day
 
     def working_days_between(self, start: dt.date, end: dt.date, *, business: bool = False) -> int:
-        """How many working days fall after `start` up to and including `end` (negative if end < start)."""
+        """How many working days fall after `start` up to and including `end`; negative
+        (minus the count from `end` to `start`) when `end` comes first."""
         if end < start:
             return -self.working_days_between(end, start, business=business)
         return sum(
@@ -67,9 +90,10 @@ class WorkingCalendar:
 
     def days_off(self, year: int) -> list[tuple[dt.date, str]]:
         """Public holidays and closure days of a year, in date order (weekends left out)."""
-        days = dict(public_holidays(self.zone, year))
+        days = public_holidays(self.zone, year)
         for day, label in self.closure_days.items():
             if day.year == year:
+                label = label or CLOSURE_WITHOUT_LABEL
                 days[day] = f"{days[day]} ; {label}" if day in days else label
         return sorted(days.items())
 
@@ -78,3 +102,9 @@ def calendar_for(organisation: Organisation) -> WorkingCalendar:
     """The working calendar of an organisation, with its closure days loaded once."""
     closures = ClosureDay.objects.filter(organisation=organisation).values_list("date", "label")
     return WorkingCalendar(zone=organisation.holiday_zone, closure_days=dict(closures))
+
+
+def french_date(day: dt.date) -> str:
+    """`day` as a French reader writes it: "lundi 3 août 2026", "mercredi 1er juillet 2026"."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{Weekday(day.weekday()).label} {number} {MONTH_NAMES[day.month - 1]} {day.year}"

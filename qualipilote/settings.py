@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "csp",
     "core",
     "commitments",
+    "demo",
 ]
 
 MIDDLEWARE = [

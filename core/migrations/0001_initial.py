@@ -137,7 +137,7 @@ class Migration(migrations.Migration):
                 ('action', models.CharField(max_length=40)),
                 ('before', models.JSONField(blank=True, null=True)),
                 ('after', models.JSONField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, to=settings.AUTH_USER_MODEL)),
                 ('organisation', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, to='core.organisation')),
             ],
             options={

@@ -56,7 +56,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
 
 
 @public_view
-@cache_control(max_age=300)
+@cache_control(max_age=86400)
 def theme_css(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The town's colour as CSS custom properties (a file, since the CSP forbids inline styles)."""
     organisation = get_object_or_404(Organisation, slug=org_slug)
@@ -65,7 +65,7 @@ def theme_css(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @public_view
-@cache_control(max_age=300)
+@cache_control(max_age=86400)
 def logo(request: HttpRequest, org_slug: str) -> FileResponse:
     organisation = get_object_or_404(Organisation, slug=org_slug)
     if not organisation.logo:

@@ -1,0 +1,408 @@
+"""State changes of commitments, indicators and their values, each with its audit event."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from commitments.evidence import check_evidence, download_name
+from commitments.frameworks import load_framework
+from commitments.metrics import MANUAL_COUNT, MANUAL_SCORE, MANUAL_SHARE, MANUAL_YES_NO
+from commitments.models import (
+    PLANNED_METRIC_NOTE,
+    YES_NO_UNIT,
+    Commitment,
+    Comparator,
+    Indicator,
+    IndicatorValue,
+    ValueSource,
+)
+from core.actions import invite_member
+from core.audit import record_event, snapshot
+from core.metrics import Measure, MetricQuery, registry
+from core.models import Organisation, Role, Service, User
+from core.periods import GRANULARITY_LABELS, Granularity, Period
+
+CHANGED = "modification"
+ENTERED = "saisie"
+DELETED = "suppression"
+COMPUTED = "calcul"
+CREATED = "création"
+
+COMMITMENT_FIELDS = ["title", "description", "is_active"]
+INDICATOR_FIELDS = ["label", "comparator", "target_value", "granularity", "is_active"]
+VALUE_FIELDS = [
+    "indicator",
+    "granularity",
+    "period_start",
+    "service",
+    "numerator",
+    "denominator",
+    "value",
+    "sample_size",
+    "source",
+    "comment",
+    "evidence",
+    "evidence_name",
+    "entered_by",
+]
+
+
+def _record_change(instance: Any, actor: User | None, before: dict[str, Any], after: dict[str, Any]) -> None:
+    if before != after:
+        record_event(
+            organisation=instance.organisation,
+            actor=actor,
+            instance=instance,
+            action=CHANGED,
+            before=before,
+            after=after,
+        )
+
+
+@transaction.atomic
+def update_commitment(
+    *,
+    commitment: Commitment,
+    actor: User | None,
+    title: str | None = None,
+    description: str | None = None,
+    is_active: bool | None = None,
+) -> Commitment:
+    """Change a commitment's wording or whether the town follows it. None leaves a field as it is."""
+    if title is not None and not title.strip():
+        raise ValidationError({"title": "Le libellé de l'engagement est obligatoire."})
+    before = snapshot(commitment, COMMITMENT_FIELDS)
+    if title is not None:
+        commitment.title = title.strip()
+    if description is not None:
+        commitment.description = description.strip()
+    if is_active is not None:
+        commitment.is_active = is_active
+    commitment.save(update_fields=COMMITMENT_FIELDS)
+    _record_change(commitment, actor, before, snapshot(commitment, COMMITMENT_FIELDS))
+    return commitment
+
+
+def _indicator_snapshot(indicator: Indicator) -> dict[str, Any]:
+    services = sorted(indicator.services.values_list("pk", flat=True))
+    return snapshot(indicator, INDICATOR_FIELDS) | {"services": services}
+
+
+def _check_target(unit: str, target_value: Decimal) -> None:
+    if unit == "%" and not 0 <= target_value <= 100:
+        raise ValidationError({"target_value": "Une cible en pourcentage est comprise entre 0 et 100."})
+    if unit == YES_NO_UNIT and target_value not in (0, 1):
+        raise ValidationError({"target_value": "Une cible oui/non vaut 1 (oui) ou 0 (non)."})
+    if target_value < 0:
+        raise ValidationError({"target_value": "La cible ne peut pas être négative."})
+
+
+def _check_indicator_changes(
+    indicator: Indicator,
+    label: str | None,
+    comparator: str | None,
+    granularity: str | None,
+    services: list[Service] | None,
+) -> None:
+    if label is not None and not label.strip():
+        raise ValidationError({"label": "Le libellé de l'indicateur est obligatoire."})
+    if comparator is not None and comparator not in Comparator.values:
+        raise ValidationError({"comparator": "Choisissez « au moins », « au plus » ou « égal à »."})
+    if granularity is not None and granularity not in list(Granularity):
+        raise ValidationError({"granularity": "Choisissez le mois, le trimestre ou l'année."})
+    if services is not None and any(service.organisation_id != indicator.organisation_id for service in services):
+        raise ValidationError({"services": "Choisissez des services de votre organisation."})
+
+
+@transaction.atomic
+def update_indicator(
+    *,
+    indicator: Indicator,
+    actor: User | None,
+    label: str | None = None,
+    comparator: str | None = None,
+    target_value: Decimal | None = None,
+    granularity: str | None = None,
+    services: list[Service] | None = None,
+    is_active: bool | None = None,
+) -> Indicator:
+    """Change an indicator's wording, target, measuring period or services. None leaves a field as it is."""
+    _check_indicator_changes(indicator, label, comparator, granularity, services)
+    if target_value is not None:
+        _check_target(indicator.unit, target_value)
+    before = _indicator_snapshot(indicator)
+    if label is not None:
+        indicator.label = label.strip()
+    if comparator is not None:
+        indicator.comparator = comparator
+    if target_value is not None:
+        indicator.target_value = target_value
+    if granularity is not None:
+        indicator.granularity = granularity
+    if is_active is not None:
+        indicator.is_active = is_active
+    indicator.save(update_fields=INDICATOR_FIELDS)
+    if services is not None:
+        indicator.services.set(services, through_defaults={"organisation": indicator.organisation})
+    _record_change(indicator, actor, before, _indicator_snapshot(indicator))
+    return indicator
+
+
+def find_value(*, indicator: Indicator, period: Period, service: Service | None) -> IndicatorValue | None:
+    return (
+        IndicatorValue.objects.for_org(indicator.organisation)
+        .filter(indicator=indicator, granularity=period.granularity, period_start=period.start, service=service)
+        .first()
+    )
+
+
+def allowed_services(indicator: Indicator) -> list[Service]:
+    """The services a value may be entered for: the indicator's own, or else all the town's."""
+    chosen = list(indicator.services.select_related("site"))
+    return chosen or list(Service.objects.for_org(indicator.organisation).select_related("site"))
+
+
+def _require_number(field: str, number: float | None, message: str) -> float:
+    if number is None or not math.isfinite(number):
+        raise ValidationError({field: message})
+    return float(number)
+
+
+def _measure_of_share(numerator: float | None, denominator: float | None) -> Measure:
+    top = _require_number("numerator", numerator, "Saisissez le numérateur (le nombre d'éléments conformes).")
+    bottom = _require_number("denominator", denominator, "Saisissez le dénominateur (le nombre d'éléments vérifiés).")
+    if bottom <= 0:
+        raise ValidationError({"denominator": "Le dénominateur doit être supérieur à zéro."})
+    if not 0 <= top <= bottom:
+        raise ValidationError({"numerator": "Le numérateur doit être compris entre zéro et le dénominateur."})
+    return Measure(value=100 * top / bottom, numerator=top, denominator=bottom, sample_size=int(bottom))
+
+
+def _measure_of_single(metric_key: str, value: float | None) -> Measure:
+    number = _require_number("value", value, "Saisissez une valeur.")
+    if metric_key == MANUAL_SCORE and not 0 <= number <= 100:
+        raise ValidationError({"value": "Un score est compris entre 0 et 100 %."})
+    if metric_key == MANUAL_COUNT and (number < 0 or number != int(number)):
+        raise ValidationError({"value": "Un nombre saisi est un entier positif ou nul."})
+    if metric_key == MANUAL_YES_NO and number not in (0, 1):
+        raise ValidationError({"value": "Répondez oui ou non."})
+    return Measure(value=number)
+
+
+def manual_measure(
+    metric_key: str, *, value: float | None, numerator: float | None, denominator: float | None
+) -> Measure:
+    """The measure a hand-entered value stands for; a share is computed from its counts."""
+    if metric_key == MANUAL_SHARE:
+        return _measure_of_share(numerator, denominator)
+    return _measure_of_single(metric_key, value)
+
+
+def _check_manual_entry(indicator: Indicator, period: Period, service: Service | None) -> None:
+    if indicator.is_planned:
+        raise ValidationError({NON_FIELD_ERRORS: f"{PLANNED_METRIC_NOTE} : cet indicateur ne se saisit pas."})
+    if not indicator.takes_manual_values:
+        raise ValidationError({NON_FIELD_ERRORS: "Cet indicateur est calculé automatiquement : il ne se saisit pas."})
+    if period.granularity != indicator.granularity:
+        label = GRANULARITY_LABELS[Granularity(indicator.granularity)]
+        raise ValidationError({"period": f"Cet indicateur se mesure par {label} : choisissez une période de ce type."})
+    if service is not None and service not in allowed_services(indicator):
+        raise ValidationError({"service": "Choisissez un des services concernés par cet indicateur."})
+
+
+@transaction.atomic
+def record_manual_value(
+    *,
+    indicator: Indicator,
+    period: Period,
+    actor: User | None,
+    service: Service | None = None,
+    value: float | None = None,
+    numerator: float | None = None,
+    denominator: float | None = None,
+    comment: str = "",
+    evidence: UploadedFile | None = None,
+) -> IndicatorValue:
+    """Enter (or correct) the value of a manual indicator for one period and service.
+
+    A share (manual.share) takes a numerator and a denominator and stores 100 × num ÷ den.
+    A new evidence file replaces the link to the previous one, which is kept for the audit trail."""
+    _check_manual_entry(indicator, period, service)
+    measure = manual_measure(indicator.metric_key, value=value, numerator=numerator, denominator=denominator)
+    kind = check_evidence(evidence) if evidence is not None else None
+    stored = find_value(indicator=indicator, period=period, service=service)
+    before = snapshot(stored, VALUE_FIELDS) if stored is not None else None
+    if stored is None:
+        stored = IndicatorValue(
+            organisation=indicator.organisation,
+            indicator=indicator,
+            granularity=period.granularity,
+            period_start=period.start,
+            service=service,
+        )
+    _apply_measure(stored, measure)
+    stored.source = ValueSource.MANUAL
+    stored.comment = comment.strip()
+    stored.entered_by = actor if actor is not None and actor.pk else None
+    if evidence is not None and kind is not None:
+        stored.evidence_name = download_name(evidence.name or "", kind)
+        stored.evidence.save(f"justificatif{kind.extension}", evidence, save=False)
+    stored.save()
+    record_event(
+        organisation=indicator.organisation,
+        actor=actor,
+        instance=stored,
+        action=ENTERED if before is None else CHANGED,
+        before=before,
+        after=snapshot(stored, VALUE_FIELDS),
+    )
+    return stored
+
+
+@transaction.atomic
+def delete_value(*, value: IndicatorValue, actor: User | None) -> None:
+    """Delete a stored value. Its evidence file is kept: the audit trail still names it."""
+    record_event(
+        organisation=value.organisation,
+        actor=actor,
+        instance=value,
+        action=DELETED,
+        before=snapshot(value, VALUE_FIELDS),
+    )
+    value.delete()
+
+
+def _apply_measure(stored: IndicatorValue, measure: Measure) -> None:
+    stored.value = measure.value
+    stored.numerator = measure.numerator
+    stored.denominator = measure.denominator
+    stored.sample_size = measure.sample_size
+
+
+def _recompute_manual(
+    indicator: Indicator, period: Period, service: Service | None, actor: User | None
+) -> IndicatorValue | None:
+    stored = find_value(indicator=indicator, period=period, service=service)
+    if stored is None or indicator.metric_key != MANUAL_SHARE or not stored.denominator:
+        return stored
+    before = snapshot(stored, VALUE_FIELDS)
+    _apply_measure(stored, _measure_of_share(stored.numerator, stored.denominator))
+    after = snapshot(stored, VALUE_FIELDS)
+    if before != after:
+        stored.save()
+        record_event(
+            organisation=indicator.organisation,
+            actor=actor,
+            instance=stored,
+            action=COMPUTED,
+            before=before,
+            after=after,
+        )
+    return stored
+
+
+def _recompute_computed(
+    indicator: Indicator, period: Period, service: Service | None, actor: User | None
+) -> IndicatorValue | None:
+    metric = registry.get(indicator.metric_key)
+    if metric.compute is None:
+        return None
+    query = MetricQuery(
+        organisation=indicator.organisation, period=period, service=service, params=dict(indicator.params)
+    )
+    measure = metric.compute(query)
+    stored = find_value(indicator=indicator, period=period, service=service)
+    if measure is None:
+        if stored is not None:
+            delete_value(value=stored, actor=actor)
+        return None
+    before = snapshot(stored, VALUE_FIELDS) if stored is not None else None
+    if stored is None:
+        stored = IndicatorValue(
+            organisation=indicator.organisation,
+            indicator=indicator,
+            granularity=period.granularity,
+            period_start=period.start,
+            service=service,
+        )
+    _apply_measure(stored, measure)
+    stored.source = ValueSource.COMPUTED
+    stored.entered_by = None
+    stored.save()  # always: computed_at says when the figure was last checked
+    after = snapshot(stored, VALUE_FIELDS)
+    if before != after:
+        record_event(
+            organisation=indicator.organisation,
+            actor=actor,
+            instance=stored,
+            action=COMPUTED,
+            before=before,
+            after=after,
+        )
+    return stored
+
+
+@transaction.atomic
+def recompute_indicator(
+    *, indicator: Indicator, period: Period, service: Service | None = None, actor: User | None = None
+) -> IndicatorValue | None:
+    """THE recomputation of one indicator for one period and one service (None: all services).
+
+    A registered computed metric is asked for its measure, which is stored (or the stored value
+    removed when the metric has nothing for the period). A manual share is recomputed from its
+    stored numerator and denominator. A metric not registered yet is skipped: None."""
+    if indicator.is_planned:
+        return None
+    if registry.get(indicator.metric_key).is_manual:
+        return _recompute_manual(indicator, period, service, actor)
+    return _recompute_computed(indicator, period, service, actor)
+
+
+def recompute_all_services(*, indicator: Indicator, period: Period, actor: User | None = None) -> list[IndicatorValue]:
+    """Recompute one period for all services together and for each service concerned."""
+    if indicator.is_planned:
+        return []
+    if registry.get(indicator.metric_key).is_manual:
+        stored = IndicatorValue.objects.for_org(indicator.organisation).filter(
+            indicator=indicator, granularity=period.granularity, period_start=period.start
+        )
+        services: list[Service | None] = [value.service for value in stored.select_related("service")]
+    else:
+        services = [None, *indicator.services.all()]
+    results = [
+        recompute_indicator(indicator=indicator, period=period, service=service, actor=actor) for service in services
+    ]
+    return [value for value in results if value is not None]
+
+
+@transaction.atomic
+def create_organisation(
+    *,
+    slug: str,
+    name: str,
+    holiday_zone: str,
+    framework_code: str,
+    admin_email: str,
+    base_url: str,
+    actor: User | None = None,
+) -> Organisation:
+    """Open a new town: the organisation, its framework of commitments, and its administrator's invitation."""
+    organisation = Organisation(slug=slug, name=name, holiday_zone=holiday_zone)
+    organisation.full_clean()
+    organisation.save()
+    record_event(
+        organisation=organisation,
+        actor=actor,
+        instance=organisation,
+        action=CREATED,
+        after=snapshot(organisation, ["slug", "name", "holiday_zone"]),
+    )
+    load_framework(organisation=organisation, code=framework_code, actor=actor)
+    invite_member(organisation=organisation, email=admin_email, role=Role.ADMIN, invited_by=actor, base_url=base_url)
+    return organisation

@@ -1,0 +1,188 @@
+"""Forms of the commitment pages. They only read input: the actions validate and write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+from commitments.actions import allowed_services
+from commitments.evidence import check_evidence
+from commitments.metrics import MANUAL_COUNT, MANUAL_SCORE, MANUAL_SHARE, MANUAL_YES_NO
+from commitments.models import Commitment, Comparator, Indicator
+from core.models import Service
+from core.periods import GRANULARITY_LABELS, Granularity, Period, recent_periods
+
+RECENT_PERIODS = {Granularity.MONTH: 12, Granularity.QUARTER: 8, Granularity.YEAR: 5}
+
+
+class CommitmentForm(forms.Form):
+    title = forms.CharField(label="Libellé de l'engagement", max_length=300)
+    description = forms.CharField(label="Précisions", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    is_active = forms.BooleanField(
+        label="La ville suit cet engagement",
+        required=False,
+        help_text="Décochez pour ne plus suivre l'engagement : son historique est conservé.",
+    )
+
+    @staticmethod
+    def initial_for(commitment: Commitment) -> dict[str, Any]:
+        return {"title": commitment.title, "description": commitment.description, "is_active": commitment.is_active}
+
+
+class IndicatorForm(forms.Form):
+    label = forms.CharField(label="Libellé de l'indicateur", max_length=300)
+    comparator = forms.ChoiceField(label="Comparaison à la cible", choices=Comparator.choices)
+    target_value = forms.DecimalField(label="Cible", max_digits=10, decimal_places=2)
+    granularity = forms.ChoiceField(
+        label="Période de mesure", choices=[(g.value, GRANULARITY_LABELS[g]) for g in Granularity]
+    )
+    services = forms.ModelMultipleChoiceField(
+        label="Services concernés",
+        queryset=Service.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Aucun service coché : l'indicateur concerne tous les services.",
+    )
+    is_active = forms.BooleanField(label="La ville suit cet indicateur", required=False)
+
+    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        services = self.fields["services"]
+        assert isinstance(services, forms.ModelMultipleChoiceField)
+        services.queryset = Service.objects.for_org(indicator.organisation).select_related("site")
+        self.fields["target_value"].label = f"Cible ({indicator.unit})"
+        self.fields["target_value"].help_text = _target_help(indicator.unit)
+
+    @staticmethod
+    def initial_for(indicator: Indicator) -> dict[str, Any]:
+        return {
+            "label": indicator.label,
+            "comparator": indicator.comparator,
+            "target_value": indicator.target_value,
+            "granularity": indicator.granularity,
+            "services": list(indicator.services.all()),
+            "is_active": indicator.is_active,
+        }
+
+
+def _target_help(unit: str) -> str:
+    if unit == "%":
+        return "Un pourcentage entre 0 et 100, par exemple 90 ou 0,5."
+    if unit == "oui/non":
+        return "1 pour oui, 0 pour non."
+    return f"Une valeur en {unit}."
+
+
+def _value_fields(metric_key: str) -> dict[str, forms.Field]:
+    """The input fields of a manual value, which depend on its metric."""
+    if metric_key == MANUAL_SHARE:
+        return {
+            "numerator": forms.FloatField(
+                label="Numérateur",
+                min_value=0,
+                help_text="Le nombre d'éléments conformes, par exemple 9 agents formés.",
+            ),
+            "denominator": forms.FloatField(
+                label="Dénominateur", min_value=0, help_text="Le nombre d'éléments vérifiés, par exemple 10 agents."
+            ),
+        }
+    if metric_key == MANUAL_YES_NO:
+        return {"value": forms.TypedChoiceField(label="Réponse", choices=[("1", "Oui"), ("0", "Non")], coerce=float)}
+    if metric_key == MANUAL_COUNT:
+        return {"value": forms.IntegerField(label="Nombre", min_value=0)}
+    if metric_key == MANUAL_SCORE:
+        return {"value": forms.FloatField(label="Score (%)", min_value=0, max_value=100)}
+    return {}
+
+
+class ValueForm(forms.Form):
+    """A manual value: period, optional service, value or numerator and denominator, comment, evidence."""
+
+    period = forms.ChoiceField(label="Période", required=False)
+    period_text = forms.CharField(
+        label="Ou une autre période",
+        required=False,
+        max_length=10,
+        help_text="Écrivez-la sous la forme 2026-03 (mois), 2026-Q1 (trimestre) ou 2026 (année).",
+    )
+    service = forms.ModelChoiceField(
+        label="Service", queryset=Service.objects.none(), required=False, empty_label="Tous les services"
+    )
+    comment = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    evidence = forms.FileField(
+        label="Pièce justificative",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+    )
+
+    def __init__(self, *args: Any, indicator: Indicator, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.today = today
+        granularity = Granularity(indicator.granularity)
+        periods = recent_periods(granularity, today, RECENT_PERIODS[granularity])
+        period = self.fields["period"]
+        assert isinstance(period, forms.ChoiceField)
+        period.choices = [(p.key, p.label) for p in periods]
+        period.initial = periods[1].key
+        service = self.fields["service"]
+        assert isinstance(service, forms.ModelChoiceField)
+        service.queryset = Service.objects.filter(pk__in=[s.pk for s in allowed_services(indicator)]).select_related(
+            "site"
+        )
+        self.fields[
+            "evidence"
+        ].help_text = f"PDF, PNG ou JPEG, {filesizeformat(settings.EVIDENCE_MAX_BYTES)} au plus. Facultatif."
+        for name, field in _value_fields(indicator.metric_key).items():
+            self.fields[name] = field
+        self.order_fields(["period", "period_text", "service", "value", "numerator", "denominator"])
+
+    def clean_evidence(self) -> Any:
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            check_evidence(upload)
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        typed = (cleaned.get("period_text") or "").strip()
+        try:
+            period = Period.parse(typed or cleaned.get("period") or "")
+        except ValueError as error:
+            self.add_error("period_text" if typed else "period", str(error))
+            return cleaned
+        field = "period_text" if typed else "period"
+        if period.granularity != self.indicator.granularity:
+            label = GRANULARITY_LABELS[Granularity(self.indicator.granularity)]
+            self.add_error(field, f"Cet indicateur se mesure par {label} : choisissez une période de ce type.")
+        elif period.start > self.today:
+            self.add_error(field, "Cette période n'a pas encore commencé : choisissez une période passée ou en cours.")
+        cleaned["resolved_period"] = period
+        return cleaned
+
+    def entry(self) -> dict[str, Any]:
+        """The keyword arguments of record_manual_value, from a valid form."""
+        data = self.cleaned_data
+        return {
+            "period": data["resolved_period"],
+            "service": data["service"],
+            "value": data.get("value"),
+            "numerator": data.get("numerator"),
+            "denominator": data.get("denominator"),
+            "comment": data["comment"],
+            "evidence": data["evidence"],
+        }
+
+
+def attach_errors(form: forms.Form, error: ValidationError) -> None:
+    """Attach an action's validation error to the form fields it names (or to the whole form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error)

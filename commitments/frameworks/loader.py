@@ -1,0 +1,301 @@
+"""Loading a framework template (a <code>.toml file of this package) into a town.
+
+The file is read and validated whole before anything is written. Loading adds what is
+missing and never overwrites what exists, so loading twice changes nothing and a town's
+own edits (wording, targets, services) survive a reload."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any, NoReturn
+
+from django.db import transaction
+
+from commitments.models import Commitment, Comparator, Framework, Indicator, Module
+from core.audit import record_event, snapshot
+from core.models import Organisation, User
+from core.periods import Granularity
+
+FRAMEWORKS_DIR = Path(__file__).resolve().parent
+CREATED = "création"
+
+
+class FrameworkFileError(ValueError):
+    """A framework file that cannot be loaded; the message, in French, names the file and the place."""
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    code: str
+    label: str
+    metric_key: str
+    params: dict[str, Any]
+    comparator: str
+    target_value: Decimal
+    unit: str
+    granularity: str
+    position: int
+
+
+@dataclass(frozen=True)
+class CommitmentSpec:
+    code: str
+    module_number: int
+    title: str
+    description: str
+    position: int
+    indicators: tuple[IndicatorSpec, ...]
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    number: int
+    name: str
+
+
+@dataclass(frozen=True)
+class FrameworkSpec:
+    code: str
+    name: str
+    version: str
+    modules: tuple[ModuleSpec, ...]
+    commitments: tuple[CommitmentSpec, ...]
+
+
+def available_frameworks() -> list[str]:
+    return sorted(path.stem for path in FRAMEWORKS_DIR.glob("*.toml"))
+
+
+@cache
+def framework_names() -> dict[str, str]:
+    """The name of each framework file, by code (the files do not change while the server runs)."""
+    return {code: read_framework_file(FRAMEWORKS_DIR / f"{code}.toml").name for code in available_frameworks()}
+
+
+def framework_path(code: str) -> Path:
+    if code not in available_frameworks():
+        choices = ", ".join(available_frameworks())
+        raise FrameworkFileError(f"Référentiel « {code} » inconnu : choisissez parmi {choices}.")
+    return FRAMEWORKS_DIR / f"{code}.toml"
+
+
+class _Reader:
+    """Reads one table of the file, raising errors that say where the problem is."""
+
+    def __init__(self, filename: str, where: str, table: Any) -> None:
+        self.filename = filename
+        self.where = where
+        if not isinstance(table, dict):
+            self.fail("une table était attendue")
+        self.table: dict[str, Any] = table
+
+    def fail(self, problem: str) -> NoReturn:
+        raise FrameworkFileError(f"Fichier {self.filename}, {self.where} : {problem}.")
+
+    def text(self, key: str, *, default: str | None = None) -> str:
+        value = self.table.get(key, default)
+        if value is None:
+            self.fail(f"la clé « {key} » manque")
+        if not isinstance(value, str) or (default is None and not value.strip()):
+            self.fail(f"la clé « {key} » doit être un texte non vide")
+        return str(value).strip()
+
+    def integer(self, key: str, *, default: int | None = None) -> int:
+        value = self.table.get(key, default)
+        if value is None:
+            self.fail(f"la clé « {key} » manque")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            self.fail(f"la clé « {key} » doit être un entier positif")
+        return int(value)
+
+    def decimal(self, key: str) -> Decimal:
+        value = self.table.get(key)
+        if value is None:
+            self.fail(f"la clé « {key} » manque")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(f"la clé « {key} » doit être un nombre")
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            self.fail(f"la clé « {key} » doit être un nombre")
+
+    def choice(self, key: str, choices: list[str]) -> str:
+        value = self.text(key)
+        if value not in choices:
+            self.fail(f"la clé « {key} » vaut « {value} », attendu : {', '.join(choices)}")
+        return value
+
+    def tables(self, key: str) -> list[Any]:
+        value = self.table.get(key, [])
+        if not isinstance(value, list):
+            self.fail(f"la clé « {key} » doit être une liste de tables")
+        return list(value)
+
+    def mapping(self, key: str) -> dict[str, Any]:
+        value = self.table.get(key, {})
+        if not isinstance(value, dict):
+            self.fail(f"la clé « {key} » doit être une table")
+        return dict(value)
+
+
+def _read_indicator(filename: str, commitment_code: str, table: Any, index: int) -> IndicatorSpec:
+    code = table.get("code", f"n° {index + 1}") if isinstance(table, dict) else f"n° {index + 1}"
+    reader = _Reader(filename, f"engagement {commitment_code}, indicateur {code}", table)
+    return IndicatorSpec(
+        code=reader.text("code"),
+        label=reader.text("label"),
+        metric_key=reader.text("metric"),
+        params=reader.mapping("params"),
+        comparator=reader.choice("comparator", list(Comparator.values)),
+        target_value=reader.decimal("target"),
+        unit=reader.text("unit"),
+        granularity=reader.choice("granularity", [g.value for g in Granularity]),
+        position=index + 1,
+    )
+
+
+def _read_commitment(filename: str, table: Any, index: int, module_numbers: set[int]) -> CommitmentSpec:
+    code = table.get("code", f"n° {index + 1}") if isinstance(table, dict) else f"n° {index + 1}"
+    reader = _Reader(filename, f"engagement {code}", table)
+    code = reader.text("code")
+    module_number = reader.integer("module")
+    if module_number not in module_numbers:
+        reader.fail(f"le module {module_number} n'est pas déclaré dans [[modules]]")
+    indicators = tuple(
+        _read_indicator(filename, code, item, position) for position, item in enumerate(reader.tables("indicators"))
+    )
+    _refuse_duplicates(reader, "indicateur", [indicator.code for indicator in indicators])
+    return CommitmentSpec(
+        code=code,
+        module_number=module_number,
+        title=reader.text("title"),
+        description=reader.text("description", default=""),
+        position=reader.integer("position", default=int(code) if code.isdigit() else index + 1),
+        indicators=indicators,
+    )
+
+
+def _refuse_duplicates(reader: _Reader, kind: str, codes: list[Any]) -> None:
+    duplicates = sorted({str(code) for code in codes if codes.count(code) > 1})
+    if duplicates:
+        reader.fail(f"{kind} en double : {', '.join(duplicates)}")
+
+
+def read_framework_file(path: Path) -> FrameworkSpec:
+    """Parse and validate a framework file; raise FrameworkFileError with a French message."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise FrameworkFileError(f"Fichier {path.name} illisible : {error}.") from error
+    header = _Reader(path.name, "en-tête", data)
+    modules = tuple(
+        ModuleSpec(number=reader.integer("number"), name=reader.text("name"))
+        for reader in (
+            _Reader(path.name, f"module n° {index + 1}", table) for index, table in enumerate(header.tables("modules"))
+        )
+    )
+    _refuse_duplicates(header, "module", [module.number for module in modules])
+    module_numbers = {module.number for module in modules}
+    commitments = tuple(
+        _read_commitment(path.name, table, index, module_numbers)
+        for index, table in enumerate(header.tables("commitments"))
+    )
+    _refuse_duplicates(header, "engagement", [commitment.code for commitment in commitments])
+    return FrameworkSpec(
+        code=header.text("code"),
+        name=header.text("name"),
+        version=header.text("version", default=""),
+        modules=modules,
+        commitments=commitments,
+    )
+
+
+def _created(organisation: Organisation, actor: User | None, instance: Any) -> None:
+    record_event(organisation=organisation, actor=actor, instance=instance, action=CREATED, after=snapshot(instance))
+
+
+def _framework(organisation: Organisation, spec: FrameworkSpec, actor: User | None) -> Framework:
+    framework = Framework.objects.for_org(organisation).filter(code=spec.code).first()
+    if framework is None:
+        framework = Framework.objects.create(
+            organisation=organisation, code=spec.code, name=spec.name, version=spec.version
+        )
+        _created(organisation, actor, framework)
+    return framework
+
+
+def _modules(framework: Framework, spec: FrameworkSpec, actor: User | None) -> dict[int, Module]:
+    organisation = framework.organisation
+    modules = {module.number: module for module in Module.objects.for_org(organisation).filter(framework=framework)}
+    for module_spec in spec.modules:
+        if module_spec.number not in modules:
+            module = Module.objects.create(
+                organisation=organisation, framework=framework, number=module_spec.number, name=module_spec.name
+            )
+            _created(organisation, actor, module)
+            modules[module.number] = module
+    return modules
+
+
+def _commitment(
+    framework: Framework, module: Module, spec: CommitmentSpec, existing: dict[str, Commitment], actor: User | None
+) -> Commitment:
+    if spec.code in existing:
+        return existing[spec.code]
+    commitment = Commitment.objects.create(
+        organisation=framework.organisation,
+        framework=framework,
+        module=module,
+        code=spec.code,
+        title=spec.title,
+        description=spec.description,
+        position=spec.position,
+    )
+    _created(framework.organisation, actor, commitment)
+    return commitment
+
+
+def _indicator(commitment: Commitment, spec: IndicatorSpec, actor: User | None) -> None:
+    indicator = Indicator.objects.create(
+        organisation=commitment.organisation,
+        commitment=commitment,
+        code=spec.code,
+        label=spec.label,
+        metric_key=spec.metric_key,
+        params=spec.params,
+        comparator=spec.comparator,
+        target_value=spec.target_value,
+        unit=spec.unit,
+        granularity=spec.granularity,
+        position=spec.position,
+    )
+    _created(commitment.organisation, actor, indicator)
+
+
+@transaction.atomic
+def load_framework(*, organisation: Organisation, code: str, actor: User | None = None) -> Framework:
+    """Give the organisation the framework `code` (a file of commitments/frameworks/),
+    creating what it lacks: framework, modules, commitments, indicators. Idempotent."""
+    path = framework_path(code)
+    spec = read_framework_file(path)
+    if spec.code != code:
+        raise FrameworkFileError(f"Fichier {path.name}, en-tête : le code « {spec.code} » devrait être « {code} ».")
+    framework = _framework(organisation, spec, actor)
+    modules = _modules(framework, spec, actor)
+    commitments = {c.code: c for c in Commitment.objects.for_org(organisation).filter(framework=framework)}
+    indicator_keys = set(
+        Indicator.objects.for_org(organisation)
+        .filter(commitment__framework=framework)
+        .values_list("commitment__code", "code")
+    )
+    for commitment_spec in spec.commitments:
+        module = modules[commitment_spec.module_number]
+        commitment = _commitment(framework, module, commitment_spec, commitments, actor)
+        for indicator_spec in commitment_spec.indicators:
+            if (commitment.code, indicator_spec.code) not in indicator_keys:
+                _indicator(commitment, indicator_spec, actor)
+    return framework

@@ -1,0 +1,196 @@
+"""Reads for the commitment pages. Each runs a fixed number of queries, whatever the size."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+
+from commitments.models import (
+    PLANNED_METRIC_NOTE,
+    STATUS_LABELS,
+    Commitment,
+    Framework,
+    Indicator,
+    IndicatorValue,
+    Module,
+    Status,
+)
+from core.audit import history_of
+from core.models import AuditEvent, Organisation, Service
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator with its latest value (all services together) and the status of that value."""
+
+    indicator: Indicator
+    latest: IndicatorValue | None
+
+    @property
+    def status(self) -> Status:
+        if self.indicator.is_planned or self.latest is None:
+            return Status.NO_DATA
+        return self.indicator.status_for(self.latest.value)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def note(self) -> str:
+        return PLANNED_METRIC_NOTE if self.indicator.is_planned else ""
+
+
+@dataclass
+class CommitmentRow:
+    commitment: Commitment
+    indicators: list[IndicatorRow] = field(default_factory=list)
+
+
+@dataclass
+class ModuleRow:
+    module: Module
+    commitments: list[CommitmentRow] = field(default_factory=list)
+
+
+@dataclass
+class FrameworkRow:
+    framework: Framework
+    modules: list[ModuleRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Summary:
+    met: int
+    not_met: int
+    no_data: int
+
+    @property
+    def total(self) -> int:
+        return self.met + self.not_met + self.no_data
+
+
+@dataclass
+class Overview:
+    frameworks: list[FrameworkRow]
+    available: list[Framework]
+    selected: Framework | None
+    summary: Summary
+
+
+def with_latest_value(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
+    """Annotate each indicator with the id of its latest non-empty all-services value, in the
+    indicator's own granularity (one correlated subquery, served by the value index)."""
+    latest = (
+        IndicatorValue.objects.filter(
+            organisation=OuterRef("organisation"),
+            indicator=OuterRef("pk"),
+            granularity=OuterRef("granularity"),
+            service__isnull=True,
+            value__isnull=False,
+        )
+        .order_by("-period_start")
+        .values("pk")[:1]
+    )
+    return indicators.annotate(latest_value_id=Subquery(latest))
+
+
+def indicator_rows(indicators: QuerySet[Indicator]) -> list[IndicatorRow]:
+    """Two queries: the indicators, then their latest values."""
+    annotated = list(with_latest_value(indicators))
+    ids = [indicator.latest_value_id for indicator in annotated if indicator.latest_value_id]  # type: ignore[attr-defined]
+    values = IndicatorValue.objects.in_bulk(ids)
+    return [IndicatorRow(indicator, values.get(indicator.latest_value_id)) for indicator in annotated]  # type: ignore[attr-defined]
+
+
+def _summary(rows: list[CommitmentRow]) -> Summary:
+    followed = [
+        row.status
+        for commitment_row in rows
+        if commitment_row.commitment.is_active
+        for row in commitment_row.indicators
+        if row.indicator.is_active
+    ]
+    counts = Counter(followed)
+    return Summary(met=counts[Status.MET], not_met=counts[Status.NOT_MET], no_data=counts[Status.NO_DATA])
+
+
+def _group(commitment_rows: list[CommitmentRow]) -> list[FrameworkRow]:
+    frameworks: dict[int, FrameworkRow] = {}
+    modules: dict[int, ModuleRow] = {}
+    for row in commitment_rows:
+        module = row.commitment.module
+        if module.pk not in modules:
+            modules[module.pk] = ModuleRow(module)
+            framework = row.commitment.framework
+            frameworks.setdefault(framework.pk, FrameworkRow(framework)).modules.append(modules[module.pk])
+        modules[module.pk].commitments.append(row)
+    return list(frameworks.values())
+
+
+def commitments_overview(*, organisation: Organisation, framework_code: str | None = None) -> Overview:
+    """The town's commitments grouped by framework then module, each indicator with its target,
+    latest value and status, and the count of indicators met, not met and without data.
+
+    Four queries whatever the number of commitments: frameworks, commitments, indicators, values."""
+    available = list(Framework.objects.for_org(organisation))
+    selected = next((framework for framework in available if framework.code == framework_code), None)
+    shown = [selected] if selected else available
+    commitments = list(
+        Commitment.objects.for_org(organisation)
+        .filter(framework__in=shown)
+        .select_related("module", "framework")
+        .order_by("framework__name", "module__number", "position", "code")
+    )
+    rows = {commitment.pk: CommitmentRow(commitment) for commitment in commitments}
+    indicators = Indicator.objects.for_org(organisation).filter(commitment__framework__in=shown)
+    for indicator_row in indicator_rows(indicators.order_by("commitment", "position", "code")):
+        rows[indicator_row.indicator.commitment_id].indicators.append(indicator_row)
+    ordered = [rows[commitment.pk] for commitment in commitments]
+    return Overview(frameworks=_group(ordered), available=available, selected=selected, summary=_summary(ordered))
+
+
+@dataclass
+class IndicatorDetail:
+    row: IndicatorRow
+    values: list[IndicatorValue]
+
+
+@dataclass
+class CommitmentPage:
+    commitment: Commitment
+    indicators: list[IndicatorDetail]
+    history: list[AuditEvent]
+
+
+def commitment_page(*, commitment: Commitment) -> CommitmentPage:
+    """A commitment with its indicators, every stored value per period and service, and the
+    history of the commitment and its indicators. A fixed number of queries."""
+    organisation = commitment.organisation
+    indicators = (
+        Indicator.objects.for_org(organisation)
+        .filter(commitment=commitment)
+        .prefetch_related(Prefetch("services", queryset=Service.objects.select_related("site")))
+        .order_by("position", "code")
+    )
+    rows = indicator_rows(indicators)
+    values: dict[int, list[IndicatorValue]] = defaultdict(list)
+    for value in (
+        IndicatorValue.objects.for_org(organisation)
+        .filter(indicator__commitment=commitment)
+        .select_related("service__site", "entered_by")
+        .order_by("indicator", "-period_start", "service__name")
+    ):
+        values[value.indicator_id].append(value)
+    history = history_of(commitment) | AuditEvent.objects.filter(
+        organisation=organisation,
+        object_type=Indicator._meta.label_lower,
+        object_id__in=[str(row.indicator.pk) for row in rows],
+    ).select_related("actor")
+    return CommitmentPage(
+        commitment=commitment,
+        indicators=[IndicatorDetail(row, values[row.indicator.pk]) for row in rows],
+        history=list(history.order_by("-at", "-id")),
+    )

@@ -1,0 +1,197 @@
+"""A seeded demo: two towns with sites, services, hours, people of every role, the default
+commitments and a year of manually entered values. The same seed always gives the same data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from commitments.actions import record_manual_value
+from django.db import transaction
+
+from commitments.frameworks import load_framework
+from commitments.models import Indicator
+from core.metrics import registry
+from core.models import ClosureDay, Membership, OpeningHours, Organisation, Role, Service, Site, User
+from core.periods import Granularity, Period
+
+DEMO_PASSWORD = "demo-qualite-2026"  # noqa: S105 -- published in the README, demo towns only
+DEFAULT_SEED = 2026
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    full_name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class TownPlan:
+    slug: str
+    name: str
+    zone: str
+    color: str
+    domain: str
+    closures: tuple[tuple[dt.date, str], ...]
+
+
+TOWNS = (
+    TownPlan(
+        slug="ville-demo",
+        name="Ville de Beaulieu-sur-Loire (démo)",
+        zone="",
+        color="#1f4e79",
+        domain="ville-demo.example",
+        closures=(
+            (dt.date(2025, 5, 30), "Pont de l'Ascension"),
+            (dt.date(2025, 12, 26), "Fermeture de fin d'année"),
+            (dt.date(2026, 5, 15), "Pont de l'Ascension"),
+            (dt.date(2026, 12, 24), "Veille de Noël"),
+        ),
+    ),
+    TownPlan(
+        slug="ville-demo-est",
+        name="Ville de Saint-Avold-les-Prés (démo)",
+        zone="57",
+        color="#7a1f3d",
+        domain="ville-demo-est.example",
+        closures=((dt.date(2026, 5, 15), "Pont de l'Ascension"),),
+    ),
+)
+
+FIRST_NAMES = ["Camille", "Nadia", "Julien", "Sophie", "Karim", "Élodie", "Thomas", "Inès", "Marc", "Léa"]
+LAST_NAMES = ["Martin", "Bernard", "Moreau", "Lefèvre", "Garnier", "Roux", "Fontaine", "Chevalier", "Morel", "Girard"]
+
+
+def people_of(town: TownPlan, rng: random.Random) -> list[Person]:
+    """An administrator, a quality manager, 3 reception and 3 civil-registry agents, a director
+    who reads, and an AFNOR auditor."""
+    names = rng.sample([f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES], 6)
+    people = [
+        Person(f"admin@{town.domain}", "Administrateur du système", Role.ADMIN),
+        Person(f"qualite@{town.domain}", "Responsable qualité", Role.QUALITY_MANAGER),
+        Person(f"direction@{town.domain}", "Directrice générale des services", Role.READER),
+        Person(f"auditeur@{town.domain}", "Auditeur AFNOR", Role.AUDITOR),
+    ]
+    for index, name in enumerate(names):
+        prefix = "accueil" if index < 3 else "etat-civil"
+        people.append(Person(f"{prefix}{index % 3 + 1}@{town.domain}", name, Role.AGENT))
+    return people
+
+
+def build_town(town: TownPlan, rng: random.Random, today: dt.date) -> Organisation:
+    organisation = Organisation.objects.create(
+        slug=town.slug, name=town.name, holiday_zone=town.zone, brand_color=town.color
+    )
+    town_hall = Site.objects.create(organisation=organisation, name="Hôtel de ville", address="1 place de la Mairie")
+    annex = Site.objects.create(organisation=organisation, name="Mairie annexe des Prés", address="12 rue des Prés")
+    Service.objects.create(organisation=organisation, site=town_hall, code="accueil", name="Accueil")
+    civil = Service.objects.create(organisation=organisation, site=town_hall, code="etat-civil", name="État civil")
+    Service.objects.create(organisation=organisation, site=annex, code="accueil-annexe", name="Accueil de l'annexe")
+    add_opening_hours(organisation, town_hall, annex, civil)
+    for day, label in town.closures:
+        ClosureDay.objects.create(organisation=organisation, date=day, label=label)
+    for person in people_of(town, rng):
+        user = User.objects.create_user(person.email, DEMO_PASSWORD, full_name=person.full_name)
+        ends_on = today + dt.timedelta(days=90) if person.role == Role.AUDITOR else None
+        Membership.objects.create(organisation=organisation, user=user, role=person.role, ends_on=ends_on)
+    return organisation
+
+
+def add_opening_hours(organisation: Organisation, town_hall: Site, annex: Site, civil: Service) -> None:
+    """Weekdays 8:30–12:00 and 13:30–17:30 at the town hall, civil registry also on Saturday
+    morning; the annex opens afternoons only."""
+    slots = []
+    for weekday in range(5):
+        slots.append(OpeningHours(site=town_hall, weekday=weekday, opens_at=dt.time(8, 30), closes_at=dt.time(12)))
+        slots.append(OpeningHours(site=town_hall, weekday=weekday, opens_at=dt.time(13, 30), closes_at=dt.time(17, 30)))
+        slots.append(OpeningHours(site=annex, weekday=weekday, opens_at=dt.time(14), closes_at=dt.time(17)))
+    for weekday in range(6):
+        slots.append(
+            OpeningHours(site=town_hall, service=civil, weekday=weekday, opens_at=dt.time(8, 30), closes_at=dt.time(12))
+        )
+    for weekday in range(5):
+        slots.append(
+            OpeningHours(
+                site=town_hall, service=civil, weekday=weekday, opens_at=dt.time(13, 30), closes_at=dt.time(17, 30)
+            )
+        )
+    for slot in slots:
+        slot.organisation = organisation
+    OpeningHours.objects.bulk_create(slots)
+
+
+def demo_value(indicator: Indicator, rng: random.Random) -> tuple[float | None, float | None, float | None]:
+    """A plausible (value, numerator, denominator) near the target, missing it now and then."""
+    metric = registry.get(indicator.metric_key)
+    target = float(indicator.target_value)
+    miss = rng.random() < 0.15
+    if metric.key == "manual.share":
+        denominator = float(rng.randint(6, 14))
+        numerator = denominator if not miss else denominator - rng.randint(1, 2)
+        return None, numerator, denominator
+    if metric.key == "manual.yes_no":
+        return (0.0 if miss else 1.0), None, None
+    if metric.key == "manual.count":
+        return float(max(0, round(target + (-1 if miss else rng.randint(0, 2))))), None, None
+    score = target - rng.uniform(3, 12) if miss else rng.uniform(min(target, 100), 100)
+    return round(min(score, 100.0), 1), None, None
+
+
+def periods_for(indicator: Indicator, today: dt.date) -> list[Period]:
+    """The last twelve months, four quarters or one year before the current period."""
+    granularity = Granularity(indicator.granularity)
+    count = {Granularity.MONTH: 12, Granularity.QUARTER: 4, Granularity.YEAR: 1}[granularity]
+    period = Period.containing(today, granularity).previous()
+    periods = []
+    for _ in range(count):
+        periods.append(period)
+        period = period.previous()
+    return sorted(periods)
+
+
+def enter_manual_values(organisation: Organisation, rng: random.Random, today: dt.date) -> int:
+    manager = Membership.objects.get(organisation=organisation, role=Role.QUALITY_MANAGER).user
+    entered = 0
+    indicators = Indicator.objects.filter(organisation=organisation).select_related("commitment").order_by("pk")
+    for indicator in indicators:
+        if indicator.metric_key not in registry or not registry.get(indicator.metric_key).is_manual:
+            continue
+        for period in periods_for(indicator, today):
+            value, numerator, denominator = demo_value(indicator, rng)
+            record_manual_value(
+                indicator=indicator,
+                period=period,
+                service=None,
+                value=value,
+                numerator=numerator,
+                denominator=denominator,
+                comment="Relevé de démonstration",
+                evidence=None,
+                actor=manager,
+            )
+            entered += 1
+    return entered
+
+
+@transaction.atomic
+def build_demo(*, seed: int = DEFAULT_SEED, today: dt.date) -> list[Organisation]:
+    rng = random.Random(seed)
+    towns = []
+    for plan in TOWNS:
+        organisation = build_town(plan, rng, today)
+        load_framework(organisation=organisation, code="qualivilles")
+        enter_manual_values(organisation, rng, today)
+        towns.append(organisation)
+    return towns
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """(town, e-mail, role) of every demo account, for the README and `make run`."""
+    rows: list[tuple[str, str, str]] = []
+    for plan in TOWNS:
+        memberships = Membership.objects.filter(organisation__slug=plan.slug).select_related("user", "organisation")
+        rows.extend((m.organisation.slug, m.user.email, m.get_role_display()) for m in memberships)
+    return rows

@@ -1,0 +1,46 @@
+"""One object of every kind in a town, keyed by the URL parameter names that point at them.
+
+When a new view takes a new URL parameter, add its sample here: the access and accessibility
+tests refuse to guess."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from commitments.actions import record_manual_value
+from commitments.frameworks import load_framework
+from commitments.models import Indicator
+from core.models import ClosureDay, Membership, OpeningHours, Organisation, Role, Service, Site, User
+from core.periods import Period
+
+
+def sample_values(organisation: Organisation) -> dict[str, Any]:
+    site = Site.objects.filter(organisation=organisation).first() or Site.objects.create(
+        organisation=organisation, name="Site témoin"
+    )
+    service = Service.objects.filter(organisation=organisation).first() or Service.objects.create(
+        organisation=organisation, site=site, code="temoin", name="Service témoin"
+    )
+    slot = OpeningHours.objects.create(
+        organisation=organisation, site=site, weekday=0, opens_at=dt.time(8, 30), closes_at=dt.time(12)
+    )
+    closure = ClosureDay.objects.create(organisation=organisation, date=dt.date(2026, 5, 15), label="Pont")
+    member = User.objects.create_user(f"membre@{organisation.slug}.test", "x", full_name="Membre témoin")
+    membership = Membership.objects.create(organisation=organisation, user=member, role=Role.AGENT)
+    load_framework(organisation=organisation, code="qualivilles")
+    indicator = Indicator.objects.get(organisation=organisation, code="4.1")
+    value = record_manual_value(
+        indicator=indicator, period=Period.parse("2026-03"), actor=None, numerator=9, denominator=10
+    )
+    return {
+        "commitment_id": indicator.commitment_id,
+        "indicator_id": indicator.pk,
+        "value_id": value.pk,
+        "org_slug": organisation.slug,
+        "site_id": site.pk,
+        "service_id": service.pk,
+        "slot_id": slot.pk,
+        "closure_id": closure.pk,
+        "membership_id": membership.pk,
+    }

@@ -1,0 +1,61 @@
+"""Every view of the URL configuration, including future ones, obeys the access rules."""
+
+import pytest
+from django.test import Client
+
+from core.models import AuditEvent, Role
+from tests.samples import sample_values
+from tests.urlwalk import all_routes, organisation_routes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_view_declares_whether_it_is_public_or_scoped_to_an_organisation():
+    undeclared = [route.pattern for route in all_routes() if route.access_rule not in ("public", "organisation")]
+    assert undeclared == []
+
+
+def test_every_organisation_view_takes_the_organisation_slug_first():
+    assert all(route.parameters[:1] == ["org_slug"] for route in organisation_routes())
+
+
+def test_an_outsider_gets_404_on_every_url_of_another_town(org, other_org, client_as):
+    values = sample_values(org)
+    outsider = client_as(other_org, Role.ADMIN)
+    events_before = AuditEvent.objects.count()
+    for route in organisation_routes():
+        url = route.url(values)
+        assert outsider.get(url).status_code == 404, url
+        assert outsider.post(url, {}).status_code == 404, url
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_another_towns_object_ids_give_404_inside_your_own_town(org, other_org, client_as):
+    victim_objects = sample_values(org)
+    sample_values(other_org)
+    outsider = client_as(other_org, Role.ADMIN)
+    for route in organisation_routes():
+        if len(route.parameters) == 1:
+            continue
+        url = route.url(victim_objects | {"org_slug": other_org.slug})
+        assert outsider.get(url).status_code == 404, url
+        # A read-only view refuses POST before any lookup: 405 says nothing of the object.
+        assert outsider.post(url, {}).status_code in (404, 405), url
+
+
+@pytest.mark.parametrize("role", [Role.READER, Role.AUDITOR])
+def test_a_reader_or_auditor_can_post_nowhere(org, client_as, role):
+    values = sample_values(org)
+    reader = client_as(org, role)
+    events_before = AuditEvent.objects.count()
+    for route in organisation_routes():
+        url = route.url(values)
+        assert reader.post(url, {}).status_code in (403, 405), url
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page_from_every_organisation_url(org):
+    values = sample_values(org)
+    for route in organisation_routes():
+        response = Client().get(route.url(values))
+        assert response.status_code == 302 and "/connexion/" in response["Location"], route.pattern
