@@ -7,9 +7,9 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from commitments.actions import record_manual_value
 from django.db import transaction
 
+from commitments.actions import record_manual_value
 from commitments.frameworks import load_framework
 from commitments.models import Indicator
 from core.metrics import registry
@@ -68,14 +68,14 @@ LAST_NAMES = ["Martin", "Bernard", "Moreau", "Lefèvre", "Garnier", "Roux", "Fon
 def people_of(town: TownPlan, rng: random.Random) -> list[Person]:
     """An administrator, a quality manager, 3 reception and 3 civil-registry agents, a director
     who reads, and an AFNOR auditor."""
-    names = rng.sample([f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES], 6)
+    names = rng.sample([f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES], 10)
     people = [
-        Person(f"admin@{town.domain}", "Administrateur du système", Role.ADMIN),
-        Person(f"qualite@{town.domain}", "Responsable qualité", Role.QUALITY_MANAGER),
-        Person(f"direction@{town.domain}", "Directrice générale des services", Role.READER),
-        Person(f"auditeur@{town.domain}", "Auditeur AFNOR", Role.AUDITOR),
+        Person(f"admin@{town.domain}", names[0], Role.ADMIN),
+        Person(f"qualite@{town.domain}", names[1], Role.QUALITY_MANAGER),
+        Person(f"direction@{town.domain}", names[2], Role.READER),
+        Person(f"auditeur@{town.domain}", names[3], Role.AUDITOR),
     ]
-    for index, name in enumerate(names):
+    for index, name in enumerate(names[4:]):
         prefix = "accueil" if index < 3 else "etat-civil"
         people.append(Person(f"{prefix}{index % 3 + 1}@{town.domain}", name, Role.AGENT))
     return people

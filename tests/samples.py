@@ -44,3 +44,25 @@ def sample_values(organisation: Organisation) -> dict[str, Any]:
         "closure_id": closure.pk,
         "membership_id": membership.pk,
     }
+
+
+def existing_values(organisation: Organisation) -> dict[str, Any]:
+    """The ids of objects a town already has (the demo towns), keyed like `sample_values`."""
+    from commitments.models import IndicatorValue
+
+    def first_id(model: Any) -> int:
+        return model.objects.filter(organisation=organisation).order_by("pk").values_list("pk", flat=True)[0]
+
+    indicator = Indicator.objects.filter(organisation=organisation, values__isnull=False).order_by("pk").first()
+    assert indicator is not None
+    return {
+        "org_slug": organisation.slug,
+        "commitment_id": indicator.commitment_id,
+        "indicator_id": indicator.pk,
+        "value_id": first_id(IndicatorValue),
+        "site_id": first_id(Site),
+        "service_id": first_id(Service),
+        "slot_id": first_id(OpeningHours),
+        "closure_id": first_id(ClosureDay),
+        "membership_id": first_id(Membership),
+    }

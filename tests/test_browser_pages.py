@@ -53,7 +53,8 @@ def test_error_pages_have_no_accessibility_violation(live_server, org, make_memb
 def test_a_user_logs_in_and_uses_the_main_menu_with_the_keyboard_alone(live_server, org, make_member, page: Page):
     make_member(org, Role.QUALITY_MANAGER, email="qualite@ville-test.test")
     page.goto(live_server.url + "/connexion/")
-    page.keyboard.type("qualite@ville-test.test")  # the e-mail field has the focus
+    expect(page.get_by_label("Adresse e-mail")).to_be_focused()
+    page.keyboard.type("qualite@ville-test.test")
     page.keyboard.press("Tab")
     page.keyboard.type("motdepasse-de-test-2026")
     page.keyboard.press("Enter")

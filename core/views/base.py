@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from core.access import active_memberships, org_view, public_view
 from core.forms import EmailAuthenticationForm
 from core.models import AuditEvent, Organisation
+from core.templatetags.audit_tags import model_label
 
 login = public_view(
     auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True)
@@ -48,11 +49,8 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         events = events.filter(object_type=object_type)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     types = AuditEvent.objects.for_org(request.org).values_list("object_type", flat=True).distinct()  # type: ignore[attr-defined]
-    return render(
-        request,
-        "core/audit_trail.html",
-        {"page": page, "object_type": object_type, "types": sorted(set(types))},
-    )
+    choices = sorted((model_label(name), name) for name in set(types))
+    return render(request, "core/audit_trail.html", {"page": page, "object_type": object_type, "types": choices})
 
 
 @public_view

@@ -1,0 +1,83 @@
+"""The demo towns: what `make run` shows a newcomer, and the proof that two towns never mix."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from commitments.models import Commitment, IndicatorValue
+from core.models import Membership, Organisation, Role
+from demo.generator import TOWNS, build_demo, people_of
+from tests.samples import existing_values
+from tests.urlwalk import organisation_routes
+
+TODAY = dt.date(2026, 11, 28)
+
+
+@pytest.fixture
+def demo(db):
+    return {town.slug: town for town in build_demo(today=TODAY)}
+
+
+def test_the_demo_builds_two_towns_in_their_holiday_zones(demo):
+    assert demo["ville-demo"].holiday_zone == ""
+    assert demo["ville-demo-est"].holiday_zone == "57"
+
+
+def test_each_demo_town_follows_the_23_commitments_with_a_year_of_manual_values(demo):
+    for town in demo.values():
+        assert Commitment.objects.filter(organisation=town).count() == 23
+        months = IndicatorValue.objects.filter(organisation=town, granularity="month")
+        assert months.values("period_start").distinct().count() == 12
+        assert max(months.values_list("period_start", flat=True)) == dt.date(2026, 10, 1)
+
+
+def test_each_demo_town_has_a_member_of_every_role(demo):
+    for town in demo.values():
+        roles = set(Membership.objects.filter(organisation=town).values_list("role", flat=True))
+        assert roles == set(Role.values)
+        assert Membership.objects.filter(organisation=town, role=Role.AGENT).count() == 6
+
+
+def test_the_same_seed_gives_the_same_people():
+    first = people_of(TOWNS[0], random.Random(7))
+    assert first == people_of(TOWNS[0], random.Random(7))
+    assert first != people_of(TOWNS[0], random.Random(8))
+
+
+def test_load_demo_if_empty_leaves_an_existing_database_alone(demo, capsys):
+    call_command("load_demo", "--if-empty")
+    assert "déjà" in capsys.readouterr().out
+    assert Organisation.objects.count() == 2
+
+
+def test_a_user_of_the_second_town_gets_404_on_every_url_of_the_first(demo):
+    first = existing_values(demo["ville-demo"])
+    client = Client()
+    client.force_login(Membership.objects.get(organisation__slug="ville-demo-est", role=Role.ADMIN).user)
+    for route in organisation_routes():
+        url = route.url(first)
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {}).status_code == 404, url
+        if len(route.parameters) > 1:
+            inside_own_town = route.url(first | {"org_slug": "ville-demo-est"})
+            assert client.get(inside_own_town).status_code == 404, inside_own_town
+
+
+def test_no_page_of_the_second_town_shows_anything_of_the_first(demo):
+    second = existing_values(demo["ville-demo-est"])
+    first_town = demo["ville-demo"]
+    first_names = [first_town.name, "@ville-demo.example"]
+    first_names += [m.user.full_name for m in Membership.objects.filter(organisation=first_town).select_related("user")]
+    client = Client()
+    client.force_login(Membership.objects.get(organisation__slug="ville-demo-est", role=Role.ADMIN).user)
+    for route in organisation_routes():
+        if route.name == "evidence":
+            continue
+        page = client.get(route.url(second))
+        assert page.status_code == 200, route.pattern
+        text = page.content.decode()
+        leaked = [name for name in first_names if name in text]
+        assert leaked == [], f"{route.pattern} shows {leaked}"
