@@ -178,7 +178,7 @@ class IndicatorService(OrgOwned):
     """A service an indicator concerns (an explicit table, so that it carries the organisation)."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE)
+    service = models.ForeignKey(Service, on_delete=models.RESTRICT)
 
     class Meta:
         verbose_name = "service concerné par un indicateur"
@@ -212,7 +212,7 @@ class IndicatorValue(OrgOwned):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
     granularity = models.CharField(max_length=10, choices=[(g.value, GRANULARITY_LABELS[g]) for g in Granularity])
     period_start = models.DateField("début de période")
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True, verbose_name="service")
+    service = models.ForeignKey(Service, on_delete=models.RESTRICT, null=True, blank=True, verbose_name="service")
     numerator = models.FloatField("numérateur", null=True, blank=True)
     denominator = models.FloatField("dénominateur", null=True, blank=True)
     value = models.FloatField("valeur", null=True, blank=True)

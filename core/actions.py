@@ -91,7 +91,8 @@ def _save_changes(
     after = snapshot(instance, fields)
     if before == after:
         return False
-    instance.save(update_fields=fields)
+    timestamps = [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
+    instance.save(update_fields=fields + timestamps)
     record_event(
         organisation=organisation, actor=actor, instance=instance, action="modification", before=before, after=after
     )
