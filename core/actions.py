@@ -153,6 +153,7 @@ def update_organisation(
     brand_color: str,
     holiday_zone: str,
     ring_cycle_seconds: Decimal,
+    works_whit_monday: bool = False,
     logo: File | None = None,
     remove_logo: bool = False,
 ) -> Organisation:
@@ -163,6 +164,7 @@ def update_organisation(
         "brand_color": brand_color.lower(),
         "holiday_zone": holiday_zone,
         "ring_cycle_seconds": ring_cycle_seconds.quantize(Decimal("0.1")),
+        "works_whit_monday": works_whit_monday,
     }
     before = snapshot(organisation, [*values, "logo"])
     old_logo = organisation.logo.name or ""

@@ -59,6 +59,11 @@ class Organisation(models.Model):
     holiday_zone = models.CharField(
         "zone des jours fériés", max_length=4, choices=HolidayZone.choices, blank=True, default=""
     )
+    works_whit_monday = models.BooleanField(
+        "lundi de Pentecôte travaillé",
+        default=False,
+        help_text="Journée de solidarité : la mairie ouvre ce jour férié, qui compte alors dans les délais.",
+    )
     ring_cycle_seconds = models.DecimalField(
         "durée d'une sonnerie (secondes)",
         max_digits=4,

@@ -122,6 +122,11 @@ class OrganisationForm(forms.Form):
         required=False,
         help_text="L'Alsace-Moselle et les outre-mer ont des jours fériés propres.",
     )
+    works_whit_monday = forms.BooleanField(
+        label="La mairie ouvre le lundi de Pentecôte (journée de solidarité)",
+        required=False,
+        help_text="Ce jour férié compte alors comme jour ouvré dans le calcul des délais.",
+    )
     ring_cycle_seconds = forms.DecimalField(
         label="Durée d'un cycle de sonnerie (secondes)",
         max_digits=4,
@@ -140,6 +145,7 @@ class OrganisationForm(forms.Form):
                 "brand_color_picker": organisation.brand_color,
                 "holiday_zone": organisation.holiday_zone,
                 "ring_cycle_seconds": organisation.ring_cycle_seconds,
+                "works_whit_monday": organisation.works_whit_monday,
             },
         )
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 import holidays
+from dateutil.easter import easter
 
 from core.models import ClosureDay, Organisation, Weekday
 from core.periods import MONTH_NAMES
@@ -42,16 +43,28 @@ def public_holidays(zone: str, year: int) -> dict[dt.date, str]:
     return dict(_holidays(zone, year))
 
 
+def whit_monday(year: int) -> dt.date:
+    """Lundi de Pentecôte: fifty days after Easter Sunday."""
+    return easter(year) + dt.timedelta(days=50)
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
     zone: str = ""
     # Left out of the hash (a dict has none); equal calendars still hash equal.
     closure_days: dict[dt.date, str] = field(default_factory=dict, hash=False)
+    # Many towns open on Whit Monday (journée de solidarité): it then counts as worked.
+    works_whit_monday: bool = False
+
+    def _public_holiday(self, day: dt.date) -> str | None:
+        if self.works_whit_monday and day == whit_monday(day.year):
+            return None
+        return _holidays(self.zone, day.year).get(day)
 
     def non_working_reason(self, day: dt.date, *, business: bool = False) -> str | None:
         """Why `day` is not worked, or None when it is. A public holiday is named even when
         it falls on a weekend (15 August 2026 is a Saturday)."""
-        holiday = _holidays(self.zone, day.year).get(day)
+        holiday = self._public_holiday(day)
         if holiday:
             return holiday
         if day in self.closure_days:
@@ -91,6 +104,8 @@ class WorkingCalendar:
     def days_off(self, year: int) -> list[tuple[dt.date, str]]:
         """Public holidays and closure days of a year, in date order (weekends left out)."""
         days = public_holidays(self.zone, year)
+        if self.works_whit_monday:
+            days.pop(whit_monday(year), None)
         for day, label in self.closure_days.items():
             if day.year == year:
                 label = label or CLOSURE_WITHOUT_LABEL
@@ -101,7 +116,11 @@ class WorkingCalendar:
 def calendar_for(organisation: Organisation) -> WorkingCalendar:
     """The working calendar of an organisation, with its closure days loaded once."""
     closures = ClosureDay.objects.filter(organisation=organisation).values_list("date", "label")
-    return WorkingCalendar(zone=organisation.holiday_zone, closure_days=dict(closures))
+    return WorkingCalendar(
+        zone=organisation.holiday_zone,
+        closure_days=dict(closures),
+        works_whit_monday=organisation.works_whit_monday,
+    )
 
 
 def french_date(day: dt.date) -> str:

@@ -1,5 +1,6 @@
 """The settings overview and the town's own settings: name, logo, colour, holiday zone, ring cycle."""
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -217,3 +218,15 @@ def test_an_unknown_holiday_zone_is_refused(org, admin_client_org):
 def test_saving_the_form_unchanged_writes_no_audit_event(org, admin_client_org):
     assert admin_client_org.post(edit_url(org), town_form()).status_code == 302
     assert not AuditEvent.objects.filter(organisation=org).exists()
+
+
+def test_a_town_that_opens_on_whit_monday_says_so_and_its_deadlines_follow(org, admin_client_org):
+    from core.workdays import calendar_for
+
+    response = admin_client_org.post(edit_url(org), town_form(works_whit_monday="on"))
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert org.works_whit_monday
+    assert calendar_for(org).is_working_day(dt.date(2026, 5, 25))
+    event = AuditEvent.objects.get(organisation=org, object_type="core.organisation")
+    assert event.after == {"works_whit_monday": True}

@@ -207,3 +207,15 @@ def test_adding_two_deadlines_one_after_the_other_equals_adding_their_sum(calend
     assert calendar.add_working_days(middle, then, business=business) == calendar.add_working_days(
         start, first + then, business=business
     )
+
+
+def test_a_town_that_opens_on_whit_monday_counts_it_as_a_working_day():
+    whit_monday_2026 = dt.date(2026, 5, 25)
+    closed = WorkingCalendar()
+    open_on_solidarity_day = WorkingCalendar(works_whit_monday=True)
+    assert not closed.is_working_day(whit_monday_2026)
+    assert open_on_solidarity_day.is_working_day(whit_monday_2026)
+    assert closed.add_working_days(dt.date(2026, 5, 22), 1) == dt.date(2026, 5, 26)
+    assert open_on_solidarity_day.add_working_days(dt.date(2026, 5, 22), 1) == whit_monday_2026
+    assert whit_monday_2026 not in dict(open_on_solidarity_day.days_off(2026))
+    assert len(open_on_solidarity_day.days_off(2026)) == 10

@@ -96,6 +96,7 @@ def organisation_edit(request: OrgRequest) -> HttpResponseBase:
             brand_color=data["brand_color"],
             holiday_zone=data["holiday_zone"],
             ring_cycle_seconds=data["ring_cycle_seconds"],
+            works_whit_monday=data["works_whit_monday"],
             logo=data["logo"],
             remove_logo=data.get("remove_logo", False),
         )
