@@ -236,16 +236,7 @@ def record_manual_value(
     _check_manual_entry(indicator, period, service)
     measure = manual_measure(indicator.metric_key, value=value, numerator=numerator, denominator=denominator)
     kind = check_evidence(evidence) if evidence is not None else None
-    stored = find_value(indicator=indicator, period=period, service=service)
-    before = snapshot(stored, VALUE_FIELDS) if stored is not None else None
-    if stored is None:
-        stored = IndicatorValue(
-            organisation=indicator.organisation,
-            indicator=indicator,
-            granularity=period.granularity,
-            period_start=period.start,
-            service=service,
-        )
+    stored, before = _value_to_write(indicator, period, service)
     _apply_measure(stored, measure)
     stored.source = ValueSource.MANUAL
     stored.comment = comment.strip()
@@ -276,6 +267,23 @@ def delete_value(*, value: IndicatorValue, actor: User | None) -> None:
         before=snapshot(value, VALUE_FIELDS),
     )
     value.delete()
+
+
+def _value_to_write(
+    indicator: Indicator, period: Period, service: Service | None
+) -> tuple[IndicatorValue, dict[str, Any] | None]:
+    """The stored value of this slot with its snapshot, or a new unsaved one and None."""
+    stored = find_value(indicator=indicator, period=period, service=service)
+    if stored is not None:
+        return stored, snapshot(stored, VALUE_FIELDS)
+    fresh = IndicatorValue(
+        organisation=indicator.organisation,
+        indicator=indicator,
+        granularity=period.granularity,
+        period_start=period.start,
+        service=service,
+    )
+    return fresh, None
 
 
 def _apply_measure(stored: IndicatorValue, measure: Measure) -> None:
@@ -317,20 +325,12 @@ def _recompute_computed(
         organisation=indicator.organisation, period=period, service=service, params=dict(indicator.params)
     )
     measure = metric.compute(query)
-    stored = find_value(indicator=indicator, period=period, service=service)
     if measure is None:
-        if stored is not None:
-            delete_value(value=stored, actor=actor)
+        stale = find_value(indicator=indicator, period=period, service=service)
+        if stale is not None:
+            delete_value(value=stale, actor=actor)
         return None
-    before = snapshot(stored, VALUE_FIELDS) if stored is not None else None
-    if stored is None:
-        stored = IndicatorValue(
-            organisation=indicator.organisation,
-            indicator=indicator,
-            granularity=period.granularity,
-            period_start=period.start,
-            service=service,
-        )
+    stored, before = _value_to_write(indicator, period, service)
     _apply_measure(stored, measure)
     stored.source = ValueSource.COMPUTED
     stored.entered_by = None
