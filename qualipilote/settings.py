@@ -27,6 +27,11 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "core",
+    "reception",
+    "telephony",
+    "correspondence",
+    "civil_registry",
+    "complaints",
     "commitments",
     "demo",
 ]

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class CivilRegistryConfig(AppConfig):
+    name = "civil_registry"

@@ -1,0 +1,44 @@
+"""The local (Europe/Paris) day, month, weekday and half-hour of an event, stored at import
+so that indicators aggregate on indexed columns instead of converting times row by row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@dataclass(frozen=True)
+class LocalStamp:
+    local_date: dt.date
+    local_month: dt.date
+    weekday: int
+    half_hour: int
+
+
+def local_stamp(moment: dt.datetime) -> LocalStamp:
+    """`moment` must be timezone-aware."""
+    local = moment.astimezone(PARIS)
+    day = local.date()
+    return LocalStamp(day, day.replace(day=1), day.weekday(), local.hour * 2 + local.minute // 30)
+
+
+def half_hour_label(slot: int) -> str:
+    """0 → "00:00–00:30", 17 → "08:30–09:00"."""
+    start = dt.time(slot // 2, 30 * (slot % 2))
+    end_minutes = (slot + 1) * 30
+    end = "24:00" if end_minutes == 1440 else f"{end_minutes // 60:02d}:{end_minutes % 60:02d}"
+    return f"{start:%H:%M}–{end}"
+
+
+def aware_local(naive: dt.datetime) -> dt.datetime:
+    """A wall-clock time read in Paris as an aware datetime. In the repeated hour of the
+    October clock change the first occurrence is taken (fold=0); a time that does not exist
+    (the skipped hour in March) is moved forward by the gap, as clocks do."""
+    aware = naive.replace(tzinfo=PARIS)
+    round_trip = aware.astimezone(dt.UTC).astimezone(PARIS).replace(tzinfo=None)
+    if round_trip != naive:  # inside the spring gap
+        return (naive + dt.timedelta(hours=1)).replace(tzinfo=PARIS)
+    return aware
