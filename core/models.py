@@ -64,6 +64,12 @@ class Organisation(models.Model):
         default=False,
         help_text="Journée de solidarité : la mairie ouvre ce jour férié, qui compte alors dans les délais.",
     )
+    retention_years = models.PositiveSmallIntegerField(
+        "durée de conservation des données personnelles (années)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="Après la clôture d'une demande ou d'une réclamation, noms, contacts et textes libres sont effacés.",
+    )
     ring_cycle_seconds = models.DecimalField(
         "durée d'une sonnerie (secondes)",
         max_digits=4,
@@ -369,3 +375,19 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Le journal d'audit est en ajout seul.")
+
+
+class RateLimitBucket(models.Model):
+    """How many times a key (a public form and a hashed address) was used in one time window.
+    A table, because django-ratelimit refuses the database cache and SQLite is the default."""
+
+    key = models.CharField(max_length=128)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="rate_limit_unique_window")]
+        indexes = [models.Index(fields=["window_start"], name="rate_limit_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.window_start:%H:%M} ×{self.hits}"

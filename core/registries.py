@@ -1,0 +1,50 @@
+"""Hooks through which apps offer things to apps below them, without importing upwards.
+
+The metric registry lives in core.metrics; these are the smaller ones:
+- commitment choices: `commitments` says which commitments a town follows, so that a
+  complaint (an operational record) can name the one it concerns by its code;
+- anonymisers: each app that keeps personal data says how to erase it once the retention
+  period has passed (run by `manage.py anonymise`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from core.models import Organisation, User
+
+CommitmentChoices = Callable[[Organisation], list[tuple[str, str]]]
+_commitment_choices: list[CommitmentChoices] = []
+
+
+def register_commitment_choices(provider: CommitmentChoices) -> None:
+    if provider not in _commitment_choices:
+        _commitment_choices.append(provider)
+
+
+def commitment_choices(organisation: Organisation) -> list[tuple[str, str]]:
+    """(code, label) of the commitments the town follows, e.g. ("8", "8. En cas d'affluence…")."""
+    choices: list[tuple[str, str]] = []
+    for provider in _commitment_choices:
+        choices.extend(provider(organisation))
+    return choices
+
+
+@dataclass(frozen=True)
+class Anonymiser:
+    """Erases personal data of the records closed before `closed_before`; returns how many."""
+
+    label: str
+    erase: Callable[[Organisation, dt.date, User | None], int]
+
+
+_anonymisers: dict[str, Anonymiser] = {}
+
+
+def register_anonymiser(key: str, anonymiser: Anonymiser) -> None:
+    _anonymisers[key] = anonymiser
+
+
+def anonymisers() -> list[tuple[str, Anonymiser]]:
+    return sorted(_anonymisers.items())
