@@ -1,12 +1,18 @@
 """One object of every kind in a town, keyed by the URL parameter names that point at them.
 
-When a new view takes a new URL parameter, add its sample here: the access and accessibility
-tests refuse to guess."""
+When a new view takes a new URL parameter, give it a sample: the access and accessibility
+tests refuse to guess. Each operational app adds its own in `<app>/tests/samples.py`, a
+module with `sample_values(organisation) -> dict` (objects it creates) and
+`existing_values(organisation) -> dict` (ids of objects a demo town already has); both are
+collected here."""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from typing import Any
+
+from django.conf import settings
 
 from commitments.actions import record_manual_value
 from commitments.frameworks import load_framework
@@ -15,7 +21,32 @@ from core.models import ClosureDay, Membership, OpeningHours, Organisation, Role
 from core.periods import Period
 
 
+def app_sample_modules() -> list[Any]:
+    modules = []
+    for app in settings.INSTALLED_APPS:
+        try:
+            modules.append(importlib.import_module(f"{app}.tests.samples"))
+        except ModuleNotFoundError as error:
+            if error.name not in (f"{app}.tests", f"{app}.tests.samples", app):
+                raise
+    return modules
+
+
 def sample_values(organisation: Organisation) -> dict[str, Any]:
+    values = core_sample_values(organisation)
+    for module in app_sample_modules():
+        values |= module.sample_values(organisation)
+    return values
+
+
+def existing_values(organisation: Organisation) -> dict[str, Any]:
+    values = core_existing_values(organisation)
+    for module in app_sample_modules():
+        values |= module.existing_values(organisation)
+    return values
+
+
+def core_sample_values(organisation: Organisation) -> dict[str, Any]:
     site = Site.objects.filter(organisation=organisation).first() or Site.objects.create(
         organisation=organisation, name="Site témoin"
     )
@@ -46,7 +77,7 @@ def sample_values(organisation: Organisation) -> dict[str, Any]:
     }
 
 
-def existing_values(organisation: Organisation) -> dict[str, Any]:
+def core_existing_values(organisation: Organisation) -> dict[str, Any]:
     """The ids of objects a town already has (the demo towns), keyed like `sample_values`."""
     from commitments.models import IndicatorValue
 

@@ -36,8 +36,12 @@ def test_every_organisation_page_has_no_accessibility_violation(live_server, org
     for route in organisation_routes():
         if route.name in NOT_PAGES:
             continue
-        response = page.goto(live_server.url + route.url(values))
-        assert response is not None and response.status == 200, route.pattern
+        url = live_server.url + route.url(values)
+        response = page.request.get(url)
+        if response.status == 405 or not response.headers.get("content-type", "").startswith("text/html"):
+            continue  # an action taking POST only, or a file (PDF, CSV, JSON)
+        assert response.status == 200, route.pattern
+        page.goto(url)
         assert_no_axe_violations(page)
         checked.append(route.pattern)
     assert len(checked) >= 2
