@@ -49,3 +49,22 @@ def bar_chart(labels: Sequence[str], series: dict[str, Sequence[float]], *, titl
         axes.legend(frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
     return to_svg(fig, title=title)
+
+
+WEEKDAY_SHORT = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
+
+
+def heatmap(counts: dict[tuple[int, int], float], *, title: str, first_slot: int, last_slot: int) -> str:
+    """A weekday × half-hour heat map. `counts[(weekday, half_hour)]`, weekday 0 = Monday,
+    half_hour 0 = 00:00–00:30; shows the slots from `first_slot` to `last_slot` included."""
+    slots = list(range(first_slot, last_slot + 1))
+    weekdays = sorted({weekday for weekday, _ in counts} | set(range(5)))
+    grid = [[counts.get((weekday, slot), 0) for slot in slots] for weekday in weekdays]
+    fig = figure(8.0, 0.45 * len(weekdays) + 1.2)
+    axes = fig.add_subplot()
+    image = axes.imshow(grid, aspect="auto", cmap="Blues", interpolation="nearest")
+    axes.set_yticks(range(len(weekdays)), [WEEKDAY_SHORT[weekday] for weekday in weekdays])
+    hour_ticks = [index for index, slot in enumerate(slots) if slot % 2 == 0]
+    axes.set_xticks(hour_ticks, [f"{slots[index] // 2}h" for index in hour_ticks])
+    fig.colorbar(image, ax=axes, shrink=0.8)
+    return to_svg(fig, title=title)

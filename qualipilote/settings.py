@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "civil_registry",
     "complaints",
     "commitments",
+    "reports",
     "demo",
 ]
 

@@ -1,7 +1,17 @@
 from django.urls import include, path
 
+ORG = "o/<slug:org_slug>/"
+
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("core.settings_urls")),
-    path("o/<slug:org_slug>/", include("commitments.urls")),
+    path(ORG + "imports/", include("core.imports_urls")),
+    path(ORG + "accueil/", include("reception.urls")),
+    path(ORG + "telephone/", include("telephony.urls")),
+    path(ORG + "courriers/", include("correspondence.urls")),
+    path(ORG + "etat-civil/", include("civil_registry.urls")),
+    path(ORG + "reclamations/", include("complaints.urls")),
+    path(ORG + "rapports/", include("reports.urls")),
+    path(ORG, include("commitments.urls")),
+    path("p/<slug:org_slug>/", include("complaints.public_urls")),
 ]
