@@ -7,5 +7,8 @@ class CommitmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from commitments import metrics
+        from commitments.queries import commitment_choices
+        from core.registries import register_commitment_choices
 
         metrics.register_all()
+        register_commitment_choices(commitment_choices)

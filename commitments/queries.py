@@ -194,3 +194,17 @@ def commitment_page(*, commitment: Commitment) -> CommitmentPage:
         indicators=[IndicatorDetail(row, values[row.indicator.pk]) for row in rows],
         history=list(history.order_by("-at", "-id")),
     )
+
+
+def commitment_choices(organisation: Organisation) -> list[tuple[str, str]]:
+    """(code, "code. title") of the commitments the town follows, for operational records
+    (a complaint) that name one. Several frameworks: the code is prefixed by the framework's."""
+    commitments = Commitment.objects.filter(organisation=organisation, is_active=True).select_related("framework")
+    rows = list(commitments.order_by("framework__name", "position", "code"))
+    several = len({commitment.framework_id for commitment in rows}) > 1
+    choices = []
+    for commitment in rows:
+        code = f"{commitment.framework.code}:{commitment.code}" if several else commitment.code
+        prefix = f"{commitment.framework.name} " if several else ""
+        choices.append((code, f"{prefix}{commitment.code}. {commitment.title}"))
+    return choices
