@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from decimal import Decimal
 from typing import Any
@@ -379,6 +380,24 @@ def recompute_all_services(*, indicator: Indicator, period: Period, actor: User 
         recompute_indicator(indicator=indicator, period=period, service=service, actor=actor) for service in services
     ]
     return [value for value in results if value is not None]
+
+
+def recompute_after_change(organisation: Organisation, metric_prefix: str, months: set[dt.date]) -> int:
+    """Recompute the values of every indicator measured by a `metric_prefix.*` metric for the
+    months, quarters and years that contain `months`; returns how many periods were recomputed.
+    Registered with core.registries so that operational apps can call it without importing us."""
+    indicators = Indicator.objects.filter(
+        organisation=organisation, is_active=True, metric_key__startswith=f"{metric_prefix}."
+    ).prefetch_related("services")
+    recomputed = 0
+    for indicator in indicators:
+        if indicator.is_planned:
+            continue
+        granularity = Granularity(indicator.granularity)
+        for period in sorted({Period.containing(month, granularity) for month in months}):
+            recompute_all_services(indicator=indicator, period=period)
+            recomputed += 1
+    return recomputed
 
 
 @transaction.atomic

@@ -7,8 +7,10 @@ class CommitmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from commitments import metrics
+        from commitments.actions import recompute_after_change
         from commitments.queries import commitment_choices
-        from core.registries import register_commitment_choices
+        from core.registries import register_changes_listener, register_commitment_choices
 
         metrics.register_all()
         register_commitment_choices(commitment_choices)
+        register_changes_listener(recompute_after_change)

@@ -48,3 +48,23 @@ def register_anonymiser(key: str, anonymiser: Anonymiser) -> None:
 
 def anonymisers() -> list[tuple[str, Anonymiser]]:
     return sorted(_anonymisers.items())
+
+
+# Called with the organisation, the metric prefix of the app whose records changed (e.g.
+# "telephony") and the first days of the months touched.
+ChangesListener = Callable[[Organisation, str, set[dt.date]], None]
+_changes_listeners: list[ChangesListener] = []
+
+
+def register_changes_listener(listener: ChangesListener) -> None:
+    if listener not in _changes_listeners:
+        _changes_listeners.append(listener)
+
+
+def records_changed(*, organisation: Organisation, metric_prefix: str, months: set[dt.date]) -> None:
+    """Tell the indicator engine that records behind `metric_prefix.*` metrics changed in
+    these months, so that it recomputes the stored values of those months, quarters and years."""
+    if not months:
+        return
+    for listener in _changes_listeners:
+        listener(organisation, metric_prefix, months)
