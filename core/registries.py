@@ -52,7 +52,7 @@ def anonymisers() -> list[tuple[str, Anonymiser]]:
 
 # Called with the organisation, the metric prefix of the app whose records changed (e.g.
 # "telephony") and the first days of the months touched.
-ChangesListener = Callable[[Organisation, str, set[dt.date]], None]
+ChangesListener = Callable[[Organisation, str, set[dt.date]], object]
 _changes_listeners: list[ChangesListener] = []
 
 
