@@ -59,11 +59,11 @@ migrations-check:
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=qualipilote.test_settings
 
 pytest:
-	$(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 # The suite on a throwaway PostgreSQL cluster (see .ci/postgres.sh).
 test-postgres: venv
-	bash .ci/postgres.sh $(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+	bash .ci/postgres.sh $(BIN)/pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 bench-quick: venv
 	@for script in bench/*.py; do [ -e "$$script" ] || continue; $(BIN)/python $$script --quick || exit 1; done

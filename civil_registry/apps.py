@@ -3,3 +3,18 @@ from django.apps import AppConfig
 
 class CivilRegistryConfig(AppConfig):
     name = "civil_registry"
+    verbose_name = "État civil"
+
+    def ready(self) -> None:
+        from civil_registry import metrics
+        from civil_registry.actions import recompute_due_dates
+        from civil_registry.imports import import_act_errors, import_acts
+        from core.deadlines import register_due_date_recomputer
+        from core.register_imports import register_importer
+
+        metrics.register_all()
+        register_importer("acts", "Demandes d'actes d'état civil", import_acts)
+        register_importer("act_errors", "Erreurs constatées sur des actes d'état civil", import_act_errors)
+        register_due_date_recomputer(
+            "civil_registry", lambda organisation, actor: recompute_due_dates(organisation, actor=actor)
+        )

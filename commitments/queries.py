@@ -19,6 +19,7 @@ from commitments.models import (
 )
 from core.audit import history_of
 from core.models import AuditEvent, Organisation, Service
+from core.periods import Period
 
 
 @dataclass(frozen=True)
@@ -208,3 +209,29 @@ def commitment_choices(organisation: Organisation) -> list[tuple[str, str]]:
         prefix = f"{commitment.framework.name} " if several else ""
         choices.append((code, f"{prefix}{commitment.code}. {commitment.title}"))
     return choices
+
+
+@dataclass(frozen=True)
+class PeriodValue:
+    """A followed indicator with its stored value for one period and service, if any."""
+
+    indicator: Indicator
+    value: IndicatorValue | None
+
+
+def values_for_period(*, organisation: Organisation, period: Period, service: Service | None) -> list[PeriodValue]:
+    """Every followed indicator with the value stored for that very period and `service`
+    (None: all services), or None. Two queries."""
+    values = {
+        value.indicator_id: value
+        for value in IndicatorValue.objects.for_org(organisation).filter(
+            granularity=period.granularity, period_start=period.start, service=service
+        )
+    }
+    indicators = (
+        Indicator.objects.for_org(organisation)
+        .filter(is_active=True, commitment__is_active=True)
+        .select_related("commitment__framework")
+        .order_by("commitment__framework__name", "commitment__position", "commitment__code", "position", "code")
+    )
+    return [PeriodValue(indicator, values.get(indicator.pk)) for indicator in indicators]

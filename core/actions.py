@@ -21,6 +21,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from core.audit import record_event, snapshot
+from core.deadlines import calendar_changed
 from core.models import ClosureDay, Membership, OpeningHours, Organisation, Role, Service, Site, User
 
 
@@ -175,6 +176,8 @@ def update_organisation(
         organisation.logo = ""  # type: ignore[assignment]
     values["logo"] = organisation.logo
     _save_changes(instance=organisation, organisation=organisation, actor=actor, values=values, before=before)
+    if (before["holiday_zone"], before["works_whit_monday"]) != (holiday_zone, works_whit_monday):
+        calendar_changed(organisation=organisation, actor=actor)
     if old_logo and old_logo != (organisation.logo.name or ""):
         storage = organisation.logo.storage
         transaction.on_commit(lambda: storage.delete(old_logo))
@@ -305,12 +308,14 @@ def delete_opening_hours(*, slot: OpeningHours, actor: User | None) -> None:
 def add_closure_day(*, organisation: Organisation, actor: User | None, date: dt.date, label: str) -> ClosureDay:
     closure = ClosureDay(organisation=organisation, date=date, label=label)
     _create(instance=closure, organisation=organisation, actor=actor)
+    calendar_changed(organisation=organisation, actor=actor)
     return closure
 
 
 @transaction.atomic
 def delete_closure_day(*, closure: ClosureDay, actor: User | None) -> None:
     _delete(instance=closure, organisation=closure.organisation, actor=actor)
+    calendar_changed(organisation=closure.organisation, actor=actor)
 
 
 def _is_lasting_admin(role: str, ends_on: dt.date | None) -> bool:

@@ -4,6 +4,7 @@ always next to a data table (RGAA needs the text alternative)."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 
 import matplotlib
@@ -20,6 +21,22 @@ def figure(width: float = 7.0, height: float = 3.2) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
+STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL)
+STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+
+
+def csp_safe(svg: str) -> str:
+    """The pages' CSP (style-src 'self') blocks the inline style attributes and the <style>
+    element matplotlib writes, which left charts black: each declaration becomes the SVG
+    presentation attribute of the same name (fill, stroke, font-size, text-anchor...)."""
+
+    def attributes(match: re.Match[str]) -> str:
+        pairs = [declaration.split(":", 1) for declaration in match.group(1).split(";") if ":" in declaration]
+        return "".join(f' {name.strip()}="{value.strip()}"' for name, value in pairs)
+
+    return STYLE_ATTRIBUTE.sub(attributes, STYLE_ELEMENT.sub("", svg))
+
+
 def to_svg(fig: Figure, *, title: str) -> str:
     """The figure as an inline SVG element with role="img" and a title for screen readers."""
     buffer = io.StringIO()
@@ -28,8 +45,8 @@ def to_svg(fig: Figure, *, title: str) -> str:
     svg = svg[svg.index("<svg") :]
     if "<metadata>" in svg:
         svg = svg[: svg.index("<metadata>")] + svg[svg.index("</metadata>") + len("</metadata>") :]
-    escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{escaped}" ', 1)
+    escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return csp_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{escaped}" ', 1))
 
 
 def bar_chart(labels: Sequence[str], series: dict[str, Sequence[float]], *, title: str, unit: str = "") -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Self
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -94,7 +94,7 @@ class Organisation(models.Model):
 
 
 class OrgQuerySet(models.QuerySet):
-    def for_org(self, organisation: Organisation) -> OrgQuerySet:
+    def for_org(self, organisation: Organisation) -> Self:
         return self.filter(organisation=organisation)
 
 

@@ -8,13 +8,34 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from commitments.actions import record_manual_value
 from commitments.frameworks import load_framework
 from commitments.models import Indicator
 from core.metrics import registry
-from core.models import ClosureDay, Membership, OpeningHours, Organisation, Role, Service, Site, User
+from core.models import (
+    ClosureDay,
+    ImportKind,
+    ImportRun,
+    ImportSource,
+    ImportStatus,
+    Membership,
+    OpeningHours,
+    Organisation,
+    Role,
+    Service,
+    Site,
+    User,
+)
 from core.periods import Granularity, Period
+from core.registries import records_changed
+from demo.activity import activity_months, add_activity
+from demo.complaints_data import add_complaints
+from demo.registers_data import add_registers
+from reception.actions import after_tickets_written
+from telephony.actions import refresh_calls
+from telephony.models import Call
 
 DEMO_PASSWORD = "demo-qualite-2026"  # noqa: S105 -- published in the README, demo towns only
 DEFAULT_SEED = 2026
@@ -184,8 +205,43 @@ def build_demo(*, seed: int = DEFAULT_SEED, today: dt.date) -> list[Organisation
         organisation = build_town(plan, rng, today)
         load_framework(organisation=organisation, code="qualivilles")
         enter_manual_values(organisation, rng, today)
+        add_registers(organisation, rng=rng, today=today)
+        add_complaints(organisation, rng=rng, today=today)
+        add_activity(organisation, rng=rng, today=today)
+        months = activity_months(today=today)
+        after_tickets_written(organisation=organisation, months=months)
+        refresh_calls(organisation=organisation, months=months)
+        record_demo_import(organisation, today)
+        recompute_demo_indicators(organisation, today, prefixes=("complaints",))
         towns.append(organisation)
     return towns
+
+
+def record_demo_import(organisation: Organisation, today: dt.date) -> None:
+    """The demo's calls stand for the telephone exchange's log: say so in the import history."""
+    source = ImportSource.objects.get(organisation=organisation, kind=ImportKind.CALLS, name="standard")
+    calls = Call.objects.filter(organisation=organisation, source=source).count()
+    finished = timezone.make_aware(dt.datetime.combine(today, dt.time(7, 0)))
+    ImportRun.objects.create(
+        organisation=organisation,
+        source=source,
+        filename="Master.csv",
+        status=ImportStatus.DONE,
+        started_at=finished - dt.timedelta(minutes=2),
+        finished_at=finished,
+        rows_read=calls,
+        imported=calls,
+    )
+
+
+def recompute_demo_indicators(organisation: Organisation, today: dt.date, *, prefixes: tuple[str, ...]) -> None:
+    """Store the indicator values of every month of the demo, as the apps do after a change."""
+    months = {period.start for period in Period(dt.date(today.year - 2, 1, 1), Granularity.YEAR).months()}
+    months |= {period.start for period in Period(dt.date(today.year - 1, 1, 1), Granularity.YEAR).months()}
+    months |= {period.start for period in Period(dt.date(today.year, 1, 1), Granularity.YEAR).months()}
+    months = {month for month in months if month <= today}
+    for prefix in prefixes:
+        records_changed(organisation=organisation, metric_prefix=prefix, months=months)
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:

@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class ReceptionConfig(AppConfig):
     name = "reception"
+    verbose_name = "Accueil physique"
+
+    def ready(self) -> None:
+        from reception import metrics
+
+        metrics.register_all()

@@ -1,6 +1,15 @@
-"""The counter: queue tickets and visits logged without tickets."""
+"""The counter: queue tickets and visits logged without tickets.
+
+A ticket moves through a declared transitions table (`TRANSITIONS`); each move is written by
+`reception.actions.apply_transition`, which logs it in the audit trail. Monthly summary rows
+(`TicketMonthSummary`) hold additive counts of tickets, so that figures and indicators read a
+few rows instead of scanning the raw tickets."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Q
@@ -15,7 +24,7 @@ class VisitReason(OrgOwned):
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="service concerné"
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
     is_active = models.BooleanField("proposé", default=True)
 
     class Meta:
@@ -34,6 +43,84 @@ class TicketStatus(models.TextChoices):
     SERVED = "served", "servi"
     LEFT = "left", "parti sans être servi"
     REDIRECTED = "redirected", "réorienté"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move of a ticket: from any of `sources` to `target`."""
+
+    name: str
+    slug: str  # in the URL
+    button: str  # what the agent taps
+    title: str  # the page that confirms the move: "{title} 007"
+    infinitive: str  # in the refusal message: "impossible de {infinitive}"
+    sources: frozenset[str]
+    target: str
+    audit_action: str
+
+
+S = TicketStatus
+
+
+def _transition(
+    name: str, slug: str, button: str, title: str, infinitive: str, sources: set[str], target: str, audit: str
+) -> Transition:
+    return Transition(name, slug, button, title, infinitive, frozenset(sources), target, audit)
+
+
+# name, URL slug, button, confirmation title, "impossible de …", from, to, audit action
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        _transition("call", "appeler", "Appeler", "Appeler le ticket", "l'appeler", {S.WAITING}, S.CALLED, "appel"),
+        _transition(
+            "recall", "rappeler", "Rappeler", "Rappeler le ticket", "le rappeler", {S.CALLED}, S.CALLED, "rappel"
+        ),
+        _transition(
+            "start", "commencer", "Commencer", "Commencer le service du ticket", "commencer son service",
+            {S.CALLED}, S.IN_SERVICE, "début du service",
+        ),
+        _transition(
+            "end", "terminer", "Terminer", "Terminer le service du ticket", "terminer son service",
+            {S.IN_SERVICE}, S.SERVED, "fin du service",
+        ),
+        _transition(
+            "leave", "parti", "Parti", "Marquer parti le ticket", "le marquer parti",
+            {S.WAITING, S.CALLED}, S.LEFT, "départ",
+        ),
+        _transition(
+            "redirect", "reorienter", "Réorienter", "Réorienter le ticket", "le réorienter",
+            {S.WAITING, S.CALLED, S.IN_SERVICE}, S.REDIRECTED, "réorientation",
+        ),
+    ]
+}  # fmt: skip
+OPEN_STATUSES = (S.WAITING, S.CALLED, S.IN_SERVICE)
+
+
+def wait_minute(wait_seconds: int) -> int:
+    """The started minutes of a wait: 0 s → 0, 1–60 s → 1, 61–120 s → 2… So "wait ≤ N min"
+    is exactly "started minutes ≤ N", and percentiles in started minutes are the exact
+    percentiles rounded up to the minute (rounding up keeps the order of the waits)."""
+    return (wait_seconds + 59) // 60
+
+
+def service_seconds_between(started: dt.datetime | None, ended: dt.datetime | None) -> int | None:
+    if started is None or ended is None or ended < started:
+        return None
+    return int((ended - started).total_seconds())
+
+
+def duration_label(seconds: int | None) -> str:
+    """4 min 10 s, 1 h 05 min, 45 s; an em dash when unknown."""
+    if seconds is None:
+        return "—"
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+    return f"{secs} s"
 
 
 class QueueTicket(OrgOwned):
@@ -55,10 +142,13 @@ class QueueTicket(OrgOwned):
     started_at = models.DateTimeField("début du service", null=True, blank=True)
     ended_at = models.DateTimeField("fin du service", null=True, blank=True)
     wait_seconds = models.PositiveIntegerField("attente (s)", null=True, blank=True)
+    recall_count = models.PositiveSmallIntegerField("rappels", default=0)
     redirected_to = models.ForeignKey(
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="réorienté vers"
     )
-    agent = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    agent = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="agent"
+    )
     local_date = models.DateField()
     local_month = models.DateField()
     weekday = models.PositiveSmallIntegerField()
@@ -71,6 +161,12 @@ class QueueTicket(OrgOwned):
         verbose_name = "ticket"
         constraints = [
             models.UniqueConstraint(fields=["organisation", "dedupe_key"], name="ticket_unique_dedupe_key"),
+            # Numbers issued here are unique per site and day; imported numbers follow their system.
+            models.UniqueConstraint(
+                fields=["organisation", "site", "local_date", "number"],
+                condition=Q(source__isnull=True),
+                name="ticket_unique_number_per_day",
+            ),
             models.CheckConstraint(
                 condition=Q(called_at__isnull=True) | Q(called_at__gte=models.F("issued_at")),
                 name="ticket_called_after_issue",
@@ -84,7 +180,147 @@ class QueueTicket(OrgOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.issued_at:%d/%m/%Y %H:%M}"
+        return f"Ticket {self.number} du {self.local_date:%d/%m/%Y}"
+
+    def allows(self, transition: Transition) -> bool:
+        return self.status in transition.sources
+
+    def waiting_seconds(self, now: dt.datetime) -> int:
+        """How long the person has waited at `now` (while waiting) or waited (once called)."""
+        if self.wait_seconds is not None:
+            return self.wait_seconds
+        return max(0, int((now - self.issued_at).total_seconds()))
+
+    @property
+    def service_seconds(self) -> int | None:
+        """Whole seconds from start to end of service; None without both times or when the
+        end comes before the start (a clock error in an imported file)."""
+        return service_seconds_between(self.started_at, self.ended_at)
+
+    @property
+    def wait_label(self) -> str:
+        return duration_label(self.wait_seconds)
+
+    @property
+    def service_label(self) -> str:
+        return duration_label(self.service_seconds)
+
+    def counts(self) -> TicketCounts:
+        """What this ticket adds to its month's summary row."""
+        return TicketCounts.of(
+            status=self.status,
+            called=self.called_at is not None,
+            wait_seconds=self.wait_seconds,
+            service_seconds=self.service_seconds,
+            weekday=self.weekday,
+            half_hour=self.half_hour,
+        )
+
+
+COUNTERS = ("issued", "called", "served", "left", "left_uncalled", "redirected", "service_count", "service_seconds")
+
+
+@dataclass
+class TicketCounts:
+    """Additive counts of tickets: what one ticket, a summary row or a sum of rows holds.
+    `waits[m]` counts the called tickets whose wait is `m` started minutes (see wait_minute);
+    `arrivals[weekday * 48 + half_hour]` counts the tickets issued in that slot."""
+
+    issued: int = 0
+    called: int = 0
+    served: int = 0
+    left: int = 0
+    left_uncalled: int = 0
+    redirected: int = 0
+    service_count: int = 0
+    service_seconds: int = 0
+    waits: Counter[int] = field(default_factory=Counter)
+    arrivals: Counter[int] = field(default_factory=Counter)
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        status: str,
+        called: bool,
+        wait_seconds: int | None,
+        service_seconds: int | None,
+        weekday: int,
+        half_hour: int,
+    ) -> TicketCounts:
+        served_time = status == S.SERVED and service_seconds is not None
+        return cls(
+            issued=1,
+            called=int(called),
+            served=int(status == S.SERVED),
+            left=int(status == S.LEFT),
+            left_uncalled=int(status == S.LEFT and not called),
+            redirected=int(status == S.REDIRECTED),
+            service_count=int(served_time),
+            service_seconds=service_seconds if served_time and service_seconds else 0,
+            waits=Counter({wait_minute(wait_seconds): 1}) if called and wait_seconds is not None else Counter(),
+            arrivals=Counter({weekday * 48 + half_hour: 1}),
+        )
+
+    def add(self, other: TicketCounts, sign: int = 1) -> None:
+        for name in COUNTERS:
+            setattr(self, name, getattr(self, name) + sign * getattr(other, name))
+        for mine, theirs in ((self.waits, other.waits), (self.arrivals, other.arrivals)):
+            for key, count in theirs.items():
+                mine[key] += sign * count
+                if not mine[key]:
+                    del mine[key]
+
+
+class TicketMonthSummary(OrgOwned):
+    """Additive counts of the tickets issued in one local month, at one site, for one service
+    (or none). Rebuilt from the tickets by `reception.actions.refresh_ticket_summaries`, and
+    kept up to date in the transaction of every ticket change."""
+
+    local_month = models.DateField()
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    issued = models.PositiveIntegerField(default=0)
+    called = models.PositiveIntegerField(default=0)
+    served = models.PositiveIntegerField(default=0)
+    left = models.PositiveIntegerField(default=0)
+    left_uncalled = models.PositiveIntegerField(default=0)
+    redirected = models.PositiveIntegerField(default=0)
+    service_count = models.PositiveIntegerField(default=0)
+    service_seconds = models.PositiveBigIntegerField(default=0)
+    wait_minutes = models.JSONField(default=dict)  # {"started minutes": count}
+    arrivals = models.JSONField(default=dict)  # {"weekday * 48 + half_hour": count}
+
+    class Meta:
+        verbose_name = "synthèse mensuelle des tickets"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "local_month", "site", "service"],
+                condition=Q(service__isnull=False),
+                name="ticket_summary_unique_service",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "local_month", "site"],
+                condition=Q(service__isnull=True),
+                name="ticket_summary_unique_no_service",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Tickets {self.local_month:%m/%Y}"
+
+    def counts(self) -> TicketCounts:
+        return TicketCounts(
+            **{name: getattr(self, name) for name in COUNTERS},
+            waits=Counter({int(key): count for key, count in self.wait_minutes.items()}),
+            arrivals=Counter({int(key): count for key, count in self.arrivals.items()}),
+        )
+
+    def store(self, counts: TicketCounts) -> None:
+        for name in COUNTERS:
+            setattr(self, name, getattr(counts, name))
+        self.wait_minutes = {str(key): count for key, count in sorted(counts.waits.items())}
+        self.arrivals = {str(key): count for key, count in sorted(counts.arrivals.items())}
 
 
 class Visit(OrgOwned):
@@ -98,7 +334,9 @@ class Visit(OrgOwned):
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="orienté vers"
     )
     at = models.DateTimeField("date et heure")
-    agent = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    agent = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="agent"
+    )
     local_date = models.DateField()
     local_month = models.DateField()
     weekday = models.PositiveSmallIntegerField()
@@ -107,7 +345,10 @@ class Visit(OrgOwned):
     class Meta:
         ordering = ["-at"]
         verbose_name = "visite"
-        indexes = [models.Index(fields=["organisation", "local_month", "site"], name="visit_month_idx")]
+        indexes = [
+            models.Index(fields=["organisation", "local_month", "site"], name="visit_month_idx"),
+            models.Index(fields=["organisation", "site", "local_date"], name="visit_day_idx"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.reason or 'Visite'} {self.at:%d/%m/%Y %H:%M}"
+        return f"{self.reason or 'Visite'} {self.local_date:%d/%m/%Y}"

@@ -1,11 +1,13 @@
-"""Phone lines and calls: what the telephone exchange logged or an agent tallied."""
+"""Phone lines and calls: what the telephone exchange logged or an agent tallied, and the
+monthly summary rows that figures and indicators read instead of the raw calls."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
 
-from core.models import ImportSource, OrgOwned, Service, User
+from core.concurrency import Versioned
+from core.models import ImportSource, Organisation, OrgOwned, Service, User
 
 
 class PhoneLine(OrgOwned):
@@ -37,13 +39,27 @@ class CallOrigin(models.TextChoices):
     TALLY = "tally", "relevé manuel"
 
 
-class Call(OrgOwned):
+UNKNOWN_WAIT = -1  # in the summary rows: a call not answered, or answered after an unknown wait
+NO_LINE = 0  # in the summary rows: a call mapped to a service without a line
+
+
+class Call(Versioned, OrgOwned):
     """One call presented to a line. Times are aware (UTC in the database); the local day,
     month, weekday and half-hour are stored at write time for indexed aggregation. The
-    caller's number is kept only as a keyed hash (or not at all)."""
+    caller's number is kept only as a keyed hash (or not at all).
 
-    line = models.ForeignKey(PhoneLine, on_delete=models.PROTECT, null=True, blank=True, related_name="calls")
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    Imports insert millions of rows, so the table carries only the indexes its reads need,
+    both growing at their end when a time-ordered file is imported: the dedupe key
+    (idempotent imports) and the local day (lists of calls, rebuilding a month's summary).
+    Figures and indicators read the summary rows below, never the calls."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    line = models.ForeignKey(
+        PhoneLine, on_delete=models.PROTECT, null=True, blank=True, related_name="calls", db_index=False
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     started_at = models.DateTimeField("première sonnerie")
     answered_at = models.DateTimeField("décroché à", null=True, blank=True)
     ended_at = models.DateTimeField("fin", null=True, blank=True)
@@ -58,9 +74,13 @@ class Call(OrgOwned):
     weekday = models.PositiveSmallIntegerField()
     half_hour = models.PositiveSmallIntegerField()
     origin = models.CharField(max_length=10, choices=CallOrigin.choices, default=CallOrigin.IMPORT)
-    source = models.ForeignKey(ImportSource, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    source = models.ForeignKey(
+        ImportSource, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     dedupe_key = models.CharField(max_length=64)
-    entered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    entered_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -72,13 +92,64 @@ class Call(OrgOwned):
                 name="call_answered_after_start",
             ),
         ]
-        indexes = [
-            models.Index(
-                fields=["organisation", "local_month", "service", "in_hours", "outcome", "wait_seconds"],
-                name="call_month_idx",
-            ),
-            models.Index(fields=["organisation", "local_date", "line"], name="call_day_idx"),
+        indexes = [models.Index(fields=["organisation", "local_date"], name="call_day_idx")]
+
+    def __str__(self) -> str:
+        return f"Appel du {self.local_date:%d/%m/%Y}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.outcome == CallOutcome.ANSWERED
+
+
+class CallMonthStat(OrgOwned):
+    """Additive counts of the calls of one local month, service and line, in or out of
+    opening hours, by outcome and by wait in whole seconds (UNKNOWN_WAIT when not answered
+    or not known). Summing rows re-aggregates months, lines and services exactly, including
+    medians, percentiles and "answered within N rings" for any N."""
+
+    month = models.DateField()
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+", db_index=False)
+    line_key = models.PositiveBigIntegerField(default=NO_LINE)
+    in_hours = models.BooleanField()
+    outcome = models.CharField(max_length=12, choices=CallOutcome.choices)
+    wait_seconds = models.IntegerField(default=UNKNOWN_WAIT)
+    calls = models.PositiveIntegerField(default=0)
+    talk_seconds = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "synthèse mensuelle des appels"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "month", "service", "line_key", "in_hours", "outcome", "wait_seconds"],
+                name="call_month_stat_unique",
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.line or self.service} {self.started_at:%d/%m/%Y %H:%M}"
+        return f"Appels {self.month:%m/%Y}"
+
+
+class CallSlotStat(OrgOwned):
+    """Calls of one local month, service and line by weekday and half-hour: the heat map."""
+
+    month = models.DateField()
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+", db_index=False)
+    line_key = models.PositiveBigIntegerField(default=NO_LINE)
+    in_hours = models.BooleanField()
+    weekday = models.PositiveSmallIntegerField()
+    half_hour = models.PositiveSmallIntegerField()
+    calls = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "appels par créneau"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "month", "service", "line_key", "in_hours", "weekday", "half_hour"],
+                name="call_slot_stat_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Créneau {self.weekday}/{self.half_hour} {self.month:%m/%Y}"

@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Views that answer GET with something other than an HTML page.
 NOT_PAGES = {"logout", "theme_css", "logo", "evidence", "password_reset_confirm"}
 PUBLIC_PAGES = ["/connexion/", "/mot-de-passe/oubli/", "/mot-de-passe/envoye/", "/mot-de-passe/termine/"]
+TOWN_PUBLIC_PAGES = ["reclamation/", "reclamation/envoyee/", "suivi/", "suivi/?numero=R2026-AAAAAAAA"]
 
 axe = Axe()
 
@@ -23,9 +24,10 @@ def assert_no_axe_violations(page: Page) -> None:
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
-def test_every_public_page_has_no_accessibility_violation(live_server, page: Page):
-    for path in PUBLIC_PAGES:
-        page.goto(live_server.url + path)
+def test_every_public_page_has_no_accessibility_violation(live_server, org, page: Page):
+    for path in PUBLIC_PAGES + [f"/p/{org.slug}/{path}" for path in TOWN_PUBLIC_PAGES]:
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status == 200, path
         assert_no_axe_violations(page)
 
 
@@ -67,7 +69,7 @@ def test_a_user_logs_in_and_uses_the_main_menu_with_the_keyboard_alone(live_serv
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
     menu = page.get_by_role("navigation", name="Menu principal")
-    for _ in range(10):
+    for _ in range(25):
         page.keyboard.press("Tab")
         if menu.get_by_role("link", name="Journal des modifications").evaluate("e => e === document.activeElement"):
             break
@@ -81,4 +83,5 @@ def test_a_user_logs_in_and_uses_the_main_menu_with_the_keyboard_alone(live_serv
 def test_every_public_route_is_covered_or_explicitly_not_a_page():
     public_names = {route.name for route in all_routes() if route.access_rule == "public"}
     covered = {"login", "password_reset", "password_reset_done", "password_reset_complete", "home"}
+    covered |= {"complaint_form", "complaint_sent", "complaint_tracking"}
     assert public_names - covered - NOT_PAGES == set()

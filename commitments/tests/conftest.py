@@ -34,8 +34,8 @@ def score_indicator(qualivilles, org) -> Indicator:
 
 @pytest.fixture
 def planned_indicator(qualivilles, org) -> Indicator:
-    """8.1: tickets called within 15 minutes, computed by a module to come."""
-    return indicator_of(org, "8.1")
+    """9.1: appointments started on time, computed by a module to come."""
+    return indicator_of(org, "9.1")
 
 
 @pytest.fixture

@@ -91,7 +91,10 @@ def test_recompute_indicators_recomputes_the_given_period_and_says_what_it_did(s
         in output
     )
     assert "4.2 Mesure de test — mars 2026, tous services : 80\u00a0%" in output
-    assert "8.1 Tickets appelés en 15 minutes au plus : ignoré, mesure automatique prévue (module à venir)." in output
+    assert (
+        "9.1 Rendez-vous commencés dans les 10 minutes suivant l'heure prévue : "
+        "ignoré, mesure automatique prévue (module à venir)."
+    ) in output
     assert IndicatorValue.objects.get(indicator=share_indicator).value == 75
     assert IndicatorValue.objects.get(indicator=computed).value == 80
     assert "Qualivilles 1.1 " not in output  # quarterly indicators are not measured by month

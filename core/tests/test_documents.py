@@ -94,3 +94,9 @@ def test_a_pdf_is_tagged_and_its_text_can_be_read(tmp_path, settings):
     assert "Document d'essai" in text and "1 234" in text and "Ville de Test" in text
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert "Tagged:          yes" in info
+
+
+def test_a_chart_carries_no_inline_style_that_the_csp_would_block():
+    svg = bar_chart(["lundi"], {"Appels": [3]}, title="Appels")
+    assert "style=" not in svg and "<style" not in svg
+    assert 'fill="#1f4e79"' in svg

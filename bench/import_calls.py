@@ -1,0 +1,298 @@
+"""Benchmark: importing an Asterisk call log, then computing the indicators on it.
+
+    .venv/bin/python bench/import_calls.py [N] [--quick] [--keep]
+
+1. Generates N calls (default 1,000,000; 20,000 with --quick) in Asterisk's Master.csv format:
+   one year of calls, most in opening hours, local wall-clock times.
+2. Baseline, measured in the same run: the same file parsed with the csv module and inserted
+   with sqlite3 executemany into a plain table, in one transaction.
+3. The product: a fresh SQLite database (migrated), one town, then
+   `manage.py import_calls --org bench --source asterisk FILE --quiet`, timed from outside
+   (wall time of the whole command, Python start included); then the same file again.
+4. Every registered phone and counter indicator (telephony.*, reception.*) computed for a
+   month, a quarter and a year.
+
+Memory is the peak of the summed PSS (proportional set size) of the command and any child,
+sampled every 50 ms, and the peak RSS the kernel reports for the command.
+
+Bars: import ≥ 40 % of the baseline's rows per second (full mode only: at 20,000 rows the
+start of Python and Django dominates), peak memory < 150 MB, second import < 2 s with 0 rows
+added, each indicator < 0.5 s. Exit status 1 when a bar is missed."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BASELINE_SHARE = 0.40
+MEMORY_LIMIT_MB = 150
+SECOND_IMPORT_SECONDS = 2.0
+INDICATOR_SECONDS = 0.5
+YEAR = 2025
+LINES = (("0130000001", 0.6), ("0130000002", 0.4))
+CALLERS = 300_000
+
+
+# --- The call log --------------------------------------------------------------------------------
+
+
+def _last_sunday(year: int, month: int) -> dt.date:
+    day = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+    return day - dt.timedelta(days=(day.weekday() + 1) % 7)
+
+
+def _clock(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def generate(path: Path, count: int, seed: int = 2025) -> None:
+    """`count` calls of one year in Master.csv format, in time order (as Asterisk writes them)."""
+    rnd = random.Random(seed)
+    days = [dt.date(YEAR, 1, 1) + dt.timedelta(days=offset) for offset in range(365)]
+    weights = [1.0 if day.weekday() < 5 else 0.08 for day in days]
+    total = sum(weights)
+    gap_day = _last_sunday(YEAR, 3)
+    written = 0
+    with path.open("w", encoding="utf-8", newline="") as out:
+        for index, day in enumerate(days):
+            share = round(count * weights[index] / total) if index < len(days) - 1 else count - written
+            share = min(share, count - written)
+            starts = sorted(
+                rnd.randint(8 * 3600, 18 * 3600 - 1) if rnd.random() < 0.9 else rnd.randint(0, 86399)
+                for _ in range(share)
+            )
+            stamp = day.isoformat()
+            next_stamp = (day + dt.timedelta(days=1)).isoformat()
+            epoch0 = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+            for start in starts:
+                if day == gap_day and 2 * 3600 <= start < 3 * 3600:
+                    start += 3600  # the clock skips from 02:00 to 03:00 that night
+                out.write(_record(rnd, written, stamp, next_stamp, start, epoch0))
+                written += 1
+
+
+def _record(rnd: random.Random, index: int, stamp: str, next_stamp: str, start: int, epoch0: int) -> str:
+    def when(seconds: int) -> str:
+        return f"{stamp} {_clock(seconds)}" if seconds < 86400 else f"{next_stamp} {_clock(seconds - 86400)}"
+
+    dst = LINES[0][0] if rnd.random() < LINES[0][1] else LINES[1][0]
+    src = f"06{rnd.randrange(CALLERS):08d}"
+    wait = int(rnd.expovariate(1 / 14)) + 1
+    draw = rnd.random()
+    lastapp, answer, billsec = "Dial", "", 0
+    if draw < 0.80:
+        disposition = "ANSWERED"
+        billsec = rnd.randint(15, 420)
+        if draw < 0.03:
+            lastapp = "VoiceMail"
+        answer = when(start + wait)
+    else:
+        disposition = "NO ANSWER" if draw < 0.92 else ("BUSY" if draw < 0.97 else "FAILED")
+    end = start + wait + billsec
+    return (
+        f'"","{src}","{dst}","from-trunk","""Appelant"" <{src}>","SIP/trunk-{index:08x}","SIP/201-{index:08x}",'
+        f'"{lastapp}","SIP/201,30,tr","{when(start)}","{answer}","{when(end)}",{wait + billsec},{billsec},'
+        f'"{disposition}","DOCUMENTATION","{epoch0 + start}.{index}",""\n'
+    )
+
+
+# --- Measuring a child process ------------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^Pss:\s+(\d+) kB", text, re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, int, int, str]:
+    """(wall seconds, peak summed PSS in kB, peak RSS of one process in kB, stdout) of a command."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        began = time.perf_counter()
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=err, text=True)
+        peak_pss = 0
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            tree = [process.pid, *_children(process.pid)]
+            peak_pss = max(peak_pss, sum(_pss_kb(child) for child in tree))
+            time.sleep(0.05)
+        wall = time.perf_counter() - began
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read()
+        if process.returncode:
+            raise SystemExit(f"{' '.join(command[:4])} a échoué :\n{stdout}\n{err.read()}")
+    return wall, peak_pss, usage.ru_maxrss, stdout
+
+
+BASELINE = """
+import csv, sqlite3, sys
+con = sqlite3.connect(sys.argv[2])
+con.execute("CREATE TABLE cdr (" + ", ".join(f"c{i}" for i in range(18)) + ")")
+with open(sys.argv[1], newline="", encoding="utf-8") as f, con:
+    con.executemany("INSERT INTO cdr VALUES (" + ", ".join("?" * 18) + ")", csv.reader(f))
+"""
+
+SETUP = """
+import datetime as dt
+import django
+django.setup()
+from core.models import ImportSource, OpeningHours, Organisation, Service, Site
+from telephony.models import PhoneLine
+org = Organisation.objects.create(slug="bench", name="Ville de Banc d'Essai")
+site = Site.objects.create(organisation=org, name="Hôtel de ville")
+reception = Service.objects.create(organisation=org, site=site, code="accueil", name="Accueil")
+Service.objects.create(organisation=org, site=site, code="etat-civil", name="État civil")
+PhoneLine.objects.create(organisation=org, code="standard", name="Standard", service=reception)
+for weekday in range(5):
+    for opens, closes in ((dt.time(8, 30), dt.time(12)), (dt.time(13, 30), dt.time(17, 30))):
+        OpeningHours.objects.create(organisation=org, site=site, weekday=weekday, opens_at=opens, closes_at=closes)
+ImportSource.objects.create(
+    organisation=org, kind="calls", name="asterisk", label="Standard Asterisk", file_format="asterisk_cdr",
+    line_field="dst", line_map={"0130000001": "standard", "0130000002": "etat-civil"},
+)
+"""
+
+INDICATORS = """
+import time
+import django
+django.setup()
+from core.metrics import MetricQuery, registry
+from core.models import Organisation
+from core.periods import Period
+org = Organisation.objects.get(slug="bench")
+for metric in registry.all():
+    if metric.compute is None or not metric.key.startswith(("telephony.", "reception.")):
+        continue
+    for key in ("YEAR-06", "YEAR-Q2", "YEAR"):
+        began = time.perf_counter()
+        measure = metric.compute(MetricQuery(organisation=org, period=Period.parse(key)))
+        seconds = time.perf_counter() - began
+        value = "—" if measure is None or measure.value is None else f"{measure.value:.2f}"
+        print(f"{metric.key}\\t{key}\\t{value}\\t{seconds:.4f}")
+""".replace("YEAR", str(YEAR))
+
+
+def _number(pattern: str, text: str) -> int:
+    match = re.search(pattern, text)
+    return int(match.group(1)) if match else -1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("count", nargs="?", type=int, default=None, help="nombre d'appels (1 000 000)")
+    parser.add_argument("--quick", action="store_true", help="20 000 appels, pour la CI")
+    parser.add_argument("--keep", action="store_true", help="garder le dossier de travail")
+    args = parser.parse_args()
+    count = args.count or (20_000 if args.quick else 1_000_000)
+    work = Path(tempfile.mkdtemp(prefix="bench-calls-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "qualipilote.settings",
+        "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
+        "DJANGO_ALLOWED_HOSTS": "localhost",
+        "PYTHONPATH": str(ROOT),
+    }
+    try:
+        return run(count, work, env, full=not args.quick and count >= 200_000)
+    finally:
+        if args.keep:
+            print(f"Dossier de travail gardé : {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def run(count: int, work: Path, env: dict[str, str], *, full: bool) -> int:
+    log = work / "Master.csv"
+    began = time.perf_counter()
+    generate(log, count)
+    print(f"{count} appels générés ({log.stat().st_size / 1e6:.0f} Mo) en {time.perf_counter() - began:.1f} s")
+
+    base_wall, base_pss, _, _ = measure([PYTHON, "-c", BASELINE, str(log), str(work / "base.sqlite3")], env)
+    base_rate = count / base_wall
+
+    subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], env=env, cwd=ROOT, check=True)
+    subprocess.run([PYTHON, "-c", SETUP], env=env, cwd=ROOT, check=True)
+    command = [PYTHON, "manage.py", "import_calls", "--org", "bench", "--source", "asterisk", str(log), "--quiet"]
+    wall, pss, rss, output = measure(command, env)
+    imported = _number(r"Importées : (\d+)", output)
+    inner = float(re.search(r"Durée : ([\d.]+) s", output).group(1))  # type: ignore[union-attr]
+    rate = count / wall
+    again_wall, again_pss, _, again_output = measure(command, env)
+    added = _number(r"Importées : (\d+)", again_output)
+
+    print()
+    print(f"{'':34}{'lignes/s':>12}{'durée':>10}{'mémoire (PSS)':>16}")
+    print(f"{'référence csv + executemany':34}{base_rate:>12,.0f}{base_wall:>9.1f}s{base_pss / 1024:>13.0f} Mo")
+    print(f"{'import_calls (commande entière)':34}{rate:>12,.0f}{wall:>9.1f}s{pss / 1024:>13.0f} Mo")
+    print(f"{'  dont import (hors démarrage)':34}{count / inner:>12,.0f}{inner:>9.1f}s")
+    print(f"{'second import du même fichier':34}{'':>12}{again_wall:>9.1f}s{again_pss / 1024:>13.0f} Mo")
+    print(
+        f"Rapport au débit de référence : {100 * rate / base_rate:.0f} % (commande entière), "
+        f"{100 * count / inner / base_rate:.0f} % (hors démarrage)"
+    )
+    print(
+        f"Pic de RSS d'un processus : {rss / 1024:.0f} Mo ; lignes importées : {imported} ; "
+        f"ajoutées au second import : {added}"
+    )
+
+    indicators = subprocess.run(
+        [PYTHON, "-c", INDICATORS], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    print()
+    print(f"{'indicateur':40}{'période':>10}{'valeur':>10}{'temps':>10}")
+    slowest = 0.0
+    for line in indicators.stdout.splitlines():
+        key, period, value, seconds = line.split("\t")
+        slowest = max(slowest, float(seconds))
+        print(f"{key:40}{period:>10}{value:>10}{float(seconds):>9.3f}s")
+
+    bars = [
+        (f"mémoire < {MEMORY_LIMIT_MB} Mo", pss / 1024 < MEMORY_LIMIT_MB),
+        (
+            f"second import < {SECOND_IMPORT_SECONDS:.0f} s et 0 ligne ajoutée",
+            again_wall < SECOND_IMPORT_SECONDS and added == 0,
+        ),
+        (f"chaque indicateur < {INDICATOR_SECONDS} s", slowest < INDICATOR_SECONDS),
+        ("toutes les lignes importées", imported == count),
+    ]
+    if full:
+        bars.append((f"débit ≥ {100 * BASELINE_SHARE:.0f} % de la référence", rate >= BASELINE_SHARE * base_rate))
+    print()
+    for label, ok in bars:
+        print(f"{'OK ' if ok else 'ÉCHEC'} {label}")
+    return 0 if all(ok for _, ok in bars) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""Civil-registry act requests (copies and extracts) and the register of errors found on
+issued acts. No civil data of the person is stored (no name, no date of birth): only the act
+type, format, channel, dates and outcome (domain.md, "Civil registry")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from core.concurrency import Versioned
+from core.deadlines import DeadlineStatus, deadline_status, is_overdue
+from core.models import OrgOwned, OrgQuerySet, Service
+
+
+class ActType(models.TextChoices):
+    BIRTH = "birth", "naissance"
+    MARRIAGE = "marriage", "mariage"
+    DEATH = "death", "décès"
+    RECOGNITION = "recognition", "reconnaissance"
+
+
+class ActFormat(models.TextChoices):
+    FULL = "full", "copie intégrale"
+    WITH_PARENTAGE = "with_parentage", "extrait avec filiation"
+    WITHOUT_PARENTAGE = "without_parentage", "extrait sans filiation"
+    MULTILINGUAL = "multilingual", "extrait plurilingue"
+
+
+class ActChannel(models.TextChoices):
+    COUNTER = "counter", "guichet"
+    POST = "post", "courrier"
+    WEB = "web", "internet"
+    COMEDEC = "comedec", "COMEDEC"
+    NOTARY = "notary", "notaire"
+
+
+# Domain.md, commitment 19: counter the same day; post, web, COMEDEC (and notaries) 5 working days.
+DEFAULT_ACT_DEADLINES = {
+    ActChannel.COUNTER: 0,
+    ActChannel.POST: 5,
+    ActChannel.WEB: 5,
+    ActChannel.COMEDEC: 5,
+    ActChannel.NOTARY: 5,
+}
+
+
+class ActDeadlineRule(OrgOwned):
+    """The town's delivery deadline for one channel."""
+
+    channel = models.CharField("canal", max_length=10, choices=ActChannel.choices)
+    days = models.PositiveSmallIntegerField("délai (jours)", validators=[MaxValueValidator(366)])
+    business_days = models.BooleanField("jours ouvrables", default=False)
+
+    class Meta:
+        ordering = ["channel"]
+        verbose_name = "délai de délivrance"
+        constraints = [models.UniqueConstraint(fields=["organisation", "channel"], name="act_rule_unique_channel")]
+
+    def __str__(self) -> str:
+        unit = "jours ouvrables" if self.business_days else "jours ouvrés"
+        return f"{ActChannel(self.channel).label} : {self.days} {unit}"
+
+
+class ActStatus(models.TextChoices):
+    PENDING = "pending", "à délivrer"
+    DELIVERED = "delivered", "délivré"
+    REFUSED = "refused", "refusé"
+
+
+class ActRequestQuerySet(OrgQuerySet):
+    def pending(self) -> ActRequestQuerySet:
+        return self.filter(status=ActStatus.PENDING)
+
+    def overdue(self, today: dt.date) -> ActRequestQuerySet:
+        return self.pending().filter(due_on__lt=today)
+
+    def issued(self) -> ActRequestQuerySet:
+        return self.filter(status=ActStatus.DELIVERED)
+
+
+class ActRequest(OrgOwned, Versioned):
+    """A request for copies or extracts of one act. `delivered_on` is the day the act was
+    delivered, or the day the request was refused (not entitled, act not held here): both
+    answer the request. `deadline_days` and `business_days` are the rule applied at
+    registration; `due_on` follows from them in the town's calendar."""
+
+    reference = models.CharField("référence", max_length=64, blank=True)
+    act_type = models.CharField("type d'acte", max_length=12, choices=ActType.choices)
+    act_format = models.CharField("format", max_length=20, choices=ActFormat.choices)
+    channel = models.CharField("canal", max_length=10, choices=ActChannel.choices)
+    copies = models.PositiveSmallIntegerField(
+        "nombre d'exemplaires", default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    received_on = models.DateField("reçue le")
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="service"
+    )
+    deadline_days = models.PositiveSmallIntegerField("délai (jours)")
+    business_days = models.BooleanField("jours ouvrables", default=False)
+    due_on = models.DateField("échéance")
+    delivered_on = models.DateField("délivrée ou refusée le", null=True, blank=True)
+    status = models.CharField("état", max_length=10, choices=ActStatus.choices, default=ActStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ActRequestQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = "demande d'acte"
+        verbose_name_plural = "demandes d'actes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], condition=~Q(reference=""), name="act_request_unique_reference"
+            ),
+            models.CheckConstraint(condition=Q(due_on__gte=models.F("received_on")), name="act_due_after_receipt"),
+            models.CheckConstraint(
+                condition=Q(status="pending", delivered_on__isnull=True)
+                | (~Q(status="pending") & Q(delivered_on__gte=models.F("received_on"))),
+                name="act_delivery_matches_status",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "due_on", "channel", "service"], name="act_due_idx"),
+            models.Index(fields=["organisation", "delivered_on", "status", "service"], name="act_delivered_idx"),
+            models.Index(fields=["organisation", "status", "due_on"], name="act_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Demande d'acte {self.display_reference} du {self.received_on:%d/%m/%Y}"
+
+    @property
+    def display_reference(self) -> str:
+        return self.reference or f"n° {self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ActStatus.PENDING
+
+    def deadline_status(self, today: dt.date) -> DeadlineStatus:
+        return deadline_status(self.due_on, self.delivered_on, today)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return is_overdue(self.due_on, self.delivered_on, today)
+
+
+ACT_ACTION_LABELS = {
+    "register": "enregistrement",
+    "import": "import d'un registre",
+    "deliver": "délivrance",
+    "refuse": "refus",
+    "reopen": "remise à délivrer",
+    "edit": "modification",
+}
+
+
+class ActRequestEvent(OrgOwned):
+    """The workflow log of an act request: one row per change."""
+
+    act_request = models.ForeignKey(ActRequest, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=10, choices=ActStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=ActStatus.choices)
+    on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["organisation", "act_request", "at"], name="act_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.at:%d/%m/%Y %H:%M}"
+
+    @property
+    def action_label(self) -> str:
+        return ACT_ACTION_LABELS.get(self.action, self.action).capitalize()
+
+
+class ErrorFinder(models.TextChoices):
+    INTERNAL = "internal", "contrôle interne"
+    CITIZEN = "citizen", "usager"
+    OTHER_TOWN = "other_town", "autre commune"
+    COURT = "court", "tribunal ou parquet"
+
+
+class ErrorKind(models.TextChoices):
+    SPELLING = "spelling", "orthographe d'un nom ou d'un lieu"
+    DATE = "date", "date erronée"
+    MARGINAL_NOTE = "marginal_note", "mention marginale absente ou erronée"
+    PARENTAGE = "parentage", "filiation"
+    FORMAT = "format", "mauvais format délivré"
+    OTHER = "other", "autre"
+
+
+class ActError(OrgOwned, Versioned):
+    """An error found on an issued act, attributable to the service or not, and its correction.
+    No free text: the kind of error is a choice, so that no civil data slips in."""
+
+    reference = models.CharField("référence", max_length=64, blank=True)
+    act_request = models.ForeignKey(
+        ActRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="errors",
+        verbose_name="demande d'acte",
+    )
+    act_type = models.CharField("type d'acte", max_length=12, choices=ActType.choices)
+    issued_on = models.DateField("acte délivré le")
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="service"
+    )
+    kind = models.CharField("nature de l'erreur", max_length=20, choices=ErrorKind.choices, default=ErrorKind.OTHER)
+    found_on = models.DateField("constatée le")
+    found_by = models.CharField("constatée par", max_length=12, choices=ErrorFinder.choices)
+    attributable = models.BooleanField("imputable au service", default=True)
+    corrected_on = models.DateField("corrigée le", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-found_on", "-pk"]
+        verbose_name = "erreur sur un acte"
+        verbose_name_plural = "erreurs sur des actes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], condition=~Q(reference=""), name="act_error_unique_reference"
+            ),
+            models.CheckConstraint(
+                condition=Q(found_on__gte=models.F("issued_on")), name="act_error_found_after_issue"
+            ),
+            models.CheckConstraint(
+                condition=Q(corrected_on__isnull=True) | Q(corrected_on__gte=models.F("found_on")),
+                name="act_error_corrected_after_found",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "found_on", "attributable", "service"], name="act_error_idx")]
+
+    def __str__(self) -> str:
+        return f"Erreur {self.display_reference} constatée le {self.found_on:%d/%m/%Y}"
+
+    @property
+    def display_reference(self) -> str:
+        return self.reference or f"n° {self.pk}"

@@ -1,0 +1,189 @@
+"""The civil-registry pages through the client: registering and delivering in one tap, the
+register with a bounded number of queries, the errors register, the concurrent edit, the
+delivery deadlines, and the rules for outsiders and readers."""
+
+import datetime as dt
+import html
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from civil_registry import actions
+from civil_registry.models import ActChannel, ActDeadlineRule, ActError, ActRequest, ActStatus
+from core.models import AuditEvent, Role, Service
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def url(org, name, **kwargs):
+    return reverse(f"civil_registry:{name}", kwargs={"org_slug": org.slug, **kwargs})
+
+
+def test_a_counter_request_delivered_at_once_is_registered_in_one_form(org, client_as):
+    agent = client_as(org, Role.AGENT)
+    assert agent.get(url(org, "new")).status_code == 200
+    assert agent.get(url(org, "new")).context["form"]["service"].initial.code == "etat-civil"
+    civil = Service.objects.get(organisation=org, code="etat-civil")
+    data = {"act_type": "birth", "act_format": "full", "channel": "counter", "copies": 2, "received_on": "2026-03-02"}
+    response = agent.post(url(org, "new"), data | {"delivered_now": "on", "service": civil.pk})
+    assert response.status_code == 302 and response["Location"] == url(org, "new")
+    act = ActRequest.objects.get(organisation=org)
+    assert (act.status, act.delivered_on, act.due_on, act.copies) == (
+        ActStatus.DELIVERED,
+        D(2026, 3, 2),
+        D(2026, 3, 2),
+        2,
+    )
+    assert act.service == civil
+
+
+def test_a_postal_request_is_registered_pending_with_its_due_date(org, client_as):
+    data = {
+        "act_type": "marriage",
+        "act_format": "with_parentage",
+        "channel": "post",
+        "copies": 1,
+        "received_on": "2026-07-10",
+    }
+    response = client_as(org, Role.AGENT).post(url(org, "new"), data, follow=True)
+    assert "à délivrer au plus tard le 20/07/2026" in html.unescape(response.content.decode())
+    assert ActRequest.objects.get(organisation=org).status == ActStatus.PENDING
+
+
+def test_bad_input_gets_a_french_message_and_writes_nothing(org, client_as):
+    data = {"act_type": "baptism", "act_format": "full", "channel": "post", "copies": 0, "received_on": "2026-07-10"}
+    response = client_as(org, Role.AGENT).post(url(org, "new"), data)
+    assert response.status_code == 400
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert not ActRequest.objects.filter(organisation=org).exists()
+
+
+def test_delivering_in_one_tap_from_the_register_keeps_its_filters(org, client_as, make_act):
+    act = make_act()
+    response = client_as(org, Role.AGENT).post(
+        url(org, "deliver", act_id=act.pk),
+        {"version": act.version, "on": timezone.localdate().isoformat(), "next_list": "state=pending"},
+    )
+    assert response["Location"] == url(org, "home") + "?state=pending"
+    act.refresh_from_db()
+    assert act.status == ActStatus.DELIVERED
+
+
+def test_the_register_lists_pending_requests_first_with_a_bounded_number_of_queries(org, client_as, make_act):
+    make_act(received_on=D(2026, 1, 5), delivered_on=D(2026, 1, 6))
+    for day in range(30):
+        make_act(received_on=D(2026, 3, 2) + dt.timedelta(days=day % 20))
+    reader = client_as(org, Role.READER)
+    with CaptureQueriesContext(connection) as queries:
+        page = reader.get(url(org, "home"))
+    assert len(queries) <= 12
+    assert len(page.context["rows"]) == 25 and all(act.is_pending for act in page.context["rows"])
+    assert page.context["overdue"] == 30
+    assert "Délivrer aujourd" not in page.content.decode()  # a reader gets no button
+
+
+def test_a_stale_edit_is_refused_with_the_name_of_who_changed_the_request(org, make_member, make_act, client):
+    act = make_act()
+    first = make_member(org, Role.AGENT, email="premiere@ville-test.test")
+    actions.deliver(act, actor=first, seen_version=0, on=D(2026, 3, 3))
+    client.force_login(make_member(org, Role.AGENT, email="second@ville-test.test"))
+    data = {
+        "act_type": "death",
+        "act_format": "full",
+        "channel": "post",
+        "copies": 4,
+        "received_on": "2026-03-02",
+        "version": 0,
+    }
+    response = client.post(url(org, "edit", act_id=act.pk), data)
+    assert response.status_code == 409
+    assert "modifié par premiere@ville-test.test le" in html.unescape(response.content.decode())
+    act.refresh_from_db()
+    assert (act.act_type, act.copies) == ("birth", 1)
+
+
+def test_an_error_is_recorded_from_its_request_reference(org, client_as, make_act):
+    act = make_act(delivered_on=D(2026, 3, 4))
+    agent = client_as(org, Role.AGENT)
+    form = agent.get(url(org, "error_new"), {"demande": act.reference}).context["form"]
+    assert form.initial["issued_on"] == D(2026, 3, 4)
+    data = {
+        "act_request_reference": act.reference,
+        "act_type": "birth",
+        "kind": "spelling",
+        "found_on": "2026-03-10",
+        "found_by": "internal",
+        "attributable": "on",
+    }
+    assert agent.post(url(org, "error_new"), data).status_code == 302
+    error = ActError.objects.get(organisation=org)
+    assert (error.act_request, error.issued_on, error.attributable) == (act, D(2026, 3, 4), True)
+    page = client_as(org, Role.READER).get(url(org, "errors")).content.decode()
+    assert error.reference in page
+
+
+def test_an_error_without_its_issue_date_nor_a_delivered_request_is_refused(org, client_as, make_act):
+    pending = make_act()
+    data = {
+        "act_request_reference": pending.reference,
+        "act_type": "birth",
+        "kind": "date",
+        "found_on": "2026-03-10",
+        "found_by": "citizen",
+    }
+    response = client_as(org, Role.AGENT).post(url(org, "error_new"), data)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400 and "Cette demande n'a pas été délivrée." in page
+    assert not ActError.objects.filter(organisation=org).exists()
+
+
+def test_correcting_an_error_through_its_page(org, client_as, make_error):
+    error = make_error()
+    data = {
+        "act_type": "birth", "issued_on": "2026-02-10", "kind": "other", "found_on": "2026-03-10",
+        "found_by": "citizen", "attributable": "on", "corrected_on": "2026-03-12", "version": 0,
+    }  # fmt: skip
+    assert client_as(org, Role.AGENT).post(url(org, "error_edit", error_id=error.pk), data).status_code == 302
+    error.refresh_from_db()
+    assert error.corrected_on == D(2026, 3, 12)
+
+
+def test_the_quality_manager_sets_the_delivery_deadlines(org, manager_client, make_act):
+    act = make_act(received_on=D(2026, 7, 10))
+    form = manager_client.get(url(org, "settings")).context["form"]
+    data = {name: field.initial for name, field in form.fields.items() if field.initial is not False}
+    data["days_post"] = 2
+    assert manager_client.post(url(org, "settings"), data).status_code == 302
+    assert ActDeadlineRule.objects.get(organisation=org, channel=ActChannel.POST).days == 2
+    act.refresh_from_db()
+    assert act.due_on == D(2026, 7, 15)  # Monday 13, (14 July), Wednesday 15
+
+
+def test_an_agent_cannot_change_deadlines_nor_import(org, client_as):
+    agent = client_as(org, Role.AGENT)
+    assert agent.get(url(org, "settings")).status_code == 403
+    assert agent.get(url(org, "import")).status_code == 403
+
+
+def test_a_reader_sees_the_registers_but_cannot_deliver(org, client_as, make_act):
+    act = make_act()
+    reader = client_as(org, Role.READER)
+    assert reader.get(url(org, "detail", act_id=act.pk)).status_code == 200
+    assert reader.get(url(org, "errors")).status_code == 200
+    events = AuditEvent.objects.count()
+    assert reader.post(url(org, "deliver", act_id=act.pk), {"version": 0, "on": "2026-03-03"}).status_code == 403
+    assert AuditEvent.objects.count() == events
+
+
+def test_an_outsider_gets_404_on_an_act_of_another_town(org, other_org, outsider_client, make_act, make_error):
+    act = make_act()
+    error = make_error()
+    assert outsider_client.get(url(org, "detail", act_id=act.pk)).status_code == 404
+    inside = reverse("civil_registry:error_edit", kwargs={"org_slug": other_org.slug, "error_id": error.pk})
+    assert outsider_client.get(inside).status_code == 404
+    deliver = reverse("civil_registry:deliver", kwargs={"org_slug": other_org.slug, "act_id": act.pk})
+    assert outsider_client.post(deliver, {"version": 0, "on": "2026-03-03"}).status_code == 404

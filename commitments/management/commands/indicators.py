@@ -1,0 +1,142 @@
+"""Print a town's indicator values for one period, as JSON or CSV, for scripts and integrators."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from commitments.actions import recompute_indicator
+from commitments.models import Indicator, IndicatorValue, Status
+from commitments.queries import PeriodValue, values_for_period
+from core.exports import neutralise
+from core.metrics import MetricQuery, registry
+from core.models import Organisation, Service
+from core.periods import Period
+
+FIELDS = ("commitment", "indicator", "period", "service", "numerator", "denominator", "value", "target", "status")
+EXTRA_FIELDS = ("unit", "label")
+FORMATS = ("json", "csv")
+
+
+def number(value: Any) -> int | float | None:
+    """A figure as JSON writes it: an integer when it is one (90, not 90.0), None when missing."""
+    if value is None:
+        return None
+    figure = float(value)
+    return int(figure) if figure.is_integer() else figure
+
+
+def is_computed(indicator: Indicator) -> bool:
+    return not indicator.is_planned and not registry.get(indicator.metric_key).is_manual
+
+
+def with_live_value(item: PeriodValue, period: Period, service: Service | None) -> PeriodValue:
+    """An automatic indicator with nothing stored for this period (a year of a monthly
+    indicator, say) is computed from the records, without being stored."""
+    if item.value is not None or not is_computed(item.indicator):
+        return item
+    query = MetricQuery(
+        organisation=item.indicator.organisation, period=period, service=service, params=dict(item.indicator.params)
+    )
+    compute = registry.get(item.indicator.metric_key).compute
+    measure = compute(query) if compute is not None else None
+    if measure is None:
+        return item
+    live = IndicatorValue(
+        numerator=measure.numerator,
+        denominator=measure.denominator,
+        value=measure.value,
+        sample_size=measure.sample_size,
+    )
+    return PeriodValue(item.indicator, live)
+
+
+def row_of(item: PeriodValue, period: Period, service: Service | None) -> dict[str, Any]:
+    indicator, stored = item.indicator, item.value
+    value = stored.value if stored is not None else None
+    status = Status.NO_DATA if indicator.is_planned else indicator.status_for(value)
+    return {
+        "commitment": indicator.commitment.code,
+        "indicator": indicator.code,
+        "period": period.key,
+        "service": service.code if service else None,
+        "numerator": number(stored.numerator) if stored else None,
+        "denominator": number(stored.denominator) if stored else None,
+        "value": number(value),
+        "target": number(indicator.target_value),
+        "status": str(status),
+        "unit": indicator.unit,
+        "label": indicator.label,
+    }
+
+
+class Command(BaseCommand):
+    help = "Affiche les valeurs des indicateurs d'une organisation pour une période, en JSON ou en CSV."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--org", help="identifiant de l'organisation")
+        parser.add_argument("--period", help="2026-03 (mois), 2026-Q1 (trimestre) ou 2026 (année)")
+        parser.add_argument("--service", help="code du service ; par défaut, tous services confondus")
+        parser.add_argument("--format", default="json", help="json (par défaut) ou csv")
+        parser.add_argument(
+            "--recompute", action="store_true", help="recalculer d'abord les indicateurs calculés automatiquement"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        organisation = self.organisation(options["org"])
+        period = self.period(options["period"])
+        service = self.service(organisation, options["service"])
+        file_format = (options["format"] or "").lower()
+        if file_format not in FORMATS:
+            raise CommandError(f"Format « {options['format']} » inconnu : écrivez json ou csv.")
+        if options["recompute"]:
+            self.recompute(organisation, period, service)
+        rows = [
+            row_of(with_live_value(item, period, service), period, service)
+            for item in values_for_period(organisation=organisation, period=period, service=service)
+        ]
+        if file_format == "json":
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            self.write_csv(rows)
+
+    def organisation(self, slug: str | None) -> Organisation:
+        if not slug:
+            raise CommandError("Précisez l'organisation : --org IDENTIFIANT.")
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:
+            raise CommandError(f"Organisation « {slug} » introuvable.")
+        return organisation
+
+    def period(self, text: str | None) -> Period:
+        if not text:
+            raise CommandError("Précisez la période : --period 2026-03, 2026-Q1 ou 2026.")
+        try:
+            return Period.parse(text)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+
+    def service(self, organisation: Organisation, code: str | None) -> Service | None:
+        if code is None:
+            return None
+        service = Service.objects.for_org(organisation).filter(code=code).first()
+        if service is None:
+            known = ", ".join(Service.objects.for_org(organisation).order_by("code").values_list("code", flat=True))
+            raise CommandError(f"Service « {code} » introuvable dans « {organisation.slug} » ; services : {known}.")
+        return service
+
+    def recompute(self, organisation: Organisation, period: Period, service: Service | None) -> None:
+        """Computed indicators, stored for this period; manual values stay as entered."""
+        indicators = Indicator.objects.for_org(organisation).filter(is_active=True, commitment__is_active=True)
+        for indicator in indicators.select_related("organisation"):
+            if is_computed(indicator):
+                recompute_indicator(indicator=indicator, period=period, service=service)
+
+    def write_csv(self, rows: list[dict[str, Any]]) -> None:
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(FIELDS + EXTRA_FIELDS)
+        for row in rows:
+            writer.writerow(["" if row[key] is None else neutralise(row[key]) for key in FIELDS + EXTRA_FIELDS])

@@ -1,0 +1,180 @@
+"""The measures complaints offer to the indicator engine (commitment 21).
+
+Deadline indicators follow domain.md to the letter through core.deadlines: a period counts
+the réclamations DUE in it (acknowledgement or answer), on time when handled on or before
+the due date, late when handled after it or still waiting once it has passed; those not yet
+due are not counted. Suggestions expect no answer and never count.
+
+Parameters (from the framework, e.g. `{ days = 2 }`): `days` overrides the town's deadline
+(and `letter_days` the one for letters), `channel` and `commitment` narrow the complaints
+counted; `complaints.count` also takes `kind` and `justified`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from complaints.deadlines import acknowledge_due, answer_due
+from complaints.models import Channel, Complaint, ComplaintSettings, Justified, Kind
+from core.deadlines import DeadlineItem, count_deadlines, measure_of
+from core.metrics import Measure, Metric, MetricQuery, registry
+from core.workdays import calendar_for
+
+ACKNOWLEDGED_ON_TIME = "complaints.acknowledged_on_time"
+ANSWERED_ON_TIME = "complaints.answered_on_time"
+COUNT = "complaints.count"
+JUSTIFIED_SHARE = "complaints.justified_share"
+
+
+def _int_param(params: dict[str, Any], name: str) -> int | None:
+    value = params.get(name)
+    return None if value is None or value == "" else int(value)
+
+
+def _scope(query: MetricQuery, *, kind: str | None = Kind.COMPLAINT) -> QuerySet[Complaint]:
+    complaints = Complaint.objects.for_org(query.organisation)
+    if kind:
+        complaints = complaints.filter(kind=kind)
+    if query.service is not None:
+        complaints = complaints.filter(service=query.service)
+    params = query.params
+    if params.get("channel"):
+        complaints = complaints.filter(channel=params["channel"])
+    if params.get("commitment"):
+        complaints = complaints.filter(commitment_code=str(params["commitment"]))
+    return complaints
+
+
+def _stored_items(complaints: QuerySet[Complaint], due: str, done: str, query: MetricQuery) -> Iterator[DeadlineItem]:
+    """Items read from the stored due dates: an indexed range on the period."""
+    rows = complaints.filter(**{f"{due}__gte": query.period.start, f"{due}__lt": query.period.end})
+    for pk, due_on, done_on in rows.values_list("pk", due, done).order_by(due, "pk"):
+        yield DeadlineItem(id=pk, due_on=due_on, answered_on=done_on)
+
+
+def _received_around(complaints: QuerySet[Complaint], query: MetricQuery, days: int) -> QuerySet[Complaint]:
+    """Complaints that may fall due in the period under a deadline of `days` working days
+    (a generous margin of calendar days covers weekends, holidays and closures)."""
+    margin = dt.timedelta(days=2 * days + 31)
+    return complaints.filter(received_on__gte=query.period.start - margin, received_on__lt=query.period.end)
+
+
+def acknowledged_on_time(query: MetricQuery, *, today: dt.date | None = None) -> Measure | None:
+    """Share of réclamations due for an acknowledgement in the period that were acknowledged in time."""
+    today = today or timezone.localdate()
+    complaints = _scope(query)
+    settings = ComplaintSettings.for_org(query.organisation)
+    days = _int_param(query.params, "days")
+    if days is None or days == settings.acknowledge_days:
+        items = list(_stored_items(complaints, "acknowledge_due_on", "acknowledged_on", query))
+    else:
+        calendar = calendar_for(query.organisation)
+        rows = _received_around(complaints, query, days).values_list("pk", "received_on", "acknowledged_on")
+        items = [
+            DeadlineItem(id=pk, due_on=acknowledge_due(calendar, settings, received, days=days), answered_on=done)
+            for pk, received, done in rows.order_by("received_on", "pk")
+        ]
+    return measure_of(count_deadlines(items, period=query.period, today=today))
+
+
+def answered_on_time(query: MetricQuery, *, today: dt.date | None = None) -> Measure | None:
+    """Share of réclamations due for an answer in the period that were answered in time
+    (10 working days, 15 for letters, by default)."""
+    today = today or timezone.localdate()
+    complaints = _scope(query)
+    settings = ComplaintSettings.for_org(query.organisation)
+    days, letter_days = _int_param(query.params, "days"), _int_param(query.params, "letter_days")
+    if days is None and letter_days is None:
+        items = list(_stored_items(complaints, "answer_due_on", "answered_on", query))
+    else:
+        calendar = calendar_for(query.organisation)
+        widest = max(days or settings.answer_days, letter_days or settings.answer_days_letter)
+        rows = _received_around(complaints, query, widest).values_list("pk", "received_on", "channel", "answered_on")
+        items = []
+        for pk, received, channel, done in rows.order_by("received_on", "pk"):
+            # `days` alone leaves letters on the town's letter deadline, and the reverse.
+            override = letter_days if channel == Channel.LETTER else days
+            due = answer_due(
+                calendar, settings, kind=Kind.COMPLAINT, channel=channel, received_on=received, days=override
+            )
+            items.append(DeadlineItem(id=pk, due_on=due, answered_on=done))
+    return measure_of(count_deadlines(items, period=query.period, today=today))
+
+
+def complaint_count(query: MetricQuery) -> Measure:
+    """How many complaints were received in the period (réclamations unless `kind` says
+    otherwise; `kind = "all"` counts suggestions too), optionally only the justified ones."""
+    kind = query.params.get("kind", Kind.COMPLAINT)
+    complaints = _scope(query, kind=None if kind == "all" else kind)
+    if query.params.get("justified"):
+        complaints = complaints.filter(justified=query.params["justified"])
+    ids = tuple(
+        complaints.filter(received_on__gte=query.period.start, received_on__lt=query.period.end)
+        .order_by("received_on", "pk")
+        .values_list("pk", flat=True)
+    )
+    return Measure(value=len(ids), numerator=len(ids), sample_size=len(ids), record_ids=ids)
+
+
+def justified_share(query: MetricQuery) -> Measure | None:
+    """Share of réclamations answered in the period that were found justified, over those
+    whose justification was decided (undetermined ones are left out)."""
+    complaints = _scope(query).filter(answered_on__gte=query.period.start, answered_on__lt=query.period.end)
+    rows = list(
+        complaints.exclude(justified=Justified.UNDETERMINED)
+        .order_by("answered_on", "pk")
+        .values_list("pk", "justified")
+    )
+    if not rows:
+        return None
+    yes = [pk for pk, justified in rows if justified == Justified.YES]
+    return Measure(
+        value=100 * len(yes) / len(rows),
+        numerator=len(yes),
+        denominator=len(rows),
+        sample_size=len(rows),
+        record_ids=tuple(pk for pk, _ in rows),
+    )
+
+
+METRICS = [
+    Metric(
+        key=ACKNOWLEDGED_ON_TIME,
+        label="Réclamations dont la réception est accusée dans le délai",
+        unit="%",
+        compute=acknowledged_on_time,
+        description="Réclamations dont l'accusé de réception était attendu dans la période ; paramètre days.",
+    ),
+    Metric(
+        key=ANSWERED_ON_TIME,
+        label="Réclamations répondues dans le délai",
+        unit="%",
+        compute=answered_on_time,
+        description="Réclamations dont la réponse était attendue dans la période "
+        "(10 jours ouvrés, 15 pour un courrier).",
+    ),
+    Metric(
+        key=COUNT,
+        label="Nombre de réclamations reçues",
+        unit="nombre",
+        compute=complaint_count,
+        description="Par engagement (commitment), bien-fondé (justified), canal (channel) ou nature (kind).",
+    ),
+    Metric(
+        key=JUSTIFIED_SHARE,
+        label="Part des réclamations fondées",
+        unit="%",
+        compute=justified_share,
+        description="Réclamations répondues dans la période et jugées fondées, "
+        "parmi celles dont le bien-fondé est décidé.",
+    ),
+]
+
+
+def register_all() -> None:
+    for metric in METRICS:
+        registry.register(metric)

@@ -1,0 +1,175 @@
+"""THE deadline mechanism shared by the registers with an answer deadline: written requests,
+civil-registry acts and complaints (domain.md, "Written requests, acts, complaints: deadlines").
+
+Three small pieces, all pure functions of their arguments (time is an argument):
+
+- `due_date(calendar, received_on, days, business)`: the day of receipt is day 0 and is never
+  counted; the due date is the `days`-th working day after it (Monday to Friday, or Monday to
+  Saturday when `business`), minus the zone's public holidays and the town's closure days.
+- `deadline_status(due_on, answered_on, today)`: where one item stands.
+- `count_deadlines(items, period=, today=, holding_reply_counts=)`: the indicator of a period.
+  It counts the items DUE in the period: on time when answered on or before the due date;
+  late when answered after it, or still unanswered once it has passed; an item still open
+  and not yet past its due date is not counted, so an unanswered item can never improve a
+  score. When the town says so (setting), a holding reply that gives a date, sent on or
+  before the due date, counts as the answer.
+
+When the town's calendar changes (a closure day added or removed, another holiday zone,
+Whit Monday worked or not), whoever changed it calls `calendar_changed(organisation=, actor=)`:
+every register that stores due dates has registered a recomputer here
+(`register_due_date_recomputer`) and moves its due dates.
+
+A register keeps `due_on` stored (indexed, so that "items due in March" is a range query) and
+computes it with `due_date`; the metric then reads `(id, due_on, answered_on, holding reply)`
+rows and hands them to `count_deadlines`, and `measure_of` turns the count into a
+`core.metrics.Measure`. The API is small and stable: complaints use it too."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.metrics import Measure
+from core.models import Organisation, User
+from core.periods import Period
+from core.workdays import WorkingCalendar
+
+
+class DeadlineStatus(StrEnum):
+    ON_TIME = "on_time"  # answered on or before the due date: counted, on time
+    LATE = "late"  # answered after it, or unanswered once it has passed: counted, late
+    PENDING = "pending"  # unanswered, the due date is today or later: not counted yet
+    NOT_DUE = "not_due"  # no due date applies to the item: never counted
+
+
+STATUS_LABELS = {
+    DeadlineStatus.ON_TIME: "dans les délais",
+    DeadlineStatus.LATE: "en retard",
+    DeadlineStatus.PENDING: "en cours",
+    DeadlineStatus.NOT_DUE: "sans échéance",
+}
+COUNTED = frozenset({DeadlineStatus.ON_TIME, DeadlineStatus.LATE})
+
+
+def due_date(calendar: WorkingCalendar, received_on: dt.date, days: int, business: bool = False) -> dt.date:
+    """The `days`-th working (or, with `business`, business) day after `received_on`.
+
+    A deadline of 0 days is due on the day of receipt itself (a counter delivery: same day)."""
+    return calendar.add_working_days(received_on, days, business=business)
+
+
+def effective_answer(
+    answered_on: dt.date | None,
+    holding_reply_on: dt.date | None = None,
+    *,
+    holding_reply_counts: bool = False,
+) -> dt.date | None:
+    """The day that counts as the answer: the answer, or an earlier holding reply (one that
+    gives a date: pass None when it gave none) when the town counts holding replies."""
+    if holding_reply_counts and holding_reply_on is not None:
+        return holding_reply_on if answered_on is None else min(answered_on, holding_reply_on)
+    return answered_on
+
+
+def deadline_status(due_on: dt.date | None, answered_on: dt.date | None, today: dt.date) -> DeadlineStatus:
+    """Where an item stands on `today`. An answer decides for good, whatever today is."""
+    if due_on is None:
+        return DeadlineStatus.NOT_DUE
+    if answered_on is not None:
+        return DeadlineStatus.ON_TIME if answered_on <= due_on else DeadlineStatus.LATE
+    return DeadlineStatus.LATE if today > due_on else DeadlineStatus.PENDING
+
+
+def is_overdue(due_on: dt.date | None, answered_on: dt.date | None, today: dt.date) -> bool:
+    """Unanswered and past its due date."""
+    return answered_on is None and due_on is not None and today > due_on
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    """One item of a register as the counting rule sees it. `holding_reply_on` is the day of
+    a holding reply that gave a date for the full answer (None otherwise)."""
+
+    id: int
+    due_on: dt.date | None
+    answered_on: dt.date | None
+    holding_reply_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class DeadlineCount:
+    """The items of a period that count, split into on time and late (ids in input order)."""
+
+    on_time: tuple[int, ...] = ()
+    late: tuple[int, ...] = ()
+
+    @property
+    def numerator(self) -> int:
+        return len(self.on_time)
+
+    @property
+    def denominator(self) -> int:
+        return len(self.on_time) + len(self.late)
+
+    @property
+    def share(self) -> float | None:
+        """Percentage on time (0 to 100), None when nothing counts."""
+        return 100 * self.numerator / self.denominator if self.denominator else None
+
+    @property
+    def record_ids(self) -> tuple[int, ...]:
+        return self.on_time + self.late
+
+
+def count_deadlines(
+    items: Iterable[DeadlineItem],
+    *,
+    period: Period | None = None,
+    today: dt.date,
+    holding_reply_counts: bool = False,
+) -> DeadlineCount:
+    """Apply the counting rule to `items`: those due in `period` (all of them when None) whose
+    status on `today` is decided. Passing items already filtered on their due date is fine."""
+    on_time: list[int] = []
+    late: list[int] = []
+    for item in items:
+        if item.due_on is None or (period is not None and not period.contains(item.due_on)):
+            continue
+        answered = effective_answer(item.answered_on, item.holding_reply_on, holding_reply_counts=holding_reply_counts)
+        status = deadline_status(item.due_on, answered, today)
+        if status == DeadlineStatus.ON_TIME:
+            on_time.append(item.id)
+        elif status == DeadlineStatus.LATE:
+            late.append(item.id)
+    return DeadlineCount(on_time=tuple(on_time), late=tuple(late))
+
+
+def measure_of(count: DeadlineCount) -> Measure | None:
+    """The count as a metric's measure (a percentage), None when no item counts."""
+    if not count.denominator:
+        return None
+    return Measure(
+        value=count.share,
+        numerator=count.numerator,
+        denominator=count.denominator,
+        sample_size=count.denominator,
+        record_ids=count.record_ids,
+    )
+
+
+# Recomputes the stored due dates of one register after a calendar change; returns how many moved.
+DueDateRecomputer = Callable[[Organisation, User | None], int]
+_recomputers: dict[str, DueDateRecomputer] = {}
+
+
+def register_due_date_recomputer(key: str, recomputer: DueDateRecomputer) -> None:
+    """Called by each register with stored due dates, in its AppConfig.ready()."""
+    _recomputers[key] = recomputer
+
+
+def calendar_changed(*, organisation: Organisation, actor: User | None = None) -> dict[str, int]:
+    """The town's working calendar changed: every register recomputes its stored due dates
+    (and, through them, its indicator values). Returns how many moved, per register."""
+    return {key: recomputer(organisation, actor) for key, recomputer in sorted(_recomputers.items())}

@@ -1,0 +1,454 @@
+"""State changes of written requests: registration, the workflow steps, edits with the
+concurrent-edit check, due-date recomputation, settings and anonymisation. Each writes a
+workflow log row and an audit event whose snapshot holds no personal free text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core.audit import record_event, snapshot
+from core.concurrency import save_if_unchanged
+from core.models import Organisation, Service, User
+from core.registries import records_changed
+from core.workdays import calendar_for
+from correspondence.models import (
+    AcknowledgementTemplate,
+    Category,
+    DeadlineRule,
+    RequestEvent,
+    Status,
+    WrittenRequest,
+)
+from correspondence.rules import Rules, due_on_for, ensure_defaults
+
+METRIC_PREFIX = "correspondence"
+# What the audit trail keeps of a request: dates, channel, category, outcome; never the
+# subject, the requester's name or contact.
+AUDIT_FIELDS = [
+    "reference",
+    "channel",
+    "received_on",
+    "service",
+    "category",
+    "assigned_to",
+    "deadline_days",
+    "business_days",
+    "due_on",
+    "acknowledged_on",
+    "holding_reply_on",
+    "promised_on",
+    "answered_on",
+    "closed_on",
+    "status",
+]
+EDITABLE_FIELDS = [
+    "channel",
+    "received_on",
+    "service",
+    "category",
+    "subject",
+    "requester_name",
+    "requester_contact",
+    "assigned_to",
+]
+OPEN = {Status.RECEIVED, Status.ACKNOWLEDGED, Status.WAITING}
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    allowed_from: frozenset[str]
+    to_status: str | None  # None: the status does not change
+
+
+# The workflow: which step may follow which.
+TRANSITIONS: dict[str, Transition] = {
+    "register": Transition("enregistrement", frozenset(), Status.RECEIVED),
+    "acknowledge": Transition("accusé de réception", frozenset({Status.RECEIVED}), Status.ACKNOWLEDGED),
+    "holding_reply": Transition("réponse d'attente", frozenset(OPEN), Status.WAITING),
+    "answer": Transition("réponse", frozenset(OPEN), Status.ANSWERED),
+    "close": Transition("clôture", frozenset({Status.ANSWERED}), Status.CLOSED),
+    # Reopening goes back to the last open step reached (see `reopen`).
+    "reopen": Transition("réouverture", frozenset({Status.ANSWERED, Status.CLOSED}), None),
+    "reassign": Transition("réattribution", frozenset(Status), None),
+    "edit": Transition("modification", frozenset(Status), None),
+}
+
+
+def _months(*days: dt.date | None) -> set[dt.date]:
+    return {day.replace(day=1) for day in days if day is not None}
+
+
+def _log(request: WrittenRequest, *, actor: User | None, action: str, from_status: str, on: dt.date | None) -> None:
+    RequestEvent.objects.create(
+        organisation=request.organisation,
+        request=request,
+        actor=actor if actor is not None and actor.pk else None,
+        action=action,
+        from_status=from_status,
+        to_status=request.status,
+        on=on,
+    )
+
+
+def _check_dates(request: WrittenRequest) -> None:
+    received = request.received_on
+    named = {
+        "acknowledged_on": "L'accusé de réception",
+        "holding_reply_on": "La réponse d'attente",
+        "answered_on": "La réponse",
+        "closed_on": "La clôture",
+    }
+    for field, label in named.items():
+        day = getattr(request, field)
+        if day is not None and day < received:
+            raise ValidationError({field: f"{label} ne peut précéder la réception ({received:%d/%m/%Y})."})
+    if request.promised_on and request.holding_reply_on and request.promised_on < request.holding_reply_on:
+        raise ValidationError({"promised_on": "La date promise doit suivre la réponse d'attente."})
+    if request.closed_on and request.answered_on and request.closed_on < request.answered_on:
+        raise ValidationError({"closed_on": "La clôture ne peut précéder la réponse."})
+
+
+def _free_reference(organisation: Organisation, reference: str) -> str:
+    """The reference built on the row's id, unless an imported register already uses it."""
+    if WrittenRequest.objects.filter(organisation=organisation, reference=reference).exists():
+        return f"QP-{reference}"
+    return reference
+
+
+@transaction.atomic
+def register_request(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    channel: str,
+    received_on: dt.date,
+    service: Service | None = None,
+    category: Category | None = None,
+    subject: str = "",
+    requester_name: str = "",
+    requester_contact: str = "",
+    assigned_to: User | None = None,
+) -> WrittenRequest:
+    """Register a request: its deadline comes from the town's rule for the channel and category."""
+    ensure_defaults(organisation)
+    deadline = Rules(organisation).deadline(channel, category.pk if category else None)
+    request = WrittenRequest(
+        organisation=organisation,
+        channel=channel,
+        received_on=received_on,
+        service=service,
+        category=category,
+        subject=subject,
+        requester_name=requester_name,
+        requester_contact=requester_contact,
+        assigned_to=assigned_to,
+        deadline_days=deadline.days,
+        business_days=deadline.business_days,
+        due_on=due_on_for(calendar_for(organisation), received_on, deadline),
+    )
+    request.save()
+    request.reference = _free_reference(organisation, f"{received_on.year}-{request.pk:05d}")
+    WrittenRequest.objects.filter(pk=request.pk).update(reference=request.reference)
+    _log(request, actor=actor, action="register", from_status="", on=received_on)
+    record_event(
+        organisation=organisation, actor=actor, instance=request, action="create", after=snapshot(request, AUDIT_FIELDS)
+    )
+    records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=_months(received_on, request.due_on))
+    return request
+
+
+def _apply(
+    request: WrittenRequest,
+    *,
+    actor: User | None,
+    seen_version: int,
+    action: str,
+    changes: dict[str, Any],
+    on: dt.date | None = None,
+) -> WrittenRequest:
+    """Check the transition, write `changes` if nobody saved the request meanwhile, log, audit."""
+    transition = TRANSITIONS[action]
+    if transition.allowed_from and request.status not in transition.allowed_from:
+        raise ValidationError(
+            f"Étape « {transition.label} » impossible : la demande est « {Status(request.status).label} »."
+        )
+    before = snapshot(request, AUDIT_FIELDS)
+    old_due, from_status = request.due_on, request.status
+    for field, value in changes.items():
+        setattr(request, field, value)
+    if transition.to_status is not None:
+        request.status = transition.to_status
+    _check_dates(request)
+    save_if_unchanged(request, seen_version=seen_version, fields=[*changes, "status"])
+    _log(request, actor=actor, action=action, from_status=from_status, on=on)
+    record_event(
+        organisation=request.organisation,
+        actor=actor,
+        instance=request,
+        action=action,
+        before=before,
+        after=snapshot(request, AUDIT_FIELDS),
+    )
+    records_changed(
+        organisation=request.organisation,
+        metric_prefix=METRIC_PREFIX,
+        months=_months(request.received_on, old_due, request.due_on),
+    )
+    return request
+
+
+@transaction.atomic
+def acknowledge(request: WrittenRequest, *, actor: User | None, seen_version: int, on: dt.date) -> WrittenRequest:
+    return _apply(
+        request, actor=actor, seen_version=seen_version, action="acknowledge", changes={"acknowledged_on": on}, on=on
+    )
+
+
+@transaction.atomic
+def send_holding_reply(
+    request: WrittenRequest, *, actor: User | None, seen_version: int, on: dt.date, promised_on: dt.date
+) -> WrittenRequest:
+    changes = {"holding_reply_on": on, "promised_on": promised_on}
+    return _apply(request, actor=actor, seen_version=seen_version, action="holding_reply", changes=changes, on=on)
+
+
+@transaction.atomic
+def answer(request: WrittenRequest, *, actor: User | None, seen_version: int, on: dt.date) -> WrittenRequest:
+    return _apply(request, actor=actor, seen_version=seen_version, action="answer", changes={"answered_on": on}, on=on)
+
+
+@transaction.atomic
+def close(request: WrittenRequest, *, actor: User | None, seen_version: int, on: dt.date) -> WrittenRequest:
+    return _apply(request, actor=actor, seen_version=seen_version, action="close", changes={"closed_on": on}, on=on)
+
+
+@transaction.atomic
+def reopen(request: WrittenRequest, *, actor: User | None, seen_version: int) -> WrittenRequest:
+    """Undo an answer recorded by mistake: the request is open again, its answer and closure erased."""
+    status = Status.RECEIVED
+    if request.holding_reply_on:
+        status = Status.WAITING
+    elif request.acknowledged_on:
+        status = Status.ACKNOWLEDGED
+    changes = {"answered_on": None, "closed_on": None, "status": status}
+    return _apply(request, actor=actor, seen_version=seen_version, action="reopen", changes=changes)
+
+
+@transaction.atomic
+def reassign(
+    request: WrittenRequest, *, actor: User | None, seen_version: int, assigned_to: User | None
+) -> WrittenRequest:
+    return _apply(
+        request, actor=actor, seen_version=seen_version, action="reassign", changes={"assigned_to": assigned_to}
+    )
+
+
+@transaction.atomic
+def update_request(request: WrittenRequest, *, actor: User | None, seen_version: int, **fields: Any) -> WrittenRequest:
+    """Edit the registration. A new channel, category or day of receipt takes the town's
+    current rule; otherwise the deadline announced at registration stays."""
+    changes = {name: value for name, value in fields.items() if name in EDITABLE_FIELDS}
+    category = changes.get("category", request.category)
+    channel = changes.get("channel", request.channel)
+    received_on = changes.get("received_on", request.received_on)
+    if (channel, category.pk if category else None, received_on) != (
+        request.channel,
+        request.category_id,
+        request.received_on,
+    ):
+        deadline = Rules(request.organisation).deadline(channel, category.pk if category else None)
+        changes["deadline_days"] = deadline.days
+        changes["business_days"] = deadline.business_days
+        changes["due_on"] = due_on_for(calendar_for(request.organisation), received_on, deadline)
+    return _apply(request, actor=actor, seen_version=seen_version, action="edit", changes=changes)
+
+
+def recompute_due_dates(organisation: Organisation, *, actor: User | None = None) -> int:
+    """Recompute the stored due dates after a change of the town's calendar (a closure day
+    added or removed, another holiday zone): every request keeps its own deadline in days.
+    Returns how many due dates moved. The lead calls it from the closure-day actions."""
+    calendar = calendar_for(organisation)
+    moved: list[WrittenRequest] = []
+    months: set[dt.date] = set()
+    rows = WrittenRequest.objects.for_org(organisation).only(
+        "pk", "received_on", "deadline_days", "business_days", "due_on", "organisation"
+    )
+    for request in rows.iterator(chunk_size=2000):
+        due_on = calendar.add_working_days(request.received_on, request.deadline_days, business=request.business_days)
+        if due_on != request.due_on:
+            months |= _months(request.due_on, due_on)
+            request.due_on = due_on
+            moved.append(request)
+    with transaction.atomic():
+        for start in range(0, len(moved), 500):
+            chunk = moved[start : start + 500]
+            WrittenRequest.objects.bulk_update(chunk, ["due_on"])
+            WrittenRequest.objects.filter(pk__in=[request.pk for request in chunk]).update(version=F("version") + 1)
+        if moved:
+            record_event(
+                organisation=organisation,
+                actor=actor,
+                instance=organisation,
+                action="recompute_request_due_dates",
+                after={"requests_moved": len(moved)},
+            )
+            records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=months)
+    return len(moved)
+
+
+RULE_FIELDS = ["channel", "category", "days", "business_days", "holding_reply_counts"]
+
+
+@transaction.atomic
+def save_rule(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    rule: DeadlineRule | None,
+    channel: str,
+    category: Category | None,
+    days: int,
+    business_days: bool,
+    holding_reply_counts: bool,
+) -> DeadlineRule:
+    """Create or change a deadline rule. Open requests under it take the new deadline (the
+    answered ones keep the one they were given); every figure is recomputed, since the
+    holding-reply setting changes how they count."""
+    clash = DeadlineRule.objects.filter(organisation=organisation, channel=channel, category=category)
+    if rule is not None:
+        clash = clash.exclude(pk=rule.pk)
+    if clash.exists():
+        raise ValidationError("Une règle existe déjà pour ce canal et cette catégorie : modifiez-la.")
+    before = snapshot(rule, RULE_FIELDS) if rule is not None else None
+    rule = rule or DeadlineRule(organisation=organisation)
+    rule.channel, rule.category, rule.days = channel, category, days
+    rule.business_days, rule.holding_reply_counts = business_days, holding_reply_counts
+    rule.save()
+    record_event(
+        organisation=organisation,
+        actor=actor,
+        instance=rule,
+        action="update" if before else "create",
+        before=before,
+        after=snapshot(rule, RULE_FIELDS),
+    )
+    _apply_rules_to_open_requests(organisation, actor=actor)
+    return rule
+
+
+@transaction.atomic
+def delete_rule(*, rule: DeadlineRule, actor: User | None) -> None:
+    if rule.category_id is None:
+        raise ValidationError("La règle générale d'un canal ne peut être supprimée : modifiez son délai.")
+    record_event(
+        organisation=rule.organisation, actor=actor, instance=rule, action="delete", before=snapshot(rule, RULE_FIELDS)
+    )
+    rule.delete()
+    _apply_rules_to_open_requests(rule.organisation, actor=actor)
+
+
+def _apply_rules_to_open_requests(organisation: Organisation, *, actor: User | None) -> None:
+    rules, calendar = Rules(organisation), calendar_for(organisation)
+    changed: list[WrittenRequest] = []
+    for request in WrittenRequest.objects.for_org(organisation).open():
+        deadline = rules.deadline(request.channel, request.category_id)
+        due_on = due_on_for(calendar, request.received_on, deadline)
+        if (request.deadline_days, request.business_days, request.due_on) != (
+            deadline.days,
+            deadline.business_days,
+            due_on,
+        ):
+            request.deadline_days, request.business_days, request.due_on = deadline.days, deadline.business_days, due_on
+            changed.append(request)
+    WrittenRequest.objects.bulk_update(changed, ["deadline_days", "business_days", "due_on"], batch_size=500)
+    WrittenRequest.objects.filter(pk__in=[request.pk for request in changed]).update(version=F("version") + 1)
+    months = set(WrittenRequest.objects.for_org(organisation).dates("due_on", "month"))
+    records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=months)
+
+
+@transaction.atomic
+def add_category(*, organisation: Organisation, actor: User | None, code: str, name: str) -> Category:
+    if Category.objects.filter(organisation=organisation, code=code).exists():
+        raise ValidationError({"code": "Ce code est déjà pris par une autre catégorie."})
+    category = Category.objects.create(organisation=organisation, code=code, name=name)
+    record_event(organisation=organisation, actor=actor, instance=category, action="create", after=snapshot(category))
+    return category
+
+
+@transaction.atomic
+def update_category(*, category: Category, actor: User | None, name: str, is_active: bool) -> Category:
+    before = snapshot(category)
+    category.name, category.is_active = name, is_active
+    category.save()
+    record_event(
+        organisation=category.organisation,
+        actor=actor,
+        instance=category,
+        action="update",
+        before=before,
+        after=snapshot(category),
+    )
+    return category
+
+
+def acknowledgement_template(organisation: Organisation) -> AcknowledgementTemplate:
+    """The town's template, created with the default French text on first use."""
+    template, _ = AcknowledgementTemplate.objects.get_or_create(organisation=organisation)
+    return template
+
+
+TEMPLATE_FIELDS = ["title", "body", "service_contact", "signature"]
+
+
+@transaction.atomic
+def save_acknowledgement_template(
+    template: AcknowledgementTemplate, *, actor: User | None, seen_version: int, **fields: str
+) -> AcknowledgementTemplate:
+    before = snapshot(template, TEMPLATE_FIELDS)
+    changes = {name: value for name, value in fields.items() if name in TEMPLATE_FIELDS}
+    for name, value in changes.items():
+        setattr(template, name, value)
+    save_if_unchanged(template, seen_version=seen_version, fields=list(changes))
+    record_event(
+        organisation=template.organisation,
+        actor=actor,
+        instance=template,
+        action="update",
+        before=before,
+        after=snapshot(template, TEMPLATE_FIELDS),
+    )
+    return template
+
+
+@transaction.atomic
+def anonymise_requests(organisation: Organisation, closed_before: dt.date, actor: User | None) -> int:
+    """Erase the requester's name and contact and the subject of the requests closed before
+    `closed_before`; dates, channel, category, service and outcome stay for the statistics.
+    One audit event for the run, with the count only."""
+    erased = (
+        WrittenRequest.objects.for_org(organisation)
+        .filter(closed_on__lt=closed_before, anonymised_at__isnull=True)
+        .update(
+            subject="",
+            requester_name="",
+            requester_contact="",
+            anonymised_at=timezone.now(),
+            version=F("version") + 1,
+        )
+    )
+    record_event(
+        organisation=organisation,
+        actor=actor,
+        instance=organisation,
+        action="anonymise_requests",
+        after={"closed_before": closed_before.isoformat(), "requests": erased},
+    )
+    return erased

@@ -1,0 +1,139 @@
+"""The indicators of written requests (commitment 17), counted by core.deadlines' rule.
+
+- `correspondence.on_time`: requests DUE in the period (their own deadline: the town's rule
+  for their channel and category) answered on or before their due date. A holding reply that
+  gives a date counts as the answer when the rule of the request's channel/category says so.
+- `correspondence.answered_within`: the same, with a deadline of `days` working (or, with
+  `business`, business) days after receipt instead of the town's rule.
+- `correspondence.acknowledged_within`: requests whose acknowledgement was due in the period
+  (`days` working days after receipt, default 2) acknowledged by then; an answer or a holding
+  reply sent earlier stands for the acknowledgement.
+
+Params common to the three: `channels` (list of "letter", "email", "web", "phone"; all when
+absent) and `categories` (list of category codes; all when absent). Items still open and not
+yet past their due date are not counted; an unanswered item past it counts as late."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from core.deadlines import DeadlineItem, count_deadlines, due_date, measure_of
+from core.metrics import Measure, Metric, MetricQuery, registry
+from core.workdays import calendar_for
+from correspondence.models import Channel, WrittenRequest
+from correspondence.rules import Rules
+
+ON_TIME = "correspondence.on_time"
+ANSWERED_WITHIN = "correspondence.answered_within"
+ACKNOWLEDGED_WITHIN = "correspondence.acknowledged_within"
+DEFAULT_ACKNOWLEDGEMENT_DAYS = 2
+
+COLUMNS = (
+    "pk",
+    "channel",
+    "category_id",
+    "received_on",
+    "due_on",
+    "acknowledged_on",
+    "holding_reply_on",
+    "promised_on",
+    "answered_on",
+)
+
+
+def _requests(query: MetricQuery) -> Any:
+    requests = WrittenRequest.objects.for_org(query.organisation)
+    channels = query.params.get("channels")
+    if channels:
+        requests = requests.filter(channel__in=[Channel(channel) for channel in channels])
+    categories = query.params.get("categories")
+    if categories:
+        requests = requests.filter(category__code__in=categories)
+    if query.service is not None:
+        requests = requests.filter(service=query.service)
+    return requests
+
+
+def _today(query: MetricQuery) -> dt.date:
+    """Metrics count on the day they run: an item's status is decided by then or not counted."""
+    return timezone.localdate()
+
+
+def on_time(query: MetricQuery) -> Measure | None:
+    rules = Rules(query.organisation)
+    rows = _requests(query).filter(due_on__gte=query.period.start, due_on__lt=query.period.end)
+    items = []
+    for row in rows.values(*COLUMNS).order_by("due_on", "pk"):
+        counts = rules.deadline(row["channel"], row["category_id"]).holding_reply_counts
+        holding = row["holding_reply_on"] if counts and row["promised_on"] else None
+        items.append(DeadlineItem(row["pk"], row["due_on"], row["answered_on"], holding))
+    return measure_of(count_deadlines(items, period=query.period, today=_today(query), holding_reply_counts=True))
+
+
+def _received_around(query: MetricQuery, days: int) -> Any:
+    """Requests whose deadline of `days` may fall in the period: received up to well before it."""
+    margin = dt.timedelta(days=3 * days + 21)
+    return _requests(query).filter(received_on__gte=query.period.start - margin, received_on__lt=query.period.end)
+
+
+def answered_within(query: MetricQuery) -> Measure | None:
+    days = int(query.params.get("days", 15))
+    business = bool(query.params.get("business", False))
+    calendar = calendar_for(query.organisation)
+    items = [
+        DeadlineItem(row["pk"], due_date(calendar, row["received_on"], days, business), row["answered_on"])
+        for row in _received_around(query, days).values(*COLUMNS).order_by("received_on", "pk")
+    ]
+    return measure_of(count_deadlines(items, period=query.period, today=_today(query)))
+
+
+def _first(*days: dt.date | None) -> dt.date | None:
+    present = [day for day in days if day is not None]
+    return min(present) if present else None
+
+
+def acknowledged_within(query: MetricQuery) -> Measure | None:
+    days = int(query.params.get("days", DEFAULT_ACKNOWLEDGEMENT_DAYS))
+    calendar = calendar_for(query.organisation)
+    items = [
+        DeadlineItem(
+            row["pk"],
+            due_date(calendar, row["received_on"], days),
+            _first(row["acknowledged_on"], row["holding_reply_on"], row["answered_on"]),
+        )
+        for row in _received_around(query, days).values(*COLUMNS).order_by("received_on", "pk")
+    ]
+    return measure_of(count_deadlines(items, period=query.period, today=_today(query)))
+
+
+METRICS = [
+    Metric(
+        key=ON_TIME,
+        label="Demandes écrites répondues dans le délai de la ville",
+        unit="%",
+        compute=on_time,
+        description="Demandes dont l'échéance tombe dans la période, répondues au plus tard à l'échéance.",
+    ),
+    Metric(
+        key=ANSWERED_WITHIN,
+        label="Demandes écrites répondues en N jours ouvrés",
+        unit="%",
+        compute=answered_within,
+        description="Paramètres : days (nombre de jours), business (jours ouvrables), channels, categories.",
+    ),
+    Metric(
+        key=ACKNOWLEDGED_WITHIN,
+        label="Demandes écrites dont la réception est accusée en N jours ouvrés",
+        unit="%",
+        compute=acknowledged_within,
+        description="Paramètres : days (2 par défaut), channels, categories.",
+    ),
+]
+
+
+def register_all() -> None:
+    for metric in METRICS:
+        registry.register(metric)

@@ -1,0 +1,283 @@
+"""Written requests (courriers, courriels, demandes en ligne, messages téléphoniques) that need a
+reply within a deadline, the town's deadline rules and categories, and the acknowledgement
+letter template."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from core.concurrency import Versioned
+from core.deadlines import DeadlineStatus, deadline_status, effective_answer, is_overdue
+from core.models import OrgOwned, OrgQuerySet, Service
+
+
+class Channel(models.TextChoices):
+    LETTER = "letter", "courrier"
+    EMAIL = "email", "courriel"
+    WEB = "web", "demande en ligne"
+    PHONE = "phone", "message téléphonique"
+
+
+# Domain.md, commitment 17: letters within 15 working days, e-mails and web requests within 5.
+DEFAULT_DEADLINES = {Channel.LETTER: 15, Channel.EMAIL: 5, Channel.WEB: 5, Channel.PHONE: 5}
+DEFAULT_CATEGORIES = [
+    ("information", "Demande d'information"),
+    ("urbanisme", "Urbanisme"),
+    ("voirie", "Voirie et propreté"),
+    ("etat-civil", "État civil et citoyenneté"),
+    ("scolaire", "Enfance et scolaire"),
+    ("social", "Action sociale"),
+    ("autre", "Autre"),
+]
+
+
+class Category(OrgOwned):
+    """A subject category of the town's requests (urbanisme, voirie...)."""
+
+    code = models.SlugField("code", max_length=40)
+    name = models.CharField("nom", max_length=120)
+    is_active = models.BooleanField("proposée à l'enregistrement", default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "catégorie"
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="request_category_unique_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeadlineRule(OrgOwned):
+    """The deadline of a channel, optionally for one category (a rule with a category wins)."""
+
+    channel = models.CharField("canal", max_length=10, choices=Channel.choices)
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="rules", verbose_name="catégorie"
+    )
+    days = models.PositiveSmallIntegerField("délai (jours)")
+    business_days = models.BooleanField(
+        "jours ouvrables",
+        default=False,
+        help_text="Compter du lundi au samedi (sinon jours ouvrés, du lundi au vendredi).",
+    )
+    holding_reply_counts = models.BooleanField(
+        "la réponse d'attente compte",
+        default=False,
+        help_text=(
+            "Une réponse d'attente qui annonce une date, envoyée dans le délai, "
+            "compte comme une réponse dans les délais."
+        ),
+    )
+
+    class Meta:
+        ordering = ["channel", "category__name"]
+        verbose_name = "règle de délai"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "channel", "category"],
+                condition=Q(category__isnull=False),
+                name="request_rule_unique_category",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "channel"],
+                condition=Q(category__isnull=True),
+                name="request_rule_unique_channel",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        unit = "jours ouvrables" if self.business_days else "jours ouvrés"
+        scope = f" — {self.category}" if self.category_id else ""
+        return f"{Channel(self.channel).label.capitalize()}{scope} : {self.days} {unit}"
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "reçue"
+    ACKNOWLEDGED = "acknowledged", "accusé de réception envoyé"
+    WAITING = "waiting", "réponse d'attente envoyée"
+    ANSWERED = "answered", "répondue"
+    CLOSED = "closed", "close"
+
+
+OPEN_STATUSES = (Status.RECEIVED, Status.ACKNOWLEDGED, Status.WAITING)
+
+
+class WrittenRequestQuerySet(OrgQuerySet):
+    def open(self) -> WrittenRequestQuerySet:
+        return self.filter(answered_on__isnull=True, status__in=OPEN_STATUSES)
+
+    def overdue(self, today: dt.date) -> WrittenRequestQuerySet:
+        return self.open().filter(due_on__lt=today)
+
+    def due_soon(self, today: dt.date, until: dt.date) -> WrittenRequestQuerySet:
+        return self.open().filter(due_on__gte=today, due_on__lte=until)
+
+
+class WrittenRequest(OrgOwned, Versioned):
+    """A letter, e-mail, web request or phone message that needs an answer.
+
+    The requester's name and contact and the subject are personal: they are erased
+    (`anonymised_at`) once the request has been closed for the town's retention period, and
+    never written to the audit trail. `deadline_days` and `business_days` are the rule that
+    applied at registration (the deadline announced in the acknowledgement); `due_on` follows
+    from them in the town's calendar and is recomputed when a closure day is added."""
+
+    reference = models.CharField("référence", max_length=64, blank=True)
+    channel = models.CharField("canal", max_length=10, choices=Channel.choices)
+    received_on = models.DateField("reçue le")
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="service"
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="requests", verbose_name="catégorie"
+    )
+    subject = models.CharField("objet", max_length=200, blank=True)
+    requester_name = models.CharField("nom du demandeur", max_length=150, blank=True)
+    requester_contact = models.CharField("coordonnées du demandeur", max_length=250, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="agent chargé",
+    )
+    deadline_days = models.PositiveSmallIntegerField("délai (jours)")
+    business_days = models.BooleanField("jours ouvrables", default=False)
+    due_on = models.DateField("échéance")
+    acknowledged_on = models.DateField("accusé de réception le", null=True, blank=True)
+    holding_reply_on = models.DateField("réponse d'attente le", null=True, blank=True)
+    promised_on = models.DateField("réponse promise pour le", null=True, blank=True)
+    answered_on = models.DateField("répondue le", null=True, blank=True)
+    closed_on = models.DateField("close le", null=True, blank=True)
+    status = models.CharField("état", max_length=15, choices=Status.choices, default=Status.RECEIVED)
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WrittenRequestQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = "demande écrite"
+        verbose_name_plural = "demandes écrites"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], condition=~Q(reference=""), name="request_unique_reference"
+            ),
+            models.CheckConstraint(condition=Q(due_on__gte=models.F("received_on")), name="request_due_after_receipt"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "due_on", "channel", "service"], name="request_due_idx"),
+            models.Index(fields=["organisation", "received_on", "channel"], name="request_received_idx"),
+            models.Index(fields=["organisation", "assigned_to", "status", "due_on"], name="request_agent_idx"),
+            models.Index(fields=["organisation", "closed_on"], name="request_closed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        # No subject nor name here: this text goes to the audit trail.
+        return f"{Channel(self.channel).label.capitalize()} {self.display_reference} du {self.received_on:%d/%m/%Y}"
+
+    @property
+    def display_reference(self) -> str:
+        return self.reference or f"n° {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def deadline_status(self, today: dt.date, *, holding_reply_counts: bool = False) -> DeadlineStatus:
+        holding = self.holding_reply_on if self.promised_on else None
+        answer = effective_answer(self.answered_on, holding, holding_reply_counts=holding_reply_counts)
+        return deadline_status(self.due_on, answer, today)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.is_open and is_overdue(self.due_on, self.answered_on, today)
+
+
+ACTION_LABELS = {
+    "register": "enregistrement",
+    "import": "import d'un registre",
+    "acknowledge": "accusé de réception",
+    "holding_reply": "réponse d'attente",
+    "answer": "réponse",
+    "close": "clôture",
+    "reopen": "réouverture",
+    "reassign": "réattribution",
+    "edit": "modification",
+}
+
+
+class RequestEvent(OrgOwned):
+    """The workflow log: one row per change of a request (no personal free text)."""
+
+    request = models.ForeignKey(WrittenRequest, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=15, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=15, choices=Status.choices)
+    on = models.DateField("date de l'étape", null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["organisation", "request", "at"], name="request_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.at:%d/%m/%Y %H:%M}"
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action).capitalize()
+
+
+DEFAULT_ACKNOWLEDGEMENT_BODY = (
+    "Madame, Monsieur,\n"
+    "\n"
+    "Nous avons bien reçu le {date_reception} votre {canal} concernant : {categorie}.\n"
+    "\n"
+    "Votre demande a été transmise au service {service}, chargé de son traitement.\n"
+    "Vous pouvez le joindre : {contact_service}.\n"
+    "\n"
+    "Nous nous engageons à vous répondre au plus tard le {echeance} ({delai}).\n"
+    "\n"
+    "Sauf disposition contraire, le silence gardé pendant deux mois par l'administration sur "
+    "une demande vaut accord. Lorsque la demande relève d'une exception prévue par la loi ou un"
+    " décret, ce silence vaut rejet et vous pouvez former un recours devant le tribunal "
+    "administratif dans un délai de deux mois à compter de la date de cette décision implicite."
+    " Si votre demande est incomplète, nous vous indiquerons les pièces manquantes et le délai "
+    "pour les fournir ; ce délai suspend alors les délais ci-dessus.\n"
+    "\n"
+    "Référence à rappeler dans toute correspondance : {reference}.\n"
+    "\n"
+    "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.\n"
+    "\n"
+    "{signature}"
+)
+
+
+class AcknowledgementTemplate(OrgOwned, Versioned):
+    """The town's acknowledgement of receipt letter, with placeholders between braces."""
+
+    title = models.CharField("titre du courrier", max_length=150, default="Accusé de réception")
+    body = models.TextField("texte du courrier", default=DEFAULT_ACKNOWLEDGEMENT_BODY)
+    service_contact = models.CharField(
+        "coordonnées du service",
+        max_length=250,
+        blank=True,
+        help_text="Adresse, téléphone ou courriel du service, repris dans {contact_service}.",
+    )
+    signature = models.CharField("signature", max_length=200, default="Le Maire")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "modèle d'accusé de réception"
+        constraints = [models.UniqueConstraint(fields=["organisation"], name="ack_template_one_per_org")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,41 @@
+"""The written requests each agent must see in their daily reminder: overdue or due soon.
+A request nobody is in charge of goes to the town's quality managers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.urls import reverse
+
+from core.models import Membership, Organisation, Role, User
+from core.reminders import ReminderItem
+from correspondence.models import Channel
+from correspondence.queries import open_requests_for_reminders
+
+REGISTER = "Courriers et demandes écrites"
+
+
+def reminders(organisation: Organisation, today: dt.date, soon_until: dt.date) -> Iterator[tuple[User, ReminderItem]]:
+    managers: list[User] | None = None
+    for request in open_requests_for_reminders(organisation, today=today, until=soon_until):
+        category = f" — {request.category.name}" if request.category else ""
+        item = ReminderItem(
+            register=REGISTER,
+            reference=request.display_reference,
+            label=f"{Channel(request.channel).label.capitalize()} reçu le {request.received_on:%d/%m/%Y}{category}",
+            due_on=request.due_on,
+            path=reverse("correspondence:detail", kwargs={"org_slug": organisation.slug, "request_id": request.pk}),
+        )
+        if request.assigned_to is not None:
+            yield request.assigned_to, item
+            continue
+        if managers is None:
+            managers = [
+                membership.user
+                for membership in Membership.objects.filter(
+                    organisation=organisation, role=Role.QUALITY_MANAGER
+                ).select_related("user")
+            ]
+        for manager in managers:
+            yield manager, item

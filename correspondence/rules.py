@@ -1,0 +1,84 @@
+"""Which deadline applies to a request, and its due date in the town's calendar.
+
+A rule for the channel and the category wins over the rule of the channel alone; a town that
+has not set its rules yet gets the defaults of commitment 17 (letters 15 working days, e-mails,
+web requests and phone messages 5), created on first use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from core.deadlines import due_date
+from core.models import Organisation
+from core.workdays import WorkingCalendar, calendar_for
+from correspondence.models import DEFAULT_CATEGORIES, DEFAULT_DEADLINES, Category, Channel, DeadlineRule
+
+
+@dataclass(frozen=True)
+class Deadline:
+    days: int
+    business_days: bool
+    holding_reply_counts: bool = False
+
+    @property
+    def unit(self) -> str:
+        if self.business_days:
+            return "jour ouvrable" if self.days <= 1 else "jours ouvrables"
+        return "jour ouvré" if self.days <= 1 else "jours ouvrés"
+
+    @property
+    def label(self) -> str:
+        return f"{self.days} {self.unit}"
+
+
+@transaction.atomic
+def ensure_defaults(organisation: Organisation) -> None:
+    """Create the default rules and categories of a town that has none yet (idempotent)."""
+    for channel, days in DEFAULT_DEADLINES.items():
+        DeadlineRule.objects.get_or_create(
+            organisation=organisation, channel=channel, category=None, defaults={"days": days}
+        )
+    if not Category.objects.filter(organisation=organisation).exists():
+        Category.objects.bulk_create(
+            Category(organisation=organisation, code=code, name=name) for code, name in DEFAULT_CATEGORIES
+        )
+
+
+RuleKey = tuple[str, int | None]
+
+
+class Rules:
+    """The town's rules loaded once, for forms, imports and metrics that look up many requests."""
+
+    def __init__(self, organisation: Organisation) -> None:
+        self.by_key: dict[RuleKey, Deadline] = {
+            (rule.channel, rule.category_id): Deadline(rule.days, rule.business_days, rule.holding_reply_counts)
+            for rule in DeadlineRule.objects.filter(organisation=organisation)
+        }
+
+    def deadline(self, channel: str, category_id: int | None) -> Deadline:
+        found = self.by_key.get((channel, category_id)) or self.by_key.get((channel, None))
+        if found is not None:
+            return found
+        return Deadline(DEFAULT_DEADLINES.get(Channel(channel), 15), False)
+
+
+def due_on_for(calendar: WorkingCalendar, received_on: dt.date, deadline: Deadline) -> dt.date:
+    return due_date(calendar, received_on, deadline.days, deadline.business_days)
+
+
+@dataclass(frozen=True)
+class DuePreview:
+    deadline: Deadline
+    due_on: dt.date
+
+
+def preview_due_date(
+    organisation: Organisation, *, channel: str, category_id: int | None, received_on: dt.date
+) -> DuePreview:
+    """The deadline and due date a request would get: what the registration form shows at once."""
+    deadline = Rules(organisation).deadline(channel, category_id)
+    return DuePreview(deadline, due_on_for(calendar_for(organisation), received_on, deadline))

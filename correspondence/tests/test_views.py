@@ -1,0 +1,269 @@
+"""The written-request pages through the client: registration with the due date shown at
+once, the register with its filters and a bounded number of queries, the workflow steps,
+the concurrent edit refused with a message naming who changed the request, the
+acknowledgement letter, the settings and the rules for outsiders and readers."""
+
+import datetime as dt
+import html
+import subprocess
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import AuditEvent, Role, Service
+from core.workdays import calendar_for, french_date
+from correspondence import actions
+from correspondence.models import AcknowledgementTemplate, Category, Channel, DeadlineRule, Status, WrittenRequest
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def url(org, name, **kwargs):
+    return reverse(f"correspondence:{name}", kwargs={"org_slug": org.slug, **kwargs})
+
+
+def test_the_registration_form_shows_the_due_date_of_a_letter_received_today(org, client_as):
+    page = client_as(org, Role.AGENT).get(url(org, "new")).content.decode()
+    due = calendar_for(org).add_working_days(timezone.localdate(), 15)
+    assert f"Échéance : {french_date(due)}" in page
+    assert f'hx-get="{url(org, "due_preview")}"' in page
+
+
+def test_the_due_date_fragment_follows_channel_category_and_day(org, client_as, make_request):
+    make_request()
+    agent = client_as(org, Role.AGENT)
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    fragment = agent.get(url(org, "due_preview"), {"channel": "email", "received_on": "2026-07-10"}, **htmx)
+    assert fragment.content.decode().startswith('<p class="due-preview__text">')
+    email = fragment.content.decode()
+    assert "Échéance : lundi 20 juillet 2026" in email and "5 jours ouvrés" in email
+    urbanisme = Category.objects.get(organisation=org, code="urbanisme")
+    DeadlineRule.objects.create(organisation=org, channel=Channel.LETTER, category=urbanisme, days=30)
+    letter = agent.get(
+        url(org, "due_preview"), {"channel": "letter", "category": urbanisme.pk, "received_on": "2026-07-10"}
+    ).content.decode()
+    assert "Échéance : lundi 24 août 2026" in letter and "30 jours ouvrés" in letter
+    bad = agent.get(url(org, "due_preview"), {"channel": "letter", "received_on": "31/02/2026"}).content.decode()
+    assert "Indiquez le canal et la date de réception" in bad
+
+
+def test_without_javascript_the_due_date_url_is_a_page_that_computes_it(org, client_as):
+    page = client_as(org, Role.AGENT).get(url(org, "due_preview"), {"channel": "web", "received_on": "2026-12-22"})
+    text = page.content.decode()
+    assert "<h1>Calculer une échéance</h1>" in text and "Échéance : mercredi 30 décembre 2026" in text
+
+
+def test_registering_a_letter_saves_it_and_shows_its_due_date_again(org, client_as):
+    agent = client_as(org, Role.AGENT)
+    agent.get(url(org, "new"))
+    service = Service.objects.get(organisation=org, code="accueil")
+    response = agent.post(
+        url(org, "new"),
+        {"channel": "letter", "received_on": "2026-07-10", "service": service.pk, "subject": "Stationnement"},
+        follow=True,
+    )
+    written = WrittenRequest.objects.get(organisation=org)
+    assert written.due_on == D(2026, 8, 3)
+    page = response.content.decode()
+    assert "échéance le 03/08/2026" in page and "lundi 3 août 2026" in page
+
+
+def test_a_date_of_receipt_in_the_future_is_refused_in_french_and_nothing_is_saved(org, client_as):
+    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    response = client_as(org, Role.AGENT).post(url(org, "new"), {"channel": "letter", "received_on": future})
+    assert "ne peut être dans le futur" in response.content.decode()
+    assert not WrittenRequest.objects.filter(organisation=org).exists()
+
+
+def test_the_register_lists_open_requests_first_with_a_bounded_number_of_queries(org, client_as, make_request):
+    answered = make_request(received_on=D(2026, 1, 5))
+    actions.answer(answered, actor=None, seen_version=answered.version, on=D(2026, 1, 6))
+    for day in range(1, 30):
+        make_request(received_on=D(2026, 3, 2) + dt.timedelta(days=day % 20))
+    reader = client_as(org, Role.READER)
+    with CaptureQueriesContext(connection) as queries:
+        page = reader.get(url(org, "home"))
+    assert page.status_code == 200
+    assert len(queries) <= 12
+    rows = page.context["rows"]
+    assert len(rows) == 25 and answered not in rows
+    assert page.context["page"].paginator.count == 30
+
+
+def test_my_items_show_my_overdue_requests_then_those_due_soon(org, make_member, make_request, client):
+    agent = make_member(org, Role.AGENT)
+    overdue = make_request(received_on=D(2026, 1, 5), assigned_to=agent)
+    soon = make_request(channel=Channel.PHONE, received_on=timezone.localdate(), assigned_to=agent)
+    soon.due_on = timezone.localdate()
+    soon.save()
+    make_request(received_on=D(2026, 1, 5))  # someone else's
+    client.force_login(agent)
+    mine = client.get(url(org, "home")).context["mine"]
+    assert mine.overdue == [overdue] and mine.due_soon == [soon]
+
+
+def test_search_and_filters_narrow_the_register(org, client_as, make_request):
+    make_request(subject="Arbre tombé", channel=Channel.EMAIL)
+    make_request(subject="Bruit de voisinage")
+    reader = client_as(org, Role.READER)
+    assert [r.subject for r in reader.get(url(org, "home"), {"q": "arbre"}).context["rows"]] == ["Arbre tombé"]
+    assert [r.subject for r in reader.get(url(org, "home"), {"channel": "letter"}).context["rows"]] == [
+        "Bruit de voisinage"
+    ]
+    assert len(reader.get(url(org, "home"), {"state": "overdue"}).context["rows"]) == 2
+
+
+def test_the_workflow_steps_through_the_detail_page(org, client_as, make_request, make_member):
+    written = make_request(received_on=D(2026, 3, 2))
+    agent = client_as(org, Role.AGENT)
+    detail = url(org, "detail", request_id=written.pk)
+    assert agent.get(detail).status_code == 200
+    agent.post(url(org, "acknowledge", request_id=written.pk), {"version": 0, "on": "2026-03-03"})
+    colleague = make_member(org, Role.AGENT, email="collegue@ville-test.test")
+    agent.post(url(org, "reassign", request_id=written.pk), {"version": 1, "assigned_to": colleague.pk})
+    agent.post(url(org, "answer", request_id=written.pk), {"version": 2, "on": "2026-03-10"})
+    agent.post(url(org, "close", request_id=written.pk), {"version": 3, "on": "2026-03-11"})
+    written.refresh_from_db()
+    assert (written.status, written.assigned_to, written.answered_on) == (Status.CLOSED, colleague, D(2026, 3, 10))
+    page = agent.get(detail).content.decode()
+    assert "Dans les délais" in page and "Réattribution" in page
+
+
+def test_a_step_posted_from_a_stale_page_is_refused_with_the_name_of_who_changed_the_request(
+    org, make_member, make_request, client
+):
+    written = make_request()
+    first = make_member(org, Role.AGENT, email="premiere@ville-test.test")
+    actions.answer(written, actor=first, seen_version=0, on=D(2026, 3, 4))
+    client.force_login(make_member(org, Role.AGENT, email="second@ville-test.test"))
+    response = client.post(url(org, "close", request_id=written.pk), {"version": 0, "on": "2026-03-05"}, follow=True)
+    assert "modifié par premiere@ville-test.test" in response.content.decode()
+    written.refresh_from_db()
+    assert written.status == Status.ANSWERED and written.closed_on is None
+
+
+def test_an_edit_of_a_request_someone_changed_meanwhile_is_refused_and_overwrites_nothing(
+    org, make_member, make_request, client
+):
+    written = make_request(subject="Premier objet")
+    first = make_member(org, Role.AGENT, email="premiere@ville-test.test")
+    client.force_login(make_member(org, Role.AGENT, email="second@ville-test.test"))
+    edit = url(org, "edit", request_id=written.pk)
+    form = client.get(edit).context["form"]
+    assert form.initial["version"] == 0
+    actions.update_request(written, actor=first, seen_version=0, subject="Objet corrigé par la première")
+    data = {"channel": "letter", "received_on": "2026-03-02", "subject": "Objet du second", "version": 0}
+    response = client.post(edit, data)
+    assert response.status_code == 409
+    page = html.unescape(response.content.decode())
+    assert "modifié par premiere@ville-test.test le" in page and "Rien n'a été enregistré" in page
+    written.refresh_from_db()
+    assert written.subject == "Objet corrigé par la première"
+
+
+def test_changing_the_channel_in_the_edit_recomputes_the_due_date(org, client_as, make_request):
+    written = make_request(received_on=D(2026, 7, 10))
+    client_as(org, Role.AGENT).post(
+        url(org, "edit", request_id=written.pk), {"channel": "email", "received_on": "2026-07-10", "version": 0}
+    )
+    written.refresh_from_db()
+    assert (written.channel, written.deadline_days, written.due_on) == ("email", 5, D(2026, 7, 20))
+
+
+def test_the_acknowledgement_letter_is_a_tagged_pdf_with_the_mentions_the_law_requires(
+    org, client_as, make_request, tmp_path
+):
+    written = make_request(received_on=D(2026, 7, 10), category_code="urbanisme")
+    template = actions.acknowledgement_template(org)
+    template.service_contact = "accueil@ville-test.fr, 01 02 03 04 05"
+    template.save()
+    response = client_as(org, Role.READER).get(url(org, "acknowledgement_pdf", request_id=written.pk))
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "accuse.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(text.split())
+    for mention in (
+        "vendredi 10 juillet 2026",  # date of receipt
+        "Accueil",  # the service in charge
+        "accueil@ville-test.fr, 01 02 03 04 05",  # its contact
+        "lundi 3 août 2026",  # the deadline announced
+        "silence gardé pendant deux mois",
+        "Jeanne Usagère",
+        written.reference,
+    ):
+        assert mention in text, mention
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info
+
+
+def test_the_town_edits_its_letter_template_with_a_preview_that_saves_nothing(org, manager_client):
+    edit = url(org, "template_edit")
+    form = manager_client.get(edit).context["form"]
+    body = form.initial["body"].replace("Madame, Monsieur,", "Chère usagère, cher usager,")
+    data = {"version": 0, "title": "Accusé de réception", "body": body, "signature": "La Maire", "service_contact": "x"}
+    preview = manager_client.post(edit, data | {"preview": "1"})
+    assert "Chère usagère, cher usager," in preview.content.decode()
+    assert AcknowledgementTemplate.objects.get(organisation=org).body.startswith("Madame")
+    manager_client.post(edit, data | {"save": "1"})
+    assert AcknowledgementTemplate.objects.get(organisation=org).signature == "La Maire"
+
+
+def test_a_template_without_the_deadline_or_with_an_unknown_placeholder_is_refused(org, manager_client):
+    edit = url(org, "template_edit")
+    manager_client.get(edit)
+    base = {"version": 0, "title": "AR", "signature": "Le Maire", "service_contact": ""}
+    unknown = manager_client.post(
+        edit, base | {"body": "{date_reception} {service} {contact_service} {echeance} {iban}"}
+    )
+    assert "Champ(s) inconnu(s) : {iban}" in unknown.content.decode()
+    missing = manager_client.post(edit, base | {"body": "Reçu le {date_reception} par {service}, {contact_service}."})
+    assert "doit mentionner {echeance}" in missing.content.decode()
+    assert AcknowledgementTemplate.objects.get(organisation=org).title == "Accusé de réception"
+
+
+def test_the_settings_page_adds_a_rule_for_a_category_and_open_requests_follow_it(org, manager_client, make_request):
+    written = make_request(received_on=D(2026, 7, 10), category_code="voirie")
+    voirie = Category.objects.get(organisation=org, code="voirie")
+    response = manager_client.post(
+        url(org, "settings"), {"form": "rule", "channel": "letter", "category": voirie.pk, "days": 8}
+    )
+    assert response.status_code == 302
+    written.refresh_from_db()
+    assert (written.deadline_days, written.due_on) == (8, D(2026, 7, 23))
+    duplicate = manager_client.post(
+        url(org, "settings"), {"form": "rule", "channel": "letter", "category": voirie.pk, "days": 9}
+    )
+    assert "Une règle existe déjà" in duplicate.content.decode()
+
+
+def test_an_agent_cannot_change_the_deadline_rules(org, client_as, make_request):
+    make_request()
+    rule = DeadlineRule.objects.filter(organisation=org).first()
+    assert rule is not None
+    agent = client_as(org, Role.AGENT)
+    assert agent.get(url(org, "settings")).status_code == 403
+    assert agent.post(url(org, "rule_edit", rule_id=rule.pk), {"channel": "letter", "days": 1}).status_code == 403
+
+
+def test_a_reader_sees_the_register_but_cannot_register_nor_step(org, client_as, make_request):
+    written = make_request()
+    reader = client_as(org, Role.READER)
+    assert reader.get(url(org, "home")).status_code == 200
+    assert reader.get(url(org, "detail", request_id=written.pk)).status_code == 200
+    assert reader.get(url(org, "new")).status_code == 403
+    events = AuditEvent.objects.count()
+    assert reader.post(url(org, "answer", request_id=written.pk), {"version": 0, "on": "2026-03-03"}).status_code == 403
+    assert AuditEvent.objects.count() == events
+
+
+def test_an_outsider_gets_404_on_a_request_of_another_town(org, other_org, outsider_client, make_request):
+    written = make_request()
+    assert outsider_client.get(url(org, "detail", request_id=written.pk)).status_code == 404
+    inside = reverse("correspondence:detail", kwargs={"org_slug": other_org.slug, "request_id": written.pk})
+    assert outsider_client.get(inside).status_code == 404
+    assert outsider_client.get(url(org, "acknowledgement_pdf", request_id=written.pk)).status_code == 404

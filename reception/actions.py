@@ -1,0 +1,450 @@
+"""State changes of the counter: tickets, visits and visit reasons, each with its audit event.
+
+Every ticket change also updates its month's summary row in the same transaction and, when it
+changes a figure an indicator reads, tells the indicator engine which months to recompute
+(`core.registries.records_changed`, after the commit). Time is always an argument (`now=`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from core.audit import record_event, snapshot
+from core.localtime import local_stamp
+from core.models import Organisation, Service, Site, User
+from core.registries import records_changed
+from reception.models import (
+    TRANSITIONS,
+    QueueTicket,
+    TicketCounts,
+    TicketMonthSummary,
+    TicketStatus,
+    Visit,
+    VisitReason,
+)
+from reception.queries import ticket_counts_by_month, waiting_tickets
+
+METRIC_PREFIX = "reception"
+
+# The audit trail keeps these fields: no personal data exists on a ticket or a visit.
+TICKET_FIELDS = [
+    "number",
+    "site",
+    "service",
+    "reason",
+    "status",
+    "issued_at",
+    "called_at",
+    "started_at",
+    "ended_at",
+    "wait_seconds",
+    "recall_count",
+    "redirected_to",
+    "agent",
+]
+VISIT_FIELDS = ["site", "reason", "oriented_to", "at", "agent"]
+REASON_FIELDS = ["label", "service", "position", "is_active"]
+
+DEFAULT_REASONS = [
+    ("État civil : acte", "etat-civil"),
+    ("Carte d'identité / passeport", "etat-civil"),
+    ("Inscription scolaire", "scolaire"),
+    ("Urbanisme", "urbanisme"),
+    ("Renseignement", "accueil"),
+    ("Autre", "accueil"),
+]
+NUMBER_ATTEMPTS = 20
+
+
+class TransitionRefused(ValidationError):
+    """A ticket cannot make this move from its current state; the message says why, in French."""
+
+
+# Months and the indicator engine
+
+
+def touched_months(moments: Iterable[dt.date | dt.datetime]) -> set[dt.date]:
+    """The first days of the local months of these days or aware datetimes."""
+    months = set()
+    for moment in moments:
+        day = local_stamp(moment).local_date if isinstance(moment, dt.datetime) else moment
+        months.add(day.replace(day=1))
+    return months
+
+
+def notify_indicators(*, organisation: Organisation, months: set[dt.date]) -> None:
+    """Ask the indicator engine to recompute the reception indicators of these months once the
+    current transaction commits (at once outside a transaction)."""
+    if months:
+        frozen = set(months)
+        transaction.on_commit(
+            lambda: records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=frozen)
+        )
+
+
+def _feeds_indicators(before: TicketCounts | None, after: TicketCounts | None) -> bool:
+    """Whether a change moves a count that a reception.* metric reads (issued, called, waits,
+    left without being called). Starting or ending a service changes none of them."""
+
+    def key(counts: TicketCounts | None) -> tuple[Any, ...]:
+        if counts is None:
+            return ()
+        return (counts.issued, counts.called, counts.left_uncalled, dict(counts.waits))
+
+    return key(before) != key(after)
+
+
+def to_the_second(moment: dt.datetime) -> dt.datetime:
+    """Ticket times are kept to the second: waits and service times are whole seconds, and
+    sums of durations in the database match the sums of the tickets' own seconds."""
+    return moment.replace(microsecond=0)
+
+
+# Monthly summaries
+
+
+def _summary_row(ticket: QueueTicket) -> TicketMonthSummary:
+    row, _ = TicketMonthSummary.objects.select_for_update().get_or_create(
+        organisation_id=ticket.organisation_id,
+        local_month=ticket.local_month,
+        site_id=ticket.site_id,
+        service_id=ticket.service_id,
+    )
+    return row
+
+
+def _shift_summary(ticket: QueueTicket, before: TicketCounts | None, after: TicketCounts | None) -> None:
+    """Replace a ticket's old contribution to its month's summary by its new one."""
+    row = _summary_row(ticket)
+    counts = row.counts()
+    if before is not None:
+        counts.add(before, -1)
+    if after is not None:
+        counts.add(after)
+    row.store(counts)
+    row.save()
+
+
+@transaction.atomic
+def refresh_ticket_summaries(*, organisation: Organisation, months: Iterable[dt.date]) -> int:
+    """Rebuild the summary rows of these months from the tickets (after an import, a bulk
+    write, or to repair); returns how many rows were written."""
+    months = sorted({month.replace(day=1) for month in months})
+    if not months:
+        return 0
+    TicketMonthSummary.objects.filter(organisation=organisation, local_month__in=months).delete()
+    totals = ticket_counts_by_month(organisation, months)
+    summaries = []
+    for (month, site_id, service_id), counts in totals.items():
+        row = TicketMonthSummary(organisation=organisation, local_month=month, site_id=site_id, service_id=service_id)
+        row.store(counts)
+        summaries.append(row)
+    TicketMonthSummary.objects.bulk_create(summaries, batch_size=500)
+    return len(summaries)
+
+
+def after_tickets_written(*, organisation: Organisation, months: Iterable[dt.date]) -> None:
+    """THE call after writing tickets in bulk (an import, the demo): rebuilds the monthly
+    summaries of these months and asks for their indicators to be recomputed."""
+    with transaction.atomic():
+        month_set = {month.replace(day=1) for month in months}
+        refresh_ticket_summaries(organisation=organisation, months=month_set)
+        notify_indicators(organisation=organisation, months=month_set)
+
+
+# Tickets
+
+
+def _same_org(organisation: Organisation, *objects: Any) -> None:
+    for obj in objects:
+        if obj is not None and obj.organisation_id != organisation.pk:
+            raise ValidationError("Cet élément appartient à une autre organisation.")
+
+
+def _ticket_event(ticket: QueueTicket, actor: User | None, action: str, before: dict[str, Any] | None) -> None:
+    record_event(
+        organisation=ticket.organisation,
+        actor=actor,
+        instance=ticket,
+        action=action,
+        before=before,
+        after=snapshot(ticket, TICKET_FIELDS),
+    )
+
+
+def _next_free_number(organisation: Organisation, site: Site, day: dt.date) -> int:
+    return QueueTicket.objects.filter(organisation=organisation, site=site, local_date=day, source__isnull=True).count()
+
+
+@transaction.atomic
+def issue_ticket(
+    *, organisation: Organisation, site: Site, reason: VisitReason | None, now: dt.datetime, actor: User | None
+) -> QueueTicket:
+    """A new waiting ticket with the next number of the day at this site. Two tickets issued
+    at the same moment never share a number: the database refuses the second, which takes
+    the following number."""
+    _same_org(organisation, site, reason)
+    now = to_the_second(now)
+    stamp = local_stamp(now)
+    taken = _next_free_number(organisation, site, stamp.local_date)
+    for attempt in range(1, NUMBER_ATTEMPTS + 1):
+        number = f"{taken + attempt:03d}"
+        ticket = QueueTicket(
+            organisation=organisation,
+            site=site,
+            service=reason.service if reason else None,
+            reason=reason,
+            number=number,
+            issued_at=now,
+            local_date=stamp.local_date,
+            local_month=stamp.local_month,
+            weekday=stamp.weekday,
+            half_hour=stamp.half_hour,
+            dedupe_key=f"borne:{site.pk}:{stamp.local_date:%Y%m%d}:{number}",
+        )
+        try:
+            with transaction.atomic():
+                ticket.save()
+        except IntegrityError:
+            continue
+        after = ticket.counts()
+        _shift_summary(ticket, None, after)
+        _ticket_event(ticket, actor, "émission", None)
+        notify_indicators(organisation=organisation, months={ticket.local_month})
+        return ticket
+    raise ValidationError("Aucun numéro libre n'a pu être attribué : réessayez.")
+
+
+def refusal_message(ticket: QueueTicket, transition_name: str) -> str:
+    transition = TRANSITIONS[transition_name]
+    return f"Le ticket {ticket.number} est « {ticket.get_status_display()} » : impossible de {transition.infinitive}."
+
+
+def _move(ticket: QueueTicket, name: str, now: dt.datetime, actor: User | None, redirected_to: Service | None) -> None:
+    """The fields a transition writes; the caller checked that it is allowed."""
+    if name == "call":
+        ticket.called_at = max(now, ticket.issued_at)
+        ticket.wait_seconds = int((ticket.called_at - ticket.issued_at).total_seconds())
+    elif name == "recall":
+        ticket.recall_count += 1
+    elif name == "start":
+        ticket.started_at = now
+    elif name == "end":
+        ticket.ended_at = max(now, ticket.started_at or now)
+    elif name == "redirect":
+        ticket.redirected_to = redirected_to
+        if ticket.status == TicketStatus.IN_SERVICE:
+            ticket.ended_at = max(now, ticket.started_at or now)
+    if actor is not None and actor.pk and name in ("call", "recall", "start"):
+        ticket.agent = actor
+    ticket.status = TRANSITIONS[name].target
+
+
+@transaction.atomic
+def apply_transition(
+    *,
+    ticket: QueueTicket,
+    transition: str,
+    now: dt.datetime,
+    actor: User | None,
+    redirected_to: Service | None = None,
+) -> QueueTicket:
+    """Move a ticket along the transitions table (models.TRANSITIONS), log the move and update
+    the month's summary. Reads the ticket again under lock, so two agents tapping at once do
+    not both call the same ticket: the second gets TransitionRefused."""
+    if transition not in TRANSITIONS:
+        raise TransitionRefused("Action inconnue sur un ticket.")
+    fresh = QueueTicket.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=ticket.pk)
+    if not fresh.allows(TRANSITIONS[transition]):
+        raise TransitionRefused(refusal_message(fresh, transition))
+    if transition == "redirect":
+        if redirected_to is None:
+            raise TransitionRefused({"redirected_to": "Choisissez le service vers lequel la personne est réorientée."})
+        _same_org(fresh.organisation, redirected_to)
+    before, before_counts = snapshot(fresh, TICKET_FIELDS), fresh.counts()
+    _move(fresh, transition, to_the_second(now), actor, redirected_to)
+    fresh.save()
+    after_counts = fresh.counts()
+    _shift_summary(fresh, before_counts, after_counts)
+    _ticket_event(fresh, actor, TRANSITIONS[transition].audit_action, before)
+    if _feeds_indicators(before_counts, after_counts):
+        notify_indicators(organisation=fresh.organisation, months={fresh.local_month})
+    return fresh
+
+
+def call_next(
+    *, organisation: Organisation, site: Site, service: Service | None, now: dt.datetime, actor: User | None
+) -> QueueTicket:
+    """Call the ticket that has waited longest today. If another agent calls it first, the
+    next one is taken."""
+    _same_org(organisation, site, service)
+    today = local_stamp(now).local_date
+    for ticket in list(waiting_tickets(organisation, site, service, today)[:5]):
+        try:
+            return apply_transition(ticket=ticket, transition="call", now=now, actor=actor)
+        except TransitionRefused:
+            continue
+    raise TransitionRefused("Personne n'attend : aucun ticket à appeler.")
+
+
+# Visits without tickets
+
+
+def _stamp_visit(visit: Visit, at: dt.datetime) -> None:
+    stamp = local_stamp(at)
+    visit.at = at
+    visit.local_date, visit.local_month = stamp.local_date, stamp.local_month
+    visit.weekday, visit.half_hour = stamp.weekday, stamp.half_hour
+
+
+@transaction.atomic
+def log_visit(
+    *,
+    organisation: Organisation,
+    site: Site,
+    reason: VisitReason | None,
+    oriented_to: Service | None,
+    now: dt.datetime,
+    actor: User | None,
+) -> Visit:
+    _same_org(organisation, site, reason, oriented_to)
+    visit = Visit(organisation=organisation, site=site, reason=reason, oriented_to=oriented_to)
+    visit.agent = actor if actor is not None and actor.pk else None
+    _stamp_visit(visit, now)
+    visit.save()
+    record_event(
+        organisation=organisation, actor=actor, instance=visit, action="saisie", after=snapshot(visit, VISIT_FIELDS)
+    )
+    return visit
+
+
+@transaction.atomic
+def update_visit(
+    *,
+    visit: Visit,
+    actor: User | None,
+    site: Site,
+    reason: VisitReason | None,
+    oriented_to: Service | None,
+    at: dt.datetime,
+) -> Visit:
+    _same_org(visit.organisation, site, reason, oriented_to)
+    before = snapshot(visit, VISIT_FIELDS)
+    visit.site, visit.reason, visit.oriented_to = site, reason, oriented_to
+    _stamp_visit(visit, at)
+    after = snapshot(visit, VISIT_FIELDS)
+    if before != after:
+        visit.save()
+        record_event(
+            organisation=visit.organisation,
+            actor=actor,
+            instance=visit,
+            action="correction",
+            before=before,
+            after=after,
+        )
+    return visit
+
+
+@transaction.atomic
+def delete_visit(*, visit: Visit, actor: User | None) -> None:
+    record_event(
+        organisation=visit.organisation,
+        actor=actor,
+        instance=visit,
+        action="suppression",
+        before=snapshot(visit, VISIT_FIELDS),
+    )
+    visit.delete()
+
+
+# Visit reasons
+
+
+def _check_label(organisation: Organisation, label: str, exclude: int | None = None) -> str:
+    label = label.strip()
+    if not label:
+        raise ValidationError({"label": "Indiquez le libellé du motif."})
+    clash = VisitReason.objects.filter(organisation=organisation, label__iexact=label).exclude(pk=exclude)
+    if clash.exists():
+        raise ValidationError({"label": f"Le motif « {label} » existe déjà."})
+    return label
+
+
+@transaction.atomic
+def create_reason(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    label: str,
+    service: Service | None = None,
+    position: int = 0,
+    is_active: bool = True,
+) -> VisitReason:
+    _same_org(organisation, service)
+    reason = VisitReason.objects.create(
+        organisation=organisation,
+        label=_check_label(organisation, label),
+        service=service,
+        position=position,
+        is_active=is_active,
+    )
+    record_event(
+        organisation=organisation,
+        actor=actor,
+        instance=reason,
+        action="création",
+        after=snapshot(reason, REASON_FIELDS),
+    )
+    return reason
+
+
+@transaction.atomic
+def update_reason(
+    *, reason: VisitReason, actor: User | None, label: str, service: Service | None, position: int, is_active: bool
+) -> VisitReason:
+    _same_org(reason.organisation, service)
+    before = snapshot(reason, REASON_FIELDS)
+    reason.label = _check_label(reason.organisation, label, exclude=reason.pk)
+    reason.service, reason.position, reason.is_active = service, position, is_active
+    after = snapshot(reason, REASON_FIELDS)
+    if before != after:
+        reason.save()
+        record_event(
+            organisation=reason.organisation,
+            actor=actor,
+            instance=reason,
+            action="modification",
+            before=before,
+            after=after,
+        )
+    return reason
+
+
+def set_reason_active(*, reason: VisitReason, actor: User | None, active: bool) -> VisitReason:
+    return update_reason(
+        reason=reason,
+        actor=actor,
+        label=reason.label,
+        service=reason.service,
+        position=reason.position,
+        is_active=active,
+    )
+
+
+@transaction.atomic
+def ensure_default_reasons(*, organisation: Organisation, actor: User | None) -> int:
+    """Create the usual reasons for a town that has none yet; returns how many were created.
+    Each is tied to the service whose code is named when the town has it."""
+    if VisitReason.objects.filter(organisation=organisation).exists():
+        return 0
+    services = {service.code: service for service in Service.objects.for_org(organisation)}
+    for position, (label, code) in enumerate(DEFAULT_REASONS, start=1):
+        create_reason(
+            organisation=organisation, actor=actor, label=label, service=services.get(code), position=position * 10
+        )
+    return len(DEFAULT_REASONS)

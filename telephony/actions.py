@@ -1,0 +1,224 @@
+"""State changes of the phone records: tallied calls, phone lines, and what follows a change of
+calls (summary rows rebuilt, indicators told). Each change writes its audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core.audit import record_event, snapshot
+from core.concurrency import save_if_unchanged
+from core.localtime import PARIS, local_stamp
+from core.models import Organisation, Service, User
+from core.registries import records_changed
+from telephony.hours import Presence
+from telephony.models import Call, CallOrigin, CallOutcome, PhoneLine
+from telephony.summaries import rebuild_months
+
+METRIC_PREFIX = "telephony"
+TALLY_FIELDS = ["line", "service", "outcome", "rings", "started_at", "answered_at", "wait_seconds", "in_hours"]
+LINE_FIELDS = ["code", "name", "service"]
+TALLY_OUTCOMES = (CallOutcome.ANSWERED, CallOutcome.ABANDONED)
+MAX_RINGS = 60
+
+
+def calls_changed(*, organisation: Organisation, months: Iterable[dt.date]) -> None:
+    """THE call after calls changed outside an import chunk: tells the indicator engine which
+    months to recompute (after the commit when inside a transaction)."""
+    month_set = {month.replace(day=1) for month in months}
+    if month_set:
+        transaction.on_commit(
+            lambda: records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=month_set)
+        )
+
+
+def refresh_calls(*, organisation: Organisation, months: Iterable[dt.date]) -> None:
+    """Rebuild the summary rows of these months from the calls and tell the indicators: for
+    calls written in bulk outside an import (the demo town, a repair)."""
+    month_set = {month.replace(day=1) for month in months}
+    with transaction.atomic():
+        rebuild_months(organisation, month_set)
+        calls_changed(organisation=organisation, months=month_set)
+
+
+# --- Tallied calls ------------------------------------------------------------------------------
+
+
+def wait_from_rings(organisation: Organisation, rings: int | None) -> int | None:
+    """Rings heard before an agent answered, as a wait: rings × ring cycle (5 s by default),
+    so that "answered within N rings" is exactly "rings ≤ N"."""
+    if rings is None:
+        return None
+    return math.floor(rings * Decimal(organisation.ring_cycle_seconds))
+
+
+def _apply_tally(call: Call, *, outcome: str, rings: int | None, started_at: dt.datetime, presence: Presence) -> None:
+    if outcome not in TALLY_OUTCOMES:
+        raise ValidationError("Choisissez « décroché » ou « manqué ».")
+    if rings is not None and not 0 <= rings <= MAX_RINGS:
+        raise ValidationError(f"Le nombre de sonneries doit être compris entre 0 et {MAX_RINGS}.")
+    stamp = local_stamp(started_at)
+    call.outcome = outcome
+    call.rings = rings
+    call.started_at = started_at
+    answered = outcome == CallOutcome.ANSWERED
+    call.wait_seconds = wait_from_rings(call.organisation, rings) if answered else None
+    call.answered_at = started_at + dt.timedelta(seconds=call.wait_seconds or 0) if answered else None
+    call.ended_at = None
+    call.in_hours = call.service_id is not None and presence.is_open(call.service_id, _local(started_at))
+    call.local_date, call.local_month = stamp.local_date, stamp.local_month
+    call.weekday, call.half_hour = stamp.weekday, stamp.half_hour
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(PARIS)
+
+
+@transaction.atomic
+def tally_call(
+    *,
+    organisation: Organisation,
+    line: PhoneLine,
+    outcome: str,
+    rings: int | None,
+    now: dt.datetime,
+    actor: User | None,
+) -> Call:
+    """An agent taps "décroché" or "manqué" on the line that rang: one call at `now`."""
+    if line.organisation_id != organisation.pk:
+        raise ValidationError("Cette ligne appartient à une autre organisation.")
+    call = Call(
+        organisation=organisation,
+        line=line,
+        service_id=line.service_id,
+        origin=CallOrigin.TALLY,
+        dedupe_key=f"tally/{uuid.uuid4().hex}",
+        entered_by=actor,
+    )
+    _apply_tally(call, outcome=outcome, rings=rings, started_at=now, presence=Presence(organisation))
+    call.save()
+    record_event(
+        organisation=organisation, actor=actor, instance=call, action="relevé", after=snapshot(call, TALLY_FIELDS)
+    )
+    rebuild_months(organisation, {call.local_month})
+    calls_changed(organisation=organisation, months={call.local_month})
+    return call
+
+
+def _only_tallied(call: Call) -> None:
+    if call.origin != CallOrigin.TALLY:
+        raise ValidationError(
+            "Seuls les appels relevés à la main se corrigent ici ; un appel importé vient du standard."
+        )
+
+
+@transaction.atomic
+def correct_tallied_call(
+    *,
+    call: Call,
+    outcome: str,
+    rings: int | None,
+    started_at: dt.datetime,
+    seen_version: int,
+    actor: User | None,
+) -> Call:
+    """Correct a tallied call (outcome, rings, time); refused if someone changed it meanwhile."""
+    _only_tallied(call)
+    before = snapshot(call, TALLY_FIELDS)
+    old_month = call.local_month
+    _apply_tally(call, outcome=outcome, rings=rings, started_at=started_at, presence=Presence(call.organisation))
+    fields = [name for name in TALLY_FIELDS if name not in ("line", "service")]
+    save_if_unchanged(
+        call,
+        seen_version=seen_version,
+        fields=[*fields, "ended_at", "local_date", "local_month", "weekday", "half_hour"],
+    )
+    after = snapshot(call, TALLY_FIELDS)
+    record_event(
+        organisation=call.organisation, actor=actor, instance=call, action="correction", before=before, after=after
+    )
+    months = {old_month, call.local_month}
+    rebuild_months(call.organisation, months)
+    calls_changed(organisation=call.organisation, months=months)
+    return call
+
+
+@transaction.atomic
+def delete_tallied_call(*, call: Call, actor: User | None) -> None:
+    _only_tallied(call)
+    before = snapshot(call, TALLY_FIELDS)
+    month = call.local_month
+    record_event(organisation=call.organisation, actor=actor, instance=call, action="suppression", before=before)
+    call.delete()
+    rebuild_months(call.organisation, {month})
+    calls_changed(organisation=call.organisation, months={month})
+
+
+# --- Phone lines --------------------------------------------------------------------------------
+
+
+def _check_line(organisation: Organisation, code: str, service: Service, exclude: int | None = None) -> None:
+    if service.organisation_id != organisation.pk:
+        raise ValidationError({"service": "Ce service appartient à une autre organisation."})
+    clash = PhoneLine.objects.for_org(organisation).filter(code=code).exclude(pk=exclude)
+    if clash.exists():
+        raise ValidationError({"code": f"Une ligne porte déjà le code « {code} »."})
+
+
+@transaction.atomic
+def create_line(*, organisation: Organisation, actor: User | None, code: str, name: str, service: Service) -> PhoneLine:
+    _check_line(organisation, code, service)
+    line = PhoneLine.objects.create(organisation=organisation, code=code, name=name, service=service)
+    record_event(
+        organisation=organisation, actor=actor, instance=line, action="création", after=snapshot(line, LINE_FIELDS)
+    )
+    return line
+
+
+@transaction.atomic
+def update_line(*, line: PhoneLine, actor: User | None, **values: Any) -> PhoneLine:
+    _check_line(line.organisation, values["code"], values["service"], exclude=line.pk)
+    if values["service"].pk != line.service_id and line.calls.exists():
+        raise ValidationError({"service": "Des appels sont déjà rattachés à cette ligne : son service ne change plus."})
+    before = snapshot(line, LINE_FIELDS)
+    for name, value in values.items():
+        setattr(line, name, value)
+    line.save()
+    record_event(
+        organisation=line.organisation,
+        actor=actor,
+        instance=line,
+        action="modification",
+        before=before,
+        after=snapshot(line, LINE_FIELDS),
+    )
+    return line
+
+
+def line_deletion_blocker(line: PhoneLine) -> str:
+    count = Call.objects.filter(organisation_id=line.organisation_id, line=line).count()
+    if count:
+        return f"{count} appel(s) sont rattachés à cette ligne : elle ne peut pas être supprimée."
+    return ""
+
+
+@transaction.atomic
+def delete_line(*, line: PhoneLine, actor: User | None) -> None:
+    blocker = line_deletion_blocker(line)
+    if blocker:
+        raise ValidationError(blocker)
+    record_event(
+        organisation=line.organisation,
+        actor=actor,
+        instance=line,
+        action="suppression",
+        before=snapshot(line, LINE_FIELDS),
+    )
+    line.delete()

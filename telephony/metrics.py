@@ -1,0 +1,102 @@
+"""The phone measures for the indicator engine (commitment 16 of Qualivilles, the answer rate
+of Services Publics+). Every measure reads the monthly summary rows through
+`telephony.queries.call_figures`: a year costs a few hundred rows, whatever the call count.
+
+Record ids are not listed (a month may hold tens of thousands of calls): every figure opens
+its calls through the list page, `telephony:call_list` with `periode`, `service` and `vue`
+(see `drilldown_url`)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from core.metrics import Measure, Metric, MetricQuery, registry
+from core.models import Organisation, Service
+from core.periods import Period
+from telephony.queries import DEFAULT_RINGS, CallFigures, CallScope, call_figures
+
+ANSWER_RATE = "telephony.answer_rate"
+ANSWERED_WITHIN_RINGS = "telephony.answered_within_rings"
+OUT_OF_HOURS = "telephony.out_of_hours"
+
+
+def _figures(query: MetricQuery) -> CallFigures:
+    rings = int(query.params.get("rings", DEFAULT_RINGS))
+    scope = CallScope(organisation=query.organisation, period=query.period, service=query.service)
+    return call_figures(scope, rings=rings)
+
+
+def answer_rate(query: MetricQuery) -> Measure | None:
+    """Presented calls answered by a person ÷ presented calls."""
+    figures = _figures(query)
+    if not figures.presented:
+        return None
+    return Measure(
+        value=100 * figures.answered / figures.presented,
+        numerator=figures.answered,
+        denominator=figures.presented,
+        sample_size=figures.presented,
+    )
+
+
+def answered_within_rings(query: MetricQuery) -> Measure | None:
+    """Presented calls answered within `rings` rings (param, default 5; ring cycle: the town's
+    setting) ÷ presented calls whose wait is known."""
+    figures = _figures(query)
+    denominator = figures.within_denominator
+    if not denominator:
+        return None
+    return Measure(
+        value=100 * figures.within / denominator,
+        numerator=figures.within,
+        denominator=denominator,
+        sample_size=denominator,
+    )
+
+
+def out_of_hours(query: MetricQuery) -> Measure | None:
+    """Calls that started outside the opening hours (counted apart, in no rate)."""
+    figures = _figures(query)
+    if not figures.total:
+        return None
+    return Measure(value=figures.out_of_hours, numerator=figures.out_of_hours, sample_size=figures.total)
+
+
+def drilldown_url(organisation: Organisation, period: Period, service: Service | None, view: str) -> str:
+    """The list of the calls behind a figure: view is one of queries.DRILLDOWNS."""
+    params = {"periode": period.key, "vue": view}
+    if service is not None:
+        params["service"] = str(service.pk)
+    return reverse("telephony:call_list", kwargs={"org_slug": organisation.slug}) + "?" + urlencode(params)
+
+
+METRICS = [
+    Metric(
+        key=ANSWER_RATE,
+        label="Taux de décroché (appels présentés décrochés par un agent)",
+        unit="%",
+        compute=answer_rate,
+        description="Appels présentés décrochés ÷ appels présentés (pendant les heures d'ouverture).",
+    ),
+    Metric(
+        key=ANSWERED_WITHIN_RINGS,
+        label="Appels présentés décrochés en N sonneries au plus (paramètre rings, 5 par défaut)",
+        unit="%",
+        compute=answered_within_rings,
+        description="Attente ≤ N × durée d'une sonnerie (réglage de la ville, 5 s par défaut).",
+    ),
+    Metric(
+        key=OUT_OF_HOURS,
+        label="Appels hors des heures d'ouverture",
+        unit="nombre",
+        compute=out_of_hours,
+        description="Appels commencés hors des horaires d'ouverture, un jour férié ou de fermeture.",
+    ),
+]
+
+
+def register_all() -> None:
+    for metric in METRICS:
+        registry.register(metric)

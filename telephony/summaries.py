@@ -1,0 +1,94 @@
+"""The monthly summary rows of calls (`CallMonthStat`, `CallSlotStat`): additive counts that
+figures and indicators read instead of the raw calls.
+
+An import adds each chunk's counts in the chunk's transaction (`add_counts`); a tally, a
+correction or an import that met already-known calls rebuilds the months concerned from the
+calls (`rebuild_months`), in SQL, reading only those months through the day index."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+
+from core.models import Organisation
+from core.periods import add_months
+from telephony.models import NO_LINE, UNKNOWN_WAIT, Call, CallMonthStat, CallOutcome, CallSlotStat
+
+StatKey = tuple[str, int, int, bool, str, int]  # month, service, line, in hours, outcome, wait
+SlotKey = tuple[str, int, int, bool, int, int]  # month, service, line, in hours, weekday, half-hour
+
+
+def _table(model: type[CallMonthStat] | type[CallSlotStat] | type[Call]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def add_counts(organisation: Organisation, stats: dict[StatKey, list[int]], slots: dict[SlotKey, list[int]]) -> None:
+    """Add a batch's counts to the summary rows (inside the caller's transaction): stats
+    [calls, talk seconds] and slots [calls, answered], keyed like the rows."""
+    if not stats:
+        return
+    stat, slot = _table(CallMonthStat), _table(CallSlotStat)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {stat} (organisation_id, month, service_id, line_key, in_hours, outcome, wait_seconds, "  # noqa: S608
+            "calls, talk_seconds) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (organisation_id, month, service_id, line_key, in_hours, outcome, wait_seconds) "
+            f"DO UPDATE SET calls = {stat}.calls + excluded.calls, "
+            f"talk_seconds = {stat}.talk_seconds + excluded.talk_seconds",
+            [
+                (organisation.pk, dt.date.fromisoformat(key[0]), *key[1:], calls, talk)
+                for key, (calls, talk) in stats.items()
+            ],
+        )
+        cursor.executemany(
+            f"INSERT INTO {slot} (organisation_id, month, service_id, line_key, in_hours, weekday, half_hour, "  # noqa: S608
+            "calls, answered) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (organisation_id, month, service_id, line_key, in_hours, weekday, half_hour) "
+            f"DO UPDATE SET calls = {slot}.calls + excluded.calls, answered = {slot}.answered + excluded.answered",
+            [
+                (organisation.pk, dt.date.fromisoformat(key[0]), *key[1:], calls, answered)
+                for key, (calls, answered) in slots.items()
+            ],
+        )
+
+
+ANSWERED = CallOutcome.ANSWERED.value
+
+
+@transaction.atomic
+def rebuild_months(organisation: Organisation, months: Iterable[dt.date]) -> None:
+    """Rebuild the summary rows of these months from the calls (read through the day index)."""
+    months = sorted({month.replace(day=1) for month in months})
+    if not months:
+        return
+    CallMonthStat.objects.filter(organisation=organisation, month__in=months).delete()
+    CallSlotStat.objects.filter(organisation=organisation, month__in=months).delete()
+    for month in months:
+        _rebuild_month(organisation, month)
+
+
+def _rebuild_month(organisation: Organisation, month: dt.date) -> None:
+    calls, stat, slot = _table(Call), _table(CallMonthStat), _table(CallSlotStat)
+    where = "organisation_id = %s AND local_date >= %s AND local_date < %s AND service_id IS NOT NULL"
+    wait = f"CASE WHEN outcome = '{ANSWERED}' THEN COALESCE(wait_seconds, {UNKNOWN_WAIT}) ELSE {UNKNOWN_WAIT} END"
+    talk = f"CASE WHEN outcome = '{ANSWERED}' THEN talk_seconds ELSE 0 END"
+    line = f"COALESCE(line_id, {NO_LINE})"
+    params: list[Any] = [organisation.pk, month, add_months(month, 1)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {stat} (organisation_id, month, service_id, line_key, in_hours, outcome, wait_seconds, "  # noqa: S608
+            f"calls, talk_seconds) SELECT organisation_id, local_month, service_id, {line}, in_hours, outcome, "
+            f"{wait}, COUNT(*), SUM({talk}) FROM {calls} WHERE {where} "
+            f"GROUP BY organisation_id, local_month, service_id, {line}, in_hours, outcome, {wait}",
+            params,
+        )
+        cursor.execute(
+            f"INSERT INTO {slot} (organisation_id, month, service_id, line_key, in_hours, weekday, half_hour, "  # noqa: S608
+            f"calls, answered) SELECT organisation_id, local_month, service_id, {line}, in_hours, weekday, "
+            f"half_hour, COUNT(*), SUM(CASE WHEN outcome = '{ANSWERED}' THEN 1 ELSE 0 END) FROM {calls} "
+            f"WHERE {where} GROUP BY organisation_id, local_month, service_id, {line}, in_hours, weekday, half_hour",
+            params,
+        )

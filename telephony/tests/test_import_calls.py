@@ -1,0 +1,322 @@
+"""Importing Asterisk call logs: real Master.csv lines, bad lines, the same file twice,
+overlapping files, the clock changes, the caller's privacy, and the summary rows."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from core.models import ImportStatus
+from telephony.importing import caller_hasher
+from telephony.models import Call, CallMonthStat, CallOutcome, CallSlotStat
+from telephony.summaries import rebuild_months
+from telephony.tests.conftest import CIVIL, STANDARD, cdr
+
+pytestmark = pytest.mark.django_db
+
+UTC = dt.UTC
+
+MONDAY = [
+    cdr("2026-03-02 09:00:00", "2026-03-02 09:00:12", "2026-03-02 09:03:12", duration=192, billsec=180,
+        uniqueid="1772438400.1"),
+    cdr("2026-03-02 09:05:00", "", "2026-03-02 09:05:40", disposition="NO ANSWER", duration=40,
+        uniqueid="1772438700.2"),
+    cdr("2026-03-02 09:06:00", "", "2026-03-02 09:06:01", disposition="BUSY", duration=1, uniqueid="1772438760.3"),
+    cdr("2026-03-02 09:10:00", "2026-03-02 09:10:25", "2026-03-02 09:11:00", duration=60, billsec=35,
+        lastapp="VoiceMail", uniqueid="1772439000.4"),
+    cdr("2026-03-02 14:00:00", "", "2026-03-02 14:00:03", disposition="FAILED", duration=3, dst=CIVIL,
+        uniqueid="1772456400.5"),
+    cdr("2026-03-02 23:59:50", "2026-03-03 00:00:05", "2026-03-03 00:02:05", duration=135, billsec=120,
+        uniqueid="1772492390.6"),
+    cdr("2026-03-02 10:00:00", "2026-03-02 10:00:00", "2026-03-02 10:00:30", disposition="NO ANSWER", duration=30,
+        dst=CIVIL, uniqueid="1772442000.7"),
+]  # fmt: skip
+
+
+def call(uniqueid: str, dst: str = STANDARD) -> Call:
+    return Call.objects.get(dedupe_key=f"u{uniqueid}/{dst}")
+
+
+def test_real_asterisk_lines_become_calls_with_their_outcomes_waits_and_local_stamps(
+    org, asterisk, standard, accueil, etat_civil, write, run_import
+):
+    result = run_import(asterisk, write("Master.csv", MONDAY))
+
+    run = result.run
+    assert (run.status, run.rows_read, run.imported, run.duplicates, run.rejected) == ("done", 7, 7, 0, 0)
+    answered = call("1772438400.1")
+    assert answered.outcome == CallOutcome.ANSWERED
+    assert answered.started_at == dt.datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    assert answered.answered_at == dt.datetime(2026, 3, 2, 8, 0, 12, tzinfo=UTC)
+    assert answered.ended_at == dt.datetime(2026, 3, 2, 8, 3, 12, tzinfo=UTC)
+    assert (answered.wait_seconds, answered.talk_seconds, answered.in_hours) == (12, 180, True)
+    assert (answered.local_date, answered.local_month, answered.weekday, answered.half_hour) == (
+        dt.date(2026, 3, 2), dt.date(2026, 3, 1), 0, 18,
+    )  # fmt: skip
+    assert answered.line_id == standard.pk and answered.service_id == accueil.pk
+    assert answered.origin == "import" and answered.source == asterisk
+    assert call("1772438700.2").outcome == CallOutcome.ABANDONED and call("1772438700.2").wait_seconds is None
+    assert call("1772438760.3").outcome == CallOutcome.BUSY
+    voicemail = call("1772439000.4")
+    assert (voicemail.outcome, voicemail.answered_at, voicemail.talk_seconds) == (CallOutcome.VOICEMAIL, None, 0)
+    failed = call("1772456400.5", CIVIL)
+    assert (failed.outcome, failed.line, failed.service_id) == (CallOutcome.FAILED, None, etat_civil.pk)
+    not_answered = call("1772442000.7", CIVIL)
+    assert (not_answered.outcome, not_answered.answered_at) == (CallOutcome.ABANDONED, None)
+
+
+def test_a_call_across_midnight_belongs_to_the_day_it_started(org, asterisk, write, run_import):
+    run_import(asterisk, write("Master.csv", MONDAY))
+
+    late = call("1772492390.6")
+    assert late.local_date == dt.date(2026, 3, 2)
+    assert (late.wait_seconds, late.talk_seconds) == (15, 120)
+    assert late.in_hours is False  # 23:59 is outside the opening hours
+
+
+def test_a_call_on_the_night_of_the_october_clock_change_gets_no_negative_wait(org, asterisk, write, run_import):
+    lines = [
+        # Starts at 02:59:50 summer time, answered 15 s later: the clock then reads 02:00:05 again.
+        cdr("2026-10-25 02:59:50", "2026-10-25 02:00:05", "2026-10-25 02:02:05", duration=135, billsec=120,
+            uniqueid="1792889990.1"),
+        cdr("2026-10-25 02:10:00", "2026-10-25 02:10:10", "2026-10-25 02:11:10", duration=70, billsec=60,
+            uniqueid="1792887000.2"),
+    ]  # fmt: skip
+    result = run_import(asterisk, write("Master.csv", lines))
+
+    assert (result.run.imported, result.run.rejected) == (2, 0)
+    across = call("1792889990.1")
+    assert across.started_at == dt.datetime(2026, 10, 25, 0, 59, 50, tzinfo=UTC)
+    assert across.answered_at == dt.datetime(2026, 10, 25, 1, 0, 5, tzinfo=UTC)
+    assert across.ended_at == dt.datetime(2026, 10, 25, 1, 2, 5, tzinfo=UTC)
+    assert across.wait_seconds == 15
+    assert across.local_date == dt.date(2026, 10, 25)
+    assert call("1792887000.2").wait_seconds == 10
+    assert Call.objects.filter(wait_seconds__lt=0).count() == 0
+
+
+def test_a_call_over_the_march_clock_change_waits_its_real_time(org, asterisk, write, run_import):
+    line = cdr("2026-03-29 01:59:50", "2026-03-29 03:00:05", "2026-03-29 03:01:05", duration=75, billsec=60)
+    run_import(asterisk, write("Master.csv", [line]))
+
+    only = Call.objects.get()
+    assert only.wait_seconds == 15
+    assert only.started_at == dt.datetime(2026, 3, 29, 0, 59, 50, tzinfo=UTC)
+
+
+def test_unreadable_lines_are_rejected_with_their_line_numbers_and_the_others_imported(
+    org, asterisk, write, run_import
+):
+    lines = [
+        MONDAY[0],
+        '"","0612345678","0130000001","from-trunk"',
+        cdr("2026-13-45 10:00:00", uniqueid="9.1"),
+        cdr("2026-03-02 11:00:00", "", "2026-03-02 11:00:09", disposition="RINGING", uniqueid="9.2"),
+        cdr(
+            "2026-03-02 11:00:00", "2026-03-02 10:59:00", "2026-03-02 11:01:00", duration=60, billsec=60, uniqueid="9.3"
+        ),
+        cdr(
+            "2026-03-02 11:05:00", "", "2026-03-02 11:05:09", disposition="NO ANSWER", dst="0199999999", uniqueid="9.4"
+        ),
+        MONDAY[1],
+    ]
+    result = run_import(asterisk, write("Master.csv", lines))
+
+    run = result.run
+    assert (run.status, run.rows_read, run.imported, run.rejected) == ("done", 7, 2, 5)
+    reasons = {item["line"]: item["reason"] for item in run.rejections}
+    assert set(reasons) == {2, 3, 4, 5, 6}
+    assert "4 colonnes" in reasons[2]
+    assert "2026-13-45 10:00:00" in reasons[3] and "illisible" in reasons[3]
+    assert "RINGING" in reasons[4]
+    assert "avant le début" in reasons[5]
+    assert "0199999999" in reasons[6] and "correspondance" in reasons[6]
+
+
+def test_an_all_or_nothing_source_refuses_the_whole_file_for_one_bad_line(org, asterisk, write, run_import):
+    asterisk.all_or_nothing = True
+    asterisk.save()
+    result = run_import(asterisk, write("Master.csv", [MONDAY[0], cdr("hier", uniqueid="9.9"), MONDAY[1]]))
+
+    assert result.run.status == ImportStatus.FAILED
+    assert "tout ou rien" in result.run.error
+    assert result.run.rejections == [
+        {"line": 2, "reason": "colonne « start » : début « hier » illisible : AAAA-MM-JJ HH:MM:SS attendu."}
+    ]
+    assert Call.objects.count() == 0 and CallMonthStat.objects.count() == 0
+
+    fixed = run_import(asterisk, write("Master-fixed.csv", [MONDAY[0], MONDAY[1]]))
+    assert (fixed.run.status, fixed.run.imported) == ("done", 2)
+
+
+def test_the_same_file_twice_adds_nothing(org, asterisk, write, run_import):
+    path = write("Master.csv", MONDAY)
+    first = run_import(asterisk, path)
+    stats_before = list(CallMonthStat.objects.order_by("pk").values_list("calls", "talk_seconds"))
+
+    second = run_import(asterisk, path)
+    again = run_import(asterisk, path, reread=True)
+
+    assert first.run.imported == 7
+    assert second.already_imported and (second.run.imported, second.run.duplicates) == (0, 7)
+    assert not again.already_imported and (again.run.imported, again.run.duplicates) == (0, 7)
+    assert Call.objects.count() == 7
+    assert list(CallMonthStat.objects.order_by("pk").values_list("calls", "talk_seconds")) == stats_before
+    assert second.months == set() and again.months == set()
+
+
+def test_overlapping_files_count_each_call_once_with_or_without_uniqueid(org, asterisk, write, run_import):
+    run_import(asterisk, write("semaine1.csv", MONDAY[:5]))
+    overlap = run_import(asterisk, write("semaine2.csv", MONDAY[3:]))
+    assert (overlap.run.imported, overlap.run.duplicates) == (2, 2)
+
+    without_id = [line.rsplit(",", 2)[0] for line in MONDAY]  # 16 columns: no uniqueid, no userfield
+    run_import(asterisk, write("a.csv", without_id[:4]))
+    second = run_import(asterisk, write("b.csv", without_id[2:]))
+    assert (second.run.imported, second.run.duplicates) == (3, 2)
+    assert Call.objects.count() == 14
+
+
+def test_summary_rows_added_per_chunk_equal_a_rebuild_from_the_calls(org, asterisk, write, run_import):
+    run_import(asterisk, write("Master.csv", MONDAY))
+    run_import(asterisk, write("overlap.csv", [MONDAY[0], cdr("2026-03-03 09:00:00", "2026-03-03 09:00:07",
+                                                                "2026-03-03 09:01:07", duration=67, billsec=60,
+                                                                uniqueid="1772524800.8")]))  # fmt: skip
+
+    def snapshot():
+        stats = CallMonthStat.objects.values_list("month", "service", "line_key", "in_hours", "outcome", "wait_seconds",
+                                                  "calls", "talk_seconds")  # fmt: skip
+        slots = CallSlotStat.objects.values_list("month", "service", "line_key", "in_hours", "weekday", "half_hour",
+                                                 "calls", "answered")  # fmt: skip
+        return sorted(stats), sorted(slots)
+
+    incremental = snapshot()
+    rebuild_months(org, {dt.date(2026, 3, 1)})
+    assert snapshot() == incremental
+    assert sum(row[6] for row in incremental[0]) == Call.objects.count() == 8
+
+
+def test_caller_numbers_are_never_stored_in_clear(org, other_org, asterisk, write, run_import):
+    run_import(asterisk, write("Master.csv", MONDAY))
+
+    stored = Call.objects.order_by().values_list("caller_hash", flat=True).distinct()
+    expected = caller_hasher(org)("0612345678")
+    assert list(stored) == [expected] and len(expected) == 32
+    assert caller_hasher(other_org)("0612345678") != expected
+    assert caller_hasher(org)("+33 6 12 34 56 78") == expected
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM telephony_call")
+        assert not any("612345678" in str(value) for row in cursor.fetchall() for value in row)
+
+
+def test_a_mapping_to_an_unknown_line_fails_the_run_with_a_french_message(org, asterisk, write, run_import):
+    asterisk.line_map = {STANDARD: "standard", CIVIL: "mairie-annexe"}
+    asterisk.save()
+    result = run_import(asterisk, write("Master.csv", MONDAY))
+
+    assert result.run.status == ImportStatus.FAILED
+    assert "« mairie-annexe »" in result.run.error and "ni une ligne ni un service" in result.run.error
+    assert Call.objects.count() == 0
+
+
+def test_rows_of_lines_mapped_to_nothing_are_set_aside(org, asterisk, write, run_import):
+    asterisk.line_map = {STANDARD: "standard", "*": ""}
+    asterisk.save()
+    result = run_import(asterisk, write("Master.csv", MONDAY))
+
+    assert (result.run.imported, result.run.rejected, result.set_aside) == (5, 0, 2)
+
+
+def test_only_the_first_fifty_rejections_are_kept(org, asterisk, write, run_import):
+    result = run_import(asterisk, write("Master.csv", [f'"bad","line {n}"' for n in range(60)]))
+
+    assert result.run.rejected == 60 and len(result.run.rejections) == 50
+    assert result.run.rejections[-1]["line"] == 50
+
+
+def test_a_cp1252_table_with_semicolons_and_french_dates_imports_through_its_mapping(
+    org, hours, standard, etat_civil, write, run_import
+):
+    from core.models import ImportKind, ImportSource
+
+    source = ImportSource.objects.create(
+        organisation=org, kind=ImportKind.CALLS, name="standard-maison", label="Standard", file_format="table",
+        columns={"date": "Date", "started_at": "Heure", "wait": "Attente", "talk": "Durée", "outcome": "Résultat",
+                 "line": "Numéro appelé", "caller": "Appelant"},
+        options={"values": {"Répondeur": "voicemail"}}, line_map={"Accueil": "standard", "État civil": "etat-civil"},
+    )  # fmt: skip
+    lines = [
+        "Date;Heure;Numéro appelé;Appelant;Résultat;Attente;Durée",
+        "02/03/2026;09:00:00;Accueil;06 12 34 56 78;Répondu;00:00:12;00:03:00",
+        "02/03/2026;09:05;État civil;;Perdu;40;0",
+        "02/03/2026;09:07;Accueil;;Répondeur;25;0",
+        "31/02/2026;09:09;Accueil;;Répondu;5;10",
+    ]
+    result = run_import(source, write("export.csv", lines, encoding="cp1252"))
+
+    assert (result.run.imported, result.run.rejected) == (3, 1)
+    assert "31/02/2026" in result.run.rejections[0]["reason"]
+    answered = Call.objects.get(outcome=CallOutcome.ANSWERED)
+    assert (answered.wait_seconds, answered.talk_seconds, answered.line_id) == (12, 180, standard.pk)
+    assert answered.started_at == dt.datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    assert Call.objects.get(outcome=CallOutcome.ABANDONED).service_id == etat_civil.pk
+    assert Call.objects.filter(outcome=CallOutcome.VOICEMAIL).count() == 1
+
+
+def test_a_table_whose_mapped_column_is_missing_fails_with_the_columns_found(org, hours, standard, write, run_import):
+    from core.models import ImportKind, ImportSource
+
+    source = ImportSource.objects.create(
+        organisation=org, kind=ImportKind.CALLS, name="t", label="T", file_format="table",
+        columns={"started_at": "Début"}, line_map={"*": "standard"},
+    )  # fmt: skip
+    result = run_import(source, write("export.csv", ["Date,Heure", "02/03/2026,09:00"]))
+
+    assert result.run.status == ImportStatus.FAILED
+    assert "« Début »" in result.run.error and "« Date »" in result.run.error and "« Heure »" in result.run.error
+
+
+def test_the_command_prints_the_summary_and_the_first_rejections(org, asterisk, write):
+    path = write("Master.csv", [*MONDAY, cdr("demain", uniqueid="9.1")])
+    out, err = StringIO(), StringIO()
+    call_command("import_calls", "--org", org.slug, "--source", "asterisk", str(path), stdout=out, stderr=err)
+
+    text = out.getvalue()
+    assert "Lignes lues : 8" in text and "Importées : 7" in text and "Rejetées : 1" in text
+    assert "Déjà importées (ignorées) : 0" in text
+    assert "ligne 8 : colonne « start » : début « demain » illisible" in text
+    assert "100 %" in err.getvalue()
+
+    again = StringIO()
+    call_command("import_calls", "--org", org.slug, "--source", "asterisk", str(path), "--quiet", stdout=again)
+    assert "Importées : 0" in again.getvalue()
+
+
+def test_the_command_refuses_an_unknown_town_or_source(org, asterisk, write):
+    path = write("Master.csv", MONDAY)
+    with pytest.raises(CommandError, match="Organisation « nulle-part » inconnue"):
+        call_command("import_calls", "--org", "nulle-part", "--source", "asterisk", str(path))
+    with pytest.raises(CommandError, match=r"Source « autre » inconnue\. Sources enregistrées : asterisk"):
+        call_command("import_calls", "--org", org.slug, "--source", "autre", str(path))
+
+
+def test_the_reading_process_reports_an_unreadable_file_as_a_failed_run(org, asterisk, write):
+    path = write("Master.csv", [MONDAY[0], '"' + "x" * 200_000 + '"', MONDAY[1]])
+    out = StringIO()
+    with pytest.raises(CommandError, match="fichier CSV illisible"):
+        call_command("import_calls", "--org", org.slug, "--source", "asterisk", str(path), "--quiet", stdout=out)
+    assert "échoué" in out.getvalue()
+
+
+def test_the_reader_and_the_engine_use_the_values_of_the_models():
+    from core import imports
+    from core.models import ImportStatus
+    from telephony import asterisk
+    from telephony.models import NO_LINE, UNKNOWN_WAIT
+
+    assert (ImportStatus.DONE.value, ImportStatus.FAILED.value) == (imports.DONE, imports.FAILED)
+    assert (asterisk.NO_LINE, asterisk.UNKNOWN_WAIT) == (NO_LINE, UNKNOWN_WAIT)
+    outcomes = (asterisk.ANSWERED, asterisk.ABANDONED, asterisk.VOICEMAIL, asterisk.BUSY, asterisk.FAILED)
+    assert set(outcomes) == set(CallOutcome.values)

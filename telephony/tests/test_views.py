@@ -1,0 +1,139 @@
+"""The phone pages through the client: figures, the calls behind them, the tally, phone lines."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from core.models import AuditEvent, Role
+from telephony.models import Call, CallOrigin, PhoneLine
+from telephony.tests.conftest import cdr
+from telephony.tests.test_metrics import CALLS
+
+pytestmark = pytest.mark.django_db
+
+
+def url(org, name, **kwargs):
+    return reverse(f"telephony:{name}", kwargs={"org_slug": org.slug, **kwargs})
+
+
+@pytest.fixture
+def imported(org, asterisk, write, run_import):
+    run_import(asterisk, write("Master.csv", CALLS))
+
+
+def test_the_figures_page_shows_rates_heat_map_and_tables_in_few_queries(
+    org, imported, client_as, django_assert_max_num_queries
+):
+    reader = client_as(org, Role.READER)
+    with django_assert_max_num_queries(14):
+        response = reader.get(url(org, "home"), {"periode": "2026-03"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Taux de décroché" in html and "55,6 %" in html  # 5 answered of 9 presented, both services
+    assert 'role="img"' in html and "Appels par demi-heure et par jour de la semaine" in html
+    assert "vue=dans-le-delai" in html and "periode=2026-03" in html
+
+
+def test_the_call_list_opens_the_calls_behind_a_figure(org, imported, client_as, django_assert_max_num_queries):
+    reader = client_as(org, Role.READER)
+    with django_assert_max_num_queries(8):
+        response = reader.get(url(org, "call_list"), {"periode": "2026-03", "vue": "dans-le-delai"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 3  # waits 10 and 20 s on reception, 5 s on civil registry
+    out = reader.get(url(org, "call_list"), {"periode": "2026-03", "vue": "hors-horaires"})
+    assert out.context["page"].paginator.count == 1  # Saturday 7 March (no closure day here)
+    assert "0612345678" not in out.content.decode()
+
+
+def test_a_bad_period_gets_a_french_message(org, client_as):
+    response = client_as(org, Role.READER).get(url(org, "home"), {"periode": "2026-13"})
+    assert response.status_code == 200
+    assert "Période « 2026-13 » invalide" in response.content.decode()
+
+
+def test_an_agent_taps_a_call_and_sees_it_in_the_day_list(org, hours, standard, client_as):
+    agent = client_as(org, Role.AGENT)
+    response = agent.post(url(org, "tally"), {"line": standard.pk, "outcome": "answered", "rings": "2"})
+    assert response.status_code == 302
+    call = Call.objects.get()
+    assert (call.origin, call.rings, call.outcome) == (CallOrigin.TALLY, 2, "answered")
+    page = agent.get(url(org, "tally"))
+    assert "Corriger" in page.content.decode() and "1 appel relevé" in page.content.decode()
+
+
+def test_a_reader_cannot_tally_nor_open_the_tally(org, hours, standard, client_as):
+    reader = client_as(org, Role.READER)
+    assert reader.get(url(org, "tally")).status_code == 403
+    assert reader.post(url(org, "tally"), {"line": standard.pk, "outcome": "answered"}).status_code == 403
+    assert Call.objects.count() == 0
+
+
+def test_a_line_of_another_town_cannot_be_tallied(org, other_org, hours, standard, client_as):
+    from core.models import Service
+    from telephony.actions import create_line
+
+    foreign = create_line(
+        organisation=other_org, actor=None, code="x", name="X", service=Service.objects.get(organisation=other_org)
+    )
+    agent = client_as(org, Role.AGENT)
+    agent.post(url(org, "tally"), {"line": foreign.pk, "outcome": "answered"})
+    assert Call.objects.count() == 0
+
+
+def test_an_agent_corrects_then_deletes_a_tallied_call(org, hours, standard, client_as):
+    agent = client_as(org, Role.AGENT)
+    agent.post(url(org, "tally"), {"line": standard.pk, "outcome": "answered", "rings": "2"})
+    call = Call.objects.get()
+    day = call.local_date.isoformat()
+    response = agent.post(
+        url(org, "tally_edit", call_id=call.pk),
+        {"outcome": "abandoned", "rings": "", "day": day, "time": "09:15", "version": "0"},
+    )
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert (call.outcome, call.started_at.astimezone(dt.UTC).hour, call.version) == ("abandoned", 8, 1)
+
+    stale = agent.post(
+        url(org, "tally_edit", call_id=call.pk),
+        {"outcome": "answered", "rings": "1", "day": day, "time": "09:15", "version": "0"},
+    )
+    assert "modifié par" in stale.content.decode()
+    assert agent.post(url(org, "tally_delete", call_id=call.pk)).status_code == 302
+    assert Call.objects.count() == 0
+
+
+def test_imported_calls_are_not_editable_as_tallies(org, imported, client_as):
+    imported_call = Call.objects.get(dedupe_key="u1.1/0130000001")
+    agent = client_as(org, Role.AGENT)
+    assert agent.get(url(org, "tally_edit", call_id=imported_call.pk)).status_code == 404
+
+
+def test_the_quality_manager_manages_lines_and_agents_cannot(org, accueil, manager_client, client_as):
+    assert client_as(org, Role.AGENT).get(url(org, "lines")).status_code == 403
+    response = manager_client.post(
+        url(org, "line_add"), {"name": "Standard", "code": "standard", "service": accueil.pk}
+    )
+    assert response.status_code == 302
+    line = PhoneLine.objects.get(organisation=org)
+    assert AuditEvent.objects.filter(
+        object_type="telephony.phoneline", object_id=str(line.pk), action="création"
+    ).exists()
+    clash = manager_client.post(url(org, "line_add"), {"name": "Autre", "code": "standard", "service": accueil.pk})
+    assert "déjà le code" in clash.content.decode()
+    assert PhoneLine.objects.count() == 1
+
+
+def test_a_line_with_calls_cannot_be_deleted(org, asterisk, standard, write, run_import, manager_client):
+    run_import(
+        asterisk, write("Master.csv", [cdr("2026-03-03 10:00:00", "", "2026-03-03 10:00:09", disposition="BUSY")])
+    )
+    page = manager_client.get(url(org, "line_delete", line_id=standard.pk))
+    assert "ne peut pas être supprimée" in page.content.decode()
+    manager_client.post(url(org, "line_delete", line_id=standard.pk))
+    assert PhoneLine.objects.filter(pk=standard.pk).exists()
+
+
+def test_an_outsider_sees_nothing_of_the_phone_pages(org, imported, outsider_client):
+    assert outsider_client.get(url(org, "home")).status_code == 404
+    assert outsider_client.get(url(org, "call_list")).status_code == 404
