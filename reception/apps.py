@@ -6,6 +6,7 @@ class ReceptionConfig(AppConfig):
     verbose_name = "Accueil physique"
 
     def ready(self) -> None:
-        from reception import metrics
+        from reception import importing, metrics
 
         metrics.register_all()
+        importing.register()

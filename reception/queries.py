@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, IntegerField, Min, Q, QuerySet, Sum
 
-from core.charts import bar_chart, heatmap
 from core.localtime import half_hour_label, local_stamp
 from core.models import Organisation, Service, Site, User
 from core.periods import Granularity, Period, add_months
@@ -292,6 +291,8 @@ def heat_table(arrivals: Counter[int]) -> tuple[HeatTable, str]:
     rows = [
         (half_hour_label(slot), [int(cells.get((day, slot), 0)) for day in weekdays]) for slot in range(first, last + 1)
     ]
+    from core.charts import heatmap  # matplotlib loads only when a page draws
+
     svg = heatmap(
         cells, title="Arrivées au guichet par jour de la semaine et par demi-heure", first_slot=first, last_slot=last
     )
@@ -331,6 +332,8 @@ def figures_page(
             organisation=organisation, months=chart_months(period), site=site, service=service
         )
     ]
+    from core.charts import bar_chart
+
     monthly_svg = bar_chart(
         [month_short(month) for month, _ in months],
         {

@@ -23,7 +23,7 @@ from telephony import actions
 from telephony.charts import figure_charts
 from telephony.forms import CallListForm, FigureFilterForm, PhoneLineForm, TallyCorrectionForm, TallyForm
 from telephony.hours import Presence
-from telephony.models import Call, CallOrigin, CallOutcome, PhoneLine
+from telephony.models import Call, CallOrigin, PhoneLine
 from telephony.queries import (
     DRILLDOWNS,
     CallScope,
@@ -252,6 +252,3 @@ def line_delete(request: OrgRequest, line_id: int) -> HttpResponseBase:
             messages.success(request, f"La ligne « {line.name} » a été supprimée.")
         return redirect("telephony:lines", org_slug=request.org.slug)
     return _page(request, "line_delete.html", {"line": line, "blocker": actions.line_deletion_blocker(line)})
-
-
-__all__ = ["CallOutcome"]
