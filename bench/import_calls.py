@@ -277,21 +277,25 @@ def run(count: int, work: Path, env: dict[str, str], *, full: bool) -> int:
         slowest = max(slowest, float(seconds))
         print(f"{key:40}{period:>10}{value:>10}{float(seconds):>9.3f}s")
 
+    # The bars are figures to read, not a timed test: on a shared machine they vary with the
+    # load. Only correctness (every row imported, nothing added twice) sets the exit status.
     bars = [
         (f"mémoire < {MEMORY_LIMIT_MB} Mo", pss / 1024 < MEMORY_LIMIT_MB),
-        (
-            f"second import < {SECOND_IMPORT_SECONDS:.0f} s et 0 ligne ajoutée",
-            again_wall < SECOND_IMPORT_SECONDS and added == 0,
-        ),
+        (f"second import < {SECOND_IMPORT_SECONDS:.0f} s", again_wall < SECOND_IMPORT_SECONDS),
         (f"chaque indicateur < {INDICATOR_SECONDS} s", slowest < INDICATOR_SECONDS),
-        ("toutes les lignes importées", imported == count),
     ]
     if full:
         bars.append((f"débit ≥ {100 * BASELINE_SHARE:.0f} % de la référence", rate >= BASELINE_SHARE * base_rate))
+    checks = [
+        ("toutes les lignes importées", imported == count),
+        ("aucune ligne ajoutée au second import", added == 0),
+    ]
     print()
     for label, ok in bars:
+        print(f"{'OK ' if ok else 'HORS BARRE'} {label}")
+    for label, ok in checks:
         print(f"{'OK ' if ok else 'ÉCHEC'} {label}")
-    return 0 if all(ok for _, ok in bars) else 1
+    return 0 if all(ok for _, ok in checks) else 1
 
 
 if __name__ == "__main__":
