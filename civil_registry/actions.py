@@ -23,7 +23,7 @@ from civil_registry.models import (
 )
 from core.audit import record_event, snapshot
 from core.concurrency import save_if_unchanged
-from core.deadlines import due_date
+from core.deadlines import due_date, recompute_stored_due_dates
 from core.models import Organisation, Service, User
 from core.registries import records_changed
 from core.workdays import WorkingCalendar, calendar_for
@@ -228,33 +228,14 @@ def update_act_request(act: ActRequest, *, actor: User | None, seen_version: int
 def recompute_due_dates(organisation: Organisation, *, actor: User | None = None) -> int:
     """Recompute stored due dates after a change of the town's calendar (a closure day added
     or removed, another holiday zone); returns how many moved."""
-    calendar = calendar_for(organisation)
-    moved: list[ActRequest] = []
-    months: set[dt.date] = set()
-    rows = ActRequest.objects.for_org(organisation).only(
-        "pk", "received_on", "deadline_days", "business_days", "due_on"
+    return recompute_stored_due_dates(
+        ActRequest.objects.for_org(organisation),
+        organisation=organisation,
+        actor=actor,
+        action="recompute_act_due_dates",
+        count_key="act_requests_moved",
+        metric_prefix=METRIC_PREFIX,
     )
-    for act in rows.iterator(chunk_size=2000):
-        due_on = calendar.add_working_days(act.received_on, act.deadline_days, business=act.business_days)
-        if due_on != act.due_on:
-            months |= _months(act.due_on, due_on)
-            act.due_on = due_on
-            moved.append(act)
-    with transaction.atomic():
-        for start in range(0, len(moved), 500):
-            chunk = moved[start : start + 500]
-            ActRequest.objects.bulk_update(chunk, ["due_on"])
-            ActRequest.objects.filter(pk__in=[act.pk for act in chunk]).update(version=F("version") + 1)
-        if moved:
-            record_event(
-                organisation=organisation,
-                actor=actor,
-                instance=organisation,
-                action="recompute_act_due_dates",
-                after={"act_requests_moved": len(moved)},
-            )
-            records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=months)
-    return len(moved)
 
 
 @transaction.atomic

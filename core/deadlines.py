@@ -30,11 +30,17 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
+from django.db import models, transaction
+from django.db.models import F
+
+from core.audit import record_event
 from core.metrics import Measure
 from core.models import Organisation, User
 from core.periods import Period
-from core.workdays import WorkingCalendar
+from core.registries import records_changed
+from core.workdays import WorkingCalendar, calendar_for
 
 
 class DeadlineStatus(StrEnum):
@@ -173,3 +179,42 @@ def calendar_changed(*, organisation: Organisation, actor: User | None = None) -
     """The town's working calendar changed: every register recomputes its stored due dates
     (and, through them, its indicator values). Returns how many moved, per register."""
     return {key: recomputer(organisation, actor) for key, recomputer in sorted(_recomputers.items())}
+
+
+def recompute_stored_due_dates(
+    rows: models.QuerySet[Any],
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    action: str,
+    count_key: str,
+    metric_prefix: str,
+) -> int:
+    """Recompute the stored `due_on` of a register's items (each keeps its own `deadline_days`
+    and `business_days`) after the town's calendar changed; bump their version so an open form
+    cannot overwrite the new date, write one audit event and tell the indicators. Returns how
+    many moved."""
+    calendar = calendar_for(organisation)
+    moved = []
+    months: set[dt.date] = set()
+    for item in rows.only("pk", "received_on", "deadline_days", "business_days", "due_on").iterator(chunk_size=2000):
+        due_on = calendar.add_working_days(item.received_on, item.deadline_days, business=item.business_days)
+        if due_on != item.due_on:
+            months |= {day.replace(day=1) for day in (item.due_on, due_on) if day is not None}
+            item.due_on = due_on
+            moved.append(item)
+    with transaction.atomic():
+        for start in range(0, len(moved), 500):
+            chunk = moved[start : start + 500]
+            rows.model.objects.bulk_update(chunk, ["due_on"])
+            rows.model.objects.filter(pk__in=[item.pk for item in chunk]).update(version=F("version") + 1)
+        if moved:
+            record_event(
+                organisation=organisation,
+                actor=actor,
+                instance=organisation,
+                action=action,
+                after={count_key: len(moved)},
+            )
+            records_changed(organisation=organisation, metric_prefix=metric_prefix, months=months)
+    return len(moved)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core.audit import record_event, snapshot
 from core.concurrency import save_if_unchanged
+from core.deadlines import recompute_stored_due_dates
 from core.models import Organisation, Service, User
 from core.registries import records_changed
 from core.workdays import calendar_for
@@ -275,33 +276,14 @@ def recompute_due_dates(organisation: Organisation, *, actor: User | None = None
     """Recompute the stored due dates after a change of the town's calendar (a closure day
     added or removed, another holiday zone): every request keeps its own deadline in days.
     Returns how many due dates moved. The lead calls it from the closure-day actions."""
-    calendar = calendar_for(organisation)
-    moved: list[WrittenRequest] = []
-    months: set[dt.date] = set()
-    rows = WrittenRequest.objects.for_org(organisation).only(
-        "pk", "received_on", "deadline_days", "business_days", "due_on", "organisation"
+    return recompute_stored_due_dates(
+        WrittenRequest.objects.for_org(organisation),
+        organisation=organisation,
+        actor=actor,
+        action="recompute_request_due_dates",
+        count_key="requests_moved",
+        metric_prefix=METRIC_PREFIX,
     )
-    for request in rows.iterator(chunk_size=2000):
-        due_on = calendar.add_working_days(request.received_on, request.deadline_days, business=request.business_days)
-        if due_on != request.due_on:
-            months |= _months(request.due_on, due_on)
-            request.due_on = due_on
-            moved.append(request)
-    with transaction.atomic():
-        for start in range(0, len(moved), 500):
-            chunk = moved[start : start + 500]
-            WrittenRequest.objects.bulk_update(chunk, ["due_on"])
-            WrittenRequest.objects.filter(pk__in=[request.pk for request in chunk]).update(version=F("version") + 1)
-        if moved:
-            record_event(
-                organisation=organisation,
-                actor=actor,
-                instance=organisation,
-                action="recompute_request_due_dates",
-                after={"requests_moved": len(moved)},
-            )
-            records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=months)
-    return len(moved)
 
 
 RULE_FIELDS = ["channel", "category", "days", "business_days", "holding_reply_counts"]
