@@ -40,6 +40,7 @@ import io
 import logging
 import os
 import pickle
+import queue
 import re
 import subprocess
 import sys
@@ -49,6 +50,7 @@ from abc import ABC, abstractmethod
 from argparse import ArgumentParser
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
@@ -69,6 +71,7 @@ logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 10_000
 IMPORT_WAL_PAGES = 16_384  # SQLite: checkpoint every 64 MB of log while importing, not every 4 MB
+BUFFERED_CHUNKS = 3  # converted chunks the writing process holds ahead (about 1.5 MB each)
 REJECTIONS_KEPT = 50
 SCAN_BLOCK = 1024 * 1024
 ASTERISK_CDR = "asterisk_cdr"
@@ -521,13 +524,12 @@ class ChunkReader(Protocol):
 
     def take_months(self) -> set[str]: ...
 
-    def take_deltas(self) -> Any: ...
-
 
 class RowImporter(ABC):
     """Turns the records of one source's files into rows of one table. Subclasses load what
     they need in `prepare`, convert records in `convert` (raising TableError to reject a
-    record, returning None to leave it aside) and keep the chunk's additive counts."""
+    record, returning None to leave it aside) and may keep summary rows up to date in
+    `summarise`."""
 
     def __init__(self, source: ImportSource) -> None:
         self.source = source
@@ -547,10 +549,6 @@ class RowImporter(ABC):
     @abstractmethod
     def convert(self, cells: Sequence[str]) -> Row | None: ...
 
-    def take_deltas(self) -> Any:
-        """The additive counts of the rows converted since the last call (and forget them)."""
-        return None
-
     def take_months(self) -> set[str]:
         months = set(self.months)
         self.months.clear()  # the same set: converters may hold it
@@ -561,8 +559,10 @@ class RowImporter(ABC):
         and convert the file while this one writes, or None to read here."""
         return None
 
-    def apply_deltas(self, deltas: Any) -> None:  # noqa: B027 (a hook)
-        """Add a chunk's counts to the summary rows (inside the chunk's transaction)."""
+    def summarise(self, rows: list[Row]) -> None:  # noqa: B027 (a hook)
+        """Add a chunk's rows to the summary rows, inside the chunk's transaction; called when
+        every row of the chunk was new (otherwise `refresh` rebuilds the months at the end).
+        It runs in the writing process, which leaves the reading one, the slower, less to do."""
 
     def refresh(self, months: set[dt.date]) -> None:  # noqa: B027 (a hook)
         """Rebuild the summary rows of these months from the stored rows."""
@@ -612,7 +612,7 @@ def insert_rows(target: InsertTarget, rows: list[Row]) -> int:
     tail = f" ON CONFLICT ({conflict}) DO NOTHING"
     full = len(rows) - len(rows) % per_statement
     width = per_statement * len(columns)
-    flat = [value for row in rows[:full] for value in row]
+    flat = list(chain.from_iterable(rows[:full]))
     inserted = 0
     with connection.cursor() as cursor:
         if full:
@@ -675,12 +675,11 @@ class Chunk:
     rejected: int
     rejections: list[tuple[int, str]]
     months: set[str]
-    deltas: Any
     position: int
 
     def as_message(self) -> tuple[Any, ...]:
         """The fields as a tuple for the pipe (dataclasses.astuple would copy every row)."""
-        return (self.rows, self.read, self.rejected, self.rejections, self.months, self.deltas, self.position)
+        return (self.rows, self.read, self.rejected, self.rejections, self.months, self.position)
 
 
 @dataclass
@@ -745,14 +744,12 @@ def read_chunks(importer: ChunkReader, binary: IO[bytes], filename: str, encodin
             if row is not None:
                 append(row)
                 if len(rows) >= size:
-                    yield Chunk(
-                        rows, read, rejected, rejections, importer.take_months(), importer.take_deltas(), binary.tell()
-                    )
+                    yield Chunk(rows, read, rejected, rejections, importer.take_months(), binary.tell())
                     rows, read, rejected, rejections = [], 0, 0, []
                     append = rows.append
     except csv.Error as error:
         raise TableError(f"fichier CSV illisible ({error}).", line=records.line_num) from None
-    yield Chunk(rows, read, rejected, rejections, importer.take_months(), importer.take_deltas(), binary.tell())
+    yield Chunk(rows, read, rejected, rejections, importer.take_months(), binary.tell())
 
 
 def _count(run: ImportRun, chunk: Chunk, inserted: int, *, offset: int) -> None:
@@ -806,7 +803,9 @@ def spawned_chunks(reader: ChunkReader, path: Path, filename: str, encoding: str
     """The converted chunks of a file, read and converted by a second process while this one
     writes, so that an import uses two processor cores. The reading process is a fresh Python
     that loads this module and the reader's, never Django's settings nor a model: it stays
-    small and touches no database. The pipe holds one chunk at a time: memory stays flat."""
+    small and touches no database. A thread of this process takes the chunks off the pipe as
+    they come, up to BUFFERED_CHUNKS ahead, so that neither process waits for a slower chunk
+    of the other; memory stays flat."""
     receiving_end, sending_end = os.pipe()
     code = f"import sys; sys.path.insert(0, {str(PROJECT_ROOT)!r}); import core.imports as m; m.reader_process_main()"
     process = subprocess.Popen(  # noqa: S603 (this interpreter, a fixed program)
@@ -814,22 +813,51 @@ def spawned_chunks(reader: ChunkReader, path: Path, filename: str, encoding: str
     )
     os.close(sending_end)
     receiving = Connection(receiving_end)
+    buffered: queue.Queue[bytes | None] = queue.Queue(maxsize=BUFFERED_CHUNKS)
+    stop = threading.Event()
+    receiver = threading.Thread(target=_receive, args=(receiving, buffered, stop), daemon=True)
+    ended = False
     try:
         assert process.stdin is not None
         with process.stdin:
             pickle.dump((reader, str(path), filename, encoding, sending_end), process.stdin)
-        while (message := receiving.recv()) is not None:
+        receiver.start()
+        while (data := buffered.get()) is not None:
+            message = pickle.loads(data)  # noqa: S301 (from our own reading process)
+            if message is None:
+                ended = True
+                return
             if isinstance(message, BaseException):
                 raise message
             yield Chunk(*message)
-    except EOFError:
-        raise RuntimeError("Le processus de lecture du fichier s'est arrêté.") from None
+        raise RuntimeError("Le processus de lecture du fichier s'est arrêté.")
     finally:
-        receiving.close()
+        stop.set()
+        if not ended:
+            process.kill()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        receiver.join(timeout=10)
+        receiving.close()
+
+
+def _receive(receiving: Connection, buffered: queue.Queue[bytes | None], stop: threading.Event) -> None:
+    """In a thread of the writing process: move the reading process's messages from the pipe
+    to the queue, then None when the pipe closes."""
+    message: bytes | None = b""
+    while message is not None and not stop.is_set():
+        try:
+            message = receiving.recv_bytes()
+        except (EOFError, OSError):
+            message = None
+        while not stop.is_set():
+            try:
+                buffered.put(message, timeout=0.1)
+                break
+            except queue.Full:
+                continue
 
 
 def _chunks(importer: RowImporter, path: Path, run: ImportRun, facts: FileFacts, parallel: bool) -> Iterator[Chunk]:
@@ -844,7 +872,7 @@ def _validate(
 ) -> None:
     """The first pass of an all-or-nothing import: count, write nothing but the run's counters."""
     for chunk in _chunks(importer, path, run, facts, parallel):
-        _count(run, Chunk([], chunk.read, chunk.rejected, chunk.rejections, set(), None, chunk.position), 0, offset=0)
+        _count(run, Chunk([], chunk.read, chunk.rejected, chunk.rejections, set(), chunk.position), 0, offset=0)
         run.save(update_fields=RUN_COUNTERS)
         if progress:
             progress(run)
@@ -908,7 +936,7 @@ def _write_chunk(
         lock_organisation_writes(importer.organisation)
         inserted = insert_rows(target, chunk.rows)
         if inserted == len(chunk.rows):
-            importer.apply_deltas(chunk.deltas)
+            importer.summarise(chunk.rows)
         elif inserted:
             stale |= chunk.months
         if inserted:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
-from typing import IO, Any
+from typing import IO
 
 from core.imports import (
     TABLE,
@@ -212,9 +212,6 @@ class TicketImporter(RowImporter):
 
     def refresh(self, months: set[dt.date]) -> None:
         """Nothing here: `finished` rebuilds every month the import changed."""
-
-    def take_deltas(self) -> Any:
-        return None
 
 
 def register() -> None:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from core.imports import SECONDS_IN_HOUR, LineMap, LocalClock, Records, Row, csv_records, utc_text
+from core.imports import SECONDS_IN_HOUR, Hour, LineMap, LocalClock, Records, Row, csv_records, utc_text
 from core.tabular import TableError
 
 ASTERISK_COLUMNS = (
@@ -28,17 +28,14 @@ ASTERISK_COLUMNS = (
     "start", "answer", "end", "duration", "billsec", "disposition", "amaflags", "uniqueid", "userfield",
 )  # fmt: skip
 MIN_COLUMNS = 16
-# The values of telephony.models (CallOutcome, NO_LINE, UNKNOWN_WAIT): this module loads no
-# model; a test keeps them equal.
+# The values of telephony.models.CallOutcome: this module loads no model; a test keeps them equal.
 ANSWERED, ABANDONED, VOICEMAIL, BUSY, FAILED = "answered", "abandoned", "voicemail", "busy", "failed"
-NO_LINE, UNKNOWN_WAIT = 0, -1
 DISPOSITIONS = {"ANSWERED": ANSWERED, "NO ANSWER": ABANDONED, "BUSY": BUSY, "FAILED": FAILED, "CONGESTION": FAILED}
 VOICEMAIL_APPS = frozenset({"voicemail", "voicemailmain"})
 MAX_KEY = 64
 CALLER_CACHE = 20_000
 
 Converter = Callable[[Sequence[str]], Row | None]
-Counts = tuple[dict[tuple[Any, ...], list[int]], dict[tuple[Any, ...], list[int]]]
 
 
 def normalise_number(number: str) -> str:
@@ -57,13 +54,13 @@ def keyed_hasher(key: bytes) -> Callable[[str], str]:
     """number → 32 hex digits of its keyed hash: BLAKE2b in keyed mode (a MAC, RFC 7693). Same
     number, same hash under one key; irreversible without it. Keyed BLAKE2b rather than
     HMAC-SHA256 per number: a quarter of the cost on imports of millions of calls."""
-    keyed = hashlib.blake2b(key=key, digest_size=16, person=b"qualipilote")
+    new_state = hashlib.blake2b(key=key, digest_size=16, person=b"qualipilote").copy
 
     def hash_caller(number: str) -> str:
-        digits = normalise_number(number)
+        digits = number if number.isdigit() and number[:4] != "0033" else normalise_number(number)
         if not digits:
             return ""
-        state = keyed.copy()  # the key block is hashed once, not once per number
+        state = new_state()  # the key block is hashed once, not once per number
         state.update(digits.encode())
         return state.hexdigest()
 
@@ -107,14 +104,10 @@ class AsteriskPlan:
 
 
 class AsteriskReader:
-    """Turns Master.csv records into call rows and keeps their additive counts, keyed like
-    the summary rows: stats (month, service, line, in hours, outcome, wait) → [calls, talk]
-    and slots (month, service, line, in hours, weekday, half-hour) → [calls, answered]."""
+    """Turns Master.csv records into call rows and notes the months they fall in."""
 
     def __init__(self, plan: AsteriskPlan) -> None:
         self.plan = plan
-        self.stats: dict[tuple[Any, ...], list[int]] = {}
-        self.slots: dict[tuple[Any, ...], list[int]] = {}
         self.months: set[str] = set()
         self.convert: Converter = _not_opened
 
@@ -132,12 +125,6 @@ class AsteriskReader:
         months = set(self.months)
         self.months.clear()  # the same set: the converter holds it
         return months
-
-    def take_deltas(self) -> Counts:
-        counts = (dict(self.stats), dict(self.slots))
-        self.stats.clear()
-        self.slots.clear()
-        return counts
 
 
 def _not_opened(cells: Sequence[str]) -> Row | None:
@@ -158,15 +145,16 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
     hash_caller = keyed_hasher(plan.caller_key)
     callers: dict[str, str] = {}
     callers_get = callers.get
-    stats, slots = reader.stats, reader.slots
-    stats_get, slots_get = stats.get, slots.get
     add_month = reader.months.add
     dispositions_get = DISPOSITIONS.get
     seconds_get = SECONDS_IN_HOUR.get
 
-    def moment(text: str, column: str, start_epoch: int) -> tuple[str, int]:
+    def moment(text: str, column: str, start: tuple[str, Hour, int], start_epoch: int) -> tuple[str, int]:
         """(UTC text, epoch) of a time of the call, never before its start across the clock change."""
         offset = seconds_get(text[14:]) if text[13:14] == ":" else None
+        start_key, start_hour, start_offset = start
+        if text[:13] == start_key and offset is not None and offset >= start_offset:  # the usual case, read fast
+            return start_hour.utc + text[13:], start_hour.epoch + offset
         try:
             hour = hours_get(text[:13]) or make_hour(text[:13])
             if offset is None:
@@ -198,8 +186,9 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
         line_id, service_id, week = target
         start_text = cells[9]
         offset = seconds_get(start_text[14:]) if start_text[13:14] == ":" else None
+        start_key = start_text[:13]
         try:
-            hour = hours_get(start_text[:13]) or make_hour(start_text[:13])
+            hour = hours_get(start_key) or make_hour(start_key)
             if offset is None:
                 raise ValueError(start_text)
         except ValueError:
@@ -207,6 +196,7 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
                 f"début « {start_text} » illisible : AAAA-MM-JJ HH:MM:SS attendu.", column="start"
             ) from None
         start_epoch = hour.epoch + offset
+        start = (start_key, hour, offset)
         minutes = offset // 60
         outcome = dispositions_get(cells[14]) or disposition_of(cells[14])
         answered_at = None
@@ -220,7 +210,7 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
                 outcome = VOICEMAIL
             else:
                 if cells[10]:
-                    answered_at, answer_epoch = moment(cells[10], "answer", start_epoch)
+                    answered_at, answer_epoch = moment(cells[10], "answer", start, start_epoch)
                     wait = answer_epoch - start_epoch
                 else:  # no answer time written: Asterisk's durations give the wait
                     wait = _number(cells[12], "duration") - _number(cells[13], "billsec")
@@ -228,40 +218,23 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
                         raise TableError("billsec supérieur à duration.", column="billsec")
                     answered_at = utc_text(start_epoch + wait)
                 talk = _number(cells[13], "billsec")
-        ended_at = moment(cells[11], "end", start_epoch)[0] if cells[11] else None
-        in_hours = not hour.closed and week[hour.weekday][hour.hour * 60 + minutes] == 1
+        ended_at = moment(cells[11], "end", start, start_epoch)[0] if cells[11] else None
         src = cells[1]
         caller = callers_get(src)
         if caller is None:
             if len(callers) >= CALLER_CACHE:
                 callers.clear()
             caller = callers[src] = hash_caller(src) if src else ""
+        in_hours = not hour.closed and week[hour.weekday][hour.hour * 60 + minutes] == 1
         uniqueid = cells[16] if len(cells) > 16 else ""
         key = "u" + uniqueid + "/" + cells[2] if uniqueid else ""
         if not uniqueid or len(key) > MAX_KEY:
             key = dedupe_key("h", start_text.replace("-", "").replace(" ", "").replace(":", ""), *cells[:16])
         month = hour.local_month
-        half_hour = hour.hour * 2 + (minutes >= 30)
-        line_key = line_id or NO_LINE
-        stat = (month, service_id, line_key, in_hours, outcome, wait if wait is not None else UNKNOWN_WAIT)
-        counted = stats_get(stat)
-        if counted is None:
-            stats[stat] = [1, talk]
-        else:
-            counted[0] += 1
-            counted[1] += talk
-        slot = (month, service_id, line_key, in_hours, hour.weekday, half_hour)
-        counted = slots_get(slot)
-        answered = outcome == ANSWERED
-        if counted is None:
-            slots[slot] = [1, int(answered)]
-        else:
-            counted[0] += 1
-            counted[1] += answered
         add_month(month)
         return (
             line_id, service_id, hour.utc + start_text[13:], answered_at, ended_at, outcome, wait, talk, in_hours,
-            caller, hour.local_date, month, hour.weekday, half_hour, key,
+            caller, hour.local_date, month, hour.weekday, hour.hour * 2 + (minutes >= 30), key,
         )  # fmt: skip
 
     return convert

@@ -136,8 +136,12 @@ class CallFigures:
         return threshold_seconds(self.rings, self.ring_cycle)
 
     @property
+    def wait_known(self) -> int:
+        return sum(self.waits.values())
+
+    @property
     def wait_unknown(self) -> int:
-        return self.answered - sum(self.waits.values())
+        return self.answered - self.wait_known
 
     @property
     def within(self) -> int:

@@ -288,6 +288,12 @@ def test_the_figures_page_shows_the_counts_links_charts_and_data_tables(reader_c
     assert "Renseignement" in page and "2 visites enregistrées sans ticket" in page
 
 
+def test_a_period_without_tickets_shows_a_sentence_instead_of_empty_charts(reader_client, org, activity):
+    page = reader_client.get(url("home", org), {"periode": "2025-03"}).content.decode()
+    assert '<svg role="img"' not in page
+    assert "Aucun ticket sur cette période" in page and "Aucune arrivée sur cette période" in page
+
+
 def test_the_figures_page_takes_the_threshold_and_a_bad_period_gets_a_french_message(reader_client, org, activity):
     page = reader_client.get(url("home", org), {"periode": "2026-13", "seuil": "30"}).content.decode()
     assert "Période « 2026-13 » invalide : écrivez 2026-03, 2026-Q1 ou 2026." in page

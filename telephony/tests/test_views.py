@@ -31,8 +31,14 @@ def test_the_figures_page_shows_rates_heat_map_and_tables_in_few_queries(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Taux de décroché" in html and "55,6 %" in html  # 5 answered of 9 presented, both services
+    assert "20 s" in html and "sur 5 appels décrochés dont l'attente est connue" in html  # waits 5, 10, 20, 30, 40
     assert 'role="img"' in html and "Appels par demi-heure et par jour de la semaine" in html
     assert "vue=dans-le-delai" in html and "periode=2026-03" in html
+
+
+def test_a_period_without_calls_shows_a_sentence_instead_of_empty_charts(org, imported, client_as):
+    page = client_as(org, Role.READER).get(url(org, "home"), {"periode": "2025-03"}).content.decode()
+    assert 'role="img"' not in page and "Aucun appel sur cette période" in page
 
 
 def test_the_call_list_opens_the_calls_behind_a_figure(org, imported, client_as, django_assert_max_num_queries):
