@@ -292,6 +292,13 @@ class ImportSource(OrgOwned):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def format_label(self) -> str:
+        """The file format in words ("Asterisk (Master.csv)")."""
+        from core.imports import FILE_FORMATS
+
+        return FILE_FORMATS.get(self.file_format, self.file_format)
+
 
 class ImportStatus(models.TextChoices):
     RUNNING = "running", "en cours"
