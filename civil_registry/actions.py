@@ -10,10 +10,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from civil_registry.models import (
     DEFAULT_ACT_DEADLINES,
+    TRANSITIONS,
     ActChannel,
     ActDeadlineRule,
     ActError,
@@ -23,10 +23,16 @@ from civil_registry.models import (
 )
 from core.audit import record_event, snapshot
 from core.concurrency import save_if_unchanged
-from core.deadlines import due_date, recompute_stored_due_dates
+from core.deadlines import Deadline, months_of, recompute_stored_due_dates
 from core.models import Organisation, Service, User
+from core.registers import (
+    Workflow,
+    assign_reference,
+    deadline_fields,
+    follow_new_deadlines,
+)
 from core.registries import records_changed
-from core.workdays import WorkingCalendar, calendar_for
+from core.workdays import calendar_for
 
 METRIC_PREFIX = "civil_registry"
 REQUEST_FIELDS = [
@@ -58,17 +64,22 @@ ERROR_FIELDS = [
 ]
 
 
-@dataclass(frozen=True)
-class ActDeadline:
-    days: int
-    business_days: bool
+WORKFLOW = Workflow(
+    transitions=TRANSITIONS,
+    event_model=ActRequestEvent,
+    statuses=ActStatus,
+    audit_fields=REQUEST_FIELDS,
+    metric_prefix=METRIC_PREFIX,
+    refusal="Impossible : la demande est « {status} ».",
+    reference_prefix="EC-",
+)
 
+
+@dataclass(frozen=True)
+class ActDeadline(Deadline):
     @property
     def label(self) -> str:
-        if self.days == 0:
-            return "le jour même"
-        unit = "ouvrable" if self.business_days else "ouvré"
-        return f"{self.days} jour{'s' if self.days > 1 else ''} {unit}{'s' if self.days > 1 else ''}"
+        return "le jour même" if self.days == 0 else super().label
 
 
 def ensure_rules(organisation: Organisation) -> None:
@@ -83,33 +94,6 @@ def deadlines(organisation: Organisation) -> dict[str, ActDeadline]:
         for rule in ActDeadlineRule.objects.filter(organisation=organisation)
     }
     return {channel: stored.get(channel, ActDeadline(days, False)) for channel, days in DEFAULT_ACT_DEADLINES.items()}
-
-
-def due_on_for(calendar: WorkingCalendar, received_on: dt.date, deadline: ActDeadline) -> dt.date:
-    return due_date(calendar, received_on, deadline.days, deadline.business_days)
-
-
-def _months(*days: dt.date | None) -> set[dt.date]:
-    return {day.replace(day=1) for day in days if day is not None}
-
-
-def _log(act: ActRequest, *, actor: User | None, action: str, from_status: str, on: dt.date | None) -> None:
-    ActRequestEvent.objects.create(
-        organisation=act.organisation,
-        act_request=act,
-        actor=actor if actor is not None and actor.pk else None,
-        action=action,
-        from_status=from_status,
-        to_status=act.status,
-        on=on,
-    )
-
-
-def _free_reference(model: type[ActRequest] | type[ActError], organisation: Organisation, reference: str) -> str:
-    """The reference built on the row's id, unless an imported register already uses it."""
-    if model.objects.filter(organisation=organisation, reference=reference).exists():
-        return f"QP-{reference}"
-    return reference
 
 
 @transaction.atomic
@@ -136,80 +120,28 @@ def register_act_request(
         copies=copies,
         received_on=received_on,
         service=service,
-        deadline_days=deadline.days,
-        business_days=deadline.business_days,
-        due_on=due_on_for(calendar_for(organisation), received_on, deadline),
         delivered_on=delivered_on,
         status=ActStatus.DELIVERED if delivered_on else ActStatus.PENDING,
+        **deadline_fields(deadline, calendar_for(organisation), received_on),
     )
-    if delivered_on is not None and delivered_on < received_on:
-        raise ValidationError({"delivered_on": "La délivrance ne peut précéder la réception."})
-    act.save()
-    act.reference = _free_reference(ActRequest, organisation, f"EC-{received_on.year}-{act.pk:05d}")
-    ActRequest.objects.filter(pk=act.pk).update(reference=act.reference)
-    _log(act, actor=actor, action="register", from_status="", on=received_on)
-    record_event(
-        organisation=organisation, actor=actor, instance=act, action="create", after=snapshot(act, REQUEST_FIELDS)
-    )
-    records_changed(
-        organisation=organisation, metric_prefix=METRIC_PREFIX, months=_months(received_on, act.due_on, delivered_on)
-    )
-    return act
-
-
-# Which step may follow which.
-TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    "deliver": (frozenset({ActStatus.PENDING}), ActStatus.DELIVERED),
-    "refuse": (frozenset({ActStatus.PENDING}), ActStatus.REFUSED),
-    "reopen": (frozenset({ActStatus.DELIVERED, ActStatus.REFUSED}), ActStatus.PENDING),
-    "edit": (frozenset(ActStatus), None),
-}
-
-
-def _apply(
-    act: ActRequest, *, actor: User | None, seen_version: int, action: str, changes: dict[str, Any], on: dt.date | None
-) -> ActRequest:
-    allowed, to_status = TRANSITIONS[action]
-    if act.status not in allowed:
-        raise ValidationError(f"Impossible : la demande est « {ActStatus(act.status).label} ».")
-    before = snapshot(act, REQUEST_FIELDS)
-    old_due, old_delivered, from_status = act.due_on, act.delivered_on, act.status
-    for field, value in changes.items():
-        setattr(act, field, value)
-    if to_status is not None:
-        act.status = to_status
-    if act.delivered_on is not None and act.delivered_on < act.received_on:
-        raise ValidationError({"delivered_on": "La délivrance ne peut précéder la réception."})
-    save_if_unchanged(act, seen_version=seen_version, fields=[*changes, "status"])
-    _log(act, actor=actor, action=action, from_status=from_status, on=on)
-    record_event(
-        organisation=act.organisation,
-        actor=actor,
-        instance=act,
-        action=action,
-        before=before,
-        after=snapshot(act, REQUEST_FIELDS),
-    )
-    months = _months(old_due, act.due_on, old_delivered, act.delivered_on)
-    records_changed(organisation=act.organisation, metric_prefix=METRIC_PREFIX, months=months)
-    return act
+    return WORKFLOW.register(act, actor=actor)
 
 
 @transaction.atomic
 def deliver(act: ActRequest, *, actor: User | None, seen_version: int, on: dt.date) -> ActRequest:
-    return _apply(act, actor=actor, seen_version=seen_version, action="deliver", changes={"delivered_on": on}, on=on)
+    return WORKFLOW.step(act, "deliver", actor=actor, seen_version=seen_version, changes={"delivered_on": on}, on=on)
 
 
 @transaction.atomic
 def refuse(act: ActRequest, *, actor: User | None, seen_version: int, on: dt.date) -> ActRequest:
     """The request is answered by a refusal (requester not entitled, act not held here)."""
-    return _apply(act, actor=actor, seen_version=seen_version, action="refuse", changes={"delivered_on": on}, on=on)
+    return WORKFLOW.step(act, "refuse", actor=actor, seen_version=seen_version, changes={"delivered_on": on}, on=on)
 
 
 @transaction.atomic
 def reopen(act: ActRequest, *, actor: User | None, seen_version: int) -> ActRequest:
     """Undo a delivery or a refusal recorded by mistake."""
-    return _apply(act, actor=actor, seen_version=seen_version, action="reopen", changes={"delivered_on": None}, on=None)
+    return WORKFLOW.step(act, "reopen", actor=actor, seen_version=seen_version, changes={"delivered_on": None})
 
 
 @transaction.atomic
@@ -220,9 +152,8 @@ def update_act_request(act: ActRequest, *, actor: User | None, seen_version: int
     received_on = changes.get("received_on", act.received_on)
     if (channel, received_on) != (act.channel, act.received_on):
         deadline = deadlines(act.organisation)[ActChannel(channel)]
-        changes["deadline_days"], changes["business_days"] = deadline.days, deadline.business_days
-        changes["due_on"] = due_on_for(calendar_for(act.organisation), received_on, deadline)
-    return _apply(act, actor=actor, seen_version=seen_version, action="edit", changes=changes, on=None)
+        changes |= deadline_fields(deadline, calendar_for(act.organisation), received_on)
+    return WORKFLOW.step(act, "edit", actor=actor, seen_version=seen_version, changes=changes)
 
 
 def recompute_due_dates(organisation: Organisation, *, actor: User | None = None) -> int:
@@ -267,18 +198,10 @@ def save_deadlines(
 
 
 def _apply_deadlines_to_pending(organisation: Organisation) -> None:
-    current, calendar = deadlines(organisation), calendar_for(organisation)
-    changed = []
-    months: set[dt.date] = set()
-    for act in ActRequest.objects.for_org(organisation).pending():
-        deadline = current[ActChannel(act.channel)]
-        due_on = due_on_for(calendar, act.received_on, deadline)
-        if (act.deadline_days, act.business_days, act.due_on) != (deadline.days, deadline.business_days, due_on):
-            months |= _months(act.due_on, due_on)
-            act.deadline_days, act.business_days, act.due_on = deadline.days, deadline.business_days, due_on
-            changed.append(act)
-    ActRequest.objects.bulk_update(changed, ["deadline_days", "business_days", "due_on"], batch_size=500)
-    ActRequest.objects.filter(pk__in=[act.pk for act in changed]).update(version=F("version") + 1)
+    current = deadlines(organisation)
+    months = follow_new_deadlines(
+        ActRequest.objects.for_org(organisation), lambda act: current[act.channel], calendar_for(organisation)
+    )
     records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=months)
 
 
@@ -299,12 +222,11 @@ def record_error(*, organisation: Organisation, actor: User | None, **fields: An
     _check_error(error)
     error.save()
     if not error.reference:
-        error.reference = _free_reference(ActError, organisation, f"ERR-{error.found_on.year}-{error.pk:05d}")
-        ActError.objects.filter(pk=error.pk).update(reference=error.reference)
+        assign_reference(error, f"ERR-{error.found_on.year}-{error.pk:05d}")
     record_event(
         organisation=organisation, actor=actor, instance=error, action="create", after=snapshot(error, ERROR_FIELDS)
     )
-    records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=_months(error.found_on))
+    records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=months_of(error.found_on))
     return error
 
 
@@ -326,6 +248,6 @@ def update_error(error: ActError, *, actor: User | None, seen_version: int, **fi
         after=snapshot(error, ERROR_FIELDS),
     )
     records_changed(
-        organisation=error.organisation, metric_prefix=METRIC_PREFIX, months=_months(old_found, error.found_on)
+        organisation=error.organisation, metric_prefix=METRIC_PREFIX, months=months_of(old_found, error.found_on)
     )
     return error

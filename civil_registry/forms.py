@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 
 from civil_registry.models import (
     DEFAULT_ACT_DEADLINES,
@@ -20,25 +19,15 @@ from civil_registry.models import (
     ErrorKind,
 )
 from core.models import Organisation, Service
-from core.register_imports import MAX_IMPORT_BYTES
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _choices(form: forms.Form, name: str, queryset: Any) -> None:
-    """Scope a model choice field to the town's own objects."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ModelChoiceField)
-    field.queryset = queryset
-
-
-def _services(organisation: Organisation) -> Any:
-    return Service.objects.filter(organisation=organisation).select_related("site")
-
-
-def _not_future(day: dt.date | None, today: dt.date) -> None:
-    if day is not None and day > today:
-        raise ValidationError("La date ne peut être dans le futur.")
+from core.register_forms import (
+    DATE,
+    FilterForm,
+    RegisterImportForm,
+    VersionForm,
+    not_future,
+    scope_choices,
+    town_services,
+)
 
 
 class ActRequestForm(forms.Form):
@@ -53,12 +42,12 @@ class ActRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["received_on"].initial = today
-        _choices(self, "service", _services(organisation))
-        self.fields["service"].initial = _services(organisation).filter(code="etat-civil").first()
+        scope_choices(self, "service", town_services(organisation))
+        self.fields["service"].initial = town_services(organisation).filter(code="etat-civil").first()
 
     def clean_received_on(self) -> dt.date:
         received_on: dt.date = self.cleaned_data["received_on"]
-        _not_future(received_on, self.today)
+        not_future(received_on, self.today)
         return received_on
 
 
@@ -71,28 +60,8 @@ class NewActRequestForm(ActRequestForm):
     )
 
 
-class ActRequestEditForm(ActRequestForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-
-class DeliverForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    on = forms.DateField(label="Date", widget=DATE)
-
-    def __init__(self, *args: Any, today: dt.date, label: str = "Délivré le", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-        self.fields["on"].initial = today
-        self.fields["on"].label = label
-
-    def clean_on(self) -> dt.date:
-        day: dt.date = self.cleaned_data["on"]
-        _not_future(day, self.today)
-        return day
-
-
-class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+class ActRequestEditForm(ActRequestForm, VersionForm):
+    """The registration fields, with the version of the request the page showed."""
 
 
 STATES = [
@@ -104,7 +73,7 @@ STATES = [
 ]
 
 
-class ActFilterForm(forms.Form):
+class ActFilterForm(FilterForm):
     q = forms.CharField(label="Référence", max_length=64, required=False)
     state = forms.ChoiceField(label="État", choices=STATES, required=False)
     channel = forms.ChoiceField(label="Canal", choices=[("", "Tous"), *ActChannel.choices], required=False)
@@ -118,13 +87,10 @@ class ActFilterForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "service", _services(organisation))
-
-    def filters(self) -> dict[str, Any]:
-        return self.cleaned_data if self.is_valid() else {}
+        scope_choices(self, "service", town_services(organisation))
 
 
-class ErrorFilterForm(forms.Form):
+class ErrorFilterForm(FilterForm):
     q = forms.CharField(label="Référence", max_length=64, required=False)
     act_type = forms.ChoiceField(label="Type d'acte", choices=[("", "Tous"), *ActType.choices], required=False)
     found_by = forms.ChoiceField(label="Constatée par", choices=[("", "Tous"), *ErrorFinder.choices], required=False)
@@ -133,9 +99,6 @@ class ErrorFilterForm(forms.Form):
         label="Imputable au service", choices=[("", "Toutes"), ("yes", "Oui"), ("no", "Non")], required=False
     )
     uncorrected = forms.BooleanField(label="Seulement les erreurs non corrigées", required=False)
-
-    def filters(self) -> dict[str, Any]:
-        return self.cleaned_data if self.is_valid() else {}
 
 
 class ErrorForm(forms.Form):
@@ -160,13 +123,13 @@ class ErrorForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organisation, self.today = organisation, today
         self.fields["found_on"].initial = today
-        _choices(self, "service", _services(organisation))
+        scope_choices(self, "service", town_services(organisation))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for field in ("issued_on", "found_on", "corrected_on"):
             try:
-                _not_future(data.get(field), self.today)
+                not_future(data.get(field), self.today)
             except ValidationError as error:
                 self.add_error(field, error)
         reference = (data.get("act_request_reference") or "").strip()
@@ -191,8 +154,8 @@ class ErrorForm(forms.Form):
         return data
 
 
-class ErrorEditForm(ErrorForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+class ErrorEditForm(ErrorForm, VersionForm):
+    """The error's fields, with the version of the error the page showed."""
 
 
 class DeadlinesForm(forms.Form):
@@ -222,23 +185,10 @@ class DeadlinesForm(forms.Form):
         }
 
 
-class ImportForm(forms.Form):
+class ImportForm(RegisterImportForm):
     register = forms.ChoiceField(
         label="Registre",
         choices=[("acts", "Demandes d'actes"), ("act_errors", "Erreurs constatées sur des actes")],
         initial="acts",
     )
-    file = forms.FileField(label="Fichier (CSV, XLSX ou ODS)")
-    all_or_nothing = forms.BooleanField(
-        label="Tout ou rien",
-        required=False,
-        help_text="Ne rien enregistrer si une seule ligne est rejetée (sinon les bonnes lignes sont gardées).",
-    )
-
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        if upload.size is None or upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError(f"Le fichier dépasse {MAX_IMPORT_BYTES // (1024 * 1024)} Mo : découpez-le.")
-        if not (upload.name or "").lower().endswith((".csv", ".txt", ".xlsx", ".ods")):
-            raise ValidationError("Format non pris en charge : envoyez un fichier CSV, XLSX ou ODS.")
-        return upload
+    field_order = ["register", "file", "all_or_nothing"]

@@ -8,28 +8,33 @@ adds nothing. A row already imported is not updated."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import IO
+from collections.abc import Mapping
 
-from django.db import transaction
-
-from civil_registry.actions import METRIC_PREFIX, ActDeadline, deadlines, due_on_for, ensure_rules
+from civil_registry.actions import METRIC_PREFIX, WORKFLOW, ActDeadline, deadlines, ensure_rules
 from civil_registry.models import (
     ActChannel,
     ActError,
     ActFormat,
     ActRequest,
-    ActRequestEvent,
     ActStatus,
     ActType,
     ErrorFinder,
     ErrorKind,
 )
-from core.audit import record_event
-from core.models import Organisation, Service, User
-from core.register_imports import ImportReport, RowKeys, cell, import_rows, normalise, normalised_rows
-from core.registries import records_changed
-from core.tabular import Row, TableError, parse_date
+from core.models import Organisation
+from core.register_imports import (
+    RegisterRowReader,
+    ServiceLookup,
+    cell,
+    choice,
+    importer_for,
+    names_index,
+    normalise,
+    optional_date,
+    required_date,
+)
+from core.registers import deadline_fields
+from core.tabular import Row, TableError
 from core.workdays import calendar_for
 
 REFERENCE = "Référence"
@@ -53,11 +58,7 @@ CORRECTED = "Corrigée le"
 ERROR_REQUIRED = [ACT_TYPE, ISSUED, FOUND, FOUND_BY, ATTRIBUTABLE]
 
 
-def _names(choices: dict[str, list[str]]) -> dict[str, str]:
-    return {normalise(name): value for value, names in choices.items() for name in names}
-
-
-ACT_TYPES = _names(
+ACT_TYPES = names_index(
     {
         ActType.BIRTH: ["naissance", "acte de naissance", "birth", "N"],
         ActType.MARRIAGE: ["mariage", "acte de mariage", "marriage", "M"],
@@ -65,7 +66,7 @@ ACT_TYPES = _names(
         ActType.RECOGNITION: ["reconnaissance", "acte de reconnaissance", "recognition", "R"],
     }
 )
-FORMATS = _names(
+FORMATS = names_index(
     {
         ActFormat.FULL: ["copie intégrale", "intégrale", "copie", "full"],
         ActFormat.WITH_PARENTAGE: ["extrait avec filiation", "avec filiation", "with_parentage"],
@@ -73,7 +74,7 @@ FORMATS = _names(
         ActFormat.MULTILINGUAL: ["extrait plurilingue", "plurilingue", "multilingue", "multilingual"],
     }
 )
-CHANNELS = _names(
+CHANNELS = names_index(
     {
         ActChannel.COUNTER: ["guichet", "accueil", "sur place", "counter"],
         ActChannel.POST: ["courrier", "courrier postal", "voie postale", "post"],
@@ -82,7 +83,7 @@ CHANNELS = _names(
         ActChannel.NOTARY: ["notaire", "notary"],
     }
 )
-FINDERS = _names(
+FINDERS = names_index(
     {
         ErrorFinder.INTERNAL: ["contrôle interne", "interne", "service", "internal"],
         ErrorFinder.CITIZEN: ["usager", "citoyen", "demandeur", "citizen"],
@@ -90,17 +91,13 @@ FINDERS = _names(
         ErrorFinder.COURT: ["tribunal", "parquet", "procureur", "tribunal ou parquet", "court"],
     }
 )
-KINDS = _names({kind.value: [kind.label, kind.value] for kind in ErrorKind})
+KINDS = names_index({kind.value: [kind.label, kind.value] for kind in ErrorKind})
 YES = {"oui", "o", "yes", "y", "1", "vrai", "x"}
 NO = {"non", "n", "no", "0", "faux", ""}
 
 
-def _choice(row: Row, column: str, names: dict[str, str], expected: str) -> str:
-    text = cell(row, column)
-    value = names.get(normalise(text))
-    if value is None:
-        raise TableError(f"valeur « {text} » inconnue : écrivez {expected}.", line=row.line, column=column)
-    return value
+def _choice(row: Row, column: str, names: Mapping[str, str], expected: str) -> str:
+    return choice(row, column, names, f"valeur « {{text}} » inconnue : écrivez {expected}.")
 
 
 def _yes_no(row: Row, column: str) -> bool:
@@ -112,43 +109,19 @@ def _yes_no(row: Row, column: str) -> bool:
     raise TableError(f"« {cell(row, column)} » : écrivez oui ou non.", line=row.line, column=column)
 
 
-def _date(row: Row, column: str) -> dt.date | None:
-    text = cell(row, column)
-    return parse_date(text, line=row.line, column=column) if text else None
+class ActRowReader(RegisterRowReader):
+    model = ActRequest
+    required = ACT_REQUIRED
+    audit_action = "import_act_requests"
+    metric_prefix = METRIC_PREFIX
+    workflow = WORKFLOW
 
-
-def _required_date(row: Row, column: str) -> dt.date:
-    day = _date(row, column)
-    if day is None:
-        raise TableError("date manquante.", line=row.line, column=column)
-    return day
-
-
-class _Services:
-    def __init__(self, organisation: Organisation) -> None:
-        self.by_name: dict[str, Service] = {}
-        for service in Service.objects.filter(organisation=organisation):
-            self.by_name[normalise(service.code)] = self.by_name[normalise(service.name)] = service
-
-    def get(self, row: Row) -> Service | None:
-        text = cell(row, SERVICE)
-        if not text:
-            return None
-        service = self.by_name.get(normalise(text))
-        if service is None:
-            raise TableError(f"service « {text} » inconnu de la ville.", line=row.line, column=SERVICE)
-        return service
-
-
-class ActRowReader:
     def __init__(self, organisation: Organisation) -> None:
         ensure_rules(organisation)
-        self.organisation = organisation
+        super().__init__(organisation)
         self.deadlines: dict[str, ActDeadline] = deadlines(organisation)
         self.calendar = calendar_for(organisation)
-        self.services = _Services(organisation)
-        self.keys = RowKeys("imp")
-        self.months: set[dt.date] = set()
+        self.services = ServiceLookup(organisation)
 
     def copies(self, row: Row) -> int:
         text = cell(row, COPIES) or "1"
@@ -167,9 +140,10 @@ class ActRowReader:
             "copie intégrale, extrait avec filiation, extrait sans filiation ou extrait plurilingue",
         )
         channel = _choice(row, CHANNEL, CHANNELS, "guichet, courrier, internet, COMEDEC ou notaire")
-        copies, received_on, delivered_on = self.copies(row), _required_date(row, RECEIVED), _date(row, DELIVERED)
+        copies, received_on = self.copies(row), required_date(row, RECEIVED)
+        delivered_on = optional_date(row, DELIVERED)
         refused = _yes_no(row, REFUSED) if cell(row, REFUSED) else False
-        service = self.services.get(row)
+        service = self.services.get(row, SERVICE)
         if delivered_on is not None and delivered_on < received_on:
             raise TableError(
                 f"date {delivered_on:%d/%m/%Y} antérieure à la réception ({received_on:%d/%m/%Y}).",
@@ -199,39 +173,22 @@ class ActRowReader:
             copies=copies,
             received_on=received_on,
             service=service,
-            deadline_days=deadline.days,
-            business_days=deadline.business_days,
-            due_on=due_on_for(self.calendar, received_on, deadline),
             delivered_on=delivered_on,
             status=status,
+            **deadline_fields(deadline, self.calendar, received_on),
         )
 
-    def existing(self, keys: list[str]) -> set[str]:
-        stored = ActRequest.objects.filter(organisation=self.organisation, reference__in=keys)
-        return set(stored.values_list("reference", flat=True))
 
-    def save(self, acts: list[ActRequest]) -> None:
-        created = ActRequest.objects.bulk_create(acts)
-        ActRequestEvent.objects.bulk_create(
-            ActRequestEvent(
-                organisation=self.organisation,
-                act_request=act,
-                action="import",
-                to_status=act.status,
-                on=act.received_on,
-            )
-            for act in created
-        )
-        for act in created:
-            self.months |= {day.replace(day=1) for day in (act.due_on, act.delivered_on) if day}
+class ErrorRowReader(RegisterRowReader):
+    model = ActError
+    required = ERROR_REQUIRED
+    audit_action = "import_act_errors"
+    metric_prefix = METRIC_PREFIX
+    key_prefix = "imp-err"
 
-
-class ErrorRowReader:
     def __init__(self, organisation: Organisation) -> None:
-        self.organisation = organisation
-        self.services = _Services(organisation)
-        self.keys = RowKeys("imp-err")
-        self.months: set[dt.date] = set()
+        super().__init__(organisation)
+        self.services = ServiceLookup(organisation)
 
     def act_request(self, row: Row) -> ActRequest | None:
         text = cell(row, REQUEST_REFERENCE)
@@ -246,12 +203,12 @@ class ErrorRowReader:
 
     def build(self, row: Row) -> ActError:
         act_type = _choice(row, ACT_TYPE, ACT_TYPES, "naissance, mariage, décès ou reconnaissance")
-        issued_on, found_on = _required_date(row, ISSUED), _required_date(row, FOUND)
+        issued_on, found_on = required_date(row, ISSUED), required_date(row, FOUND)
         found_by = _choice(row, FOUND_BY, FINDERS, "contrôle interne, usager, autre commune ou tribunal")
         attributable = _yes_no(row, ATTRIBUTABLE)
         kind = _choice(row, KIND, KINDS, "une nature de la liste") if cell(row, KIND) else ErrorKind.OTHER
-        corrected_on, act_request = _date(row, CORRECTED), self.act_request(row)
-        service = self.services.get(row) or (act_request.service if act_request else None)
+        corrected_on, act_request = optional_date(row, CORRECTED), self.act_request(row)
+        service = self.services.get(row, SERVICE) or (act_request.service if act_request else None)
         if found_on < issued_on:
             raise TableError("constatée avant la délivrance de l'acte.", line=row.line, column=FOUND)
         if corrected_on is not None and corrected_on < found_on:
@@ -271,58 +228,6 @@ class ErrorRowReader:
             corrected_on=corrected_on,
         )
 
-    def existing(self, keys: list[str]) -> set[str]:
-        stored = ActError.objects.filter(organisation=self.organisation, reference__in=keys)
-        return set(stored.values_list("reference", flat=True))
 
-    def save(self, errors: list[ActError]) -> None:
-        ActError.objects.bulk_create(errors)
-        self.months |= {error.found_on.replace(day=1) for error in errors}
-
-
-def _finish(
-    organisation: Organisation, actor: User | None, report: ImportReport, action: str, months: set[dt.date]
-) -> None:
-    if report.imported and not report.rolled_back:
-        record_event(
-            organisation=organisation,
-            actor=actor,
-            instance=organisation,
-            action=action,
-            after={"rows_read": report.rows_read, "imported": report.imported, "rejected": report.rejected},
-        )
-        records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=months)
-
-
-def import_acts(
-    *, organisation: Organisation, binary: IO[bytes], filename: str, actor: User | None, all_or_nothing: bool
-) -> ImportReport:
-    with transaction.atomic():
-        reader = ActRowReader(organisation)
-        report = import_rows(
-            rows=normalised_rows(binary, filename, required=ACT_REQUIRED),
-            build=reader.build,
-            key=lambda act: act.reference,
-            existing_keys=reader.existing,
-            save=reader.save,
-            all_or_nothing=all_or_nothing,
-        )
-        _finish(organisation, actor, report, "import_act_requests", reader.months)
-    return report
-
-
-def import_act_errors(
-    *, organisation: Organisation, binary: IO[bytes], filename: str, actor: User | None, all_or_nothing: bool
-) -> ImportReport:
-    with transaction.atomic():
-        reader = ErrorRowReader(organisation)
-        report = import_rows(
-            rows=normalised_rows(binary, filename, required=ERROR_REQUIRED),
-            build=reader.build,
-            key=lambda error: error.reference,
-            existing_keys=reader.existing,
-            save=reader.save,
-            all_or_nothing=all_or_nothing,
-        )
-        _finish(organisation, actor, report, "import_act_errors", reader.months)
-    return report
+import_acts = importer_for(ActRowReader)
+import_act_errors = importer_for(ErrorRowReader)

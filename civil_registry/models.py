@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from core.concurrency import Versioned
-from core.deadlines import DeadlineStatus, deadline_status, is_overdue
-from core.models import OrgOwned, OrgQuerySet, Service
+from core.models import OrgOwned
+from core.registers import RegisterEvent, RegisterItem, RegisterQuerySet, RegisterRecord, Transition
 
 
 class ActType(models.TextChoices):
@@ -71,40 +70,44 @@ class ActStatus(models.TextChoices):
     REFUSED = "refused", "refusé"
 
 
-class ActRequestQuerySet(OrgQuerySet):
-    def pending(self) -> ActRequestQuerySet:
-        return self.filter(status=ActStatus.PENDING)
+PENDING_STATUSES = (ActStatus.PENDING,)
 
-    def overdue(self, today: dt.date) -> ActRequestQuerySet:
-        return self.pending().filter(due_on__lt=today)
+# Which step may follow which. A request is registered pending, or delivered at once.
+TRANSITIONS = {
+    "register": Transition("enregistrement", frozenset(), None),
+    "import": Transition("import d'un registre", frozenset(), None),
+    "deliver": Transition("délivrance", frozenset({ActStatus.PENDING}), ActStatus.DELIVERED),
+    "refuse": Transition("refus", frozenset({ActStatus.PENDING}), ActStatus.REFUSED),
+    "reopen": Transition("remise à délivrer", frozenset({ActStatus.DELIVERED, ActStatus.REFUSED}), ActStatus.PENDING),
+    "edit": Transition("modification", frozenset(ActStatus), None),
+}
+
+
+class ActRequestQuerySet(RegisterQuerySet):
+    def pending(self) -> ActRequestQuerySet:
+        return self.open()
 
     def issued(self) -> ActRequestQuerySet:
         return self.filter(status=ActStatus.DELIVERED)
 
 
-class ActRequest(OrgOwned, Versioned):
+class ActRequest(RegisterItem):
     """A request for copies or extracts of one act. `delivered_on` is the day the act was
     delivered, or the day the request was refused (not entitled, act not held here): both
-    answer the request. `deadline_days` and `business_days` are the rule applied at
-    registration; `due_on` follows from them in the town's calendar."""
+    answer the request. The deadline is the town's rule for the channel at registration
+    (core.registers.RegisterItem)."""
 
-    reference = models.CharField("référence", max_length=64, blank=True)
     act_type = models.CharField("type d'acte", max_length=12, choices=ActType.choices)
     act_format = models.CharField("format", max_length=20, choices=ActFormat.choices)
     channel = models.CharField("canal", max_length=10, choices=ActChannel.choices)
     copies = models.PositiveSmallIntegerField(
         "nombre d'exemplaires", default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
-    received_on = models.DateField("reçue le")
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="service"
-    )
-    deadline_days = models.PositiveSmallIntegerField("délai (jours)")
-    business_days = models.BooleanField("jours ouvrables", default=False)
-    due_on = models.DateField("échéance")
     delivered_on = models.DateField("délivrée ou refusée le", null=True, blank=True)
     status = models.CharField("état", max_length=10, choices=ActStatus.choices, default=ActStatus.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
+
+    OPEN_STATUSES = PENDING_STATUSES
+    ANSWER_FIELD = "delivered_on"
 
     objects = ActRequestQuerySet.as_manager()  # type: ignore[misc]
 
@@ -133,53 +136,31 @@ class ActRequest(OrgOwned, Versioned):
         return f"Demande d'acte {self.display_reference} du {self.received_on:%d/%m/%Y}"
 
     @property
-    def display_reference(self) -> str:
-        return self.reference or f"n° {self.pk}"
-
-    @property
     def is_pending(self) -> bool:
-        return self.status == ActStatus.PENDING
+        return self.is_open
 
-    def deadline_status(self, today: dt.date) -> DeadlineStatus:
-        return deadline_status(self.due_on, self.delivered_on, today)
+    def check_dates(self) -> None:
+        if self.delivered_on is not None and self.delivered_on < self.received_on:
+            raise ValidationError({"delivered_on": "La délivrance ne peut précéder la réception."})
 
-    def is_overdue(self, today: dt.date) -> bool:
-        return is_overdue(self.due_on, self.delivered_on, today)
-
-
-ACT_ACTION_LABELS = {
-    "register": "enregistrement",
-    "import": "import d'un registre",
-    "deliver": "délivrance",
-    "refuse": "refus",
-    "reopen": "remise à délivrer",
-    "edit": "modification",
-}
+    def indicator_days(self) -> tuple[dt.date | None, ...]:
+        # Delivery dates count too: the error rate's denominator is the acts issued in a period.
+        return (self.received_on, self.due_on, self.delivered_on)
 
 
-class ActRequestEvent(OrgOwned):
+class ActRequestEvent(RegisterEvent):
     """The workflow log of an act request: one row per change."""
 
     act_request = models.ForeignKey(ActRequest, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=20)
     from_status = models.CharField(max_length=10, choices=ActStatus.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=ActStatus.choices)
     on = models.DateField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    ITEM_FIELD = "act_request"
+    TRANSITIONS = TRANSITIONS
+
+    class Meta(RegisterEvent.Meta):
         indexes = [models.Index(fields=["organisation", "act_request", "at"], name="act_event_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.at:%d/%m/%Y %H:%M}"
-
-    @property
-    def action_label(self) -> str:
-        return ACT_ACTION_LABELS.get(self.action, self.action).capitalize()
 
 
 class ErrorFinder(models.TextChoices):
@@ -198,11 +179,10 @@ class ErrorKind(models.TextChoices):
     OTHER = "other", "autre"
 
 
-class ActError(OrgOwned, Versioned):
+class ActError(RegisterRecord):
     """An error found on an issued act, attributable to the service or not, and its correction.
     No free text: the kind of error is a choice, so that no civil data slips in."""
 
-    reference = models.CharField("référence", max_length=64, blank=True)
     act_request = models.ForeignKey(
         ActRequest,
         on_delete=models.SET_NULL,
@@ -213,15 +193,11 @@ class ActError(OrgOwned, Versioned):
     )
     act_type = models.CharField("type d'acte", max_length=12, choices=ActType.choices)
     issued_on = models.DateField("acte délivré le")
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="service"
-    )
     kind = models.CharField("nature de l'erreur", max_length=20, choices=ErrorKind.choices, default=ErrorKind.OTHER)
     found_on = models.DateField("constatée le")
     found_by = models.CharField("constatée par", max_length=12, choices=ErrorFinder.choices)
     attributable = models.BooleanField("imputable au service", default=True)
     corrected_on = models.DateField("corrigée le", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-found_on", "-pk"]
@@ -244,6 +220,6 @@ class ActError(OrgOwned, Versioned):
     def __str__(self) -> str:
         return f"Erreur {self.display_reference} constatée le {self.found_on:%d/%m/%Y}"
 
-    @property
-    def display_reference(self) -> str:
-        return self.reference or f"n° {self.pk}"
+    def indicator_days(self) -> tuple[dt.date | None, ...]:
+        # The error rate counts an error in the period it was found.
+        return (self.found_on,)

@@ -38,9 +38,7 @@ def act_requests_for_list(organisation: Organisation) -> ActRequestQuerySet:
 def filter_act_requests(requests: ActRequestQuerySet, filters: dict[str, Any], *, today: dt.date) -> ActRequestQuerySet:
     if filters.get("q"):
         requests = requests.filter(reference__icontains=filters["q"].strip())
-    for field in ("channel", "act_type", "act_format", "service"):
-        if filters.get(field):
-            requests = requests.filter(**{field: filters[field]})
+    requests = requests.chosen(filters, ("channel", "act_type", "act_format", "service"))
     state = filters.get("state") or ""
     if state == "pending":
         requests = requests.pending()
@@ -48,11 +46,7 @@ def filter_act_requests(requests: ActRequestQuerySet, filters: dict[str, Any], *
         requests = requests.overdue(today)
     elif state in (ActStatus.DELIVERED, ActStatus.REFUSED):
         requests = requests.filter(status=state)
-    if filters.get("received_from"):
-        requests = requests.filter(received_on__gte=filters["received_from"])
-    if filters.get("received_to"):
-        requests = requests.filter(received_on__lte=filters["received_to"])
-    return requests
+    return requests.received_between(filters.get("received_from"), filters.get("received_to"))
 
 
 def errors_for_list(organisation: Organisation) -> QuerySet[ActError]:

@@ -6,6 +6,8 @@ Three small pieces, all pure functions of their arguments (time is an argument):
 - `due_date(calendar, received_on, days, business)`: the day of receipt is day 0 and is never
   counted; the due date is the `days`-th working day after it (Monday to Friday, or Monday to
   Saturday when `business`), minus the zone's public holidays and the town's closure days.
+  `Deadline(days, business_days)` is a register's rule as applied to one item, with its
+  French label and `due_on(calendar, received_on)`.
 - `deadline_status(due_on, answered_on, today)`: where one item stands.
 - `count_deadlines(items, period=, today=, holding_reply_counts=)`: the indicator of a period.
   It counts the items DUE in the period: on time when answered on or before the due date;
@@ -64,6 +66,34 @@ def due_date(calendar: WorkingCalendar, received_on: dt.date, days: int, busines
 
     A deadline of 0 days is due on the day of receipt itself (a counter delivery: same day)."""
     return calendar.add_working_days(received_on, days, business=business)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline as a register applies it to one item: `days` working (or, with
+    `business_days`, business) days after the day of receipt."""
+
+    days: int
+    business_days: bool = False
+
+    @property
+    def unit(self) -> str:
+        if self.business_days:
+            return "jour ouvrable" if self.days <= 1 else "jours ouvrables"
+        return "jour ouvré" if self.days <= 1 else "jours ouvrés"
+
+    @property
+    def label(self) -> str:
+        return f"{self.days} {self.unit}"
+
+    def due_on(self, calendar: WorkingCalendar, received_on: dt.date) -> dt.date:
+        return due_date(calendar, received_on, self.days, self.business_days)
+
+
+def months_of(*days: dt.date | None) -> set[dt.date]:
+    """The first day of the month of each day given (None skipped): the months whose
+    indicator values a change touches."""
+    return {day.replace(day=1) for day in days if day is not None}
 
 
 def effective_answer(
@@ -200,7 +230,7 @@ def recompute_stored_due_dates(
     for item in rows.only("pk", "received_on", "deadline_days", "business_days", "due_on").iterator(chunk_size=2000):
         due_on = calendar.add_working_days(item.received_on, item.deadline_days, business=item.business_days)
         if due_on != item.due_on:
-            months |= {day.replace(day=1) for day in (item.due_on, due_on) if day is not None}
+            months |= months_of(item.due_on, due_on)
             item.due_on = due_on
             moved.append(item)
     with transaction.atomic():

@@ -10,21 +10,33 @@ binary mode), `filename` (its extension says CSV, XLSX or ODS), `actor` and `all
 and returns an `ImportReport`. `import_rows` does the common work: it streams the rows, skips
 the ones whose key is already stored or already seen in the file (so the same file twice adds
 nothing), reports rejected rows by line, and writes in batches inside one transaction, rolled
-back entirely when `all_or_nothing` and a row was rejected."""
+back entirely when `all_or_nothing` and a row was rejected.
+
+A register whose rows carry a `reference` (core.registers.RegisterRecord) writes a
+`RegisterRowReader` (its `build(row)` turns a row into an unsaved record, with the cell
+helpers below: `cell`, `optional_date`, `required_date`, `choice`, `ServiceLookup`) and gets
+its importer from `importer_for(ReaderClass)`: the file's header is checked, rows are keyed by
+reference, saved in batches (with an "import" log row each when the register has a
+workflow), and one audit event records the counts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Protocol, TypeVar
+from typing import IO, Any, ClassVar, Protocol, TypeVar, cast
 
 from django.db import transaction
 
-from core.models import Organisation, User
-from core.tabular import Row, TableError, iter_rows
+from core.audit import record_event
+from core.deadlines import months_of
+from core.models import Organisation, Service, User
+from core.registers import RegisterItem, RegisterRecord, Workflow
+from core.registries import records_changed
+from core.tabular import Row, TableError, iter_rows, parse_date
 
 # Uploads larger than this are refused before a byte is read (web page only).
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -218,3 +230,131 @@ class RowKeys:
         fingerprint = hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:24]
         self.seen[fingerprint] += 1
         return f"{self.prefix}-{fingerprint}-{self.seen[fingerprint]}"
+
+
+def optional_date(row: Row, column: str) -> dt.date | None:
+    text = cell(row, column)
+    return parse_date(text, line=row.line, column=column) if text else None
+
+
+def required_date(row: Row, column: str, message: str = "date manquante.") -> dt.date:
+    day = optional_date(row, column)
+    if day is None:
+        raise TableError(message, line=row.line, column=column)
+    return day
+
+
+Value = TypeVar("Value", bound=str)
+
+
+def names_index(names: Mapping[Value, Sequence[str]]) -> dict[str, Value]:
+    """{value: [the words people write for it]} as {normalised word: value}."""
+    return {normalise(name): value for value, words in names.items() for name in words}
+
+
+def choice(row: Row, column: str, names: Mapping[str, str], message: str) -> str:
+    """The value whose word (from `names_index`) the cell holds; else `message`, in which
+    `{text}` is the cell as written."""
+    text = cell(row, column)
+    value = names.get(normalise(text))
+    if value is None:
+        raise TableError(message.format(text=text), line=row.line, column=column)
+    return value
+
+
+class ServiceLookup:
+    """The town's services by code or name, as a register file names them."""
+
+    def __init__(self, organisation: Organisation) -> None:
+        self.by_name: dict[str, Service] = {}
+        for service in Service.objects.filter(organisation=organisation):
+            self.by_name[normalise(service.code)] = self.by_name[normalise(service.name)] = service
+
+    def get(self, row: Row, column: str = "Service") -> Service | None:
+        text = cell(row, column)
+        if not text:
+            return None
+        service = self.by_name.get(normalise(text))
+        if service is None:
+            raise TableError(f"service « {text} » inconnu de la ville.", line=row.line, column=column)
+        return service
+
+
+class RegisterRowReader:
+    """Turns the rows of a register file into unsaved records of `model`, each keyed by its
+    `reference` (the file's, or a `RowKeys` fingerprint). A register subclasses it, gives the
+    class attributes below and writes `build(row)`, raising TableError for a bad row."""
+
+    model: ClassVar[type[RegisterRecord]]
+    required: ClassVar[list[str]]  # the columns a file must have
+    audit_action: ClassVar[str]  # the action of the audit event that records an import
+    metric_prefix: ClassVar[str]
+    workflow: ClassVar[Workflow | None] = None  # its "import" log row per record, if any
+    key_prefix: ClassVar[str] = "imp"
+
+    def __init__(self, organisation: Organisation) -> None:
+        self.organisation = organisation
+        self.keys = RowKeys(self.key_prefix)
+        self.months: set[dt.date] = set()
+
+    def build(self, row: Row) -> Any:
+        raise NotImplementedError
+
+    def existing(self, keys: list[str]) -> set[str]:
+        stored = self.model._default_manager.filter(organisation=self.organisation, reference__in=keys)
+        return set(stored.values_list("reference", flat=True))
+
+    def save(self, records: list[Any]) -> None:
+        created = self.model._default_manager.bulk_create(records)
+        if self.workflow is not None:
+            self.workflow.log_imported(cast(list[RegisterItem], created))
+        for record in created:
+            self.months |= months_of(*record.indicator_days())
+
+
+def import_register(
+    reader_class: type[RegisterRowReader],
+    *,
+    organisation: Organisation,
+    binary: IO[bytes],
+    filename: str,
+    actor: User | None,
+    all_or_nothing: bool,
+) -> ImportReport:
+    """Import a register file with `reader_class` (see `import_rows` for duplicates and the
+    all-or-nothing mode); one audit event with the counts when rows were written."""
+    with transaction.atomic():
+        reader = reader_class(organisation)
+        report = import_rows(
+            rows=normalised_rows(binary, filename, required=reader.required),
+            build=reader.build,
+            key=lambda record: str(record.reference),
+            existing_keys=reader.existing,
+            save=reader.save,
+            all_or_nothing=all_or_nothing,
+        )
+        if report.imported and not report.rolled_back:
+            counts = {"rows_read": report.rows_read, "imported": report.imported, "rejected": report.rejected}
+            record_event(
+                organisation=organisation, actor=actor, instance=organisation, action=reader.audit_action, after=counts
+            )
+            records_changed(organisation=organisation, metric_prefix=reader.metric_prefix, months=reader.months)
+    return report
+
+
+def importer_for(reader_class: type[RegisterRowReader]) -> Importer:
+    """The importer of a register whose rows `reader_class` reads."""
+
+    def importer(
+        *, organisation: Organisation, binary: IO[bytes], filename: str, actor: User | None, all_or_nothing: bool
+    ) -> ImportReport:
+        return import_register(
+            reader_class,
+            organisation=organisation,
+            binary=binary,
+            filename=filename,
+            actor=actor,
+            all_or_nothing=all_or_nothing,
+        )
+
+    return importer

@@ -5,7 +5,6 @@ workflow log row and an audit event whose snapshot holds no personal free text."
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,9 +16,11 @@ from core.audit import record_event, snapshot
 from core.concurrency import save_if_unchanged
 from core.deadlines import recompute_stored_due_dates
 from core.models import Organisation, Service, User
+from core.registers import Workflow, deadline_fields, follow_new_deadlines
 from core.registries import records_changed
 from core.workdays import calendar_for
 from correspondence.models import (
+    TRANSITIONS,
     AcknowledgementTemplate,
     Category,
     DeadlineRule,
@@ -27,7 +28,7 @@ from correspondence.models import (
     Status,
     WrittenRequest,
 )
-from correspondence.rules import Rules, due_on_for, ensure_defaults
+from correspondence.rules import Rules, ensure_defaults
 
 METRIC_PREFIX = "correspondence"
 # What the audit trail keeps of a request: dates, channel, category, outcome; never the
@@ -59,69 +60,14 @@ EDITABLE_FIELDS = [
     "requester_contact",
     "assigned_to",
 ]
-OPEN = {Status.RECEIVED, Status.ACKNOWLEDGED, Status.WAITING}
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    allowed_from: frozenset[str]
-    to_status: str | None  # None: the status does not change
-
-
-# The workflow: which step may follow which.
-TRANSITIONS: dict[str, Transition] = {
-    "register": Transition("enregistrement", frozenset(), Status.RECEIVED),
-    "acknowledge": Transition("accusé de réception", frozenset({Status.RECEIVED}), Status.ACKNOWLEDGED),
-    "holding_reply": Transition("réponse d'attente", frozenset(OPEN), Status.WAITING),
-    "answer": Transition("réponse", frozenset(OPEN), Status.ANSWERED),
-    "close": Transition("clôture", frozenset({Status.ANSWERED}), Status.CLOSED),
-    # Reopening goes back to the last open step reached (see `reopen`).
-    "reopen": Transition("réouverture", frozenset({Status.ANSWERED, Status.CLOSED}), None),
-    "reassign": Transition("réattribution", frozenset(Status), None),
-    "edit": Transition("modification", frozenset(Status), None),
-}
-
-
-def _months(*days: dt.date | None) -> set[dt.date]:
-    return {day.replace(day=1) for day in days if day is not None}
-
-
-def _log(request: WrittenRequest, *, actor: User | None, action: str, from_status: str, on: dt.date | None) -> None:
-    RequestEvent.objects.create(
-        organisation=request.organisation,
-        request=request,
-        actor=actor if actor is not None and actor.pk else None,
-        action=action,
-        from_status=from_status,
-        to_status=request.status,
-        on=on,
-    )
-
-
-def _check_dates(request: WrittenRequest) -> None:
-    received = request.received_on
-    named = {
-        "acknowledged_on": "L'accusé de réception",
-        "holding_reply_on": "La réponse d'attente",
-        "answered_on": "La réponse",
-        "closed_on": "La clôture",
-    }
-    for field, label in named.items():
-        day = getattr(request, field)
-        if day is not None and day < received:
-            raise ValidationError({field: f"{label} ne peut précéder la réception ({received:%d/%m/%Y})."})
-    if request.promised_on and request.holding_reply_on and request.promised_on < request.holding_reply_on:
-        raise ValidationError({"promised_on": "La date promise doit suivre la réponse d'attente."})
-    if request.closed_on and request.answered_on and request.closed_on < request.answered_on:
-        raise ValidationError({"closed_on": "La clôture ne peut précéder la réponse."})
-
-
-def _free_reference(organisation: Organisation, reference: str) -> str:
-    """The reference built on the row's id, unless an imported register already uses it."""
-    if WrittenRequest.objects.filter(organisation=organisation, reference=reference).exists():
-        return f"QP-{reference}"
-    return reference
+WORKFLOW = Workflow(
+    transitions=TRANSITIONS,
+    event_model=RequestEvent,
+    statuses=Status,
+    audit_fields=AUDIT_FIELDS,
+    metric_prefix=METRIC_PREFIX,
+    refusal="Étape « {step} » impossible : la demande est « {status} ».",
+)
 
 
 @transaction.atomic
@@ -151,65 +97,15 @@ def register_request(
         requester_name=requester_name,
         requester_contact=requester_contact,
         assigned_to=assigned_to,
-        deadline_days=deadline.days,
-        business_days=deadline.business_days,
-        due_on=due_on_for(calendar_for(organisation), received_on, deadline),
+        **deadline_fields(deadline, calendar_for(organisation), received_on),
     )
-    request.save()
-    request.reference = _free_reference(organisation, f"{received_on.year}-{request.pk:05d}")
-    WrittenRequest.objects.filter(pk=request.pk).update(reference=request.reference)
-    _log(request, actor=actor, action="register", from_status="", on=received_on)
-    record_event(
-        organisation=organisation, actor=actor, instance=request, action="create", after=snapshot(request, AUDIT_FIELDS)
-    )
-    records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=_months(received_on, request.due_on))
-    return request
-
-
-def _apply(
-    request: WrittenRequest,
-    *,
-    actor: User | None,
-    seen_version: int,
-    action: str,
-    changes: dict[str, Any],
-    on: dt.date | None = None,
-) -> WrittenRequest:
-    """Check the transition, write `changes` if nobody saved the request meanwhile, log, audit."""
-    transition = TRANSITIONS[action]
-    if transition.allowed_from and request.status not in transition.allowed_from:
-        raise ValidationError(
-            f"Étape « {transition.label} » impossible : la demande est « {Status(request.status).label} »."
-        )
-    before = snapshot(request, AUDIT_FIELDS)
-    old_due, from_status = request.due_on, request.status
-    for field, value in changes.items():
-        setattr(request, field, value)
-    if transition.to_status is not None:
-        request.status = transition.to_status
-    _check_dates(request)
-    save_if_unchanged(request, seen_version=seen_version, fields=[*changes, "status"])
-    _log(request, actor=actor, action=action, from_status=from_status, on=on)
-    record_event(
-        organisation=request.organisation,
-        actor=actor,
-        instance=request,
-        action=action,
-        before=before,
-        after=snapshot(request, AUDIT_FIELDS),
-    )
-    records_changed(
-        organisation=request.organisation,
-        metric_prefix=METRIC_PREFIX,
-        months=_months(request.received_on, old_due, request.due_on),
-    )
-    return request
+    return WORKFLOW.register(request, actor=actor)
 
 
 @transaction.atomic
 def acknowledge(request: WrittenRequest, *, actor: User | None, seen_version: int, on: dt.date) -> WrittenRequest:
-    return _apply(
-        request, actor=actor, seen_version=seen_version, action="acknowledge", changes={"acknowledged_on": on}, on=on
+    return WORKFLOW.step(
+        request, "acknowledge", actor=actor, seen_version=seen_version, changes={"acknowledged_on": on}, on=on
     )
 
 
@@ -218,17 +114,17 @@ def send_holding_reply(
     request: WrittenRequest, *, actor: User | None, seen_version: int, on: dt.date, promised_on: dt.date
 ) -> WrittenRequest:
     changes = {"holding_reply_on": on, "promised_on": promised_on}
-    return _apply(request, actor=actor, seen_version=seen_version, action="holding_reply", changes=changes, on=on)
+    return WORKFLOW.step(request, "holding_reply", actor=actor, seen_version=seen_version, changes=changes, on=on)
 
 
 @transaction.atomic
 def answer(request: WrittenRequest, *, actor: User | None, seen_version: int, on: dt.date) -> WrittenRequest:
-    return _apply(request, actor=actor, seen_version=seen_version, action="answer", changes={"answered_on": on}, on=on)
+    return WORKFLOW.step(request, "answer", actor=actor, seen_version=seen_version, changes={"answered_on": on}, on=on)
 
 
 @transaction.atomic
 def close(request: WrittenRequest, *, actor: User | None, seen_version: int, on: dt.date) -> WrittenRequest:
-    return _apply(request, actor=actor, seen_version=seen_version, action="close", changes={"closed_on": on}, on=on)
+    return WORKFLOW.step(request, "close", actor=actor, seen_version=seen_version, changes={"closed_on": on}, on=on)
 
 
 @transaction.atomic
@@ -240,16 +136,15 @@ def reopen(request: WrittenRequest, *, actor: User | None, seen_version: int) ->
     elif request.acknowledged_on:
         status = Status.ACKNOWLEDGED
     changes = {"answered_on": None, "closed_on": None, "status": status}
-    return _apply(request, actor=actor, seen_version=seen_version, action="reopen", changes=changes)
+    return WORKFLOW.step(request, "reopen", actor=actor, seen_version=seen_version, changes=changes)
 
 
 @transaction.atomic
 def reassign(
     request: WrittenRequest, *, actor: User | None, seen_version: int, assigned_to: User | None
 ) -> WrittenRequest:
-    return _apply(
-        request, actor=actor, seen_version=seen_version, action="reassign", changes={"assigned_to": assigned_to}
-    )
+    changes = {"assigned_to": assigned_to}
+    return WORKFLOW.step(request, "reassign", actor=actor, seen_version=seen_version, changes=changes)
 
 
 @transaction.atomic
@@ -260,16 +155,11 @@ def update_request(request: WrittenRequest, *, actor: User | None, seen_version:
     category = changes.get("category", request.category)
     channel = changes.get("channel", request.channel)
     received_on = changes.get("received_on", request.received_on)
-    if (channel, category.pk if category else None, received_on) != (
-        request.channel,
-        request.category_id,
-        request.received_on,
-    ):
-        deadline = Rules(request.organisation).deadline(channel, category.pk if category else None)
-        changes["deadline_days"] = deadline.days
-        changes["business_days"] = deadline.business_days
-        changes["due_on"] = due_on_for(calendar_for(request.organisation), received_on, deadline)
-    return _apply(request, actor=actor, seen_version=seen_version, action="edit", changes=changes)
+    category_id = category.pk if category else None
+    if (channel, category_id, received_on) != (request.channel, request.category_id, request.received_on):
+        deadline = Rules(request.organisation).deadline(channel, category_id)
+        changes |= deadline_fields(deadline, calendar_for(request.organisation), received_on)
+    return WORKFLOW.step(request, "edit", actor=actor, seen_version=seen_version, changes=changes)
 
 
 def recompute_due_dates(organisation: Organisation, *, actor: User | None = None) -> int:
@@ -338,21 +228,13 @@ def delete_rule(*, rule: DeadlineRule, actor: User | None) -> None:
 
 
 def _apply_rules_to_open_requests(organisation: Organisation, *, actor: User | None) -> None:
-    rules, calendar = Rules(organisation), calendar_for(organisation)
-    changed: list[WrittenRequest] = []
-    for request in WrittenRequest.objects.for_org(organisation).open():
-        deadline = rules.deadline(request.channel, request.category_id)
-        due_on = due_on_for(calendar, request.received_on, deadline)
-        if (request.deadline_days, request.business_days, request.due_on) != (
-            deadline.days,
-            deadline.business_days,
-            due_on,
-        ):
-            request.deadline_days, request.business_days, request.due_on = deadline.days, deadline.business_days, due_on
-            changed.append(request)
-    WrittenRequest.objects.bulk_update(changed, ["deadline_days", "business_days", "due_on"], batch_size=500)
-    WrittenRequest.objects.filter(pk__in=[request.pk for request in changed]).update(version=F("version") + 1)
-    months = set(WrittenRequest.objects.for_org(organisation).dates("due_on", "month"))
+    rules = Rules(organisation)
+    requests = WrittenRequest.objects.for_org(organisation)
+    follow_new_deadlines(
+        requests, lambda request: rules.deadline(request.channel, request.category_id), calendar_for(organisation)
+    )
+    # Every month, not only those whose due dates moved: the holding-reply setting changes how they count.
+    months = set(requests.dates("due_on", "month"))
     records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=months)
 
 

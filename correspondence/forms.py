@@ -8,27 +8,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 
 from core.models import Organisation, Service, User
-from core.register_imports import MAX_IMPORT_BYTES
+from core.register_forms import DATE, DayStepForm, FilterForm, VersionForm, scope_choices, town_services
 from correspondence.letters import PLACEHOLDERS, unknown_placeholders
 from correspondence.models import Category, Channel
 from correspondence.queries import assignable_members
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SEARCH_MAX_LENGTH = 100
-
-
-def _choices(form: forms.Form, name: str, queryset: Any) -> None:
-    """Scope a model choice field to the town's own objects."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ModelChoiceField)
-    field.queryset = queryset
-
-
-def _services(organisation: Organisation) -> Any:
-    return Service.objects.filter(organisation=organisation).select_related("site")
 
 
 def _categories(organisation: Organisation, *, keep: Category | None = None) -> Any:
@@ -66,9 +53,9 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["received_on"].initial = today
-        _choices(self, "service", _services(organisation))
-        _choices(self, "category", _categories(organisation, keep=category))
-        _choices(self, "assigned_to", assignable_members(organisation))
+        scope_choices(self, "service", town_services(organisation))
+        scope_choices(self, "category", _categories(organisation, keep=category))
+        scope_choices(self, "assigned_to", assignable_members(organisation))
 
     def clean_received_on(self) -> dt.date:
         received_on: dt.date = self.cleaned_data["received_on"]
@@ -77,10 +64,8 @@ class RequestForm(forms.Form):
         return received_on
 
 
-class RequestEditForm(RequestForm):
+class RequestEditForm(RequestForm, VersionForm):
     """The registration fields, with the version of the request the page showed."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class DuePreviewForm(forms.Form):
@@ -101,29 +86,10 @@ class DuePreviewPageForm(forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["received_on"].initial = today
-        _choices(self, "category", _categories(organisation))
+        scope_choices(self, "category", _categories(organisation))
 
 
-class DayForm(forms.Form):
-    """A workflow step that happens on a day (acknowledgement, answer, closure)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    on = forms.DateField(label="Date", widget=DATE)
-
-    def __init__(self, *args: Any, today: dt.date, label: str = "Date", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-        self.fields["on"].initial = today
-        self.fields["on"].label = label
-
-    def clean_on(self) -> dt.date:
-        day: dt.date = self.cleaned_data["on"]
-        if day > self.today:
-            raise ValidationError("La date ne peut être dans le futur.")
-        return day
-
-
-class HoldingReplyForm(DayForm):
+class HoldingReplyForm(DayStepForm):
     promised_on = forms.DateField(label="Réponse complète promise pour le", widget=DATE)
 
     def clean(self) -> dict[str, Any]:
@@ -133,19 +99,14 @@ class HoldingReplyForm(DayForm):
         return data
 
 
-class ReassignForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+class ReassignForm(VersionForm):
     assigned_to = UserChoiceField(
         label="Confier à", queryset=User.objects.none(), required=False, empty_label="Personne"
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "assigned_to", assignable_members(organisation))
-
-
-class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+        scope_choices(self, "assigned_to", assignable_members(organisation))
 
 
 STATES = [
@@ -158,7 +119,7 @@ STATES = [
 ]
 
 
-class RequestFilterForm(forms.Form):
+class RequestFilterForm(FilterForm):
     q = forms.CharField(
         label="Rechercher", max_length=SEARCH_MAX_LENGTH, required=False, help_text="Référence, objet ou nom."
     )
@@ -176,29 +137,8 @@ class RequestFilterForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "category", Category.objects.filter(organisation=organisation))
-        _choices(self, "service", _services(organisation))
-
-    def filters(self) -> dict[str, Any]:
-        return self.cleaned_data if self.is_valid() else {}
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label="Fichier (CSV, XLSX ou ODS)")
-    all_or_nothing = forms.BooleanField(
-        label="Tout ou rien",
-        required=False,
-        help_text="Ne rien enregistrer si une seule ligne est rejetée (sinon les bonnes lignes sont gardées).",
-    )
-
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        if upload.size is None or upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError(f"Le fichier dépasse {MAX_IMPORT_BYTES // (1024 * 1024)} Mo : découpez-le.")
-        name = (upload.name or "").lower()
-        if not name.endswith((".csv", ".txt", ".xlsx", ".ods")):
-            raise ValidationError("Format non pris en charge : envoyez un fichier CSV, XLSX ou ODS.")
-        return upload
+        scope_choices(self, "category", Category.objects.filter(organisation=organisation))
+        scope_choices(self, "service", town_services(organisation))
 
 
 class RuleForm(forms.Form):
@@ -222,7 +162,7 @@ class RuleForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "category", Category.objects.filter(organisation=organisation))
+        scope_choices(self, "category", Category.objects.filter(organisation=organisation))
 
 
 class CategoryForm(forms.Form):
@@ -235,8 +175,7 @@ class CategoryEditForm(forms.Form):
     is_active = forms.BooleanField(label="Proposée à l'enregistrement des demandes", required=False)
 
 
-class TemplateForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+class TemplateForm(VersionForm):
     title = forms.CharField(label="Titre du courrier", max_length=150)
     body = forms.CharField(
         label="Texte du courrier",

@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from core.concurrency import Versioned
-from core.deadlines import DeadlineStatus, deadline_status, effective_answer, is_overdue
-from core.models import OrgOwned, OrgQuerySet, Service
+from core.models import OrgOwned
+from core.registers import RegisterEvent, RegisterItem, Transition
 
 
 class Channel(models.TextChoices):
@@ -105,33 +106,30 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.RECEIVED, Status.ACKNOWLEDGED, Status.WAITING)
 
+# The workflow: which step may follow which.
+TRANSITIONS = {
+    "register": Transition("enregistrement", frozenset(), Status.RECEIVED),
+    "import": Transition("import d'un registre", frozenset(), None),
+    "acknowledge": Transition("accusé de réception", frozenset({Status.RECEIVED}), Status.ACKNOWLEDGED),
+    "holding_reply": Transition("réponse d'attente", frozenset(OPEN_STATUSES), Status.WAITING),
+    "answer": Transition("réponse", frozenset(OPEN_STATUSES), Status.ANSWERED),
+    "close": Transition("clôture", frozenset({Status.ANSWERED}), Status.CLOSED),
+    # Reopening goes back to the last open step reached (see actions.reopen).
+    "reopen": Transition("réouverture", frozenset({Status.ANSWERED, Status.CLOSED}), None),
+    "reassign": Transition("réattribution", frozenset(Status), None),
+    "edit": Transition("modification", frozenset(Status), None),
+}
 
-class WrittenRequestQuerySet(OrgQuerySet):
-    def open(self) -> WrittenRequestQuerySet:
-        return self.filter(answered_on__isnull=True, status__in=OPEN_STATUSES)
 
-    def overdue(self, today: dt.date) -> WrittenRequestQuerySet:
-        return self.open().filter(due_on__lt=today)
-
-    def due_soon(self, today: dt.date, until: dt.date) -> WrittenRequestQuerySet:
-        return self.open().filter(due_on__gte=today, due_on__lte=until)
-
-
-class WrittenRequest(OrgOwned, Versioned):
+class WrittenRequest(RegisterItem):
     """A letter, e-mail, web request or phone message that needs an answer.
 
     The requester's name and contact and the subject are personal: they are erased
     (`anonymised_at`) once the request has been closed for the town's retention period, and
-    never written to the audit trail. `deadline_days` and `business_days` are the rule that
-    applied at registration (the deadline announced in the acknowledgement); `due_on` follows
-    from them in the town's calendar and is recomputed when a closure day is added."""
+    never written to the audit trail. The deadline applied at registration is the one
+    announced in the acknowledgement (core.registers.RegisterItem)."""
 
-    reference = models.CharField("référence", max_length=64, blank=True)
     channel = models.CharField("canal", max_length=10, choices=Channel.choices)
-    received_on = models.DateField("reçue le")
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="service"
-    )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, null=True, blank=True, related_name="requests", verbose_name="catégorie"
     )
@@ -146,9 +144,6 @@ class WrittenRequest(OrgOwned, Versioned):
         related_name="+",
         verbose_name="agent chargé",
     )
-    deadline_days = models.PositiveSmallIntegerField("délai (jours)")
-    business_days = models.BooleanField("jours ouvrables", default=False)
-    due_on = models.DateField("échéance")
     acknowledged_on = models.DateField("accusé de réception le", null=True, blank=True)
     holding_reply_on = models.DateField("réponse d'attente le", null=True, blank=True)
     promised_on = models.DateField("réponse promise pour le", null=True, blank=True)
@@ -156,9 +151,9 @@ class WrittenRequest(OrgOwned, Versioned):
     closed_on = models.DateField("close le", null=True, blank=True)
     status = models.CharField("état", max_length=15, choices=Status.choices, default=Status.RECEIVED)
     anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = WrittenRequestQuerySet.as_manager()  # type: ignore[misc]
+    OPEN_STATUSES = OPEN_STATUSES
+    ANSWER_FIELD = "answered_on"
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -181,59 +176,40 @@ class WrittenRequest(OrgOwned, Versioned):
         # No subject nor name here: this text goes to the audit trail.
         return f"{Channel(self.channel).label.capitalize()} {self.display_reference} du {self.received_on:%d/%m/%Y}"
 
-    @property
-    def display_reference(self) -> str:
-        return self.reference or f"n° {self.pk}"
+    def dated_holding_reply(self) -> dt.date | None:
+        return self.holding_reply_on if self.promised_on else None
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-    def deadline_status(self, today: dt.date, *, holding_reply_counts: bool = False) -> DeadlineStatus:
-        holding = self.holding_reply_on if self.promised_on else None
-        answer = effective_answer(self.answered_on, holding, holding_reply_counts=holding_reply_counts)
-        return deadline_status(self.due_on, answer, today)
-
-    def is_overdue(self, today: dt.date) -> bool:
-        return self.is_open and is_overdue(self.due_on, self.answered_on, today)
-
-
-ACTION_LABELS = {
-    "register": "enregistrement",
-    "import": "import d'un registre",
-    "acknowledge": "accusé de réception",
-    "holding_reply": "réponse d'attente",
-    "answer": "réponse",
-    "close": "clôture",
-    "reopen": "réouverture",
-    "reassign": "réattribution",
-    "edit": "modification",
-}
+    def check_dates(self) -> None:
+        received = self.received_on
+        named = {
+            "acknowledged_on": "L'accusé de réception",
+            "holding_reply_on": "La réponse d'attente",
+            "answered_on": "La réponse",
+            "closed_on": "La clôture",
+        }
+        for field, label in named.items():
+            day = getattr(self, field)
+            if day is not None and day < received:
+                raise ValidationError({field: f"{label} ne peut précéder la réception ({received:%d/%m/%Y})."})
+        if self.promised_on and self.holding_reply_on and self.promised_on < self.holding_reply_on:
+            raise ValidationError({"promised_on": "La date promise doit suivre la réponse d'attente."})
+        if self.closed_on and self.answered_on and self.closed_on < self.answered_on:
+            raise ValidationError({"closed_on": "La clôture ne peut précéder la réponse."})
 
 
-class RequestEvent(OrgOwned):
+class RequestEvent(RegisterEvent):
     """The workflow log: one row per change of a request (no personal free text)."""
 
     request = models.ForeignKey(WrittenRequest, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=20)
     from_status = models.CharField(max_length=15, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=15, choices=Status.choices)
     on = models.DateField("date de l'étape", null=True, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    ITEM_FIELD = "request"
+    TRANSITIONS = TRANSITIONS
+
+    class Meta(RegisterEvent.Meta):
         indexes = [models.Index(fields=["organisation", "request", "at"], name="request_event_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.at:%d/%m/%Y %H:%M}"
-
-    @property
-    def action_label(self) -> str:
-        return ACTION_LABELS.get(self.action, self.action).capitalize()
 
 
 DEFAULT_ACKNOWLEDGEMENT_BODY = (

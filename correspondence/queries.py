@@ -11,13 +11,14 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from core.deadlines import STATUS_LABELS
 from core.models import Membership, Organisation, Role, User
+from core.registers import RegisterQuerySet
 from correspondence.models import Channel, Status, WrittenRequest
 from correspondence.rules import Rules
 
 AGENT_ROLES = (Role.AGENT, Role.QUALITY_MANAGER, Role.ADMIN)
 
 
-def requests_for_list(organisation: Organisation) -> QuerySet[WrittenRequest]:
+def requests_for_list(organisation: Organisation) -> RegisterQuerySet:
     """Open requests first, earliest due date first (so overdue ones lead), then the others."""
     return (
         WrittenRequest.objects.for_org(organisation)
@@ -34,17 +35,15 @@ def requests_for_list(organisation: Organisation) -> QuerySet[WrittenRequest]:
 
 
 def filter_requests(
-    requests: QuerySet[WrittenRequest], filters: dict[str, Any], *, today: dt.date, soon_until: dt.date, user: User
-) -> QuerySet[WrittenRequest]:
+    requests: RegisterQuerySet, filters: dict[str, Any], *, today: dt.date, soon_until: dt.date, user: User
+) -> RegisterQuerySet:
     """Apply the list's filters (the cleaned data of `RequestFilterForm`)."""
     text = (filters.get("q") or "").strip()
     if text:
         requests = requests.filter(
             Q(reference__icontains=text) | Q(subject__icontains=text) | Q(requester_name__icontains=text)
         )
-    for field in ("channel", "category", "service"):
-        if filters.get(field):
-            requests = requests.filter(**{field: filters[field]})
+    requests = requests.chosen(filters, ("channel", "category", "service"))
     state = filters.get("state") or ""
     by_state = {
         "open": lambda qs: qs.open(),
@@ -57,11 +56,7 @@ def filter_requests(
         requests = by_state[state](requests)
     if filters.get("mine"):
         requests = requests.filter(assigned_to=user)
-    if filters.get("received_from"):
-        requests = requests.filter(received_on__gte=filters["received_from"])
-    if filters.get("received_to"):
-        requests = requests.filter(received_on__lte=filters["received_to"])
-    return requests
+    return requests.received_between(filters.get("received_from"), filters.get("received_to"))
 
 
 @dataclass(frozen=True)

@@ -11,27 +11,17 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from core.deadlines import due_date
+from core.deadlines import Deadline
 from core.models import Organisation
-from core.workdays import WorkingCalendar, calendar_for
+from core.workdays import calendar_for
 from correspondence.models import DEFAULT_CATEGORIES, DEFAULT_DEADLINES, Category, Channel, DeadlineRule
 
 
 @dataclass(frozen=True)
-class Deadline:
-    days: int
-    business_days: bool
+class RequestDeadline(Deadline):
+    """The deadline of a request, and whether a dated holding reply counts as its answer."""
+
     holding_reply_counts: bool = False
-
-    @property
-    def unit(self) -> str:
-        if self.business_days:
-            return "jour ouvrable" if self.days <= 1 else "jours ouvrables"
-        return "jour ouvré" if self.days <= 1 else "jours ouvrés"
-
-    @property
-    def label(self) -> str:
-        return f"{self.days} {self.unit}"
 
 
 @transaction.atomic
@@ -54,25 +44,21 @@ class Rules:
     """The town's rules loaded once, for forms, imports and metrics that look up many requests."""
 
     def __init__(self, organisation: Organisation) -> None:
-        self.by_key: dict[RuleKey, Deadline] = {
-            (rule.channel, rule.category_id): Deadline(rule.days, rule.business_days, rule.holding_reply_counts)
+        self.by_key: dict[RuleKey, RequestDeadline] = {
+            (rule.channel, rule.category_id): RequestDeadline(rule.days, rule.business_days, rule.holding_reply_counts)
             for rule in DeadlineRule.objects.filter(organisation=organisation)
         }
 
-    def deadline(self, channel: str, category_id: int | None) -> Deadline:
+    def deadline(self, channel: str, category_id: int | None) -> RequestDeadline:
         found = self.by_key.get((channel, category_id)) or self.by_key.get((channel, None))
         if found is not None:
             return found
-        return Deadline(DEFAULT_DEADLINES.get(Channel(channel), 15), False)
-
-
-def due_on_for(calendar: WorkingCalendar, received_on: dt.date, deadline: Deadline) -> dt.date:
-    return due_date(calendar, received_on, deadline.days, deadline.business_days)
+        return RequestDeadline(DEFAULT_DEADLINES.get(Channel(channel), 15), False)
 
 
 @dataclass(frozen=True)
 class DuePreview:
-    deadline: Deadline
+    deadline: RequestDeadline
     due_on: dt.date
 
 
@@ -81,4 +67,4 @@ def preview_due_date(
 ) -> DuePreview:
     """The deadline and due date a request would get: what the registration form shows at once."""
     deadline = Rules(organisation).deadline(channel, category_id)
-    return DuePreview(deadline, due_on_for(calendar_for(organisation), received_on, deadline))
+    return DuePreview(deadline, deadline.due_on(calendar_for(organisation), received_on))

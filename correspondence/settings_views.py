@@ -3,34 +3,26 @@ acknowledgement letter template. Quality managers and administrators."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 
 from core.access import Capability, OrgRequest, get_for_org, org_view
 from core.concurrency import ConcurrentEditError
-from core.models import User
+from core.register_views import actor_of, edit_initial
 from correspondence import actions
 from correspondence.forms import CategoryEditForm, CategoryForm, RuleForm, TemplateForm
 from correspondence.letters import PLACEHOLDERS, acknowledgement_letter, sample_request
 from correspondence.models import AcknowledgementTemplate, Category, DeadlineRule
 from correspondence.rules import ensure_defaults
+from correspondence.views import PAGES
 
-NAV = {"nav_section": "correspondence"}
 QUALITY = {"read": Capability.MANAGE_QUALITY, "write": Capability.MANAGE_QUALITY}
-
-
-def _actor(request: OrgRequest) -> User:
-    return cast(User, request.user)
-
-
-def _page(request: OrgRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    return render(request, f"correspondence/{template}", {**NAV, **context}, status=status)
 
 
 def _to_settings(request: OrgRequest) -> HttpResponseBase:
@@ -49,7 +41,7 @@ def settings(request: OrgRequest) -> HttpResponseBase:
     category_form = CategoryForm(_posted(request, "category"))
     if rule_form.is_bound and rule_form.is_valid():
         try:
-            actions.save_rule(organisation=request.org, actor=_actor(request), rule=None, **rule_form.cleaned_data)
+            actions.save_rule(organisation=request.org, actor=actor_of(request), rule=None, **rule_form.cleaned_data)
         except ValidationError as error:
             rule_form.add_error(None, error)
         else:
@@ -57,7 +49,7 @@ def settings(request: OrgRequest) -> HttpResponseBase:
             return _to_settings(request)
     if category_form.is_bound and category_form.is_valid():
         try:
-            actions.add_category(organisation=request.org, actor=_actor(request), **category_form.cleaned_data)
+            actions.add_category(organisation=request.org, actor=actor_of(request), **category_form.cleaned_data)
         except ValidationError as error:
             category_form.add_error(None, error)
         else:
@@ -66,7 +58,7 @@ def settings(request: OrgRequest) -> HttpResponseBase:
     rules = DeadlineRule.objects.filter(organisation=request.org).select_related("category")
     categories = Category.objects.filter(organisation=request.org)
     context = {"rules": rules, "categories": categories, "rule_form": rule_form, "category_form": category_form}
-    return _page(request, "settings.html", context, status=400 if request.method == "POST" else 200)
+    return PAGES.render(request, "settings.html", context, status=400 if request.method == "POST" else 200)
 
 
 @org_view(**QUALITY)
@@ -76,7 +68,7 @@ def rule_edit(request: OrgRequest, rule_id: int) -> HttpResponseBase:
     form = RuleForm(request.POST or None, initial=initial, organisation=request.org)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.save_rule(organisation=request.org, actor=_actor(request), rule=rule, **form.cleaned_data)
+            actions.save_rule(organisation=request.org, actor=actor_of(request), rule=rule, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -84,7 +76,7 @@ def rule_edit(request: OrgRequest, rule_id: int) -> HttpResponseBase:
                 request, "La règle de délai a été modifiée ; les demandes en cours suivent le nouveau délai."
             )
             return _to_settings(request)
-    return _page(request, "rule_form.html", {"form": form, "rule": rule})
+    return PAGES.render(request, "rule_form.html", {"form": form, "rule": rule})
 
 
 @org_view(**QUALITY)
@@ -93,7 +85,7 @@ def rule_delete(request: OrgRequest, rule_id: int) -> HttpResponseBase:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        actions.delete_rule(rule=rule, actor=_actor(request))
+        actions.delete_rule(rule=rule, actor=actor_of(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -106,10 +98,10 @@ def category_edit(request: OrgRequest, category_id: int) -> HttpResponseBase:
     category = get_for_org(Category, request, pk=category_id)
     form = CategoryEditForm(request.POST or None, initial={"name": category.name, "is_active": category.is_active})
     if request.method == "POST" and form.is_valid():
-        actions.update_category(category=category, actor=_actor(request), **form.cleaned_data)
+        actions.update_category(category=category, actor=actor_of(request), **form.cleaned_data)
         messages.success(request, f"La catégorie « {category.name} » a été modifiée.")
         return _to_settings(request)
-    return _page(request, "category_form.html", {"form": form, "category": category})
+    return PAGES.render(request, "category_form.html", {"form": form, "category": category})
 
 
 def _preview(request: OrgRequest, template: AcknowledgementTemplate) -> Any:
@@ -121,7 +113,7 @@ def _preview(request: OrgRequest, template: AcknowledgementTemplate) -> Any:
 @org_view(**QUALITY)
 def template_edit(request: OrgRequest) -> HttpResponseBase:
     template = actions.acknowledgement_template(request.org)
-    initial = {name: getattr(template, name) for name in actions.TEMPLATE_FIELDS} | {"version": template.version}
+    initial = edit_initial(template, actions.TEMPLATE_FIELDS)
     form = TemplateForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -135,9 +127,9 @@ def template_edit(request: OrgRequest) -> HttpResponseBase:
                 "placeholders": PLACEHOLDERS,
                 "previewing": True,
             }
-            return _page(request, "template_form.html", context)
+            return PAGES.render(request, "template_form.html", context)
         try:
-            actions.save_acknowledgement_template(template, actor=_actor(request), seen_version=seen_version, **data)
+            actions.save_acknowledgement_template(template, actor=actor_of(request), seen_version=seen_version, **data)
         except ConcurrentEditError as error:
             form.add_error(None, str(error))
             status = 409
@@ -145,4 +137,4 @@ def template_edit(request: OrgRequest) -> HttpResponseBase:
             messages.success(request, "Le modèle d'accusé de réception a été enregistré.")
             return redirect("correspondence:template_edit", org_slug=request.org.slug)
     context = {"form": form, "letter": _preview(request, template), "placeholders": PLACEHOLDERS}
-    return _page(request, "template_form.html", context, status=status)
+    return PAGES.render(request, "template_form.html", context, status=status)

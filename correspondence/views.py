@@ -1,40 +1,34 @@
 """Written-request pages: the register, registration with the due date shown at once, the
 detail with its workflow steps, the edit with the concurrent-edit check, the letter, exports
-and imports. Thin: fetch through get_for_org, call a query or an action, render."""
+and imports. Thin: fetch through get_for_org, call a query or an action, render; the steps,
+the edit and the import go through core.register_views."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.access import Capability, OrgRequest, get_for_org, org_view
-from core.concurrency import ConcurrentEditError
 from core.exports import export_response
-from core.models import User
 from core.pdf import render_pdf
-from core.register_imports import ImportReport
+from core.register_forms import DayStepForm, RegisterImportForm, VersionForm
+from core.register_views import RegisterPages, actor_of, edit_initial, export_format, page_of
 from core.workdays import calendar_for
 from correspondence import actions
 from correspondence.forms import (
-    DayForm,
     DuePreviewForm,
     DuePreviewPageForm,
     HoldingReplyForm,
-    ImportForm,
     ReassignForm,
     RequestEditForm,
     RequestFilterForm,
     RequestForm,
-    VersionForm,
 )
 from correspondence.imports import import_requests
 from correspondence.letters import acknowledgement_letter
@@ -42,26 +36,50 @@ from correspondence.models import Category, Channel, WrittenRequest
 from correspondence.queries import EXPORT_HEADERS, export_rows, filter_requests, my_items, requests_for_list
 from correspondence.rules import Rules, ensure_defaults, preview_due_date
 
-NAV = {"nav_section": "correspondence"}
-PER_PAGE = 25
 SOON_WORKING_DAYS = 2
-EXPORT_FORMATS = ("csv", "xlsx", "ods")
-
-
-def _actor(request: OrgRequest) -> User:
-    return cast(User, request.user)
-
-
-def _page(request: OrgRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    return render(request, f"correspondence/{template}", {**NAV, **context}, status=status)
 
 
 def _soon_until(request: OrgRequest, today: dt.date) -> dt.date:
     return calendar_for(request.org).add_working_days(today, SOON_WORKING_DAYS)
 
 
-def _to_detail(request: OrgRequest, written: WrittenRequest) -> HttpResponseBase:
-    return redirect("correspondence:detail", org_slug=request.org.slug, request_id=written.pk)
+def _get_request(request: OrgRequest, request_id: int) -> WrittenRequest:
+    related = WrittenRequest.objects.select_related("service__site", "category", "assigned_to")
+    return get_for_org(related, request, pk=request_id)
+
+
+def _detail_context(request: OrgRequest, written: WrittenRequest, **forms: Any) -> dict[str, Any]:
+    today, version = timezone.localdate(), {"version": written.version}
+    counts = Rules(request.org).deadline(written.channel, written.category_id).holding_reply_counts
+    defaults: dict[str, Any] = {
+        "acknowledge_form": DayStepForm(initial=version, today=today, label="Accusé de réception envoyé le"),
+        "holding_form": HoldingReplyForm(initial=version, today=today, label="Réponse d'attente envoyée le"),
+        "answer_form": DayStepForm(initial=version, today=today, label="Réponse envoyée le"),
+        "close_form": DayStepForm(initial=version, today=today, label="Close le"),
+        "reassign_form": ReassignForm(
+            initial={**version, "assigned_to": written.assigned_to_id}, organisation=request.org
+        ),
+        "version_form": VersionForm(initial=version),
+    }
+    events = written.events.select_related("actor").order_by("at", "pk")
+    return {
+        **defaults,
+        **forms,
+        "written": written,
+        "events": events,
+        "deadline_status": written.deadline_status(today, holding_reply_counts=counts),
+        "holding_reply_counts": counts,
+        "today": today,
+    }
+
+
+PAGES = RegisterPages(
+    app="correspondence",
+    item_kwarg="request_id",
+    detail_template="request_detail.html",
+    get_item=_get_request,
+    detail_context=_detail_context,
+)
 
 
 @org_view()
@@ -70,17 +88,17 @@ def home(request: OrgRequest) -> HttpResponse:
     soon_until = _soon_until(request, today)
     search = RequestFilterForm(request.GET or None, organisation=request.org)
     requests = filter_requests(
-        requests_for_list(request.org), search.filters(), today=today, soon_until=soon_until, user=_actor(request)
+        requests_for_list(request.org), search.filters(), today=today, soon_until=soon_until, user=actor_of(request)
     )
-    page = Paginator(requests, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, requests)
     rules = Rules(request.org)
     rows = list(page)
     for row in rows:
         counts = rules.deadline(row.channel, row.category_id).holding_reply_counts
         row.deadline_now = row.deadline_status(today, holding_reply_counts=counts)  # type: ignore[attr-defined]
-    mine = my_items(request.org, _actor(request), today=today, soon_until=soon_until)
+    mine = my_items(request.org, actor_of(request), today=today, soon_until=soon_until)
     context = {"search": search, "page": page, "rows": rows, "mine": mine, "today": today, "soon_until": soon_until}
-    return _page(request, "home.html", context)
+    return PAGES.render(request, "home.html", context)
 
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
@@ -89,15 +107,15 @@ def new(request: OrgRequest) -> HttpResponseBase:
     today = timezone.localdate()
     form = RequestForm(request.POST or None, organisation=request.org, today=today)
     if request.method == "POST" and form.is_valid():
-        written = actions.register_request(organisation=request.org, actor=_actor(request), **form.cleaned_data)
+        written = actions.register_request(organisation=request.org, actor=actor_of(request), **form.cleaned_data)
         messages.success(
             request,
             f"{Channel(written.channel).label.capitalize()} {written.reference} enregistré : "
             f"échéance le {written.due_on:%d/%m/%Y}.",
         )
-        return _to_detail(request, written)
+        return redirect(PAGES.detail_url(request, written))
     preview = _preview_from(request, form.data if form.is_bound else None, today)
-    return _page(request, "request_form.html", {"form": form, "preview": preview})
+    return PAGES.render(request, "request_form.html", {"form": form, "preview": preview})
 
 
 def _preview_from(request: OrgRequest, data: Any, today: dt.date) -> Any:
@@ -125,162 +143,91 @@ def due_preview(request: OrgRequest) -> HttpResponse:
     if getattr(request, "htmx", False):
         return render(request, "correspondence/includes/due_preview.html", {"preview": preview})
     form = DuePreviewPageForm(request.GET or None, organisation=request.org, today=today)
-    return _page(request, "due_preview.html", {"form": form, "preview": preview})
-
-
-def _detail_context(request: OrgRequest, written: WrittenRequest, **forms: Any) -> dict[str, Any]:
-    today, version = timezone.localdate(), {"version": written.version}
-    counts = Rules(request.org).deadline(written.channel, written.category_id).holding_reply_counts
-    defaults: dict[str, Any] = {
-        "acknowledge_form": DayForm(initial=version, today=today, label="Accusé de réception envoyé le"),
-        "holding_form": HoldingReplyForm(initial=version, today=today, label="Réponse d'attente envoyée le"),
-        "answer_form": DayForm(initial=version, today=today, label="Réponse envoyée le"),
-        "close_form": DayForm(initial=version, today=today, label="Close le"),
-        "reassign_form": ReassignForm(
-            initial={**version, "assigned_to": written.assigned_to_id}, organisation=request.org
-        ),
-        "version_form": VersionForm(initial=version),
-    }
-    events = written.events.select_related("actor").order_by("at", "pk")
-    return {
-        **defaults,
-        **forms,
-        "written": written,
-        "events": events,
-        "deadline_status": written.deadline_status(today, holding_reply_counts=counts),
-        "holding_reply_counts": counts,
-        "today": today,
-    }
-
-
-def _get_request(request: OrgRequest, request_id: int) -> WrittenRequest:
-    related = WrittenRequest.objects.select_related("service__site", "category", "assigned_to")
-    return get_for_org(related, request, pk=request_id)
+    return PAGES.render(request, "due_preview.html", {"form": form, "preview": preview})
 
 
 @org_view()
 def detail(request: OrgRequest, request_id: int) -> HttpResponse:
-    written = _get_request(request, request_id)
-    return _page(request, "request_detail.html", _detail_context(request, written))
+    return PAGES.detail(request, _get_request(request, request_id))
 
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 def edit(request: OrgRequest, request_id: int) -> HttpResponseBase:
     written = _get_request(request, request_id)
-    initial = {name: getattr(written, name) for name in actions.EDITABLE_FIELDS} | {"version": written.version}
+    initial = edit_initial(written, actions.EDITABLE_FIELDS)
+    today = timezone.localdate()
     form = RequestEditForm(
-        request.POST or None,
-        initial=initial,
-        organisation=request.org,
-        today=timezone.localdate(),
-        category=written.category,
+        request.POST or None, initial=initial, organisation=request.org, today=today, category=written.category
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            actions.update_request(written, actor=_actor(request), seen_version=data.pop("version"), **data)
-        except ConcurrentEditError as error:
-            form.add_error(None, str(error))
-            return _page(request, "request_edit.html", {"form": form, "written": written}, status=409)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"La demande {written.display_reference} a été modifiée.")
-            return _to_detail(request, written)
-    return _page(request, "request_edit.html", {"form": form, "written": written})
 
+    def save(seen_version: int, data: dict[str, Any]) -> object:
+        return actions.update_request(written, actor=actor_of(request), seen_version=seen_version, **data)
 
-StepRunner = Callable[[WrittenRequest, User, dict[str, Any]], WrittenRequest]
-
-
-def _step(
-    request: OrgRequest,
-    request_id: int,
-    form_name: str,
-    make_form: Callable[[OrgRequest], Any],
-    run: StepRunner,
-    done: str,
-) -> HttpResponseBase:
-    """Run one workflow step posted from the detail page; on a bad date or a stale page,
-    show the detail page again with the message and write nothing."""
-    written = _get_request(request, request_id)  # first: another town's id is a 404, even on GET
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    form = make_form(request)
-    if form.is_valid():
-        try:
-            run(written, _actor(request), form.cleaned_data)
-        except ConcurrentEditError as error:
-            messages.error(request, str(error))
-            return _to_detail(request, written)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, done)
-            return _to_detail(request, written)
-    written.refresh_from_db()
-    return _page(request, "request_detail.html", _detail_context(request, written, **{form_name: form}), status=400)
-
-
-def _day_form(label: str) -> Callable[[OrgRequest], DayForm]:
-    return lambda request: DayForm(request.POST, today=timezone.localdate(), label=label)
+    return PAGES.edit(
+        request,
+        form,
+        save,
+        template="request_edit.html",
+        context={"form": form, "written": written},
+        done=f"La demande {written.display_reference} a été modifiée.",
+        success_url=PAGES.detail_url(request, written),
+    )
 
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 def acknowledge(request: OrgRequest, request_id: int) -> HttpResponseBase:
-    def run(written: WrittenRequest, actor: User, data: dict[str, Any]) -> WrittenRequest:
-        return actions.acknowledge(written, actor=actor, seen_version=data["version"], on=data["on"])
-
-    form = _day_form("Accusé de réception envoyé le")
-    return _step(request, request_id, "acknowledge_form", form, run, "Accusé de réception enregistré.")
+    label, done = "Accusé de réception envoyé le", "Accusé de réception enregistré."
+    return PAGES.day_step(request, request_id, actions.acknowledge, "acknowledge_form", label, done)
 
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 def holding_reply(request: OrgRequest, request_id: int) -> HttpResponseBase:
-    def run(written: WrittenRequest, actor: User, data: dict[str, Any]) -> WrittenRequest:
+    written = _get_request(request, request_id)
+    form = HoldingReplyForm(request.POST, today=timezone.localdate(), label="Réponse d'attente envoyée le")
+
+    def run(data: dict[str, Any]) -> WrittenRequest:
         return actions.send_holding_reply(
-            written, actor=actor, seen_version=data["version"], on=data["on"], promised_on=data["promised_on"]
+            written,
+            actor=actor_of(request),
+            seen_version=data["version"],
+            on=data["on"],
+            promised_on=data["promised_on"],
         )
 
-    def form(request: OrgRequest) -> HoldingReplyForm:
-        return HoldingReplyForm(request.POST, today=timezone.localdate(), label="Réponse d'attente envoyée le")
-
-    return _step(request, request_id, "holding_form", form, run, "Réponse d'attente enregistrée.")
+    return PAGES.step(request, written, "holding_form", form, run, "Réponse d'attente enregistrée.")
 
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 def answer(request: OrgRequest, request_id: int) -> HttpResponseBase:
-    def run(written: WrittenRequest, actor: User, data: dict[str, Any]) -> WrittenRequest:
-        return actions.answer(written, actor=actor, seen_version=data["version"], on=data["on"])
-
-    return _step(request, request_id, "answer_form", _day_form("Réponse envoyée le"), run, "Réponse enregistrée.")
+    label, done = "Réponse envoyée le", "Réponse enregistrée."
+    return PAGES.day_step(request, request_id, actions.answer, "answer_form", label, done)
 
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 def close(request: OrgRequest, request_id: int) -> HttpResponseBase:
-    def run(written: WrittenRequest, actor: User, data: dict[str, Any]) -> WrittenRequest:
-        return actions.close(written, actor=actor, seen_version=data["version"], on=data["on"])
-
-    return _step(request, request_id, "close_form", _day_form("Close le"), run, "Demande close.")
+    return PAGES.day_step(request, request_id, actions.close, "close_form", "Close le", "Demande close.")
 
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 def reopen(request: OrgRequest, request_id: int) -> HttpResponseBase:
-    def run(written: WrittenRequest, actor: User, data: dict[str, Any]) -> WrittenRequest:
-        return actions.reopen(written, actor=actor, seen_version=data["version"])
+    written = _get_request(request, request_id)
 
-    return _step(request, request_id, "version_form", lambda r: VersionForm(r.POST), run, "Demande rouverte.")
+    def run(data: dict[str, Any]) -> WrittenRequest:
+        return actions.reopen(written, actor=actor_of(request), seen_version=data["version"])
+
+    return PAGES.step(request, written, "version_form", VersionForm(request.POST), run, "Demande rouverte.")
 
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 def reassign(request: OrgRequest, request_id: int) -> HttpResponseBase:
-    def run(written: WrittenRequest, actor: User, data: dict[str, Any]) -> WrittenRequest:
-        return actions.reassign(written, actor=actor, seen_version=data["version"], assigned_to=data["assigned_to"])
+    written = _get_request(request, request_id)
+    form = ReassignForm(request.POST, organisation=request.org)
 
-    def form(request: OrgRequest) -> ReassignForm:
-        return ReassignForm(request.POST, organisation=request.org)
+    def run(data: dict[str, Any]) -> WrittenRequest:
+        to = data["assigned_to"]
+        return actions.reassign(written, actor=actor_of(request), seen_version=data["version"], assigned_to=to)
 
-    return _step(request, request_id, "reassign_form", form, run, "Demande réattribuée.")
+    return PAGES.step(request, written, "reassign_form", form, run, "Demande réattribuée.")
 
 
 @org_view()
@@ -296,9 +243,6 @@ def acknowledgement_pdf(request: OrgRequest, request_id: int) -> HttpResponse:
 
 @org_view()
 def export(request: OrgRequest) -> HttpResponse:
-    file_format = request.GET.get("format", "csv")
-    if file_format not in EXPORT_FORMATS:
-        file_format = "csv"
     today = timezone.localdate()
     search = RequestFilterForm(request.GET or None, organisation=request.org)
     requests = filter_requests(
@@ -306,23 +250,13 @@ def export(request: OrgRequest) -> HttpResponse:
         search.filters(),
         today=today,
         soon_until=_soon_until(request, today),
-        user=_actor(request),
+        user=actor_of(request),
     )
     rows = export_rows(request.org, requests, today=today)
-    return export_response(EXPORT_HEADERS, rows, file_format, f"registre-courriers-{today:%Y-%m-%d}")
+    return export_response(EXPORT_HEADERS, rows, export_format(request), f"registre-courriers-{today:%Y-%m-%d}")
 
 
 @org_view(read=Capability.MANAGE_QUALITY, write=Capability.MANAGE_QUALITY)
 def import_register(request: OrgRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report: ImportReport | None = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        report = import_requests(
-            organisation=request.org,
-            binary=upload.file,
-            filename=upload.name or "import.csv",
-            actor=_actor(request),
-            all_or_nothing=form.cleaned_data["all_or_nothing"],
-        )
-    return _page(request, "import.html", {"form": form, "report": report})
+    form = RegisterImportForm(request.POST or None, request.FILES or None)
+    return PAGES.import_page(request, form, lambda data: import_requests)

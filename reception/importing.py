@@ -15,7 +15,6 @@ rebuilt and the indicator engine is told (reception.actions.after_tickets_writte
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from typing import IO
 
@@ -25,22 +24,14 @@ from core.imports import (
     ImportConfigError,
     InsertTarget,
     KindSpec,
-    LineMap,
-    LocalClock,
-    Moment,
     Records,
     Row,
-    RowImporter,
-    insert_target,
-    normalise_datetime,
-    normalise_time,
-    parse_seconds,
-    read_moment,
+    TableImporter,
+    dedupe_key,
     register_kind,
-    table_layout,
-    utc_text,
+    source_line_map,
 )
-from core.models import ImportKind, ImportSource, Organisation, Service
+from core.models import ImportKind, Organisation, Service
 from core.tabular import TableError
 from reception.models import QueueTicket, TicketStatus
 
@@ -68,8 +59,8 @@ STATUS_WORDS = {
     TicketStatus.IN_SERVICE.value: ("in_service", "en cours"),
     TicketStatus.WAITING.value: ("waiting", "en attente", "attente"),
 }
-MAX_KEY = 64
 NUMBER_LENGTH = 12
+BEFORE_ISSUE = "« {} » précède l'émission du ticket."
 
 
 def service_targets(organisation: Organisation) -> list[tuple[str, str]]:
@@ -77,31 +68,17 @@ def service_targets(organisation: Organisation) -> list[tuple[str, str]]:
     return [(service.code, f"service « {service.name} » ({service.site.name})") for service in services]
 
 
-def _key(prefix: str, *parts: str) -> str:
-    text = prefix + "/".join(parts)
-    if len(text) <= MAX_KEY:
-        return text
-    return prefix + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[: MAX_KEY - len(prefix) - 1]
-
-
-class TicketImporter(RowImporter):
-    def __init__(self, source: ImportSource) -> None:
-        super().__init__(source)
-        self.index: dict[str, int] = {}
+class TicketImporter(TableImporter):
+    fields = TICKET_FIELDS
+    map_name = "correspondance des services"
 
     @property
     def target(self) -> InsertTarget:
-        constants: tuple[tuple[str, int | str], ...] = (
-            ("organisation_id", self.organisation.pk),
-            ("source_id", self.source.pk),
-        )
-        return insert_target(QueueTicket, COLUMNS, constants)
+        return self.source_target(QueueTicket, COLUMNS)
 
     def prepare(self) -> None:
         if self.source.file_format != TABLE:
             raise ImportConfigError("Les tickets s'importent depuis un tableau (CSV, XLSX ou ODS).")
-        self.clock = LocalClock()
-        self.unit = str((self.source.options or {}).get("duration_unit") or "s")
         services = {service.code: service for service in Service.objects.for_org(self.organisation)}
 
         def resolve(code: str) -> tuple[int, int]:
@@ -112,36 +89,24 @@ class TicketImporter(RowImporter):
                 )
             return (service.site_id, service.pk)
 
-        mapping = {str(key): str(value) for key, value in (self.source.line_map or {}).items()}
-        if not mapping:
-            raise ImportConfigError(
-                "La correspondance des services est vide : indiquez quel service reçoit les tickets (« * = code »)."
-            )
-        self.services = LineMap(mapping, resolve)
-        words = {word: code for code, all_words in STATUS_WORDS.items() for word in all_words}
-        own = (self.source.options or {}).get("values") or {}
-        self.statuses = words | {str(raw).strip().casefold(): str(code) for raw, code in own.items()}
+        self.line_map = source_line_map(
+            self.source.line_map,
+            resolve,
+            empty="La correspondance des services est vide : indiquez quel service reçoit les tickets (« * = code »).",
+        )
+        self.words = self.source_words(STATUS_WORDS)
 
     def records(self, binary: IO[bytes], filename: str, encoding: str) -> Records:
-        layout = table_layout(binary, filename, encoding, self.source, TICKET_FIELDS)
-        self.index = layout.index
-        if "line" not in self.index and "*" not in (self.source.line_map or {}):
-            raise ImportConfigError(
-                "Indiquez la colonne du service, ou une ligne « * = code » dans la correspondance des services."
-            )
-        return layout.records
-
-    def _cell(self, cells: Sequence[str], name: str) -> str:
-        position = self.index.get(name)
-        if position is None or position >= len(cells):
-            return ""
-        return str(cells[position]).strip()
+        return self.table_records(
+            binary,
+            filename,
+            encoding,
+            no_line="Indiquez la colonne du service, ou une ligne « * = code » dans la correspondance des services.",
+        )
 
     def convert(self, cells: Sequence[str]) -> Row | None:
         value = self._cell(cells, "line")
-        target = self.services.get(value)
-        if target == LineMap.REJECT:
-            raise TableError(f"valeur « {value} » absente de la correspondance des services.", column="service")
+        target = self._target(value, "service")
         if target is None:
             return None
         site_id, service_id = target
@@ -150,25 +115,22 @@ class TicketImporter(RowImporter):
             raise TableError(
                 f"numéro « {number} » vide ou trop long ({NUMBER_LENGTH} caractères au plus).", column="numéro"
             )
-        issued_iso = self._issued(cells)
-        issued = read_moment(self.clock, issued_iso, column="émission")
+        issued_iso, issued = self._first_moment(cells, "issued_at", "émission", empty="heure d'émission vide.")
         day = issued_iso[:10]
-        called = self._later(cells, "called_at", day, issued, "appel")
-        wait = None
-        if called is not None:
-            wait = called.epoch - issued.epoch
-        elif wait_text := self._cell(cells, "wait"):
-            wait = parse_seconds(wait_text, unit=self.unit, column="attente")
-        called_at = called.utc if called is not None else (utc_text(issued.epoch + wait) if wait is not None else None)
-        started = self._later(cells, "started_at", day, issued, "début du service")
-        ended = self._later(cells, "ended_at", day, issued, "fin du service")
+        called_at, wait = self._waited(cells, "called_at", day, issued, "appel", too_early=BEFORE_ISSUE)
+        started = self._later(cells, "started_at", day, issued, "début du service", too_early=BEFORE_ISSUE)
+        ended = self._later(cells, "ended_at", day, issued, "fin du service", too_early=BEFORE_ISSUE)
         if started is not None and ended is not None and ended.epoch < started.epoch:
             raise TableError("la fin du service précède son début.", column="fin du service")
         status = self._status(cells, called_at is not None or started is not None)
         hour = issued.hour
         minute = int(issued_iso[14:16])
         identity = self._cell(cells, "id")
-        key = _key("i", identity, value) if identity else _key("t", issued_iso.replace(" ", "T"), number, value)
+        key = (
+            dedupe_key("i", identity, value)
+            if identity
+            else dedupe_key("t", issued_iso.replace(" ", "T"), number, value)
+        )
         month = hour.local_month
         self.months.add(month)
         return (
@@ -177,32 +139,16 @@ class TicketImporter(RowImporter):
             hour.hour * 2 + (minute >= 30), key,
         )  # fmt: skip
 
-    def _issued(self, cells: Sequence[str]) -> str:
-        text = self._cell(cells, "issued_at")
-        if not text:
-            raise TableError("heure d'émission vide.", column="émission")
-        date_text = self._cell(cells, "date")
-        if date_text:
-            day = normalise_datetime(date_text.split()[0] + " 00:00", column="date")[:10]
-            return normalise_time(text, day, column="émission")
-        return normalise_datetime(text, column="émission")
-
-    def _later(self, cells: Sequence[str], name: str, day: str, issued: Moment, column: str) -> Moment | None:
-        text = self._cell(cells, name)
-        if not text:
-            return None
-        moment = read_moment(self.clock, normalise_time(text, day, column=column), after=issued, column=column)
-        if moment.epoch < issued.epoch:
-            raise TableError(f"« {text} » précède l'émission du ticket.", column=column)
-        return moment
-
     def _status(self, cells: Sequence[str], called: bool) -> str:
-        text = self._cell(cells, "status")
-        if not text:
+        status = self._coded(
+            cells,
+            "status",
+            TicketStatus.values,
+            "état",
+            unknown="état « {} » inconnu : ajoutez-le aux valeurs de la source.",
+        )
+        if status is None:
             return TicketStatus.SERVED.value if called else TicketStatus.LEFT.value
-        status = self.statuses.get(text.casefold())
-        if status is None or status not in TicketStatus.values:
-            raise TableError(f"état « {text} » inconnu : ajoutez-le aux valeurs de la source.", column="état")
         return status
 
     def finished(self, months: set[dt.date]) -> None:

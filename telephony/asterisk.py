@@ -5,11 +5,11 @@ needs into an `AsteriskPlan` of plain data: the line map resolved to line and se
 their opening minutes, the days the town is closed, the key of the callers' hash. An
 `AsteriskReader` then turns records into rows and their additive counts. This module loads no
 model, so the command line can read and convert a file in a second process while the first
-writes to the database (core.imports.spawned_chunks).
+writes to the database (core.imports.reader_process).
 
 The converter runs once per call of files of millions of lines: it is a closure over local
 names, with times sliced from "YYYY-MM-DD HH:MM:SS" strings (one time-zone conversion per hour
-of the file, core.imports.LocalClock). The rules it applies are those of telephony.importing."""
+of the file, core.imports.clock.LocalClock). The rules it applies are those of telephony.importing."""
 
 from __future__ import annotations
 
@@ -20,7 +20,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from core.imports import SECONDS_IN_HOUR, Hour, LineMap, LocalClock, Records, Row, csv_records, utc_text
+from core.imports import (
+    MAX_KEY,
+    SECONDS_IN_HOUR,
+    Hour,
+    LineMap,
+    LocalClock,
+    Records,
+    Row,
+    csv_records,
+    dedupe_key,
+    utc_text,
+)
 from core.tabular import TableError
 
 ASTERISK_COLUMNS = (
@@ -32,7 +43,6 @@ MIN_COLUMNS = 16
 ANSWERED, ABANDONED, VOICEMAIL, BUSY, FAILED = "answered", "abandoned", "voicemail", "busy", "failed"
 DISPOSITIONS = {"ANSWERED": ANSWERED, "NO ANSWER": ABANDONED, "BUSY": BUSY, "FAILED": FAILED, "CONGESTION": FAILED}
 VOICEMAIL_APPS = frozenset({"voicemail", "voicemailmain"})
-MAX_KEY = 64
 CALLER_CACHE = 20_000
 
 Converter = Callable[[Sequence[str]], Row | None]
@@ -65,15 +75,6 @@ def keyed_hasher(key: bytes) -> Callable[[str], str]:
         return state.hexdigest()
 
     return hash_caller
-
-
-def dedupe_key(prefix: str, *parts: str) -> str:
-    """A stable key: the parts themselves when short (time-ordered, so the unique index
-    grows at its end), else their hash."""
-    text = prefix + "/".join(parts)
-    if len(text) <= MAX_KEY:
-        return text
-    return prefix + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[: MAX_KEY - len(prefix) - 1]
 
 
 def disposition_of(text: str) -> str:

@@ -34,24 +34,18 @@ from core.imports import (
     ImportConfigError,
     InsertTarget,
     KindSpec,
-    LineMap,
     LocalClock,
-    Moment,
     Records,
     Row,
-    RowImporter,
-    insert_target,
-    normalise_datetime,
-    normalise_time,
+    TableImporter,
+    dedupe_key,
     parse_seconds,
-    read_moment,
     register_kind,
-    table_layout,
-    utc_text,
+    source_line_map,
 )
 from core.models import ImportKind, ImportSource, Organisation, Service
 from core.tabular import TableError
-from telephony.asterisk import ASTERISK_COLUMNS, AsteriskPlan, AsteriskReader, dedupe_key, keyed_hasher
+from telephony.asterisk import ASTERISK_COLUMNS, AsteriskPlan, AsteriskReader, keyed_hasher
 from telephony.hours import Presence, Week
 from telephony.models import NO_LINE, UNKNOWN_WAIT, Call, CallOrigin, CallOutcome, PhoneLine
 from telephony.summaries import SlotKey, StatKey, add_counts, rebuild_months
@@ -95,6 +89,8 @@ SLOT_OF = itemgetter(11, 1, 0, 8, 12, 13, 5)  # month, service, line, in hours, 
 TALK_OF = itemgetter(7)
 FIRST_YEAR = 2000  # closed days are known from this year to next year
 MAX_RINGS_READ = 999
+ANSWER_TOO_EARLY = "décroché « {} » avant le début de l'appel."
+END_TOO_EARLY = "fin « {} » avant le début de l'appel."
 
 Target = tuple[int | None, int, Week]  # line id, service id, opening minutes of the service
 
@@ -120,23 +116,21 @@ def line_targets(organisation: Organisation) -> list[tuple[str, str]]:
     return lines + services
 
 
-class CallImporter(RowImporter):
+class CallImporter(TableImporter):
+    """Reads Master.csv through an AsteriskReader (telephony.asterisk), tables here."""
+
+    fields = CALL_FIELDS
+
     def __init__(self, source: ImportSource) -> None:
         super().__init__(source)
         self.reader: AsteriskReader | None = None
         self.is_asterisk = source.file_format == ASTERISK_CDR
         self.line_field = source.line_field or ("dst" if self.is_asterisk else "line")
-        self.index: dict[str, int] = {}
 
     @property
     def target(self) -> InsertTarget:
         columns = COMMON_COLUMNS if self.is_asterisk else (*COMMON_COLUMNS, "rings")
-        constants: tuple[tuple[str, int | str], ...] = (
-            ("organisation_id", self.organisation.pk),
-            ("source_id", self.source.pk),
-            ("origin", CallOrigin.IMPORT.value),
-        )
-        return insert_target(Call, columns, constants)
+        return self.source_target(Call, columns, ("origin", CallOrigin.IMPORT.value))
 
     # Preparation ------------------------------------------------------------------------
 
@@ -152,21 +146,19 @@ class CallImporter(RowImporter):
         closed = self.presence.closed_days(FIRST_YEAR, today.year + 1)
         self.clock = LocalClock(closed.__contains__)
         self.hash_caller = caller_hasher(self.organisation)
-        self.lines = self._line_map()
+        self.line_map = source_line_map(
+            self.source.line_map,
+            self._resolver(),
+            empty="La correspondance des lignes est vide : indiquez quelle valeur du champ "
+            f"« {self.line_field} » correspond à quelle ligne ou quel service (ou « * » pour toutes).",
+        )
         if self.is_asterisk:
             self.plan = AsteriskPlan(
-                ASTERISK_COLUMNS.index(self.line_field), self.lines, closed, caller_key(self.organisation)
+                ASTERISK_COLUMNS.index(self.line_field), self.line_map, closed, caller_key(self.organisation)
             )
-        self.unit = str((self.source.options or {}).get("duration_unit") or "s")
-        self.outcome_values = self._outcome_values()
+        self.words = self.source_words(OUTCOME_WORDS)
 
-    def _line_map(self) -> LineMap:
-        mapping = {str(key): str(value) for key, value in (self.source.line_map or {}).items()}
-        if not mapping:
-            raise ImportConfigError(
-                "La correspondance des lignes est vide : indiquez quelle valeur du champ "
-                f"« {self.line_field} » correspond à quelle ligne ou quel service (ou « * » pour toutes)."
-            )
+    def _resolver(self) -> Callable[[str], Target]:
         lines = {line.code: line for line in PhoneLine.objects.for_org(self.organisation)}
         services = {service.code: service for service in Service.objects.for_org(self.organisation)}
 
@@ -182,13 +174,7 @@ class CallImporter(RowImporter):
                 "de la ville. Corrigez la source ou créez la ligne."
             )
 
-        return LineMap(mapping, resolve)
-
-    def _outcome_values(self) -> dict[str, str]:
-        values = {word: code for code, words in OUTCOME_WORDS.items() for word in words}
-        own = (self.source.options or {}).get("values") or {}
-        values |= {str(raw).strip().casefold(): str(code) for raw, code in own.items()}
-        return values
+        return resolve
 
     # Reading ----------------------------------------------------------------------------
 
@@ -198,51 +184,45 @@ class CallImporter(RowImporter):
             records = self.reader.records(binary, filename, encoding)
             self.convert = self.reader.convert  # type: ignore[method-assign,assignment]
             return records
-        layout = table_layout(binary, filename, encoding, self.source, CALL_FIELDS)
-        self.index = layout.index
-        if "line" not in self.index and "*" not in (self.source.line_map or {}):
-            raise ImportConfigError(
-                "Indiquez la colonne de la ligne appelée, ou une ligne « * » dans la correspondance des lignes."
-            )
+        records = self.table_records(
+            binary,
+            filename,
+            encoding,
+            no_line="Indiquez la colonne de la ligne appelée, ou une ligne « * » dans la correspondance des lignes.",
+        )
         self.convert = self._table  # type: ignore[method-assign,assignment]
-        return layout.records
+        return records
 
     def convert(self, cells: Sequence[str]) -> Row | None:
         raise NotImplementedError("records() chooses the converter")
 
-    def _target(self, value: str, column: str) -> Target | None:
-        target = self.lines.get(value)
-        if target == LineMap.REJECT:
-            raise TableError(f"valeur « {value} » absente de la correspondance des lignes.", column=column)
-        return target  # type: ignore[no-any-return]
-
     # Tables (CSV, XLSX, ODS) --------------------------------------------------------------
-
-    def _cell(self, cells: Sequence[str], name: str) -> str:
-        position = self.index.get(name)
-        if position is None or position >= len(cells):
-            return ""
-        return str(cells[position]).strip()
 
     def _table(self, cells: Sequence[str]) -> Row | None:
         line_value = self._cell(cells, "line")
-        target = self._target(line_value, "ligne")
+        target: Target | None = self._target(line_value, "ligne")
         if target is None:
             return None
         line_id, service_id, week = target
-        start_iso = self._start(cells)
-        start = read_moment(self.clock, start_iso, column="début")
+        start_iso, start = self._first_moment(cells, "started_at", "début", empty="début de l'appel vide.")
         day = start_iso[:10]
         talk_text = self._cell(cells, "talk")
         talk = parse_seconds(talk_text, unit=self.unit, column="conversation") if talk_text else 0
-        outcome = self._outcome(cells)
+        outcome = self._coded(
+            cells,
+            "outcome",
+            CallOutcome.values,
+            "issue",
+            unknown="issue « {} » inconnue : ajoutez-la aux valeurs de la source.",
+        )
         if outcome is None:
             outcome = ANSWERED if self._cell(cells, "answered_at") or talk else CallOutcome.ABANDONED.value
-        ended = self._table_end(cells, start, day)
+        ended = self._later(cells, "ended_at", day, start, "fin", too_early=END_TOO_EARLY, next_day=True)
         answered_at: str | None = None
         wait: int | None = None
         if outcome == ANSWERED:
-            answered_at, wait = self._table_answer(cells, start, day)
+            answered_at, wait = self._waited(cells, "answered_at", day, start, "décroché", too_early=ANSWER_TOO_EARLY)
+            answered_at = answered_at or start.utc  # neither answer time nor wait: the wait is unknown
             if not talk_text and ended is not None:
                 talk = max(0, ended.epoch - start.epoch - (wait or 0))
         else:
@@ -266,52 +246,6 @@ class CallImporter(RowImporter):
         )  # fmt: skip
         self.months.add(hour.local_month)
         return row
-
-    def _start(self, cells: Sequence[str]) -> str:
-        text = self._cell(cells, "started_at")
-        if not text:
-            raise TableError("début de l'appel vide.", column="début")
-        date_text = self._cell(cells, "date")
-        if date_text:
-            day = normalise_datetime(date_text.split()[0] + " 00:00", column="date")[:10]
-            return normalise_time(text, day, column="début")
-        return normalise_datetime(text, column="début")
-
-    def _outcome(self, cells: Sequence[str]) -> str | None:
-        text = self._cell(cells, "outcome")
-        if not text:
-            return None
-        outcome = self.outcome_values.get(text.casefold())
-        if outcome is None or outcome not in CallOutcome.values:
-            raise TableError(f"issue « {text} » inconnue : ajoutez-la aux valeurs de la source.", column="issue")
-        return outcome
-
-    def _table_answer(self, cells: Sequence[str], start: Moment, day: str) -> tuple[str, int | None]:
-        """Answer time and wait of an answered call; the wait is unknown when neither is given."""
-        text = self._cell(cells, "answered_at")
-        if text:
-            answer = read_moment(
-                self.clock, normalise_time(text, day, column="décroché"), after=start, column="décroché"
-            )
-            if answer.epoch < start.epoch:
-                raise TableError(f"décroché « {text} » avant le début de l'appel.", column="décroché")
-            return answer.utc, answer.epoch - start.epoch
-        wait_text = self._cell(cells, "wait")
-        if wait_text:
-            wait = parse_seconds(wait_text, unit=self.unit, column="attente")
-            return utc_text(start.epoch + wait), wait
-        return start.utc, None
-
-    def _table_end(self, cells: Sequence[str], start: Moment, day: str) -> Moment | None:
-        text = self._cell(cells, "ended_at")
-        if not text:
-            return None
-        end = read_moment(self.clock, normalise_time(text, day, column="fin"), after=start, column="fin")
-        if end.epoch < start.epoch and ":" in text and "/" not in text and "-" not in text:
-            end = read_moment(self.clock, normalise_time(text, _next_day(day), column="fin"), column="fin")
-        if end.epoch < start.epoch:
-            raise TableError(f"fin « {text} » avant le début de l'appel.", column="fin")
-        return end
 
     # After the rows ---------------------------------------------------------------------
 
@@ -364,10 +298,6 @@ def _seconds(text: str, column: str) -> int:
     if not 0 <= value <= MAX_RINGS_READ:
         raise TableError(f"nombre « {text} » hors limites.", column=column)
     return value
-
-
-def _next_day(day: str) -> str:
-    return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
 
 
 def register() -> None:

@@ -187,3 +187,28 @@ def test_an_outsider_gets_404_on_an_act_of_another_town(org, other_org, outsider
     assert outsider_client.get(inside).status_code == 404
     deliver = reverse("civil_registry:deliver", kwargs={"org_slug": other_org.slug, "act_id": act.pk})
     assert outsider_client.post(deliver, {"version": 0, "on": "2026-03-03"}).status_code == 404
+
+
+def test_an_edit_moving_the_receipt_after_the_delivery_is_refused_in_french_and_writes_nothing(
+    org, client_as, make_act
+):
+    act = make_act(received_on=D(2026, 3, 2), delivered_on=D(2026, 3, 3))
+    data = {"act_type": "birth", "act_format": "full", "channel": "post", "copies": 1, "received_on": "2026-03-04"}
+    response = client_as(org, Role.AGENT).post(url(org, "edit", act_id=act.pk), data | {"version": act.version})
+    assert response.status_code == 200
+    assert "La délivrance ne peut précéder la réception." in html.unescape(response.content.decode())
+    act.refresh_from_db()
+    assert act.received_on == D(2026, 3, 2)
+
+
+def test_the_registration_page_states_the_deadlines_the_counter_s_as_the_same_day(org, client_as):
+    page = html.unescape(client_as(org, Role.AGENT).get(url(org, "new")).content.decode())
+    assert "guichet le jour même ; courrier 5 jours ouvrés" in page
+
+
+def test_the_register_narrows_to_the_days_of_receipt_asked(org, client_as, make_act):
+    for day in (2, 3, 4):
+        make_act(received_on=D(2026, 3, day))
+    reader = client_as(org, Role.READER)
+    rows = reader.get(url(org, "home"), {"received_from": "2026-03-03", "received_to": "2026-03-03"}).context["rows"]
+    assert [act.received_on for act in rows] == [D(2026, 3, 3)]

@@ -1,7 +1,7 @@
 """The import pages (/o/<slug>/imports/): sources of call logs and queue exports, their JSON
 file, uploading a file, and each run with its progress and summary.
 
-An uploaded file is imported in a thread of the web process (core.imports.import_in_background)
+An uploaded file is imported in a thread of the web process (core.imports.background)
 so that the page answers at once; the run page polls the run every second with htmx and
 shows a progress bar, then the summary. Managing sources and uploading files need
 MANAGE_QUALITY."""

@@ -152,3 +152,12 @@ def test_a_second_agent_saving_a_stale_request_is_refused_with_the_name_of_who_c
     request.refresh_from_db()
     assert request.subject == "Demande de stationnement"
     assert request.answered_on == D(2026, 3, 4)
+
+
+def test_a_reference_an_imported_register_already_uses_is_not_given_twice(make_request):
+    first = make_request()
+    taken = f"{first.received_on.year}-{first.pk + 1:05d}"
+    WrittenRequest.objects.filter(pk=first.pk).update(reference=taken)
+    second = make_request()
+    assert second.reference == f"QP-{taken}"
+    assert WrittenRequest.objects.get(pk=second.pk).reference == f"QP-{taken}"

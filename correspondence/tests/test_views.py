@@ -267,3 +267,16 @@ def test_an_outsider_gets_404_on_a_request_of_another_town(org, other_org, outsi
     inside = reverse("correspondence:detail", kwargs={"org_slug": other_org.slug, "request_id": written.pk})
     assert outsider_client.get(inside).status_code == 404
     assert outsider_client.get(url(org, "acknowledgement_pdf", request_id=written.pk)).status_code == 404
+
+
+def test_an_answer_dated_before_the_receipt_is_refused_on_the_detail_page_and_writes_nothing(
+    org, client_as, make_request
+):
+    written = make_request(received_on=D(2026, 3, 2))
+    response = client_as(org, Role.AGENT).post(
+        url(org, "answer", request_id=written.pk), {"version": 0, "on": "2026-03-01"}
+    )
+    assert response.status_code == 400
+    assert "La réponse ne peut précéder la réception (02/03/2026)." in html.unescape(response.content.decode())
+    written.refresh_from_db()
+    assert (written.status, written.answered_on, written.version) == (Status.RECEIVED, None, 0)

@@ -1,15 +1,30 @@
 """Importing Asterisk call logs: real Master.csv lines, bad lines, the same file twice,
-overlapping files, the clock changes, the caller's privacy, and the summary rows."""
+overlapping files, the clock changes, the caller's privacy, the summary rows, and the second
+process that reads a file while this one writes."""
 
+import contextlib
 import datetime as dt
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
 from io import StringIO
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from core.imports import CHUNK_ROWS, import_file
+from core.imports.reader_process import PROJECT_ROOT, READER_CODE
 from core.models import ImportStatus
-from telephony.importing import caller_hasher
+from telephony.importing import CallImporter, caller_hasher
 from telephony.models import Call, CallMonthStat, CallOutcome, CallSlotStat
 from telephony.summaries import rebuild_months
 from telephony.tests.conftest import CIVIL, STANDARD, cdr
@@ -322,3 +337,97 @@ def test_the_reader_and_the_engine_use_the_values_of_the_models():
     assert (ImportStatus.DONE.value, ImportStatus.FAILED.value) == (imports.DONE, imports.FAILED)
     outcomes = (asterisk.ANSWERED, asterisk.ABANDONED, asterisk.VOICEMAIL, asterisk.BUSY, asterisk.FAILED)
     assert set(outcomes) == set(CallOutcome.values)
+
+
+def test_the_reading_process_loads_neither_django_nor_a_model(org, asterisk, write):
+    """The reading process runs what `spawned_chunks` runs, with a real reader, sends its
+    chunks back, then lists the modules it loaded."""
+    importer = CallImporter(asterisk)
+    importer.prepare()
+    receiving, sending = os.pipe()
+    code = f"import sys; sys.path.insert(0, {str(PROJECT_ROOT)!r}); {READER_CODE}; print(*sorted(sys.modules))"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, pass_fds=(sending,)
+    )
+    os.close(sending)
+    assert process.stdin is not None and process.stdout is not None
+    with process.stdin as arguments:
+        pickle.dump(
+            (importer.worker(), str(write("Master.csv", MONDAY)), "Master.csv", "utf-8-sig", sending), arguments
+        )
+    with Connection(receiving) as pipe:
+        rows = pipe.recv()[0]
+        assert pipe.recv() is None
+    modules = process.stdout.read().decode().split()
+    process.wait(timeout=30)
+
+    assert len(rows) == 7 and process.returncode == 0
+    assert {"core.imports.reader_process", "telephony.asterisk"} <= set(modules)
+    assert [name for name in modules if name.split(".")[0] == "django" or name.endswith(".models")] == []
+
+
+def _many_calls(count: int) -> list[str]:
+    first = dt.datetime(2026, 6, 1, 8)
+    lines = []
+    for index in range(count):
+        start = first + dt.timedelta(minutes=index)
+        answer = start + dt.timedelta(seconds=9)
+        lines.append(cdr(f"{start:%Y-%m-%d %H:%M:%S}", f"{answer:%Y-%m-%d %H:%M:%S}", f"{answer:%Y-%m-%d %H:%M:%S}",
+                         duration=9, billsec=0, uniqueid=f"1780000000.{index}"))  # fmt: skip
+    return lines
+
+
+def _reading_processes() -> dict[int, str]:
+    """This process's children that run a reading process, with their state (R, S, Z…)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            state, parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+            if int(parent) == os.getpid() and b"reader_process_main" in (entry / "cmdline").read_bytes():
+                found[int(entry.name)] = state
+    return found
+
+
+@contextlib.contextmanager
+def _at_most(seconds: int) -> Iterator[None]:
+    def give_up(signum: int, frame: object) -> None:
+        raise TimeoutError(f"toujours en cours après {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the processes in /proc")
+def test_a_parallel_import_whose_writing_fails_stops_its_reading_process_at_once(org, asterisk, write, monkeypatch):
+    path = write("Master.csv", _many_calls(10 * CHUNK_ROWS))  # the reading process cannot run that far ahead
+    summarise = CallImporter.summarise
+    seen: dict[str, Any] = {}
+
+    def fail_on_the_second_chunk(importer: CallImporter, rows: list) -> None:
+        if "first" in seen:
+            seen["readers"] = _reading_processes()
+            seen["failed_at"] = time.monotonic()
+            raise RuntimeError("le disque est plein")
+        seen["first"] = True
+        summarise(importer, rows)
+
+    monkeypatch.setattr(CallImporter, "summarise", fail_on_the_second_chunk)
+    with _at_most(60), pytest.raises(RuntimeError, match="le disque est plein"):
+        import_file(source=asterisk, path=path, parallel=True)
+    stopped_after = time.monotonic() - seen["failed_at"]
+
+    (pid, state), *others = seen["readers"].items()
+    assert others == [] and state in "RSD"  # the reading process was running when the writing failed
+    assert not Path(f"/proc/{pid}").exists() and _reading_processes() == {}  # killed, and reaped
+    assert not [thread for thread in threading.enumerate() if "_receive" in thread.name]
+    assert stopped_after < 5  # no wait for a timeout
+    run = asterisk.runs.get()
+    assert run.status == ImportStatus.FAILED and "Erreur inattendue" in run.error
+    assert run.imported == CHUNK_ROWS == Call.objects.count()  # the first chunk stays, as documented
