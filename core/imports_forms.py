@@ -43,12 +43,11 @@ SOURCE_FIELDS = [
 SEPARATOR_CHOICES = [("", "détecté"), (";", "point-virgule ;"), (",", "virgule ,"), ("\t", "tabulation")]
 ENCODING_CHOICES = [("", "détecté (UTF-8, sinon Windows-1252)"), ("utf-8", "UTF-8"), ("cp1252", "Windows-1252")]
 UNIT_CHOICES = [("s", "secondes"), ("min", "minutes")]
-DEFAULT_IMPORT_MAX_BYTES = 300 * 1024 * 1024
 MAP_LINE = re.compile(r"^(?P<key>.+?)\s*=\s*(?P<value>[^=]*)$")
 
 
 def import_max_bytes() -> int:
-    return int(getattr(settings, "QUALIPILOTE_IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES))
+    return int(settings.QUALIPILOTE_IMPORT_MAX_BYTES)
 
 
 # --- Validation ---------------------------------------------------------------------------------

@@ -194,4 +194,4 @@ def test_the_sources_page_lists_sources_and_runs_in_few_queries(
     with django_assert_max_num_queries(10):
         page = manager_client.get(url(org, "sources")).content.decode()
     assert "manage.py import_calls --org ville-test --source asterisk FICHIER" in page
-    assert "Master.csv" in page
+    assert "Master.csv" in page and "Asterisk (Master.csv)" in page and "asterisk_cdr" not in page
