@@ -160,6 +160,8 @@ class ActRequestEvent(RegisterEvent):
     TRANSITIONS = TRANSITIONS
 
     class Meta(RegisterEvent.Meta):
+        verbose_name = "étape d'une demande d'acte"
+        verbose_name_plural = "étapes des demandes d'acte"
         indexes = [models.Index(fields=["organisation", "act_request", "at"], name="act_event_idx")]
 
 

@@ -49,6 +49,18 @@ def filter_act_requests(requests: ActRequestQuerySet, filters: dict[str, Any], *
     return requests.received_between(filters.get("received_from"), filters.get("received_to"))
 
 
+def pending_acts_for_reminders(organisation: Organisation, *, until: dt.date) -> ActRequestQuerySet:
+    """Requests still to deliver whose due date has passed or falls on `until` at the latest,
+    earliest due date first (the daily reminder)."""
+    return (
+        ActRequest.objects.for_org(organisation)
+        .pending()
+        .filter(due_on__lte=until)
+        .select_related("service")
+        .order_by("due_on", "pk")
+    )
+
+
 def errors_for_list(organisation: Organisation) -> QuerySet[ActError]:
     return (
         ActError.objects.for_org(organisation)

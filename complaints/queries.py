@@ -40,6 +40,20 @@ def filtered_complaints(organisation: Organisation, filters: dict[str, Any], *, 
     return complaints.order_by("-received_on", "-pk")
 
 
+def complaints_for_reminders(organisation: Organisation, *, until: dt.date) -> QuerySet[Complaint]:
+    """Open complaints and suggestions still waiting for an acknowledgement or an answer whose
+    due date has passed or falls on `until` at the latest (the daily reminder), oldest first."""
+    waiting_ack = Q(acknowledged_on__isnull=True, acknowledge_due_on__lte=until)
+    waiting_answer = Q(answered_on__isnull=True, answer_due_on__lte=until)
+    return (
+        Complaint.objects.for_org(organisation)
+        .open()
+        .filter(waiting_ack | waiting_answer)
+        .select_related("service")
+        .order_by("received_on", "pk")
+    )
+
+
 def deadline_label(due_on: dt.date | None, done_on: dt.date | None, today: dt.date) -> tuple[str, str]:
     """("on_time" | "late" | "pending" | "not_due", French label) for one deadline."""
     status = deadline_status(due_on, done_on, today)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
-from core.models import AuditEvent, Organisation, User
+from core.localtime import aware_local
+from core.models import AuditEvent, Organisation, OrgOwned, User
+
+Owned = TypeVar("Owned", bound=OrgOwned)
 
 
 def _jsonable(value: Any) -> Any:
@@ -64,3 +69,55 @@ def history_of(instance: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         organisation_id=organisation_id, object_type=instance._meta.label_lower, object_id=str(instance.pk)
     ).select_related("actor")
+
+
+def delete_audited(
+    instance: Owned,
+    *,
+    actor: User | None,
+    fields: list[str],
+    action: str = "suppression",
+    blocker: Callable[[Owned], str | None] | None = None,
+) -> AuditEvent:
+    """Delete a town's record and append its "before" (the listed `fields` only) to the trail.
+
+    `blocker(instance)` says in French why the record must stay (records that refer to it...),
+    or returns an empty string or None; its message is raised as a ValidationError and nothing
+    is written. Call it from the action's own transaction, so that the check and the deletion
+    see the same rows; the event and the deletion are written together in any case. The event
+    is recorded first: it needs the primary key that the deletion clears."""
+    message = blocker(instance) if blocker is not None else None
+    if message:
+        raise ValidationError(message)
+    with transaction.atomic(savepoint=False):
+        event = record_event(
+            organisation=instance.organisation,
+            actor=actor,
+            instance=instance,
+            action=action,
+            before=snapshot(instance, fields),
+        )
+        instance.delete()
+    return event
+
+
+def journal_events(
+    organisation: Organisation,
+    *,
+    first_day: dt.date | None = None,
+    last_day: dt.date | None = None,
+    actor: User | None = None,
+    object_type: str = "",
+) -> models.QuerySet[AuditEvent]:
+    """The town's trail, newest first, between two local (Europe/Paris) days included."""
+    events = AuditEvent.objects.filter(organisation=organisation).select_related("actor")
+    if first_day is not None:
+        events = events.filter(at__gte=aware_local(dt.datetime.combine(first_day, dt.time.min)))
+    if last_day is not None:
+        day_after = last_day + dt.timedelta(days=1)
+        events = events.filter(at__lt=aware_local(dt.datetime.combine(day_after, dt.time.min)))
+    if actor is not None:
+        events = events.filter(actor=actor)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    return events

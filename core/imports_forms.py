@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from core.audit import record_event, snapshot
+from core.audit import delete_audited, record_event, snapshot
 from core.imports import ASTERISK_CDR, FILE_FORMATS, IGNORE, TABLE, ImportConfigError, KindSpec, kind_spec
 from core.models import ImportSource, Organisation, User
 
@@ -257,17 +257,7 @@ def source_deletion_blocker(source: ImportSource) -> str:
 
 @transaction.atomic
 def delete_source(*, source: ImportSource, actor: User | None) -> None:
-    blocker = source_deletion_blocker(source)
-    if blocker:
-        raise ValidationError(blocker)
-    record_event(
-        organisation=source.organisation,
-        actor=actor,
-        instance=source,
-        action="suppression",
-        before=snapshot(source, SOURCE_FIELDS),
-    )
-    source.delete()
+    delete_audited(source, actor=actor, fields=SOURCE_FIELDS, blocker=source_deletion_blocker)
 
 
 # --- Forms --------------------------------------------------------------------------------------

@@ -158,6 +158,8 @@ class OpeningHours(OrgOwned):
     closes_at = models.TimeField("fermeture")
 
     class Meta:
+        verbose_name = "horaire d'ouverture"
+        verbose_name_plural = "horaires d'ouverture"
         ordering = ["site", "service", "weekday", "opens_at"]
         constraints = [
             models.CheckConstraint(condition=Q(opens_at__lt=models.F("closes_at")), name="opening_hours_order"),
@@ -174,6 +176,8 @@ class ClosureDay(OrgOwned):
     label = models.CharField("motif", max_length=120)
 
     class Meta:
+        verbose_name = "jour de fermeture"
+        verbose_name_plural = "jours de fermeture"
         ordering = ["date"]
         constraints = [models.UniqueConstraint(fields=["organisation", "date"], name="closure_day_unique_date")]
 
@@ -239,6 +243,8 @@ class Membership(OrgOwned):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "membre"
+        verbose_name_plural = "membres"
         ordering = ["user__email"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique_user"),
@@ -284,6 +290,8 @@ class ImportSource(OrgOwned):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "source d'import"
+        verbose_name_plural = "sources d'import"
         ordering = ["kind", "label"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "kind", "name"], name="import_source_unique_name")
@@ -326,6 +334,8 @@ class ImportRun(OrgOwned):
     error = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = "import"
+        verbose_name_plural = "imports"
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["organisation", "source", "started_at"], name="import_run_source_idx")]
 
@@ -366,6 +376,8 @@ class AuditEvent(models.Model):
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "événement du journal"
+        verbose_name_plural = "événements du journal"
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["organisation", "object_type", "object_id", "at"], name="audit_object_idx"),
@@ -393,6 +405,8 @@ class RateLimitBucket(models.Model):
     hits = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = "compteur de limitation"
+        verbose_name_plural = "compteurs de limitation"
         constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="rate_limit_unique_window")]
         indexes = [models.Index(fields=["window_start"], name="rate_limit_window_idx")]
 

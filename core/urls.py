@@ -15,4 +15,5 @@ urlpatterns = [
     path("theme/<slug:org_slug>.css", base.theme_css, name="theme_css"),
     path("theme/<slug:org_slug>/logo", base.logo, name="logo"),
     path("o/<slug:org_slug>/journal/", base.audit_trail, name="audit_trail"),
+    path("o/<slug:org_slug>/journal/export/", base.audit_trail_export, name="audit_trail_export"),
 ]

@@ -209,6 +209,8 @@ class RequestEvent(RegisterEvent):
     TRANSITIONS = TRANSITIONS
 
     class Meta(RegisterEvent.Meta):
+        verbose_name = "étape d'une demande écrite"
+        verbose_name_plural = "étapes des demandes écrites"
         indexes = [models.Index(fields=["organisation", "request", "at"], name="request_event_idx")]
 
 

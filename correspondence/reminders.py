@@ -23,7 +23,7 @@ def reminders(organisation: Organisation, today: dt.date, soon_until: dt.date) -
         item = ReminderItem(
             register=REGISTER,
             reference=request.display_reference,
-            label=f"{Channel(request.channel).label.capitalize()} reçu le {request.received_on:%d/%m/%Y}{category}",
+            label=f"{Channel(request.channel).label.capitalize()} du {request.received_on:%d/%m/%Y}{category}",
             due_on=request.due_on,
             path=reverse("correspondence:detail", kwargs={"org_slug": organisation.slug, "request_id": request.pk}),
         )

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from core.audit import record_event, snapshot
+from core.audit import delete_audited, record_event, snapshot
 from core.localtime import local_stamp
 from core.models import Organisation, Service, Site, User
 from core.registries import records_changed
@@ -352,14 +352,7 @@ def update_visit(
 
 @transaction.atomic
 def delete_visit(*, visit: Visit, actor: User | None) -> None:
-    record_event(
-        organisation=visit.organisation,
-        actor=actor,
-        instance=visit,
-        action="suppression",
-        before=snapshot(visit, VISIT_FIELDS),
-    )
-    visit.delete()
+    delete_audited(visit, actor=actor, fields=VISIT_FIELDS)
 
 
 # Visit reasons

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.audit import record_event, snapshot
+from core.audit import delete_audited, record_event, snapshot
 from core.concurrency import save_if_unchanged
 from core.localtime import PARIS, local_stamp
 from core.models import Organisation, Service, User
@@ -153,10 +153,8 @@ def correct_tallied_call(
 @transaction.atomic
 def delete_tallied_call(*, call: Call, actor: User | None) -> None:
     _only_tallied(call)
-    before = snapshot(call, TALLY_FIELDS)
     month = call.local_month
-    record_event(organisation=call.organisation, actor=actor, instance=call, action="suppression", before=before)
-    call.delete()
+    delete_audited(call, actor=actor, fields=TALLY_FIELDS)
     rebuild_months(call.organisation, {month})
     calls_changed(organisation=call.organisation, months={month})
 
@@ -211,14 +209,4 @@ def line_deletion_blocker(line: PhoneLine) -> str:
 
 @transaction.atomic
 def delete_line(*, line: PhoneLine, actor: User | None) -> None:
-    blocker = line_deletion_blocker(line)
-    if blocker:
-        raise ValidationError(blocker)
-    record_event(
-        organisation=line.organisation,
-        actor=actor,
-        instance=line,
-        action="suppression",
-        before=snapshot(line, LINE_FIELDS),
-    )
-    line.delete()
+    delete_audited(line, actor=actor, fields=LINE_FIELDS, blocker=line_deletion_blocker)

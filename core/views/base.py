@@ -3,16 +3,17 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
-from core.access import active_memberships, org_view, public_view
+from core.access import OrgRequest, active_memberships, org_view, public_view
+from core.audit_forms import JOURNAL_HEADERS, AuditFilterForm, journal_rows
+from core.exports import CONTENT_TYPES, export_response
 from core.forms import EmailAuthenticationForm
-from core.models import AuditEvent, Organisation
-from core.templatetags.audit_tags import model_label
+from core.models import Organisation
 
 login = public_view(
     auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True)
@@ -42,15 +43,27 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @org_view()
-def audit_trail(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.for_org(request.org).select_related("actor")  # type: ignore[attr-defined]
-    object_type = request.GET.get("type", "")
-    if object_type:
-        events = events.filter(object_type=object_type)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    types = AuditEvent.objects.for_org(request.org).values_list("object_type", flat=True).distinct()  # type: ignore[attr-defined]
-    choices = sorted((model_label(name), name) for name in set(types))
-    return render(request, "core/audit_trail.html", {"page": page, "object_type": object_type, "types": choices})
+def audit_trail(request: OrgRequest) -> HttpResponse:
+    return _journal_page(request, AuditFilterForm(request.GET, organisation=request.org))
+
+
+def _journal_page(request: OrgRequest, form: AuditFilterForm, status: int = 200) -> HttpResponse:
+    page = Paginator(form.events(), 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_trail.html", {"page": page, "form": form}, status=status)
+
+
+@org_view()
+def audit_trail_export(request: OrgRequest) -> HttpResponse:
+    """The journal as filtered on the page, as a CSV, XLSX or ODS file."""
+    file_format = request.GET.get("format", "csv")
+    if file_format not in CONTENT_TYPES:
+        return HttpResponseBadRequest("Format d'export inconnu : choisissez csv, xlsx ou ods.")
+    form = AuditFilterForm(request.GET, organisation=request.org)
+    if not form.is_valid():
+        return _journal_page(request, form, status=400)
+    rows = journal_rows(form.events().iterator(chunk_size=2000))
+    today = timezone.localdate()
+    return export_response(JOURNAL_HEADERS, rows, file_format, f"journal-modifications-{today:%Y-%m-%d}")
 
 
 @public_view

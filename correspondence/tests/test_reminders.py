@@ -25,7 +25,7 @@ def test_each_agent_receives_their_overdue_then_due_soon_requests(org, make_memb
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == ["agent@ville-test.test"]
-    assert mail.subject == "Ville de Test : 1 demande(s) en retard, 1 à échéance proche"
+    assert mail.subject == "Ville de Test : 1 dossier(s) en retard, 1 à échéance proche"
     assert mail.body.index(overdue.reference) < mail.body.index("Échéance proche") < mail.body.index(soon.reference)
     assert f"/o/ville-test/courriers/{overdue.pk}/" in mail.body
     assert "Jeanne" not in mail.body and "stationnement" not in mail.body
@@ -51,7 +51,7 @@ def test_a_dry_run_lists_without_sending(org, make_member, make_request, mailout
     make_request(channel=Channel.EMAIL, received_on=dt.date(2026, 7, 1), assigned_to=agent)
     call_command("send_reminders", "--today", TODAY, "--dry-run")
     out = capsys.readouterr().out
-    assert "agent@ville-test.test : 1 demande(s)" in out and "1 e-mail(s) de rappel à envoyer" in out
+    assert "agent@ville-test.test : 1 dossier(s)" in out and "1 e-mail(s) de rappel à envoyer" in out
     assert mailoutbox == []
 
 

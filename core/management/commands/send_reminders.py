@@ -20,7 +20,7 @@ DEFAULT_SOON_DAYS = 2
 
 class Command(BaseCommand):
     help = (
-        "Envoie à chaque agent la liste de ses demandes en retard et de celles dont l'échéance est proche "
+        "Envoie à chaque agent la liste de ses dossiers en retard et de ceux dont l'échéance est proche "
         "(à lancer chaque matin par cron)."
     )
 
@@ -64,7 +64,7 @@ class Command(BaseCommand):
                 continue
             subject, body = reminder_message(organisation, person, items, today=today, base_url=options["base_url"])
             if options["dry_run"]:
-                self.stdout.write(f"{person.email} : {len(items)} demande(s)")
+                self.stdout.write(f"{person.email} : {len(items)} dossier(s)")
             else:
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
             sent += 1
@@ -94,7 +94,7 @@ def reminder_message(
     lines = [
         f"Bonjour {person.full_name or person.email},",
         "",
-        f"Voici les demandes de {organisation.name} qui vous attendent ce {french_date(today)}.",
+        f"Voici les dossiers de {organisation.name} qui vous attendent ce {french_date(today)}.",
     ]
     if overdue:
         lines += ["", f"En retard ({len(overdue)}) :"]
@@ -111,5 +111,5 @@ def reminder_message(
             )
             lines.append(f"  {base}{item.path}")
     lines += ["", "Ce message est envoyé chaque jour ouvré par Qualipilote."]
-    subject = f"{organisation.name} : {len(overdue)} demande(s) en retard, {len(soon)} à échéance proche"
+    subject = f"{organisation.name} : {len(overdue)} dossier(s) en retard, {len(soon)} à échéance proche"
     return subject, "\n".join(lines) + "\n"
