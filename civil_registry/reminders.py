@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from civil_registry.models import ActChannel, ActFormat, ActRequest, ActType
 from civil_registry.queries import pending_acts_for_reminders
-from core.models import Membership, Organisation, Role, User
-from core.reminders import ReminderItem
+from core.models import Organisation, User
+from core.reminders import Recipients, ReminderItem
 
 REGISTER = "Demandes d'actes d'état civil"
 
@@ -44,15 +44,8 @@ def reminder_item(act: ActRequest, organisation: Organisation) -> ReminderItem:
 
 
 def reminders(organisation: Organisation, today: dt.date, soon_until: dt.date) -> Iterator[tuple[User, ReminderItem]]:
-    managers: list[User] | None = None
+    recipients = Recipients(organisation, today)
     for act in pending_acts_for_reminders(organisation, until=soon_until):
-        if managers is None:
-            managers = [
-                membership.user
-                for membership in Membership.objects.for_org(organisation)
-                .filter(role=Role.QUALITY_MANAGER)
-                .select_related("user")
-            ]
         item = reminder_item(act, organisation)
-        for manager in managers:
+        for manager in recipients.of(None):  # nobody is in charge of an act request
             yield manager, item

@@ -16,9 +16,8 @@ from django.urls import reverse
 from complaints.imports import LABEL
 from complaints.models import Channel, Complaint, Kind
 from complaints.queries import complaints_for_reminders
-from core.access import Capability, can
-from core.models import Membership, Organisation, Role, User
-from core.reminders import ReminderItem
+from core.models import Organisation, User
+from core.reminders import Recipients, ReminderItem
 
 ACKNOWLEDGEMENT = "accusé de réception à envoyer"
 ANSWER = "réponse à envoyer"
@@ -63,19 +62,8 @@ def reminder_item(complaint: Complaint, organisation: Organisation, until: dt.da
 
 
 def reminders(organisation: Organisation, today: dt.date, soon_until: dt.date) -> Iterator[tuple[User, ReminderItem]]:
-    members: dict[int, Membership] | None = None
+    recipients = Recipients(organisation, today)
     for complaint in complaints_for_reminders(organisation, until=soon_until):
-        if members is None:
-            members = {
-                membership.user_id: membership
-                for membership in Membership.objects.for_org(organisation).select_related("user")
-                if membership.is_active_on(today)
-            }
         item = reminder_item(complaint, organisation, soon_until)
-        handler = members.get(complaint.handled_by_id) if complaint.handled_by_id is not None else None
-        if handler is not None and can(handler, Capability.CAPTURE):
-            yield handler.user, item
-            continue
-        for membership in members.values():
-            if membership.role == Role.QUALITY_MANAGER:
-                yield membership.user, item
+        for person in recipients.of(complaint.handled_by_id):
+            yield person, item

@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from core.models import Organisation, User
+from core.access import Capability, can
+from core.models import Membership, Organisation, Role, User
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,30 @@ def register_reminder_provider(key: str, provider: ReminderProvider) -> None:
 
 def reminder_providers() -> list[tuple[str, ReminderProvider]]:
     return sorted(_providers.items())
+
+
+class Recipients:
+    """Who receives a register's item: the person in charge while they are an active member of
+    the town who may capture; otherwise (nobody in charge, filed on the web, the agent has left)
+    the town's quality managers. The memberships are read once, on the first question."""
+
+    def __init__(self, organisation: Organisation, today: dt.date) -> None:
+        self.organisation = organisation
+        self.today = today
+        self._members: dict[int, Membership] | None = None
+
+    def _active(self) -> dict[int, Membership]:
+        if self._members is None:
+            memberships = Membership.objects.for_org(self.organisation).select_related("user")
+            self._members = {m.user_id: m for m in memberships if m.is_active_on(self.today)}
+        return self._members
+
+    def of(self, in_charge_id: int | None) -> list[User]:
+        members = self._active()
+        handler = members.get(in_charge_id) if in_charge_id is not None else None
+        if handler is not None and can(handler, Capability.CAPTURE):
+            return [handler.user]
+        return [m.user for m in members.values() if m.role == Role.QUALITY_MANAGER]
 
 
 def reminders_by_person(

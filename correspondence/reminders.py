@@ -1,5 +1,6 @@
 """The written requests each agent must see in their daily reminder: overdue or due soon.
-A request nobody is in charge of goes to the town's quality managers."""
+A request nobody is in charge of, or whose agent has left, goes to the town's quality
+managers (core.reminders.Recipients)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from collections.abc import Iterator
 
 from django.urls import reverse
 
-from core.models import Membership, Organisation, Role, User
-from core.reminders import ReminderItem
+from core.models import Organisation, User
+from core.reminders import Recipients, ReminderItem
 from correspondence.models import Channel
 from correspondence.queries import open_requests_for_reminders
 
@@ -17,7 +18,7 @@ REGISTER = "Courriers et demandes écrites"
 
 
 def reminders(organisation: Organisation, today: dt.date, soon_until: dt.date) -> Iterator[tuple[User, ReminderItem]]:
-    managers: list[User] | None = None
+    recipients = Recipients(organisation, today)
     for request in open_requests_for_reminders(organisation, today=today, until=soon_until):
         category = f" — {request.category.name}" if request.category else ""
         item = ReminderItem(
@@ -27,15 +28,5 @@ def reminders(organisation: Organisation, today: dt.date, soon_until: dt.date) -
             due_on=request.due_on,
             path=reverse("correspondence:detail", kwargs={"org_slug": organisation.slug, "request_id": request.pk}),
         )
-        if request.assigned_to is not None:
-            yield request.assigned_to, item
-            continue
-        if managers is None:
-            managers = [
-                membership.user
-                for membership in Membership.objects.filter(
-                    organisation=organisation, role=Role.QUALITY_MANAGER
-                ).select_related("user")
-            ]
-        for manager in managers:
-            yield manager, item
+        for person in recipients.of(request.assigned_to_id):
+            yield person, item

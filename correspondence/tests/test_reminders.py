@@ -38,12 +38,13 @@ def test_requests_nobody_handles_go_to_the_quality_managers(org, make_member, ma
     assert [mail.to for mail in mailoutbox] == [["qualite@ville-test.test"]]
 
 
-def test_a_former_member_receives_nothing(org, make_member, make_request, mailoutbox):
-    agent = make_member(org, Role.AGENT)
+def test_a_request_whose_agent_has_left_goes_to_the_quality_managers(org, make_member, make_request, mailoutbox):
+    make_member(org, Role.QUALITY_MANAGER, email="qualite@ville-test.test")
+    agent = make_member(org, Role.AGENT, email="parti@ville-test.test")
     make_request(channel=Channel.EMAIL, received_on=dt.date(2026, 7, 1), assigned_to=agent)
-    Membership.objects.filter(user=agent).delete()
+    Membership.objects.filter(user=agent).update(ends_on=dt.date(2026, 7, 14))
     call_command("send_reminders", "--org", org.slug, "--today", TODAY)
-    assert mailoutbox == []
+    assert [mail.to for mail in mailoutbox] == [["qualite@ville-test.test"]]
 
 
 def test_a_dry_run_lists_without_sending(org, make_member, make_request, mailoutbox, capsys):
