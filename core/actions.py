@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from core.audit import record_event, snapshot
+from core.audit import create_audited, delete_audited, record_event, save_audited, snapshot
 from core.deadlines import calendar_changed
 from core.models import ClosureDay, Membership, OpeningHours, Organisation, Role, Service, Site, User
 
@@ -73,44 +73,6 @@ def invite_member(
 
 
 # --- The organisation's settings -------------------------------------------------------
-
-
-def _save_changes(
-    *,
-    instance: models.Model,
-    organisation: Organisation,
-    actor: User | None,
-    values: dict[str, Any],
-    before: dict[str, Any] | None = None,
-) -> bool:
-    """Write `values` to `instance` and record what changed; nothing is written when nothing
-    changed. `before` overrides the snapshot when the instance was already touched."""
-    fields = list(values)
-    before = before if before is not None else snapshot(instance, fields)
-    for name, value in values.items():
-        setattr(instance, name, value)
-    after = snapshot(instance, fields)
-    if before == after:
-        return False
-    timestamps = [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
-    instance.save(update_fields=fields + timestamps)
-    record_event(
-        organisation=organisation, actor=actor, instance=instance, action="modification", before=before, after=after
-    )
-    return True
-
-
-def _create(*, instance: models.Model, organisation: Organisation, actor: User | None) -> None:
-    instance.save()
-    record_event(organisation=organisation, actor=actor, instance=instance, action="création", after=snapshot(instance))
-
-
-def _delete(*, instance: models.Model, organisation: Organisation, actor: User | None) -> None:
-    # Recorded first: the event needs the primary key that the deletion clears.
-    record_event(
-        organisation=organisation, actor=actor, instance=instance, action="suppression", before=snapshot(instance)
-    )
-    instance.delete()
 
 
 def _dependent_records(instance: models.Model, *, deleted_with_it: tuple[type[models.Model], ...]) -> Counter[str]:
@@ -175,7 +137,7 @@ def update_organisation(
     elif remove_logo:
         organisation.logo = ""  # type: ignore[assignment]
     values["logo"] = organisation.logo
-    _save_changes(instance=organisation, organisation=organisation, actor=actor, values=values, before=before)
+    save_audited(organisation, organisation=organisation, actor=actor, values=values, before=before)
     if (before["holiday_zone"], before["works_whit_monday"]) != (holiday_zone, works_whit_monday):
         calendar_changed(organisation=organisation, actor=actor)
     if old_logo and old_logo != (organisation.logo.name or ""):
@@ -187,13 +149,13 @@ def update_organisation(
 @transaction.atomic
 def create_site(*, organisation: Organisation, actor: User | None, name: str, address: str = "") -> Site:
     site = Site(organisation=organisation, name=name, address=address)
-    _create(instance=site, organisation=organisation, actor=actor)
+    create_audited(site, organisation=organisation, actor=actor)
     return site
 
 
 @transaction.atomic
 def update_site(*, site: Site, actor: User | None, name: str, address: str = "") -> Site:
-    _save_changes(instance=site, organisation=site.organisation, actor=actor, values={"name": name, "address": address})
+    save_audited(site, organisation=site.organisation, actor=actor, values={"name": name, "address": address})
     return site
 
 
@@ -220,8 +182,8 @@ def delete_site(*, site: Site, actor: User | None) -> None:
     if blocker:
         raise ValidationError(blocker, code="site_in_use")
     for slot in OpeningHours.objects.filter(organisation_id=site.organisation_id, site=site):
-        _delete(instance=slot, organisation=site.organisation, actor=actor)
-    _delete(instance=site, organisation=site.organisation, actor=actor)
+        delete_audited(slot, organisation=site.organisation, actor=actor)
+    delete_audited(site, organisation=site.organisation, actor=actor)
 
 
 @transaction.atomic
@@ -229,7 +191,7 @@ def create_service(*, organisation: Organisation, actor: User | None, site: Site
     if site.organisation_id != organisation.pk:
         raise ValidationError("Ce site n'appartient pas à votre ville.", code="other_town")
     service = Service(organisation=organisation, site=site, code=code, name=name)
-    _create(instance=service, organisation=organisation, actor=actor)
+    create_audited(service, organisation=organisation, actor=actor)
     return service
 
 
@@ -241,9 +203,9 @@ def update_service(*, service: Service, actor: User | None, site: Site, code: st
         raise ValidationError("Ce site n'appartient pas à votre ville.", code="other_town")
     if site.pk != service.site_id:
         for slot in OpeningHours.objects.filter(organisation_id=service.organisation_id, service=service):
-            _delete(instance=slot, organisation=service.organisation, actor=actor)
-    _save_changes(
-        instance=service,
+            delete_audited(slot, organisation=service.organisation, actor=actor)
+    save_audited(
+        service,
         organisation=service.organisation,
         actor=actor,
         values={"site": site, "code": code, "name": name},
@@ -269,8 +231,8 @@ def delete_service(*, service: Service, actor: User | None) -> None:
     if blocker:
         raise ValidationError(blocker, code="service_in_use")
     for slot in OpeningHours.objects.filter(organisation_id=service.organisation_id, service=service):
-        _delete(instance=slot, organisation=service.organisation, actor=actor)
-    _delete(instance=service, organisation=service.organisation, actor=actor)
+        delete_audited(slot, organisation=service.organisation, actor=actor)
+    delete_audited(service, organisation=service.organisation, actor=actor)
 
 
 @transaction.atomic
@@ -295,26 +257,26 @@ def add_opening_hours(
         opens_at=opens_at,
         closes_at=closes_at,
     )
-    _create(instance=slot, organisation=site.organisation, actor=actor)
+    create_audited(slot, organisation=site.organisation, actor=actor)
     return slot
 
 
 @transaction.atomic
 def delete_opening_hours(*, slot: OpeningHours, actor: User | None) -> None:
-    _delete(instance=slot, organisation=slot.organisation, actor=actor)
+    delete_audited(slot, organisation=slot.organisation, actor=actor)
 
 
 @transaction.atomic
 def add_closure_day(*, organisation: Organisation, actor: User | None, date: dt.date, label: str) -> ClosureDay:
     closure = ClosureDay(organisation=organisation, date=date, label=label)
-    _create(instance=closure, organisation=organisation, actor=actor)
+    create_audited(closure, organisation=organisation, actor=actor)
     calendar_changed(organisation=organisation, actor=actor)
     return closure
 
 
 @transaction.atomic
 def delete_closure_day(*, closure: ClosureDay, actor: User | None) -> None:
-    _delete(instance=closure, organisation=closure.organisation, actor=actor)
+    delete_audited(closure, organisation=closure.organisation, actor=actor)
     calendar_changed(organisation=closure.organisation, actor=actor)
 
 
@@ -361,8 +323,8 @@ def update_membership(*, membership: Membership, actor: User | None, role: str, 
     blocker = last_administrator_blocker(membership, role=role, ends_on=ends_on)
     if blocker:
         raise ValidationError(blocker, code="last_admin")
-    _save_changes(
-        instance=membership,
+    save_audited(
+        membership,
         organisation=membership.organisation,
         actor=actor,
         values={"role": role, "ends_on": ends_on},

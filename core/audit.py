@@ -71,15 +71,70 @@ def history_of(instance: models.Model) -> models.QuerySet[AuditEvent]:
     ).select_related("actor")
 
 
+def _organisation_of(instance: models.Model, organisation: Organisation | None) -> Organisation:
+    return organisation if organisation is not None else instance.organisation  # type: ignore[attr-defined]
+
+
+def create_audited(
+    instance: models.Model,
+    *,
+    actor: User | None,
+    fields: list[str] | None = None,
+    organisation: Organisation | None = None,
+) -> AuditEvent:
+    """Save a new record and append its values (`fields`, or all) to the trail. `organisation`
+    defaults to the record's own."""
+    instance.save()
+    return record_event(
+        organisation=_organisation_of(instance, organisation),
+        actor=actor,
+        instance=instance,
+        action="création",
+        after=snapshot(instance, fields),
+    )
+
+
+def save_audited(
+    instance: models.Model,
+    *,
+    actor: User | None,
+    values: dict[str, Any],
+    before: dict[str, Any] | None = None,
+    organisation: Organisation | None = None,
+) -> bool:
+    """Write `values` to a record and append what changed to the trail; nothing is written when
+    nothing changed (returns False). `before` overrides the snapshot when the record was already
+    touched. Only these fields and the record's auto-updated timestamps are saved."""
+    fields = list(values)
+    before = before if before is not None else snapshot(instance, fields)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    after = snapshot(instance, fields)
+    if before == after:
+        return False
+    timestamps = [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
+    instance.save(update_fields=fields + timestamps)
+    record_event(
+        organisation=_organisation_of(instance, organisation),
+        actor=actor,
+        instance=instance,
+        action="modification",
+        before=before,
+        after=after,
+    )
+    return True
+
+
 def delete_audited(
     instance: Owned,
     *,
     actor: User | None,
-    fields: list[str],
+    fields: list[str] | None = None,
     action: str = "suppression",
     blocker: Callable[[Owned], str | None] | None = None,
+    organisation: Organisation | None = None,
 ) -> AuditEvent:
-    """Delete a town's record and append its "before" (the listed `fields` only) to the trail.
+    """Delete a town's record and append its "before" (the listed `fields`, or all) to the trail.
 
     `blocker(instance)` says in French why the record must stay (records that refer to it...),
     or returns an empty string or None; its message is raised as a ValidationError and nothing
@@ -91,7 +146,7 @@ def delete_audited(
         raise ValidationError(message)
     with transaction.atomic(savepoint=False):
         event = record_event(
-            organisation=instance.organisation,
+            organisation=_organisation_of(instance, organisation),
             actor=actor,
             instance=instance,
             action=action,

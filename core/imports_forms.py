@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from core.audit import delete_audited, record_event, snapshot
+from core.audit import create_audited, delete_audited, save_audited
 from core.imports import ASTERISK_CDR, FILE_FORMATS, IGNORE, TABLE, ImportConfigError, KindSpec, kind_spec
 from core.models import ImportSource, Organisation, User
 
@@ -210,14 +210,8 @@ def create_source(*, organisation: Organisation, actor: User | None, values: dic
     errors = source_errors(organisation, values)
     if errors:
         raise ValidationError(errors)
-    source = ImportSource.objects.create(organisation=organisation, **{name: values[name] for name in SOURCE_FIELDS})
-    record_event(
-        organisation=organisation,
-        actor=actor,
-        instance=source,
-        action="création",
-        after=snapshot(source, SOURCE_FIELDS),
-    )
+    source = ImportSource(organisation=organisation, **{name: values[name] for name in SOURCE_FIELDS})
+    create_audited(source, actor=actor, fields=SOURCE_FIELDS, organisation=organisation)
     return source
 
 
@@ -227,19 +221,7 @@ def update_source(*, source: ImportSource, actor: User | None, values: dict[str,
     errors = source_errors(source.organisation, values, exclude=source.pk)
     if errors:
         raise ValidationError(errors)
-    before = snapshot(source, SOURCE_FIELDS)
-    for name in SOURCE_FIELDS:
-        setattr(source, name, values[name])
-    source.save()
-    after = snapshot(source, SOURCE_FIELDS)
-    record_event(
-        organisation=source.organisation,
-        actor=actor,
-        instance=source,
-        action="modification",
-        before=before,
-        after=after,
-    )
+    save_audited(source, actor=actor, values={name: values[name] for name in SOURCE_FIELDS})
     return source
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from core.audit import delete_audited, record_event, snapshot
+from core.audit import create_audited, delete_audited, record_event, save_audited, snapshot
 from core.localtime import local_stamp
 from core.models import Organisation, Service, Site, User
 from core.registries import records_changed
@@ -379,20 +379,14 @@ def create_reason(
     is_active: bool = True,
 ) -> VisitReason:
     _same_org(organisation, service)
-    reason = VisitReason.objects.create(
+    reason = VisitReason(
         organisation=organisation,
         label=_check_label(organisation, label),
         service=service,
         position=position,
         is_active=is_active,
     )
-    record_event(
-        organisation=organisation,
-        actor=actor,
-        instance=reason,
-        action="création",
-        after=snapshot(reason, REASON_FIELDS),
-    )
+    create_audited(reason, actor=actor, fields=REASON_FIELDS, organisation=organisation)
     return reason
 
 
@@ -401,20 +395,9 @@ def update_reason(
     *, reason: VisitReason, actor: User | None, label: str, service: Service | None, position: int, is_active: bool
 ) -> VisitReason:
     _same_org(reason.organisation, service)
-    before = snapshot(reason, REASON_FIELDS)
-    reason.label = _check_label(reason.organisation, label, exclude=reason.pk)
-    reason.service, reason.position, reason.is_active = service, position, is_active
-    after = snapshot(reason, REASON_FIELDS)
-    if before != after:
-        reason.save()
-        record_event(
-            organisation=reason.organisation,
-            actor=actor,
-            instance=reason,
-            action="modification",
-            before=before,
-            after=after,
-        )
+    label = _check_label(reason.organisation, label, exclude=reason.pk)
+    values = {"label": label, "service": service, "position": position, "is_active": is_active}
+    save_audited(reason, actor=actor, values=values)
     return reason
 
 

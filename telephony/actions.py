@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.audit import delete_audited, record_event, snapshot
+from core.audit import create_audited, delete_audited, record_event, save_audited, snapshot
 from core.concurrency import save_if_unchanged
 from core.localtime import PARIS, local_stamp
 from core.models import Organisation, Service, User
@@ -173,10 +173,8 @@ def _check_line(organisation: Organisation, code: str, service: Service, exclude
 @transaction.atomic
 def create_line(*, organisation: Organisation, actor: User | None, code: str, name: str, service: Service) -> PhoneLine:
     _check_line(organisation, code, service)
-    line = PhoneLine.objects.create(organisation=organisation, code=code, name=name, service=service)
-    record_event(
-        organisation=organisation, actor=actor, instance=line, action="création", after=snapshot(line, LINE_FIELDS)
-    )
+    line = PhoneLine(organisation=organisation, code=code, name=name, service=service)
+    create_audited(line, actor=actor, fields=LINE_FIELDS, organisation=organisation)
     return line
 
 
@@ -185,18 +183,7 @@ def update_line(*, line: PhoneLine, actor: User | None, **values: Any) -> PhoneL
     _check_line(line.organisation, values["code"], values["service"], exclude=line.pk)
     if values["service"].pk != line.service_id and line.calls.exists():
         raise ValidationError({"service": "Des appels sont déjà rattachés à cette ligne : son service ne change plus."})
-    before = snapshot(line, LINE_FIELDS)
-    for name, value in values.items():
-        setattr(line, name, value)
-    line.save()
-    record_event(
-        organisation=line.organisation,
-        actor=actor,
-        instance=line,
-        action="modification",
-        before=before,
-        after=snapshot(line, LINE_FIELDS),
-    )
+    save_audited(line, actor=actor, values={name: values[name] for name in LINE_FIELDS})
     return line
 
 
