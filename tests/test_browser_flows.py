@@ -85,5 +85,5 @@ def test_an_administrator_gets_a_low_contrast_colour_explained_then_the_theme_fo
     page.get_by_label("Couleur principale (valeur hexadécimale)").fill("#7a1f3d")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("status")).to_be_visible()
-    header_color = page.locator(".site-header").evaluate("e => getComputedStyle(e).backgroundColor")
-    assert header_color == "rgb(122, 31, 61)"
+    # The theme's stylesheet may still be loading when the message shows: wait for the colour.
+    expect(page.locator(".site-header")).to_have_css("background-color", "rgb(122, 31, 61)")
