@@ -193,7 +193,8 @@ SETUP = """
 import datetime as dt
 import django
 django.setup()
-from core.models import ImportSource, OpeningHours, Organisation, Service, Site
+from core.models import OpeningHours, Organisation, Service, Site
+from imports.models import ImportSource
 from telephony.models import PhoneLine
 org = Organisation.objects.create(slug="bench", name="Ville de Banc d'Essai")
 site = Site.objects.create(organisation=org, name="Hôtel de ville")

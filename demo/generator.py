@@ -14,27 +14,16 @@ from commitments.actions import record_manual_value
 from commitments.frameworks import load_framework
 from commitments.models import Indicator
 from core.metrics import registry
-from core.models import (
-    ClosureDay,
-    ImportKind,
-    ImportRun,
-    ImportSource,
-    ImportStatus,
-    Membership,
-    OpeningHours,
-    Organisation,
-    Role,
-    Service,
-    Site,
-    User,
-)
+from core.models import ClosureDay, Membership, OpeningHours, Organisation, Role, Service, Site, User
 from core.periods import Granularity, Period
 from core.registries import records_changed
 from demo.activity import activity_months, add_activity
 from demo.complaints_data import add_complaints
 from demo.registers_data import add_registers
+from imports.models import ImportRun, ImportSource, ImportStatus
 from reception.actions import after_tickets_written
 from telephony.actions import refresh_calls
+from telephony.importing import CALLS
 from telephony.models import Call
 
 DEMO_PASSWORD = "demo-qualite-2026"  # noqa: S105 -- published in the README, demo towns only
@@ -219,7 +208,7 @@ def build_demo(*, seed: int = DEFAULT_SEED, today: dt.date) -> list[Organisation
 
 def record_demo_import(organisation: Organisation, today: dt.date) -> None:
     """The demo's calls stand for the telephone exchange's log: say so in the import history."""
-    source = ImportSource.objects.get(organisation=organisation, kind=ImportKind.CALLS, name="standard")
+    source = ImportSource.objects.get(organisation=organisation, kind=CALLS, name="standard")
     calls = Call.objects.filter(organisation=organisation, source=source).count()
     finished = timezone.make_aware(dt.datetime.combine(today, dt.time(7, 0)))
     ImportRun.objects.create(

@@ -8,7 +8,7 @@ import math
 import random
 from dataclasses import dataclass
 
-from core.models import ImportKind, ImportSource, Organisation, Service, User
+from core.models import Organisation, Service, User
 from demo.bulk import Batches, Row
 from demo.patterns import (
     WEEKDAY_FACTOR,
@@ -22,6 +22,8 @@ from demo.patterns import (
     shape,
     stamp_columns,
 )
+from imports.models import ImportSource
+from telephony.importing import CALLS
 from telephony.models import Call, CallOrigin, CallOutcome, PhoneLine
 
 # The two lines: code, name, service code, calls a day on an ordinary Tuesday, talk mode (s).
@@ -44,7 +46,7 @@ def phone_lines(organisation: Organisation, services: dict[str, Service]) -> lis
 def exchange_source(organisation: Organisation) -> ImportSource:
     return ImportSource.objects.create(
         organisation=organisation,
-        kind=ImportKind.CALLS,
+        kind=CALLS,
         name="standard",
         label="Standard téléphonique (Asterisk)",
         file_format="asterisk_cdr",

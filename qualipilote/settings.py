@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "core",
+    "imports",
     "reception",
     "telephony",
     "correspondence",

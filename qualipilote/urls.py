@@ -5,7 +5,7 @@ ORG = "o/<slug:org_slug>/"
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("core.settings_urls")),
-    path(ORG + "imports/", include("core.imports_urls")),
+    path(ORG + "imports/", include("imports.urls")),
     path(ORG + "accueil/", include("reception.urls")),
     path(ORG + "telephone/", include("telephony.urls")),
     path(ORG + "courriers/", include("correspondence.urls")),

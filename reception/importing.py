@@ -1,4 +1,4 @@
-"""Importing a queue system's export (tickets) through the shared engine (core.imports).
+"""Importing a queue system's export (tickets) through the shared engine (imports).
 
 Any CSV, XLSX or ODS file, read through the source's column mapping: the ticket number, when
 it was issued, called, served and ended (full dates and times, or times on the day of issue),
@@ -18,8 +18,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import IO
 
-from core.imports import (
+from core.models import Organisation, Service
+from core.tabular import TableError
+from imports import (
     TABLE,
+    TABLE_FORMAT,
     FieldSpec,
     ImportConfigError,
     InsertTarget,
@@ -31,10 +34,9 @@ from core.imports import (
     register_kind,
     source_line_map,
 )
-from core.models import ImportKind, Organisation, Service
-from core.tabular import TableError
 from reception.models import QueueTicket, TicketStatus
 
+TICKETS = "tickets"
 TICKET_FIELDS = (
     FieldSpec("number", "Numéro du ticket", required=True),
     FieldSpec("issued_at", "Émission du ticket (date et heure, ou heure si la date est à part)", required=True),
@@ -163,10 +165,10 @@ class TicketImporter(TableImporter):
 def register() -> None:
     register_kind(
         KindSpec(
-            kind=ImportKind.TICKETS,
+            kind=TICKETS,
             label="Tickets d'attente",
             of_label="de tickets d'attente",
-            formats=(TABLE,),
+            formats=(TABLE_FORMAT,),
             fields=TICKET_FIELDS,
             factory=TicketImporter,
             targets=service_targets,

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Q
 
-from core.models import ImportSource, OrgOwned, Service, Site, User
+from core.models import OrgOwned, Service, Site, User
+from imports.models import ImportSource
 
 
 class VisitReason(OrgOwned):

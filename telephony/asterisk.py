@@ -5,11 +5,11 @@ needs into an `AsteriskPlan` of plain data: the line map resolved to line and se
 their opening minutes, the days the town is closed, the key of the callers' hash. An
 `AsteriskReader` then turns records into rows and their additive counts. This module loads no
 model, so the command line can read and convert a file in a second process while the first
-writes to the database (core.imports.reader_process).
+writes to the database (imports.reader_process).
 
 The converter runs once per call of files of millions of lines: it is a closure over local
 names, with times sliced from "YYYY-MM-DD HH:MM:SS" strings (one time-zone conversion per hour
-of the file, core.imports.clock.LocalClock). The rules it applies are those of telephony.importing."""
+of the file, imports.clock.LocalClock). The rules it applies are those of telephony.importing."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from core.imports import (
+from core.tabular import TableError
+from imports import (
     MAX_KEY,
     SECONDS_IN_HOUR,
     Hour,
@@ -32,7 +33,6 @@ from core.imports import (
     dedupe_key,
     utc_text,
 )
-from core.tabular import TableError
 
 ASTERISK_COLUMNS = (
     "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp", "lastdata",

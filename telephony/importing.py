@@ -1,4 +1,4 @@
-"""Importing a telephone exchange's call log through the shared engine (core.imports).
+"""Importing a telephone exchange's call log through the shared engine (imports).
 
 Two file formats:
 - `asterisk_cdr`: Asterisk's standard Master.csv, no header, columns accountcode, src, dst,
@@ -27,10 +27,13 @@ from typing import IO, Any
 
 from django.conf import settings
 
-from core.imports import (
-    ASTERISK_CDR,
+from core.models import Organisation, Service
+from core.tabular import TableError
+from imports import (
     TABLE,
+    TABLE_FORMAT,
     FieldSpec,
+    FileFormat,
     ImportConfigError,
     InsertTarget,
     KindSpec,
@@ -43,14 +46,16 @@ from core.imports import (
     register_kind,
     source_line_map,
 )
-from core.models import ImportKind, ImportSource, Organisation, Service
-from core.tabular import TableError
+from imports.models import ImportSource
 from telephony.asterisk import ASTERISK_COLUMNS, AsteriskPlan, AsteriskReader, keyed_hasher
 from telephony.hours import Presence, Week
 from telephony.models import NO_LINE, UNKNOWN_WAIT, Call, CallOrigin, CallOutcome, PhoneLine
 from telephony.summaries import SlotKey, StatKey, add_counts, rebuild_months
 
+CALLS = "calls"
+ASTERISK_CDR = "asterisk_cdr"
 ASTERISK_LINE_FIELDS = ("dst", "dcontext", "accountcode", "channel", "dstchannel", "userfield")
+ASTERISK_FORMAT = FileFormat(ASTERISK_CDR, "Asterisk (Master.csv)", (".csv", ".txt"), line_fields=ASTERISK_LINE_FIELDS)
 ANSWERED = CallOutcome.ANSWERED.value
 VOICEMAIL = CallOutcome.VOICEMAIL.value
 
@@ -303,16 +308,15 @@ def _seconds(text: str, column: str) -> int:
 def register() -> None:
     register_kind(
         KindSpec(
-            kind=ImportKind.CALLS,
+            kind=CALLS,
             label="Appels téléphoniques",
             of_label="d'appels téléphoniques",
-            formats=(ASTERISK_CDR, TABLE),
+            formats=(ASTERISK_FORMAT, TABLE_FORMAT),
             fields=CALL_FIELDS,
             factory=CallImporter,
             targets=line_targets,
             command="import_calls",
             outcome_field="outcome",
             outcome_choices=tuple(CallOutcome.choices),
-            line_fields=ASTERISK_LINE_FIELDS,
         )
     )

@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 
 from core.concurrency import Versioned
-from core.models import ImportSource, Organisation, OrgOwned, Service, User
+from core.models import Organisation, OrgOwned, Service, User
+from imports.models import ImportSource
 
 
 class PhoneLine(OrgOwned):

@@ -8,12 +8,12 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from core.localtime import local_stamp
-from core.models import ImportSource
 from core.workdays import calendar_for
 from demo.activity import add_activity
 from demo.generator import TOWNS, build_town
 from demo.patterns import arrivals
 from demo.phone_activity import survey_week
+from imports.models import ImportSource
 from reception.models import QueueTicket, TicketStatus, Visit, VisitReason
 from telephony.models import Call, CallOrigin, CallOutcome, PhoneLine
 

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core import registries
-from core.models import AuditEvent, ImportSource, Service, Site
+from core.models import AuditEvent, Service, Site
+from imports.models import ImportSource
 from reception.actions import (
     after_tickets_written,
     apply_transition,

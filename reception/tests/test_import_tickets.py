@@ -6,9 +6,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from core.imports import import_file
-from core.models import ImportKind, ImportSource, ImportStatus, Service
+from core.models import Service
+from imports import import_file
+from imports.models import ImportSource, ImportStatus
 from reception import importing
+from reception.importing import TICKETS
 from reception.models import QueueTicket, TicketMonthSummary, TicketStatus
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +38,7 @@ def registered():
 def source(org):
     return ImportSource.objects.create(
         organisation=org,
-        kind=ImportKind.TICKETS,
+        kind=TICKETS,
         name="file-attente",
         label="File d'attente",
         file_format="table",

@@ -6,7 +6,9 @@ import itertools
 import pytest
 
 from core.localtime import aware_local, local_stamp
-from core.models import ImportKind, ImportSource, Service
+from core.models import Service
+from imports.models import ImportSource
+from telephony.importing import CALLS
 from telephony.models import Call, CallOrigin, CallOutcome, PhoneLine
 from tests.conftest import browser_type_launch_args, log_in  # noqa: F401  Debian's Chromium, session login
 
@@ -63,7 +65,7 @@ def survey_calls(org, lines):
 
     Monday 9 March 2026, 9:00–9:30: 6 accueil calls; Monday 16 March, 9:00–9:30: 2 accueil
     calls; Tuesday 10 March, 14:00–14:30: 2 accueil calls and the 3 tallied ones."""
-    source = ImportSource.objects.create(organisation=org, kind=ImportKind.CALLS, name="standard", label="Standard")
+    source = ImportSource.objects.create(organisation=org, kind=CALLS, name="standard", label="Standard")
     accueil, civil = lines["accueil"], lines["etat-civil"]
     monday, next_monday, tuesday = dt.date(2026, 3, 9), dt.date(2026, 3, 16), dt.date(2026, 3, 10)
 

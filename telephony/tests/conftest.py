@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from core.imports import ImportResult, import_file
-from core.models import ImportKind, ImportSource, OpeningHours, Service, Site
+from core.models import OpeningHours, Service, Site
+from imports import ImportResult, import_file
+from imports.models import ImportSource
 from telephony.actions import create_line
+from telephony.importing import CALLS
 from telephony.models import PhoneLine
 
 STANDARD = "0130000001"  # the town hall's main number → line "standard" (reception)
@@ -72,7 +74,7 @@ def standard(org, accueil) -> PhoneLine:
 def asterisk(org, hours, standard, etat_civil) -> ImportSource:
     return ImportSource.objects.create(
         organisation=org,
-        kind=ImportKind.CALLS,
+        kind=CALLS,
         name="asterisk",
         label="Standard Asterisk",
         file_format="asterisk_cdr",

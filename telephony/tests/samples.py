@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core.models import ImportKind, ImportRun, ImportSource, ImportStatus, Organisation, Service, Site
+from core.models import Organisation, Service, Site
+from imports.models import ImportRun, ImportSource, ImportStatus
 from telephony.actions import create_line, tally_call
+from telephony.importing import CALLS
 from telephony.models import Call, CallOrigin, CallOutcome, PhoneLine
 
 SAMPLE_MOMENT = dt.datetime(2026, 3, 10, 9, 15, tzinfo=dt.UTC)
@@ -25,7 +27,7 @@ def sample_values(organisation: Organisation) -> dict[str, Any]:
     )
     source = ImportSource.objects.create(
         organisation=organisation,
-        kind=ImportKind.CALLS,
+        kind=CALLS,
         name="standard-temoin",
         label="Standard témoin",
         file_format="asterisk_cdr",

@@ -17,7 +17,8 @@ ROOT = Path(settings.BASE_DIR)
 SETUP = """
 import django
 django.setup()
-from core.models import ImportSource, Organisation, Service, Site
+from core.models import Organisation, Service, Site
+from imports.models import ImportSource
 org = Organisation.objects.create(slug="concurrence", name="Concurrence")
 site = Site.objects.create(organisation=org, name="Mairie")
 Service.objects.create(organisation=org, site=site, code="accueil", name="Accueil")

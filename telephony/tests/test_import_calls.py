@@ -21,9 +21,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from core.imports import CHUNK_ROWS, import_file
-from core.imports.reader_process import PROJECT_ROOT, READER_CODE
-from core.models import ImportStatus
+from imports import CHUNK_ROWS, import_file
+from imports.models import ImportStatus
+from imports.reader_process import PROJECT_ROOT, READER_CODE
 from telephony.importing import CallImporter, caller_hasher
 from telephony.models import Call, CallMonthStat, CallOutcome, CallSlotStat
 from telephony.summaries import rebuild_months
@@ -255,10 +255,11 @@ def test_only_the_first_fifty_rejections_are_kept(org, asterisk, write, run_impo
 def test_a_cp1252_table_with_semicolons_and_french_dates_imports_through_its_mapping(
     org, hours, standard, etat_civil, write, run_import
 ):
-    from core.models import ImportKind, ImportSource
+    from imports.models import ImportSource
+    from telephony.importing import CALLS
 
     source = ImportSource.objects.create(
-        organisation=org, kind=ImportKind.CALLS, name="standard-maison", label="Standard", file_format="table",
+        organisation=org, kind=CALLS, name="standard-maison", label="Standard", file_format="table",
         columns={"date": "Date", "started_at": "Heure", "wait": "Attente", "talk": "Durée", "outcome": "Résultat",
                  "line": "Numéro appelé", "caller": "Appelant"},
         options={"values": {"Répondeur": "voicemail"}}, line_map={"Accueil": "standard", "État civil": "etat-civil"},
@@ -285,10 +286,11 @@ def test_a_cp1252_table_with_semicolons_and_french_dates_imports_through_its_map
 
 
 def test_a_table_whose_mapped_column_is_missing_fails_with_the_columns_found(org, hours, standard, write, run_import):
-    from core.models import ImportKind, ImportSource
+    from imports.models import ImportSource
+    from telephony.importing import CALLS
 
     source = ImportSource.objects.create(
-        organisation=org, kind=ImportKind.CALLS, name="t", label="T", file_format="table",
+        organisation=org, kind=CALLS, name="t", label="T", file_format="table",
         columns={"started_at": "Début"}, line_map={"*": "standard"},
     )  # fmt: skip
     result = run_import(source, write("export.csv", ["Date,Heure", "02/03/2026,09:00"]))
@@ -330,8 +332,8 @@ def test_the_reading_process_reports_an_unreadable_file_as_a_failed_run(org, ast
 
 
 def test_the_reader_and_the_engine_use_the_values_of_the_models():
-    from core import imports
-    from core.models import ImportStatus
+    import imports
+    from imports.models import ImportStatus
     from telephony import asterisk
 
     assert (ImportStatus.DONE.value, ImportStatus.FAILED.value) == (imports.DONE, imports.FAILED)
@@ -362,7 +364,7 @@ def test_the_reading_process_loads_neither_django_nor_a_model(org, asterisk, wri
     process.wait(timeout=30)
 
     assert len(rows) == 7 and process.returncode == 0
-    assert {"core.imports.reader_process", "telephony.asterisk"} <= set(modules)
+    assert {"imports.reader_process", "telephony.asterisk"} <= set(modules)
     assert [name for name in modules if name.split(".")[0] == "django" or name.endswith(".models")] == []
 
 

@@ -1,0 +1,115 @@
+"""The second reading process of a parallel import (the command line): a bare Python that
+reads and converts the file while this process writes, so that an import uses two cores.
+
+`spawned_chunks` starts `python -c "import imports.reader_process as m;
+m.reader_process_main()"`, hands it the importer's plain-data reader (`RowImporter.worker`)
+pickled on its standard input, and yields the chunks it sends back through a pipe. That
+process loads this package and the reader's module, never Django's settings nor a model (a
+test checks it): it stays small and touches no database. A thread of this process (`_receive`)
+takes the chunks off the pipe as they come, up to BUFFERED_CHUNKS ahead, so that neither
+process waits for a slower chunk of the other; memory stays flat. When the writing stops
+early (an error, a generator closed), the reading process is killed and waited for."""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Generator
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from core.tabular import TableError
+from imports.chunks import CHUNK_ROWS, Chunk, read_chunks
+from imports.importers import ChunkReader
+from imports.kinds import ImportConfigError
+
+BUFFERED_CHUNKS = 3  # converted chunks the writing process holds ahead (about 1.5 MB each)
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+READER_CODE = "import imports.reader_process as m; m.reader_process_main()"
+
+
+def _produce(reader: ChunkReader, path: str, filename: str, encoding: str, writer: Connection) -> None:
+    """In the reading process: send each converted chunk, then None, or the error that stopped it."""
+    gc.disable()  # rows hold no cycles: the collector would only walk them
+    try:
+        with open(path, "rb") as binary:
+            for chunk in read_chunks(reader, binary, filename, encoding, CHUNK_ROWS):
+                writer.send(chunk.as_message())
+        writer.send(None)
+    except (TableError, ImportConfigError) as error:
+        writer.send(error)
+    except Exception as error:  # reported by the writing process
+        writer.send(RuntimeError(f"{error.__class__.__name__}: {error}"))
+    finally:
+        writer.close()
+
+
+def reader_process_main() -> None:
+    """Entry point of the reading process: its arguments come pickled on standard input."""
+    # The data comes from the parent process, through this process's own standard input.
+    reader, path, filename, encoding, descriptor = pickle.load(sys.stdin.buffer)  # noqa: S301
+    _produce(reader, path, filename, encoding, Connection(descriptor))
+
+
+def spawned_chunks(reader: ChunkReader, path: Path, filename: str, encoding: str) -> Generator[Chunk, None, None]:
+    """The converted chunks of a file, read and converted by a second process while this one
+    writes, so that an import uses two processor cores. The reading process is a fresh Python
+    that loads this module and the reader's, never Django's settings nor a model: it stays
+    small and touches no database (see the module's docstring)."""
+    receiving_end, sending_end = os.pipe()
+    code = f"import sys; sys.path.insert(0, {str(PROJECT_ROOT)!r}); {READER_CODE}"
+    process = subprocess.Popen(  # noqa: S603 (this interpreter, a fixed program)
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, pass_fds=(sending_end,)
+    )
+    os.close(sending_end)
+    receiving = Connection(receiving_end)
+    buffered: queue.Queue[bytes | None] = queue.Queue(maxsize=BUFFERED_CHUNKS)
+    stop = threading.Event()
+    receiver = threading.Thread(target=_receive, args=(receiving, buffered, stop), daemon=True)
+    ended = False
+    try:
+        assert process.stdin is not None
+        with process.stdin:
+            pickle.dump((reader, str(path), filename, encoding, sending_end), process.stdin)
+        receiver.start()
+        while (data := buffered.get()) is not None:
+            message = pickle.loads(data)  # noqa: S301 (from our own reading process)
+            if message is None:
+                ended = True
+                return
+            if isinstance(message, BaseException):
+                raise message
+            yield Chunk(*message)
+        raise RuntimeError("Le processus de lecture du fichier s'est arrêté.")
+    finally:
+        stop.set()
+        if not ended:
+            process.kill()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        receiver.join(timeout=10)
+        receiving.close()
+
+
+def _receive(receiving: Connection, buffered: queue.Queue[bytes | None], stop: threading.Event) -> None:
+    """In a thread of the writing process: move the reading process's messages from the pipe
+    to the queue, then None when the pipe closes."""
+    message: bytes | None = b""
+    while message is not None and not stop.is_set():
+        try:
+            message = receiving.recv_bytes()
+        except (EOFError, OSError):
+            message = None
+        while not stop.is_set():
+            try:
+                buffered.put(message, timeout=0.1)
+                break
+            except queue.Full:
+                continue

@@ -1,0 +1,266 @@
+"""Runs: THE import of one file for one source (`import_file`), and what it returns.
+
+1. The file is scanned (imports.files.scan_file). A file whose hash matches an earlier
+   complete run of the same source, when that run left no row aside, is not read again:
+   nothing would change.
+2. The source's kind gives its `RowImporter` (imports.kinds), which loads what it needs
+   once and converts the records, chunk by chunk (imports.chunks), in this process or,
+   with `parallel` (the command line) and an importer whose `worker()` gives a reader of
+   plain data, in a second process (imports.reader_process).
+3. Each chunk is written in its own transaction with the run's counters (imports.writing),
+   so the page polling the run sees its progress. When every row of a chunk was new, the
+   importer adds the chunk's counts to its summary rows in the same transaction; otherwise the
+   months of that chunk are rebuilt from the rows at the end. The months touched are returned,
+   for indicator recomputation.
+
+"All or nothing" sources are read twice: a first pass converts every row and writes nothing;
+if any row is rejected the run fails and nothing is written. Memory stays flat: one chunk of
+rows at a time.
+
+A bad file or a bad mapping never raises: the run ends FAILED with a French message. Any
+other error (a database error, a bug in an importer) ends the run FAILED with a generic
+message, is logged, and propagates; a reading process is stopped first."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.tabular import TableError
+from imports.chunks import REJECTIONS_KEPT, Chunk, file_chunks
+from imports.files import FileFacts, scan_file
+from imports.importers import RowImporter
+from imports.kinds import ImportConfigError, kind_spec
+from imports.reader_process import spawned_chunks
+from imports.writing import InsertTarget, fewer_checkpoints, insert_rows, lock_organisation_writes
+
+if TYPE_CHECKING:
+    from core.models import User
+    from imports.models import ImportRun, ImportSource
+
+logger = logging.getLogger(__name__)
+
+DONE, FAILED = "done", "failed"  # the values of core.models.ImportStatus (a test keeps them equal)
+
+
+@dataclass
+class ImportResult:
+    run: ImportRun
+    months: set[dt.date] = field(default_factory=set)
+    already_imported: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.run.status == DONE
+
+    @property
+    def set_aside(self) -> int:
+        """Rows read that were neither imported, duplicates nor rejected (lines not followed)."""
+        run = self.run
+        return max(0, run.rows_read - run.imported - run.duplicates - run.rejected)
+
+
+Progress = Callable[["ImportRun"], None]
+RUN_COUNTERS = ["read_bytes", "rows_read", "imported", "duplicates", "rejected", "rejections"]
+
+
+def start_run(*, source: ImportSource, filename: str, actor: User | None, total_bytes: int = 0) -> ImportRun:
+    from imports.models import ImportRun
+
+    return ImportRun.objects.create(
+        organisation=source.organisation,
+        source=source,
+        filename=Path(filename).name[:255],
+        actor=actor,
+        total_bytes=total_bytes,
+    )
+
+
+def _count(run: ImportRun, chunk: Chunk, inserted: int, *, offset: int) -> None:
+    run.read_bytes = offset + chunk.position
+    run.rows_read += chunk.read
+    run.imported += inserted
+    run.duplicates += len(chunk.rows) - inserted
+    run.rejected += chunk.rejected
+    room = REJECTIONS_KEPT - len(run.rejections)
+    if room > 0:
+        run.rejections = run.rejections + [{"line": line, "reason": reason} for line, reason in chunk.rejections[:room]]
+
+
+def _months(texts: Iterable[str]) -> set[dt.date]:
+    return {dt.date.fromisoformat(text) for text in texts}
+
+
+@contextlib.contextmanager
+def _chunks(
+    importer: RowImporter, path: Path, run: ImportRun, facts: FileFacts, parallel: bool
+) -> Iterator[Iterator[Chunk]]:
+    """The file's chunks, closed on leaving: a failed write stops the reading process at once."""
+    reader = importer.worker() if parallel else None
+    if reader is not None:
+        chunks = spawned_chunks(reader, path, run.filename, facts.encoding)
+    else:
+        chunks = file_chunks(importer, path, run.filename, facts.encoding)
+    with contextlib.closing(chunks):
+        yield chunks
+
+
+def _validate(
+    importer: RowImporter, path: Path, run: ImportRun, facts: FileFacts, progress: Progress | None, parallel: bool
+) -> None:
+    """The first pass of an all-or-nothing import: count, write nothing but the run's counters."""
+    with _chunks(importer, path, run, facts, parallel) as chunks:
+        for chunk in chunks:
+            _count(run, Chunk([], chunk.read, chunk.rejected, chunk.rejections, set(), chunk.position), 0, offset=0)
+            run.save(update_fields=RUN_COUNTERS)
+            if progress:
+                progress(run)
+
+
+def _write(
+    importer: RowImporter,
+    path: Path,
+    run: ImportRun,
+    facts: FileFacts,
+    *,
+    offset: int,
+    progress: Progress | None,
+    parallel: bool,
+) -> tuple[set[str], set[str]]:
+    """The writing pass: returns the months changed and those whose summaries need a rebuild."""
+    changed: set[str] = set()
+    stale: set[str] = set()
+    target = importer.target
+    with fewer_checkpoints(), _chunks(importer, path, run, facts, parallel) as chunks:
+        for chunk in chunks:
+            _write_chunk(importer, target, run, chunk, offset, changed, stale)
+            if progress:
+                progress(run)
+    return changed, stale
+
+
+def _write_chunk(
+    importer: RowImporter,
+    target: InsertTarget,
+    run: ImportRun,
+    chunk: Chunk,
+    offset: int,
+    changed: set[str],
+    stale: set[str],
+) -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        lock_organisation_writes(importer.organisation)
+        inserted = insert_rows(target, chunk.rows)
+        if inserted == len(chunk.rows):
+            importer.summarise(chunk.rows)
+        elif inserted:
+            stale |= chunk.months
+        if inserted:
+            changed |= chunk.months
+        _count(run, chunk, inserted, offset=offset)
+        run.save(update_fields=RUN_COUNTERS)
+
+
+def _previous_complete_run(run: ImportRun) -> ImportRun | None:
+    """An earlier run of the same source and file that imported or skipped every row read."""
+    from imports.models import ImportRun
+
+    earlier = ImportRun.objects.filter(
+        organisation=run.organisation,
+        source=run.source,
+        file_sha256=run.file_sha256,
+        status=DONE,
+        rejected=0,
+    ).exclude(pk=run.pk)
+    for previous in earlier.order_by("-started_at")[:5]:
+        if previous.rows_read == previous.imported + previous.duplicates:
+            return previous
+    return None
+
+
+def _finish(run: ImportRun, status: str, error: str = "") -> None:
+    from django.utils import timezone
+
+    run.status = status
+    run.error = error
+    run.finished_at = timezone.now()
+    if status == DONE:
+        run.read_bytes = run.total_bytes
+    run.save(update_fields=[*RUN_COUNTERS, "status", "error", "finished_at", "total_bytes", "file_sha256"])
+
+
+def _reset_counters(run: ImportRun) -> None:
+    run.rows_read = run.imported = run.duplicates = run.rejected = 0
+    run.rejections = []
+
+
+def import_file(
+    *,
+    source: ImportSource,
+    path: Path,
+    filename: str | None = None,
+    actor: User | None = None,
+    run: ImportRun | None = None,
+    reread: bool = False,
+    progress: Progress | None = None,
+    parallel: bool = False,
+) -> ImportResult:
+    """THE import of one file for one source; returns the finished run and the months changed.
+    Never raises for a bad file or a bad mapping: the run says what went wrong. `parallel`
+    lets the importer read the file in a second process (the command line does)."""
+    run = run or start_run(source=source, filename=filename or path.name, actor=actor)
+    try:
+        return _import(source, path, run, reread=reread, progress=progress, parallel=parallel)
+    except (ImportConfigError, TableError) as error:
+        _finish(run, FAILED, str(error))
+    except Exception:
+        logger.exception("Import %s failed", run.pk)
+        _finish(run, FAILED, "Erreur inattendue pendant l'import : l'administrateur peut consulter le journal.")
+        raise
+    return ImportResult(run)
+
+
+def _import(
+    source: ImportSource, path: Path, run: ImportRun, *, reread: bool, progress: Progress | None, parallel: bool
+) -> ImportResult:
+    from django.db import transaction
+
+    facts = scan_file(path)
+    run.file_sha256, run.total_bytes = facts.sha256, facts.size
+    if not reread and (previous := _previous_complete_run(run)) is not None:
+        run.rows_read = previous.rows_read
+        run.duplicates = previous.rows_read
+        _finish(run, DONE)
+        return ImportResult(run, already_imported=True)
+    importer = kind_spec(source.kind).factory(source)
+    importer.prepare()
+    offset = 0
+    if source.all_or_nothing:
+        run.total_bytes = 2 * facts.size
+        _validate(importer, path, run, facts, progress, parallel)
+        if run.rejected:
+            _finish(
+                run,
+                FAILED,
+                "Fichier refusé en entier (source « tout ou rien ») : aucune ligne enregistrée.",
+            )
+            return ImportResult(run)
+        _reset_counters(run)
+        offset = facts.size
+    changed, stale = _write(importer, path, run, facts, offset=offset, progress=progress, parallel=parallel)
+    if stale:
+        with transaction.atomic():
+            lock_organisation_writes(source.organisation)
+            importer.refresh(_months(stale))
+    _finish(run, DONE)
+    months = _months(changed)
+    if months:
+        importer.finished(months)
+    return ImportResult(run, months)

@@ -1,0 +1,169 @@
+"""The import engine's own rules: reading files (encodings, hashes), local wall-clock times
+across the clock changes, dates and durations as towns write them, line maps, and the JSON
+file of a source."""
+
+import datetime as dt
+import hashlib
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from core.models import AuditEvent
+from core.tabular import TableError
+from imports import (
+    ImportConfigError,
+    LineMap,
+    LocalClock,
+    normalise_datetime,
+    normalise_time,
+    parse_seconds,
+    read_moment,
+    scan_file,
+)
+from imports.forms import (
+    JSON_FORMAT,
+    create_source,
+    parse_mapping,
+    source_errors,
+    source_from_mapping_file,
+    source_to_json,
+    values_from_json,
+)
+from imports.models import ImportSource
+
+ASTERISK_VALUES = {
+    "kind": "calls",
+    "name": "asterisk",
+    "label": "Standard Asterisk",
+    "file_format": "asterisk_cdr",
+    "columns": {},
+    "options": {},
+    "line_field": "dst",
+    "line_map": {"0130000001": "accueil", "*": ""},
+    "all_or_nothing": False,
+}
+
+
+def test_scanning_a_file_gives_its_size_hash_and_encoding(tmp_path):
+    utf8 = tmp_path / "a.csv"
+    utf8.write_bytes("\ufeffnom;ville\nÉlodie;Sète\n".encode())
+    cp1252 = tmp_path / "b.csv"
+    cp1252.write_bytes(("x;y\n" * 40000 + "Élodie;Sète\n").encode("cp1252"))  # the accent comes late
+
+    facts = scan_file(utf8)
+    assert (facts.size, facts.encoding) == (len(utf8.read_bytes()), "utf-8-sig")
+    assert facts.sha256 == hashlib.sha256(utf8.read_bytes()).hexdigest()
+    assert scan_file(cp1252).encoding == "cp1252"
+
+
+def test_local_times_become_utc_one_conversion_per_hour():
+    clock = LocalClock()
+    winter = read_moment(clock, "2026-01-15 09:30:00")
+    summer = read_moment(clock, "2026-07-15 09:30:00")
+    assert (winter.utc, summer.utc) == ("2026-01-15 08:30:00", "2026-07-15 07:30:00")
+    assert (winter.hour.local_date, winter.hour.weekday, winter.hour.hour) == ("2026-01-15", 3, 9)
+    assert len(clock.hours) == 2
+
+
+def test_in_the_repeated_october_hour_a_later_time_reading_earlier_takes_the_second_occurrence():
+    clock = LocalClock()
+    start = read_moment(clock, "2026-10-25 02:59:50")
+    answer = read_moment(clock, "2026-10-25 02:00:05", after=start)
+    assert (start.utc, answer.utc) == ("2026-10-25 00:59:50", "2026-10-25 01:00:05")
+    assert answer.epoch - start.epoch == 15
+    assert read_moment(clock, "2026-10-25 02:30:00", after=read_moment(clock, "2026-10-25 02:10:00")).utc == (
+        "2026-10-25 00:30:00"
+    )
+
+
+def test_the_skipped_march_hour_is_read_one_hour_later_as_clocks_do():
+    clock = LocalClock()
+    assert read_moment(clock, "2026-03-29 02:30:00").utc == "2026-03-29 01:30:00"
+    assert clock.hour("2026-03-29 02").hour == 3
+
+
+def test_closed_days_are_marked_on_their_hours():
+    clock = LocalClock(lambda day: day == dt.date(2026, 7, 14))
+    assert clock.hour("2026-07-14 10").closed and not clock.hour("2026-07-15 10").closed
+
+
+def test_dates_and_times_as_towns_write_them():
+    assert normalise_datetime("02/03/2026 9:05") == "2026-03-02 09:05:00"
+    assert normalise_datetime("2026-03-02T09:05:07") == "2026-03-02 09:05:07"
+    assert normalise_datetime("02.03.26 09h05") == "2026-03-02 09:05:00"
+    assert normalise_time("14:05", "2026-03-02") == "2026-03-02 14:05:00"
+    assert normalise_time("03/03/2026 00:10", "2026-03-02") == "2026-03-03 00:10:00"
+    with pytest.raises(TableError, match="« 31/02/2026 10:00 » impossibles"):
+        normalise_datetime("31/02/2026 10:00")
+    with pytest.raises(TableError, match="illisibles"):
+        normalise_datetime("hier à midi", column="Début")
+
+
+def test_durations_in_seconds_minutes_or_clock_form():
+    assert parse_seconds("75") == 75
+    assert parse_seconds("1:15") == 75
+    assert parse_seconds("0:01:15") == 75
+    assert parse_seconds("1,5", unit="min") == 90
+    assert parse_seconds("2", unit="min") == 120
+    with pytest.raises(TableError, match="durée « une minute » illisible"):
+        parse_seconds("une minute")
+
+
+def test_a_line_map_takes_exact_values_then_prefixes_then_the_default():
+    resolved = LineMap({"0130000001": "a", "SIP/ec-*": "b", "*": ""}, lambda code: code.upper())
+    assert resolved.get("0130000001") == "A"
+    assert resolved.get("SIP/ec-000a1") == "B"
+    assert resolved.get("0199") is None
+    assert LineMap({"x": "a"}, str).get("y") == LineMap.REJECT
+    with pytest.raises(ImportConfigError):
+        LineMap({"x": "inconnu"}, lambda code: (_ for _ in ()).throw(ImportConfigError(code)))
+
+
+def test_mapping_text_reads_one_value_a_line():
+    assert parse_mapping("# standard\n0130000001 = accueil\nSIP/ec-* = etat-civil\n* =\n") == {
+        "0130000001": "accueil",
+        "SIP/ec-*": "etat-civil",
+        "*": "",
+    }
+    with pytest.raises(ValidationError, match="Ligne 1"):
+        parse_mapping("accueil")
+
+
+@pytest.mark.django_db
+def test_a_source_must_name_lines_or_services_of_the_town(org):
+    errors = source_errors(org, ASTERISK_VALUES | {"line_map": {"0130000001": "mairie-annexe"}})
+    assert "« mairie-annexe » n'est ni une ligne ni un service" in errors["line_map_text"][0]
+    assert source_errors(org, ASTERISK_VALUES) == {}
+    assert "line_field" in source_errors(org, ASTERISK_VALUES | {"line_field": "src"})
+    assert "col_started_at" in source_errors(org, ASTERISK_VALUES | {"file_format": "table"})
+
+
+@pytest.mark.django_db
+def test_a_source_goes_to_json_and_back_and_is_audited(org, other_org):
+    source = create_source(organisation=org, actor=None, values=ASTERISK_VALUES)
+    data = source_to_json(source)
+    assert data["format"] == JSON_FORMAT and data["line_map"] == {"0130000001": "accueil", "*": ""}
+    assert AuditEvent.objects.filter(object_type="imports.importsource", action="création").count() == 1
+
+    values = values_from_json(json.dumps(data))
+    copy = create_source(organisation=other_org, actor=None, values=values)
+    assert (copy.organisation, copy.line_field, copy.line_map) == (other_org, "dst", source.line_map)
+    with pytest.raises(ValidationError, match="n'est pas une source d'import"):
+        values_from_json('{"kind": "calls"}')
+    with pytest.raises(ValidationError, match="Clé"):
+        values_from_json(json.dumps(data | {"mot de passe": "x"}))
+
+
+@pytest.mark.django_db
+def test_a_mapping_file_creates_its_source_once_and_refuses_a_different_one_of_the_same_name(org, tmp_path):
+    path = tmp_path / "asterisk.json"
+    path.write_text(json.dumps({"format": JSON_FORMAT, "version": 1, **ASTERISK_VALUES}))
+    first = source_from_mapping_file(org, path, kind="calls")
+    assert source_from_mapping_file(org, path, kind="calls") == first
+    assert ImportSource.objects.count() == 1
+    path.write_text(json.dumps({"format": JSON_FORMAT, "version": 1, **ASTERISK_VALUES, "line_field": "dcontext"}))
+    with pytest.raises(ValidationError, match="existe déjà avec une autre configuration"):
+        source_from_mapping_file(org, path, kind="calls")
+    with pytest.raises(ValidationError, match="pas de « tickets »"):
+        source_from_mapping_file(org, path, kind="tickets")

@@ -1,0 +1,198 @@
+"""The import pages: sources, their JSON file, uploading a file, and the run with its progress."""
+
+import json
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from core.models import AuditEvent, Role
+from imports.forms import JSON_FORMAT
+from imports.models import ImportRun, ImportSource
+
+pytestmark = pytest.mark.django_db
+
+# Three lines of an Asterisk Master.csv. The calls kind is registered by the telephony app,
+# which core must not import: its models are reached through the app registry.
+MASTER = (
+    b'"","0612345678","0130000001","from-trunk","""A"" <0612345678>","SIP/t-1","SIP/201-2","Dial","SIP/201",'
+    b'"2026-03-02 09:00:00","2026-03-02 09:00:12","2026-03-02 09:03:12",192,180,"ANSWERED","DOCUMENTATION","1.1",""\n'
+    b'"","0612345678","0130000001","from-trunk","""A"" <0612345678>","SIP/t-3","SIP/201-4","Dial","SIP/201",'
+    b'"2026-03-02 09:05:00","","2026-03-02 09:05:40",40,0,"NO ANSWER","DOCUMENTATION","1.2",""\n'
+    b'"","0612345678","0130000001","from-trunk","""A"" <0612345678>","SIP/t-5","SIP/201-6","Dial","SIP/201",'
+    b'"2026-03-02 25:00:00","","",0,0,"ANSWERED","DOCUMENTATION","1.3",""\n'
+)
+
+
+def calls_count() -> int:
+    return apps.get_model("telephony", "Call").objects.count()
+
+
+def url(org, name, **kwargs):
+    return reverse(f"imports:{name}", kwargs={"org_slug": org.slug, **kwargs})
+
+
+@pytest.fixture(autouse=True)
+def synchronous_imports(settings):
+    settings.QUALIPILOTE_IMPORTS_IN_BACKGROUND = False
+
+
+@pytest.fixture
+def source(org):
+    return ImportSource.objects.create(
+        organisation=org,
+        kind="calls",
+        name="asterisk",
+        label="Standard Asterisk",
+        file_format="asterisk_cdr",
+        line_field="dst",
+        line_map={"*": "accueil"},
+    )
+
+
+def test_the_quality_manager_creates_an_asterisk_source_from_the_form(org, manager_client):
+    response = manager_client.post(
+        url(org, "source_add") + "?donnees=calls",
+        {
+            "kind": "calls",
+            "label": "Standard Asterisk",
+            "name": "asterisk",
+            "file_format": "asterisk_cdr",
+            "line_field": "dcontext",
+            "line_map_text": "from-trunk-accueil = accueil\nfrom-trunk-ec = etat-civil\n* =",
+            "duration_unit": "s",
+            "header": "on",
+        },
+    )
+    source = ImportSource.objects.get(organisation=org)
+    assert response.status_code == 302 and response["Location"] == url(org, "upload", source_id=source.pk)
+    assert source.line_map == {"from-trunk-accueil": "accueil", "from-trunk-ec": "etat-civil", "*": ""}
+    assert source.line_field == "dcontext" and source.columns == {}
+    assert AuditEvent.objects.filter(object_type="imports.importsource", object_id=str(source.pk)).exists()
+
+
+def test_a_wrong_mapping_is_refused_with_a_french_message_and_nothing_saved(org, manager_client):
+    response = manager_client.post(
+        url(org, "source_add"),
+        {
+            "kind": "calls",
+            "label": "Standard",
+            "name": "standard",
+            "file_format": "table",
+            "line_map_text": "Accueil = guichet-unique",
+            "duration_unit": "s",
+        },
+    )
+    errors = response.context["form"].errors
+    assert response.status_code == 200
+    assert "« guichet-unique » n'est ni une ligne ni un service" in errors["line_map_text"][0]
+    assert errors["col_started_at"][0].startswith("Indiquez la colonne de « Début de l'appel")
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert ImportSource.objects.count() == 0
+
+
+def test_a_source_is_exported_as_json_and_another_town_creates_it_from_that_file(
+    org, other_org, source, manager_client, client_as
+):
+    response = manager_client.get(url(org, "source_json", source_id=source.pk))
+    assert response["Content-Type"].startswith("application/json")
+    assert 'filename="source-calls-asterisk.json"' in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["format"] == JSON_FORMAT and data["line_map"] == {"*": "accueil"}
+
+    other = client_as(other_org, Role.QUALITY_MANAGER)
+    upload = SimpleUploadedFile("asterisk.json", response.content, content_type="application/json")
+    created = other.post(url(other_org, "source_from_json"), {"file": upload})
+    assert created.status_code == 302
+    assert ImportSource.objects.get(organisation=other_org).line_field == "dst"
+
+
+def test_uploading_a_file_imports_it_and_the_run_page_shows_the_summary_and_rejections(org, source, manager_client):
+    response = manager_client.post(
+        url(org, "upload", source_id=source.pk), {"file": SimpleUploadedFile("Master.csv", MASTER)}
+    )
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == url(org, "run", run_id=run.pk)
+    assert (run.status, run.rows_read, run.imported, run.rejected) == ("done", 3, 2, 1)
+    assert calls_count() == 2
+
+    page = manager_client.get(response["Location"]).content.decode()
+    assert "Bilan de l'import" in page and "Premières lignes rejetées" in page and "2026-03-02 25:00:00" in page
+    assert "hx-get" not in page  # finished: nothing to poll
+
+
+def test_the_run_page_polls_while_running_and_htmx_stops_once_finished(org, source, manager_client):
+    running = ImportRun.objects.create(
+        organisation=org, source=source, filename="Master.csv", total_bytes=1000, read_bytes=450
+    )
+    page = manager_client.get(url(org, "run", run_id=running.pk)).content.decode()
+    assert (
+        'hx-trigger="every 1s"' in page
+        and '<progress id="progression-import" max="100" value="45">45 %</progress>' in page
+    )
+
+    fragment = manager_client.get(url(org, "run", run_id=running.pk), headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.content.decode()
+    running.status = "done"
+    running.save()
+    done = manager_client.get(url(org, "run", run_id=running.pk), headers={"HX-Request": "true"})
+    assert done.status_code == 286 and "Bilan de l'import" in done.content.decode()
+
+
+def test_an_upload_over_the_cap_is_refused_before_it_is_stored(org, source, manager_client, settings):
+    settings.QUALIPILOTE_IMPORT_MAX_BYTES = 100
+    response = manager_client.post(
+        url(org, "upload", source_id=source.pk), {"file": SimpleUploadedFile("Master.csv", MASTER)}
+    )
+    assert response.status_code == 200
+    assert "Mio au plus" in response.content.decode()
+    assert ImportRun.objects.count() == 0
+
+
+def test_an_upload_without_its_csrf_token_is_refused(org, source, make_member):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_member(org, Role.QUALITY_MANAGER))
+    response = client.post(url(org, "upload", source_id=source.pk), {"file": SimpleUploadedFile("Master.csv", MASTER)})
+    assert response.status_code == 403
+    assert ImportRun.objects.count() == 0
+
+
+def test_a_file_of_the_wrong_type_is_refused(org, source, manager_client):
+    response = manager_client.post(
+        url(org, "upload", source_id=source.pk), {"file": SimpleUploadedFile("Master.xlsx", b"x")}
+    )
+    assert "ne correspond pas au format" in response.content.decode()
+    assert ImportRun.objects.count() == 0
+
+
+def test_agents_and_readers_cannot_manage_sources_nor_upload(org, source, client_as):
+    for role in (Role.AGENT, Role.READER):
+        client = client_as(org, role)
+        assert client.get(url(org, "sources")).status_code == 403
+        assert (
+            client.post(
+                url(org, "upload", source_id=source.pk), {"file": SimpleUploadedFile("Master.csv", MASTER)}
+            ).status_code
+            == 403
+        )
+    assert ImportRun.objects.count() == 0
+
+
+def test_a_source_that_imported_calls_cannot_be_deleted(org, source, manager_client):
+    manager_client.post(url(org, "upload", source_id=source.pk), {"file": SimpleUploadedFile("Master.csv", MASTER)})
+    page = manager_client.get(url(org, "source_delete", source_id=source.pk)).content.decode()
+    assert "ne peut pas être supprimée" in page
+    manager_client.post(url(org, "source_delete", source_id=source.pk))
+    assert ImportSource.objects.filter(pk=source.pk).exists()
+
+
+def test_the_sources_page_lists_sources_and_runs_in_few_queries(
+    org, source, manager_client, django_assert_max_num_queries
+):
+    manager_client.post(url(org, "upload", source_id=source.pk), {"file": SimpleUploadedFile("Master.csv", MASTER)})
+    with django_assert_max_num_queries(10):
+        page = manager_client.get(url(org, "sources")).content.decode()
+    assert "manage.py import_calls --org ville-test --source asterisk FICHIER" in page
+    assert "Master.csv" in page and "Asterisk (Master.csv)" in page and "asterisk_cdr" not in page

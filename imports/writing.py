@@ -1,0 +1,169 @@
+"""Writing imported rows: where they go, and fast.
+
+Rows go to the database in chunks, each in its own transaction with the run's counters (see
+imports.runs): on SQLite through `cursor().executemany` with `INSERT … ON CONFLICT DO
+NOTHING`, on PostgreSQL through `COPY` into a temporary table then `INSERT … SELECT … ON
+CONFLICT DO NOTHING`. The unique `(organisation, dedupe_key)` constraint makes the same row
+imported twice, by the same file, an overlapping file or two imports at once, count once.
+
+This module loads Django only inside its functions: the reading process imports the package."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import chain
+from typing import TYPE_CHECKING
+
+from imports.rows import Row
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from core.models import Organisation
+
+IMPORT_WAL_PAGES = 16_384  # SQLite: checkpoint every 64 MB of log while importing, not every 4 MB
+SQLITE_PARAMETERS = 900  # per statement, under SQLite's historical limit of 999
+
+
+@dataclass(frozen=True)
+class InsertTarget:
+    """Where rows go: the table, the columns each row tuple fills (in order), the values the
+    same for every row of the run, and the unique columns that make a row a duplicate."""
+
+    table: str
+    columns: tuple[str, ...]
+    constants: tuple[tuple[str, int | str], ...]
+    conflict: tuple[str, ...] = ("organisation_id", "dedupe_key")
+
+
+def insert_target(
+    model: type[Model], columns: tuple[str, ...], constants: tuple[tuple[str, int | str], ...]
+) -> InsertTarget:
+    """The target of a model's table: the given bound columns and constants, plus the default
+    of every other NOT NULL column (a counter added to the model later keeps imports working).
+    Nullable columns left out are NULL."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    named = set(columns) | {name for name, _ in constants}
+    defaults: list[tuple[str, int | str]] = []
+    for model_field in model._meta.concrete_fields:
+        column = model_field.column
+        if model_field.primary_key or column in named or model_field.null:
+            continue
+        default = model_field.get_default() if model_field.has_default() else None
+        if not isinstance(default, int | str):
+            raise ImproperlyConfigured(f"{model.__name__}.{model_field.name}: no value for imported rows")
+        defaults.append((column, int(default) if isinstance(default, bool) else default))
+    return InsertTarget(model._meta.db_table, columns, (*constants, *defaults))
+
+
+def _literal(value: int | str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(value)
+    if isinstance(value, int):
+        return str(int(value))
+    if not re.fullmatch(r"[a-z_]*", value):
+        raise ValueError(value)
+    return f"'{value}'"
+
+
+def insert_rows(target: InsertTarget, rows: list[Row]) -> int:
+    """Insert rows, skipping those whose unique key exists; returns how many were inserted.
+    Runs inside the caller's transaction.
+
+    On SQLite each statement inserts a few dozen rows (`VALUES (…), (…), …`): the work SQLite
+    does once per statement (the AUTOINCREMENT counter, the conflict clause) then counts once
+    per group, which makes the insert about 2.5 times faster than one row per statement."""
+    from django.db import connection
+
+    if not rows:
+        return 0
+    quote = connection.ops.quote_name
+    constant_columns = [quote(name) for name, _ in target.constants]
+    columns = [quote(name) for name in target.columns]
+    conflict = ", ".join(quote(name) for name in target.conflict)
+    if connection.vendor == "postgresql":
+        return _copy_rows(target, rows, columns, constant_columns, conflict)
+    # Constants are integers and fixed lower-case words, written in the statement once.
+    literals = [_literal(value) for _, value in target.constants]
+    one_row = "(" + ", ".join([*literals, *["%s"] * len(columns)]) + ")"
+    per_statement = max(1, SQLITE_PARAMETERS // len(columns))
+    head = f"INSERT INTO {quote(target.table)} ({', '.join(constant_columns + columns)}) VALUES "  # noqa: S608
+    tail = f" ON CONFLICT ({conflict}) DO NOTHING"
+    full = len(rows) - len(rows) % per_statement
+    width = per_statement * len(columns)
+    flat = list(chain.from_iterable(rows[:full]))
+    inserted = 0
+    with connection.cursor() as cursor:
+        if full:
+            cursor.executemany(
+                head + ", ".join([one_row] * per_statement) + tail,
+                [flat[start : start + width] for start in range(0, len(flat), width)],
+            )
+            inserted += max(cursor.rowcount, 0)
+        if full < len(rows):
+            cursor.execute(
+                head + ", ".join([one_row] * (len(rows) - full)) + tail, [v for row in rows[full:] for v in row]
+            )
+            inserted += max(cursor.rowcount, 0)
+    return inserted
+
+
+def _copy_rows(target: InsertTarget, rows: list[Row], columns: list[str], constants: list[str], conflict: str) -> int:
+    from django.db import connection
+
+    table = connection.ops.quote_name(target.table)
+    column_list = ", ".join(columns)
+    with connection.cursor() as cursor:
+        staging = connection.ops.quote_name(f"staging_{target.table}")
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {column_list} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {staging} ({column_list}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        values = [value for _, value in target.constants]
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(constants + columns)}) "  # noqa: S608
+            f"SELECT {', '.join(['%s'] * len(values) + columns)} FROM {staging} "
+            f"ON CONFLICT ({conflict}) DO NOTHING",
+            values,
+        )
+        inserted = max(cursor.rowcount, 0)
+        cursor.execute(f"TRUNCATE {staging}")
+        return inserted
+
+
+def lock_organisation_writes(organisation: Organisation) -> None:
+    """Serialise the writers of one town's imported rows and summaries. SQLite does it by
+    itself (IMMEDIATE transactions); PostgreSQL takes a transaction-level advisory lock."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [4242, organisation.pk])
+
+
+@contextlib.contextmanager
+def fewer_checkpoints() -> Iterator[None]:
+    """On SQLite, copy the write-ahead log into the database every 64 MB rather than every
+    4 MB while importing (each copy waits for the disk twice), then once at the end."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or connection.in_atomic_block:  # a checkpoint cannot run in a transaction
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        (previous,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_WAL_PAGES}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(previous)}")
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
