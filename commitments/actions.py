@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from administration.actions import invite_member
 from commitments.evidence import check_evidence, download_name
 from commitments.frameworks import load_framework
 from commitments.metrics import MANUAL_COUNT, MANUAL_SCORE, MANUAL_SHARE, MANUAL_YES_NO
@@ -23,7 +24,6 @@ from commitments.models import (
     IndicatorValue,
     ValueSource,
 )
-from core.actions import invite_member
 from core.audit import record_event, snapshot
 from core.metrics import Measure, MetricQuery, registry
 from core.models import Organisation, Role, Service, User

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.models import Organisation, User
+from core.models import Membership, Organisation, User
 
 CommitmentChoices = Callable[[Organisation], list[tuple[str, str]]]
 _commitment_choices: list[CommitmentChoices] = []
@@ -68,3 +68,19 @@ def records_changed(*, organisation: Organisation, metric_prefix: str, months: s
         return
     for listener in _changes_listeners:
         listener(organisation, metric_prefix, months)
+
+
+# The page a member lands on in their town (the app that owns the town's front page says
+# which: `commitments` today). Without one, the list of the member's towns stays the home.
+LandingPage = Callable[[Membership], str]
+_landing_pages: list[LandingPage] = []
+
+
+def register_landing_page(provider: LandingPage) -> None:
+    if provider not in _landing_pages:
+        _landing_pages.append(provider)
+
+
+def landing_page(membership: Membership) -> str | None:
+    """The URL a member of a town lands on, or None when no app offers one."""
+    return _landing_pages[-1](membership) if _landing_pages else None

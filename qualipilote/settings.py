@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "csp",
     "core",
     "imports",
+    "administration",
     "reception",
     "telephony",
     "correspondence",

@@ -4,7 +4,7 @@ ORG = "o/<slug:org_slug>/"
 
 urlpatterns = [
     path("", include("core.urls")),
-    path("", include("core.settings_urls")),
+    path("", include("administration.urls")),
     path(ORG + "imports/", include("imports.urls")),
     path(ORG + "accueil/", include("reception.urls")),
     path(ORG + "telephone/", include("telephony.urls")),

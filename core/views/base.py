@@ -14,6 +14,7 @@ from core.audit_forms import JOURNAL_HEADERS, AuditFilterForm, journal_rows
 from core.exports import CONTENT_TYPES, export_response
 from core.forms import EmailAuthenticationForm
 from core.models import Organisation
+from core.registries import landing_page
 
 login = public_view(
     auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True)
@@ -37,9 +38,10 @@ password_reset_complete = public_view(auth_views.PasswordResetCompleteView.as_vi
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     memberships = active_memberships(request.user, timezone.localdate())
-    if len(memberships) == 1:
-        return redirect("commitments:overview", org_slug=memberships[0].organisation.slug)
-    return render(request, "core/home.html", {"memberships": memberships})
+    towns = [(membership, landing_page(membership)) for membership in memberships]
+    if len(towns) == 1 and towns[0][1]:
+        return redirect(towns[0][1])
+    return render(request, "core/home.html", {"towns": towns})
 
 
 @org_view()
