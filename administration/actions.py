@@ -21,8 +21,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from core.audit import create_audited, delete_audited, record_event, save_audited, snapshot
-from core.deadlines import calendar_changed
 from core.models import ClosureDay, Membership, OpeningHours, Organisation, Role, Service, Site, User
+from core.registries import calendar_changed
 
 
 def account_link(user: User, base_url: str) -> str:

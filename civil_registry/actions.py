@@ -23,16 +23,16 @@ from civil_registry.models import (
 )
 from core.audit import record_event, snapshot
 from core.concurrency import save_if_unchanged
-from core.deadlines import Deadline, months_of, recompute_stored_due_dates
 from core.models import Organisation, Service, User
-from core.registers import (
+from core.registries import records_changed
+from core.workdays import calendar_for
+from registers.deadlines import Deadline, months_of, recompute_stored_due_dates
+from registers.models import (
     Workflow,
     assign_reference,
     deadline_fields,
     follow_new_deadlines,
 )
-from core.registries import records_changed
-from core.workdays import calendar_for
 
 METRIC_PREFIX = "civil_registry"
 REQUEST_FIELDS = [

@@ -10,9 +10,9 @@ class CivilRegistryConfig(AppConfig):
         from civil_registry.actions import recompute_due_dates
         from civil_registry.imports import import_act_errors, import_acts
         from civil_registry.reminders import reminders
-        from core.deadlines import register_due_date_recomputer
-        from core.register_imports import register_importer
-        from core.reminders import register_reminder_provider
+        from core.registries import register_due_date_recomputer
+        from registers.imports import register_importer
+        from registers.reminders import register_reminder_provider
 
         metrics.register_all()
         register_importer("acts", "Demandes d'actes d'état civil", import_acts)

@@ -19,7 +19,7 @@ from civil_registry.models import (
     ErrorKind,
 )
 from core.models import Organisation, Service
-from core.register_forms import (
+from registers.forms import (
     DATE,
     FilterForm,
     RegisterImportForm,

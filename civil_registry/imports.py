@@ -22,7 +22,9 @@ from civil_registry.models import (
     ErrorKind,
 )
 from core.models import Organisation
-from core.register_imports import (
+from core.tabular import Row, TableError
+from core.workdays import calendar_for
+from registers.imports import (
     RegisterRowReader,
     ServiceLookup,
     cell,
@@ -33,9 +35,7 @@ from core.register_imports import (
     optional_date,
     required_date,
 )
-from core.registers import deadline_fields
-from core.tabular import Row, TableError
-from core.workdays import calendar_for
+from registers.models import deadline_fields
 
 REFERENCE = "Référence"
 ACT_TYPE = "Type d'acte"

@@ -3,7 +3,7 @@
 - `civil_registry.on_time`: act requests DUE in the period (counter: the day of receipt;
   other channels: the town's deadline, 5 working days by default) delivered, or refused, on
   or before their due date; a request still pending past its due date is late; one still
-  pending and not yet due is not counted (core.deadlines). Params: `channels` (list of
+  pending and not yet due is not counted (registers.deadlines). Params: `channels` (list of
   "counter", "post", "web", "comedec", "notary"), `act_types` (list of "birth", "marriage",
   "death", "recognition"); all when absent.
 - `civil_registry.error_rate`: errors attributable to the service FOUND in the period ÷ acts
@@ -23,8 +23,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from civil_registry.models import ActChannel, ActError, ActRequest, ActType
-from core.deadlines import DeadlineItem, count_deadlines, measure_of
 from core.metrics import Measure, Metric, MetricQuery, registry
+from registers.deadlines import DeadlineItem, count_deadlines, measure_of
 
 ON_TIME = "civil_registry.on_time"
 ERROR_RATE = "civil_registry.error_rate"

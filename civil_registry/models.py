@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.models import OrgOwned
-from core.registers import RegisterEvent, RegisterItem, RegisterQuerySet, RegisterRecord, Transition
+from registers.models import RegisterEvent, RegisterItem, RegisterQuerySet, RegisterRecord, Transition
 
 
 class ActType(models.TextChoices):
@@ -95,7 +95,7 @@ class ActRequest(RegisterItem):
     """A request for copies or extracts of one act. `delivered_on` is the day the act was
     delivered, or the day the request was refused (not entitled, act not held here): both
     answer the request. The deadline is the town's rule for the channel at registration
-    (core.registers.RegisterItem)."""
+    (registers.models.RegisterItem)."""
 
     act_type = models.CharField("type d'acte", max_length=12, choices=ActType.choices)
     act_format = models.CharField("format", max_length=20, choices=ActFormat.choices)

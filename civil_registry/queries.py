@@ -19,8 +19,8 @@ from civil_registry.models import (
     ErrorFinder,
     ErrorKind,
 )
-from core.deadlines import STATUS_LABELS
 from core.models import Organisation
+from registers.deadlines import STATUS_LABELS
 
 
 def act_requests_for_list(organisation: Organisation) -> ActRequestQuerySet:

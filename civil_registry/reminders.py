@@ -14,7 +14,7 @@ from django.urls import reverse
 from civil_registry.models import ActChannel, ActFormat, ActRequest, ActType
 from civil_registry.queries import pending_acts_for_reminders
 from core.models import Organisation, User
-from core.reminders import Recipients, ReminderItem
+from registers.reminders import Recipients, ReminderItem
 
 REGISTER = "Demandes d'actes d'état civil"
 

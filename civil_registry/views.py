@@ -1,7 +1,7 @@
 """Civil-registry pages: the register of act requests with delivery in one tap, the detail,
 the edit with the concurrent-edit check, the errors register, exports, imports and the
 delivery deadlines. Thin: fetch through get_for_org, call a query or an action, render; the
-steps, the edits and the import go through core.register_views."""
+steps, the edits and the import go through registers.views."""
 
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ from civil_registry.queries import (
 )
 from core.access import Capability, OrgRequest, get_for_org, org_view
 from core.exports import export_response
-from core.register_forms import DayStepForm, VersionForm
-from core.register_views import RegisterPages, actor_of, edit_initial, export_format, page_of
+from registers.forms import DayStepForm, VersionForm
+from registers.views import RegisterPages, actor_of, edit_initial, export_format, page_of
 
 IMPORTERS = {"acts": import_acts, "act_errors": import_act_errors}
 DELIVERED_LABEL, REFUSED_LABEL = "Délivré le", "Refusée le"

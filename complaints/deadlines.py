@@ -1,13 +1,13 @@
 """The two deadlines of a complaint, from the town's settings and working-day calendar
-(core.deadlines does the counting: day of receipt = day 0, never counted)."""
+(registers.deadlines does the counting: day of receipt = day 0, never counted)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from complaints.models import Complaint, ComplaintSettings, Kind
-from core.deadlines import due_date
 from core.workdays import WorkingCalendar
+from registers.deadlines import due_date
 
 
 def acknowledge_due(

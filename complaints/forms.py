@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from complaints.models import Channel, Complaint, ComplaintSettings, Justified, Kind, Status
 from core.access import ROLE_CAPABILITIES, Capability
 from core.models import Membership, Organisation, Service, User
-from core.register_imports import MAX_IMPORT_BYTES
 from core.registries import commitment_choices
+from registers.imports import MAX_IMPORT_BYTES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NO_COMMITMENT = ("", "— Aucun en particulier —")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from complaints.actions import anonymise_closed
 from complaints.imports import LABEL, REGISTER, import_complaints
 from complaints.reminders import reminders
-from core.register_imports import register_importer
 from core.registries import Anonymiser, register_anonymiser
-from core.reminders import register_reminder_provider
+from registers.imports import register_importer
+from registers.reminders import register_reminder_provider
 
 
 def register_all() -> None:

@@ -33,10 +33,10 @@ from complaints.models import (
 )
 from core.audit import snapshot
 from core.models import AuditEvent, Organisation, Service, User
-from core.register_imports import ImportReport, import_rows
 from core.registries import commitment_choices, records_changed
 from core.tabular import Row, TableError, iter_rows, parse_date
 from core.workdays import WorkingCalendar, calendar_for
+from registers.imports import ImportReport, import_rows
 
 REGISTER = "complaints"
 LABEL = "Réclamations et suggestions"

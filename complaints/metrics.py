@@ -1,6 +1,6 @@
 """The measures complaints offer to the indicator engine (commitment 21).
 
-Deadline indicators follow domain.md to the letter through core.deadlines: a period counts
+Deadline indicators follow domain.md to the letter through registers.deadlines: a period counts
 the réclamations DUE in it (acknowledgement or answer), on time when handled on or before
 the due date, late when handled after it or still waiting once it has passed; those not yet
 due are not counted. Suggestions expect no answer and never count.
@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from complaints.deadlines import acknowledge_due, answer_due
 from complaints.models import Channel, Complaint, ComplaintSettings, Justified, Kind
-from core.deadlines import DeadlineItem, count_deadlines, measure_of
 from core.metrics import Measure, Metric, MetricQuery, registry
 from core.workdays import calendar_for
+from registers.deadlines import DeadlineItem, count_deadlines, measure_of
 
 ACKNOWLEDGED_ON_TIME = "complaints.acknowledged_on_time"
 ANSWERED_ON_TIME = "complaints.answered_on_time"

@@ -11,9 +11,9 @@ from django.db.models import Count, Q, QuerySet
 
 from complaints.models import Channel, Complaint, ComplaintTransition, Justified, Kind, Status
 from core.audit import history_of
-from core.deadlines import STATUS_LABELS, DeadlineStatus, deadline_status
 from core.models import AuditEvent, Organisation
 from core.periods import Period
+from registers.deadlines import STATUS_LABELS, DeadlineStatus, deadline_status
 
 
 def filtered_complaints(organisation: Organisation, filters: dict[str, Any], *, today: dt.date) -> QuerySet[Complaint]:

@@ -17,7 +17,7 @@ from complaints.imports import LABEL
 from complaints.models import Channel, Complaint, Kind
 from complaints.queries import complaints_for_reminders
 from core.models import Organisation, User
-from core.reminders import Recipients, ReminderItem
+from registers.reminders import Recipients, ReminderItem
 
 ACKNOWLEDGEMENT = "accusé de réception à envoyer"
 ANSWER = "réponse à envoyer"

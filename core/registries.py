@@ -84,3 +84,19 @@ def register_landing_page(provider: LandingPage) -> None:
 def landing_page(membership: Membership) -> str | None:
     """The URL a member of a town lands on, or None when no app offers one."""
     return _landing_pages[-1](membership) if _landing_pages else None
+
+
+# Recomputes the stored due dates of one register after a calendar change; returns how many moved.
+DueDateRecomputer = Callable[[Organisation, User | None], int]
+_recomputers: dict[str, DueDateRecomputer] = {}
+
+
+def register_due_date_recomputer(key: str, recomputer: DueDateRecomputer) -> None:
+    """Called by each register with stored due dates, in its AppConfig.ready()."""
+    _recomputers[key] = recomputer
+
+
+def calendar_changed(*, organisation: Organisation, actor: User | None = None) -> dict[str, int]:
+    """The town's working calendar changed: every register recomputes its stored due dates
+    (and, through them, its indicator values). Returns how many moved, per register."""
+    return {key: recomputer(organisation, actor) for key, recomputer in sorted(_recomputers.items())}

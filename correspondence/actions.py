@@ -14,9 +14,7 @@ from django.utils import timezone
 
 from core.audit import record_event, snapshot
 from core.concurrency import save_if_unchanged
-from core.deadlines import recompute_stored_due_dates
 from core.models import Organisation, Service, User
-from core.registers import Workflow, deadline_fields, follow_new_deadlines
 from core.registries import records_changed
 from core.workdays import calendar_for
 from correspondence.models import (
@@ -29,6 +27,8 @@ from correspondence.models import (
     WrittenRequest,
 )
 from correspondence.rules import Rules, ensure_defaults
+from registers.deadlines import recompute_stored_due_dates
+from registers.models import Workflow, deadline_fields, follow_new_deadlines
 
 METRIC_PREFIX = "correspondence"
 # What the audit trail keeps of a request: dates, channel, category, outcome; never the

@@ -6,14 +6,13 @@ class CorrespondenceConfig(AppConfig):
     verbose_name = "Courriers et demandes écrites"
 
     def ready(self) -> None:
-        from core.deadlines import register_due_date_recomputer
-        from core.register_imports import register_importer
-        from core.registries import Anonymiser, register_anonymiser
-        from core.reminders import register_reminder_provider
+        from core.registries import Anonymiser, register_anonymiser, register_due_date_recomputer
         from correspondence import metrics
         from correspondence.actions import anonymise_requests, recompute_due_dates
         from correspondence.imports import import_requests
         from correspondence.reminders import reminders
+        from registers.imports import register_importer
+        from registers.reminders import register_reminder_provider
 
         metrics.register_all()
         register_anonymiser("correspondence", Anonymiser("Courriers et demandes écrites", anonymise_requests))

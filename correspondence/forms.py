@@ -10,10 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.models import Organisation, Service, User
-from core.register_forms import DATE, DayStepForm, FilterForm, VersionForm, scope_choices, town_services
 from correspondence.letters import PLACEHOLDERS, unknown_placeholders
 from correspondence.models import Category, Channel
 from correspondence.queries import assignable_members
+from registers.forms import DATE, DayStepForm, FilterForm, VersionForm, scope_choices, town_services
 
 SEARCH_MAX_LENGTH = 100
 

@@ -13,7 +13,13 @@ import datetime as dt
 from django.utils.text import slugify
 
 from core.models import Organisation, User
-from core.register_imports import (
+from core.tabular import Row, TableError
+from core.workdays import calendar_for
+from correspondence.actions import METRIC_PREFIX, WORKFLOW
+from correspondence.models import Category, Channel, Status, WrittenRequest
+from correspondence.queries import assignable_members
+from correspondence.rules import RequestDeadline, Rules, ensure_defaults
+from registers.imports import (
     RegisterRowReader,
     ServiceLookup,
     cell,
@@ -24,13 +30,7 @@ from core.register_imports import (
     optional_date,
     required_date,
 )
-from core.registers import deadline_fields
-from core.tabular import Row, TableError
-from core.workdays import calendar_for
-from correspondence.actions import METRIC_PREFIX, WORKFLOW
-from correspondence.models import Category, Channel, Status, WrittenRequest
-from correspondence.queries import assignable_members
-from correspondence.rules import RequestDeadline, Rules, ensure_defaults
+from registers.models import deadline_fields
 
 REFERENCE = "Référence"
 CHANNEL = "Canal"

@@ -1,4 +1,4 @@
-"""The indicators of written requests (commitment 17), counted by core.deadlines' rule.
+"""The indicators of written requests (commitment 17), counted by registers.deadlines' rule.
 
 - `correspondence.on_time`: requests DUE in the period (their own deadline: the town's rule
   for their channel and category) answered on or before their due date. A holding reply that
@@ -20,11 +20,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from core.deadlines import DeadlineItem, count_deadlines, due_date, measure_of
 from core.metrics import Measure, Metric, MetricQuery, registry
 from core.workdays import calendar_for
 from correspondence.models import Channel, WrittenRequest
 from correspondence.rules import Rules
+from registers.deadlines import DeadlineItem, count_deadlines, due_date, measure_of
 
 ON_TIME = "correspondence.on_time"
 ANSWERED_WITHIN = "correspondence.answered_within"

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from core.concurrency import Versioned
 from core.models import OrgOwned
-from core.registers import RegisterEvent, RegisterItem, Transition
+from registers.models import RegisterEvent, RegisterItem, Transition
 
 
 class Channel(models.TextChoices):
@@ -127,7 +127,7 @@ class WrittenRequest(RegisterItem):
     The requester's name and contact and the subject are personal: they are erased
     (`anonymised_at`) once the request has been closed for the town's retention period, and
     never written to the audit trail. The deadline applied at registration is the one
-    announced in the acknowledgement (core.registers.RegisterItem)."""
+    announced in the acknowledgement (registers.models.RegisterItem)."""
 
     channel = models.CharField("canal", max_length=10, choices=Channel.choices)
     category = models.ForeignKey(

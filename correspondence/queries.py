@@ -9,11 +9,11 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from core.deadlines import STATUS_LABELS
 from core.models import Membership, Organisation, Role, User
-from core.registers import RegisterQuerySet
 from correspondence.models import Channel, Status, WrittenRequest
 from correspondence.rules import Rules
+from registers.deadlines import STATUS_LABELS
+from registers.models import RegisterQuerySet
 
 AGENT_ROLES = (Role.AGENT, Role.QUALITY_MANAGER, Role.ADMIN)
 

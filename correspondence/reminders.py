@@ -1,6 +1,6 @@
 """The written requests each agent must see in their daily reminder: overdue or due soon.
 A request nobody is in charge of, or whose agent has left, goes to the town's quality
-managers (core.reminders.Recipients)."""
+managers (registers.reminders.Recipients)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from django.urls import reverse
 
 from core.models import Organisation, User
-from core.reminders import Recipients, ReminderItem
 from correspondence.models import Channel
 from correspondence.queries import open_requests_for_reminders
+from registers.reminders import Recipients, ReminderItem
 
 REGISTER = "Courriers et demandes écrites"
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from core.deadlines import Deadline
 from core.models import Organisation
 from core.workdays import calendar_for
 from correspondence.models import DEFAULT_CATEGORIES, DEFAULT_DEADLINES, Category, Channel, DeadlineRule
+from registers.deadlines import Deadline
 
 
 @dataclass(frozen=True)

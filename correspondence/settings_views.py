@@ -14,13 +14,13 @@ from django.utils import timezone
 
 from core.access import Capability, OrgRequest, get_for_org, org_view
 from core.concurrency import ConcurrentEditError
-from core.register_views import actor_of, edit_initial
 from correspondence import actions
 from correspondence.forms import CategoryEditForm, CategoryForm, RuleForm, TemplateForm
 from correspondence.letters import PLACEHOLDERS, acknowledgement_letter, sample_request
 from correspondence.models import AcknowledgementTemplate, Category, DeadlineRule
 from correspondence.rules import ensure_defaults
 from correspondence.views import PAGES
+from registers.views import actor_of, edit_initial
 
 QUALITY = {"read": Capability.MANAGE_QUALITY, "write": Capability.MANAGE_QUALITY}
 

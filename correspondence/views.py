@@ -1,7 +1,7 @@
 """Written-request pages: the register, registration with the due date shown at once, the
 detail with its workflow steps, the edit with the concurrent-edit check, the letter, exports
 and imports. Thin: fetch through get_for_org, call a query or an action, render; the steps,
-the edit and the import go through core.register_views."""
+the edit and the import go through registers.views."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ from django.utils import timezone
 from core.access import Capability, OrgRequest, get_for_org, org_view
 from core.exports import export_response
 from core.pdf import render_pdf
-from core.register_forms import DayStepForm, RegisterImportForm, VersionForm
-from core.register_views import RegisterPages, actor_of, edit_initial, export_format, page_of
 from core.workdays import calendar_for
 from correspondence import actions
 from correspondence.forms import (
@@ -35,6 +33,8 @@ from correspondence.letters import acknowledgement_letter
 from correspondence.models import Category, Channel, WrittenRequest
 from correspondence.queries import EXPORT_HEADERS, export_rows, filter_requests, my_items, requests_for_list
 from correspondence.rules import Rules, ensure_defaults, preview_due_date
+from registers.forms import DayStepForm, RegisterImportForm, VersionForm
+from registers.views import RegisterPages, actor_of, edit_initial, export_format, page_of
 
 SOON_WORKING_DAYS = 2
 

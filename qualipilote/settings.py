@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "core",
     "imports",
     "administration",
+    "registers",
     "reception",
     "telephony",
     "correspondence",

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from civil_registry import actions
 from civil_registry.models import ActChannel, ActDeadlineRule, ActRequest, ActRequestEvent, ActStatus
 from core.concurrency import ConcurrentEditError
-from core.deadlines import calendar_changed
 from core.models import AuditEvent, ClosureDay, Role
+from core.registries import calendar_changed
 
 pytestmark = pytest.mark.django_db
 D = dt.date

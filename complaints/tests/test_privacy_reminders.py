@@ -15,7 +15,7 @@ from core.concurrency import ConcurrentEditError
 from core.metrics import MetricQuery
 from core.models import AuditEvent, Role
 from core.periods import Period
-from core.reminders import reminders_by_person
+from registers.reminders import reminders_by_person
 
 pytestmark = pytest.mark.django_db
 D = dt.date

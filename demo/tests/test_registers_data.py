@@ -7,11 +7,11 @@ import random
 import pytest
 
 from civil_registry.models import ActError, ActRequest, ActStatus
-from core.deadlines import DeadlineStatus
 from core.workdays import calendar_for
 from correspondence.models import Channel, WrittenRequest
 from demo.generator import TOWNS, build_town
 from demo.registers_data import add_registers
+from registers.deadlines import DeadlineStatus
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 28)

@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.models import Membership, Organisation, User
-from core.reminders import ReminderItem, reminders_by_person
 from core.workdays import calendar_for, french_date
+from registers.reminders import ReminderItem, reminders_by_person
 
 DEFAULT_SOON_DAYS = 2
 

@@ -5,7 +5,9 @@ import datetime as dt
 
 import pytest
 
-from core.deadlines import (
+from core.periods import Period
+from core.workdays import WorkingCalendar
+from registers.deadlines import (
     DeadlineCount,
     DeadlineItem,
     DeadlineStatus,
@@ -16,8 +18,6 @@ from core.deadlines import (
     is_overdue,
     measure_of,
 )
-from core.periods import Period
-from core.workdays import WorkingCalendar
 
 METROPOLE = WorkingCalendar()
 MOSELLE = WorkingCalendar(zone="57")

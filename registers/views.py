@@ -1,4 +1,4 @@
-"""View helpers the register pages share (core.registers): a register describes its pages
+"""View helpers the register pages share (registers.models): a register describes its pages
 once in a `RegisterPages` (its app, how an item is fetched and shown) and its views stay thin:
 
 - `step` / `day_step`: a workflow step posted from the item's page. On a bad date or a step
@@ -30,9 +30,9 @@ from django.utils import timezone
 from core.access import OrgRequest
 from core.concurrency import ConcurrentEditError, Versioned
 from core.models import User
-from core.register_forms import DayStepForm
-from core.register_imports import Importer, ImportReport
-from core.registers import RegisterRecord
+from registers.forms import DayStepForm
+from registers.imports import Importer, ImportReport
+from registers.models import RegisterRecord
 
 EXPORT_FORMATS = ("csv", "xlsx", "ods")
 PER_PAGE = 25

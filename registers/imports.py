@@ -12,7 +12,7 @@ the ones whose key is already stored or already seen in the file (so the same fi
 nothing), reports rejected rows by line, and writes in batches inside one transaction, rolled
 back entirely when `all_or_nothing` and a row was rejected.
 
-A register whose rows carry a `reference` (core.registers.RegisterRecord) writes a
+A register whose rows carry a `reference` (registers.models.RegisterRecord) writes a
 `RegisterRowReader` (its `build(row)` turns a row into an unsaved record, with the cell
 helpers below: `cell`, `optional_date`, `required_date`, `choice`, `ServiceLookup`) and gets
 its importer from `importer_for(ReaderClass)`: the file's header is checked, rows are keyed by
@@ -32,11 +32,11 @@ from typing import IO, Any, ClassVar, Protocol, TypeVar, cast
 from django.db import transaction
 
 from core.audit import record_event
-from core.deadlines import months_of
 from core.models import Organisation, Service, User
-from core.registers import RegisterItem, RegisterRecord, Workflow
 from core.registries import records_changed
 from core.tabular import Row, TableError, iter_rows, parse_date
+from registers.deadlines import months_of
+from registers.models import RegisterItem, RegisterRecord, Workflow
 
 # Uploads larger than this are refused before a byte is read (web page only).
 MAX_IMPORT_BYTES = 20 * 1024 * 1024

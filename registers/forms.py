@@ -1,4 +1,4 @@
-"""Form pieces the register pages share (core.registers): a workflow step that happens on a
+"""Form pieces the register pages share (registers.models): a workflow step that happens on a
 day, the version a page showed (core.concurrency), the list filters and the upload of a
 register file. Plain forms: the actions need the instance untouched to record "before" in the
 audit trail."""
@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
 from core.models import Organisation, Service
-from core.register_imports import MAX_IMPORT_BYTES
+from registers.imports import MAX_IMPORT_BYTES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -66,7 +66,7 @@ class FilterForm(forms.Form):
 
 
 class RegisterImportForm(forms.Form):
-    """A register file to import (core.register_imports)."""
+    """A register file to import (registers.imports)."""
 
     file = forms.FileField(label="Fichier (CSV, XLSX ou ODS)")
     all_or_nothing = forms.BooleanField(

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from core.models import Organisation
-from core.register_imports import get_importer, importers
+from registers.imports import get_importer, importers
 
 
 class Command(BaseCommand):

@@ -29,7 +29,7 @@ rows and hands them to `count_deadlines`, and `measure_of` turns the count into 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -193,22 +193,6 @@ def measure_of(count: DeadlineCount) -> Measure | None:
         sample_size=count.denominator,
         record_ids=count.record_ids,
     )
-
-
-# Recomputes the stored due dates of one register after a calendar change; returns how many moved.
-DueDateRecomputer = Callable[[Organisation, User | None], int]
-_recomputers: dict[str, DueDateRecomputer] = {}
-
-
-def register_due_date_recomputer(key: str, recomputer: DueDateRecomputer) -> None:
-    """Called by each register with stored due dates, in its AppConfig.ready()."""
-    _recomputers[key] = recomputer
-
-
-def calendar_changed(*, organisation: Organisation, actor: User | None = None) -> dict[str, int]:
-    """The town's working calendar changed: every register recomputes its stored due dates
-    (and, through them, its indicator values). Returns how many moved, per register."""
-    return {key: recomputer(organisation, actor) for key, recomputer in sorted(_recomputers.items())}
 
 
 def recompute_stored_due_dates(

@@ -15,7 +15,7 @@ same in all of them:
   keeps, the prefix of its metrics. `Workflow.register` saves a new item; `Workflow.step` runs
   one step: allowed from the current status, written only if nobody saved the item meanwhile,
   logged, audited, and the indicators of the months concerned told;
-- `deadline_fields`: the stored deadline of an item under a rule (core.deadlines.Deadline);
+- `deadline_fields`: the stored deadline of an item under a rule (registers.deadlines.Deadline);
   `follow_new_deadlines`: open items take the deadline the town's rules now give them."""
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from django.db.models import F
 
 from core.audit import record_event, snapshot
 from core.concurrency import Versioned, save_if_unchanged
-from core.deadlines import Deadline, DeadlineStatus, deadline_status, effective_answer, is_overdue, months_of
 from core.models import OrgOwned, OrgQuerySet, Service, User
 from core.registries import records_changed
 from core.workdays import WorkingCalendar
+from registers.deadlines import Deadline, DeadlineStatus, deadline_status, effective_answer, is_overdue, months_of
 
 
 class RegisterRecord(OrgOwned, Versioned):
@@ -102,7 +102,7 @@ class RegisterQuerySet(OrgQuerySet):
 class RegisterItem(RegisterRecord):
     """An item to answer within a deadline. `deadline_days` and `business_days` are the rule
     applied at registration; `due_on` follows from them in the town's calendar (stored and
-    indexed, moved when the calendar changes: core.deadlines.recompute_stored_due_dates)."""
+    indexed, moved when the calendar changes: registers.deadlines.recompute_stored_due_dates)."""
 
     received_on = models.DateField("reçue le")
     deadline_days = models.PositiveSmallIntegerField("délai (jours)")
