@@ -22,7 +22,7 @@ from civil_registry.models import (
     ErrorKind,
 )
 from core.models import Organisation
-from core.tabular import Row, TableError
+from documents.tabular import Row, TableError
 from core.workdays import calendar_for
 from registers.imports import (
     RegisterRowReader,

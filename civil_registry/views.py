@@ -37,7 +37,7 @@ from civil_registry.queries import (
     filter_errors,
 )
 from core.access import Capability, OrgRequest, get_for_org, org_view
-from core.exports import export_response
+from documents.exports import export_response
 from registers.forms import DayStepForm, VersionForm
 from registers.views import RegisterPages, actor_of, edit_initial, export_format, page_of
 

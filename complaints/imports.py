@@ -34,7 +34,7 @@ from complaints.models import (
 from core.audit import snapshot
 from core.models import AuditEvent, Organisation, Service, User
 from core.registries import commitment_choices, records_changed
-from core.tabular import Row, TableError, iter_rows, parse_date
+from documents.tabular import Row, TableError, iter_rows, parse_date
 from core.workdays import WorkingCalendar, calendar_for
 from registers.imports import ImportReport, import_rows
 

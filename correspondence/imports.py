@@ -13,7 +13,7 @@ import datetime as dt
 from django.utils.text import slugify
 
 from core.models import Organisation, User
-from core.tabular import Row, TableError
+from documents.tabular import Row, TableError
 from core.workdays import calendar_for
 from correspondence.actions import METRIC_PREFIX, WORKFLOW
 from correspondence.models import Category, Channel, Status, WrittenRequest

@@ -15,8 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.access import Capability, OrgRequest, get_for_org, org_view
-from core.exports import export_response
-from core.pdf import render_pdf
+from documents.exports import export_response
+from documents.pdf import render_pdf
 from core.workdays import calendar_for
 from correspondence import actions
 from correspondence.forms import (

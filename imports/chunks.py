@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from core.tabular import TableError
+from documents.tabular import TableError
 from imports.importers import ChunkReader
 from imports.rows import Row
 

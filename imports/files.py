@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from core.tabular import SEPARATORS, TableError, detect_separator, file_format, iter_records
+from documents.tabular import SEPARATORS, TableError, detect_separator, file_format, iter_records
 from imports.kinds import FieldSpec, ImportConfigError
 
 if TYPE_CHECKING:

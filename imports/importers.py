@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Collection, Sequence
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from core.tabular import TableError
+from documents.tabular import TableError
 from imports.clock import (
     LocalClock,
     Moment,

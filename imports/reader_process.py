@@ -23,7 +23,7 @@ from collections.abc import Generator
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from core.tabular import TableError
+from documents.tabular import TableError
 from imports.chunks import CHUNK_ROWS, Chunk, read_chunks
 from imports.importers import ChunkReader
 from imports.kinds import ImportConfigError

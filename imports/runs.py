@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.tabular import TableError
+from documents.tabular import TableError
 from imports.chunks import REJECTIONS_KEPT, Chunk, file_chunks
 from imports.files import FileFacts, scan_file
 from imports.importers import RowImporter

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "documents",
     "core",
     "imports",
     "administration",

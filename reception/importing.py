@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import IO
 
 from core.models import Organisation, Service
-from core.tabular import TableError
+from documents.tabular import TableError
 from imports import (
     TABLE,
     TABLE_FORMAT,

@@ -291,7 +291,7 @@ def heat_table(arrivals: Counter[int]) -> tuple[HeatTable, str]:
     rows = [
         (half_hour_label(slot), [int(cells.get((day, slot), 0)) for day in weekdays]) for slot in range(first, last + 1)
     ]
-    from core.charts import heatmap  # matplotlib loads only when a page draws
+    from documents.charts import heatmap  # matplotlib loads only when a page draws
 
     svg = heatmap(
         cells, title="Arrivées au guichet par jour de la semaine et par demi-heure", first_slot=first, last_slot=last
@@ -332,7 +332,7 @@ def figures_page(
             organisation=organisation, months=chart_months(period), site=site, service=service
         )
     ]
-    from core.charts import bar_chart
+    from documents.charts import bar_chart
 
     monthly_svg = bar_chart(
         [month_short(month) for month, _ in months],

@@ -34,7 +34,7 @@ from django.db import transaction
 from core.audit import record_event
 from core.models import Organisation, Service, User
 from core.registries import records_changed
-from core.tabular import Row, TableError, iter_rows, parse_date
+from documents.tabular import Row, TableError, iter_rows, parse_date
 from registers.deadlines import months_of
 from registers.models import RegisterItem, RegisterRecord, Workflow
 

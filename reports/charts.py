@@ -1,4 +1,4 @@
-"""The survey's charts, drawn with core.charts' figure and SVG export. Legends sit under the
+"""The survey's charts, drawn with documents.charts' figure and SVG export. Legends sit under the
 plot so that they never hide a bar, and each SVG gets its own element ids so that several
 charts can share one document."""
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from core.charts import figure, heatmap, to_svg
+from documents.charts import figure, heatmap, to_svg
 
 BLUE, RED, GREEN = "#1f4e79", "#b3261e", "#18753c"
 ID_REFERENCE = re.compile(r'(id="|url\(#|href="#)([^")]+)')

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from core.pdf import render_pdf
+from documents.pdf import render_pdf
 from reports.telephony_survey import TelephonySurvey
 
 TEMPLATE = "reports/pdf/telephony_survey.html"

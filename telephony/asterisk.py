@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from core.tabular import TableError
+from documents.tabular import TableError
 from imports import (
     MAX_KEY,
     SECONDS_IN_HOUR,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.charts import bar_chart, heatmap
+from documents.charts import bar_chart, heatmap
 from core.localtime import half_hour_label
 from core.periods import Period
 from telephony.queries import CallFigures, CallScope

@@ -28,7 +28,7 @@ from typing import IO, Any
 from django.conf import settings
 
 from core.models import Organisation, Service
-from core.tabular import TableError
+from documents.tabular import TableError
 from imports import (
     TABLE,
     TABLE_FORMAT,

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.models import AuditEvent
-from core.tabular import TableError
+from documents.tabular import TableError
 from imports import (
     ImportConfigError,
     LineMap,

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from commitments.actions import recompute_indicator
 from commitments.models import Indicator, IndicatorValue, Status
 from commitments.queries import PeriodValue, values_for_period
-from core.exports import neutralise
+from documents.exports import neutralise
 from core.metrics import MetricQuery, registry
 from core.models import Organisation, Service
 from core.periods import Period

@@ -7,10 +7,10 @@ import subprocess
 import pytest
 import tablib
 
-from core.charts import bar_chart
-from core.exports import export_table, neutralise
-from core.pdf import render_pdf
-from core.tabular import TableError, iter_rows, parse_date, parse_datetime, parse_duration
+from documents.charts import bar_chart
+from documents.exports import export_table, neutralise
+from documents.pdf import render_pdf
+from documents.tabular import TableError, iter_rows, parse_date, parse_datetime, parse_duration
 
 
 def rows_of(content: bytes, filename: str = "registre.csv", **kwargs):
@@ -87,7 +87,7 @@ def test_a_chart_is_script_free_svg_with_a_title():
 
 
 def test_a_pdf_is_tagged_and_its_text_can_be_read(tmp_path, settings):
-    pdf = render_pdf("core/pdf/sample.html", {"org": {"name": "Ville de Test"}})
+    pdf = render_pdf("documents/pdf/sample.html", {"org": {"name": "Ville de Test"}})
     path = tmp_path / "document.pdf"
     path.write_bytes(pdf)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout

@@ -31,7 +31,7 @@ class LocalFetcher(URLFetcher):  # type: ignore[misc]
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     """Render `template_name` (a full HTML document in French with a <title>, usually
-    extending core/pdf/base.html) to a tagged PDF."""
+    extending documents/pdf/base.html) to a tagged PDF."""
     html = render_to_string(template_name, context)
     document = HTML(string=html, base_url=str(settings.BASE_DIR) + "/", url_fetcher=LocalFetcher())
     return bytes(document.write_pdf(pdf_variant="pdf/ua-1"))
