@@ -10,14 +10,17 @@ class CivilRegistryConfig(AppConfig):
         from civil_registry.actions import recompute_due_dates
         from civil_registry.imports import import_act_errors, import_acts
         from civil_registry.reminders import reminders
-        from core.registries import register_due_date_recomputer
-        from registers.imports import register_importer
-        from registers.reminders import register_reminder_provider
+        from core.registries import DUE_DATE_RECOMPUTERS
+        from registers.imports import IMPORTERS, RegisteredImporter
+        from registers.reminders import REMINDER_PROVIDERS
 
         metrics.register_all()
-        register_importer("acts", "Demandes d'actes d'état civil", import_acts)
-        register_importer("act_errors", "Erreurs constatées sur des actes d'état civil", import_act_errors)
-        register_reminder_provider("civil_registry", reminders)
-        register_due_date_recomputer(
+        IMPORTERS.register("acts", RegisteredImporter("acts", "Demandes d'actes d'état civil", import_acts))
+        IMPORTERS.register(
+            "act_errors",
+            RegisteredImporter("act_errors", "Erreurs constatées sur des actes d'état civil", import_act_errors),
+        )
+        REMINDER_PROVIDERS.register("civil_registry", reminders)
+        DUE_DATE_RECOMPUTERS.register(
             "civil_registry", lambda organisation, actor: recompute_due_dates(organisation, actor=actor)
         )

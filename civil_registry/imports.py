@@ -22,8 +22,8 @@ from civil_registry.models import (
     ErrorKind,
 )
 from core.models import Organisation
-from documents.tabular import Row, TableError
 from core.workdays import calendar_for
+from documents.tabular import Row, TableError
 from registers.imports import (
     RegisterRowReader,
     ServiceLookup,

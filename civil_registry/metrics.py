@@ -23,7 +23,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from civil_registry.models import ActChannel, ActError, ActRequest, ActType
-from core.metrics import Measure, Metric, MetricQuery, registry
+from core import registries
+from core.metrics import Measure, Metric, MetricQuery
 from registers.deadlines import DeadlineItem, count_deadlines, measure_of
 
 ON_TIME = "civil_registry.on_time"
@@ -111,4 +112,4 @@ METRICS = [
 
 def register_all() -> None:
     for metric in METRICS:
-        registry.register(metric)
+        registries.METRICS.register(metric.key, metric)

@@ -25,9 +25,10 @@ from commitments.models import (
     ValueSource,
 )
 from core.audit import record_event, snapshot
-from core.metrics import Measure, MetricQuery, registry
+from core.metrics import Measure, MetricQuery
 from core.models import Organisation, Role, Service, User
 from core.periods import GRANULARITY_LABELS, Granularity, Period
+from core.registries import METRICS
 
 CHANGED = "modification"
 ENTERED = "saisie"
@@ -319,7 +320,7 @@ def _recompute_manual(
 def _recompute_computed(
     indicator: Indicator, period: Period, service: Service | None, actor: User | None
 ) -> IndicatorValue | None:
-    metric = registry.get(indicator.metric_key)
+    metric = METRICS.get(indicator.metric_key)
     if metric.compute is None:
         return None
     query = MetricQuery(
@@ -360,7 +361,7 @@ def recompute_indicator(
     stored numerator and denominator. A metric not registered yet is skipped: None."""
     if indicator.is_planned:
         return None
-    if registry.get(indicator.metric_key).is_manual:
+    if METRICS.get(indicator.metric_key).is_manual:
         return _recompute_manual(indicator, period, service, actor)
     return _recompute_computed(indicator, period, service, actor)
 
@@ -369,7 +370,7 @@ def recompute_all_services(*, indicator: Indicator, period: Period, actor: User 
     """Recompute one period for all services together and for each service concerned."""
     if indicator.is_planned:
         return []
-    if registry.get(indicator.metric_key).is_manual:
+    if METRICS.get(indicator.metric_key).is_manual:
         stored = IndicatorValue.objects.for_org(indicator.organisation).filter(
             indicator=indicator, granularity=period.granularity, period_start=period.start
         )

@@ -11,9 +11,11 @@ class CommitmentsConfig(AppConfig):
         from commitments import metrics
         from commitments.actions import recompute_after_change
         from commitments.queries import commitment_choices
-        from core.registries import register_changes_listener, register_commitment_choices, register_landing_page
+        from core.registries import CHANGES_LISTENERS, COMMITMENT_CHOICES, LANDING_PAGES
 
         metrics.register_all()
-        register_commitment_choices(commitment_choices)
-        register_changes_listener(recompute_after_change)
-        register_landing_page(lambda membership: reverse("commitments:overview", args=[membership.organisation.slug]))
+        COMMITMENT_CHOICES.register("commitments", commitment_choices)
+        CHANGES_LISTENERS.register("commitments", recompute_after_change)
+        LANDING_PAGES.register(
+            "commitments", lambda membership: reverse("commitments:overview", args=[membership.organisation.slug])
+        )

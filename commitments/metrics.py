@@ -1,6 +1,7 @@
 """The manual metrics: values entered by hand with their evidence."""
 
-from core.metrics import Metric, registry
+from core import registries
+from core.metrics import Metric
 
 MANUAL_SCORE = "manual.score"
 MANUAL_SHARE = "manual.share"
@@ -17,4 +18,4 @@ MANUAL_METRICS = [
 
 def register_all() -> None:
     for metric in MANUAL_METRICS:
-        registry.register(metric)
+        registries.METRICS.register(metric.key, metric)

@@ -10,9 +10,9 @@ from pathlib import PurePath
 from django.db import models
 from django.db.models import Q
 
-from core.metrics import registry
 from core.models import OrgOwned, Service, User
 from core.periods import GRANULARITY_LABELS, Granularity, Period
+from core.registries import METRICS
 
 PLANNED_METRIC_NOTE = "Mesure automatique prévue (module à venir)"
 
@@ -161,11 +161,11 @@ class Indicator(OrgOwned):
     @property
     def is_planned(self) -> bool:
         """A measure that a future operational module will compute: no value yet, no manual entry."""
-        return self.metric_key not in registry
+        return self.metric_key not in METRICS
 
     @property
     def takes_manual_values(self) -> bool:
-        return self.metric_key in registry and registry.get(self.metric_key).is_manual
+        return self.metric_key in METRICS and METRICS.get(self.metric_key).is_manual
 
     @property
     def target_label(self) -> str:

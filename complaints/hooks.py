@@ -6,12 +6,12 @@ from __future__ import annotations
 from complaints.actions import anonymise_closed
 from complaints.imports import LABEL, REGISTER, import_complaints
 from complaints.reminders import reminders
-from core.registries import Anonymiser, register_anonymiser
-from registers.imports import register_importer
-from registers.reminders import register_reminder_provider
+from core.registries import ANONYMISERS, Anonymiser
+from registers.imports import IMPORTERS, RegisteredImporter
+from registers.reminders import REMINDER_PROVIDERS
 
 
 def register_all() -> None:
-    register_anonymiser(REGISTER, Anonymiser("Réclamations et suggestions", anonymise_closed))
-    register_importer(REGISTER, LABEL, import_complaints)
-    register_reminder_provider(REGISTER, reminders)
+    ANONYMISERS.register(REGISTER, Anonymiser("Réclamations et suggestions", anonymise_closed))
+    IMPORTERS.register(REGISTER, RegisteredImporter(REGISTER, LABEL, import_complaints))
+    REMINDER_PROVIDERS.register(REGISTER, reminders)

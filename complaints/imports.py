@@ -34,8 +34,8 @@ from complaints.models import (
 from core.audit import snapshot
 from core.models import AuditEvent, Organisation, Service, User
 from core.registries import commitment_choices, records_changed
-from documents.tabular import Row, TableError, iter_rows, parse_date
 from core.workdays import WorkingCalendar, calendar_for
+from documents.tabular import Row, TableError, iter_rows, parse_date
 from registers.imports import ImportReport, import_rows
 
 REGISTER = "complaints"

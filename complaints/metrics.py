@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from complaints.deadlines import acknowledge_due, answer_due
 from complaints.models import Channel, Complaint, ComplaintSettings, Justified, Kind
-from core.metrics import Measure, Metric, MetricQuery, registry
+from core import registries
+from core.metrics import Measure, Metric, MetricQuery
 from core.workdays import calendar_for
 from registers.deadlines import DeadlineItem, count_deadlines, measure_of
 
@@ -177,4 +178,4 @@ METRICS = [
 
 def register_all() -> None:
     for metric in METRICS:
-        registry.register(metric)
+        registries.METRICS.register(metric.key, metric)

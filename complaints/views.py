@@ -30,9 +30,9 @@ from complaints.models import Complaint, ComplaintSettings
 from complaints.queries import complaint_page, export_headers, export_rows, filtered_complaints, statistics
 from core.access import Capability, OrgRequest, can, get_for_org, org_view
 from core.concurrency import ConcurrentEditError
-from documents.exports import CONTENT_TYPES, export_response
 from core.models import User
 from core.periods import Granularity, Period
+from documents.exports import CONTENT_TYPES, export_response
 
 NAV = {"nav_section": "complaints"}
 PAGE_SIZE = 25

@@ -1,5 +1,5 @@
-"""The metric registry. Operational apps offer their measures in `metrics.py` and register
-them in `AppConfig.ready()`; `commitments` only knows this registry.
+"""What a metric is. Operational apps offer their measures in `metrics.py` and register them
+in `core.registries.METRICS` from `AppConfig.ready()`; `commitments` only knows that registry.
 
 A metric computes, for one organisation, period and optional service, a numerator and a
 denominator (or a sample for medians and percentiles) and the ids of the records behind it."""
@@ -44,31 +44,3 @@ class Metric:
     @property
     def is_manual(self) -> bool:
         return self.compute is None
-
-
-class MetricRegistry:
-    def __init__(self) -> None:
-        self._metrics: dict[str, Metric] = {}
-
-    def register(self, metric: Metric) -> None:
-        if metric.key in self._metrics and self._metrics[metric.key] != metric:
-            raise ValueError(f"Metric {metric.key} is already registered.")
-        self._metrics[metric.key] = metric
-
-    def unregister(self, key: str) -> None:
-        self._metrics.pop(key, None)
-
-    def get(self, key: str) -> Metric:
-        try:
-            return self._metrics[key]
-        except KeyError:
-            raise KeyError(f"Unknown metric {key!r}.") from None
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._metrics
-
-    def all(self) -> list[Metric]:
-        return sorted(self._metrics.values(), key=lambda metric: metric.key)
-
-
-registry = MetricRegistry()

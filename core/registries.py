@@ -1,34 +1,81 @@
-"""Hooks through which apps offer things to apps below them, without importing upwards.
+"""The extension points: how apps offer things to apps below them without importing upwards.
 
-The metric registry lives in core.metrics; these are the smaller ones:
-- commitment choices: `commitments` says which commitments a town follows, so that a
+Every extension point is a `Registry`: a name, items registered under a key (an app label, a
+metric key), read back in key order. Apps fill them in their `AppConfig.ready()` and nowhere
+else. The registries whose items are core's types live here; an app that owns the type of its
+items keeps its registry beside it (`imports.kinds.KINDS`, `registers.imports.IMPORTERS`,
+`registers.reminders.REMINDER_PROVIDERS`), built from the same class.
+
+Here:
+- METRICS: the measures of the indicators (core.metrics.Metric), by metric key;
+- COMMITMENT_CHOICES: `commitments` says which commitments a town follows, so that a
   complaint (an operational record) can name the one it concerns by its code;
-- anonymisers: each app that keeps personal data says how to erase it once the retention
-  period has passed (run by `manage.py anonymise`)."""
+- ANONYMISERS: each app that keeps personal data says how to erase it once the retention
+  period has passed (run by `manage.py anonymise`);
+- CHANGES_LISTENERS: told which months of which metrics changed (`records_changed`);
+- DUE_DATE_RECOMPUTERS: each register with stored due dates moves them after a calendar
+  change (`calendar_changed`);
+- LANDING_PAGES: the page a member lands on in their town (`landing_page`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
 
-from core.models import Membership, Organisation, User
+if TYPE_CHECKING:  # this module loads no Django: the import engine's reading process uses it
+    from core.metrics import Metric
+    from core.models import Membership, Organisation, User
 
-CommitmentChoices = Callable[[Organisation], list[tuple[str, str]]]
-_commitment_choices: list[CommitmentChoices] = []
+T = TypeVar("T")
 
 
-def register_commitment_choices(provider: CommitmentChoices) -> None:
-    if provider not in _commitment_choices:
-        _commitment_choices.append(provider)
+class Registry(Generic[T]):
+    """Items registered under a key. Registering the same item again under its key changes
+    nothing (an app may be readied twice in tests); another item under a taken key is a
+    programming error."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._items: dict[str, T] = {}
+
+    def register(self, key: str, item: T) -> None:
+        if key in self._items and self._items[key] != item:
+            raise ValueError(f"{self.name}: {key!r} is already registered.")
+        self._items[key] = item
+
+    def unregister(self, key: str) -> None:
+        self._items.pop(key, None)
+
+    def get(self, key: str) -> T:
+        try:
+            return self._items[key]
+        except KeyError:
+            raise KeyError(f"{self.name}: unknown key {key!r}.") from None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def keys(self) -> list[str]:
+        return sorted(self._items)
+
+    def values(self) -> list[T]:
+        return [self._items[key] for key in sorted(self._items)]
+
+    def items(self) -> list[tuple[str, T]]:
+        return sorted(self._items.items())
+
+
+METRICS: Registry[Metric] = Registry("metrics")
+
+CommitmentChoices: TypeAlias = "Callable[[Organisation], list[tuple[str, str]]]"
+COMMITMENT_CHOICES: Registry[CommitmentChoices] = Registry("commitment choices")
 
 
 def commitment_choices(organisation: Organisation) -> list[tuple[str, str]]:
     """(code, label) of the commitments the town follows, e.g. ("8", "8. En cas d'affluence…")."""
-    choices: list[tuple[str, str]] = []
-    for provider in _commitment_choices:
-        choices.extend(provider(organisation))
-    return choices
+    return [choice for provider in COMMITMENT_CHOICES.values() for choice in provider(organisation)]
 
 
 @dataclass(frozen=True)
@@ -39,26 +86,12 @@ class Anonymiser:
     erase: Callable[[Organisation, dt.date, User | None], int]
 
 
-_anonymisers: dict[str, Anonymiser] = {}
-
-
-def register_anonymiser(key: str, anonymiser: Anonymiser) -> None:
-    _anonymisers[key] = anonymiser
-
-
-def anonymisers() -> list[tuple[str, Anonymiser]]:
-    return sorted(_anonymisers.items())
-
+ANONYMISERS: Registry[Anonymiser] = Registry("anonymisers")
 
 # Called with the organisation, the metric prefix of the app whose records changed (e.g.
 # "telephony") and the first days of the months touched.
-ChangesListener = Callable[[Organisation, str, set[dt.date]], object]
-_changes_listeners: list[ChangesListener] = []
-
-
-def register_changes_listener(listener: ChangesListener) -> None:
-    if listener not in _changes_listeners:
-        _changes_listeners.append(listener)
+ChangesListener: TypeAlias = "Callable[[Organisation, str, set[dt.date]], object]"
+CHANGES_LISTENERS: Registry[ChangesListener] = Registry("changes listeners")
 
 
 def records_changed(*, organisation: Organisation, metric_prefix: str, months: set[dt.date]) -> None:
@@ -66,37 +99,28 @@ def records_changed(*, organisation: Organisation, metric_prefix: str, months: s
     these months, so that it recomputes the stored values of those months, quarters and years."""
     if not months:
         return
-    for listener in _changes_listeners:
+    for listener in CHANGES_LISTENERS.values():
         listener(organisation, metric_prefix, months)
 
 
-# The page a member lands on in their town (the app that owns the town's front page says
-# which: `commitments` today). Without one, the list of the member's towns stays the home.
-LandingPage = Callable[[Membership], str]
-_landing_pages: list[LandingPage] = []
-
-
-def register_landing_page(provider: LandingPage) -> None:
-    if provider not in _landing_pages:
-        _landing_pages.append(provider)
-
-
-def landing_page(membership: Membership) -> str | None:
-    """The URL a member of a town lands on, or None when no app offers one."""
-    return _landing_pages[-1](membership) if _landing_pages else None
-
-
 # Recomputes the stored due dates of one register after a calendar change; returns how many moved.
-DueDateRecomputer = Callable[[Organisation, User | None], int]
-_recomputers: dict[str, DueDateRecomputer] = {}
-
-
-def register_due_date_recomputer(key: str, recomputer: DueDateRecomputer) -> None:
-    """Called by each register with stored due dates, in its AppConfig.ready()."""
-    _recomputers[key] = recomputer
+DueDateRecomputer: TypeAlias = "Callable[[Organisation, User | None], int]"
+DUE_DATE_RECOMPUTERS: Registry[DueDateRecomputer] = Registry("due date recomputers")
 
 
 def calendar_changed(*, organisation: Organisation, actor: User | None = None) -> dict[str, int]:
     """The town's working calendar changed: every register recomputes its stored due dates
     (and, through them, its indicator values). Returns how many moved, per register."""
-    return {key: recomputer(organisation, actor) for key, recomputer in sorted(_recomputers.items())}
+    return {key: recomputer(organisation, actor) for key, recomputer in DUE_DATE_RECOMPUTERS.items()}
+
+
+# The page a member lands on in their town (the app that owns the town's front page says
+# which: `commitments` today). Without one, the list of the member's towns stays the home.
+LandingPage: TypeAlias = "Callable[[Membership], str]"
+LANDING_PAGES: Registry[LandingPage] = Registry("landing pages")
+
+
+def landing_page(membership: Membership) -> str | None:
+    """The URL a member of a town lands on, or None when no app offers one."""
+    pages = LANDING_PAGES.values()
+    return pages[-1](membership) if pages else None

@@ -6,18 +6,18 @@ class CorrespondenceConfig(AppConfig):
     verbose_name = "Courriers et demandes écrites"
 
     def ready(self) -> None:
-        from core.registries import Anonymiser, register_anonymiser, register_due_date_recomputer
+        from core.registries import ANONYMISERS, DUE_DATE_RECOMPUTERS, Anonymiser
         from correspondence import metrics
         from correspondence.actions import anonymise_requests, recompute_due_dates
         from correspondence.imports import import_requests
         from correspondence.reminders import reminders
-        from registers.imports import register_importer
-        from registers.reminders import register_reminder_provider
+        from registers.imports import IMPORTERS, RegisteredImporter
+        from registers.reminders import REMINDER_PROVIDERS
 
         metrics.register_all()
-        register_anonymiser("correspondence", Anonymiser("Courriers et demandes écrites", anonymise_requests))
-        register_importer("requests", "Courriers et demandes écrites", import_requests)
-        register_reminder_provider("correspondence", reminders)
-        register_due_date_recomputer(
+        ANONYMISERS.register("correspondence", Anonymiser("Courriers et demandes écrites", anonymise_requests))
+        IMPORTERS.register("requests", RegisteredImporter("requests", "Courriers et demandes écrites", import_requests))
+        REMINDER_PROVIDERS.register("correspondence", reminders)
+        DUE_DATE_RECOMPUTERS.register(
             "correspondence", lambda organisation, actor: recompute_due_dates(organisation, actor=actor)
         )

@@ -13,12 +13,12 @@ import datetime as dt
 from django.utils.text import slugify
 
 from core.models import Organisation, User
-from documents.tabular import Row, TableError
 from core.workdays import calendar_for
 from correspondence.actions import METRIC_PREFIX, WORKFLOW
 from correspondence.models import Category, Channel, Status, WrittenRequest
 from correspondence.queries import assignable_members
 from correspondence.rules import RequestDeadline, Rules, ensure_defaults
+from documents.tabular import Row, TableError
 from registers.imports import (
     RegisterRowReader,
     ServiceLookup,

@@ -20,7 +20,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from core.metrics import Measure, Metric, MetricQuery, registry
+from core import registries
+from core.metrics import Measure, Metric, MetricQuery
 from core.workdays import calendar_for
 from correspondence.models import Channel, WrittenRequest
 from correspondence.rules import Rules
@@ -136,4 +137,4 @@ METRICS = [
 
 def register_all() -> None:
     for metric in METRICS:
-        registry.register(metric)
+        registries.METRICS.register(metric.key, metric)

@@ -15,8 +15,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.access import Capability, OrgRequest, get_for_org, org_view
-from documents.exports import export_response
-from documents.pdf import render_pdf
 from core.workdays import calendar_for
 from correspondence import actions
 from correspondence.forms import (
@@ -33,6 +31,8 @@ from correspondence.letters import acknowledgement_letter
 from correspondence.models import Category, Channel, WrittenRequest
 from correspondence.queries import EXPORT_HEADERS, export_rows, filter_requests, my_items, requests_for_list
 from correspondence.rules import Rules, ensure_defaults, preview_due_date
+from documents.exports import export_response
+from documents.pdf import render_pdf
 from registers.forms import DayStepForm, RegisterImportForm, VersionForm
 from registers.views import RegisterPages, actor_of, edit_initial, export_format, page_of
 

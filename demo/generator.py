@@ -13,10 +13,9 @@ from django.utils import timezone
 from commitments.actions import record_manual_value
 from commitments.frameworks import load_framework
 from commitments.models import Indicator
-from core.metrics import registry
 from core.models import ClosureDay, Membership, OpeningHours, Organisation, Role, Service, Site, User
 from core.periods import Granularity, Period
-from core.registries import records_changed
+from core.registries import METRICS, records_changed
 from demo.activity import activity_months, add_activity
 from demo.complaints_data import add_complaints
 from demo.registers_data import add_registers
@@ -135,7 +134,7 @@ def add_opening_hours(organisation: Organisation, town_hall: Site, annex: Site, 
 
 def demo_value(indicator: Indicator, rng: random.Random) -> tuple[float | None, float | None, float | None]:
     """A plausible (value, numerator, denominator) near the target, missing it now and then."""
-    metric = registry.get(indicator.metric_key)
+    metric = METRICS.get(indicator.metric_key)
     target = float(indicator.target_value)
     miss = rng.random() < 0.15
     if metric.key == "manual.share":
@@ -167,7 +166,7 @@ def enter_manual_values(organisation: Organisation, rng: random.Random, today: d
     entered = 0
     indicators = Indicator.objects.filter(organisation=organisation).select_related("commitment").order_by("pk")
     for indicator in indicators:
-        if indicator.metric_key not in registry or not registry.get(indicator.metric_key).is_manual:
+        if indicator.metric_key not in METRICS or not METRICS.get(indicator.metric_key).is_manual:
             continue
         for period in periods_for(indicator, today):
             value, numerator, denominator = demo_value(indicator, rng)

@@ -6,7 +6,7 @@ already imported and rejected, and keeps the first rejections with their line nu
 (docs/imports.md). The engine's modules, from the bottom up:
 
 - `kinds`: what an app registers for a kind of data (`KindSpec`, `FieldSpec`,
-  `register_kind`, `kind_spec`), the file formats (`FileFormat`) and `ImportConfigError`;
+  `KINDS`, `kind_spec`), the file formats (`FileFormat`) and `ImportConfigError`;
 - `rows`: the `Row` tuples importers produce and their stable `dedupe_key`;
 - `files`: scanning a file (size, SHA-256, encoding) and streaming its records
   (`csv_records`, `NumberedRecords`, `table_layout`);
@@ -54,6 +54,7 @@ from imports.files import (
 )
 from imports.importers import ChunkReader, RowImporter, TableImporter
 from imports.kinds import (
+    KINDS,
     TABLE,
     TABLE_FORMAT,
     FieldSpec,
@@ -61,8 +62,6 @@ from imports.kinds import (
     ImportConfigError,
     KindSpec,
     kind_spec,
-    kind_specs,
-    register_kind,
 )
 from imports.line_map import DEFAULT_KEY, IGNORE, LineMap, source_line_map
 from imports.reader_process import reader_process_main, spawned_chunks
@@ -76,6 +75,7 @@ __all__ = [
     "DONE",
     "FAILED",
     "IGNORE",
+    "KINDS",
     "MAX_KEY",
     "REJECTIONS_KEPT",
     "SECONDS_IN_HOUR",
@@ -112,7 +112,6 @@ __all__ = [
     "insert_rows",
     "insert_target",
     "kind_spec",
-    "kind_specs",
     "lock_organisation_writes",
     "normalise_datetime",
     "normalise_time",
@@ -120,7 +119,6 @@ __all__ = [
     "read_chunks",
     "read_moment",
     "reader_process_main",
-    "register_kind",
     "scan_file",
     "seconds_in_hour",
     "source_line_map",

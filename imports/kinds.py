@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from core.registries import Registry
+
 if TYPE_CHECKING:
     from core.models import Organisation
     from imports.importers import RowImporter
@@ -78,19 +80,12 @@ class KindSpec:
         return tuple(name for found in self.formats for name in found.line_fields)
 
 
-_kinds: dict[str, KindSpec] = {}
-
-
-def register_kind(spec: KindSpec) -> None:
-    _kinds[spec.kind] = spec
+# The kinds apps offer, by `KindSpec.kind`: `KINDS.register(spec.kind, spec)` in AppConfig.ready().
+KINDS: Registry[KindSpec] = Registry("import kinds")
 
 
 def kind_spec(kind: str) -> KindSpec:
-    try:
-        return _kinds[kind]
-    except KeyError:
-        raise ImportConfigError(f"Aucun import n'est disponible pour les données « {kind} ».") from None
-
-
-def kind_specs() -> list[KindSpec]:
-    return [_kinds[kind] for kind in sorted(_kinds)]
+    """The kind's description, or a French ImportConfigError for a kind no app offers."""
+    if kind not in KINDS:
+        raise ImportConfigError(f"Aucun import n'est disponible pour les données « {kind} ».")
+    return KINDS.get(kind)

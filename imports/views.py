@@ -28,7 +28,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from core.access import Capability, OrgRequest, get_for_org, org_view
 from core.models import User
-from imports import ImportResult, import_file, import_in_background, kind_spec, kind_specs, start_run
+from imports import ImportResult, import_file, import_in_background, kind_spec, start_run
 from imports.forms import (
     SourceForm,
     SourceJsonForm,
@@ -40,6 +40,7 @@ from imports.forms import (
     source_to_json,
     update_source,
 )
+from imports.kinds import KINDS
 from imports.models import ImportRun, ImportSource, ImportStatus
 
 MANAGE = Capability.MANAGE_QUALITY
@@ -66,7 +67,7 @@ def _posted(request: OrgRequest) -> dict[str, Any]:
 def sources(request: OrgRequest) -> HttpResponse:
     by_kind = [
         (spec, ImportSource.objects.for_org(request.org).filter(kind=spec.kind).order_by("label"))
-        for spec in kind_specs()
+        for spec in KINDS.values()
     ]
     recent = ImportRun.objects.for_org(request.org).select_related("source", "actor")[:10]
     return _page(request, "sources.html", {"by_kind": by_kind, "recent": recent})
@@ -74,7 +75,7 @@ def sources(request: OrgRequest) -> HttpResponse:
 
 def _kind_of(request: OrgRequest) -> str:
     kind = request.GET.get("donnees") or request.POST.get("kind") or ""
-    return kind if kind in {spec.kind for spec in kind_specs()} else kind_specs()[0].kind
+    return kind if kind in KINDS else KINDS.keys()[0]
 
 
 @org_view(read=MANAGE, write=MANAGE)

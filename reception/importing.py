@@ -21,6 +21,7 @@ from typing import IO
 from core.models import Organisation, Service
 from documents.tabular import TableError
 from imports import (
+    KINDS,
     TABLE,
     TABLE_FORMAT,
     FieldSpec,
@@ -31,7 +32,6 @@ from imports import (
     Row,
     TableImporter,
     dedupe_key,
-    register_kind,
     source_line_map,
 )
 from reception.models import QueueTicket, TicketStatus
@@ -163,7 +163,8 @@ class TicketImporter(TableImporter):
 
 
 def register() -> None:
-    register_kind(
+    KINDS.register(
+        TICKETS,
         KindSpec(
             kind=TICKETS,
             label="Tickets d'attente",
@@ -175,5 +176,5 @@ def register() -> None:
             command="import_tickets",
             outcome_field="status",
             outcome_choices=tuple(TicketStatus.choices),
-        )
+        ),
     )

@@ -9,7 +9,8 @@ Every measure reads the monthly summary rows, so a year costs twelve rows per si
 
 from __future__ import annotations
 
-from core.metrics import Measure, Metric, MetricQuery, registry
+from core import registries
+from core.metrics import Measure, Metric, MetricQuery
 from reception.queries import DEFAULT_THRESHOLD_MINUTES, TicketFigures, ticket_counts
 
 CALLED_WITHIN = "reception.called_within"
@@ -100,4 +101,4 @@ METRICS = [
 
 def register_all() -> None:
     for metric in METRICS:
-        registry.register(metric)
+        registries.METRICS.register(metric.key, metric)

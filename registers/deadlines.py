@@ -19,7 +19,7 @@ Three small pieces, all pure functions of their arguments (time is an argument):
 When the town's calendar changes (a closure day added or removed, another holiday zone,
 Whit Monday worked or not), whoever changed it calls `calendar_changed(organisation=, actor=)`:
 every register that stores due dates has registered a recomputer here
-(`register_due_date_recomputer`) and moves its due dates.
+(`core.registries.DUE_DATE_RECOMPUTERS`) and moves its due dates.
 
 A register keeps `due_on` stored (indexed, so that "items due in March" is a range query) and
 computes it with `due_date`; the metric then reads `(id, due_on, answered_on, holding reply)`

@@ -33,7 +33,7 @@ from django.db import transaction
 
 from core.audit import record_event
 from core.models import Organisation, Service, User
-from core.registries import records_changed
+from core.registries import Registry, records_changed
 from documents.tabular import Row, TableError, iter_rows, parse_date
 from registers.deadlines import months_of
 from registers.models import RegisterItem, RegisterRecord, Workflow
@@ -97,23 +97,17 @@ class RegisteredImporter:
     importer: Importer
 
 
-_importers: dict[str, RegisteredImporter] = {}
-
-
-def register_importer(name: str, label: str, importer: Importer) -> None:
-    _importers[name] = RegisteredImporter(name, label, importer)
-
-
-def importers() -> list[RegisteredImporter]:
-    return sorted(_importers.values(), key=lambda registered: registered.name)
+# The register files apps can import, by name: `IMPORTERS.register(name, RegisteredImporter(...))`
+# in AppConfig.ready().
+IMPORTERS: Registry[RegisteredImporter] = Registry("register importers")
 
 
 def get_importer(name: str) -> RegisteredImporter:
-    try:
-        return _importers[name]
-    except KeyError:
-        known = ", ".join(registered.name for registered in importers()) or "aucun"
-        raise KeyError(f"Registre « {name} » inconnu (registres connus : {known}).") from None
+    """The importer of register `name`, or a KeyError that names the known ones in French."""
+    if name not in IMPORTERS:
+        known = ", ".join(IMPORTERS.keys()) or "aucun"
+        raise KeyError(f"Registre « {name} » inconnu (registres connus : {known}).")
+    return IMPORTERS.get(name)
 
 
 T = TypeVar("T")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from core.access import Capability, can
 from core.models import Membership, Organisation, Role, User
+from core.registries import Registry
 
 
 @dataclass(frozen=True)
@@ -30,15 +31,7 @@ class ReminderItem:
 # Called with the organisation, today and the last day that counts as "due soon"; yields
 # (person, item) pairs, a person receiving as many items as they have to handle.
 ReminderProvider = Callable[[Organisation, dt.date, dt.date], Iterable[tuple[User, ReminderItem]]]
-_providers: dict[str, ReminderProvider] = {}
-
-
-def register_reminder_provider(key: str, provider: ReminderProvider) -> None:
-    _providers[key] = provider
-
-
-def reminder_providers() -> list[tuple[str, ReminderProvider]]:
-    return sorted(_providers.items())
+REMINDER_PROVIDERS: Registry[ReminderProvider] = Registry("reminder providers")
 
 
 class Recipients:
@@ -70,7 +63,7 @@ def reminders_by_person(
 ) -> dict[User, list[ReminderItem]]:
     """Every provider's items for the organisation, grouped by person, most urgent first."""
     grouped: dict[User, list[ReminderItem]] = {}
-    for _, provider in reminder_providers():
+    for provider in REMINDER_PROVIDERS.values():
         for person, item in provider(organisation, today, soon_until):
             grouped.setdefault(person, []).append(item)
     for items in grouped.values():

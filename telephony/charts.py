@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from documents.charts import bar_chart, heatmap
 from core.localtime import half_hour_label
 from core.periods import Period
+from documents.charts import bar_chart, heatmap
 from telephony.queries import CallFigures, CallScope
 
 DEFAULT_FIRST_SLOT, DEFAULT_LAST_SLOT = 16, 35  # 08:00 to 18:00

@@ -30,6 +30,7 @@ from django.conf import settings
 from core.models import Organisation, Service
 from documents.tabular import TableError
 from imports import (
+    KINDS,
     TABLE,
     TABLE_FORMAT,
     FieldSpec,
@@ -43,7 +44,6 @@ from imports import (
     TableImporter,
     dedupe_key,
     parse_seconds,
-    register_kind,
     source_line_map,
 )
 from imports.models import ImportSource
@@ -306,7 +306,8 @@ def _seconds(text: str, column: str) -> int:
 
 
 def register() -> None:
-    register_kind(
+    KINDS.register(
+        CALLS,
         KindSpec(
             kind=CALLS,
             label="Appels téléphoniques",
@@ -318,5 +319,5 @@ def register() -> None:
             command="import_calls",
             outcome_field="outcome",
             outcome_choices=tuple(CallOutcome.choices),
-        )
+        ),
     )

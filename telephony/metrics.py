@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from core.metrics import Measure, Metric, MetricQuery, registry
+from core import registries
+from core.metrics import Measure, Metric, MetricQuery
 from core.models import Organisation, Service
 from core.periods import Period
 from telephony.queries import DEFAULT_RINGS, CallFigures, CallScope, call_figures
@@ -99,4 +100,4 @@ METRICS = [
 
 def register_all() -> None:
     for metric in METRICS:
-        registry.register(metric)
+        registries.METRICS.register(metric.key, metric)

@@ -9,9 +9,10 @@ from django.core.management import call_command
 
 from civil_registry.actions import refuse
 from civil_registry.models import ActChannel
-from core.metrics import MetricQuery, registry
+from core.metrics import MetricQuery
 from core.models import Organisation, Service, Site
 from core.periods import Period
+from core.registries import METRICS
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -50,7 +51,7 @@ def register(make_act, make_error):
 
 
 def measure(org, key, period=MARCH, service=None, **params):
-    compute = registry.get(key).compute
+    compute = METRICS.get(key).compute
     assert compute is not None
     return compute(MetricQuery(organisation=org, period=period, service=service, params=params))
 

@@ -6,7 +6,8 @@ import pytest
 
 from commitments.frameworks import load_framework
 from commitments.models import Indicator
-from core.metrics import Measure, Metric, registry
+from core.metrics import Measure, Metric
+from core.registries import METRICS
 
 TODAY = dt.date(2026, 4, 15)
 
@@ -47,6 +48,6 @@ def constant_metric():
         calls.append(query)
         return Measure(value=80.0, numerator=80, denominator=100, sample_size=100)
 
-    registry.register(Metric(key="test.constant", label="Constante de test", unit="%", compute=compute))
+    METRICS.register("test.constant", Metric(key="test.constant", label="Constante de test", unit="%", compute=compute))
     yield calls
-    registry.unregister("test.constant")
+    METRICS.unregister("test.constant")

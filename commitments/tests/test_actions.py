@@ -13,9 +13,10 @@ from commitments.actions import (
     update_indicator,
 )
 from commitments.models import Commitment, Indicator, IndicatorValue, Status, ValueSource
-from core.metrics import Measure, Metric, registry
+from core.metrics import Measure, Metric
 from core.models import AuditEvent, Role, Service
 from core.periods import Period
+from core.registries import METRICS
 
 pytestmark = pytest.mark.django_db
 
@@ -246,7 +247,9 @@ def test_recompute_for_every_service_covers_all_services_and_each_concerned_serv
 
 def test_a_metric_with_nothing_for_the_period_removes_the_stored_value_with_an_audit_event(org, qualivilles):
     answers = [Measure(value=50.0, numerator=1, denominator=2, sample_size=2), None]
-    registry.register(Metric(key="test.fading", label="Test", unit="%", compute=lambda query: answers.pop(0)))
+    METRICS.register(
+        "test.fading", Metric(key="test.fading", label="Test", unit="%", compute=lambda query: answers.pop(0))
+    )
     try:
         indicator = computed_indicator(org, qualivilles, metric_key="test.fading")
         stored = recompute_indicator(indicator=indicator, period=MARCH)
@@ -255,7 +258,7 @@ def test_a_metric_with_nothing_for_the_period_removes_the_stored_value_with_an_a
         assert not IndicatorValue.objects.filter(indicator=indicator).exists()
         assert events_of(stored, "suppression").exists()
     finally:
-        registry.unregister("test.fading")
+        METRICS.unregister("test.fading")
 
 
 def test_an_indicator_can_be_measured_by_another_period(share_indicator, manager):

@@ -26,17 +26,19 @@ def test_a_change_in_operational_records_recomputes_the_months_quarters_and_year
     import datetime as dt
 
     from commitments.models import Indicator, IndicatorValue
-    from core.metrics import Measure, Metric, registry
-    from core.registries import records_changed
+    from core.metrics import Measure, Metric
+    from core.registries import METRICS, records_changed
 
     load_framework(organisation=org, code="qualivilles")
-    registry.register(Metric(key="fake.rate", label="Taux", unit="%", compute=lambda query: Measure(value=50.0)))
+    METRICS.register(
+        "fake.rate", Metric(key="fake.rate", label="Taux", unit="%", compute=lambda query: Measure(value=50.0))
+    )
     try:
         Indicator.objects.filter(organisation=org, code="16.1").update(metric_key="fake.rate", granularity="month")
         Indicator.objects.filter(organisation=org, code="16.2").update(metric_key="fake.rate", granularity="quarter")
         records_changed(organisation=org, metric_prefix="fake", months={dt.date(2026, 3, 1), dt.date(2026, 4, 1)})
     finally:
-        registry.unregister("fake.rate")
+        METRICS.unregister("fake.rate")
     stored = IndicatorValue.objects.filter(organisation=org).values_list("indicator__code", "period_start")
     assert sorted(stored) == [
         ("16.1", dt.date(2026, 3, 1)),

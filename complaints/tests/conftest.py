@@ -49,6 +49,6 @@ def followed(org):
     def provider(organisation):
         return COMMITMENTS if organisation.pk == org.pk else []
 
-    registries.register_commitment_choices(provider)
+    registries.COMMITMENT_CHOICES.register("test", provider)
     yield org
-    registries._commitment_choices.remove(provider)
+    registries.COMMITMENT_CHOICES.unregister("test")

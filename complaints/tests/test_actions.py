@@ -236,10 +236,10 @@ def test_each_change_tells_the_indicator_engine_the_months_of_receipt_and_of_bot
     def listener(organisation, prefix, months):
         calls.append((prefix, sorted(months)))
 
-    registries.register_changes_listener(listener)
+    registries.CHANGES_LISTENERS.register("test", listener)
     try:
         complaint = make_complaint(channel=Channel.LETTER, received_on=D(2026, 7, 24))  # answer due 14 August
         actions.answer(complaint=complaint, actor=None, seen_version=complaint.version, on=D(2026, 8, 3), today=TODAY)
     finally:
-        registries._changes_listeners.remove(listener)
+        registries.CHANGES_LISTENERS.unregister("test")
     assert calls == [("complaints", [D(2026, 7, 1), D(2026, 8, 1)])] * 2

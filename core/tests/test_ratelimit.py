@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from core.ratelimit import allow, client_key
-from core.registries import Anonymiser, register_anonymiser
+from core.registries import ANONYMISERS, Anonymiser
 
 pytestmark = pytest.mark.django_db
 NOON = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
@@ -37,12 +37,10 @@ def test_anonymise_runs_every_registered_anonymiser_with_the_retention_date(org,
         calls.append(closed_before)
         return 2
 
-    register_anonymiser("test", Anonymiser("Registre d'essai", erase))
+    ANONYMISERS.register("test", Anonymiser("Registre d'essai", erase))
     try:
         call_command("anonymise", "--org", org.slug)
     finally:
-        from core import registries
-
-        registries._anonymisers.pop("test")
+        ANONYMISERS.unregister("test")
     assert len(calls) == 1 and calls[0].year <= dt.date.today().year - 3
     assert "Registre d'essai : 2 enregistrement(s) anonymisé(s)" in capsys.readouterr().out

@@ -11,10 +11,10 @@ from django.views.decorators.cache import cache_control
 
 from core.access import OrgRequest, active_memberships, org_view, public_view
 from core.audit_forms import JOURNAL_HEADERS, AuditFilterForm, journal_rows
-from documents.exports import CONTENT_TYPES, export_response
 from core.forms import EmailAuthenticationForm
 from core.models import Organisation
 from core.registries import landing_page
+from documents.exports import CONTENT_TYPES, export_response
 
 login = public_view(
     auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True)

@@ -286,9 +286,9 @@ def recomputations():
     def listener(organisation, prefix, months):
         heard.append((organisation.slug, prefix, sorted(months)))
 
-    registries.register_changes_listener(listener)
+    registries.CHANGES_LISTENERS.register("test", listener)
     yield heard
-    registries._changes_listeners.remove(listener)
+    registries.CHANGES_LISTENERS.unregister("test")
 
 
 def test_a_call_asks_for_the_indicators_of_its_month_once_committed(

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from core.metrics import MetricQuery, registry
+from core.metrics import MetricQuery
 from core.periods import Period
+from core.registries import METRICS
 from reception.actions import apply_transition, issue_ticket
 from reception.queries import TicketFigures, nearest_rank, ticket_counts
 
@@ -78,7 +79,7 @@ def march(org, site, reason, act_reason, accueil):
 
 
 def measure(key, org, service=None, period=MARCH, **params):
-    compute = registry.get(key).compute
+    compute = METRICS.get(key).compute
     assert compute is not None
     return compute(MetricQuery(organisation=org, period=period, service=service, params=params))
 

@@ -11,10 +11,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from commitments.actions import recompute_indicator
 from commitments.models import Indicator, IndicatorValue, Status
 from commitments.queries import PeriodValue, values_for_period
-from documents.exports import neutralise
-from core.metrics import MetricQuery, registry
+from core.metrics import MetricQuery
 from core.models import Organisation, Service
 from core.periods import Period
+from core.registries import METRICS
+from documents.exports import neutralise
 
 FIELDS = ("commitment", "indicator", "period", "service", "numerator", "denominator", "value", "target", "status")
 EXTRA_FIELDS = ("unit", "label")
@@ -30,7 +31,7 @@ def number(value: Any) -> int | float | None:
 
 
 def is_computed(indicator: Indicator) -> bool:
-    return not indicator.is_planned and not registry.get(indicator.metric_key).is_manual
+    return not indicator.is_planned and not METRICS.get(indicator.metric_key).is_manual
 
 
 def with_live_value(item: PeriodValue, period: Period, service: Service | None) -> PeriodValue:
@@ -41,7 +42,7 @@ def with_live_value(item: PeriodValue, period: Period, service: Service | None) 
     query = MetricQuery(
         organisation=item.indicator.organisation, period=period, service=service, params=dict(item.indicator.params)
     )
-    compute = registry.get(item.indicator.metric_key).compute
+    compute = METRICS.get(item.indicator.metric_key).compute
     measure = compute(query) if compute is not None else None
     if measure is None:
         return item

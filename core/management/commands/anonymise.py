@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from core.models import Organisation
-from core.registries import anonymisers
+from core.registries import ANONYMISERS
 
 
 class Command(BaseCommand):
@@ -25,6 +25,6 @@ class Command(BaseCommand):
         closed_before = today.replace(
             year=today.year - years, day=min(today.day, 28) if today.month == 2 else today.day
         )
-        for key, anonymiser in anonymisers():
+        for key, anonymiser in ANONYMISERS.items():
             count = anonymiser.erase(organisation, closed_before, None)
             self.stdout.write(f"{anonymiser.label} : {count} enregistrement(s) anonymisé(s) ({key}).")

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from core.models import Organisation
-from registers.imports import get_importer, importers
+from registers.imports import IMPORTERS, get_importer
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        names = ", ".join(registered.name for registered in importers()) or "aucun"
+        names = ", ".join(IMPORTERS.keys()) or "aucun"
         parser.add_argument("--org", required=True, metavar="SLUG", help="identifiant de l'organisation")
         parser.add_argument("--register", required=True, metavar="REGISTRE", help=f"registre à importer ({names})")
         parser.add_argument("--all-or-nothing", action="store_true", help="ne rien importer si une ligne est rejetée")
