@@ -7,7 +7,8 @@ already imported and rejected, and keeps the first rejections with their line nu
 
 - `kinds`: what an app registers for a kind of data (`KindSpec`, `FieldSpec`,
   `KINDS`, `kind_spec`), the file formats (`FileFormat`) and `ImportConfigError`;
-- `rows`: the `Row` tuples importers produce and their stable `dedupe_key`;
+- `rows`: the `InsertRow` tuples importers produce for the database (a line read from a file
+  is a documents.tabular.Row) and their stable `dedupe_key`;
 - `files`: scanning a file (size, SHA-256, encoding) and streaming its records
   (`csv_records`, `NumberedRecords`, `table_layout`);
 - `clock`: local wall-clock times read fast and right across the clock changes (`LocalClock`,
@@ -65,7 +66,7 @@ from imports.kinds import (
 )
 from imports.line_map import DEFAULT_KEY, IGNORE, LineMap, source_line_map
 from imports.reader_process import reader_process_main, spawned_chunks
-from imports.rows import MAX_KEY, Row, dedupe_key
+from imports.rows import MAX_KEY, InsertRow, dedupe_key
 from imports.runs import DONE, FAILED, ImportResult, Progress, import_file, start_run
 from imports.writing import InsertTarget, fewer_checkpoints, insert_rows, insert_target, lock_organisation_writes
 
@@ -89,6 +90,7 @@ __all__ = [
     "Hour",
     "ImportConfigError",
     "ImportResult",
+    "InsertRow",
     "InsertTarget",
     "KindSpec",
     "LineMap",
@@ -98,7 +100,6 @@ __all__ = [
     "Progress",
     "ProgressBar",
     "Records",
-    "Row",
     "RowImporter",
     "TableImporter",
     "TableLayout",

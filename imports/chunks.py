@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from documents.tabular import TableError
 from imports.importers import ChunkReader
-from imports.rows import Row
+from imports.rows import InsertRow
 
 CHUNK_ROWS = 10_000
 REJECTIONS_KEPT = 50
@@ -23,7 +23,7 @@ REJECTIONS_KEPT = 50
 
 @dataclass
 class Chunk:
-    rows: list[Row]
+    rows: list[InsertRow]
     read: int
     rejected: int
     rejections: list[tuple[int, str]]
@@ -45,7 +45,7 @@ def read_chunks(importer: ChunkReader, binary: IO[bytes], filename: str, encodin
     """Convert the records of a file, `size` rows at a time."""
     records = importer.records(binary, filename, encoding)
     convert = importer.convert  # records() may choose the converter
-    rows: list[Row] = []
+    rows: list[InsertRow] = []
     append = rows.append
     read = rejected = 0
     rejections: list[tuple[int, str]] = []

@@ -25,7 +25,7 @@ from imports.clock import (
 from imports.files import Records, table_layout
 from imports.kinds import FieldSpec, ImportConfigError
 from imports.line_map import DEFAULT_KEY, LineMap
-from imports.rows import Row
+from imports.rows import InsertRow
 from imports.writing import InsertTarget, insert_target
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class ChunkReader(Protocol):
 
     def records(self, binary: IO[bytes], filename: str, encoding: str) -> Records: ...
 
-    def convert(self, cells: Sequence[str]) -> Row | None: ...
+    def convert(self, cells: Sequence[str]) -> InsertRow | None: ...
 
     def take_months(self) -> set[str]: ...
 
@@ -75,7 +75,7 @@ class RowImporter(ABC):
     def records(self, binary: IO[bytes], filename: str, encoding: str) -> Records: ...
 
     @abstractmethod
-    def convert(self, cells: Sequence[str]) -> Row | None: ...
+    def convert(self, cells: Sequence[str]) -> InsertRow | None: ...
 
     def take_months(self) -> set[str]:
         months = set(self.months)
@@ -87,7 +87,7 @@ class RowImporter(ABC):
         and convert the file while this one writes, or None to read here."""
         return None
 
-    def summarise(self, rows: list[Row]) -> None:  # noqa: B027 (a hook)
+    def summarise(self, rows: list[InsertRow]) -> None:  # noqa: B027 (a hook)
         """Add a chunk's rows to the summary rows, inside the chunk's transaction; called when
         every row of the chunk was new (otherwise `refresh` rebuilds the months at the end).
         It runs in the writing process, which leaves the reading one, the slower, less to do."""

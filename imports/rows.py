@@ -1,4 +1,5 @@
-"""The rows an importer produces: tuples laid out as its `InsertTarget`, each with a stable key.
+"""The rows an importer produces for the database: tuples laid out as its `InsertTarget`, each
+with a stable key. A line read from a file is a `documents.tabular.Row`; this is what it becomes.
 
 The key makes the same row, read twice (the same file, an overlapping file, two imports at
 once), count once: the unique `(organisation, dedupe_key)` constraint refuses the second."""
@@ -8,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-Row = tuple[Any, ...]
+InsertRow = tuple[Any, ...]
 MAX_KEY = 64  # the length of the models' dedupe_key column
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from imports.rows import Row
+from imports.rows import InsertRow
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -70,7 +70,7 @@ def _literal(value: int | str) -> str:
     return f"'{value}'"
 
 
-def insert_rows(target: InsertTarget, rows: list[Row]) -> int:
+def insert_rows(target: InsertTarget, rows: list[InsertRow]) -> int:
     """Insert rows, skipping those whose unique key exists; returns how many were inserted.
     Runs inside the caller's transaction.
 
@@ -112,7 +112,9 @@ def insert_rows(target: InsertTarget, rows: list[Row]) -> int:
     return inserted
 
 
-def _copy_rows(target: InsertTarget, rows: list[Row], columns: list[str], constants: list[str], conflict: str) -> int:
+def _copy_rows(
+    target: InsertTarget, rows: list[InsertRow], columns: list[str], constants: list[str], conflict: str
+) -> int:
     from django.db import connection
 
     table = connection.ops.quote_name(target.table)

@@ -26,10 +26,10 @@ from imports import (
     TABLE_FORMAT,
     FieldSpec,
     ImportConfigError,
+    InsertRow,
     InsertTarget,
     KindSpec,
     Records,
-    Row,
     TableImporter,
     dedupe_key,
     source_line_map,
@@ -106,7 +106,7 @@ class TicketImporter(TableImporter):
             no_line="Indiquez la colonne du service, ou une ligne « * = code » dans la correspondance des services.",
         )
 
-    def convert(self, cells: Sequence[str]) -> Row | None:
+    def convert(self, cells: Sequence[str]) -> InsertRow | None:
         value = self._cell(cells, "line")
         target = self._target(value, "service")
         if target is None:

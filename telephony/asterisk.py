@@ -25,10 +25,10 @@ from imports import (
     MAX_KEY,
     SECONDS_IN_HOUR,
     Hour,
+    InsertRow,
     LineMap,
     LocalClock,
     Records,
-    Row,
     csv_records,
     dedupe_key,
     utc_text,
@@ -45,7 +45,7 @@ DISPOSITIONS = {"ANSWERED": ANSWERED, "NO ANSWER": ABANDONED, "BUSY": BUSY, "FAI
 VOICEMAIL_APPS = frozenset({"voicemail", "voicemailmain"})
 CALLER_CACHE = 20_000
 
-Converter = Callable[[Sequence[str]], Row | None]
+Converter = Callable[[Sequence[str]], InsertRow | None]
 
 
 def normalise_number(number: str) -> str:
@@ -128,7 +128,7 @@ class AsteriskReader:
         return months
 
 
-def _not_opened(cells: Sequence[str]) -> Row | None:
+def _not_opened(cells: Sequence[str]) -> InsertRow | None:
     raise RuntimeError("records() makes the converter")
 
 
@@ -171,7 +171,7 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
             raise TableError(f"« {text} » avant le début de l'appel.", column=column)
         return hour.utc + text[13:], epoch
 
-    def convert(cells: Sequence[str]) -> Row | None:
+    def convert(cells: Sequence[str]) -> InsertRow | None:
         if len(cells) < MIN_COLUMNS:
             raise TableError(
                 f"{len(cells)} colonnes au lieu d'au moins {MIN_COLUMNS} : ce n'est pas une ligne de Master.csv."

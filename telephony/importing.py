@@ -36,11 +36,11 @@ from imports import (
     FieldSpec,
     FileFormat,
     ImportConfigError,
+    InsertRow,
     InsertTarget,
     KindSpec,
     LocalClock,
     Records,
-    Row,
     TableImporter,
     dedupe_key,
     parse_seconds,
@@ -198,12 +198,12 @@ class CallImporter(TableImporter):
         self.convert = self._table  # type: ignore[method-assign,assignment]
         return records
 
-    def convert(self, cells: Sequence[str]) -> Row | None:
+    def convert(self, cells: Sequence[str]) -> InsertRow | None:
         raise NotImplementedError("records() chooses the converter")
 
     # Tables (CSV, XLSX, ODS) --------------------------------------------------------------
 
-    def _table(self, cells: Sequence[str]) -> Row | None:
+    def _table(self, cells: Sequence[str]) -> InsertRow | None:
         line_value = self._cell(cells, "line")
         target: Target | None = self._target(line_value, "ligne")
         if target is None:
@@ -261,7 +261,7 @@ class CallImporter(TableImporter):
         """Master.csv can be read by a second process (plain data, no database)."""
         return AsteriskReader(self.plan) if self.is_asterisk else None
 
-    def summarise(self, rows: list[Row]) -> None:
+    def summarise(self, rows: list[InsertRow]) -> None:
         """Count the chunk's calls as the summary rows do (telephony.summaries), then add them.
         Counter and itemgetter count in C: the writing process does the slower half of an import."""
         keys = list(map(STAT_OF, rows))
