@@ -1,4 +1,4 @@
-"""The filters of the audit journal page (core.views.base.audit_trail) and its export."""
+"""The filters of the audit journal page (core.views.audit_trail) and its export."""
 
 from __future__ import annotations
 
