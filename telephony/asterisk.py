@@ -38,7 +38,11 @@ ASTERISK_COLUMNS = (
     "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp", "lastdata",
     "start", "answer", "end", "duration", "billsec", "disposition", "amaflags", "uniqueid", "userfield",
 )  # fmt: skip
-MIN_COLUMNS = 16
+(
+    ACCOUNTCODE, SRC, DST, DCONTEXT, CLID, CHANNEL, DSTCHANNEL, LASTAPP, LASTDATA,
+    START, ANSWER, END, DURATION, BILLSEC, DISPOSITION, AMAFLAGS, UNIQUEID, USERFIELD,
+) = range(len(ASTERISK_COLUMNS))  # fmt: skip
+MIN_COLUMNS = UNIQUEID  # the uniqueid and userfield columns are optional
 # The values of telephony.models.CallOutcome: this module loads no model; a test keeps them equal.
 ANSWERED, ABANDONED, VOICEMAIL, BUSY, FAILED = "answered", "abandoned", "voicemail", "busy", "failed"
 DISPOSITIONS = {"ANSWERED": ANSWERED, "NO ANSWER": ABANDONED, "BUSY": BUSY, "FAILED": FAILED, "CONGESTION": FAILED}
@@ -132,29 +136,19 @@ def _not_opened(cells: Sequence[str]) -> InsertRow | None:
     raise RuntimeError("records() makes the converter")
 
 
-def asterisk_converter(reader: AsteriskReader) -> Converter:
-    """The function turning one Master.csv record into a call row (see telephony.importing)."""
-    plan = reader.plan
-    clock = LocalClock(plan.closed_days.__contains__)
-    hours_get = clock.hours.get
-    make_hour = clock.hour
-    lines = plan.lines
-    lines_get = lines.get
-    seen_get = lines.seen.get
-    line_index = plan.line_index
-    line_field = ASTERISK_COLUMNS[line_index]
-    hash_caller = keyed_hasher(plan.caller_key)
-    callers: dict[str, str] = {}
-    callers_get = callers.get
-    add_month = reader.months.add
-    dispositions_get = DISPOSITIONS.get
-    seconds_get = SECONDS_IN_HOUR.get
+Start = tuple[str, Hour, int]  # the start's "YYYY-MM-DD HH", its hour, its seconds in the hour
+Moment = Callable[[str, str, Start, int], tuple[str, int]]
 
-    def moment(text: str, column: str, start: tuple[str, Hour, int], start_epoch: int) -> tuple[str, int]:
-        """(UTC text, epoch) of a time of the call, never before its start across the clock change."""
+
+def moment_reader(clock: LocalClock) -> Moment:
+    """A function giving (UTC text, epoch) of a time of the call, never before its start across
+    the clock change; the usual case, a time in the start's hour, is sliced without parsing."""
+    hours_get, make_hour, seconds_get = clock.hours.get, clock.hour, SECONDS_IN_HOUR.get
+
+    def moment(text: str, column: str, start: Start, start_epoch: int) -> tuple[str, int]:
         offset = seconds_get(text[14:]) if text[13:14] == ":" else None
         start_key, start_hour, start_offset = start
-        if text[:13] == start_key and offset is not None and offset >= start_offset:  # the usual case, read fast
+        if text[:13] == start_key and offset is not None and offset >= start_offset:
             return start_hour.utc + text[13:], start_hour.epoch + offset
         try:
             hour = hours_get(text[:13]) or make_hour(text[:13])
@@ -171,6 +165,79 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
             raise TableError(f"« {text} » avant le début de l'appel.", column=column)
         return hour.utc + text[13:], epoch
 
+    return moment
+
+
+def read_start(clock: LocalClock, text: str) -> Start:
+    """The start of a call: its hour (time zone, closure, local day) and its seconds in the hour."""
+    offset = SECONDS_IN_HOUR.get(text[14:]) if text[13:14] == ":" else None
+    try:
+        hour = clock.hours.get(text[:13]) or clock.hour(text[:13])
+        if offset is None:
+            raise ValueError(text)
+    except ValueError:
+        raise TableError(f"début « {text} » illisible : AAAA-MM-JJ HH:MM:SS attendu.", column="start") from None
+    return text[:13], hour, offset
+
+
+def is_voicemail(cells: Sequence[str]) -> bool:
+    lastapp, dstchannel = cells[LASTAPP], cells[DSTCHANNEL]
+    return (lastapp[:1] in "Vv" and lastapp.casefold() in VOICEMAIL_APPS) or (
+        dstchannel[:1] in "Vv" and dstchannel[:9].casefold() == "voicemail"
+    )
+
+
+def answer_of(cells: Sequence[str], moment: Moment, start: Start, start_epoch: int) -> tuple[str, int, int]:
+    """(UTC answer time, wait, talk seconds) of an answered record: from its answer time, or,
+    when the exchange wrote none, from its durations (duration − billsec is the wait)."""
+    if cells[ANSWER]:
+        answered_at, answer_epoch = moment(cells[ANSWER], "answer", start, start_epoch)
+        return answered_at, answer_epoch - start_epoch, _number(cells[BILLSEC], "billsec")
+    wait = _number(cells[DURATION], "duration") - _number(cells[BILLSEC], "billsec")
+    if wait < 0:
+        raise TableError("billsec supérieur à duration.", column="billsec")
+    return utc_text(start_epoch + wait), wait, _number(cells[BILLSEC], "billsec")
+
+
+def record_key(cells: Sequence[str]) -> str:
+    """The record's dedupe key: its uniqueid and destination, else a hash of its columns."""
+    uniqueid = cells[UNIQUEID] if len(cells) > UNIQUEID else ""
+    key = "u" + uniqueid + "/" + cells[DST] if uniqueid else ""
+    if not uniqueid or len(key) > MAX_KEY:
+        start = cells[START].replace("-", "").replace(" ", "").replace(":", "")
+        key = dedupe_key("h", start, *cells[:UNIQUEID])
+    return key
+
+
+def caller_hasher(key: bytes) -> Callable[[str], str]:
+    """The keyed hash of a caller's number, with the last numbers met kept at hand."""
+    hash_caller = keyed_hasher(key)
+    callers: dict[str, str] = {}
+    callers_get = callers.get
+
+    def caller(src: str) -> str:
+        hashed = callers_get(src)
+        if hashed is None:
+            if len(callers) >= CALLER_CACHE:
+                callers.clear()
+            hashed = callers[src] = hash_caller(src) if src else ""
+        return hashed
+
+    return caller
+
+
+def asterisk_converter(reader: AsteriskReader) -> Converter:
+    """The function turning one Master.csv record into a call row (see telephony.importing)."""
+    plan = reader.plan
+    clock = LocalClock(plan.closed_days.__contains__)
+    lines, line_index = plan.lines, plan.line_index
+    lines_get, seen_get = lines.get, lines.seen.get
+    line_field = ASTERISK_COLUMNS[line_index]
+    moment = moment_reader(clock)
+    caller = caller_hasher(plan.caller_key)
+    add_month = reader.months.add
+    dispositions_get = DISPOSITIONS.get
+
     def convert(cells: Sequence[str]) -> InsertRow | None:
         if len(cells) < MIN_COLUMNS:
             raise TableError(
@@ -185,57 +252,26 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
         if target.__class__ is str:  # LineMap.REJECT
             raise TableError(f"valeur « {value} » absente de la correspondance des lignes.", column=line_field)
         line_id, service_id, week = target
-        start_text = cells[9]
-        offset = seconds_get(start_text[14:]) if start_text[13:14] == ":" else None
-        start_key = start_text[:13]
-        try:
-            hour = hours_get(start_key) or make_hour(start_key)
-            if offset is None:
-                raise ValueError(start_text)
-        except ValueError:
-            raise TableError(
-                f"début « {start_text} » illisible : AAAA-MM-JJ HH:MM:SS attendu.", column="start"
-            ) from None
+        start_text = cells[START]
+        start = read_start(clock, start_text)
+        _, hour, offset = start
         start_epoch = hour.epoch + offset
-        start = (start_key, hour, offset)
         minutes = offset // 60
-        outcome = dispositions_get(cells[14]) or disposition_of(cells[14])
-        answered_at = None
-        wait = None
-        talk = 0
+        outcome = dispositions_get(cells[DISPOSITION]) or disposition_of(cells[DISPOSITION])
+        answered_at, wait, talk = None, None, 0
         if outcome == ANSWERED:
-            lastapp, dstchannel = cells[7], cells[6]
-            if (lastapp[:1] in "Vv" and lastapp.casefold() in VOICEMAIL_APPS) or (
-                dstchannel[:1] in "Vv" and dstchannel[:9].casefold() == "voicemail"
-            ):
+            if is_voicemail(cells):
                 outcome = VOICEMAIL
             else:
-                if cells[10]:
-                    answered_at, answer_epoch = moment(cells[10], "answer", start, start_epoch)
-                    wait = answer_epoch - start_epoch
-                else:  # no answer time written: Asterisk's durations give the wait
-                    wait = _number(cells[12], "duration") - _number(cells[13], "billsec")
-                    if wait < 0:
-                        raise TableError("billsec supérieur à duration.", column="billsec")
-                    answered_at = utc_text(start_epoch + wait)
-                talk = _number(cells[13], "billsec")
-        ended_at = moment(cells[11], "end", start, start_epoch)[0] if cells[11] else None
-        src = cells[1]
-        caller = callers_get(src)
-        if caller is None:
-            if len(callers) >= CALLER_CACHE:
-                callers.clear()
-            caller = callers[src] = hash_caller(src) if src else ""
+                answered_at, wait, talk = answer_of(cells, moment, start, start_epoch)
+        ended_at = moment(cells[END], "end", start, start_epoch)[0] if cells[END] else None
         in_hours = not hour.closed and week[hour.weekday][hour.hour * 60 + minutes] == 1
-        uniqueid = cells[16] if len(cells) > 16 else ""
-        key = "u" + uniqueid + "/" + cells[2] if uniqueid else ""
-        if not uniqueid or len(key) > MAX_KEY:
-            key = dedupe_key("h", start_text.replace("-", "").replace(" ", "").replace(":", ""), *cells[:16])
         month = hour.local_month
         add_month(month)
         return (
             line_id, service_id, hour.utc + start_text[13:], answered_at, ended_at, outcome, wait, talk, in_hours,
-            caller, hour.local_date, month, hour.weekday, hour.hour * 2 + (minutes >= 30), key,
+            caller(cells[SRC]), hour.local_date, month, hour.weekday, hour.hour * 2 + (minutes >= 30),
+            record_key(cells),
         )  # fmt: skip
 
     return convert
