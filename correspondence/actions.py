@@ -67,6 +67,7 @@ WORKFLOW = Workflow(
     audit_fields=AUDIT_FIELDS,
     metric_prefix=METRIC_PREFIX,
     refusal="Étape « {step} » impossible : la demande est « {status} ».",
+    computed={"reopen": WrittenRequest.status_implied_by_dates},
 )
 
 
@@ -129,13 +130,9 @@ def close(request: WrittenRequest, *, actor: User | None, seen_version: int, on:
 
 @transaction.atomic
 def reopen(request: WrittenRequest, *, actor: User | None, seen_version: int) -> WrittenRequest:
-    """Undo an answer recorded by mistake: the request is open again, its answer and closure erased."""
-    status = Status.RECEIVED
-    if request.holding_reply_on:
-        status = Status.WAITING
-    elif request.acknowledged_on:
-        status = Status.ACKNOWLEDGED
-    changes = {"answered_on": None, "closed_on": None, "status": status}
+    """Undo an answer recorded by mistake: the request is open again, its answer and closure
+    erased, back to the last open step its dates show."""
+    changes = {"answered_on": None, "closed_on": None}
     return WORKFLOW.step(request, "reopen", actor=actor, seen_version=seen_version, changes=changes)
 
 

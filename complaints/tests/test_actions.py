@@ -104,12 +104,12 @@ def test_the_workflow_moves_received_acknowledged_answered_closed_with_a_log_row
         (Status.ANSWERED, Status.CLOSED),
     ]
     assert [event.action for event in history_of(complaint).order_by("at", "id")] == [
-        "création",
-        "accusé de réception",
-        "réponse",
-        "clôture",
+        "create",
+        "acknowledge",
+        "answer",
+        "close",
     ]
-    answer_event = history_of(complaint).get(action="réponse")
+    answer_event = history_of(complaint).get(action="answer")
     assert "agent le lundi" not in str(answer_event.after)
 
 
@@ -190,7 +190,7 @@ def test_an_edit_records_which_texts_changed_but_not_what_they_say(make_complain
         description="Nouveau texte très personnel",
         channel=Channel.LETTER,
     )
-    event = history_of(complaint).filter(action="modification").get()
+    event = history_of(complaint).filter(action="update").get()
     assert event.after is not None and event.after["channel"] == Channel.LETTER
     assert event.after[actions.TEXT_CHANGED_KEY] == ["description"]
     assert "personnel" not in str(event.after) + str(event.before)

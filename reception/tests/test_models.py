@@ -8,8 +8,9 @@ S = TicketStatus
 
 
 def test_the_transitions_table_follows_the_ticket_workflow():
-    moves = {name: (set(t.sources), t.target) for name, t in TRANSITIONS.items()}
+    moves = {name: (set(t.allowed_from), t.to_status) for name, t in TRANSITIONS.items()}
     assert moves == {
+        "create": (set(), S.WAITING),
         "call": ({S.WAITING}, S.CALLED),
         "recall": ({S.CALLED}, S.CALLED),
         "start": ({S.CALLED}, S.IN_SERVICE),
@@ -22,7 +23,7 @@ def test_the_transitions_table_follows_the_ticket_workflow():
 def test_a_finished_ticket_allows_no_move():
     for status in (S.SERVED, S.LEFT, S.REDIRECTED):
         ticket = QueueTicket(status=status)
-        assert [name for name, t in TRANSITIONS.items() if ticket.allows(t)] == []
+        assert [name for name in TRANSITIONS if ticket.allows(name)] == []
 
 
 def test_a_wait_counts_in_started_minutes_so_that_15_minutes_exactly_is_within_15():
