@@ -147,6 +147,10 @@ def test_reopening_goes_back_to_the_last_step_reached(make_complaint):
     actions.close(complaint=complaint, actor=None, seen_version=complaint.version, on=D(2026, 3, 4), today=TODAY)
     actions.reopen(complaint=complaint, actor=None, seen_version=complaint.version, today=TODAY)
     assert complaint.status == Status.ANSWERED and complaint.closed_on is None
+    last = ComplaintTransition.objects.filter(complaint=complaint).last()
+    assert last is not None
+    assert (last.action, last.from_status, last.to_status, last.on) == ("reopen", "closed", "answered", TODAY)
+    assert history_of(complaint).first().action == "reopen"
 
 
 def test_a_stale_edit_is_refused_naming_who_changed_the_record_and_nothing_is_overwritten(

@@ -21,7 +21,7 @@ from reception.actions import (
     touched_months,
     update_visit,
 )
-from reception.models import QueueTicket, TicketMonthSummary, TicketStatus, VisitReason
+from reception.models import QueueTicket, TicketEvent, TicketMonthSummary, TicketStatus, VisitReason
 
 from .conftest import paris
 
@@ -140,6 +140,19 @@ def test_a_served_ticket_goes_through_call_start_and_end_and_each_step_is_logged
         ("called", "in_service"),
         ("in_service", "served"),
     ]
+
+
+def test_each_step_of_a_ticket_writes_a_log_row_at_the_time_it_was_made(org, site, agent):
+    ticket = issue(org, site, actor=agent)
+    move(ticket, "call", paris(2026, 3, 10, 9, 5), agent)
+    move(ticket, "leave", paris(2026, 3, 10, 9, 8), agent)
+    rows = list(TicketEvent.objects.filter(ticket=ticket).values_list("action", "from_status", "to_status", "at"))
+    assert rows == [
+        ("create", "", "waiting", NINE),
+        ("call", "waiting", "called", paris(2026, 3, 10, 9, 5)),
+        ("leave", "called", "left", paris(2026, 3, 10, 9, 8)),
+    ]
+    assert TicketEvent.objects.filter(ticket=ticket, actor=agent).count() == 3
 
 
 @pytest.mark.parametrize(
