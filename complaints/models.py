@@ -296,7 +296,7 @@ class ComplaintTransition(WorkflowEvent):
     @classmethod
     def of(
         cls,
-        record: models.Model,
+        record: OrgOwned,
         *,
         action: str,
         actor: User | None = None,

@@ -73,7 +73,7 @@ class WorkflowEvent(OrgOwned):
     @classmethod
     def of(
         cls,
-        record: models.Model,
+        record: OrgOwned,
         *,
         action: str,
         actor: User | None = None,
@@ -88,13 +88,18 @@ class WorkflowEvent(OrgOwned):
             actor=actor if actor is not None and actor.pk else None,
             action=action,
             from_status=from_status,
-            to_status=record.status if to_status is None else to_status,
+            to_status=status_of(record) if to_status is None else to_status,
             **{cls.RECORD_FIELD: record},
             **fields,
         )
 
 
-R = TypeVar("R", bound=models.Model)
+R = TypeVar("R", bound=OrgOwned)
+
+
+def status_of(record: models.Model) -> str:
+    """The record's status: each record type declares its own `status` field."""
+    return str(getattr(record, "status"))  # noqa: B009 -- not every model has one
 
 
 @dataclass(frozen=True)
@@ -126,13 +131,13 @@ class Workflow(Generic[R]):
 
     def allows(self, record: R, action: str) -> bool:
         transition = self.table(record).get(action)
-        return transition is not None and record.status in transition.allowed_from
+        return transition is not None and status_of(record) in transition.allowed_from
 
     def allowed_steps(self, record: R) -> list[str]:
         return [action for action in self.table(record) if self.allows(record, action)]
 
     def refusal_message(self, record: R, action: str) -> str:
-        status = self.statuses(record.status).label
+        status = self.statuses(status_of(record)).label
         return self.refusal.format(step=self.transitions[action].label, status=status)
 
     def refused(self, record: R, action: str) -> ValidationError:
@@ -148,7 +153,7 @@ class Workflow(Generic[R]):
         if action in self.computed:
             return self.computed[action](record)
         to_status = self.transitions[action].to_status
-        return record.status if to_status is None else to_status
+        return status_of(record) if to_status is None else to_status
 
     # What each record type may say of its records
 
@@ -224,11 +229,11 @@ class Workflow(Generic[R]):
         record since (core.concurrency.ConcurrentEditError); without one the record is
         saved whole (the caller read it under lock). `log`: the log row's own fields."""
         self.check(record, action)
-        before, from_status = self.audit(record), record.status
+        before, from_status = self.audit(record), status_of(record)
         months_before, reading_before = self.indicator_months(record), self.indicator_reading(record)
         for name, value in changes.items():
             setattr(record, name, value)
-        record.status = self.target(record, action)
+        setattr(record, "status", self.target(record, action))  # noqa: B010 -- see status_of
         self.validate(record)
         if seen_version is not None and isinstance(record, Versioned):
             save_if_unchanged(record, seen_version=seen_version, fields=[*changes, "status"])

@@ -60,7 +60,7 @@ EDITABLE_FIELDS = [
     "requester_contact",
     "assigned_to",
 ]
-WORKFLOW = Workflow(
+WORKFLOW: Workflow[WrittenRequest] = Workflow(
     transitions=TRANSITIONS,
     event_model=RequestEvent,
     statuses=Status,

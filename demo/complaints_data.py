@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from complaints.actions import AUDIT_FIELDS
 from complaints.deadlines import set_due_dates
@@ -276,7 +277,7 @@ def _history(complaint: Complaint, rng: random.Random) -> tuple[list[ComplaintTr
                 at=at,
             )
         )
-        after = {"status": to_status, DAY_FIELDS[step.action]: day.isoformat()}
+        after: dict[str, Any] = {"status": to_status, DAY_FIELDS[step.action]: day.isoformat()}
         if step.action == "create":
             after = {key: value for key, value in final.items() if key not in ("acknowledged_on", "answered_on")}
             after |= {"status": Status.RECEIVED, "closed_on": None, "justified": Justified.UNDETERMINED}

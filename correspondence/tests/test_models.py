@@ -1,14 +1,15 @@
 """Single-row rules of a written request, on unsaved instances."""
 
 import datetime as dt
+from typing import Any
 
 from correspondence.models import Status, WrittenRequest
 
 D = dt.date
 
 
-def request(**days: dt.date) -> WrittenRequest:
-    return WrittenRequest(received_on=D(2026, 3, 2), **days)
+def request(**fields: Any) -> WrittenRequest:
+    return WrittenRequest(received_on=D(2026, 3, 2), **fields)
 
 
 def test_the_dates_of_a_request_imply_the_last_step_it_reached():
