@@ -175,7 +175,8 @@ class Workflow(BaseWorkflow[Item]):
 
     def log_imported(self, items: Iterable[RegisterItem]) -> None:
         """One "import" log row per item just created from a register file."""
-        self.log_rows(items, action="import", actor=None, on=lambda item: item.received_on)  # type: ignore[arg-type]
+        rows = [self.event_model.of(item, action="import", on=item.received_on) for item in items]
+        self.event_model._default_manager.bulk_create(rows)
 
     def changed(self, item: RegisterItem, *days: dt.date | None) -> None:
         self.tell(item.organisation, months_of(*days))

@@ -21,7 +21,7 @@ through their statuses here, and nowhere else.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
@@ -152,7 +152,7 @@ class Workflow(Generic[R]):
         """The status `action` leads `record` to: the table's, or the declared rule's."""
         if action in self.computed:
             return self.computed[action](record)
-        to_status = self.transitions[action].to_status
+        to_status = self.table(record).get(action, self.transitions[action]).to_status
         return status_of(record) if to_status is None else to_status
 
     # What each record type may say of its records
@@ -176,20 +176,6 @@ class Workflow(Generic[R]):
 
     def log(self, record: R, *, action: str, actor: User | None, from_status: str = "", **fields: Any) -> None:
         self.event_model.of(record, action=action, actor=actor, from_status=from_status, **fields).save()
-
-    def log_rows(self, records: Iterable[R], *, action: str, actor: User | None, **fields: Any) -> None:
-        """One log row per record just written in bulk (an import); `fields` may be callables
-        of the record."""
-        rows = [
-            self.event_model.of(
-                record,
-                action=action,
-                actor=actor,
-                **{name: value(record) if callable(value) else value for name, value in fields.items()},
-            )
-            for record in records
-        ]
-        self.event_model._default_manager.bulk_create(rows)
 
     def tell(self, organisation: Organisation, months: set[dt.date]) -> None:
         """Tell the indicator engine that the records of these months changed."""
@@ -228,6 +214,8 @@ class Workflow(Generic[R]):
         dates do not follow one another. A `seen_version` writes only if nobody saved the
         record since (core.concurrency.ConcurrentEditError); without one the record is
         saved whole (the caller read it under lock). `log`: the log row's own fields."""
+        if "status" in changes:
+            raise ValueError("The status a step leads to is read from the transitions table.")
         self.check(record, action)
         before, from_status = self.audit(record), status_of(record)
         months_before, reading_before = self.indicator_months(record), self.indicator_reading(record)

@@ -60,6 +60,16 @@ def test_a_step_from_a_status_it_does_not_allow_is_refused_in_french_before_anyt
             assert getattr(record, "status") == status and record.pk is None  # noqa: B009
 
 
+def test_a_step_cannot_write_the_status_by_hand():
+    with pytest.raises(ValueError):
+        COMPLAINTS.step(
+            Complaint(status=ComplaintStatus.RECEIVED, kind=Kind.COMPLAINT),
+            "close",
+            actor=None,
+            changes={"status": "closed"},
+        )
+
+
 def test_the_refusals_keep_each_registers_wording():
     received = WrittenRequest(status=Status.RECEIVED)
     assert REQUESTS.refusal_message(received, "close") == "Étape « clôture » impossible : la demande est « reçue »."
