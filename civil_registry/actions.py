@@ -64,7 +64,7 @@ ERROR_FIELDS = [
 ]
 
 
-WORKFLOW = Workflow(
+WORKFLOW: Workflow[ActRequest] = Workflow(
     transitions=TRANSITIONS,
     event_model=ActRequestEvent,
     statuses=ActStatus,

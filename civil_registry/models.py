@@ -156,7 +156,7 @@ class ActRequestEvent(RegisterEvent):
     to_status = models.CharField(max_length=10, choices=ActStatus.choices)
     on = models.DateField(null=True, blank=True)
 
-    ITEM_FIELD = "act_request"
+    RECORD_FIELD = "act_request"
     TRANSITIONS = TRANSITIONS
 
     class Meta(RegisterEvent.Meta):

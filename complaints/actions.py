@@ -1,70 +1,78 @@
-"""State changes of complaints: registration, the workflow, edits, settings, anonymisation.
+"""State changes of complaints: registration, edits, the justified verdict, settings and
+anonymisation; the workflow steps live in complaints.workflow (re-exported here).
 
 Each writes the audit trail without personal free text (see AUDIT_FIELDS) and tells the
-indicator engine which months changed. Edits and workflow steps carry the version the agent
-saw: a record someone else saved since is refused with the name of who changed it."""
+indicator engine which months changed. Edits carry the version the agent saw: a record
+someone else saved since is refused with the name of who changed it."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from complaints.deadlines import set_due_dates
 from complaints.models import (
     Channel,
     Complaint,
+    ComplaintQuerySet,
     ComplaintSettings,
-    ComplaintTransition,
     Justified,
     Kind,
     Status,
     new_tracking_number,
 )
-from core.access import Capability, can
+from complaints.validation import (
+    check_choice,
+    check_day,
+    check_handler,
+    check_service,
+    commitment_label,
+    field_label,
+)
+from complaints.workflow import (
+    AUDIT_FIELDS,
+    METRIC_PREFIX,
+    WORKFLOW,
+    acknowledge,
+    acknowledge_by_email,
+    allowed_transitions,
+    answer,
+    close,
+    indicator_months,
+    reopen,
+)
 from core.audit import record_event, snapshot
 from core.concurrency import save_if_unchanged
 from core.localtime import PARIS
-from core.models import Membership, Organisation, Service, User
-from core.registries import commitment_choices, records_changed
-from core.workdays import calendar_for, french_date
+from core.models import Organisation, Service, User
+from core.registries import records_changed
+from core.workdays import calendar_for
+from registers.deadlines import months_of
 
-logger = logging.getLogger(__name__)
-
-METRIC_PREFIX = "complaints"
-CREATED = "création"
-CHANGED = "modification"
-ANONYMISED = "anonymisation"
-SETTINGS_CHANGED = "paramètres"
-
-# What the audit trail keeps of a complaint: no name, contact or free text.
-AUDIT_FIELDS = [
-    "tracking_number",
-    "kind",
-    "channel",
-    "received_on",
-    "service",
-    "commitment_code",
-    "status",
-    "acknowledge_due_on",
-    "answer_due_on",
-    "acknowledged_on",
-    "answered_on",
-    "closed_on",
-    "justified",
-    "handled_by",
-    "anonymised_at",
+__all__ = [
+    "AUDIT_FIELDS",
+    "METRIC_PREFIX",
+    "acknowledge",
+    "allowed_transitions",
+    "answer",
+    "close",
+    "commitment_label",
+    "reopen",
 ]
+
+# The codes of the audit trail (shown through the journal's French labels).
+CREATED = "create"
+CHANGED = "update"
+JUDGED = "judge"
+ANONYMISED = "anonymise"
+SETTINGS_CHANGED = "settings"
+DUE_DATES_MOVED = "recompute_complaint_due_dates"
+
 # Free text and contacts: the trail says that they changed, never what they say.
 TEXT_FIELDS = [
     "subject",
@@ -86,124 +94,7 @@ SETTINGS_FIELDS = [
 ]
 
 
-# --- The workflow: a transitions table and a log row per change --------------------------
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: frozenset[str]
-    target: str | None  # None: computed (reopening goes back to the last step reached)
-
-
-TRANSITIONS: dict[str, Transition] = {
-    "acknowledge": Transition("Accuser réception", frozenset({Status.RECEIVED}), Status.ACKNOWLEDGED),
-    "answer": Transition("Répondre", frozenset({Status.RECEIVED, Status.ACKNOWLEDGED}), Status.ANSWERED),
-    "close": Transition("Clore", frozenset({Status.ANSWERED}), Status.CLOSED),
-    "reopen": Transition("Rouvrir", frozenset({Status.CLOSED}), None),
-}
-# A suggestion expects no answer: it may be closed once received.
-SUGGESTION_CLOSE_SOURCES = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED, Status.ANSWERED})
-
-
-def allowed_transitions(complaint: Complaint) -> list[str]:
-    """The workflow steps open from the complaint's status (nothing once anonymised)."""
-    if complaint.is_anonymised:
-        return []
-    names = []
-    for name, transition in TRANSITIONS.items():
-        sources = (
-            SUGGESTION_CLOSE_SOURCES if name == "close" and complaint.kind == Kind.SUGGESTION else transition.sources
-        )
-        if complaint.status in sources:
-            names.append(name)
-    return names
-
-
-def _check_allowed(complaint: Complaint, name: str) -> None:
-    if name not in allowed_transitions(complaint):
-        status = complaint.get_status_display()
-        raise ValidationError(f"Action « {TRANSITIONS[name].label} » impossible : la réclamation est « {status} ».")
-
-
-def _log_transition(complaint: Complaint, before: str, actor: User | None, on: dt.date) -> None:
-    if before == complaint.status:
-        return
-    ComplaintTransition.objects.create(
-        organisation_id=complaint.organisation_id,
-        complaint=complaint,
-        from_status=before,
-        to_status=complaint.status,
-        on=on,
-        actor=actor if actor is not None and actor.pk else None,
-        actor_label=actor.email if actor is not None and actor.pk else "système",
-    )
-
-
 # --- Helpers -----------------------------------------------------------------------------
-
-
-def _label(field: str) -> str:
-    return str(getattr(Complaint._meta.get_field(field), "verbose_name", field))
-
-
-def _months(*days: dt.date | None) -> set[dt.date]:
-    return {day.replace(day=1) for day in days if day is not None}
-
-
-def _indicator_months(complaint: Complaint) -> set[dt.date]:
-    """The months whose indicators this complaint enters: received, due for acknowledgement,
-    due for an answer (deadline indicators count the items due in a period)."""
-    return _months(complaint.received_on, complaint.acknowledge_due_on, complaint.answer_due_on)
-
-
-def _audit(complaint: Complaint, actor: User | None, action: str, before: dict[str, Any] | None) -> None:
-    after = snapshot(complaint, AUDIT_FIELDS)
-    record_event(
-        organisation=complaint.organisation,
-        actor=actor,
-        instance=complaint,
-        action=action,
-        before=before,
-        after=after,
-    )
-
-
-def _check_day(label: str, field: str, day: dt.date, complaint_received: dt.date | None, today: dt.date) -> None:
-    if day > today:
-        raise ValidationError({field: f"La date {label} ne peut pas être dans le futur ({day:%d/%m/%Y})."})
-    if complaint_received is not None and day < complaint_received:
-        raise ValidationError(
-            {field: f"La date {label} ne peut pas précéder la réception ({complaint_received:%d/%m/%Y})."}
-        )
-
-
-def commitment_label(organisation: Organisation, code: str) -> str:
-    """The label of a commitment the town follows, or a French error."""
-    if not code:
-        return ""
-    labels = dict(commitment_choices(organisation))
-    if code not in labels:
-        raise ValidationError({"commitment_code": f"L'engagement « {code} » n'est pas suivi par la ville."})
-    return labels[code]
-
-
-def _check_service(organisation: Organisation, service: Service | None) -> None:
-    if service is not None and service.organisation_id != organisation.pk:
-        raise ValidationError({"service": "Choisissez un service de votre organisation."})
-
-
-def _check_handler(organisation: Organisation, user: User | None) -> None:
-    if user is None:
-        return
-    membership = Membership.objects.filter(organisation=organisation, user=user).first()
-    if membership is None or not can(membership, Capability.CAPTURE):
-        raise ValidationError({"handled_by": "Choisissez un agent de votre organisation."})
-
-
-def _check_choice(field: str, value: str, choices: Iterable[str], what: str) -> None:
-    if value not in choices:
-        raise ValidationError({field: f"{what} « {value} » inconnu(e)."})
 
 
 def _save_new(complaint: Complaint) -> None:
@@ -248,10 +139,10 @@ def register_complaint(
 ) -> Complaint:
     """An agent registers a complaint or suggestion received through any channel; it is
     handled by `handled_by`, by default the agent who registers it."""
-    _check_choice("kind", kind, Kind.values, "Nature")
-    _check_choice("channel", channel, Channel.values, "Canal")
-    _check_day("de réception", "received_on", received_on, None, today)
-    _check_service(organisation, service)
+    check_choice("kind", kind, Kind.values, "Nature")
+    check_choice("channel", channel, Channel.values, "Canal")
+    check_day("de réception", "received_on", received_on, None, today)
+    check_service(organisation, service)
     if not subject.strip():
         raise ValidationError({"subject": "Indiquez l'objet de la réclamation."})
     complaint = Complaint(
@@ -272,13 +163,10 @@ def register_complaint(
         created_by=actor if actor is not None and actor.pk else None,
         handled_by=handled_by or (actor if actor is not None and actor.pk else None),
     )
-    _check_handler(organisation, complaint.handled_by)
+    check_handler(organisation, complaint.handled_by)
     set_due_dates(complaint, calendar_for(organisation), ComplaintSettings.for_org(organisation))
     _save_new(complaint)
-    _log_transition(complaint, "", actor, received_on)
-    _audit(complaint, actor, CREATED, None)
-    records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=_indicator_months(complaint))
-    return complaint
+    return WORKFLOW.created(complaint, actor=actor, action=CREATED, on=received_on)
 
 
 @transaction.atomic
@@ -314,37 +202,8 @@ def file_public_complaint(
         citizen_phone=citizen_phone,
     )
     if complaint.citizen_email:
-        _acknowledge_by_email(complaint, tracking_url)
+        acknowledge_by_email(complaint, tracking_url)
     return complaint
-
-
-def _acknowledge_by_email(complaint: Complaint, tracking_url: str) -> None:
-    before_status = complaint.status
-    before = snapshot(complaint, AUDIT_FIELDS)
-    complaint.acknowledged_on = complaint.received_on
-    complaint.status = Status.ACKNOWLEDGED
-    save_if_unchanged(complaint, seen_version=complaint.version, fields=["acknowledged_on", "status"])
-    _log_transition(complaint, before_status, None, complaint.received_on)
-    _audit(complaint, None, "accusé de réception par courriel", before)
-    body = render_to_string(
-        "complaints/email/acknowledgement.txt",
-        {
-            "complaint": complaint,
-            "organisation": complaint.organisation,
-            "tracking_url": tracking_url,
-            "answer_due": french_date(complaint.answer_due_on) if complaint.answer_due_on else "",
-        },
-    )
-    subject = f"{complaint.organisation.name} : votre {complaint.get_kind_display()} {complaint.tracking_number}"
-    recipient = complaint.citizen_email
-    transaction.on_commit(lambda: _send(subject, body, recipient))
-
-
-def _send(subject: str, body: str, recipient: str) -> None:
-    try:
-        send_mail(subject, body, django_settings.DEFAULT_FROM_EMAIL, [recipient])
-    except OSError:  # the mail server is down: the complaint is saved, the log says so
-        logger.warning("Complaint acknowledgement e-mail not sent (mail server unreachable).")
 
 
 # --- Editing -------------------------------------------------------------------------------
@@ -372,12 +231,12 @@ STRIPPED = {"subject", "description", "citizen_name", "citizen_email", "citizen_
 
 def _validate_edit(complaint: Complaint, reached: dict[str, dt.date | None], today: dt.date) -> None:
     """`reached`: the step dates before the edit; an edit corrects them, never adds or erases one."""
-    _check_choice("kind", complaint.kind, Kind.values, "Nature")
-    _check_choice("channel", complaint.channel, Channel.values, "Canal")
-    _check_choice("justified", complaint.justified, Justified.values, "Bien-fondé")
-    _check_service(complaint.organisation, complaint.service)
-    _check_handler(complaint.organisation, complaint.handled_by)
-    _check_day("de réception", "received_on", complaint.received_on, None, today)
+    check_choice("kind", complaint.kind, Kind.values, "Nature")
+    check_choice("channel", complaint.channel, Channel.values, "Canal")
+    check_choice("justified", complaint.justified, Justified.values, "Bien-fondé")
+    check_service(complaint.organisation, complaint.service)
+    check_handler(complaint.organisation, complaint.handled_by)
+    check_day("de réception", "received_on", complaint.received_on, None, today)
     if not complaint.subject:
         raise ValidationError({"subject": "Indiquez l'objet de la réclamation."})
     steps = (
@@ -393,7 +252,7 @@ def _validate_edit(complaint: Complaint, reached: dict[str, dt.date | None], tod
         if day is not None and was is None:
             raise ValidationError({field: f"Utilisez l'action « {action} » pour franchir cette étape."})
         if day is not None:
-            _check_day(label, field, day, complaint.received_on, today)
+            check_day(label, field, day, complaint.received_on, today)
     if complaint.acknowledged_on and complaint.answered_on and complaint.answered_on < complaint.acknowledged_on:
         raise ValidationError({"answered_on": "La réponse ne peut pas précéder l'accusé de réception."})
 
@@ -409,7 +268,7 @@ def update_complaint(
         raise TypeError(f"Not editable: {sorted(unknown)}")
     if complaint.is_anonymised:
         raise ValidationError("Cette réclamation est anonymisée : elle ne peut plus être modifiée.")
-    months_before = _indicator_months(complaint)
+    months_before = indicator_months(complaint)
     before = snapshot(complaint, AUDIT_FIELDS)
     texts_before = {name: getattr(complaint, name) for name in TEXT_FIELDS}
     reached = {"acknowledged_on": complaint.acknowledged_on, "answered_on": complaint.answered_on}
@@ -422,7 +281,7 @@ def update_complaint(
     set_due_dates(complaint, calendar_for(complaint.organisation), ComplaintSettings.for_org(complaint.organisation))
     fields = [*EDITABLE, "commitment_label", "received_month", "acknowledge_due_on", "answer_due_on"]
     save_if_unchanged(complaint, seen_version=seen_version, fields=fields)
-    texts_changed = [_label(name) for name in TEXT_FIELDS if getattr(complaint, name) != texts_before[name]]
+    texts_changed = [field_label(name) for name in TEXT_FIELDS if getattr(complaint, name) != texts_before[name]]
     after = snapshot(complaint, AUDIT_FIELDS) | ({TEXT_CHANGED_KEY: texts_changed} if texts_changed else {})
     if after != before:
         record_event(
@@ -436,127 +295,9 @@ def update_complaint(
     records_changed(
         organisation=complaint.organisation,
         metric_prefix=METRIC_PREFIX,
-        months=months_before | _indicator_months(complaint),
+        months=months_before | indicator_months(complaint),
     )
     return complaint
-
-
-# --- Workflow steps --------------------------------------------------------------------
-
-
-def _begin(complaint: Complaint, name: str) -> tuple[str, dict[str, Any], set[dt.date]]:
-    _check_allowed(complaint, name)
-    return complaint.status, snapshot(complaint, AUDIT_FIELDS), _indicator_months(complaint)
-
-
-def _finish(
-    complaint: Complaint,
-    *,
-    started: tuple[str, dict[str, Any], set[dt.date]],
-    action: str,
-    actor: User | None,
-    seen_version: int,
-    on: dt.date,
-    fields: list[str],
-) -> Complaint:
-    status_before, before, months = started
-    save_if_unchanged(complaint, seen_version=seen_version, fields=[*fields, "status"])
-    _log_transition(complaint, status_before, actor, on)
-    _audit(complaint, actor, action, before)
-    records_changed(organisation=complaint.organisation, metric_prefix=METRIC_PREFIX, months=months)
-    return complaint
-
-
-@transaction.atomic
-def acknowledge(
-    *, complaint: Complaint, actor: User | None, seen_version: int, on: dt.date, today: dt.date
-) -> Complaint:
-    started = _begin(complaint, "acknowledge")
-    _check_day("d'accusé de réception", "on", on, complaint.received_on, today)
-    complaint.acknowledged_on = on
-    complaint.status = Status.ACKNOWLEDGED
-    return _finish(
-        complaint,
-        started=started,
-        action="accusé de réception",
-        actor=actor,
-        seen_version=seen_version,
-        on=on,
-        fields=["acknowledged_on"],
-    )
-
-
-@transaction.atomic
-def answer(
-    *,
-    complaint: Complaint,
-    actor: User | None,
-    seen_version: int,
-    on: dt.date,
-    today: dt.date,
-    text: str = "",
-    justified: str | None = None,
-) -> Complaint:
-    """Record the answer. An answer sent before any acknowledgement acknowledges too (same day)."""
-    started = _begin(complaint, "answer")
-    _check_day("de réponse", "on", on, complaint.received_on, today)
-    if complaint.acknowledged_on is not None and on < complaint.acknowledged_on:
-        raise ValidationError({"on": "La réponse ne peut pas précéder l'accusé de réception."})
-    if justified is not None:
-        _check_choice("justified", justified, Justified.values, "Bien-fondé")
-        complaint.justified = justified
-    complaint.acknowledged_on = complaint.acknowledged_on or on
-    complaint.answered_on = on
-    complaint.answer = text.strip()
-    complaint.status = Status.ANSWERED
-    return _finish(
-        complaint,
-        started=started,
-        action="réponse",
-        actor=actor,
-        seen_version=seen_version,
-        on=on,
-        fields=["acknowledged_on", "answered_on", "answer", "justified"],
-    )
-
-
-@transaction.atomic
-def close(*, complaint: Complaint, actor: User | None, seen_version: int, on: dt.date, today: dt.date) -> Complaint:
-    started = _begin(complaint, "close")
-    last_step = complaint.answered_on or complaint.acknowledged_on or complaint.received_on
-    _check_day("de clôture", "on", on, last_step, today)
-    complaint.closed_on = on
-    complaint.status = Status.CLOSED
-    return _finish(
-        complaint,
-        started=started,
-        action="clôture",
-        actor=actor,
-        seen_version=seen_version,
-        on=on,
-        fields=["closed_on"],
-    )
-
-
-@transaction.atomic
-def reopen(*, complaint: Complaint, actor: User | None, seen_version: int, today: dt.date) -> Complaint:
-    started = _begin(complaint, "reopen")
-    complaint.closed_on = None
-    if complaint.answered_on:
-        complaint.status = Status.ANSWERED
-    elif complaint.acknowledged_on:
-        complaint.status = Status.ACKNOWLEDGED
-    else:
-        complaint.status = Status.RECEIVED
-    return _finish(
-        complaint,
-        started=started,
-        action="réouverture",
-        actor=actor,
-        seen_version=seen_version,
-        on=today,
-        fields=["closed_on"],
-    )
 
 
 @transaction.atomic
@@ -566,7 +307,7 @@ def judge(
     """Say whether the complaint was justified, and note the improvement action opened from it."""
     if complaint.is_anonymised:
         raise ValidationError("Cette réclamation est anonymisée : elle ne peut plus être modifiée.")
-    _check_choice("justified", justified, Justified.values, "Bien-fondé")
+    check_choice("justified", justified, Justified.values, "Bien-fondé")
     before = snapshot(complaint, AUDIT_FIELDS)
     note_changed = complaint.action_note != action_note.strip()
     complaint.justified = justified
@@ -574,17 +315,17 @@ def judge(
     save_if_unchanged(complaint, seen_version=seen_version, fields=["justified", "action_note"])
     after = snapshot(complaint, AUDIT_FIELDS)
     if note_changed:
-        after[TEXT_CHANGED_KEY] = [_label("action_note")]
+        after[TEXT_CHANGED_KEY] = [field_label("action_note")]
     record_event(
         organisation=complaint.organisation,
         actor=actor,
         instance=complaint,
-        action="bien-fondé",
+        action=JUDGED,
         before=before,
         after=after,
     )
     records_changed(
-        organisation=complaint.organisation, metric_prefix=METRIC_PREFIX, months=_indicator_months(complaint)
+        organisation=complaint.organisation, metric_prefix=METRIC_PREFIX, months=indicator_months(complaint)
     )
     return complaint
 
@@ -619,22 +360,47 @@ def update_settings(*, organisation: Organisation, actor: User | None, **values:
 
 
 def recompute_due_dates(*, organisation: Organisation) -> int:
-    """Recompute every complaint's due dates (after a change of deadlines or of the calendar);
-    returns how many changed. Indicators of the months touched are recomputed."""
+    """Recompute every complaint's due dates (after a change of deadlines); returns how many
+    changed. Indicators of the months touched are recomputed."""
+    return _follow_due_dates(Complaint.objects.for_org(organisation), organisation=organisation)
+
+
+def follow_calendar(organisation: Organisation, *, actor: User | None = None) -> int:
+    """The town's calendar changed (a closure day added or removed, another holiday zone):
+    open complaints take the due dates it now gives (closed ones keep theirs), their version
+    moves on so that a form opened before cannot write the old date back, one audit event
+    counts them and the indicators of the months touched are told. Returns how many moved."""
+    return _follow_due_dates(
+        Complaint.objects.for_org(organisation).open(), organisation=organisation, actor=actor, audited=True
+    )
+
+
+def _follow_due_dates(
+    complaints: ComplaintQuerySet, *, organisation: Organisation, actor: User | None = None, audited: bool = False
+) -> int:
     calendar = calendar_for(organisation)
     settings = ComplaintSettings.for_org(organisation)
     changed: list[Complaint] = []
     months: set[dt.date] = set()
-    queryset = Complaint.objects.for_org(organisation).only(
-        "pk", "kind", "channel", "received_on", "acknowledge_due_on", "answer_due_on"
-    )
+    queryset = complaints.only("pk", "kind", "channel", "received_on", "acknowledge_due_on", "answer_due_on")
     for complaint in queryset.iterator(chunk_size=2000):
         old = (complaint.acknowledge_due_on, complaint.answer_due_on)
         set_due_dates(complaint, calendar, settings)
         if (complaint.acknowledge_due_on, complaint.answer_due_on) != old:
             changed.append(complaint)
-            months |= _months(*old, complaint.acknowledge_due_on, complaint.answer_due_on)
+            months |= months_of(*old, complaint.acknowledge_due_on, complaint.answer_due_on)
     Complaint.objects.bulk_update(changed, ["acknowledge_due_on", "answer_due_on"], batch_size=500)
+    if audited and changed:
+        for start in range(0, len(changed), 500):
+            ids = [complaint.pk for complaint in changed[start : start + 500]]
+            Complaint.objects.filter(pk__in=ids).update(version=F("version") + 1)
+        record_event(
+            organisation=organisation,
+            actor=actor,
+            instance=organisation,
+            action=DUE_DATES_MOVED,
+            after={"complaints_moved": len(changed)},
+        )
     records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=months)
     return len(changed)
 

@@ -27,7 +27,6 @@ from complaints.models import (
     ComplaintTransition,
     Justified,
     Kind,
-    Status,
     new_tracking_number,
     normalise_tracking_number,
 )
@@ -170,16 +169,9 @@ def _check_day(row: Row, column: str, day: dt.date | None, received: dt.date, to
         )
 
 
-def _status_of(
-    row: Row, kind: str, acknowledged: dt.date | None, answered: dt.date | None, closed: dt.date | None
-) -> str:
-    if closed is not None:
-        if kind == Kind.COMPLAINT and answered is None:
-            raise TableError("une réclamation close doit avoir une date de réponse.", line=row.line, column=ANSWERED)
-        return Status.CLOSED
-    if answered is not None:
-        return Status.ANSWERED
-    return Status.ACKNOWLEDGED if acknowledged is not None else Status.RECEIVED
+def _check_closure(row: Row, kind: str, answered: dt.date | None, closed: dt.date | None) -> None:
+    if closed is not None and kind == Kind.COMPLAINT and answered is None:
+        raise TableError("une réclamation close doit avoir une date de réponse.", line=row.line, column=ANSWERED)
 
 
 def _tracking(row: Row) -> str:
@@ -223,6 +215,7 @@ def build_complaint(row: Row, context: Context) -> Complaint:
     for column, day in ((ACKNOWLEDGED, acknowledged), (ANSWERED, answered), (CLOSED, closed)):
         _check_day(row, column, day, received, context.today)
     acknowledged = acknowledged or answered
+    _check_closure(row, kind, answered, closed)
     if acknowledged and answered and answered < acknowledged:
         raise TableError("la réponse précède l'accusé de réception.", line=row.line, column=ANSWERED)
     code, label = context.commitment(row)
@@ -248,9 +241,9 @@ def build_complaint(row: Row, context: Context) -> Complaint:
         closed_on=closed,
         justified=_word(row, JUSTIFIED, JUSTIFIED_WORDS, "écrivez oui, non ou à déterminer"),
         action_note=row.get(ACTION),
-        status=_status_of(row, kind, acknowledged, answered, closed),
         import_key=_key(row, tracking, received, channel, kind),
     )
+    complaint.status = complaint.status_implied_by_dates()
     set_due_dates(complaint, context.calendar, context.settings)
     return complaint
 
@@ -264,34 +257,19 @@ def _existing_keys(organisation: Organisation, keys: list[str]) -> set[str]:
     return stored | {f"suivi:{number}" for number in taken.values_list("tracking_number", flat=True)}
 
 
-STEPS = (
-    ("", Status.RECEIVED, "received_on"),
-    (Status.RECEIVED, Status.ACKNOWLEDGED, "acknowledged_on"),
-    (Status.ACKNOWLEDGED, Status.ANSWERED, "answered_on"),
-    (Status.ANSWERED, Status.CLOSED, "closed_on"),
-)
-
-
 def _log_rows(complaint: Complaint, actor: User | None) -> list[ComplaintTransition]:
-    rows = []
-    previous = ""
-    for _, to_status, field in STEPS:
-        day = getattr(complaint, field)
-        if day is None:
-            continue
-        rows.append(
-            ComplaintTransition(
-                organisation_id=complaint.organisation_id,
-                complaint=complaint,
-                from_status=previous,
-                to_status=to_status,
-                on=day,
-                actor=actor,
-                actor_label=actor.email if actor is not None else "système",
-            )
+    """The import's log row, then one per step the complaint's dates record."""
+    return [
+        ComplaintTransition.of(
+            complaint,
+            action=step.action,
+            actor=actor,
+            from_status=step.from_status,
+            to_status=step.to_status,
+            on=step.on,
         )
-        previous = to_status
-    return rows
+        for step in complaint.dated_history("import")
+    ]
 
 
 def _import_event(complaint: Complaint, actor: User | None) -> AuditEvent:

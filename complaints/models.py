@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Self
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,6 +17,7 @@ from django.utils import timezone
 
 from core.concurrency import Versioned
 from core.models import Organisation, OrgOwned, OrgQuerySet, Service, User
+from core.workflow import Transition, WorkflowEvent
 
 # No I, O, 0 or 1: a tracking number is read aloud on the phone and copied from paper.
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -45,6 +48,34 @@ class Status(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", "réception accusée"
     ANSWERED = "answered", "répondue"
     CLOSED = "closed", "close"
+
+
+# The workflow: which step may follow which (complaints.workflow runs it).
+TRANSITIONS: dict[str, Transition] = {
+    "create": Transition("enregistrement", frozenset(), Status.RECEIVED),
+    "import": Transition("import d'un registre", frozenset(), None),
+    "acknowledge": Transition("accusé de réception", frozenset({Status.RECEIVED}), Status.ACKNOWLEDGED),
+    "answer": Transition("réponse", frozenset({Status.RECEIVED, Status.ACKNOWLEDGED}), Status.ANSWERED),
+    "close": Transition("clôture", frozenset({Status.ANSWERED}), Status.CLOSED),
+    # Reopening goes back to the last step reached: the status the dates imply once the
+    # closure is erased (Complaint.status_implied_by_dates, declared in complaints.workflow).
+    "reopen": Transition("réouverture", frozenset({Status.CLOSED}), None),
+}
+# A suggestion expects no answer: it may be closed once received.
+SUGGESTION_TRANSITIONS: dict[str, Transition] = TRANSITIONS | {
+    "close": Transition("clôture", frozenset({Status.RECEIVED, Status.ACKNOWLEDGED, Status.ANSWERED}), Status.CLOSED),
+}
+# The steps a complaint's dates record, in their order: what an imported or generated
+# complaint's log shows it went through.
+DATED_STEPS = (("acknowledge", "acknowledged_on"), ("answer", "answered_on"), ("close", "closed_on"))
+
+
+@dataclass(frozen=True)
+class PastStep:
+    action: str
+    on: dt.date
+    from_status: str
+    to_status: str
 
 
 def new_tracking_number(year: int, *, choose: Callable[[str], str] = secrets.choice) -> str:
@@ -212,6 +243,27 @@ class Complaint(OrgOwned, Versioned):
             return "réponse", self.answer_due_on
         return None
 
+    def status_implied_by_dates(self) -> str:
+        """The status the complaint's dates say it reached: what an imported or generated
+        complaint is given, and where reopening returns once the closure is erased."""
+        if self.closed_on is not None:
+            return Status.CLOSED
+        if self.answered_on is not None:
+            return Status.ANSWERED
+        if self.acknowledged_on is not None:
+            return Status.ACKNOWLEDGED
+        return Status.RECEIVED
+
+    def dated_history(self, first: str) -> list[PastStep]:
+        """The steps its dates record, in order, from its receipt (step `first`: "create",
+        "import"), each to the status the transitions table gives."""
+        steps = [PastStep(first, self.received_on, "", Status.RECEIVED)]
+        for action, field in DATED_STEPS:
+            day = getattr(self, field)
+            if day is not None:
+                steps.append(PastStep(action, day, steps[-1].to_status, TRANSITIONS[action].to_status or ""))
+        return steps
+
     def is_overdue(self, *, today: dt.date) -> bool:
         """Waiting past a due date (what the list's "en retard" filter shows)."""
         if self.status == Status.CLOSED:
@@ -222,21 +274,43 @@ class Complaint(OrgOwned, Versioned):
         return late_ack or late_answer
 
 
-class ComplaintTransition(OrgOwned):
-    """One change of status: the log row of the workflow."""
+class ComplaintTransition(WorkflowEvent):
+    """The workflow log (core.workflow.WorkflowEvent): one row per step of a complaint."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField("ancien statut", max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField("nouveau statut", max_length=12, choices=Status.choices)
     on = models.DateField("date")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     actor_label = models.CharField(max_length=254, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    RECORD_FIELD = "complaint"
+    TRANSITIONS = TRANSITIONS
+
+    class Meta(WorkflowEvent.Meta):
         verbose_name = "changement de statut"
         indexes = [models.Index(fields=["organisation", "complaint", "at"], name="complaint_transition_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+    @classmethod
+    def of(
+        cls,
+        record: OrgOwned,
+        *,
+        action: str,
+        actor: User | None = None,
+        from_status: str = "",
+        to_status: str | None = None,
+        **fields: Any,
+    ) -> Self:
+        label = actor.email if actor is not None and actor.pk else "système"
+        return super().of(
+            record,
+            action=action,
+            actor=actor,
+            from_status=from_status,
+            to_status=to_status,
+            actor_label=label,
+            **fields,
+        )

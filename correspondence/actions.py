@@ -60,13 +60,14 @@ EDITABLE_FIELDS = [
     "requester_contact",
     "assigned_to",
 ]
-WORKFLOW = Workflow(
+WORKFLOW: Workflow[WrittenRequest] = Workflow(
     transitions=TRANSITIONS,
     event_model=RequestEvent,
     statuses=Status,
     audit_fields=AUDIT_FIELDS,
     metric_prefix=METRIC_PREFIX,
     refusal="Étape « {step} » impossible : la demande est « {status} ».",
+    computed={"reopen": WrittenRequest.status_implied_by_dates},
 )
 
 
@@ -129,13 +130,9 @@ def close(request: WrittenRequest, *, actor: User | None, seen_version: int, on:
 
 @transaction.atomic
 def reopen(request: WrittenRequest, *, actor: User | None, seen_version: int) -> WrittenRequest:
-    """Undo an answer recorded by mistake: the request is open again, its answer and closure erased."""
-    status = Status.RECEIVED
-    if request.holding_reply_on:
-        status = Status.WAITING
-    elif request.acknowledged_on:
-        status = Status.ACKNOWLEDGED
-    changes = {"answered_on": None, "closed_on": None, "status": status}
+    """Undo an answer recorded by mistake: the request is open again, its answer and closure
+    erased, back to the last open step its dates show."""
+    changes = {"answered_on": None, "closed_on": None}
     return WORKFLOW.step(request, "reopen", actor=actor, seen_version=seen_version, changes=changes)
 
 

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from core.models import Organisation, User
 from core.workdays import calendar_for
 from correspondence.actions import METRIC_PREFIX, WORKFLOW
-from correspondence.models import Category, Channel, Status, WrittenRequest
+from correspondence.models import Category, Channel, WrittenRequest
 from correspondence.queries import assignable_members
 from correspondence.rules import RequestDeadline, Rules, ensure_defaults
 from documents.tabular import Row, TableError
@@ -149,7 +149,7 @@ class RequestRowReader(RegisterRowReader):
             closed_on=dates[CLOSED],
             **deadline_fields(deadline, self.calendar, received_on),
         )
-        request.status = status_from_dates(request)
+        request.status = request.status_implied_by_dates()
         return request
 
 
@@ -165,18 +165,6 @@ def check_dates(row: Row, received_on: dt.date, dates: dict[str, dt.date | None]
         raise TableError("une demande close doit avoir une date de réponse.", line=row.line, column=CLOSED)
     if dates[PROMISED] and not dates[HOLDING]:
         raise TableError("une date promise suppose une réponse d'attente.", line=row.line, column=PROMISED)
-
-
-def status_from_dates(request: WrittenRequest) -> str:
-    if request.closed_on:
-        return Status.CLOSED
-    if request.answered_on:
-        return Status.ANSWERED
-    if request.holding_reply_on:
-        return Status.WAITING
-    if request.acknowledged_on:
-        return Status.ACKNOWLEDGED
-    return Status.RECEIVED
 
 
 # Imports a register of written requests; see the module's docstring for what counts as a duplicate.

@@ -114,7 +114,8 @@ TRANSITIONS = {
     "holding_reply": Transition("réponse d'attente", frozenset(OPEN_STATUSES), Status.WAITING),
     "answer": Transition("réponse", frozenset(OPEN_STATUSES), Status.ANSWERED),
     "close": Transition("clôture", frozenset({Status.ANSWERED}), Status.CLOSED),
-    # Reopening goes back to the last open step reached (see actions.reopen).
+    # Reopening goes back to the last open step reached: the status its dates imply
+    # (WrittenRequest.status_implied_by_dates, declared in actions.WORKFLOW).
     "reopen": Transition("réouverture", frozenset({Status.ANSWERED, Status.CLOSED}), None),
     "reassign": Transition("réattribution", frozenset(Status), None),
     "edit": Transition("modification", frozenset(Status), None),
@@ -179,6 +180,19 @@ class WrittenRequest(RegisterItem):
     def dated_holding_reply(self) -> dt.date | None:
         return self.holding_reply_on if self.promised_on else None
 
+    def status_implied_by_dates(self) -> str:
+        """The status the request's dates say it reached: what an imported or generated
+        request is given, and where reopening it returns once its answer is erased."""
+        if self.closed_on:
+            return Status.CLOSED
+        if self.answered_on:
+            return Status.ANSWERED
+        if self.holding_reply_on:
+            return Status.WAITING
+        if self.acknowledged_on:
+            return Status.ACKNOWLEDGED
+        return Status.RECEIVED
+
     def check_dates(self) -> None:
         received = self.received_on
         named = {
@@ -205,7 +219,7 @@ class RequestEvent(RegisterEvent):
     to_status = models.CharField(max_length=15, choices=Status.choices)
     on = models.DateField("date de l'étape", null=True, blank=True)
 
-    ITEM_FIELD = "request"
+    RECORD_FIELD = "request"
     TRANSITIONS = TRANSITIONS
 
     class Meta(RegisterEvent.Meta):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from complaints.actions import AUDIT_FIELDS
 from complaints.deadlines import set_due_dates
@@ -207,12 +208,7 @@ def _handling(town: Town, rng: random.Random, complaint: Complaint) -> None:
     if answered is not None and complaint.kind == Kind.COMPLAINT:
         complaint.justified = _pick(rng, ((Justified.YES, 0.55), (Justified.NO, 0.37), (Justified.UNDETERMINED, 0.08)))
         complaint.answer = "Réponse envoyée à l'usager." if complaint.citizen_email or complaint.citizen_name else ""
-    if complaint.closed_on:
-        complaint.status = Status.CLOSED
-    elif answered:
-        complaint.status = Status.ANSWERED
-    elif acknowledged:
-        complaint.status = Status.ACKNOWLEDGED
+    complaint.status = complaint.status_implied_by_dates()
 
 
 def _complaint(town: Town, rng: random.Random, day: dt.date, numbers: set[str]) -> Complaint:
@@ -257,60 +253,50 @@ def _complaint(town: Town, rng: random.Random, day: dt.date, numbers: set[str]) 
     return complaint
 
 
-STEPS = (
-    ("", Status.RECEIVED, "received_on", "création"),
-    (Status.RECEIVED, Status.ACKNOWLEDGED, "acknowledged_on", "accusé de réception"),
-    (Status.ACKNOWLEDGED, Status.ANSWERED, "answered_on", "réponse"),
-    (Status.ANSWERED, Status.CLOSED, "closed_on", "clôture"),
-)
+# The day field of each step, as the audit event records it.
+DAY_FIELDS = {"create": "received_on", "acknowledge": "acknowledged_on", "answer": "answered_on", "close": "closed_on"}
 
 
 def _history(complaint: Complaint, rng: random.Random) -> tuple[list[ComplaintTransition], list[AuditEvent]]:
     """The status log and the audit events of the steps the complaint went through."""
     transitions, events = [], []
-    previous = ""
     final = snapshot(complaint, AUDIT_FIELDS)
-    for _, to_status, field, action in STEPS:
-        day = getattr(complaint, field)
-        if day is None:
-            continue
-        automatic = to_status == Status.RECEIVED or (to_status == Status.ACKNOWLEDGED and day == complaint.received_on)
+    for step in complaint.dated_history("create"):
+        day, to_status = step.on, step.to_status
+        automatic = step.action == "create" or (step.action == "acknowledge" and day == complaint.received_on)
         actor = None if complaint.channel == Channel.WEB and automatic else complaint.handled_by
         at = aware_local(dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.randrange(60))))
-        label = actor.email if actor is not None else "système"
         transitions.append(
-            ComplaintTransition(
-                organisation=complaint.organisation,
-                complaint=complaint,
-                from_status=previous,
+            ComplaintTransition.of(
+                complaint,
+                action=step.action,
+                actor=actor,
+                from_status=step.from_status,
                 to_status=to_status,
                 on=day,
                 at=at,
-                actor=actor,
-                actor_label=label,
             )
         )
-        after = {"status": to_status, field: day.isoformat()}
-        if to_status == Status.RECEIVED:
+        after: dict[str, Any] = {"status": to_status, DAY_FIELDS[step.action]: day.isoformat()}
+        if step.action == "create":
             after = {key: value for key, value in final.items() if key not in ("acknowledged_on", "answered_on")}
             after |= {"status": Status.RECEIVED, "closed_on": None, "justified": Justified.UNDETERMINED}
-        if to_status == Status.ANSWERED:
+        if step.action == "answer":
             after["justified"] = complaint.justified
         events.append(
             AuditEvent(
                 organisation=complaint.organisation,
                 actor=actor,
-                actor_label=label,
+                actor_label=transitions[-1].actor_label,
                 at=at,
                 object_type=Complaint._meta.label_lower,
                 object_id=str(complaint.pk),
                 object_repr=str(complaint),
-                action=action,
-                before=None if to_status == Status.RECEIVED else {"status": previous},
+                action=step.action,
+                before=None if step.action == "create" else {"status": step.from_status},
                 after=after,
             )
         )
-        previous = to_status
     return transitions, events
 
 

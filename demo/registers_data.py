@@ -29,7 +29,7 @@ from civil_registry.models import (
 from core.models import Membership, Organisation, Role, Service, User
 from core.registries import records_changed
 from core.workdays import WorkingCalendar, calendar_for
-from correspondence.models import Category, Channel, Status, WrittenRequest
+from correspondence.models import Category, Channel, WrittenRequest
 from correspondence.rules import Rules, ensure_defaults
 
 # Requests received per working day, per channel (a town of about 17,000 inhabitants).
@@ -164,16 +164,12 @@ class RequestMaker:
             if holding < today:
                 request.holding_reply_on, request.promised_on = holding, answered + dt.timedelta(days=3)
         if answered >= today or rng.random() < 0.004:  # a few forgotten requests stay open
-            request.status = (
-                Status.WAITING
-                if request.holding_reply_on
-                else (Status.ACKNOWLEDGED if request.acknowledged_on else Status.RECEIVED)
-            )
+            request.status = request.status_implied_by_dates()
             return
         request.answered_on = answered
         closed = calendar.add_working_days(answered, rng.choice([0, 0, 1, 2]))
         request.closed_on = closed if closed < today else None
-        request.status = Status.CLOSED if request.closed_on else Status.ANSWERED
+        request.status = request.status_implied_by_dates()
 
 
 class ActMaker:

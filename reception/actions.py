@@ -17,10 +17,13 @@ from core.audit import create_audited, delete_audited, record_event, save_audite
 from core.localtime import local_stamp
 from core.models import Organisation, Service, Site, User
 from core.registries import records_changed
+from core.workflow import Workflow
 from reception.models import (
+    MOVES,
     TRANSITIONS,
     QueueTicket,
     TicketCounts,
+    TicketEvent,
     TicketMonthSummary,
     TicketStatus,
     Visit,
@@ -64,6 +67,39 @@ class TransitionRefused(ValidationError):
     """A ticket cannot make this move from its current state; the message says why, in French."""
 
 
+def _indicator_reading(counts: TicketCounts | None) -> tuple[Any, ...]:
+    """What a reception.* metric reads of a ticket (issued, called, waits, left without being
+    called). Starting or ending a service changes none of it."""
+    if counts is None:
+        return ()
+    return (counts.issued, counts.called, counts.left_uncalled, dict(counts.waits))
+
+
+class TicketWorkflow(Workflow[QueueTicket]):
+    """The counter's workflow: the indicators are told after the commit, and only when a step
+    changes what they read."""
+
+    def refused(self, record: QueueTicket, action: str) -> ValidationError:
+        return TransitionRefused(refusal_message(record, action))
+
+    def indicator_months(self, record: QueueTicket) -> set[dt.date]:
+        return {record.local_month}
+
+    def indicator_reading(self, record: QueueTicket) -> tuple[Any, ...]:
+        return _indicator_reading(record.counts())
+
+
+WORKFLOW = TicketWorkflow(
+    transitions=TRANSITIONS,
+    event_model=TicketEvent,
+    statuses=TicketStatus,
+    audit_fields=TICKET_FIELDS,
+    metric_prefix=METRIC_PREFIX,
+    refusal="",
+    after_commit=True,
+)
+
+
 # Months and the indicator engine
 
 
@@ -84,18 +120,6 @@ def notify_indicators(*, organisation: Organisation, months: set[dt.date]) -> No
         transaction.on_commit(
             lambda: records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=frozen)
         )
-
-
-def _feeds_indicators(before: TicketCounts | None, after: TicketCounts | None) -> bool:
-    """Whether a change moves a count that a reception.* metric reads (issued, called, waits,
-    left without being called). Starting or ending a service changes none of them."""
-
-    def key(counts: TicketCounts | None) -> tuple[Any, ...]:
-        if counts is None:
-            return ()
-        return (counts.issued, counts.called, counts.left_uncalled, dict(counts.waits))
-
-    return key(before) != key(after)
 
 
 def to_the_second(moment: dt.datetime) -> dt.datetime:
@@ -165,17 +189,6 @@ def _same_org(organisation: Organisation, *objects: Any) -> None:
             raise ValidationError("Cet élément appartient à une autre organisation.")
 
 
-def _ticket_event(ticket: QueueTicket, actor: User | None, action: str, before: dict[str, Any] | None) -> None:
-    record_event(
-        organisation=ticket.organisation,
-        actor=actor,
-        instance=ticket,
-        action=action,
-        before=before,
-        after=snapshot(ticket, TICKET_FIELDS),
-    )
-
-
 def _next_free_number(organisation: Organisation, site: Site, day: dt.date) -> int:
     return QueueTicket.objects.filter(organisation=organisation, site=site, local_date=day, source__isnull=True).count()
 
@@ -211,37 +224,56 @@ def issue_ticket(
                 ticket.save()
         except IntegrityError:
             continue
-        after = ticket.counts()
-        _shift_summary(ticket, None, after)
-        _ticket_event(ticket, actor, "émission", None)
-        notify_indicators(organisation=organisation, months={ticket.local_month})
-        return ticket
+        _shift_summary(ticket, None, ticket.counts())
+        return WORKFLOW.created(ticket, actor=actor, at=now)
     raise ValidationError("Aucun numéro libre n'a pu être attribué : réessayez.")
 
 
 def refusal_message(ticket: QueueTicket, transition_name: str) -> str:
-    transition = TRANSITIONS[transition_name]
-    return f"Le ticket {ticket.number} est « {ticket.get_status_display()} » : impossible de {transition.infinitive}."
+    move = MOVES[transition_name]
+    return f"Le ticket {ticket.number} est « {ticket.get_status_display()} » : impossible de {move.infinitive}."
 
 
-def _move(ticket: QueueTicket, name: str, now: dt.datetime, actor: User | None, redirected_to: Service | None) -> None:
-    """The fields a transition writes; the caller checked that it is allowed."""
-    if name == "call":
-        ticket.called_at = max(now, ticket.issued_at)
-        ticket.wait_seconds = int((ticket.called_at - ticket.issued_at).total_seconds())
-    elif name == "recall":
-        ticket.recall_count += 1
-    elif name == "start":
-        ticket.started_at = now
-    elif name == "end":
-        ticket.ended_at = max(now, ticket.started_at or now)
-    elif name == "redirect":
-        ticket.redirected_to = redirected_to
-        if ticket.status == TicketStatus.IN_SERVICE:
-            ticket.ended_at = max(now, ticket.started_at or now)
-    if actor is not None and actor.pk and name in ("call", "recall", "start"):
-        ticket.agent = actor
-    ticket.status = TRANSITIONS[name].target
+def _called(ticket: QueueTicket, now: dt.datetime, redirected_to: Service | None) -> dict[str, Any]:
+    called_at = max(now, ticket.issued_at)
+    return {"called_at": called_at, "wait_seconds": int((called_at - ticket.issued_at).total_seconds())}
+
+
+def _recalled(ticket: QueueTicket, now: dt.datetime, redirected_to: Service | None) -> dict[str, Any]:
+    return {"recall_count": ticket.recall_count + 1}
+
+
+def _started(ticket: QueueTicket, now: dt.datetime, redirected_to: Service | None) -> dict[str, Any]:
+    return {"started_at": now}
+
+
+def _ended(ticket: QueueTicket, now: dt.datetime, redirected_to: Service | None) -> dict[str, Any]:
+    return {"ended_at": max(now, ticket.started_at or now)}
+
+
+def _left(ticket: QueueTicket, now: dt.datetime, redirected_to: Service | None) -> dict[str, Any]:
+    return {}
+
+
+def _redirected(ticket: QueueTicket, now: dt.datetime, redirected_to: Service | None) -> dict[str, Any]:
+    """A service under way ends when the person is sent elsewhere."""
+    changes: dict[str, Any] = {"redirected_to": redirected_to}
+    if ticket.status == TicketStatus.IN_SERVICE:
+        changes["ended_at"] = max(now, ticket.started_at or now)
+    return changes
+
+
+# The fields each step writes besides the status (which the transitions table gives).
+STEP_FIELDS = {
+    "call": _called,
+    "recall": _recalled,
+    "start": _started,
+    "end": _ended,
+    "leave": _left,
+    "redirect": _redirected,
+}
+# The agent who calls, calls again or starts the service takes the ticket.
+TAKES_THE_TICKET = frozenset({"call", "recall", "start"})
 
 
 @transaction.atomic
@@ -253,26 +285,24 @@ def apply_transition(
     actor: User | None,
     redirected_to: Service | None = None,
 ) -> QueueTicket:
-    """Move a ticket along the transitions table (models.TRANSITIONS), log the move and update
-    the month's summary. Reads the ticket again under lock, so two agents tapping at once do
-    not both call the same ticket: the second gets TransitionRefused."""
-    if transition not in TRANSITIONS:
+    """Move a ticket along the transitions table (models.TRANSITIONS) through the workflow
+    engine, and update the month's summary. Reads the ticket again under lock, so two agents
+    tapping at once do not both call the same ticket: the second gets TransitionRefused."""
+    if transition not in STEP_FIELDS:
         raise TransitionRefused("Action inconnue sur un ticket.")
     fresh = QueueTicket.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=ticket.pk)
-    if not fresh.allows(TRANSITIONS[transition]):
-        raise TransitionRefused(refusal_message(fresh, transition))
+    WORKFLOW.check(fresh, transition)
     if transition == "redirect":
         if redirected_to is None:
             raise TransitionRefused({"redirected_to": "Choisissez le service vers lequel la personne est réorientée."})
         _same_org(fresh.organisation, redirected_to)
-    before, before_counts = snapshot(fresh, TICKET_FIELDS), fresh.counts()
-    _move(fresh, transition, to_the_second(now), actor, redirected_to)
-    fresh.save()
-    after_counts = fresh.counts()
-    _shift_summary(fresh, before_counts, after_counts)
-    _ticket_event(fresh, actor, TRANSITIONS[transition].audit_action, before)
-    if _feeds_indicators(before_counts, after_counts):
-        notify_indicators(organisation=fresh.organisation, months={fresh.local_month})
+    now = to_the_second(now)
+    changes = STEP_FIELDS[transition](fresh, now, redirected_to)
+    if actor is not None and actor.pk and transition in TAKES_THE_TICKET:
+        changes["agent"] = actor
+    before_counts = fresh.counts()
+    WORKFLOW.step(fresh, transition, actor=actor, changes=changes, log={"at": now})
+    _shift_summary(fresh, before_counts, fresh.counts())
     return fresh
 
 
@@ -317,7 +347,7 @@ def log_visit(
     _stamp_visit(visit, now)
     visit.save()
     record_event(
-        organisation=organisation, actor=actor, instance=visit, action="saisie", after=snapshot(visit, VISIT_FIELDS)
+        organisation=organisation, actor=actor, instance=visit, action="create", after=snapshot(visit, VISIT_FIELDS)
     )
     return visit
 

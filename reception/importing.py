@@ -124,7 +124,7 @@ class TicketImporter(TableImporter):
         ended = self._later(cells, "ended_at", day, issued, "fin du service", too_early=BEFORE_ISSUE)
         if started is not None and ended is not None and ended.epoch < started.epoch:
             raise TableError("la fin du service précède son début.", column="fin du service")
-        status = self._status(cells, called_at is not None or started is not None)
+        status = self._status(cells, called_at, started.utc if started else None)
         hour = issued.hour
         minute = int(issued_iso[14:16])
         identity = self._cell(cells, "id")
@@ -141,7 +141,8 @@ class TicketImporter(TableImporter):
             hour.hour * 2 + (minute >= 30), key,
         )  # fmt: skip
 
-    def _status(self, cells: Sequence[str], called: bool) -> str:
+    def _status(self, cells: Sequence[str], called_at: str | None, started_at: str | None) -> str:
+        """The file's status, else the one the ticket's times imply (its day is over)."""
         status = self._coded(
             cells,
             "status",
@@ -150,7 +151,8 @@ class TicketImporter(TableImporter):
             unknown="état « {} » inconnu : ajoutez-le aux valeurs de la source.",
         )
         if status is None:
-            return TicketStatus.SERVED.value if called else TicketStatus.LEFT.value
+            times = QueueTicket(called_at=called_at, started_at=started_at)
+            return times.status_implied_by_times(day_over=True).value
         return status
 
     def finished(self, months: set[dt.date]) -> None:

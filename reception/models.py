@@ -1,7 +1,8 @@
 """The counter: queue tickets and visits logged without tickets.
 
-A ticket moves through a declared transitions table (`TRANSITIONS`); each move is written by
-`reception.actions.apply_transition`, which logs it in the audit trail. Monthly summary rows
+A ticket moves through a declared transitions table (`TRANSITIONS`, shown on the pages as
+`MOVES`); each move is written by `reception.actions.apply_transition` through the workflow
+engine (core.workflow), with a log row (`TicketEvent`) and an audit event. Monthly summary rows
 (`TicketMonthSummary`) hold additive counts of tickets, so that figures and indicators read a
 few rows instead of scanning the raw tickets."""
 
@@ -15,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.models import OrgOwned, Service, Site, User
+from core.workflow import Transition, WorkflowEvent
 from imports.models import ImportSource
 
 
@@ -46,55 +48,43 @@ class TicketStatus(models.TextChoices):
     REDIRECTED = "redirected", "réorienté"
 
 
+S = TicketStatus
+
+# The workflow: which step may follow which (reception.actions runs it with core.workflow).
+TRANSITIONS: dict[str, Transition] = {
+    "create": Transition("émission", frozenset(), S.WAITING),
+    "call": Transition("appel", frozenset({S.WAITING}), S.CALLED),
+    "recall": Transition("rappel", frozenset({S.CALLED}), S.CALLED),
+    "start": Transition("début du service", frozenset({S.CALLED}), S.IN_SERVICE),
+    "end": Transition("fin du service", frozenset({S.IN_SERVICE}), S.SERVED),
+    "leave": Transition("départ", frozenset({S.WAITING, S.CALLED}), S.LEFT),
+    "redirect": Transition("réorientation", frozenset({S.WAITING, S.CALLED, S.IN_SERVICE}), S.REDIRECTED),
+}
+
+
 @dataclass(frozen=True)
-class Transition:
-    """One allowed move of a ticket: from any of `sources` to `target`."""
+class Move:
+    """How the counter's pages show a step of TRANSITIONS."""
 
     name: str
     slug: str  # in the URL
     button: str  # what the agent taps
     title: str  # the page that confirms the move: "{title} 007"
     infinitive: str  # in the refusal message: "impossible de {infinitive}"
-    sources: frozenset[str]
-    target: str
-    audit_action: str
 
 
-S = TicketStatus
-
-
-def _transition(
-    name: str, slug: str, button: str, title: str, infinitive: str, sources: set[str], target: str, audit: str
-) -> Transition:
-    return Transition(name, slug, button, title, infinitive, frozenset(sources), target, audit)
-
-
-# name, URL slug, button, confirmation title, "impossible de …", from, to, audit action
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        _transition("call", "appeler", "Appeler", "Appeler le ticket", "l'appeler", {S.WAITING}, S.CALLED, "appel"),
-        _transition(
-            "recall", "rappeler", "Rappeler", "Rappeler le ticket", "le rappeler", {S.CALLED}, S.CALLED, "rappel"
-        ),
-        _transition(
-            "start", "commencer", "Commencer", "Commencer le service du ticket", "commencer son service",
-            {S.CALLED}, S.IN_SERVICE, "début du service",
-        ),
-        _transition(
-            "end", "terminer", "Terminer", "Terminer le service du ticket", "terminer son service",
-            {S.IN_SERVICE}, S.SERVED, "fin du service",
-        ),
-        _transition(
-            "leave", "parti", "Parti", "Marquer parti le ticket", "le marquer parti",
-            {S.WAITING, S.CALLED}, S.LEFT, "départ",
-        ),
-        _transition(
-            "redirect", "reorienter", "Réorienter", "Réorienter le ticket", "le réorienter",
-            {S.WAITING, S.CALLED, S.IN_SERVICE}, S.REDIRECTED, "réorientation",
-        ),
+# step, URL slug, button, confirmation title, "impossible de …"
+MOVES: dict[str, Move] = {
+    move.name: move
+    for move in [
+        Move("call", "appeler", "Appeler", "Appeler le ticket", "l'appeler"),
+        Move("recall", "rappeler", "Rappeler", "Rappeler le ticket", "le rappeler"),
+        Move("start", "commencer", "Commencer", "Commencer le service du ticket", "commencer son service"),
+        Move("end", "terminer", "Terminer", "Terminer le service du ticket", "terminer son service"),
+        Move("leave", "parti", "Parti", "Marquer parti le ticket", "le marquer parti"),
+        Move("redirect", "reorienter", "Réorienter", "Réorienter le ticket", "le réorienter"),
     ]
-}  # fmt: skip
+}
 OPEN_STATUSES = (S.WAITING, S.CALLED, S.IN_SERVICE)
 
 
@@ -183,8 +173,20 @@ class QueueTicket(OrgOwned):
     def __str__(self) -> str:
         return f"Ticket {self.number} du {self.local_date:%d/%m/%Y}"
 
-    def allows(self, transition: Transition) -> bool:
-        return self.status in transition.sources
+    def allows(self, step: str) -> bool:
+        return self.status in TRANSITIONS[step].allowed_from
+
+    def status_implied_by_times(self, *, day_over: bool) -> TicketStatus:
+        """The status its times say it reached. Once the day is over (an imported ticket), a
+        ticket called or served was served and one never called left; during the day it is
+        where its last time puts it."""
+        if day_over:
+            return S.SERVED if self.called_at is not None or self.started_at is not None else S.LEFT
+        if self.ended_at is not None:
+            return S.SERVED
+        if self.started_at is not None:
+            return S.IN_SERVICE
+        return S.CALLED if self.called_at is not None else S.WAITING
 
     def waiting_seconds(self, now: dt.datetime) -> int:
         """How long the person has waited at `now` (while waiting) or waited (once called)."""
@@ -216,6 +218,22 @@ class QueueTicket(OrgOwned):
             weekday=self.weekday,
             half_hour=self.half_hour,
         )
+
+
+class TicketEvent(WorkflowEvent):
+    """The workflow log of the counter (core.workflow.WorkflowEvent): one row per step of a ticket."""
+
+    ticket = models.ForeignKey(QueueTicket, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField("ancien état", max_length=12, choices=TicketStatus.choices, blank=True)
+    to_status = models.CharField("nouvel état", max_length=12, choices=TicketStatus.choices)
+
+    RECORD_FIELD = "ticket"
+    TRANSITIONS = TRANSITIONS
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = "étape d'un ticket"
+        verbose_name_plural = "étapes des tickets"
+        indexes = [models.Index(fields=["organisation", "ticket", "at"], name="ticket_event_idx")]
 
 
 COUNTERS = ("issued", "called", "served", "left", "left_uncalled", "redirected", "service_count", "service_seconds")

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from reception import views
-from reception.models import TRANSITIONS
+from reception.models import MOVES
 
 app_name = "reception"
 
@@ -19,7 +19,7 @@ urlpatterns = [
             {"transition": transition.name},
             name=f"ticket_{transition.name}",
         )
-        for transition in TRANSITIONS.values()
+        for transition in MOVES.values()
     ],
     path("visites/", views.visits, name="visits"),
     path("visites/saisie/", views.visit_log, name="visit_log"),

@@ -34,7 +34,7 @@ from reception.forms import (
     VisitLogForm,
     attach_errors,
 )
-from reception.models import TRANSITIONS, QueueTicket, Visit, VisitReason
+from reception.models import MOVES, QueueTicket, Visit, VisitReason
 from reception.queries import (
     TicketView,
     active_reasons,
@@ -159,7 +159,7 @@ def _desk_url(request: OrgRequest) -> str:
 
 def _desk_page(request: OrgRequest) -> HttpResponse:
     context = _desk_context(request)
-    context.update(redirect_form=_redirect_form(request), desk_url=_desk_url(request), transitions=TRANSITIONS)
+    context.update(redirect_form=_redirect_form(request), desk_url=_desk_url(request), transitions=MOVES)
     return render(request, "reception/desk.html", context)
 
 
@@ -196,7 +196,7 @@ def desk_status(request: OrgRequest) -> HttpResponse:
 
 
 def _allowed(ticket: QueueTicket) -> list[Any]:
-    return [transition for transition in TRANSITIONS.values() if ticket.allows(transition)]
+    return [move for move in MOVES.values() if ticket.allows(move.name)]
 
 
 def _redirect_form(request: OrgRequest) -> RedirectForm:
@@ -229,8 +229,8 @@ def ticket_transition(request: OrgRequest, ticket_id: int, transition: str) -> H
     if request.method == "POST":
         _move_ticket(request, ticket, transition, form)
         return _back(request, _url(request, "ticket_detail", ticket.pk))
-    move = TRANSITIONS[transition]
-    context = {**NAV, "ticket": ticket, "move": move, "allowed": ticket.allows(move), "redirect_form": form}
+    move = MOVES[transition]
+    context = {**NAV, "ticket": ticket, "move": move, "allowed": ticket.allows(transition), "redirect_form": form}
     return render(request, "reception/ticket_transition.html", context)
 
 

@@ -3,7 +3,7 @@ spreadsheets, through one command (`manage.py import_register`) and each registe
 
 Each register app offers an importer here in its `AppConfig.ready()`:
 
-    register_importer("requests", "Courriers et demandes écrites", import_requests)
+    IMPORTERS.register("requests", RegisteredImporter("requests", "Courriers et demandes écrites", import_requests))
 
 An importer is called with keyword arguments `organisation`, `binary` (the file, opened in
 binary mode), `filename` (its extension says CSV, XLSX or ODS), `actor` and `all_or_nothing`,

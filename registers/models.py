@@ -9,32 +9,34 @@ same in all of them:
   stored due date), its deadline status and the queryset scopes `open`, `overdue`, `due_soon`
   (`RegisterQuerySet`). Each register adds its own `status` field and says which statuses are
   open (`OPEN_STATUSES`) and which field holds the day of the answer (`ANSWER_FIELD`);
-- `RegisterEvent`: the workflow log, one row per step. Each register adds the foreign key to
-  its item (named by `ITEM_FIELD`, `related_name="events"`), `from_status`, `to_status`, `on`;
-- `Workflow` and `Transition`: a register's transitions table, its log, what its audit trail
-  keeps, the prefix of its metrics. `Workflow.register` saves a new item; `Workflow.step` runs
-  one step: allowed from the current status, written only if nobody saved the item meanwhile,
-  logged, audited, and the indicators of the months concerned told;
+- `RegisterEvent`: the workflow log (core.workflow.WorkflowEvent), one row per step. Each
+  register adds the foreign key to its item (named by `RECORD_FIELD`, `related_name="events"`),
+  `from_status`, `to_status`, `on`;
+- `Workflow`: the engine of core.workflow for a register, with its transitions table
+  (`Transition`, re-exported here), its log, what its audit trail keeps, the prefix of its
+  metrics. `Workflow.register` saves a new item; `Workflow.step` runs one step: allowed from the
+  current status, written only if nobody saved the item meanwhile, logged, audited, and the
+  indicators of the months concerned told;
 - `deadline_fields`: the stored deadline of an item under a rule (registers.deadlines.Deadline);
   `follow_new_deadlines`: open items take the deadline the town's rules now give them."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self, TypeVar, cast
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 
-from core.audit import record_event, snapshot
-from core.concurrency import Versioned, save_if_unchanged
+from core.audit import record_event
+from core.concurrency import Versioned
 from core.models import OrgOwned, OrgQuerySet, Service, User
-from core.registries import records_changed
 from core.workdays import WorkingCalendar
+from core.workflow import Transition as Transition  # re-exported: each register's table
+from core.workflow import Workflow as BaseWorkflow
+from core.workflow import WorkflowEvent
 from registers.deadlines import Deadline, DeadlineStatus, deadline_status, effective_answer, is_overdue, months_of
 
 
@@ -147,93 +149,37 @@ class RegisterItem(RegisterRecord):
         return (self.received_on, self.due_on)
 
 
-class RegisterEvent(OrgOwned):
-    """The workflow log of a register: one row per step of an item, no personal free text."""
+class RegisterEvent(WorkflowEvent):
+    """The workflow log of a register (core.workflow.WorkflowEvent): each register adds the
+    foreign key to its item (named by `RECORD_FIELD`), `from_status`, `to_status` and `on`."""
 
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=20)
-
-    # Each register names the foreign key to its item and gives its transitions table.
-    ITEM_FIELD: ClassVar[str]
-    TRANSITIONS: ClassVar[Mapping[str, Transition]] = {}
-
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         abstract = True
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.at:%d/%m/%Y %H:%M}"
-
-    @property
-    def action_label(self) -> str:
-        step = self.TRANSITIONS.get(self.action)
-        return (step.label if step else self.action).capitalize()
-
-    @classmethod
-    def of(
-        cls,
-        item: RegisterItem,
-        *,
-        action: str,
-        actor: User | None = None,
-        from_status: str = "",
-        on: dt.date | None = None,
-    ) -> Self:
-        """An unsaved log row of `item`, which has just reached its current status."""
-        return cls(
-            organisation_id=item.organisation_id,
-            actor=actor if actor is not None and actor.pk else None,
-            action=action,
-            from_status=from_status,
-            to_status=item.status,
-            on=on,
-            **{cls.ITEM_FIELD: item},
-        )
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    allowed_from: frozenset[str]  # empty: not a step of an existing item (registration, import)
-    to_status: str | None  # None: the status does not change
 
 
 Item = TypeVar("Item", bound=RegisterItem)
 
 
 @dataclass(frozen=True)
-class Workflow:
-    """A register's workflow. `refusal` is the French message of a step not allowed from the
-    item's status, with `{step}` and `{status}`; `reference_prefix` starts the references
-    built on the row's id ("EC-" gives EC-2026-00042)."""
+class Workflow(BaseWorkflow[Item]):
+    """A register's workflow (core.workflow.Workflow): `reference_prefix` starts the
+    references built on the row's id ("EC-" gives EC-2026-00042)."""
 
-    transitions: Mapping[str, Transition]
-    event_model: type[RegisterEvent]
-    statuses: type[models.TextChoices]
-    audit_fields: Sequence[str]
-    metric_prefix: str
-    refusal: str
     reference_prefix: str = ""
 
-    def log(
-        self, item: RegisterItem, *, actor: User | None, action: str, from_status: str = "", on: dt.date | None
-    ) -> None:
-        self.event_model.of(item, action=action, actor=actor, from_status=from_status, on=on).save()
+    def validate(self, record: Item) -> None:
+        record.check_dates()
+
+    def indicator_months(self, record: Item) -> set[dt.date]:
+        return months_of(*record.indicator_days())
 
     def log_imported(self, items: Iterable[RegisterItem]) -> None:
         """One "import" log row per item just created from a register file."""
         rows = [self.event_model.of(item, action="import", on=item.received_on) for item in items]
         self.event_model._default_manager.bulk_create(rows)
 
-    def audit(self, item: RegisterItem) -> dict[str, Any]:
-        """What the audit trail keeps of the item: never personal free text."""
-        return snapshot(item, list(self.audit_fields))
-
     def changed(self, item: RegisterItem, *days: dt.date | None) -> None:
-        records_changed(organisation=item.organisation, metric_prefix=self.metric_prefix, months=months_of(*days))
+        self.tell(item.organisation, months_of(*days))
 
     def register(self, item: Item, *, actor: User | None) -> Item:
         """Save a new item, give it a reference built on its id, log and audit its
@@ -248,7 +194,7 @@ class Workflow:
         self.changed(item, *item.indicator_days())
         return item
 
-    def step(
+    def step(  # type: ignore[override]
         self,
         item: Item,
         action: str,
@@ -258,28 +204,9 @@ class Workflow:
         changes: dict[str, Any],
         on: dt.date | None = None,
     ) -> Item:
-        """Run step `action` on `item`, writing `changes`: refused in French when the workflow
-        does not allow it from the item's status or when the dates do not follow one another;
-        ConcurrentEditError when someone saved the item since `seen_version`. The caller
-        holds the transaction."""
-        transition = self.transitions[action]
-        if item.status not in transition.allowed_from:
-            status = self.statuses(item.status).label
-            raise ValidationError(self.refusal.format(step=transition.label, status=status))
-        before, days_before, from_status = self.audit(item), item.indicator_days(), item.status
-        for field, value in changes.items():
-            setattr(item, field, value)
-        if transition.to_status is not None:
-            item.status = transition.to_status
-        item.check_dates()
-        save_if_unchanged(item, seen_version=seen_version, fields=[*changes, "status"])
-        self.log(item, actor=actor, action=action, from_status=from_status, on=on)
-        after = self.audit(item)
-        record_event(
-            organisation=item.organisation, actor=actor, instance=item, action=action, before=before, after=after
-        )
-        self.changed(item, *days_before, *item.indicator_days())
-        return item
+        """Run step `action` on `item`, writing `changes` (core.workflow.Workflow.step), the
+        day of the step `on` in its log row. The caller holds the transaction."""
+        return super().step(item, action, actor=actor, changes=changes, seen_version=seen_version, log={"on": on})
 
 
 DEADLINE_FIELDS = ["deadline_days", "business_days", "due_on"]

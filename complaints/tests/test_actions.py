@@ -104,12 +104,12 @@ def test_the_workflow_moves_received_acknowledged_answered_closed_with_a_log_row
         (Status.ANSWERED, Status.CLOSED),
     ]
     assert [event.action for event in history_of(complaint).order_by("at", "id")] == [
-        "création",
-        "accusé de réception",
-        "réponse",
-        "clôture",
+        "create",
+        "acknowledge",
+        "answer",
+        "close",
     ]
-    answer_event = history_of(complaint).get(action="réponse")
+    answer_event = history_of(complaint).get(action="answer")
     assert "agent le lundi" not in str(answer_event.after)
 
 
@@ -147,6 +147,10 @@ def test_reopening_goes_back_to_the_last_step_reached(make_complaint):
     actions.close(complaint=complaint, actor=None, seen_version=complaint.version, on=D(2026, 3, 4), today=TODAY)
     actions.reopen(complaint=complaint, actor=None, seen_version=complaint.version, today=TODAY)
     assert complaint.status == Status.ANSWERED and complaint.closed_on is None
+    last = ComplaintTransition.objects.filter(complaint=complaint).last()
+    assert last is not None
+    assert (last.action, last.from_status, last.to_status, last.on) == ("reopen", "closed", "answered", TODAY)
+    assert [event.action for event in history_of(complaint)][:1] == ["reopen"]
 
 
 def test_a_stale_edit_is_refused_naming_who_changed_the_record_and_nothing_is_overwritten(
@@ -190,7 +194,7 @@ def test_an_edit_records_which_texts_changed_but_not_what_they_say(make_complain
         description="Nouveau texte très personnel",
         channel=Channel.LETTER,
     )
-    event = history_of(complaint).filter(action="modification").get()
+    event = history_of(complaint).filter(action="update").get()
     assert event.after is not None and event.after["channel"] == Channel.LETTER
     assert event.after[actions.TEXT_CHANGED_KEY] == ["description"]
     assert "personnel" not in str(event.after) + str(event.before)

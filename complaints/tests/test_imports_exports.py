@@ -53,11 +53,11 @@ def test_a_cp1252_semicolon_file_imports_and_a_bad_date_is_rejected_by_line(foll
     assert first.status == Status.CLOSED and first.acknowledged_on == dt.date(2026, 1, 12)
     assert first.answer_due_on == dt.date(2026, 1, 20) and first.commitment_label.startswith("8.")
     assert Complaint.objects.filter(import_key="ref:A-4", service__code="etat-civil").exists()
-    assert list(ComplaintTransition.objects.filter(complaint=first).values_list("to_status", flat=True)) == [
-        "received",
-        "acknowledged",
-        "answered",
-        "closed",
+    assert list(ComplaintTransition.objects.filter(complaint=first).values_list("action", "to_status")) == [
+        ("import", "received"),
+        ("acknowledge", "acknowledged"),
+        ("answer", "answered"),
+        ("close", "closed"),
     ]
 
 

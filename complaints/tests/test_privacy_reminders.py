@@ -89,7 +89,7 @@ def test_the_anonymise_command_uses_the_town_retention_period(org, make_complain
     assert "Réclamations et suggestions : 1 enregistrement(s) anonymisé(s)" in capsys.readouterr().out
     old.refresh_from_db()
     assert old.is_anonymised
-    assert history_of(old).filter(action="réponse").exists()
+    assert history_of(old).filter(action="answer").exists()
 
 
 def test_reminders_go_to_the_agent_in_charge_and_unassigned_ones_to_the_quality_managers(

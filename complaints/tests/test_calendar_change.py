@@ -1,0 +1,91 @@
+"""The due dates of open complaints follow the town's calendar: a closure day added or
+removed moves them, and the indicators of the months touched are recomputed."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from complaints import actions
+from complaints.models import Complaint
+from core import registries
+from core.audit import history_of
+from core.models import AuditEvent, ClosureDay
+from core.registries import calendar_changed
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+TODAY = D(2026, 11, 27)
+
+
+def add_closure(admin_client_org, org, day: str) -> None:
+    response = admin_client_org.post(
+        reverse("administration:closure_days", args=[org.slug]) + "?annee=2026",
+        {"date": day, "label": "Fermeture estivale"},
+    )
+    assert response.status_code == 302
+
+
+def test_a_closure_day_added_in_the_settings_moves_an_open_complaints_answer_due_date(
+    org, admin_client_org, make_complaint
+):
+    # Received on Friday 10 July; Tuesday 14 July is a public holiday.
+    complaint = make_complaint(received_on=D(2026, 7, 10))
+    assert (complaint.acknowledge_due_on, complaint.answer_due_on) == (D(2026, 7, 15), D(2026, 7, 27))
+    add_closure(admin_client_org, org, "2026-07-20")
+    complaint.refresh_from_db()
+    assert (complaint.acknowledge_due_on, complaint.answer_due_on) == (D(2026, 7, 15), D(2026, 7, 28))
+
+
+def test_a_closure_day_before_the_acknowledgement_is_due_moves_both_due_dates(org, admin_client_org, make_complaint):
+    complaint = make_complaint(received_on=D(2026, 7, 10))
+    add_closure(admin_client_org, org, "2026-07-13")
+    complaint.refresh_from_db()
+    assert (complaint.acknowledge_due_on, complaint.answer_due_on) == (D(2026, 7, 16), D(2026, 7, 28))
+
+
+def test_removing_the_closure_day_moves_the_due_date_back(org, admin_client_org, make_complaint):
+    add_closure(admin_client_org, org, "2026-07-20")
+    complaint = make_complaint(received_on=D(2026, 7, 10))
+    assert complaint.answer_due_on == D(2026, 7, 28)
+    closure = ClosureDay.objects.get(organisation=org)
+    admin_client_org.post(reverse("administration:closure_day_delete", args=[org.slug, closure.pk]))
+    assert Complaint.objects.get(pk=complaint.pk).answer_due_on == D(2026, 7, 27)
+
+
+def test_a_calendar_change_tells_the_indicators_the_months_of_the_due_dates_moved_and_audits_once(org, make_complaint):
+    june = make_complaint(received_on=D(2026, 6, 25))  # answer due 9 July: a July closure day moves nothing
+    july = make_complaint(received_on=D(2026, 7, 24))  # answer due 7 August
+    assert (june.answer_due_on, july.answer_due_on) == (D(2026, 7, 9), D(2026, 8, 7))
+    ClosureDay.objects.create(organisation=org, date=D(2026, 7, 31), label="Pont")
+    calls = []
+
+    def listener(organisation, prefix, months):
+        calls.append((prefix, sorted(months)))
+
+    registries.CHANGES_LISTENERS.register("test", listener)
+    try:
+        moved = calendar_changed(organisation=org)
+    finally:
+        registries.CHANGES_LISTENERS.unregister("test")
+    assert moved["complaints"] == 1
+    july.refresh_from_db()
+    assert july.answer_due_on == D(2026, 8, 10) and july.version == 1
+    # The months of the moved complaint's due dates (acknowledgement due 28 July, answer
+    # 7 then 10 August); nothing of June's.
+    assert calls == [("complaints", [D(2026, 7, 1), D(2026, 8, 1)])]
+    event = AuditEvent.objects.get(organisation=org, action=actions.DUE_DATES_MOVED)
+    assert event.after == {"complaints_moved": 1}
+    assert not history_of(june).filter(action=actions.DUE_DATES_MOVED).exists()
+
+
+def test_a_closed_complaint_keeps_the_due_dates_it_was_judged_by(org, make_complaint):
+    complaint = make_complaint(received_on=D(2026, 7, 10))
+    complaint = actions.answer(complaint=complaint, actor=None, seen_version=0, on=D(2026, 7, 20), today=TODAY)
+    complaint = actions.close(
+        complaint=complaint, actor=None, seen_version=complaint.version, on=D(2026, 7, 21), today=TODAY
+    )
+    ClosureDay.objects.create(organisation=org, date=D(2026, 7, 20), label="Fermeture estivale")
+    assert calendar_changed(organisation=org)["complaints"] == 0
+    assert Complaint.objects.get(pk=complaint.pk).answer_due_on == D(2026, 7, 27)
