@@ -8,8 +8,9 @@ import pytest
 from core.metrics import MetricQuery, registry
 from core.models import ClosureDay
 from core.periods import Period
+from core.stats import nearest_rank
 from telephony.metrics import ANSWER_RATE, ANSWERED_WITHIN_RINGS, OUT_OF_HOURS, drilldown_url
-from telephony.queries import CallScope, call_figures, nearest_rank, threshold_seconds
+from telephony.queries import CallScope, call_figures, threshold_seconds
 from telephony.tests.conftest import CIVIL, cdr
 
 pytestmark = pytest.mark.django_db
