@@ -9,14 +9,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from civil_registry import actions
 from civil_registry.models import ActChannel, ActDeadlineRule, ActError, ActRequest, ActStatus
+from core.localtime import PARIS
 from core.models import AuditEvent, Role, Service
 
-pytestmark = pytest.mark.django_db
 D = dt.date
+TODAY = D(2026, 11, 18)  # a Wednesday; every test runs on it, at 10:00 in Paris
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.time_machine(dt.datetime(2026, 11, 18, 10, 0, tzinfo=PARIS), tick=False),
+]
 
 
 def url(org, name, **kwargs):
@@ -66,7 +70,7 @@ def test_delivering_in_one_tap_from_the_register_keeps_its_filters(org, client_a
     act = make_act()
     response = client_as(org, Role.AGENT).post(
         url(org, "deliver", act_id=act.pk),
-        {"version": act.version, "on": timezone.localdate().isoformat(), "next_list": "state=pending"},
+        {"version": act.version, "on": TODAY.isoformat(), "next_list": "state=pending"},
     )
     assert response["Location"] == url(org, "home") + "?state=pending"
     act.refresh_from_db()

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from core.localtime import PARIS
 from core.models import AuditEvent, ClosureDay, OpeningHours, Service, Site
 
 pytestmark = pytest.mark.django_db
@@ -156,8 +157,9 @@ def test_the_public_holidays_follow_the_town_s_zone(org, admin_client_org):
     assert "Vendredi saint" in html
 
 
+@pytest.mark.time_machine(dt.datetime(2027, 6, 15, 10, 0, tzinfo=PARIS), tick=False)
 def test_the_closure_page_shows_the_current_year_when_none_or_a_wrong_one_is_asked(org, admin_client_org):
-    this_year = dt.date.today().year
+    this_year = 2027
     for query in ("", "?annee=abc", "?annee=1066"):
         response = admin_client_org.get(url("closure_days", org) + query)
         assert response.context["year"] == this_year, query

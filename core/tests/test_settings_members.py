@@ -11,11 +11,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.localtime import PARIS
 from core.models import AuditEvent, Membership, Role, User
 
-pytestmark = pytest.mark.django_db
-
-TODAY = dt.date.today()
+TODAY = dt.date(2026, 3, 11)  # a Wednesday; every test runs on it, at 10:00 in Paris
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.time_machine(dt.datetime(2026, 3, 11, 10, 0, tzinfo=PARIS), tick=False),
+]
 NEXT_MONTH = TODAY + dt.timedelta(days=30)
 
 

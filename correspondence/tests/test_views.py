@@ -11,15 +11,19 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
+from core.localtime import PARIS
 from core.models import AuditEvent, Role, Service
 from core.workdays import calendar_for, french_date
 from correspondence import actions
 from correspondence.models import AcknowledgementTemplate, Category, Channel, DeadlineRule, Status, WrittenRequest
 
-pytestmark = pytest.mark.django_db
 D = dt.date
+TODAY = D(2026, 11, 18)  # a Wednesday; every test runs on it, at 10:00 in Paris
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.time_machine(dt.datetime(2026, 11, 18, 10, 0, tzinfo=PARIS), tick=False),
+]
 
 
 def url(org, name, **kwargs):
@@ -28,7 +32,7 @@ def url(org, name, **kwargs):
 
 def test_the_registration_form_shows_the_due_date_of_a_letter_received_today(org, client_as):
     page = client_as(org, Role.AGENT).get(url(org, "new")).content.decode()
-    due = calendar_for(org).add_working_days(timezone.localdate(), 15)
+    due = calendar_for(org).add_working_days(TODAY, 15)
     assert f"Échéance : {french_date(due)}" in page
     assert f'hx-get="{url(org, "due_preview")}"' in page
 
@@ -73,7 +77,7 @@ def test_registering_a_letter_saves_it_and_shows_its_due_date_again(org, client_
 
 
 def test_a_date_of_receipt_in_the_future_is_refused_in_french_and_nothing_is_saved(org, client_as):
-    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    future = (TODAY + dt.timedelta(days=3)).isoformat()
     response = client_as(org, Role.AGENT).post(url(org, "new"), {"channel": "letter", "received_on": future})
     assert "ne peut être dans le futur" in response.content.decode()
     assert not WrittenRequest.objects.filter(organisation=org).exists()
@@ -97,8 +101,8 @@ def test_the_register_lists_open_requests_first_with_a_bounded_number_of_queries
 def test_my_items_show_my_overdue_requests_then_those_due_soon(org, make_member, make_request, client):
     agent = make_member(org, Role.AGENT)
     overdue = make_request(received_on=D(2026, 1, 5), assigned_to=agent)
-    soon = make_request(channel=Channel.PHONE, received_on=timezone.localdate(), assigned_to=agent)
-    soon.due_on = timezone.localdate()
+    soon = make_request(channel=Channel.PHONE, received_on=TODAY, assigned_to=agent)
+    soon.due_on = TODAY
     soon.save()
     make_request(received_on=D(2026, 1, 5))  # someone else's
     client.force_login(agent)

@@ -14,7 +14,8 @@ from reception.models import QueueTicket, TicketStatus, Visit, VisitReason
 
 from .conftest import paris
 
-pytestmark = pytest.mark.django_db
+NOW = paris(2026, 11, 18, 10, 0)  # a Wednesday morning; every test runs then
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 
 
 def url(name, org, *args):
@@ -28,9 +29,7 @@ def messages_of(response):
 @pytest.fixture
 def waiting(org, site, reason):
     """A ticket issued five minutes ago, still waiting."""
-    return issue_ticket(
-        organisation=org, site=site, reason=reason, now=timezone.now() - dt.timedelta(minutes=5), actor=None
-    )
+    return issue_ticket(organisation=org, site=site, reason=reason, now=NOW - dt.timedelta(minutes=5), actor=None)
 
 
 # Kiosk
@@ -339,10 +338,10 @@ def test_the_lists_run_the_same_number_of_queries_whatever_their_length(reader_c
 
 
 def test_the_desk_runs_the_same_number_of_queries_whatever_the_queue(agent_client, org, site, reason):
-    issue_ticket(organisation=org, site=site, reason=reason, now=timezone.now(), actor=None)
+    issue_ticket(organisation=org, site=site, reason=reason, now=NOW, actor=None)
     small = queries_for(agent_client, url("desk", org), {})
     for _ in range(20):
-        issue_ticket(organisation=org, site=site, reason=reason, now=timezone.now(), actor=None)
+        issue_ticket(organisation=org, site=site, reason=reason, now=NOW, actor=None)
     assert queries_for(agent_client, url("desk", org), {}) == small
 
 
