@@ -94,24 +94,6 @@ def test_a_period_without_calls_has_no_value(org, accueil, imported):
     assert measure(OUT_OF_HOURS, org, period=Period.parse("2026-04")) is None
 
 
-def test_the_default_commitment_16_names_registered_metrics_with_their_params():
-    import tomllib
-    from pathlib import Path
-
-    from django.conf import settings
-
-    text = (Path(settings.BASE_DIR) / "commitments" / "frameworks" / "qualivilles.toml").read_text()
-    indicators = [
-        indicator
-        for commitment in tomllib.loads(text)["commitments"]
-        if commitment["code"] == "16"
-        for indicator in commitment["indicators"]
-    ]
-    keys = {indicator["metric"] for indicator in indicators if indicator["metric"].startswith("telephony.")}
-    assert keys == {ANSWER_RATE, ANSWERED_WITHIN_RINGS}
-    assert all(key in registry for key in keys)
-
-
 def test_nearest_rank_and_thresholds():
     assert nearest_rank({10: 1, 20: 1, 30: 1, 40: 1}, 50) == 20
     assert nearest_rank({10: 1, 20: 1, 30: 1, 40: 1}, 90) == 40
