@@ -19,6 +19,10 @@ from correspondence import actions
 from correspondence.models import AcknowledgementTemplate, Category, Channel, DeadlineRule, Status, WrittenRequest
 
 D = dt.date
+# Session, user and membership, then the page's own reads: the same for 1 request or 30, for
+# the default rules and categories or 15 more of each.
+QUERIES_OF_THE_REGISTER = 11
+QUERIES_OF_THE_SETTINGS = 13
 TODAY = D(2026, 11, 18)  # a Wednesday; every test runs on it, at 10:00 in Paris
 pytestmark = [
     pytest.mark.django_db,
@@ -83,16 +87,20 @@ def test_a_date_of_receipt_in_the_future_is_refused_in_french_and_nothing_is_sav
     assert not WrittenRequest.objects.filter(organisation=org).exists()
 
 
-def test_the_register_lists_open_requests_first_with_a_bounded_number_of_queries(org, client_as, make_request):
+def test_the_register_lists_open_requests_first_with_a_bounded_number_of_queries(
+    org, client_as, make_request, page_queries
+):
     answered = make_request(received_on=D(2026, 1, 5))
     actions.answer(answered, actor=None, seen_version=answered.version, on=D(2026, 1, 6))
+    reader = client_as(org, Role.READER)
+    few = page_queries(reader, url(org, "home"))
     for day in range(1, 30):
         make_request(received_on=D(2026, 3, 2) + dt.timedelta(days=day % 20))
-    reader = client_as(org, Role.READER)
     with CaptureQueriesContext(connection) as queries:
         page = reader.get(url(org, "home"))
     assert page.status_code == 200
     assert len(queries) <= 12
+    assert len(queries) == few <= QUERIES_OF_THE_REGISTER
     rows = page.context["rows"]
     assert len(rows) == 25 and answered not in rows
     assert page.context["page"].paginator.count == 30
@@ -284,3 +292,16 @@ def test_an_answer_dated_before_the_receipt_is_refused_on_the_detail_page_and_wr
     assert "La réponse ne peut précéder la réception (02/03/2026)." in html.unescape(response.content.decode())
     written.refresh_from_db()
     assert (written.status, written.answered_on, written.version) == (Status.RECEIVED, None, 0)
+
+
+def test_the_settings_page_runs_the_same_queries_for_the_default_rules_or_many_more(
+    org, manager_client, make_request, page_queries
+):
+    make_request()  # the town's default rules and categories
+    few = page_queries(manager_client, url(org, "settings"))
+    for number in range(15):
+        category = actions.add_category(organisation=org, actor=None, code=f"theme-{number}", name=f"Thème {number}")
+        DeadlineRule.objects.create(organisation=org, channel=Channel.LETTER, category=category, days=10 + number)
+    page = manager_client.get(url(org, "settings")).content.decode()
+    assert "Thème 14" in page
+    assert page_queries(manager_client, url(org, "settings")) == few <= QUERIES_OF_THE_SETTINGS
