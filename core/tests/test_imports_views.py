@@ -168,11 +168,41 @@ def test_a_source_that_imported_calls_cannot_be_deleted(org, source, manager_cli
     assert ImportSource.objects.filter(pk=source.pk).exists()
 
 
+def more_sources_and_runs(org, make_member, count):
+    """`count` more sources of each kind, and three runs of each source by different people."""
+    people = [make_member(org, Role.QUALITY_MANAGER, email=f"qualite{n}@ville-test.test") for n in range(3)]
+    for number in range(count):
+        for kind, file_format in (("calls", "asterisk_cdr"), ("tickets", "table")):
+            extra = ImportSource.objects.create(
+                organisation=org, kind=kind, name=f"{kind}-{number}", label=f"Source {number}", file_format=file_format
+            )
+            for person in people:
+                ImportRun.objects.create(
+                    organisation=org, source=extra, filename=f"export-{number}.csv", actor=person, status="done"
+                )
+
+
 def test_the_sources_page_lists_sources_and_runs_in_few_queries(
-    org, source, manager_client, django_assert_max_num_queries
+    org, source, manager_client, django_assert_max_num_queries, page_queries, make_member
 ):
     manager_client.post(url(org, "upload", source_id=source.pk), {"file": SimpleUploadedFile("Master.csv", MASTER)})
+    few = page_queries(manager_client, url(org, "sources"))
     with django_assert_max_num_queries(10):
         page = manager_client.get(url(org, "sources")).content.decode()
     assert "manage.py import_calls --org ville-test --source asterisk FICHIER" in page
     assert "Master.csv" in page and "Asterisk (Master.csv)" in page and "asterisk_cdr" not in page
+    more_sources_and_runs(org, make_member, 8)
+    assert "Source 7" in manager_client.get(url(org, "sources")).content.decode()
+    assert page_queries(manager_client, url(org, "sources")) == few <= 6
+
+
+def test_the_runs_page_runs_the_same_queries_for_one_run_or_many(
+    org, source, manager_client, page_queries, make_member
+):
+    manager_client.post(url(org, "upload", source_id=source.pk), {"file": SimpleUploadedFile("Master.csv", MASTER)})
+    few = page_queries(manager_client, url(org, "runs"))
+    more_sources_and_runs(org, make_member, 8)
+    page = manager_client.get(url(org, "runs"))
+    assert page.context["page"].paginator.count == 49 and len(page.context["page"]) == 25
+    assert page_queries(manager_client, url(org, "runs")) == few <= 5
+    assert page_queries(manager_client, url(org, "runs"), {"page": 2}) == few
