@@ -206,3 +206,18 @@ def test_statistics_count_by_commitment_and_justified(org, client_as, make_compl
     assert "2 réclamations" in text and "Aucun engagement précisé" in text
     bad = reader.get(reverse("complaints:stats", args=[org.slug]), {"period": "2026-13"})
     assert "invalide" in bad.content.decode()
+
+
+def test_the_statistics_page_runs_the_same_queries_for_one_complaint_or_forty(
+    org, client_as, make_complaint, page_queries
+):
+    reader = client_as(org, Role.READER)
+    stats = reverse("complaints:stats", args=[org.slug])
+    make_complaint(received_on=dt.date(2026, 3, 2))
+    few = page_queries(reader, stats, {"period": "2026"})
+    for number in range(39):
+        make_complaint(
+            received_on=dt.date(2026, 1 + number % 10, 2), channel=("courriel", "courrier", "telephone")[number % 3]
+        )
+    assert "40 réclamations" in reader.get(stats, {"period": "2026"}).content.decode()
+    assert page_queries(reader, stats, {"period": "2026"}) == few <= 7
