@@ -166,8 +166,8 @@ def test_the_stored_values_are_read_in_a_fixed_number_of_queries(org, march_valu
         run("--org", org.slug, "--period", "2026-03")
     with CaptureQueriesContext(connection) as few:
         run("--org", org.slug, "--period", "2026-03")
+    site = Service.objects.filter(organisation=org).select_related("site")[0].site
     for number in range(6):
-        site = Service.objects.filter(organisation=org).first().site
         Service.objects.create(organisation=org, site=site, code=f"s{number}", name=f"Service {number}")
     for service in Service.objects.filter(organisation=org):
         record_manual_value(

@@ -42,8 +42,8 @@ def more_calls(count: int) -> list[str]:
     return calls
 
 
-def paris(*moment: int) -> dt.datetime:
-    return dt.datetime(*moment, tzinfo=PARIS)
+def paris(year: int, month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=PARIS)
 
 
 def url(org, name, **kwargs):
