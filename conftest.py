@@ -2,9 +2,12 @@
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from core.models import Membership, Organisation, Role, Service, Site, User
 
@@ -66,3 +69,17 @@ def admin_client_org(org: Organisation, client_as: Callable[[Organisation, str],
 def outsider_client(other_org: Organisation, client_as: Callable[[Organisation, str], Client]) -> Client:
     """An administrator of another town: must see nothing of `org`."""
     return client_as(other_org, Role.ADMIN)
+
+
+@pytest.fixture
+def page_queries() -> Callable[..., int]:
+    """How many queries a GET of a page runs (the page must answer 200). A list page's test
+    calls it on a small and a large data set and asserts the two counts are equal."""
+
+    def count(client: Client, address: str, params: dict[str, Any] | None = None) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(address, params or {})
+        assert response.status_code == 200, (address, response.status_code)
+        return len(captured.captured_queries)
+
+    return count

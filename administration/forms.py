@@ -262,7 +262,9 @@ class OpeningHoursForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.site = site
         service_field: forms.ModelChoiceField = self.fields["service"]  # type: ignore[assignment]
-        service_field.queryset = Service.objects.filter(organisation_id=site.organisation_id, site=site)
+        service_field.queryset = Service.objects.filter(organisation_id=site.organisation_id, site=site).select_related(
+            "site"
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

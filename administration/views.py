@@ -4,11 +4,10 @@ administration.actions, which records it in the audit trail."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, F, QuerySet
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
@@ -28,7 +27,8 @@ from administration.forms import (
     SiteForm,
 )
 from core.access import Capability, OrgRequest, get_for_org, org_view
-from core.models import ClosureDay, Membership, OpeningHours, Role, Service, Site, User
+from core.models import ClosureDay, Membership, OpeningHours, Role, Service, Site
+from core.web import acting_user, page_of
 from core.workdays import calendar_for
 
 MEMBERS_PER_PAGE = 25
@@ -44,10 +44,6 @@ def _posted(request: OrgRequest) -> dict[str, Any]:
     if request.method != "POST":
         return {}
     return {"data": request.POST, "files": request.FILES}
-
-
-def _actor(request: OrgRequest) -> User:
-    return cast(User, request.user)
 
 
 def _year(request: OrgRequest) -> int:
@@ -91,7 +87,7 @@ def organisation_edit(request: OrgRequest) -> HttpResponseBase:
         data = form.cleaned_data
         actions.update_organisation(
             organisation=request.org,
-            actor=_actor(request),
+            actor=acting_user(request),
             name=data["name"],
             brand_color=data["brand_color"],
             holiday_zone=data["holiday_zone"],
@@ -117,7 +113,7 @@ def sites(request: OrgRequest) -> HttpResponse:
 def site_add(request: OrgRequest) -> HttpResponseBase:
     form = SiteForm(**_posted(request), organisation=request.org)
     if form.is_bound and form.is_valid():
-        site = actions.create_site(organisation=request.org, actor=_actor(request), **form.cleaned_data)
+        site = actions.create_site(organisation=request.org, actor=acting_user(request), **form.cleaned_data)
         messages.success(request, f"Le site « {site.name} » a été ajouté.")
         return _goto("sites", request)
     return _page(request, "site_form.html", {"form": form})
@@ -128,7 +124,7 @@ def site_edit(request: OrgRequest, site_id: int) -> HttpResponseBase:
     site = get_for_org(Site, request, pk=site_id)
     form = SiteForm(**_posted(request), organisation=request.org, site=site)
     if form.is_bound and form.is_valid():
-        actions.update_site(site=site, actor=_actor(request), **form.cleaned_data)
+        actions.update_site(site=site, actor=acting_user(request), **form.cleaned_data)
         messages.success(request, f"Le site « {site.name} » a été modifié.")
         return _goto("sites", request)
     return _page(request, "site_form.html", {"form": form, "site": site})
@@ -139,7 +135,7 @@ def site_delete(request: OrgRequest, site_id: int) -> HttpResponseBase:
     site = get_for_org(Site, request, pk=site_id)
     if request.method == "POST":
         try:
-            actions.delete_site(site=site, actor=_actor(request))
+            actions.delete_site(site=site, actor=acting_user(request))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -165,7 +161,7 @@ def services(request: OrgRequest) -> HttpResponse:
 def service_add(request: OrgRequest) -> HttpResponseBase:
     form = ServiceForm(**_posted(request), organisation=request.org)
     if form.is_bound and form.is_valid():
-        service = actions.create_service(organisation=request.org, actor=_actor(request), **form.cleaned_data)
+        service = actions.create_service(organisation=request.org, actor=acting_user(request), **form.cleaned_data)
         messages.success(request, f"Le service « {service.name} » a été ajouté.")
         return _goto("services", request)
     return _page(request, "service_form.html", {"form": form})
@@ -176,7 +172,7 @@ def service_edit(request: OrgRequest, service_id: int) -> HttpResponseBase:
     service = get_for_org(Service.objects.select_related("site"), request, pk=service_id)
     form = ServiceForm(**_posted(request), organisation=request.org, service=service)
     if form.is_bound and form.is_valid():
-        actions.update_service(service=service, actor=_actor(request), **form.cleaned_data)
+        actions.update_service(service=service, actor=acting_user(request), **form.cleaned_data)
         messages.success(request, f"Le service « {service.name} » a été modifié.")
         return _goto("services", request)
     return _page(request, "service_form.html", {"form": form, "service": service})
@@ -187,7 +183,7 @@ def service_delete(request: OrgRequest, service_id: int) -> HttpResponseBase:
     service = get_for_org(Service.objects.select_related("site"), request, pk=service_id)
     if request.method == "POST":
         try:
-            actions.delete_service(service=service, actor=_actor(request))
+            actions.delete_service(service=service, actor=acting_user(request))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -210,7 +206,7 @@ def opening_hours_site(request: OrgRequest, site_id: int) -> HttpResponseBase:
     site = get_for_org(Site, request, pk=site_id)
     form = OpeningHoursForm(**_posted(request), site=site)
     if form.is_bound and form.is_valid():
-        actions.add_opening_hours(site=site, actor=_actor(request), **form.cleaned_data)
+        actions.add_opening_hours(site=site, actor=acting_user(request), **form.cleaned_data)
         messages.success(request, "Le créneau a été ajouté.")
         return _goto("opening_hours_site", request, site_id=site.pk)
     slots = (
@@ -227,7 +223,7 @@ def opening_hours_site(request: OrgRequest, site_id: int) -> HttpResponseBase:
 def opening_hours_delete(request: OrgRequest, slot_id: int) -> HttpResponseBase:
     slot = get_for_org(OpeningHours.objects.select_related("site", "service"), request, pk=slot_id)
     if request.method == "POST":
-        actions.delete_opening_hours(slot=slot, actor=_actor(request))
+        actions.delete_opening_hours(slot=slot, actor=acting_user(request))
         messages.success(request, f"Le créneau du {slot} a été supprimé.")
         return _goto("opening_hours_site", request, site_id=slot.site_id)
     return _page(request, "opening_hours_delete.html", {"slot": slot})
@@ -240,7 +236,7 @@ def opening_hours_delete(request: OrgRequest, slot_id: int) -> HttpResponseBase:
 def closure_days(request: OrgRequest) -> HttpResponseBase:
     form = ClosureDayForm(**_posted(request), organisation=request.org)
     if form.is_bound and form.is_valid():
-        closure = actions.add_closure_day(organisation=request.org, actor=_actor(request), **form.cleaned_data)
+        closure = actions.add_closure_day(organisation=request.org, actor=acting_user(request), **form.cleaned_data)
         messages.success(request, f"Le {closure.date:%d/%m/%Y} a été ajouté aux jours de fermeture.")
         return _goto("closure_days", request, query=f"annee={closure.date.year}")
     year = _year(request)
@@ -259,7 +255,7 @@ def closure_days(request: OrgRequest) -> HttpResponseBase:
 def closure_day_delete(request: OrgRequest, closure_id: int) -> HttpResponseBase:
     closure = get_for_org(ClosureDay, request, pk=closure_id)
     if request.method == "POST":
-        actions.delete_closure_day(closure=closure, actor=_actor(request))
+        actions.delete_closure_day(closure=closure, actor=acting_user(request))
         messages.success(request, f"Le jour de fermeture du {closure.date:%d/%m/%Y} a été supprimé.")
         return _goto("closure_days", request, query=f"annee={closure.date.year}")
     return _page(request, "closure_day_delete.html", {"closure": closure})
@@ -276,7 +272,7 @@ def members(request: OrgRequest) -> HttpResponse:
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )
-    page = Paginator(memberships, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, memberships, per_page=MEMBERS_PER_PAGE)
     return _page(request, "members.html", {"search": search, "page": page, "today": timezone.localdate()})
 
 
@@ -286,7 +282,7 @@ def member_invite(request: OrgRequest) -> HttpResponseBase:
     if form.is_bound and form.is_valid():
         actions.invite_member(
             organisation=request.org,
-            invited_by=_actor(request),
+            invited_by=acting_user(request),
             base_url=request.build_absolute_uri("/"),
             **form.cleaned_data,
         )
@@ -301,7 +297,7 @@ def member_edit(request: OrgRequest, membership_id: int) -> HttpResponseBase:
     form = MembershipForm(**_posted(request), membership=membership, today=timezone.localdate())
     if form.is_bound and form.is_valid():
         try:
-            actions.update_membership(membership=membership, actor=_actor(request), **form.cleaned_data)
+            actions.update_membership(membership=membership, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -317,7 +313,7 @@ def member_remove(request: OrgRequest, membership_id: int) -> HttpResponseBase:
     membership = get_for_org(Membership.objects.select_related("user"), request, pk=membership_id)
     if request.method == "POST":
         try:
-            actions.remove_membership(membership=membership, actor=_actor(request))
+            actions.remove_membership(membership=membership, actor=acting_user(request))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return _goto("members", request)

@@ -37,9 +37,10 @@ from civil_registry.queries import (
     filter_errors,
 )
 from core.access import Capability, OrgRequest, get_for_org, org_view
+from core.web import DEFAULT_EXPORT_FORMAT, acting_user, export_format, page_of
 from documents.exports import export_response
 from registers.forms import DayStepForm, VersionForm
-from registers.views import RegisterPages, actor_of, edit_initial, export_format, page_of
+from registers.views import PER_PAGE, RegisterPages, edit_initial
 
 IMPORTERS = {"acts": import_acts, "act_errors": import_act_errors}
 DELIVERED_LABEL, REFUSED_LABEL = "Délivré le", "Refusée le"
@@ -77,7 +78,7 @@ def home(request: OrgRequest) -> HttpResponse:
     today = timezone.localdate()
     search = ActFilterForm(request.GET or None, organisation=request.org)
     acts = filter_act_requests(act_requests_for_list(request.org), search.filters(), today=today)
-    page = page_of(request, acts)
+    page = page_of(request, acts, per_page=PER_PAGE)
     rows = list(page)
     for act in rows:
         act.deadline_now = act.deadline_status(today)  # type: ignore[attr-defined]
@@ -96,7 +97,7 @@ def new(request: OrgRequest) -> HttpResponseBase:
         delivered_now = data.pop("delivered_now")
         act = actions.register_act_request(
             organisation=request.org,
-            actor=actor_of(request),
+            actor=acting_user(request),
             delivered_on=data["received_on"] if delivered_now else None,
             **data,
         )
@@ -121,7 +122,7 @@ def edit(request: OrgRequest, act_id: int) -> HttpResponseBase:
     )
 
     def save(seen_version: int, data: dict[str, Any]) -> object:
-        return actions.update_act_request(act, actor=actor_of(request), seen_version=seen_version, **data)
+        return actions.update_act_request(act, actor=acting_user(request), seen_version=seen_version, **data)
 
     return PAGES.edit(
         request,
@@ -160,7 +161,7 @@ def reopen(request: OrgRequest, act_id: int) -> HttpResponseBase:
     act = _get_act(request, act_id)
 
     def run(data: dict[str, Any]) -> ActRequest:
-        return actions.reopen(act, actor=actor_of(request), seen_version=data["version"])
+        return actions.reopen(act, actor=acting_user(request), seen_version=data["version"])
 
     return PAGES.step(
         request, act, "version_form", VersionForm(request.POST), run, "Demande {reference} : remise à délivrer."
@@ -169,7 +170,7 @@ def reopen(request: OrgRequest, act_id: int) -> HttpResponseBase:
 
 @org_view()
 def export(request: OrgRequest) -> HttpResponse:
-    file_format, today = export_format(request), timezone.localdate()
+    file_format, today = export_format(request) or DEFAULT_EXPORT_FORMAT, timezone.localdate()
     if request.GET.get("register") == "errors":
         errors = filter_errors(errors_for_list(request.org), ErrorFilterForm(request.GET or None).filters())
         return export_response(
@@ -183,7 +184,7 @@ def export(request: OrgRequest) -> HttpResponse:
 @org_view()
 def errors(request: OrgRequest) -> HttpResponse:
     search = ErrorFilterForm(request.GET or None)
-    page = page_of(request, filter_errors(errors_for_list(request.org), search.filters()))
+    page = page_of(request, filter_errors(errors_for_list(request.org), search.filters()), per_page=PER_PAGE)
     return PAGES.render(request, "errors.html", {"search": search, "page": page})
 
 
@@ -196,7 +197,7 @@ def error_new(request: OrgRequest) -> HttpResponseBase:
         initial |= {"act_type": linked.act_type, "issued_on": linked.delivered_on, "service": linked.service_id}
     form = ErrorForm(request.POST or None, initial=initial, organisation=request.org, today=today)
     if request.method == "POST" and form.is_valid():
-        error = actions.record_error(organisation=request.org, actor=actor_of(request), **form.entry())
+        error = actions.record_error(organisation=request.org, actor=acting_user(request), **form.entry())
         messages.success(request, f"Erreur {error.reference} enregistrée.")
         return redirect(PAGES.url(request, "errors"))
     return PAGES.render(request, "error_form.html", {"form": form}, status=400 if form.is_bound else 200)
@@ -210,7 +211,7 @@ def error_edit(request: OrgRequest, error_id: int) -> HttpResponseBase:
     form = ErrorEditForm(request.POST or None, initial=initial, organisation=request.org, today=timezone.localdate())
 
     def save(seen_version: int, data: dict[str, Any]) -> object:
-        return actions.update_error(error, actor=actor_of(request), seen_version=seen_version, **form.entry())
+        return actions.update_error(error, actor=acting_user(request), seen_version=seen_version, **form.entry())
 
     return PAGES.edit(
         request,
@@ -233,7 +234,7 @@ def import_register(request: OrgRequest) -> HttpResponse:
 def settings(request: OrgRequest) -> HttpResponseBase:
     form = DeadlinesForm(request.POST or None, current=actions.deadlines(request.org))
     if request.method == "POST" and form.is_valid():
-        actions.save_deadlines(organisation=request.org, actor=actor_of(request), rules=form.rules())
+        actions.save_deadlines(organisation=request.org, actor=acting_user(request), rules=form.rules())
         messages.success(request, "Les délais de délivrance ont été enregistrés ; les demandes à délivrer les suivent.")
         return redirect(PAGES.url(request, "settings"))
     return PAGES.render(request, "settings.html", {"form": form}, status=400 if form.is_bound else 200)

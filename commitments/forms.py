@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 from commitments.actions import allowed_services
@@ -177,12 +176,3 @@ class ValueForm(forms.Form):
             "comment": data["comment"],
             "evidence": data["evidence"],
         }
-
-
-def attach_errors(form: forms.Form, error: ValidationError) -> None:
-    """Attach an action's validation error to the form fields it names (or to the whole form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)

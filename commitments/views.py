@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -12,18 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from commitments.actions import delete_value, record_manual_value, update_commitment, update_indicator
-from commitments.forms import CommitmentForm, IndicatorForm, ValueForm, attach_errors
+from commitments.forms import CommitmentForm, IndicatorForm, ValueForm
 from commitments.frameworks import framework_names, load_framework
 from commitments.models import STATUS_LABELS, Commitment, Framework, Indicator, IndicatorValue, format_measure
 from commitments.queries import commitment_page, commitments_overview
 from core.access import Capability, OrgRequest, can, get_for_org, org_view
-from core.models import User
+from core.web import acting_user, show_refusal
 
 NAV = {"nav_section": "commitments"}
-
-
-def _actor(request: OrgRequest) -> User:
-    return cast(User, request.user)
 
 
 def _to_commitment(request: OrgRequest, commitment_id: int) -> HttpResponseRedirect:
@@ -51,7 +45,7 @@ def framework_load(request: OrgRequest) -> HttpResponseBase:
         if code not in dict(loadable):
             messages.error(request, "Choisissez un référentiel de la liste.")
             return redirect("commitments:framework_load", org_slug=request.org.slug)
-        framework = load_framework(organisation=request.org, code=code, actor=_actor(request))
+        framework = load_framework(organisation=request.org, code=code, actor=acting_user(request))
         messages.success(request, f"Les engagements du référentiel {framework.name} sont chargés.")
         return redirect("commitments:overview", org_slug=request.org.slug)
     return render(request, "commitments/framework_load.html", {**NAV, "loadable": loadable})
@@ -71,9 +65,9 @@ def commitment_edit(request: OrgRequest, commitment_id: int) -> HttpResponseBase
     form = CommitmentForm(request.POST or None, initial=CommitmentForm.initial_for(commitment))
     if request.method == "POST" and form.is_valid():
         try:
-            update_commitment(commitment=commitment, actor=_actor(request), **form.cleaned_data)
+            update_commitment(commitment=commitment, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
-            attach_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"L'engagement {commitment.code} a été enregistré.")
             return _to_commitment(request, commitment.pk)
@@ -87,9 +81,9 @@ def indicator_edit(request: OrgRequest, indicator_id: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         changes = {**form.cleaned_data, "services": list(form.cleaned_data["services"])}
         try:
-            update_indicator(indicator=indicator, actor=_actor(request), **changes)
+            update_indicator(indicator=indicator, actor=acting_user(request), **changes)
         except ValidationError as error:
-            attach_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"L'indicateur {indicator.code} a été enregistré.")
             return _to_commitment(request, indicator.commitment_id)
@@ -110,9 +104,9 @@ def value_entry(request: OrgRequest, indicator_id: int) -> HttpResponseBase:
     form = ValueForm(request.POST or None, request.FILES or None, indicator=indicator, today=timezone.localdate())
     if request.method == "POST" and indicator.takes_manual_values and form.is_valid():
         try:
-            value = record_manual_value(indicator=indicator, actor=_actor(request), **form.entry())
+            value = record_manual_value(indicator=indicator, actor=acting_user(request), **form.entry())
         except ValidationError as error:
-            attach_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _entered_message(value))
             return _to_commitment(request, indicator.commitment_id)
@@ -124,7 +118,7 @@ def value_delete(request: OrgRequest, value_id: int) -> HttpResponseBase:
     value = get_for_org(IndicatorValue.objects.select_related("indicator__commitment", "service"), request, pk=value_id)
     commitment_id = value.indicator.commitment_id
     if request.method == "POST":
-        delete_value(value=value, actor=_actor(request))
+        delete_value(value=value, actor=acting_user(request))
         messages.success(request, f"La valeur de {value.indicator.code} pour {value.period.label} a été supprimée.")
         return _to_commitment(request, commitment_id)
     return render(request, "commitments/value_confirm_delete.html", {**NAV, "value": value})

@@ -19,15 +19,6 @@ NO_COMMITMENT = ("", "— Aucun en particulier —")
 CAPTURE_ROLES = [role for role, capabilities in ROLE_CAPABILITIES.items() if Capability.CAPTURE in capabilities]
 
 
-def attach_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put an action's ValidationError on the form's fields (or on the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _commitments(organisation: Organisation, current: tuple[str, str] | None = None) -> list[tuple[str, str]]:
     choices = [NO_COMMITMENT, *commitment_choices(organisation)]
     if current and current[0] and current[0] not in dict(choices):

@@ -4,13 +4,12 @@ or an action, render. Members who cannot capture (readers, auditors) see no pers
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings as django_settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,16 +22,15 @@ from complaints.forms import (
     ImportForm,
     SettingsForm,
     StatsForm,
-    attach_errors,
 )
 from complaints.imports import import_complaints
 from complaints.models import Complaint, ComplaintSettings
 from complaints.queries import complaint_page, export_headers, export_rows, filtered_complaints, statistics
 from core.access import Capability, OrgRequest, can, get_for_org, org_view
 from core.concurrency import ConcurrentEditError
-from core.models import User
 from core.periods import Granularity, Period
-from documents.exports import CONTENT_TYPES, export_response
+from core.web import acting_user, export_format, page_of, show_refusal, unknown_export_format
+from documents.exports import export_response
 
 NAV = {"nav_section": "complaints"}
 PAGE_SIZE = 25
@@ -53,10 +51,6 @@ DONE_MESSAGES = {
 }
 
 
-def _actor(request: OrgRequest) -> User:
-    return cast(User, request.user)
-
-
 def _personal(request: OrgRequest) -> bool:
     """Names, contacts and free text are shown to those who handle complaints only."""
     return can(request.membership, Capability.CAPTURE)
@@ -71,7 +65,7 @@ def home(request: OrgRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = FilterForm(request.GET or None, organisation=request.org)
     complaints = filtered_complaints(request.org, filters.filters() if request.GET else {}, today=today)
-    page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, complaints, per_page=PAGE_SIZE)
     overdue = Complaint.objects.for_org(request.org).overdue(today=today).count()
     context = {**NAV, "filters": filters, "page": page, "today": today, "overdue": overdue}
     return render(request, "complaints/list.html", context | {"personal": _personal(request)})
@@ -85,10 +79,10 @@ def create(request: OrgRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         try:
             complaint = actions.register_complaint(
-                organisation=request.org, actor=_actor(request), today=today, **form.changes()
+                organisation=request.org, actor=acting_user(request), today=today, **form.changes()
             )
         except ValidationError as error:
-            attach_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"{complaint} enregistrée.")
             return _to_detail(request, complaint)
@@ -113,7 +107,7 @@ def edit(request: OrgRequest, complaint_id: int) -> HttpResponseBase:
         try:
             actions.update_complaint(
                 complaint=complaint,
-                actor=_actor(request),
+                actor=acting_user(request),
                 seen_version=form.cleaned_data["version"],
                 today=timezone.localdate(),
                 **form.changes(),
@@ -122,7 +116,7 @@ def edit(request: OrgRequest, complaint_id: int) -> HttpResponseBase:
             form.add_error(None, str(error))
             status = 409
         except ValidationError as error:
-            attach_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"{complaint} enregistrée.")
             return _to_detail(request, complaint)
@@ -130,7 +124,7 @@ def edit(request: OrgRequest, complaint_id: int) -> HttpResponseBase:
 
 
 def _run_action(request: OrgRequest, complaint: Complaint, action: str, data: dict[str, Any]) -> None:
-    common = {"complaint": complaint, "actor": _actor(request), "seen_version": data["version"]}
+    common = {"complaint": complaint, "actor": acting_user(request), "seen_version": data["version"]}
     today = timezone.localdate()
     if action == "acknowledge":
         actions.acknowledge(**common, on=data["on"], today=today)
@@ -161,7 +155,7 @@ def complaint_action(request: OrgRequest, complaint_id: int, action: str) -> Htt
             form.add_error(None, str(error))
             status = 409
         except ValidationError as error:
-            attach_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, DONE_MESSAGES[action].format(number=complaint))
             return _to_detail(request, complaint)
@@ -171,9 +165,9 @@ def complaint_action(request: OrgRequest, complaint_id: int, action: str) -> Htt
 
 @org_view()
 def export(request: OrgRequest) -> HttpResponseBase:
-    file_format = request.GET.get("format", "csv")
-    if file_format not in CONTENT_TYPES:
-        return HttpResponseBadRequest("Format d'export inconnu : choisissez csv, xlsx ou ods.")
+    file_format = export_format(request)
+    if file_format is None:
+        return unknown_export_format()
     today = timezone.localdate()
     filters = FilterForm(request.GET, organisation=request.org).filters()
     complaints = filtered_complaints(request.org, filters, today=today)
@@ -192,7 +186,7 @@ def import_page(request: OrgRequest) -> HttpResponse:
             organisation=request.org,
             binary=upload.file,
             filename=upload.name,
-            actor=_actor(request),
+            actor=acting_user(request),
             all_or_nothing=form.cleaned_data["all_or_nothing"],
         )
     return render(request, "complaints/import.html", {**NAV, "form": form, "report": report})
@@ -211,7 +205,7 @@ def settings(request: OrgRequest) -> HttpResponseBase:
     current = ComplaintSettings.for_org(request.org)
     form = SettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        actions.update_settings(organisation=request.org, actor=_actor(request), **form.cleaned_data)
+        actions.update_settings(organisation=request.org, actor=acting_user(request), **form.cleaned_data)
         messages.success(request, "Les délais des réclamations sont enregistrés ; les échéances sont recalculées.")
         return redirect("complaints:settings", org_slug=request.org.slug)
     return render(request, "complaints/settings.html", {**NAV, "form": form})

@@ -2,8 +2,7 @@
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -14,7 +13,8 @@ from core.audit_forms import JOURNAL_HEADERS, AuditFilterForm, journal_rows
 from core.forms import EmailAuthenticationForm
 from core.models import Organisation
 from core.registries import landing_page
-from documents.exports import CONTENT_TYPES, export_response
+from core.web import export_format, page_of, unknown_export_format
+from documents.exports import export_response
 
 login = public_view(
     auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True)
@@ -50,16 +50,16 @@ def audit_trail(request: OrgRequest) -> HttpResponse:
 
 
 def _journal_page(request: OrgRequest, form: AuditFilterForm, status: int = 200) -> HttpResponse:
-    page = Paginator(form.events(), 50).get_page(request.GET.get("page"))
+    page = page_of(request, form.events(), per_page=50)
     return render(request, "core/audit_trail.html", {"page": page, "form": form}, status=status)
 
 
 @org_view()
 def audit_trail_export(request: OrgRequest) -> HttpResponse:
     """The journal as filtered on the page, as a CSV, XLSX or ODS file."""
-    file_format = request.GET.get("format", "csv")
-    if file_format not in CONTENT_TYPES:
-        return HttpResponseBadRequest("Format d'export inconnu : choisissez csv, xlsx ou ods.")
+    file_format = export_format(request)
+    if file_format is None:
+        return unknown_export_format()
     form = AuditFilterForm(request.GET, organisation=request.org)
     if not form.is_valid():
         return _journal_page(request, form, status=400)

@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from core.access import Capability, OrgRequest, get_for_org, org_view
 from core.concurrency import ConcurrentEditError
+from core.web import acting_user
 from correspondence import actions
 from correspondence.forms import CategoryEditForm, CategoryForm, RuleForm, TemplateForm
 from correspondence.letters import PLACEHOLDERS, acknowledgement_letter, sample_request
 from correspondence.models import AcknowledgementTemplate, Category, DeadlineRule
 from correspondence.rules import ensure_defaults
 from correspondence.views import PAGES
-from registers.views import actor_of, edit_initial
+from registers.views import edit_initial
 
 QUALITY = {"read": Capability.MANAGE_QUALITY, "write": Capability.MANAGE_QUALITY}
 
@@ -41,7 +42,7 @@ def settings(request: OrgRequest) -> HttpResponseBase:
     category_form = CategoryForm(_posted(request, "category"))
     if rule_form.is_bound and rule_form.is_valid():
         try:
-            actions.save_rule(organisation=request.org, actor=actor_of(request), rule=None, **rule_form.cleaned_data)
+            actions.save_rule(organisation=request.org, actor=acting_user(request), rule=None, **rule_form.cleaned_data)
         except ValidationError as error:
             rule_form.add_error(None, error)
         else:
@@ -49,7 +50,7 @@ def settings(request: OrgRequest) -> HttpResponseBase:
             return _to_settings(request)
     if category_form.is_bound and category_form.is_valid():
         try:
-            actions.add_category(organisation=request.org, actor=actor_of(request), **category_form.cleaned_data)
+            actions.add_category(organisation=request.org, actor=acting_user(request), **category_form.cleaned_data)
         except ValidationError as error:
             category_form.add_error(None, error)
         else:
@@ -68,7 +69,7 @@ def rule_edit(request: OrgRequest, rule_id: int) -> HttpResponseBase:
     form = RuleForm(request.POST or None, initial=initial, organisation=request.org)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.save_rule(organisation=request.org, actor=actor_of(request), rule=rule, **form.cleaned_data)
+            actions.save_rule(organisation=request.org, actor=acting_user(request), rule=rule, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -85,7 +86,7 @@ def rule_delete(request: OrgRequest, rule_id: int) -> HttpResponseBase:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        actions.delete_rule(rule=rule, actor=actor_of(request))
+        actions.delete_rule(rule=rule, actor=acting_user(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -98,7 +99,7 @@ def category_edit(request: OrgRequest, category_id: int) -> HttpResponseBase:
     category = get_for_org(Category, request, pk=category_id)
     form = CategoryEditForm(request.POST or None, initial={"name": category.name, "is_active": category.is_active})
     if request.method == "POST" and form.is_valid():
-        actions.update_category(category=category, actor=actor_of(request), **form.cleaned_data)
+        actions.update_category(category=category, actor=acting_user(request), **form.cleaned_data)
         messages.success(request, f"La catégorie « {category.name} » a été modifiée.")
         return _to_settings(request)
     return PAGES.render(request, "category_form.html", {"form": form, "category": category})
@@ -129,7 +130,8 @@ def template_edit(request: OrgRequest) -> HttpResponseBase:
             }
             return PAGES.render(request, "template_form.html", context)
         try:
-            actions.save_acknowledgement_template(template, actor=actor_of(request), seen_version=seen_version, **data)
+            actor = acting_user(request)
+            actions.save_acknowledgement_template(template, actor=actor, seen_version=seen_version, **data)
         except ConcurrentEditError as error:
             form.add_error(None, str(error))
             status = 409

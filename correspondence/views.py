@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.access import Capability, OrgRequest, get_for_org, org_view
+from core.web import DEFAULT_EXPORT_FORMAT, acting_user, export_format, page_of
 from core.workdays import calendar_for
 from correspondence import actions
 from correspondence.forms import (
@@ -34,7 +35,7 @@ from correspondence.rules import Rules, ensure_defaults, preview_due_date
 from documents.exports import export_response
 from documents.pdf import render_pdf
 from registers.forms import DayStepForm, RegisterImportForm, VersionForm
-from registers.views import RegisterPages, actor_of, edit_initial, export_format, page_of
+from registers.views import PER_PAGE, RegisterPages, edit_initial
 
 SOON_WORKING_DAYS = 2
 
@@ -88,15 +89,15 @@ def home(request: OrgRequest) -> HttpResponse:
     soon_until = _soon_until(request, today)
     search = RequestFilterForm(request.GET or None, organisation=request.org)
     requests = filter_requests(
-        requests_for_list(request.org), search.filters(), today=today, soon_until=soon_until, user=actor_of(request)
+        requests_for_list(request.org), search.filters(), today=today, soon_until=soon_until, user=acting_user(request)
     )
-    page = page_of(request, requests)
+    page = page_of(request, requests, per_page=PER_PAGE)
     rules = Rules(request.org)
     rows = list(page)
     for row in rows:
         counts = rules.deadline(row.channel, row.category_id).holding_reply_counts
         row.deadline_now = row.deadline_status(today, holding_reply_counts=counts)  # type: ignore[attr-defined]
-    mine = my_items(request.org, actor_of(request), today=today, soon_until=soon_until)
+    mine = my_items(request.org, acting_user(request), today=today, soon_until=soon_until)
     context = {"search": search, "page": page, "rows": rows, "mine": mine, "today": today, "soon_until": soon_until}
     return PAGES.render(request, "home.html", context)
 
@@ -107,7 +108,7 @@ def new(request: OrgRequest) -> HttpResponseBase:
     today = timezone.localdate()
     form = RequestForm(request.POST or None, organisation=request.org, today=today)
     if request.method == "POST" and form.is_valid():
-        written = actions.register_request(organisation=request.org, actor=actor_of(request), **form.cleaned_data)
+        written = actions.register_request(organisation=request.org, actor=acting_user(request), **form.cleaned_data)
         messages.success(
             request,
             f"{Channel(written.channel).label.capitalize()} {written.reference} enregistré : "
@@ -161,7 +162,7 @@ def edit(request: OrgRequest, request_id: int) -> HttpResponseBase:
     )
 
     def save(seen_version: int, data: dict[str, Any]) -> object:
-        return actions.update_request(written, actor=actor_of(request), seen_version=seen_version, **data)
+        return actions.update_request(written, actor=acting_user(request), seen_version=seen_version, **data)
 
     return PAGES.edit(
         request,
@@ -188,7 +189,7 @@ def holding_reply(request: OrgRequest, request_id: int) -> HttpResponseBase:
     def run(data: dict[str, Any]) -> WrittenRequest:
         return actions.send_holding_reply(
             written,
-            actor=actor_of(request),
+            actor=acting_user(request),
             seen_version=data["version"],
             on=data["on"],
             promised_on=data["promised_on"],
@@ -213,7 +214,7 @@ def reopen(request: OrgRequest, request_id: int) -> HttpResponseBase:
     written = _get_request(request, request_id)
 
     def run(data: dict[str, Any]) -> WrittenRequest:
-        return actions.reopen(written, actor=actor_of(request), seen_version=data["version"])
+        return actions.reopen(written, actor=acting_user(request), seen_version=data["version"])
 
     return PAGES.step(request, written, "version_form", VersionForm(request.POST), run, "Demande rouverte.")
 
@@ -225,7 +226,7 @@ def reassign(request: OrgRequest, request_id: int) -> HttpResponseBase:
 
     def run(data: dict[str, Any]) -> WrittenRequest:
         to = data["assigned_to"]
-        return actions.reassign(written, actor=actor_of(request), seen_version=data["version"], assigned_to=to)
+        return actions.reassign(written, actor=acting_user(request), seen_version=data["version"], assigned_to=to)
 
     return PAGES.step(request, written, "reassign_form", form, run, "Demande réattribuée.")
 
@@ -250,10 +251,11 @@ def export(request: OrgRequest) -> HttpResponse:
         search.filters(),
         today=today,
         soon_until=_soon_until(request, today),
-        user=actor_of(request),
+        user=acting_user(request),
     )
     rows = export_rows(request.org, requests, today=today)
-    return export_response(EXPORT_HEADERS, rows, export_format(request), f"registre-courriers-{today:%Y-%m-%d}")
+    file_format = export_format(request) or DEFAULT_EXPORT_FORMAT
+    return export_response(EXPORT_HEADERS, rows, file_format, f"registre-courriers-{today:%Y-%m-%d}")
 
 
 @org_view(read=Capability.MANAGE_QUALITY, write=Capability.MANAGE_QUALITY)

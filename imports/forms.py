@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 from core.audit import create_audited, delete_audited, save_audited
 from core.models import Organisation, User
+from core.web import show_refusal
 from imports import IGNORE, TABLE, ImportConfigError, KindSpec, kind_spec
 from imports.models import ImportSource
 
@@ -391,8 +392,7 @@ class SourceForm(forms.Form):
         }
         if not self.errors:
             errors = source_errors(self.organisation, self.values, exclude=self.source.pk if self.source else None)
-            for name, messages in errors.items():
-                self.add_error(name if name in self.fields else None, messages)
+            show_refusal(self, ValidationError(errors))
         return data
 
 

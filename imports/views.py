@@ -13,21 +13,20 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from core.access import Capability, OrgRequest, get_for_org, org_view
-from core.models import User
+from core.web import acting_user, page_of
 from imports import ImportResult, import_file, import_in_background, kind_spec, start_run
 from imports.forms import (
     SourceForm,
@@ -50,10 +49,6 @@ STOP_POLLING = 286  # htmx stops polling on this status
 
 def _page(request: OrgRequest, template: str, context: dict[str, Any] | None = None) -> HttpResponse:
     return render(request, f"imports/{template}", {"nav_section": "imports", **(context or {})})
-
-
-def _actor(request: OrgRequest) -> User:
-    return cast(User, request.user)
 
 
 def _posted(request: OrgRequest) -> dict[str, Any]:
@@ -84,7 +79,7 @@ def source_add(request: OrgRequest) -> HttpResponseBase:
     form = SourceForm(**_posted(request), organisation=request.org, spec=spec)
     if form.is_bound and form.is_valid():
         try:
-            source = create_source(organisation=request.org, actor=_actor(request), values=form.values)
+            source = create_source(organisation=request.org, actor=acting_user(request), values=form.values)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
@@ -100,7 +95,7 @@ def source_edit(request: OrgRequest, source_id: int) -> HttpResponseBase:
     form = SourceForm(**_posted(request), organisation=request.org, spec=spec, source=source)
     if form.is_bound and form.is_valid():
         try:
-            update_source(source=source, actor=_actor(request), values=form.values)
+            update_source(source=source, actor=acting_user(request), values=form.values)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
@@ -113,7 +108,7 @@ def source_edit(request: OrgRequest, source_id: int) -> HttpResponseBase:
 def source_from_json(request: OrgRequest) -> HttpResponseBase:
     form = SourceJsonForm(**_posted(request), organisation=request.org)
     if form.is_bound and form.is_valid():
-        source = create_source(organisation=request.org, actor=_actor(request), values=form.cleaned_data["file"])
+        source = create_source(organisation=request.org, actor=acting_user(request), values=form.cleaned_data["file"])
         messages.success(request, f"La source « {source.label} » a été créée depuis le fichier.")
         return redirect("imports:source_edit", org_slug=request.org.slug, source_id=source.pk)
     return _page(request, "source_json.html", {"form": form})
@@ -133,7 +128,7 @@ def source_delete(request: OrgRequest, source_id: int) -> HttpResponseBase:
     source = get_for_org(ImportSource, request, pk=source_id)
     if request.method == "POST":
         try:
-            delete_source(source=source, actor=_actor(request))
+            delete_source(source=source, actor=acting_user(request))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -191,7 +186,7 @@ def _stored_copy(upload: UploadedFile) -> Path:
 def _start_import(request: OrgRequest, source: ImportSource, upload: UploadedFile) -> ImportRun:
     path = _stored_copy(upload)
     run = start_run(
-        source=source, filename=upload.name or "fichier", actor=_actor(request), total_bytes=upload.size or 0
+        source=source, filename=upload.name or "fichier", actor=acting_user(request), total_bytes=upload.size or 0
     )
     if getattr(settings, "QUALIPILOTE_IMPORTS_IN_BACKGROUND", True):
         import_in_background(source=source, path=path, run=run)
@@ -229,7 +224,7 @@ def _upload(request: OrgRequest, source_id: int) -> HttpResponseBase:
 @org_view(read=MANAGE)
 def runs(request: OrgRequest) -> HttpResponse:
     all_runs = ImportRun.objects.for_org(request.org).select_related("source", "actor")
-    page = Paginator(all_runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, all_runs, per_page=RUNS_PER_PAGE)
     return _page(request, "runs.html", {"page": page})
 
 

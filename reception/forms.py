@@ -292,12 +292,3 @@ class ReasonForm(forms.Form):
             "position": reason.position,
             "is_active": reason.is_active,
         }
-
-
-def attach_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show an action's ValidationError on the form: on its field when it names one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +20,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Integer
 from core.localtime import half_hour_label, local_stamp
 from core.models import Organisation, Service, Site, User
 from core.periods import Granularity, Period, add_months
+from core.stats import nearest_rank
 from reception.models import (
     QueueTicket,
     TicketCounts,
@@ -33,20 +33,6 @@ from reception.models import (
 DEFAULT_THRESHOLD_MINUTES = 15
 DEFAULT_FIRST_SLOT, DEFAULT_LAST_SLOT = 16, 35  # 08:00 to 18:00
 WEEKDAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-
-
-def nearest_rank(histogram: Mapping[int, int], percent: int) -> int | None:
-    """The nearest-rank `percent`-th percentile of values given as {value: count}."""
-    total = sum(histogram.values())
-    if total == 0:
-        return None
-    rank = max(1, (percent * total + 99) // 100)
-    seen = 0
-    for value in sorted(histogram):
-        seen += histogram[value]
-        if seen >= rank:
-            return value
-    raise AssertionError("unreachable: the ranks add up to the total")
 
 
 @dataclass

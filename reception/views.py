@@ -5,11 +5,10 @@ refreshes the queue counters on the desk page."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -20,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from core.access import Capability, OrgRequest, get_for_org, org_view
 from core.audit import history_of
 from core.localtime import local_stamp
-from core.models import User
+from core.web import acting_user, page_of, show_refusal
 from reception import actions
 from reception.forms import (
     DeskForm,
@@ -32,7 +31,6 @@ from reception.forms import (
     VisitEditForm,
     VisitFilterForm,
     VisitLogForm,
-    attach_errors,
 )
 from reception.models import MOVES, QueueTicket, Visit, VisitReason
 from reception.queries import (
@@ -49,10 +47,6 @@ from reception.queries import (
 
 NAV = {"nav_section": "reception"}
 PAGE_SIZE = 50
-
-
-def _actor(request: OrgRequest) -> User:
-    return cast(User, request.user)
 
 
 def _back(request: OrgRequest, fallback: str) -> HttpResponseRedirect:
@@ -83,7 +77,7 @@ def home(request: OrgRequest) -> HttpResponse:
 def tickets(request: OrgRequest) -> HttpResponse:
     form = TicketFilterForm(request.GET, organisation=request.org, today=timezone.localdate())
     found = ticket_list(organisation=request.org, **form.filters())
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, found, per_page=PAGE_SIZE)
     return render(request, "reception/ticket_list.html", {**NAV, "form": form, "page": page})
 
 
@@ -99,9 +93,7 @@ def ticket_detail(request: OrgRequest, ticket_id: int) -> HttpResponse:
 @org_view()
 def visits(request: OrgRequest) -> HttpResponse:
     form = VisitFilterForm(request.GET, organisation=request.org, today=timezone.localdate())
-    page = Paginator(visit_list(organisation=request.org, **form.filters()), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, visit_list(organisation=request.org, **form.filters()), per_page=PAGE_SIZE)
     return render(request, "reception/visit_list.html", {**NAV, "form": form, "page": page})
 
 
@@ -120,7 +112,7 @@ def _issued_ticket(request: OrgRequest) -> tuple[QueueTicket | None, int]:
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 def kiosk(request: OrgRequest) -> HttpResponseBase:
-    actions.ensure_default_reasons(organisation=request.org, actor=_actor(request))
+    actions.ensure_default_reasons(organisation=request.org, actor=acting_user(request))
     site, _ = DeskForm(request.GET, organisation=request.org).queue()
     if request.method == "POST":
         form = IssueForm(request.POST, organisation=request.org)
@@ -129,7 +121,7 @@ def kiosk(request: OrgRequest) -> HttpResponseBase:
             return redirect(f"{_url(request, 'kiosk')}?site={site.pk if site else ''}")
         site, reason = form.cleaned_data["site"], form.cleaned_data["reason"]
         ticket = actions.issue_ticket(
-            organisation=request.org, site=site, reason=reason, now=timezone.now(), actor=_actor(request)
+            organisation=request.org, site=site, reason=reason, now=timezone.now(), actor=acting_user(request)
         )
         return redirect(f"{_url(request, 'kiosk')}?site={site.pk}&ticket={ticket.pk}")
     issued, ahead = _issued_ticket(request)
@@ -146,7 +138,7 @@ def _desk_context(request: OrgRequest) -> dict[str, Any]:
     if site is not None:
         today = local_stamp(now).local_date
         queue = waiting_tickets(request.org, site, service, today).select_related("reason", "service")[:100]
-        current = current_ticket(request.org, site, _actor(request), today)
+        current = current_ticket(request.org, site, acting_user(request), today)
         context["state"] = queue_state(request.org, site, service, now)
         context["queue"] = [(ticket, ticket.waiting_seconds(now) // 60) for ticket in queue]
         context |= {"current": current, "moves": _allowed(current) if current else []}
@@ -173,7 +165,7 @@ def desk(request: OrgRequest) -> HttpResponseBase:
         site, service = form.cleaned_data["site"], form.cleaned_data["service"]
         try:
             ticket = actions.call_next(
-                organisation=request.org, site=site, service=service, now=timezone.now(), actor=_actor(request)
+                organisation=request.org, site=site, service=service, now=timezone.now(), actor=acting_user(request)
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -213,7 +205,11 @@ def _move_ticket(request: OrgRequest, ticket: QueueTicket, transition: str, form
         redirected_to = form.cleaned_data["redirected_to"]
     try:
         moved = actions.apply_transition(
-            ticket=ticket, transition=transition, now=timezone.now(), actor=_actor(request), redirected_to=redirected_to
+            ticket=ticket,
+            transition=transition,
+            now=timezone.now(),
+            actor=acting_user(request),
+            redirected_to=redirected_to,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -239,14 +235,14 @@ def ticket_transition(request: OrgRequest, ticket_id: int, transition: str) -> H
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 def visit_log(request: OrgRequest) -> HttpResponseBase:
-    actions.ensure_default_reasons(organisation=request.org, actor=_actor(request))
+    actions.ensure_default_reasons(organisation=request.org, actor=acting_user(request))
     desk = DeskForm(request.GET, organisation=request.org)
     site, _ = desk.queue()
     if request.method == "POST":
         form = VisitLogForm(request.POST, organisation=request.org)
         if form.is_valid():
             visit = actions.log_visit(
-                organisation=request.org, now=timezone.now(), actor=_actor(request), **form.cleaned_data
+                organisation=request.org, now=timezone.now(), actor=acting_user(request), **form.cleaned_data
             )
             where = f" → {visit.oriented_to.name}" if visit.oriented_to else ""
             messages.success(request, f"Visite enregistrée : {visit.reason}{where}.")
@@ -268,9 +264,9 @@ def visit_edit(request: OrgRequest, visit_id: int) -> HttpResponseBase:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_visit(visit=visit, actor=_actor(request), **form.changes())
+            actions.update_visit(visit=visit, actor=acting_user(request), **form.changes())
         except ValidationError as error:
-            attach_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "La visite a été corrigée.")
             return redirect(f"{_url(request, 'visit_log')}?site={visit.site_id}")
@@ -282,7 +278,7 @@ def visit_delete(request: OrgRequest, visit_id: int) -> HttpResponseBase:
     visit = get_for_org(Visit.objects.select_related("site", "reason", "oriented_to"), request, pk=visit_id)
     if request.method == "POST":
         site_id = visit.site_id
-        actions.delete_visit(visit=visit, actor=_actor(request))
+        actions.delete_visit(visit=visit, actor=acting_user(request))
         messages.success(request, "La visite a été supprimée.")
         return redirect(f"{_url(request, 'visit_log')}?site={site_id}")
     return render(request, "reception/visit_confirm_delete.html", {**NAV, "visit": visit})
@@ -293,7 +289,7 @@ def visit_delete(request: OrgRequest, visit_id: int) -> HttpResponseBase:
 
 @org_view(read=Capability.MANAGE_QUALITY)
 def reasons(request: OrgRequest) -> HttpResponse:
-    actions.ensure_default_reasons(organisation=request.org, actor=_actor(request))
+    actions.ensure_default_reasons(organisation=request.org, actor=acting_user(request))
     listed = VisitReason.objects.for_org(request.org).select_related("service__site")
     return render(request, "reception/reasons.html", {**NAV, "reasons": listed})
 
@@ -304,11 +300,11 @@ def _reason_form_page(request: OrgRequest, reason: VisitReason | None) -> HttpRe
     if request.method == "POST" and form.is_valid():
         try:
             if reason is None:
-                saved = actions.create_reason(organisation=request.org, actor=_actor(request), **form.cleaned_data)
+                saved = actions.create_reason(organisation=request.org, actor=acting_user(request), **form.cleaned_data)
             else:
-                saved = actions.update_reason(reason=reason, actor=_actor(request), **form.cleaned_data)
+                saved = actions.update_reason(reason=reason, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
-            attach_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"Le motif « {saved.label} » est enregistré.")
             return redirect("reception:reasons", org_slug=request.org.slug)
@@ -330,7 +326,7 @@ def reason_toggle(request: OrgRequest, reason_id: int) -> HttpResponseBase:
     """GET: confirm; POST: stop or resume offering the reason (its history is kept)."""
     reason = get_for_org(VisitReason, request, pk=reason_id)
     if request.method == "POST":
-        actions.set_reason_active(reason=reason, actor=_actor(request), active=not reason.is_active)
+        actions.set_reason_active(reason=reason, actor=acting_user(request), active=not reason.is_active)
         state = "est de nouveau proposé" if reason.is_active else "n'est plus proposé"
         messages.success(request, f"Le motif « {reason.label} » {state}.")
         return redirect("reception:reasons", org_slug=request.org.slug)

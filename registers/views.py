@@ -14,13 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -29,27 +27,12 @@ from django.utils import timezone
 
 from core.access import OrgRequest
 from core.concurrency import ConcurrentEditError, Versioned
-from core.models import User
+from core.web import acting_user, show_refusal
 from registers.forms import DayStepForm
 from registers.imports import Importer, ImportReport
 from registers.models import RegisterRecord
 
-EXPORT_FORMATS = ("csv", "xlsx", "ods")
-PER_PAGE = 25
-
-
-def actor_of(request: OrgRequest) -> User:
-    return cast(User, request.user)
-
-
-def export_format(request: OrgRequest) -> str:
-    """The file format asked in the query string; CSV unless XLSX or ODS."""
-    file_format = request.GET.get("format", "csv")
-    return file_format if file_format in EXPORT_FORMATS else "csv"
-
-
-def page_of(request: OrgRequest, items: QuerySet[Any]) -> Page[Any]:
-    return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+PER_PAGE = 25  # a register list's page size
 
 
 def edit_initial(record: Versioned, fields: list[str]) -> dict[str, Any]:
@@ -63,16 +46,6 @@ StepRunner = Callable[[dict[str, Any]], object]
 EditSaver = Callable[[int, dict[str, Any]], object]
 # A register's step action: (item, actor=, seen_version=, on=).
 DayAction = Callable[..., object]
-
-
-def add_refusal(form: forms.Form, error: ValidationError) -> None:
-    """Show an action's refusal on the form: under the field it names when the form has that
-    field, above the form otherwise (a step's form shows one date, the rule may name another)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @dataclass(frozen=True)
@@ -121,7 +94,7 @@ class RegisterPages:
                 messages.error(request, str(error))
                 return redirect(self.detail_url(request, item))
             except ValidationError as error:
-                add_refusal(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(request, done.format(reference=item.display_reference))
                 return redirect(next_url or self.detail_url(request, item))
@@ -143,7 +116,7 @@ class RegisterPages:
         form = DayStepForm(request.POST, today=timezone.localdate(), label=label)
 
         def run(data: dict[str, Any]) -> object:
-            return action(item, actor=actor_of(request), seen_version=data["version"], on=data["on"])
+            return action(item, actor=acting_user(request), seen_version=data["version"], on=data["on"])
 
         return self.step(request, item, form_name, form, run, done, next_url)
 
@@ -168,7 +141,7 @@ class RegisterPages:
                 form.add_error(None, str(error))
                 return self.render(request, template, context, status=409)
             except ValidationError as error:
-                add_refusal(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(request, done)
                 return redirect(success_url)
@@ -185,7 +158,7 @@ class RegisterPages:
                 organisation=request.org,
                 binary=upload.file,
                 filename=upload.name or "import.csv",
-                actor=actor_of(request),
+                actor=acting_user(request),
                 all_or_nothing=form.cleaned_data["all_or_nothing"],
             )
         return self.render(request, "import.html", {"form": form, "report": report})

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -26,6 +25,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from core.models import Organisation, Service, Site
 from core.periods import Period
+from core.stats import nearest_rank
 from telephony.models import UNKNOWN_WAIT, Call, CallMonthStat, CallOutcome, CallSlotStat, PhoneLine
 
 DEFAULT_RINGS = 5
@@ -36,20 +36,6 @@ NOT_ANSWERED = (
     CallOutcome.ABANDONED.value,
     CallOutcome.FAILED.value,
 )
-
-
-def nearest_rank(histogram: Mapping[int, int], percent: int) -> int | None:
-    """The nearest-rank `percent`-th percentile of values given as {value: count}."""
-    total = sum(histogram.values())
-    if total == 0:
-        return None
-    rank = max(1, math.ceil(percent * total / 100))
-    seen = 0
-    for value in sorted(histogram):
-        seen += histogram[value]
-        if seen >= rank:
-            return value
-    raise AssertionError("unreachable: the ranks add up to the total")
 
 
 def threshold_seconds(rings: int, ring_cycle: Decimal | float | int) -> int:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -18,7 +17,7 @@ from core.access import Capability, OrgRequest, get_for_org, org_view
 from core.audit import history_of
 from core.concurrency import ConcurrentEditError
 from core.localtime import PARIS
-from core.models import User
+from core.web import acting_user, page_of, show_refusal
 from telephony import actions
 from telephony.charts import figure_charts
 from telephony.forms import CallListForm, FigureFilterForm, PhoneLineForm, TallyCorrectionForm, TallyForm
@@ -40,10 +39,6 @@ CALLS_PER_PAGE = 50
 
 def _page(request: OrgRequest, template: str, context: dict[str, Any] | None = None) -> HttpResponse:
     return render(request, f"telephony/{template}", {"nav_section": "telephony", **(context or {})})
-
-
-def _actor(request: OrgRequest) -> User:
-    return cast(User, request.user)
 
 
 def _posted(request: OrgRequest) -> dict[str, Any]:
@@ -97,7 +92,7 @@ def call_list(request: OrgRequest) -> HttpResponse:
             rings=form.rings,
             outcome=form.cleaned_data.get("issue", ""),
         )
-        page = Paginator(calls, CALLS_PER_PAGE).get_page(request.GET.get("page"))
+        page = page_of(request, calls, per_page=CALLS_PER_PAGE)
     view = (form.cleaned_data.get("vue") if form.is_valid() else "") or "tous"
     return _page(
         request, "call_list.html", {"form": form, "scope": scope, "page": page, "view_label": DRILLDOWNS[view]}
@@ -126,7 +121,7 @@ def tally(request: OrgRequest) -> HttpResponseBase:
                 outcome=data["outcome"],
                 rings=data["rings"],
                 now=timezone.now(),
-                actor=_actor(request),
+                actor=acting_user(request),
             )
             label = "décroché" if call.is_answered else "manqué"
             messages.success(
@@ -180,7 +175,7 @@ def tally_edit(request: OrgRequest, call_id: int) -> HttpResponseBase:
                 rings=data["rings"],
                 started_at=data["started_at"],
                 seen_version=data["version"],
-                actor=_actor(request),
+                actor=acting_user(request),
             )
         except (ConcurrentEditError, ValidationError) as error:
             form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
@@ -194,7 +189,7 @@ def tally_edit(request: OrgRequest, call_id: int) -> HttpResponseBase:
 def tally_delete(request: OrgRequest, call_id: int) -> HttpResponseBase:
     call = _tallied(request, call_id)
     if request.method == "POST":
-        actions.delete_tallied_call(call=call, actor=_actor(request))
+        actions.delete_tallied_call(call=call, actor=acting_user(request))
         messages.success(request, "L'appel relevé a été supprimé.")
         return _back_to_day(request, call)
     return _page(request, "tally_delete.html", {"call": call})
@@ -214,12 +209,11 @@ def _save_line(request: OrgRequest, line: PhoneLine | None) -> HttpResponseBase:
     if form.is_bound and form.is_valid():
         try:
             if line is None:
-                line = actions.create_line(organisation=request.org, actor=_actor(request), **form.cleaned_data)
+                line = actions.create_line(organisation=request.org, actor=acting_user(request), **form.cleaned_data)
             else:
-                actions.update_line(line=line, actor=_actor(request), **form.cleaned_data)
+                actions.update_line(line=line, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            show_refusal(form, error)
         else:
             messages.success(request, f"La ligne « {line.name} » a été enregistrée.")
             return redirect("telephony:lines", org_slug=request.org.slug)
@@ -245,7 +239,7 @@ def line_delete(request: OrgRequest, line_id: int) -> HttpResponseBase:
     line = get_for_org(PhoneLine, request, pk=line_id)
     if request.method == "POST":
         try:
-            actions.delete_line(line=line, actor=_actor(request))
+            actions.delete_line(line=line, actor=acting_user(request))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

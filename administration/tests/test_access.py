@@ -7,11 +7,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core.localtime import PARIS
 from core.models import AuditEvent, ClosureDay, Membership, OpeningHours, Organisation, Role, Service, Site
 
-pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 3, 11)  # every test runs on it, at 10:00 in Paris
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.time_machine(dt.datetime(2026, 3, 11, 10, 0, tzinfo=PARIS), tick=False),
+]
 
-FUTURE = dt.date.today() + dt.timedelta(days=60)
+FUTURE = TODAY + dt.timedelta(days=60)
 
 
 @pytest.fixture

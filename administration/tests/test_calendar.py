@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from core.localtime import PARIS
 from core.models import AuditEvent, ClosureDay, OpeningHours, Service, Site
 
 pytestmark = pytest.mark.django_db
@@ -156,8 +157,9 @@ def test_the_public_holidays_follow_the_town_s_zone(org, admin_client_org):
     assert "Vendredi saint" in html
 
 
+@pytest.mark.time_machine(dt.datetime(2027, 6, 15, 10, 0, tzinfo=PARIS), tick=False)
 def test_the_closure_page_shows_the_current_year_when_none_or_a_wrong_one_is_asked(org, admin_client_org):
-    this_year = dt.date.today().year
+    this_year = 2027
     for query in ("", "?annee=abc", "?annee=1066"):
         response = admin_client_org.get(url("closure_days", org) + query)
         assert response.context["year"] == this_year, query
@@ -207,3 +209,55 @@ def test_an_administrator_deletes_a_closure_day_after_confirming(org, admin_clie
     assert not ClosureDay.objects.filter(pk=closure.pk).exists()
     [event] = AuditEvent.objects.filter(organisation=org)
     assert event.action == "suppression" and event.before == {"date": "2026-05-15", "label": "Pont"}
+
+
+# --- Query counts ------------------------------------------------------------------------
+# Session, user and membership, then the page's own reads: the same for one row or many.
+
+
+def test_the_opening_hours_pages_run_the_same_queries_for_one_slot_or_many(
+    org, town_hall, morning, admin_client_org, page_queries
+):
+    pages = [url("opening_hours", org), url("opening_hours_site", org, town_hall.pk)]
+    few = [page_queries(admin_client_org, page) for page in pages]
+    services = [
+        Service.objects.create(organisation=org, site=town_hall, code=f"s{number}", name=f"Service {number}")
+        for number in range(4)
+    ]
+    for number in range(6):
+        Site.objects.create(organisation=org, name=f"Annexe {number}")
+    for weekday in range(5):
+        for service in [None, *services]:
+            for opens, closes in ((dt.time(8, 30), dt.time(12)), (dt.time(13, 30), dt.time(17))):
+                if (weekday, service, opens) != (0, None, dt.time(8, 30)):
+                    OpeningHours.objects.create(
+                        organisation=org,
+                        site=town_hall,
+                        service=service,
+                        weekday=weekday,
+                        opens_at=opens,
+                        closes_at=closes,
+                    )
+    assert OpeningHours.objects.filter(site=town_hall).count() == 50
+    assert [page_queries(admin_client_org, page) for page in pages] == few
+    assert few[0] <= 4 and few[1] <= 7
+
+
+def test_the_closure_days_page_runs_the_same_queries_for_one_closure_or_many(org, admin_client_org, page_queries):
+    ClosureDay.objects.create(organisation=org, date=dt.date(2026, 5, 15), label="Pont de l'Ascension")
+    few = page_queries(admin_client_org, url("closure_days", org), {"annee": "2026"})
+    for day in range(1, 29):
+        ClosureDay.objects.create(organisation=org, date=dt.date(2026, 2, day), label=f"Fermeture {day}")
+    assert "Fermeture 28" in admin_client_org.get(url("closure_days", org), {"annee": "2026"}).content.decode()
+    assert page_queries(admin_client_org, url("closure_days", org), {"annee": "2026"}) == few <= 5
+
+
+def test_the_settings_overview_runs_the_same_queries_for_a_small_or_a_large_town(
+    org, town_hall, admin_client_org, page_queries
+):
+    few = page_queries(admin_client_org, url("settings", org))
+    for number in range(10):
+        site = Site.objects.create(organisation=org, name=f"Annexe {number}")
+        Service.objects.create(organisation=org, site=site, code=f"s{number}", name=f"Service {number}")
+        ClosureDay.objects.create(organisation=org, date=dt.date(2026, 2, 1 + number), label=f"Fermeture {number}")
+    assert page_queries(admin_client_org, url("settings", org)) == few <= 7

@@ -4,13 +4,11 @@ the same day, other channels by the town's deadline) and the error rate of issue
 import datetime as dt
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
 
 from civil_registry.actions import refuse
 from civil_registry.models import ActChannel
 from core.metrics import MetricQuery
-from core.models import Organisation, Service, Site
+from core.models import Service
 from core.periods import Period
 from core.registries import METRICS
 
@@ -93,26 +91,3 @@ def test_the_error_rate_of_a_service_counts_its_own_acts_and_errors(org, registe
 
 def test_no_act_issued_means_no_error_rate(org, register):
     assert measure(org, "civil_registry.error_rate", period=Period.parse("2026-05")) is None
-
-
-def test_commitments_18_and_19_get_their_values_stored_by_the_indicator_engine(make_act, make_error):
-    call_command(
-        "create_organisation", "--slug", "ville-19", "--name", "Ville 19", "--zone", "57", "--admin", "m@v19.test"
-    )
-    town = Organisation.objects.get(slug="ville-19")
-    Service.objects.create(
-        organisation=town,
-        site=Site.objects.create(organisation=town, name="Mairie"),
-        code="etat-civil",
-        name="État civil",
-    )
-    for day in range(2, 6):
-        make_act(town, channel=ActChannel.COUNTER, received_on=D(2026, 3, day), delivered_on=D(2026, 3, day))
-    make_act(town, channel=ActChannel.POST, received_on=D(2026, 3, 2), delivered_on=D(2026, 3, 20))
-    make_error(town, found_on=D(2026, 3, 16))
-    call_command("recompute_indicators", "--org", town.slug, "--period", "2026-03")
-    stored = apps.get_model("commitments", "IndicatorValue").objects.filter(
-        organisation=town, indicator__code__in=["18.1", "19.1"], period_start=D(2026, 3, 1), service__isnull=True
-    )
-    values = {value.indicator.code: (value.numerator, value.denominator, value.value) for value in stored}
-    assert values == {"18.1": (1, 5, 20.0), "19.1": (4, 5, 80.0)}

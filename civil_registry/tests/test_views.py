@@ -9,14 +9,21 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from civil_registry import actions
 from civil_registry.models import ActChannel, ActDeadlineRule, ActError, ActRequest, ActStatus
+from core.localtime import PARIS
 from core.models import AuditEvent, Role, Service
 
-pytestmark = pytest.mark.django_db
 D = dt.date
+# Session, user and membership, then the page's own reads: the same for 1 act or 31, 1 error or 30.
+QUERIES_OF_THE_REGISTER = 7
+QUERIES_OF_THE_ERRORS = 5
+TODAY = D(2026, 11, 18)  # a Wednesday; every test runs on it, at 10:00 in Paris
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.time_machine(dt.datetime(2026, 11, 18, 10, 0, tzinfo=PARIS), tick=False),
+]
 
 
 def url(org, name, **kwargs):
@@ -66,21 +73,25 @@ def test_delivering_in_one_tap_from_the_register_keeps_its_filters(org, client_a
     act = make_act()
     response = client_as(org, Role.AGENT).post(
         url(org, "deliver", act_id=act.pk),
-        {"version": act.version, "on": timezone.localdate().isoformat(), "next_list": "state=pending"},
+        {"version": act.version, "on": TODAY.isoformat(), "next_list": "state=pending"},
     )
     assert response["Location"] == url(org, "home") + "?state=pending"
     act.refresh_from_db()
     assert act.status == ActStatus.DELIVERED
 
 
-def test_the_register_lists_pending_requests_first_with_a_bounded_number_of_queries(org, client_as, make_act):
+def test_the_register_lists_pending_requests_first_with_a_bounded_number_of_queries(
+    org, client_as, make_act, page_queries
+):
     make_act(received_on=D(2026, 1, 5), delivered_on=D(2026, 1, 6))
+    reader = client_as(org, Role.READER)
+    few = page_queries(reader, url(org, "home"))
     for day in range(30):
         make_act(received_on=D(2026, 3, 2) + dt.timedelta(days=day % 20))
-    reader = client_as(org, Role.READER)
     with CaptureQueriesContext(connection) as queries:
         page = reader.get(url(org, "home"))
     assert len(queries) <= 12
+    assert len(queries) == few <= QUERIES_OF_THE_REGISTER
     assert len(page.context["rows"]) == 25 and all(act.is_pending for act in page.context["rows"])
     assert page.context["overdue"] == 30
     assert "Délivrer aujourd" not in page.content.decode()  # a reader gets no button
@@ -212,3 +223,23 @@ def test_the_register_narrows_to_the_days_of_receipt_asked(org, client_as, make_
     reader = client_as(org, Role.READER)
     rows = reader.get(url(org, "home"), {"received_from": "2026-03-03", "received_to": "2026-03-03"}).context["rows"]
     assert [act.received_on for act in rows] == [D(2026, 3, 3)]
+
+
+def test_the_errors_register_runs_the_same_queries_for_one_error_or_thirty(
+    org, client_as, make_act, make_error, page_queries
+):
+    reader = client_as(org, Role.READER)
+    make_error()
+    few = page_queries(reader, url(org, "errors"))
+    annex = Service.objects.create(
+        organisation=org,
+        site=Service.objects.get(organisation=org, code="etat-civil").site,
+        code="annexe",
+        name="Annexe",
+    )
+    for day in range(1, 30):
+        act = make_act(received_on=D(2026, 3, 2), delivered_on=D(2026, 3, 3), service=annex if day % 2 else None)
+        make_error(found_on=D(2026, 3, 3) + dt.timedelta(days=day % 20), act_request=act, service=None)
+    page = reader.get(url(org, "errors"))
+    assert page.context["page"].paginator.count == 30 and len(page.context["page"]) == 25
+    assert page_queries(reader, url(org, "errors")) == few <= QUERIES_OF_THE_ERRORS

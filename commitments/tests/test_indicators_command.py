@@ -6,6 +6,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from commitments.actions import record_manual_value
 from commitments.models import Indicator, IndicatorValue
@@ -158,9 +160,23 @@ def test_recompute_for_a_service_computes_for_that_service(org, share_indicator,
 
 
 def test_the_stored_values_are_read_in_a_fixed_number_of_queries(org, march_values, django_assert_max_num_queries):
-    """Two reads, plus the automatic indicators computed live (a bounded set of metrics)."""
+    """Two reads, plus the automatic indicators computed live (a bounded set of metrics): as
+    many for a town of 2 services as for one of 8 with a value each."""
     with django_assert_max_num_queries(60):
         run("--org", org.slug, "--period", "2026-03")
+    with CaptureQueriesContext(connection) as few:
+        run("--org", org.slug, "--period", "2026-03")
+    site = Service.objects.filter(organisation=org).select_related("site")[0].site
+    for number in range(6):
+        Service.objects.create(organisation=org, site=site, code=f"s{number}", name=f"Service {number}")
+    for service in Service.objects.filter(organisation=org):
+        record_manual_value(
+            indicator=indicator_of(org, "4.1"), period=Period.parse("2026-03"), service=service, actor=None,
+            numerator=1, denominator=2,
+        )  # fmt: skip
+    with CaptureQueriesContext(connection) as many:
+        run("--org", org.slug, "--period", "2026-03")
+    assert len(many.captured_queries) == len(few.captured_queries) <= 31
 
 
 def test_another_towns_values_are_never_listed(org, other_org, march_values):

@@ -11,10 +11,17 @@ from complaints import actions
 from complaints.models import Complaint, ComplaintSettings, Status
 from complaints.tests.conftest import TODAY
 from complaints.tests.samples import sample_values
+from core.localtime import PARIS
 from core.models import AuditEvent, Role
 from tests.urlwalk import organisation_routes
 
-pytestmark = pytest.mark.django_db
+# Every page runs on the day the complaints of the tests are registered (TODAY), at 10:00.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.time_machine(dt.datetime.combine(TODAY, dt.time(10), tzinfo=PARIS), tick=False),
+]
+# Session, user and membership, then the list's reads: the same for 1 complaint or 31.
+QUERIES_OF_THE_LIST = 7
 
 
 def complaint_routes():
@@ -152,15 +159,18 @@ def test_two_agents_editing_at_once_the_second_is_told_who_changed_it_and_nothin
 
 
 def test_the_list_filters_searches_and_paginates_without_n_plus_one(
-    org, client_as, make_complaint, django_assert_max_num_queries
+    org, client_as, make_complaint, django_assert_max_num_queries, page_queries
 ):
-    for day in range(1, 31):
-        make_complaint(received_on=dt.date(2026, 4, day), subject=f"Sujet {day}")
-    late = make_complaint(received_on=dt.date(2026, 3, 2), subject="Ancienne et oubliée")
     agent = client_as(org, Role.AGENT)
     url = reverse("complaints:home", args=[org.slug])
+    make_complaint(received_on=dt.date(2026, 4, 1), subject="Sujet 1")
+    few = page_queries(agent, url)
+    for day in range(2, 31):
+        make_complaint(received_on=dt.date(2026, 4, day), subject=f"Sujet {day}")
+    late = make_complaint(received_on=dt.date(2026, 3, 2), subject="Ancienne et oubliée")
     with django_assert_max_num_queries(12):
         page = agent.get(url).content.decode()
+    assert page_queries(agent, url) == few <= QUERIES_OF_THE_LIST
     assert page.count("<tr>") == 26  # header + 25 rows
     assert "Page 1 sur 2" in page
     filtered = agent.get(url, {"q": "oubliée"}).content.decode()
@@ -196,3 +206,18 @@ def test_statistics_count_by_commitment_and_justified(org, client_as, make_compl
     assert "2 réclamations" in text and "Aucun engagement précisé" in text
     bad = reader.get(reverse("complaints:stats", args=[org.slug]), {"period": "2026-13"})
     assert "invalide" in bad.content.decode()
+
+
+def test_the_statistics_page_runs_the_same_queries_for_one_complaint_or_forty(
+    org, client_as, make_complaint, page_queries
+):
+    reader = client_as(org, Role.READER)
+    stats = reverse("complaints:stats", args=[org.slug])
+    make_complaint(received_on=dt.date(2026, 3, 2))
+    few = page_queries(reader, stats, {"period": "2026"})
+    for number in range(39):
+        make_complaint(
+            received_on=dt.date(2026, 1 + number % 10, 2), channel=("courriel", "courrier", "telephone")[number % 3]
+        )
+    assert "40 réclamations" in reader.get(stats, {"period": "2026"}).content.decode()
+    assert page_queries(reader, stats, {"period": "2026"}) == few <= 7

@@ -75,3 +75,18 @@ def test_logins_are_locked_after_repeated_failures(org, make_member):
     response = client.post(reverse("core:login"), {"username": "agent@ville-test.test", "password": PASSWORD})
     assert response.status_code == 429
     assert "Compte temporairement bloqué" in response.content.decode()
+
+
+def test_home_runs_the_same_queries_for_a_member_of_two_towns_or_twelve(org, other_org, make_member, page_queries):
+    from core.models import Membership, Organisation
+
+    user = make_member(org, Role.AGENT)
+    Membership.objects.create(organisation=other_org, user=user, role=Role.READER)
+    client = Client()
+    client.force_login(user)
+    few = page_queries(client, reverse("core:home"))
+    for number in range(10):
+        town = Organisation.objects.create(slug=f"ville-{number}", name=f"Ville {number}")
+        Membership.objects.create(organisation=town, user=user, role=Role.READER)
+    assert "Ville 9" in client.get(reverse("core:home")).content.decode()
+    assert page_queries(client, reverse("core:home")) == few <= 3  # the session, the user, the memberships

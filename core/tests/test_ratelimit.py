@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.test import RequestFactory
 
+from core.localtime import PARIS
 from core.ratelimit import allow, client_key
 from core.registries import ANONYMISERS, Anonymiser
 
@@ -30,6 +31,7 @@ def test_the_client_address_is_hashed_in_the_key():
     assert key.startswith("plainte:") and "192.0.2.44" not in key
 
 
+@pytest.mark.time_machine(dt.datetime(2026, 3, 10, 12, 0, tzinfo=PARIS), tick=False)
 def test_anonymise_runs_every_registered_anonymiser_with_the_retention_date(org, capsys):
     calls = []
 
@@ -42,5 +44,6 @@ def test_anonymise_runs_every_registered_anonymiser_with_the_retention_date(org,
         call_command("anonymise", "--org", org.slug)
     finally:
         ANONYMISERS.unregister("test")
-    assert len(calls) == 1 and calls[0].year <= dt.date.today().year - 3
+    assert len(calls) == 1 and calls[0].year <= 2026 - 3
+    assert calls == [dt.date(2023, 3, 10)]  # three years (the default) before the day it runs
     assert "Registre d'essai : 2 enregistrement(s) anonymisé(s)" in capsys.readouterr().out

@@ -1,15 +1,15 @@
 """The indicators of commitment 17 on a small register counted by hand, the holding-reply
-setting, the service filter, anonymisation leaving every figure unchanged, and the values
-stored on the commitments page through the indicator engine."""
+setting, the service filter and anonymisation leaving every figure unchanged (the values the
+indicator engine stores: tests/test_correspondence_indicators.py)."""
 
 import datetime as dt
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
+from core.localtime import PARIS
 from core.metrics import MetricQuery
-from core.models import AuditEvent, Organisation, Service, Site
+from core.models import AuditEvent, Service
 from core.periods import Period
 from core.registries import ANONYMISERS, METRICS
 from correspondence import actions
@@ -148,6 +148,7 @@ def test_anonymising_erases_names_contacts_and_subjects_but_leaves_every_figure_
     assert run.after == {"closed_before": "2026-04-01", "requests": 7}
 
 
+@pytest.mark.time_machine(dt.datetime(2026, 11, 18, 10, 0, tzinfo=PARIS), tick=False)
 def test_the_anonymise_command_runs_the_requests_anonymiser_for_the_retention_period(org, make_request, capsys):
     old = make_request(received_on=D(2020, 1, 6))
     actions.answer(old, actor=None, seen_version=old.version, on=D(2020, 1, 10))
@@ -158,31 +159,3 @@ def test_the_anonymise_command_runs_the_requests_anonymiser_for_the_retention_pe
     old.refresh_from_db()
     recent.refresh_from_db()
     assert (old.requester_name, recent.requester_name) == ("", "Jeanne Usagère")
-
-
-def test_commitment_17_gets_its_values_stored_by_the_indicator_engine(make_request, capsys):
-    call_command(
-        "create_organisation",
-        "--slug",
-        "ville-17",
-        "--name",
-        "Ville 17",
-        "--zone",
-        "metropole",
-        "--admin",
-        "m@v17.test",
-    )
-    town = Organisation.objects.get(slug="ville-17")
-    site = Site.objects.create(organisation=town, name="Mairie")
-    Service.objects.create(organisation=town, site=site, code="accueil", name="Accueil")
-    on_time = make_request(town, channel=Channel.LETTER, received_on=D(2026, 2, 16))  # due 09/03
-    actions.answer(on_time, actor=None, seen_version=on_time.version, on=D(2026, 3, 9))
-    make_request(town, channel=Channel.LETTER, received_on=D(2026, 2, 16))  # never answered: late
-    email = make_request(town, channel=Channel.EMAIL, received_on=D(2026, 3, 2))  # due 09/03
-    actions.answer(email, actor=None, seen_version=email.version, on=D(2026, 3, 3))
-    call_command("recompute_indicators", "--org", town.slug, "--period", "2026-03")
-    stored = apps.get_model("commitments", "IndicatorValue").objects.filter(
-        organisation=town, indicator__code__in=["17.1", "17.2"], period_start=D(2026, 3, 1), service__isnull=True
-    )
-    values = {value.indicator.code: (value.numerator, value.denominator, value.value) for value in stored}
-    assert values == {"17.1": (1, 2, 50.0), "17.2": (1, 1, 100.0)}

@@ -11,15 +11,23 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
+from core.localtime import PARIS
 from core.models import AuditEvent, Role, Service
 from core.workdays import calendar_for, french_date
 from correspondence import actions
 from correspondence.models import AcknowledgementTemplate, Category, Channel, DeadlineRule, Status, WrittenRequest
 
-pytestmark = pytest.mark.django_db
 D = dt.date
+# Session, user and membership, then the page's own reads: the same for 1 request or 30, for
+# the default rules and categories or 15 more of each.
+QUERIES_OF_THE_REGISTER = 11
+QUERIES_OF_THE_SETTINGS = 13
+TODAY = D(2026, 11, 18)  # a Wednesday; every test runs on it, at 10:00 in Paris
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.time_machine(dt.datetime(2026, 11, 18, 10, 0, tzinfo=PARIS), tick=False),
+]
 
 
 def url(org, name, **kwargs):
@@ -28,7 +36,7 @@ def url(org, name, **kwargs):
 
 def test_the_registration_form_shows_the_due_date_of_a_letter_received_today(org, client_as):
     page = client_as(org, Role.AGENT).get(url(org, "new")).content.decode()
-    due = calendar_for(org).add_working_days(timezone.localdate(), 15)
+    due = calendar_for(org).add_working_days(TODAY, 15)
     assert f"Échéance : {french_date(due)}" in page
     assert f'hx-get="{url(org, "due_preview")}"' in page
 
@@ -73,22 +81,26 @@ def test_registering_a_letter_saves_it_and_shows_its_due_date_again(org, client_
 
 
 def test_a_date_of_receipt_in_the_future_is_refused_in_french_and_nothing_is_saved(org, client_as):
-    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    future = (TODAY + dt.timedelta(days=3)).isoformat()
     response = client_as(org, Role.AGENT).post(url(org, "new"), {"channel": "letter", "received_on": future})
     assert "ne peut être dans le futur" in response.content.decode()
     assert not WrittenRequest.objects.filter(organisation=org).exists()
 
 
-def test_the_register_lists_open_requests_first_with_a_bounded_number_of_queries(org, client_as, make_request):
+def test_the_register_lists_open_requests_first_with_a_bounded_number_of_queries(
+    org, client_as, make_request, page_queries
+):
     answered = make_request(received_on=D(2026, 1, 5))
     actions.answer(answered, actor=None, seen_version=answered.version, on=D(2026, 1, 6))
+    reader = client_as(org, Role.READER)
+    few = page_queries(reader, url(org, "home"))
     for day in range(1, 30):
         make_request(received_on=D(2026, 3, 2) + dt.timedelta(days=day % 20))
-    reader = client_as(org, Role.READER)
     with CaptureQueriesContext(connection) as queries:
         page = reader.get(url(org, "home"))
     assert page.status_code == 200
     assert len(queries) <= 12
+    assert len(queries) == few <= QUERIES_OF_THE_REGISTER
     rows = page.context["rows"]
     assert len(rows) == 25 and answered not in rows
     assert page.context["page"].paginator.count == 30
@@ -97,8 +109,8 @@ def test_the_register_lists_open_requests_first_with_a_bounded_number_of_queries
 def test_my_items_show_my_overdue_requests_then_those_due_soon(org, make_member, make_request, client):
     agent = make_member(org, Role.AGENT)
     overdue = make_request(received_on=D(2026, 1, 5), assigned_to=agent)
-    soon = make_request(channel=Channel.PHONE, received_on=timezone.localdate(), assigned_to=agent)
-    soon.due_on = timezone.localdate()
+    soon = make_request(channel=Channel.PHONE, received_on=TODAY, assigned_to=agent)
+    soon.due_on = TODAY
     soon.save()
     make_request(received_on=D(2026, 1, 5))  # someone else's
     client.force_login(agent)
@@ -280,3 +292,16 @@ def test_an_answer_dated_before_the_receipt_is_refused_on_the_detail_page_and_wr
     assert "La réponse ne peut précéder la réception (02/03/2026)." in html.unescape(response.content.decode())
     written.refresh_from_db()
     assert (written.status, written.answered_on, written.version) == (Status.RECEIVED, None, 0)
+
+
+def test_the_settings_page_runs_the_same_queries_for_the_default_rules_or_many_more(
+    org, manager_client, make_request, page_queries
+):
+    make_request()  # the town's default rules and categories
+    few = page_queries(manager_client, url(org, "settings"))
+    for number in range(15):
+        category = actions.add_category(organisation=org, actor=None, code=f"theme-{number}", name=f"Thème {number}")
+        DeadlineRule.objects.create(organisation=org, channel=Channel.LETTER, category=category, days=10 + number)
+    page = manager_client.get(url(org, "settings")).content.decode()
+    assert "Thème 14" in page
+    assert page_queries(manager_client, url(org, "settings")) == few <= QUERIES_OF_THE_SETTINGS

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -14,8 +13,8 @@ from imports.models import ImportRun, ImportSource
 
 pytestmark = pytest.mark.django_db
 
-# Three lines of an Asterisk Master.csv. The calls kind is registered by the telephony app,
-# which core must not import: its models are reached through the app registry.
+# Three lines of an Asterisk Master.csv (the calls kind is registered by the telephony app;
+# what the upload writes there is checked in tests/test_call_imports.py).
 MASTER = (
     b'"","0612345678","0130000001","from-trunk","""A"" <0612345678>","SIP/t-1","SIP/201-2","Dial","SIP/201",'
     b'"2026-03-02 09:00:00","2026-03-02 09:00:12","2026-03-02 09:03:12",192,180,"ANSWERED","DOCUMENTATION","1.1",""\n'
@@ -24,10 +23,6 @@ MASTER = (
     b'"","0612345678","0130000001","from-trunk","""A"" <0612345678>","SIP/t-5","SIP/201-6","Dial","SIP/201",'
     b'"2026-03-02 25:00:00","","",0,0,"ANSWERED","DOCUMENTATION","1.3",""\n'
 )
-
-
-def calls_count() -> int:
-    return apps.get_model("telephony", "Call").objects.count()
 
 
 def url(org, name, **kwargs):
@@ -109,20 +104,6 @@ def test_a_source_is_exported_as_json_and_another_town_creates_it_from_that_file
     assert ImportSource.objects.get(organisation=other_org).line_field == "dst"
 
 
-def test_uploading_a_file_imports_it_and_the_run_page_shows_the_summary_and_rejections(org, source, manager_client):
-    response = manager_client.post(
-        url(org, "upload", source_id=source.pk), {"file": SimpleUploadedFile("Master.csv", MASTER)}
-    )
-    run = ImportRun.objects.get()
-    assert response.status_code == 302 and response["Location"] == url(org, "run", run_id=run.pk)
-    assert (run.status, run.rows_read, run.imported, run.rejected) == ("done", 3, 2, 1)
-    assert calls_count() == 2
-
-    page = manager_client.get(response["Location"]).content.decode()
-    assert "Bilan de l'import" in page and "Premières lignes rejetées" in page and "2026-03-02 25:00:00" in page
-    assert "hx-get" not in page  # finished: nothing to poll
-
-
 def test_the_run_page_polls_while_running_and_htmx_stops_once_finished(org, source, manager_client):
     running = ImportRun.objects.create(
         organisation=org, source=source, filename="Master.csv", total_bytes=1000, read_bytes=450
@@ -188,11 +169,41 @@ def test_a_source_that_imported_calls_cannot_be_deleted(org, source, manager_cli
     assert ImportSource.objects.filter(pk=source.pk).exists()
 
 
+def more_sources_and_runs(org, make_member, count):
+    """`count` more sources of each kind, and three runs of each source by different people."""
+    people = [make_member(org, Role.QUALITY_MANAGER, email=f"qualite{n}@ville-test.test") for n in range(3)]
+    for number in range(count):
+        for kind, file_format in (("calls", "asterisk_cdr"), ("tickets", "table")):
+            extra = ImportSource.objects.create(
+                organisation=org, kind=kind, name=f"{kind}-{number}", label=f"Source {number}", file_format=file_format
+            )
+            for person in people:
+                ImportRun.objects.create(
+                    organisation=org, source=extra, filename=f"export-{number}.csv", actor=person, status="done"
+                )
+
+
 def test_the_sources_page_lists_sources_and_runs_in_few_queries(
-    org, source, manager_client, django_assert_max_num_queries
+    org, source, manager_client, django_assert_max_num_queries, page_queries, make_member
 ):
     manager_client.post(url(org, "upload", source_id=source.pk), {"file": SimpleUploadedFile("Master.csv", MASTER)})
+    few = page_queries(manager_client, url(org, "sources"))
     with django_assert_max_num_queries(10):
         page = manager_client.get(url(org, "sources")).content.decode()
     assert "manage.py import_calls --org ville-test --source asterisk FICHIER" in page
     assert "Master.csv" in page and "Asterisk (Master.csv)" in page and "asterisk_cdr" not in page
+    more_sources_and_runs(org, make_member, 8)
+    assert "Source 7" in manager_client.get(url(org, "sources")).content.decode()
+    assert page_queries(manager_client, url(org, "sources")) == few <= 6
+
+
+def test_the_runs_page_runs_the_same_queries_for_one_run_or_many(
+    org, source, manager_client, page_queries, make_member
+):
+    manager_client.post(url(org, "upload", source_id=source.pk), {"file": SimpleUploadedFile("Master.csv", MASTER)})
+    few = page_queries(manager_client, url(org, "runs"))
+    more_sources_and_runs(org, make_member, 8)
+    page = manager_client.get(url(org, "runs"))
+    assert page.context["page"].paginator.count == 49 and len(page.context["page"]) == 25
+    assert page_queries(manager_client, url(org, "runs")) == few <= 5
+    assert page_queries(manager_client, url(org, "runs"), {"page": 2}) == few

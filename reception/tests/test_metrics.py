@@ -7,8 +7,9 @@ import pytest
 from core.metrics import MetricQuery
 from core.periods import Period
 from core.registries import METRICS
+from core.stats import nearest_rank
 from reception.actions import apply_transition, issue_ticket
-from reception.queries import TicketFigures, nearest_rank, ticket_counts
+from reception.queries import TicketFigures, ticket_counts
 
 from .conftest import paris
 

@@ -8,13 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import AuditEvent, Role, Site
-from reception.actions import apply_transition, issue_ticket, log_visit
+from core.models import AuditEvent, Role, Service, Site
+from reception.actions import apply_transition, create_reason, issue_ticket, log_visit
 from reception.models import QueueTicket, TicketStatus, Visit, VisitReason
 
 from .conftest import paris
 
-pytestmark = pytest.mark.django_db
+NOW = paris(2026, 11, 18, 10, 0)  # a Wednesday morning; every test runs then
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 
 
 def url(name, org, *args):
@@ -28,9 +29,7 @@ def messages_of(response):
 @pytest.fixture
 def waiting(org, site, reason):
     """A ticket issued five minutes ago, still waiting."""
-    return issue_ticket(
-        organisation=org, site=site, reason=reason, now=timezone.now() - dt.timedelta(minutes=5), actor=None
-    )
+    return issue_ticket(organisation=org, site=site, reason=reason, now=NOW - dt.timedelta(minutes=5), actor=None)
 
 
 # Kiosk
@@ -336,14 +335,32 @@ def test_the_lists_run_the_same_number_of_queries_whatever_their_length(reader_c
     large = {name: queries_for(reader_client, url(name, org), params) for name in ("tickets", "visits", "home")}
     assert large == small
     assert small["tickets"] <= 8 and small["home"] <= 10
+    assert small["visits"] <= 9
 
 
 def test_the_desk_runs_the_same_number_of_queries_whatever_the_queue(agent_client, org, site, reason):
-    issue_ticket(organisation=org, site=site, reason=reason, now=timezone.now(), actor=None)
+    issue_ticket(organisation=org, site=site, reason=reason, now=NOW, actor=None)
     small = queries_for(agent_client, url("desk", org), {})
     for _ in range(20):
-        issue_ticket(organisation=org, site=site, reason=reason, now=timezone.now(), actor=None)
-    assert queries_for(agent_client, url("desk", org), {}) == small
+        issue_ticket(organisation=org, site=site, reason=reason, now=NOW, actor=None)
+    assert queries_for(agent_client, url("desk", org), {}) == small <= 10
+
+
+def test_the_pages_listing_the_reasons_run_the_same_queries_for_the_defaults_or_many_more(
+    manager_client, org, site, page_queries
+):
+    pages = ("reasons", "kiosk", "visit_log")
+    Site.objects.create(organisation=org, name="Mairie annexe")  # two sites or more: the pages offer a choice
+    for name in pages:
+        manager_client.get(url(name, org))  # the town's default reasons, created on the first visit
+    few = {name: page_queries(manager_client, url(name, org)) for name in pages}
+    for number in range(20):
+        annex = Site.objects.create(organisation=org, name=f"Annexe {number}")
+        service = Service.objects.create(organisation=org, site=annex, code=f"s{number}", name=f"Service {number}")
+        create_reason(organisation=org, actor=None, label=f"Motif {number}", service=service, position=10 + number)
+    assert "Motif 19" in manager_client.get(url("reasons", org)).content.decode()
+    assert {name: page_queries(manager_client, url(name, org)) for name in pages} == few
+    assert few["reasons"] <= 7 and few["kiosk"] <= 12 and few["visit_log"] <= 13
 
 
 @pytest.mark.parametrize("name", ["home", "tickets", "visits", "kiosk", "desk", "desk_status", "visit_log", "reasons"])

@@ -1,5 +1,6 @@
 """The survey page, its PDF and the telephony_report command."""
 
+import datetime as dt
 import subprocess
 from io import StringIO
 
@@ -7,7 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from core.models import Role
+from core.models import Role, Service
+from reports.tests.conftest import add_call
+from telephony.models import PhoneLine
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +162,19 @@ def test_the_command_refuses_bad_arguments_in_french(org, lines, tmp_path, args,
     with pytest.raises(CommandError, match=message):
         run(*args)
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_survey_page_runs_the_same_queries_for_two_lines_or_eight(org, survey_calls, client_as, page_queries):
+    reader = client_as(org, Role.READER)
+    few = page_queries(reader, page_url(org), MARCH)
+    site = Service.objects.get(organisation=org, code="accueil").site
+    for number in range(6):
+        service = Service.objects.create(organisation=org, site=site, code=f"s{number}", name=f"Service {number}")
+        line = PhoneLine.objects.create(
+            organisation=org, code=f"ligne-{number}", name=f"Ligne {number}", service=service
+        )
+        for minute in range(0, 50, 5):
+            add_call(line, dt.datetime(2026, 3, 9 + number % 5, 10, minute), wait=5 + minute)
+    assert "Ligne 5" in reader.get(page_url(org), MARCH).content.decode()
+    assert page_queries(reader, page_url(org), MARCH) == few <= 9
+    assert page_queries(reader, reverse("reports:index", args=[org.slug])) <= 3  # the session, the user, the membership

@@ -9,8 +9,9 @@ from core.metrics import MetricQuery
 from core.models import ClosureDay
 from core.periods import Period
 from core.registries import METRICS
+from core.stats import nearest_rank
 from telephony.metrics import ANSWER_RATE, ANSWERED_WITHIN_RINGS, OUT_OF_HOURS, drilldown_url
-from telephony.queries import CallScope, call_figures, nearest_rank, threshold_seconds
+from telephony.queries import CallScope, call_figures, threshold_seconds
 from telephony.tests.conftest import CIVIL, cdr
 
 pytestmark = pytest.mark.django_db
@@ -92,24 +93,6 @@ def test_a_period_without_calls_has_no_value(org, accueil, imported):
     assert measure(ANSWER_RATE, org, period=Period.parse("2026-04")) is None
     assert measure(ANSWERED_WITHIN_RINGS, org, period=Period.parse("2026-04")) is None
     assert measure(OUT_OF_HOURS, org, period=Period.parse("2026-04")) is None
-
-
-def test_the_default_commitment_16_names_registered_metrics_with_their_params():
-    import tomllib
-    from pathlib import Path
-
-    from django.conf import settings
-
-    text = (Path(settings.BASE_DIR) / "commitments" / "frameworks" / "qualivilles.toml").read_text()
-    indicators = [
-        indicator
-        for commitment in tomllib.loads(text)["commitments"]
-        if commitment["code"] == "16"
-        for indicator in commitment["indicators"]
-    ]
-    keys = {indicator["metric"] for indicator in indicators if indicator["metric"].startswith("telephony.")}
-    assert keys == {ANSWER_RATE, ANSWERED_WITHIN_RINGS}
-    assert all(key in METRICS for key in keys)
 
 
 def test_nearest_rank_and_thresholds():

@@ -5,12 +5,45 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from core.models import AuditEvent, Role
+from core.localtime import PARIS
+from core.models import AuditEvent, Role, Service, Site
+from telephony.actions import create_line, tally_call
 from telephony.models import Call, CallOrigin, PhoneLine
-from telephony.tests.conftest import cdr
+from telephony.tests.conftest import CIVIL, STANDARD, cdr
 from telephony.tests.test_metrics import CALLS
 
 pytestmark = pytest.mark.django_db
+# Session, user and membership, then the page's own reads: the same for 10 calls or 90, for
+# one phone line or 21, for one tallied call or 30.
+QUERIES_OF_THE_FIGURES = 14
+QUERIES_OF_THE_CALL_LIST = 8
+QUERIES_OF_THE_LINES = 4
+QUERIES_OF_THE_TALLY = 5
+
+
+def more_calls(count: int) -> list[str]:
+    """`count` more calls over the weekdays of March, on both numbers, answered or not."""
+    days = [day for day in range(2, 32) if dt.date(2026, 3, day).weekday() < 5]
+    calls = []
+    for n in range(count):
+        day, minute = days[n % len(days)], 10 + n % 40
+        start = f"2026-03-{day:02d} 10:{minute:02d}:00"
+        if n % 3:
+            answer, end = (
+                f"2026-03-{day:02d} 10:{minute:02d}:{5 + n % 50:02d}",
+                f"2026-03-{day:02d} 10:{minute + 1:02d}:00",
+            )
+            calls.append(
+                cdr(start, answer, end, duration=60, billsec=40, dst=(STANDARD, CIVIL)[n % 2], uniqueid=f"9.{n}")
+            )
+        else:
+            end = f"2026-03-{day:02d} 10:{minute:02d}:30"
+            calls.append(cdr(start, "", end, disposition="NO ANSWER", duration=30, uniqueid=f"9.{n}"))
+    return calls
+
+
+def paris(year: int, month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=PARIS)
 
 
 def url(org, name, **kwargs):
@@ -23,7 +56,7 @@ def imported(org, asterisk, write, run_import):
 
 
 def test_the_figures_page_shows_rates_heat_map_and_tables_in_few_queries(
-    org, imported, client_as, django_assert_max_num_queries
+    org, imported, client_as, django_assert_max_num_queries, page_queries, asterisk, write, run_import
 ):
     reader = client_as(org, Role.READER)
     with django_assert_max_num_queries(14):
@@ -34,6 +67,9 @@ def test_the_figures_page_shows_rates_heat_map_and_tables_in_few_queries(
     assert "20 s" in html and "sur 5 appels décrochés dont l'attente est connue" in html  # waits 5, 10, 20, 30, 40
     assert 'role="img"' in html and "Appels par demi-heure et par jour de la semaine" in html
     assert "vue=dans-le-delai" in html and "periode=2026-03" in html
+    few = page_queries(reader, url(org, "home"), {"periode": "2026-03"})
+    assert run_import(asterisk, write("More.csv", more_calls(80))).run.imported == 80
+    assert page_queries(reader, url(org, "home"), {"periode": "2026-03"}) == few <= QUERIES_OF_THE_FIGURES
 
 
 def test_a_period_without_calls_shows_a_sentence_instead_of_empty_charts(org, imported, client_as):
@@ -41,7 +77,9 @@ def test_a_period_without_calls_shows_a_sentence_instead_of_empty_charts(org, im
     assert 'role="img"' not in page and "Aucun appel sur cette période" in page
 
 
-def test_the_call_list_opens_the_calls_behind_a_figure(org, imported, client_as, django_assert_max_num_queries):
+def test_the_call_list_opens_the_calls_behind_a_figure(
+    org, imported, client_as, django_assert_max_num_queries, page_queries, asterisk, write, run_import
+):
     reader = client_as(org, Role.READER)
     with django_assert_max_num_queries(8):
         response = reader.get(url(org, "call_list"), {"periode": "2026-03", "vue": "dans-le-delai"})
@@ -50,6 +88,12 @@ def test_the_call_list_opens_the_calls_behind_a_figure(org, imported, client_as,
     out = reader.get(url(org, "call_list"), {"periode": "2026-03", "vue": "hors-horaires"})
     assert out.context["page"].paginator.count == 1  # Saturday 7 March (no closure day here)
     assert "0612345678" not in out.content.decode()
+    views = [{"periode": "2026-03", "vue": view} for view in ("dans-le-delai", "hors-horaires", "")]
+    few = [page_queries(reader, url(org, "call_list"), params) for params in views]
+    assert run_import(asterisk, write("More.csv", more_calls(80))).run.imported == 80
+    assert reader.get(url(org, "call_list"), views[0]).context["page"].paginator.count > 25
+    assert [page_queries(reader, url(org, "call_list"), params) for params in views] == few
+    assert max(few) <= QUERIES_OF_THE_CALL_LIST
 
 
 def test_a_bad_period_gets_a_french_message(org, client_as):
@@ -143,3 +187,37 @@ def test_a_line_with_calls_cannot_be_deleted(org, asterisk, standard, write, run
 def test_an_outsider_sees_nothing_of_the_phone_pages(org, imported, outsider_client):
     assert outsider_client.get(url(org, "home")).status_code == 404
     assert outsider_client.get(url(org, "call_list")).status_code == 404
+
+
+def test_the_phone_lines_page_runs_the_same_queries_for_one_line_or_many(org, standard, manager_client, page_queries):
+    few = page_queries(manager_client, url(org, "lines"))
+    for number in range(20):
+        site = Site.objects.create(organisation=org, name=f"Annexe {number}")
+        service = Service.objects.create(organisation=org, site=site, code=f"s{number}", name=f"Service {number}")
+        create_line(organisation=org, actor=None, code=f"ligne-{number}", name=f"Ligne {number}", service=service)
+    assert "Ligne 19" in manager_client.get(url(org, "lines")).content.decode()
+    assert page_queries(manager_client, url(org, "lines")) == few <= QUERIES_OF_THE_LINES
+
+
+def test_the_tally_page_runs_the_same_queries_for_one_call_of_the_day_or_many(
+    org, hours, standard, client_as, page_queries
+):
+    agent = client_as(org, Role.AGENT)
+    day = {"jour": "2026-03-03"}
+    tally_call(organisation=org, line=standard, outcome="answered", rings=2, now=paris(2026, 3, 3, 9), actor=None)
+    few = page_queries(agent, url(org, "tally"), day)
+    others = []
+    for number in range(5):
+        site = Site.objects.create(organisation=org, name=f"Annexe {number}")
+        service = Service.objects.create(organisation=org, site=site, code=f"s{number}", name=f"Service {number}")
+        others.append(
+            create_line(organisation=org, actor=None, code=f"l{number}", name=f"Ligne {number}", service=service)
+        )
+    for minute in range(29):
+        line = others[minute % 5]
+        outcome = "answered" if minute % 2 else "abandoned"
+        tally_call(
+            organisation=org, line=line, outcome=outcome, rings=None, now=paris(2026, 3, 3, 10, minute), actor=None
+        )
+    assert len(agent.get(url(org, "tally"), day).context["calls"]) == 30
+    assert page_queries(agent, url(org, "tally"), day) == few <= QUERIES_OF_THE_TALLY

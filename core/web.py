@@ -1,0 +1,54 @@
+"""The small helpers every app's views share, written once: who acts, how an action's refusal
+shows on a form, which export format a page asks for, and which page of a list to show.
+
+Views call these instead of keeping their own copies, so that a refusal lands on the same
+field, a bad export format gets the same answer and `?page=` reads the same everywhere."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponseBadRequest
+
+from core.models import User
+
+# The formats every export offers (documents.exports writes them); CSV when the page names none.
+EXPORT_FORMATS = ("csv", "xlsx", "ods")
+DEFAULT_EXPORT_FORMAT = "csv"
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in person a view's action is credited to (`org_view` has checked the login)."""
+    return cast(User, request.user)
+
+
+def show_refusal(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show an action's refusal on the form: each message under the field it names when the form
+    has that field, above the form otherwise (an action may name a field the page does not show,
+    or none at all)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def export_format(request: HttpRequest) -> str | None:
+    """The file format asked by `?format=`: csv when absent, xlsx or ods; None for anything
+    else (the page decides: refuse it, or fall back to CSV)."""
+    file_format = request.GET.get("format", DEFAULT_EXPORT_FORMAT)
+    return file_format if file_format in EXPORT_FORMATS else None
+
+
+def unknown_export_format() -> HttpResponseBadRequest:
+    """The answer to an export asked in a format we do not write."""
+    return HttpResponseBadRequest("Format d'export inconnu : choisissez csv, xlsx ou ods.")
+
+
+def page_of(request: HttpRequest, items: Any, *, per_page: int) -> Page[Any]:
+    """The page of `items` asked by `?page=`: the first when absent or not a number, the last
+    when past the end (Django's `get_page`)."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
