@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db import transaction
+
 from core.models import Organisation, User
 
 CommitmentChoices = Callable[[Organisation], list[tuple[str, str]]]
@@ -61,10 +63,50 @@ def register_changes_listener(listener: ChangesListener) -> None:
         _changes_listeners.append(listener)
 
 
+@dataclass
+class _PendingChanges:
+    """The months of one town and metric prefix to hand to the listeners once the writing
+    transaction commits; later changes of the same transaction add their months to it."""
+
+    organisation: Organisation
+    metric_prefix: str
+    months: set[dt.date]
+
+    def __call__(self) -> None:
+        for listener in _changes_listeners:
+            listener(self.organisation, self.metric_prefix, set(self.months))
+
+
+def _pending_changes(organisation: Organisation, metric_prefix: str) -> _PendingChanges | None:
+    """The pending call of the current transaction for this town and prefix that the new months
+    can join: one registered under every savepoint open now, so that rolling back any of them
+    drops it (at worst it recomputes a month that a released inner savepoint had added)."""
+    connection = transaction.get_connection()
+    open_savepoints = set(connection.savepoint_ids)
+    for savepoints, callback, _robust in connection.run_on_commit:
+        if (
+            isinstance(callback, _PendingChanges)
+            and callback.organisation.pk == organisation.pk
+            and callback.metric_prefix == metric_prefix
+            and open_savepoints <= savepoints
+        ):
+            return callback
+    return None
+
+
 def records_changed(*, organisation: Organisation, metric_prefix: str, months: set[dt.date]) -> None:
     """Tell the indicator engine that records behind `metric_prefix.*` metrics changed in
-    these months, so that it recomputes the stored values of those months, quarters and years."""
+    these months, so that it recomputes the stored values of those months, quarters and years.
+
+    The one rule for every app: the listeners run once the writing transaction commits (at once
+    outside a transaction), so a rolled-back write recomputes nothing and a recomputation never
+    holds the user's transaction. The months of several changes in one transaction are merged
+    into one call per town and prefix."""
     if not months:
         return
-    for listener in _changes_listeners:
-        listener(organisation, metric_prefix, months)
+    if transaction.get_connection().in_atomic_block:
+        pending = _pending_changes(organisation, metric_prefix)
+        if pending is not None:
+            pending.months |= set(months)
+            return
+    transaction.on_commit(_PendingChanges(organisation, metric_prefix, set(months)))

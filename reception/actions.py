@@ -78,12 +78,8 @@ def touched_months(moments: Iterable[dt.date | dt.datetime]) -> set[dt.date]:
 
 def notify_indicators(*, organisation: Organisation, months: set[dt.date]) -> None:
     """Ask the indicator engine to recompute the reception indicators of these months once the
-    current transaction commits (at once outside a transaction)."""
-    if months:
-        frozen = set(months)
-        transaction.on_commit(
-            lambda: records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=frozen)
-        )
+    current transaction commits (core.registries.records_changed defers to the commit)."""
+    records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=set(months))
 
 
 def _feeds_indicators(before: TicketCounts | None, after: TicketCounts | None) -> bool:
