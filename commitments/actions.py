@@ -29,11 +29,11 @@ from core.metrics import Measure, MetricQuery, registry
 from core.models import Organisation, Role, Service, User
 from core.periods import GRANULARITY_LABELS, Granularity, Period
 
-CHANGED = "modification"
-ENTERED = "saisie"
-DELETED = "suppression"
-COMPUTED = "calcul"
-CREATED = "création"
+CHANGED = "update"
+ENTERED = "enter"
+DELETED = "delete"
+COMPUTED = "compute"
+CREATED = "create"
 
 COMMITMENT_FIELDS = ["title", "description", "is_active"]
 INDICATOR_FIELDS = ["label", "comparator", "target_value", "granularity", "is_active"]

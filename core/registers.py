@@ -167,11 +167,6 @@ class RegisterEvent(OrgOwned):
     def __str__(self) -> str:
         return f"{self.action} {self.at:%d/%m/%Y %H:%M}"
 
-    @property
-    def action_label(self) -> str:
-        step = self.TRANSITIONS.get(self.action)
-        return (step.label if step else self.action).capitalize()
-
     @classmethod
     def of(
         cls,

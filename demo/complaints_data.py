@@ -258,10 +258,10 @@ def _complaint(town: Town, rng: random.Random, day: dt.date, numbers: set[str]) 
 
 
 STEPS = (
-    ("", Status.RECEIVED, "received_on", "création"),
-    (Status.RECEIVED, Status.ACKNOWLEDGED, "acknowledged_on", "accusé de réception"),
-    (Status.ACKNOWLEDGED, Status.ANSWERED, "answered_on", "réponse"),
-    (Status.ANSWERED, Status.CLOSED, "closed_on", "clôture"),
+    ("", Status.RECEIVED, "received_on", "create"),
+    (Status.RECEIVED, Status.ACKNOWLEDGED, "acknowledged_on", "acknowledge"),
+    (Status.ACKNOWLEDGED, Status.ANSWERED, "answered_on", "answer"),
+    (Status.ANSWERED, Status.CLOSED, "closed_on", "close"),
 )
 
 

@@ -68,29 +68,30 @@ def _transition(
     return Transition(name, slug, button, title, infinitive, frozenset(sources), target, audit)
 
 
-# name, URL slug, button, confirmation title, "impossible de …", from, to, audit action
+# name, URL slug, button, confirmation title, "impossible de …", from, to, audit action (the
+# name: core.journal gives its French label)
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
-        _transition("call", "appeler", "Appeler", "Appeler le ticket", "l'appeler", {S.WAITING}, S.CALLED, "appel"),
+        _transition("call", "appeler", "Appeler", "Appeler le ticket", "l'appeler", {S.WAITING}, S.CALLED, "call"),
         _transition(
-            "recall", "rappeler", "Rappeler", "Rappeler le ticket", "le rappeler", {S.CALLED}, S.CALLED, "rappel"
+            "recall", "rappeler", "Rappeler", "Rappeler le ticket", "le rappeler", {S.CALLED}, S.CALLED, "recall"
         ),
         _transition(
             "start", "commencer", "Commencer", "Commencer le service du ticket", "commencer son service",
-            {S.CALLED}, S.IN_SERVICE, "début du service",
+            {S.CALLED}, S.IN_SERVICE, "start",
         ),
         _transition(
             "end", "terminer", "Terminer", "Terminer le service du ticket", "terminer son service",
-            {S.IN_SERVICE}, S.SERVED, "fin du service",
+            {S.IN_SERVICE}, S.SERVED, "end",
         ),
         _transition(
             "leave", "parti", "Parti", "Marquer parti le ticket", "le marquer parti",
-            {S.WAITING, S.CALLED}, S.LEFT, "départ",
+            {S.WAITING, S.CALLED}, S.LEFT, "leave",
         ),
         _transition(
             "redirect", "reorienter", "Réorienter", "Réorienter le ticket", "le réorienter",
-            {S.WAITING, S.CALLED, S.IN_SERVICE}, S.REDIRECTED, "réorientation",
+            {S.WAITING, S.CALLED, S.IN_SERVICE}, S.REDIRECTED, "redirect",
         ),
     ]
 }  # fmt: skip

@@ -68,7 +68,7 @@ def test_a_changed_wording_appears_in_the_history_with_who_and_when(manager_page
     history = page.get_by_role("table").filter(has_text="Respecter les rendez-vous pris en ligne").last
     expect(history).to_contain_text("qualite@ville-test.test")
     expect(history).to_contain_text("Respecter les rendez-vous")
-    assert AuditEvent.objects.filter(object_type="commitments.commitment", action="modification").count() == 1
+    assert AuditEvent.objects.filter(object_type="commitments.commitment", action="update").count() == 1
 
 
 def test_an_administrator_gets_a_low_contrast_colour_explained_then_the_theme_follows(

@@ -122,7 +122,7 @@ def test_calling_stores_the_wait_from_issue_to_call_and_the_agent(org, site, age
     assert called.status == TicketStatus.CALLED
     assert called.wait_seconds == 750 and called.agent == agent
     action, before, after = events_of(ticket)[-1]
-    assert action == "appel"
+    assert action == "call"
     assert before["status"] == "waiting" and after["status"] == "called"
     assert after["wait_seconds"] == 750 and after["called_at"] == "2026-03-10T09:12:30+01:00"
 
@@ -134,7 +134,7 @@ def test_a_served_ticket_goes_through_call_start_and_end_and_each_step_is_logged
     served = move(ticket, "end", paris(2026, 3, 10, 9, 14, 30), agent)
     assert served.status == TicketStatus.SERVED
     assert served.wait_seconds == 300 and served.service_seconds == 510
-    assert [event[0] for event in events_of(ticket)] == ["émission", "appel", "début du service", "fin du service"]
+    assert [event[0] for event in events_of(ticket)] == ["émission", "call", "start", "end"]
     assert [(e[1]["status"], e[2]["status"]) for e in events_of(ticket)[1:]] == [
         ("waiting", "called"),
         ("called", "in_service"),
@@ -176,7 +176,7 @@ def test_a_recall_keeps_the_first_call_and_its_wait(org, site):
     recalled = move(ticket, "recall", paris(2026, 3, 10, 9, 7))
     assert recalled.status == TicketStatus.CALLED and recalled.recall_count == 1
     assert recalled.wait_seconds == 240
-    assert events_of(ticket)[-1][0] == "rappel"
+    assert events_of(ticket)[-1][0] == "recall"
 
 
 def test_a_redirection_names_the_service_and_ends_a_service_under_way(org, site, etat_civil):
@@ -329,7 +329,7 @@ def test_a_visit_is_logged_with_its_local_stamps_corrected_and_deleted_with_the_
     visit_id = visit.pk
     delete_visit(visit=visit, actor=agent)
     trail = AuditEvent.objects.filter(object_type="reception.visit", object_id=str(visit_id)).order_by("pk")
-    assert [event.action for event in trail] == ["saisie", "correction", "suppression"]
+    assert [event.action for event in trail] == ["saisie", "correction", "delete"]
     correction = trail[1]
     assert correction.before["reason"] == reason.pk and correction.after["reason"] == act_reason.pk
     assert set(correction.after) == {"reason", "oriented_to", "at"}
