@@ -4,7 +4,10 @@ The metric registry lives in core.metrics; these are the smaller ones:
 - commitment choices: `commitments` says which commitments a town follows, so that a
   complaint (an operational record) can name the one it concerns by its code;
 - anonymisers: each app that keeps personal data says how to erase it once the retention
-  period has passed (run by `manage.py anonymise`)."""
+  period has passed (run by `manage.py anonymise`);
+- town defaults: each app says what a new town starts with (deadline rules, visit reasons...),
+  created with the town rather than when a page is first opened;
+- changes listeners: the indicator engine hears which months of which records changed."""
 
 from __future__ import annotations
 
@@ -50,6 +53,23 @@ def register_anonymiser(key: str, anonymiser: Anonymiser) -> None:
 
 def anonymisers() -> list[tuple[str, Anonymiser]]:
     return sorted(_anonymisers.items())
+
+
+# Creates what a new town starts with in one app (idempotent: it adds only what is missing),
+# called with the town and the person who opens it (None for the system).
+TownDefaults = Callable[[Organisation, User | None], object]
+_town_defaults: dict[str, TownDefaults] = {}
+
+
+def register_town_defaults(key: str, create: TownDefaults) -> None:
+    _town_defaults[key] = create
+
+
+def create_town_defaults(*, organisation: Organisation, actor: User | None) -> None:
+    """Give a town the defaults of every app: called by whatever creates a town (its sites and
+    services first, so that defaults naming a service find it). Pages never create them."""
+    for _key, create in sorted(_town_defaults.items()):
+        create(organisation, actor)
 
 
 # Called with the organisation, the metric prefix of the app whose records changed (e.g.

@@ -4,6 +4,7 @@ workflow's transitions table, and every code an audit call names in the source."
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from pathlib import Path
 
 from civil_registry.models import TRANSITIONS as ACT_STEPS
@@ -13,7 +14,7 @@ from correspondence.models import TRANSITIONS as LETTER_STEPS
 from reception.models import TRANSITIONS as COUNTER_STEPS
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKFLOWS = {
+WORKFLOWS: dict[str, Mapping[str, object]] = {
     "courriers": LETTER_STEPS,
     "demandes d'actes": ACT_STEPS,
     "réclamations": COMPLAINT_STEPS,

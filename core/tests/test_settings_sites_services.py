@@ -221,12 +221,13 @@ def test_moving_a_service_to_another_site_drops_its_own_opening_hours(org, town_
 
 
 def test_deleting_a_service_asks_for_confirmation_then_deletes_it(org, town_hall, admin_client_org):
-    service = Service.objects.get(organisation=org, code="etat-civil")
+    # A service no record names (the town's default visit reasons name its civil registry).
+    service = Service.objects.create(organisation=org, site=town_hall, code="urbanisme", name="Urbanisme")
     OpeningHours.objects.create(
         organisation=org, site=town_hall, service=service, weekday=0, opens_at=dt.time(9), closes_at=dt.time(12)
     )
     page = admin_client_org.get(url("service_delete", org, service.pk)).content.decode()
-    assert "Supprimer le service État civil ?" in page and "Supprimer le service</button>" in page
+    assert "Supprimer le service Urbanisme ?" in page and "Supprimer le service</button>" in page
     assert Service.objects.filter(pk=service.pk).exists()
 
     response = admin_client_org.post(url("service_delete", org, service.pk))
@@ -234,5 +235,5 @@ def test_deleting_a_service_asks_for_confirmation_then_deletes_it(org, town_hall
     assert not Service.objects.filter(pk=service.pk).exists()
     assert not OpeningHours.objects.filter(organisation=org).exists()
     [event] = events(org, "core.service")
-    assert event.action == "delete" and event.before["code"] == "etat-civil"
-    assert "Le service « État civil » a été supprimé." in admin_client_org.get(response["Location"]).content.decode()
+    assert event.action == "delete" and event.before["code"] == "urbanisme"
+    assert "Le service « Urbanisme » a été supprimé." in admin_client_org.get(response["Location"]).content.decode()

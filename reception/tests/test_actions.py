@@ -13,7 +13,6 @@ from reception.actions import (
     call_next,
     create_reason,
     delete_visit,
-    ensure_default_reasons,
     issue_ticket,
     log_visit,
     refresh_ticket_summaries,
@@ -21,7 +20,7 @@ from reception.actions import (
     touched_months,
     update_visit,
 )
-from reception.models import QueueTicket, TicketMonthSummary, TicketStatus, VisitReason
+from reception.models import QueueTicket, TicketMonthSummary, TicketStatus
 
 from .conftest import paris
 
@@ -342,15 +341,6 @@ def test_a_visit_cannot_name_a_service_of_another_town(org, other_org, site, rea
 
 
 # Reasons
-
-
-def test_a_town_without_reasons_gets_the_usual_ones_once_tied_to_its_services(org, accueil, etat_civil):
-    assert ensure_default_reasons(organisation=org, actor=None) == 6
-    assert ensure_default_reasons(organisation=org, actor=None) == 0
-    reasons = {r.label: r.service for r in VisitReason.objects.filter(organisation=org)}
-    assert reasons["État civil : acte"] == etat_civil
-    assert reasons["Renseignement"] == accueil
-    assert reasons["Urbanisme"] is None
 
 
 def test_a_reason_label_is_unique_in_a_town_whatever_its_case(org, reason):
