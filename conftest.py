@@ -1,4 +1,5 @@
-"""Fixtures shared by every app's tests: two towns and a member of each role."""
+"""Fixtures shared by every app's tests: two towns, created with the defaults every app gives a
+new town (core.registries.create_town_defaults), and a member of each role."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from core.models import Membership, Organisation, Role, Service, Site, User
+from core.registries import create_town_defaults
 
 PASSWORD = "motdepasse-de-test-2026"
 
@@ -20,6 +22,7 @@ def org(db: None) -> Organisation:
     site = Site.objects.create(organisation=town, name="Hôtel de ville")
     Service.objects.create(organisation=town, site=site, code="accueil", name="Accueil")
     Service.objects.create(organisation=town, site=site, code="etat-civil", name="État civil")
+    create_town_defaults(organisation=town, actor=None)
     return town
 
 
@@ -28,6 +31,7 @@ def other_org(db: None) -> Organisation:
     town = Organisation.objects.create(slug="autre-ville", name="Autre Ville", holiday_zone="57")
     site = Site.objects.create(organisation=town, name="Mairie annexe")
     Service.objects.create(organisation=town, site=site, code="accueil", name="Accueil")
+    create_town_defaults(organisation=town, actor=None)
     return town
 
 

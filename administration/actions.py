@@ -54,7 +54,7 @@ def invite_member(
         organisation=organisation,
         actor=invited_by,
         instance=membership,
-        action="invitation",
+        action="invite",
         after=snapshot(membership, ["user", "role", "ends_on"]) | {"email": email},
     )
     body = render_to_string(
@@ -343,7 +343,7 @@ def remove_membership(*, membership: Membership, actor: User | None) -> None:
         organisation=membership.organisation,
         actor=actor,
         instance=membership,
-        action="suppression",
+        action="delete",
         before=snapshot(membership, ["user", "role", "ends_on"]) | {"email": membership.user.email},
     )
     membership.delete()

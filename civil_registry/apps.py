@@ -7,10 +7,10 @@ class CivilRegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from civil_registry import metrics
-        from civil_registry.actions import recompute_due_dates
+        from civil_registry.actions import ensure_rules, recompute_due_dates
         from civil_registry.imports import import_act_errors, import_acts
         from civil_registry.reminders import reminders
-        from core.registries import DUE_DATE_RECOMPUTERS
+        from core.registries import DUE_DATE_RECOMPUTERS, TOWN_DEFAULTS
         from registers.imports import IMPORTERS, RegisteredImporter
         from registers.reminders import REMINDER_PROVIDERS
 
@@ -21,6 +21,7 @@ class CivilRegistryConfig(AppConfig):
             RegisteredImporter("act_errors", "Erreurs constatées sur des actes d'état civil", import_act_errors),
         )
         REMINDER_PROVIDERS.register("civil_registry", reminders)
+        TOWN_DEFAULTS.register("civil_registry", lambda organisation, actor: ensure_rules(organisation))
         DUE_DATE_RECOMPUTERS.register(
             "civil_registry", lambda organisation, actor: recompute_due_dates(organisation, actor=actor)
         )

@@ -89,7 +89,6 @@ def home(request: OrgRequest) -> HttpResponse:
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 def new(request: OrgRequest) -> HttpResponseBase:
-    actions.ensure_rules(request.org)
     today = timezone.localdate()
     form = NewActRequestForm(request.POST or None, organisation=request.org, today=today)
     if request.method == "POST" and form.is_valid():

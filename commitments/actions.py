@@ -28,13 +28,13 @@ from core.audit import record_event, snapshot
 from core.metrics import Measure, MetricQuery
 from core.models import Organisation, Role, Service, User
 from core.periods import GRANULARITY_LABELS, Granularity, Period
-from core.registries import METRICS
+from core.registries import METRICS, create_town_defaults
 
-CHANGED = "modification"
-ENTERED = "saisie"
-DELETED = "suppression"
-COMPUTED = "calcul"
-CREATED = "création"
+CHANGED = "update"
+ENTERED = "enter"
+DELETED = "delete"
+COMPUTED = "compute"
+CREATED = "create"
 
 COMMITMENT_FIELDS = ["title", "description", "is_active"]
 INDICATOR_FIELDS = ["label", "comparator", "target_value", "granularity", "is_active"]
@@ -412,7 +412,8 @@ def create_organisation(
     base_url: str,
     actor: User | None = None,
 ) -> Organisation:
-    """Open a new town: the organisation, its framework of commitments, and its administrator's invitation."""
+    """Open a new town: the organisation, what every app gives a new town (core.registries town
+    defaults), its framework of commitments, and its administrator's invitation."""
     organisation = Organisation(slug=slug, name=name, holiday_zone=holiday_zone)
     organisation.full_clean()
     organisation.save()
@@ -423,6 +424,7 @@ def create_organisation(
         action=CREATED,
         after=snapshot(organisation, ["slug", "name", "holiday_zone"]),
     )
+    create_town_defaults(organisation=organisation, actor=actor)
     load_framework(organisation=organisation, code=framework_code, actor=actor)
     invite_member(organisation=organisation, email=admin_email, role=Role.ADMIN, invited_by=actor, base_url=base_url)
     return organisation

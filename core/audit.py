@@ -89,7 +89,7 @@ def create_audited(
         organisation=_organisation_of(instance, organisation),
         actor=actor,
         instance=instance,
-        action="création",
+        action="create",
         after=snapshot(instance, fields),
     )
 
@@ -118,7 +118,7 @@ def save_audited(
         organisation=_organisation_of(instance, organisation),
         actor=actor,
         instance=instance,
-        action="modification",
+        action="update",
         before=before,
         after=after,
     )
@@ -130,7 +130,7 @@ def delete_audited(
     *,
     actor: User | None,
     fields: list[str] | None = None,
-    action: str = "suppression",
+    action: str = "delete",
     blocker: Callable[[Owned], str | None] | None = None,
     organisation: Organisation | None = None,
 ) -> AuditEvent:
@@ -164,13 +164,14 @@ def journal_events(
     actor: User | None = None,
     object_type: str = "",
 ) -> models.QuerySet[AuditEvent]:
-    """The town's trail, newest first, between two local (Europe/Paris) days included."""
+    """The town's trail, newest first, between two days of the town's own time included."""
     events = AuditEvent.objects.filter(organisation=organisation).select_related("actor")
+    zone = organisation.time_zone
     if first_day is not None:
-        events = events.filter(at__gte=aware_local(dt.datetime.combine(first_day, dt.time.min)))
+        events = events.filter(at__gte=aware_local(dt.datetime.combine(first_day, dt.time.min), zone))
     if last_day is not None:
         day_after = last_day + dt.timedelta(days=1)
-        events = events.filter(at__lt=aware_local(dt.datetime.combine(day_after, dt.time.min)))
+        events = events.filter(at__lt=aware_local(dt.datetime.combine(day_after, dt.time.min), zone))
     if actor is not None:
         events = events.filter(actor=actor)
     if object_type:

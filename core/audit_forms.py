@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 
 from core.audit import journal_events
-from core.localtime import PARIS
+from core.journal import action_label, person_name
 from core.models import AuditEvent, Organisation, User
 from core.templatetags.audit_tags import choice_label, field_label, model_label, readable
 
@@ -113,13 +114,6 @@ def object_type_choices(organisation: Organisation) -> list[tuple[str, str]]:
     return sorted(((name, model_label(name)) for name in types), key=lambda choice: choice[1])
 
 
-def person_label(event: AuditEvent) -> str:
-    actor = event.actor
-    if actor is not None and actor.full_name:
-        return f"{actor.full_name} ({event.actor_label})"
-    return event.actor_label
-
-
 def values_text(event: AuditEvent, side: str) -> str:
     """An event's "before" or "after" as one line: "Nom : Accueil ; Service : 3"."""
     values = (event.before if side == "before" else event.after) or {}
@@ -129,14 +123,16 @@ def values_text(event: AuditEvent, side: str) -> str:
     )
 
 
-def journal_rows(events: Iterable[AuditEvent]) -> Iterator[list[Any]]:
+def journal_rows(events: Iterable[AuditEvent], *, zone: ZoneInfo) -> Iterator[list[Any]]:
+    """The export's rows: the day and time in the town's zone (`zone`), the person by name,
+    the action's French label."""
     for event in events:
-        local = event.at.astimezone(PARIS)
+        local = event.at.astimezone(zone)
         yield [
             local.date(),
             f"{local:%H:%M:%S}",
-            person_label(event),
-            event.action,
+            person_name(event),
+            action_label(event.action),
             model_label(event.object_type),
             event.object_repr,
             values_text(event, "before"),

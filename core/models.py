@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Self
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -14,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.colors import contrast_with_white
+from core.localtime import town_time_zone
 
 HEX_COLOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Saisissez une couleur au format #RRGGBB.")
 MIN_CONTRAST = 4.5
@@ -86,6 +88,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def time_zone(self) -> ZoneInfo:
+        """The town's own time: Paris, or the zone of its overseas territory."""
+        return town_time_zone(self.holiday_zone)
 
     @property
     def theme_version(self) -> str:

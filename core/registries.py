@@ -12,6 +12,8 @@ Here:
   complaint (an operational record) can name the one it concerns by its code;
 - ANONYMISERS: each app that keeps personal data says how to erase it once the retention
   period has passed (run by `manage.py anonymise`);
+- TOWN_DEFAULTS: each app says what a new town starts with (deadline rules, visit reasons...),
+  created with the town (`create_town_defaults`) rather than when a page is first opened;
 - CHANGES_LISTENERS: told which months of which metrics changed (`records_changed`);
 - DUE_DATE_RECOMPUTERS: each register with stored due dates moves them after a calendar
   change (`calendar_changed`);
@@ -88,19 +90,77 @@ class Anonymiser:
 
 ANONYMISERS: Registry[Anonymiser] = Registry("anonymisers")
 
+# Creates what a new town starts with in one app (idempotent: it adds only what is missing),
+# called with the town and the person who opens it (None for the system).
+TownDefaults: TypeAlias = "Callable[[Organisation, User | None], object]"
+TOWN_DEFAULTS: Registry[TownDefaults] = Registry("town defaults")
+
+
+def create_town_defaults(*, organisation: Organisation, actor: User | None) -> None:
+    """Give a town the defaults of every app: called by whatever creates a town (its sites and
+    services first, so that defaults naming a service find it). Pages never create them."""
+    for create in TOWN_DEFAULTS.values():
+        create(organisation, actor)
+
+
 # Called with the organisation, the metric prefix of the app whose records changed (e.g.
 # "telephony") and the first days of the months touched.
 ChangesListener: TypeAlias = "Callable[[Organisation, str, set[dt.date]], object]"
 CHANGES_LISTENERS: Registry[ChangesListener] = Registry("changes listeners")
 
 
+@dataclass
+class _PendingChanges:
+    """The months of one town and metric prefix to hand to the listeners once the writing
+    transaction commits; later changes of the same transaction add their months to it."""
+
+    organisation: Organisation
+    metric_prefix: str
+    months: set[dt.date]
+
+    def __call__(self) -> None:
+        for listener in CHANGES_LISTENERS.values():
+            listener(self.organisation, self.metric_prefix, set(self.months))
+
+
+def _pending_changes(organisation: Organisation, metric_prefix: str) -> _PendingChanges | None:
+    """The pending call of the current transaction for this town and prefix that the new months
+    can join: one registered under every savepoint open now, so that rolling back any of them
+    drops it (at worst it recomputes a month that a released inner savepoint had added). Reads
+    Django's list of on-commit callbacks (`run_on_commit`, the same since Django 4.2)."""
+    from django.db import transaction
+
+    connection = transaction.get_connection()
+    open_savepoints = set(connection.savepoint_ids)
+    for savepoints, callback, _robust in connection.run_on_commit:
+        if (
+            isinstance(callback, _PendingChanges)
+            and callback.organisation.pk == organisation.pk
+            and callback.metric_prefix == metric_prefix
+            and open_savepoints <= savepoints
+        ):
+            return callback
+    return None
+
+
 def records_changed(*, organisation: Organisation, metric_prefix: str, months: set[dt.date]) -> None:
     """Tell the indicator engine that records behind `metric_prefix.*` metrics changed in
-    these months, so that it recomputes the stored values of those months, quarters and years."""
+    these months, so that it recomputes the stored values of those months, quarters and years.
+
+    The one rule for every app: the listeners run once the writing transaction commits (at once
+    outside a transaction), so a rolled-back write recomputes nothing and a recomputation never
+    holds the user's transaction. The months of several changes in one transaction are merged
+    into one call per town and prefix."""
     if not months:
         return
-    for listener in CHANGES_LISTENERS.values():
-        listener(organisation, metric_prefix, months)
+    from django.db import transaction  # here: importing this module loads no Django
+
+    if transaction.get_connection().in_atomic_block:
+        pending = _pending_changes(organisation, metric_prefix)
+        if pending is not None:
+            pending.months |= set(months)
+            return
+    transaction.on_commit(_PendingChanges(organisation, metric_prefix, set(months)))
 
 
 # Recomputes the stored due dates of one register after a calendar change; returns how many moved.

@@ -63,7 +63,7 @@ def audit_trail_export(request: OrgRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET, organisation=request.org)
     if not form.is_valid():
         return _journal_page(request, form, status=400)
-    rows = journal_rows(form.events().iterator(chunk_size=2000))
+    rows = journal_rows(form.events().iterator(chunk_size=2000), zone=request.org.time_zone)
     today = timezone.localdate()
     return export_response(JOURNAL_HEADERS, rows, file_format, f"journal-modifications-{today:%Y-%m-%d}")
 

@@ -27,7 +27,7 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from core.audit import record_event, snapshot
@@ -106,8 +106,8 @@ def status_of(record: models.Model) -> str:
 class Workflow(Generic[R]):
     """A record type's workflow. `refusal` is the French message of a step not allowed from
     the record's status, with `{step}` and `{status}`; `computed` declares, for the steps whose
-    `to_status` is None, the rule that gives the status they lead to; `after_commit` tells the
-    indicator engine once the transaction commits instead of at once."""
+    `to_status` is None, the rule that gives the status they lead to. The indicator engine
+    hears of a step once the transaction commits (core.registries.records_changed)."""
 
     transitions: Mapping[str, Transition]
     event_model: type[WorkflowEvent]
@@ -116,7 +116,6 @@ class Workflow(Generic[R]):
     metric_prefix: str
     refusal: str
     computed: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
-    after_commit: bool = False
 
     def __post_init__(self) -> None:
         for action in self.computed:
@@ -179,17 +178,7 @@ class Workflow(Generic[R]):
 
     def tell(self, organisation: Organisation, months: set[dt.date]) -> None:
         """Tell the indicator engine that the records of these months changed."""
-        if not months:
-            return
-        frozen = set(months)
-
-        def changed() -> None:
-            records_changed(organisation=organisation, metric_prefix=self.metric_prefix, months=frozen)
-
-        if self.after_commit:
-            transaction.on_commit(changed)
-        else:
-            changed()
+        records_changed(organisation=organisation, metric_prefix=self.metric_prefix, months=set(months))
 
     def created(self, record: R, *, actor: User | None, action: str = "create", **log: Any) -> R:
         """Log, audit and tell the indicators of a record just saved."""

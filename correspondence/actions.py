@@ -261,9 +261,8 @@ def update_category(*, category: Category, actor: User | None, name: str, is_act
 
 
 def acknowledgement_template(organisation: Organisation) -> AcknowledgementTemplate:
-    """The town's template, created with the default French text on first use."""
-    template, _ = AcknowledgementTemplate.objects.get_or_create(organisation=organisation)
-    return template
+    """The town's template, created with the town (rules.ensure_defaults)."""
+    return AcknowledgementTemplate.objects.get(organisation=organisation)
 
 
 TEMPLATE_FIELDS = ["title", "body", "service_contact", "signature"]

@@ -6,11 +6,12 @@ class CorrespondenceConfig(AppConfig):
     verbose_name = "Courriers et demandes écrites"
 
     def ready(self) -> None:
-        from core.registries import ANONYMISERS, DUE_DATE_RECOMPUTERS, Anonymiser
+        from core.registries import ANONYMISERS, DUE_DATE_RECOMPUTERS, TOWN_DEFAULTS, Anonymiser
         from correspondence import metrics
         from correspondence.actions import anonymise_requests, recompute_due_dates
         from correspondence.imports import import_requests
         from correspondence.reminders import reminders
+        from correspondence.rules import ensure_defaults
         from registers.imports import IMPORTERS, RegisteredImporter
         from registers.reminders import REMINDER_PROVIDERS
 
@@ -18,6 +19,7 @@ class CorrespondenceConfig(AppConfig):
         ANONYMISERS.register("correspondence", Anonymiser("Courriers et demandes écrites", anonymise_requests))
         IMPORTERS.register("requests", RegisteredImporter("requests", "Courriers et demandes écrites", import_requests))
         REMINDER_PROVIDERS.register("correspondence", reminders)
+        TOWN_DEFAULTS.register("correspondence", lambda organisation, actor: ensure_defaults(organisation))
         DUE_DATE_RECOMPUTERS.register(
             "correspondence", lambda organisation, actor: recompute_due_dates(organisation, actor=actor)
         )

@@ -1,8 +1,9 @@
 """Which deadline applies to a request, and its due date in the town's calendar.
 
 A rule for the channel and the category wins over the rule of the channel alone; a town that
-has not set its rules yet gets the defaults of commitment 17 (letters 15 working days, e-mails,
-web requests and phone messages 5), created on first use."""
+starts with the defaults of commitment 17 (letters 15 working days, e-mails, web requests and
+phone messages 5), created with the town (`ensure_defaults`, a town default of
+core.registries)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from django.db import transaction
 
 from core.models import Organisation
 from core.workdays import calendar_for
-from correspondence.models import DEFAULT_CATEGORIES, DEFAULT_DEADLINES, Category, Channel, DeadlineRule
+from correspondence.models import (
+    DEFAULT_CATEGORIES,
+    DEFAULT_DEADLINES,
+    AcknowledgementTemplate,
+    Category,
+    Channel,
+    DeadlineRule,
+)
 from registers.deadlines import Deadline
 
 
@@ -26,7 +34,8 @@ class RequestDeadline(Deadline):
 
 @transaction.atomic
 def ensure_defaults(organisation: Organisation) -> None:
-    """Create the default rules and categories of a town that has none yet (idempotent)."""
+    """Create what a town starts with, where it has none yet (idempotent): the deadline rule of
+    each channel, the categories, the acknowledgement letter with its default French text."""
     for channel, days in DEFAULT_DEADLINES.items():
         DeadlineRule.objects.get_or_create(
             organisation=organisation, channel=channel, category=None, defaults={"days": days}
@@ -35,6 +44,7 @@ def ensure_defaults(organisation: Organisation) -> None:
         Category.objects.bulk_create(
             Category(organisation=organisation, code=code, name=name) for code, name in DEFAULT_CATEGORIES
         )
+    AcknowledgementTemplate.objects.get_or_create(organisation=organisation)
 
 
 RuleKey = tuple[str, int | None]

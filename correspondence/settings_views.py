@@ -19,7 +19,6 @@ from correspondence import actions
 from correspondence.forms import CategoryEditForm, CategoryForm, RuleForm, TemplateForm
 from correspondence.letters import PLACEHOLDERS, acknowledgement_letter, sample_request
 from correspondence.models import AcknowledgementTemplate, Category, DeadlineRule
-from correspondence.rules import ensure_defaults
 from correspondence.views import PAGES
 from registers.views import edit_initial
 
@@ -37,7 +36,6 @@ def _posted(request: OrgRequest, prefix: str) -> Any:
 
 @org_view(**QUALITY)
 def settings(request: OrgRequest) -> HttpResponseBase:
-    ensure_defaults(request.org)
     rule_form = RuleForm(_posted(request, "rule"), organisation=request.org)
     category_form = CategoryForm(_posted(request, "category"))
     if rule_form.is_bound and rule_form.is_valid():

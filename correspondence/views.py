@@ -31,7 +31,7 @@ from correspondence.imports import import_requests
 from correspondence.letters import acknowledgement_letter
 from correspondence.models import Category, Channel, WrittenRequest
 from correspondence.queries import EXPORT_HEADERS, export_rows, filter_requests, my_items, requests_for_list
-from correspondence.rules import Rules, ensure_defaults, preview_due_date
+from correspondence.rules import Rules, preview_due_date
 from documents.exports import export_response
 from documents.pdf import render_pdf
 from registers.forms import DayStepForm, RegisterImportForm, VersionForm
@@ -104,7 +104,6 @@ def home(request: OrgRequest) -> HttpResponse:
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 def new(request: OrgRequest) -> HttpResponseBase:
-    ensure_defaults(request.org)
     today = timezone.localdate()
     form = RequestForm(request.POST or None, organisation=request.org, today=today)
     if request.method == "POST" and form.is_valid():

@@ -15,7 +15,7 @@ from commitments.frameworks import load_framework
 from commitments.models import Indicator
 from core.models import ClosureDay, Membership, OpeningHours, Organisation, Role, Service, Site, User
 from core.periods import Granularity, Period
-from core.registries import METRICS, records_changed
+from core.registries import METRICS, create_town_defaults, records_changed
 from demo.activity import activity_months, add_activity
 from demo.complaints_data import add_complaints
 from demo.registers_data import add_registers
@@ -201,6 +201,9 @@ def build_demo(*, seed: int = DEFAULT_SEED, today: dt.date) -> list[Organisation
         refresh_calls(organisation=organisation, months=months)
         record_demo_import(organisation, today)
         recompute_demo_indicators(organisation, today, prefixes=("complaints",))
+        # What every new town gets, in the transaction that creates it; last, so that the
+        # demo's own visit reasons and rules stand in for the defaults where it has them.
+        create_town_defaults(organisation=organisation, actor=None)
         towns.append(organisation)
     return towns
 

@@ -96,7 +96,6 @@ WORKFLOW = TicketWorkflow(
     audit_fields=TICKET_FIELDS,
     metric_prefix=METRIC_PREFIX,
     refusal="",
-    after_commit=True,
 )
 
 
@@ -114,12 +113,8 @@ def touched_months(moments: Iterable[dt.date | dt.datetime]) -> set[dt.date]:
 
 def notify_indicators(*, organisation: Organisation, months: set[dt.date]) -> None:
     """Ask the indicator engine to recompute the reception indicators of these months once the
-    current transaction commits (at once outside a transaction)."""
-    if months:
-        frozen = set(months)
-        transaction.on_commit(
-            lambda: records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=frozen)
-        )
+    current transaction commits (core.registries.records_changed defers to the commit)."""
+    records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=set(months))
 
 
 def to_the_second(moment: dt.datetime) -> dt.datetime:
@@ -440,17 +435,3 @@ def set_reason_active(*, reason: VisitReason, actor: User | None, active: bool) 
         position=reason.position,
         is_active=active,
     )
-
-
-@transaction.atomic
-def ensure_default_reasons(*, organisation: Organisation, actor: User | None) -> int:
-    """Create the usual reasons for a town that has none yet; returns how many were created.
-    Each is tied to the service whose code is named when the town has it."""
-    if VisitReason.objects.filter(organisation=organisation).exists():
-        return 0
-    services = {service.code: service for service in Service.objects.for_org(organisation)}
-    for position, (label, code) in enumerate(DEFAULT_REASONS, start=1):
-        create_reason(
-            organisation=organisation, actor=actor, label=label, service=services.get(code), position=position * 10
-        )
-    return len(DEFAULT_REASONS)

@@ -112,7 +112,6 @@ def _issued_ticket(request: OrgRequest) -> tuple[QueueTicket | None, int]:
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 def kiosk(request: OrgRequest) -> HttpResponseBase:
-    actions.ensure_default_reasons(organisation=request.org, actor=acting_user(request))
     site, _ = DeskForm(request.GET, organisation=request.org).queue()
     if request.method == "POST":
         form = IssueForm(request.POST, organisation=request.org)
@@ -235,7 +234,6 @@ def ticket_transition(request: OrgRequest, ticket_id: int, transition: str) -> H
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 def visit_log(request: OrgRequest) -> HttpResponseBase:
-    actions.ensure_default_reasons(organisation=request.org, actor=acting_user(request))
     desk = DeskForm(request.GET, organisation=request.org)
     site, _ = desk.queue()
     if request.method == "POST":
@@ -289,7 +287,6 @@ def visit_delete(request: OrgRequest, visit_id: int) -> HttpResponseBase:
 
 @org_view(read=Capability.MANAGE_QUALITY)
 def reasons(request: OrgRequest) -> HttpResponse:
-    actions.ensure_default_reasons(organisation=request.org, actor=acting_user(request))
     listed = VisitReason.objects.for_org(request.org).select_related("service__site")
     return render(request, "reception/reasons.html", {**NAV, "reasons": listed})
 

@@ -31,12 +31,9 @@ MAX_RINGS = 60
 
 def calls_changed(*, organisation: Organisation, months: Iterable[dt.date]) -> None:
     """THE call after calls changed outside an import chunk: tells the indicator engine which
-    months to recompute (after the commit when inside a transaction)."""
+    months to recompute (core.registries.records_changed waits for the commit)."""
     month_set = {month.replace(day=1) for month in months}
-    if month_set:
-        transaction.on_commit(
-            lambda: records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=month_set)
-        )
+    records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=month_set)
 
 
 def refresh_calls(*, organisation: Organisation, months: Iterable[dt.date]) -> None:
@@ -105,7 +102,7 @@ def tally_call(
     _apply_tally(call, outcome=outcome, rings=rings, started_at=now, presence=Presence(organisation))
     call.save()
     record_event(
-        organisation=organisation, actor=actor, instance=call, action="relevé", after=snapshot(call, TALLY_FIELDS)
+        organisation=organisation, actor=actor, instance=call, action="tally", after=snapshot(call, TALLY_FIELDS)
     )
     rebuild_months(organisation, {call.local_month})
     calls_changed(organisation=organisation, months={call.local_month})

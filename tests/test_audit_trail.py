@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def event(org):
     site = Site.objects.create(organisation=org, name="Annexe nord")
-    return record_event(organisation=org, actor=None, instance=site, action="création", after=snapshot(site))
+    return record_event(organisation=org, actor=None, instance=site, action="create", after=snapshot(site))
 
 
 def test_an_event_keeps_only_the_fields_that_changed(org):
@@ -19,7 +19,7 @@ def test_an_event_keeps_only_the_fields_that_changed(org):
         organisation=org,
         actor=None,
         instance=site,
-        action="modification",
+        action="update",
         before={"name": "Annexe", "address": "1 rue Haute"},
         after={"name": "Annexe sud", "address": "1 rue Haute"},
     )
@@ -47,7 +47,7 @@ def test_the_application_cannot_delete_an_event(event):
 def test_the_database_refuses_an_update_that_bypasses_the_application(event):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditevent SET action = 'falsifié' WHERE id = %s", [event.pk])
-    assert AuditEvent.objects.get(pk=event.pk).action == "création"
+    assert AuditEvent.objects.get(pk=event.pk).action == "create"
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps DELETE for the test flush (ADR 0004)")
@@ -60,7 +60,7 @@ def test_postgresql_refuses_a_delete_that_bypasses_the_application(event):
 def test_deleting_an_account_keeps_its_events_and_their_author_label(org, make_member):
     user = make_member(org, "agent", email="ancien@ville-test.test")
     site = Site.objects.create(organisation=org, name="Annexe est")
-    event = record_event(organisation=org, actor=user, instance=site, action="création", after=snapshot(site))
+    event = record_event(organisation=org, actor=user, instance=site, action="create", after=snapshot(site))
     user.delete()
     kept = AuditEvent.objects.get(pk=event.pk)
     assert kept.actor_label == "ancien@ville-test.test"

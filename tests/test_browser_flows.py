@@ -5,7 +5,7 @@ from playwright.sync_api import Page, expect
 
 from commitments.frameworks import load_framework
 from commitments.models import IndicatorValue
-from core.models import AuditEvent, Role
+from core.models import AuditEvent, Role, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,9 +66,11 @@ def test_a_changed_wording_appears_in_the_history_with_who_and_when(manager_page
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Respecter les rendez-vous pris en ligne")
     history = page.get_by_role("table").filter(has_text="Respecter les rendez-vous pris en ligne").last
-    expect(history).to_contain_text("qualite@ville-test.test")
+    manager = User.objects.get(email="qualite@ville-test.test")
+    expect(history).to_contain_text(manager.full_name)  # people by name, not by e-mail
+    expect(history).to_contain_text("Modification")
     expect(history).to_contain_text("Respecter les rendez-vous")
-    assert AuditEvent.objects.filter(object_type="commitments.commitment", action="modification").count() == 1
+    assert AuditEvent.objects.filter(object_type="commitments.commitment", action="update").count() == 1
 
 
 def test_an_administrator_gets_a_low_contrast_colour_explained_then_the_theme_follows(

@@ -60,7 +60,7 @@ def test_an_administrator_adds_a_slot_to_the_whole_site(org, town_hall, morning,
     added = OpeningHours.objects.get(organisation=org, opens_at=dt.time(13, 30))
     assert (added.site, added.service, added.weekday, added.closes_at) == (town_hall, None, 0, dt.time(17))
     [event] = AuditEvent.objects.filter(organisation=org, object_type="core.openinghours")
-    assert event.action == "création"
+    assert event.action == "create"
     assert event.after == {
         "site": town_hall.pk,
         "service": None,
@@ -133,7 +133,7 @@ def test_an_administrator_deletes_a_slot_after_confirming(org, morning, admin_cl
     assert response["Location"] == url("opening_hours_site", org, morning.site_id)
     assert not OpeningHours.objects.filter(pk=morning.pk).exists()
     [event] = AuditEvent.objects.filter(organisation=org)
-    assert event.action == "suppression" and event.before["opens_at"] == "08:30:00"
+    assert event.action == "delete" and event.before["opens_at"] == "08:30:00"
 
 
 # --- Closure days ----------------------------------------------------------------------
@@ -171,7 +171,7 @@ def test_an_administrator_adds_a_closure_day(org, admin_client_org):
     closure = ClosureDay.objects.get(organisation=org)
     assert (closure.date, closure.label) == (dt.date(2026, 8, 14), "Pont du 15 août")
     [event] = AuditEvent.objects.filter(organisation=org)
-    assert event.action == "création" and event.after == {"date": "2026-08-14", "label": "Pont du 15 août"}
+    assert event.action == "create" and event.after == {"date": "2026-08-14", "label": "Pont du 15 août"}
     html = admin_client_org.get(response["Location"]).content.decode()
     assert "Le 14/08/2026 a été ajouté aux jours de fermeture." in html
     assert "Fermeture de la mairie" in html
@@ -208,7 +208,7 @@ def test_an_administrator_deletes_a_closure_day_after_confirming(org, admin_clie
     assert response["Location"].endswith("?annee=2026")
     assert not ClosureDay.objects.filter(pk=closure.pk).exists()
     [event] = AuditEvent.objects.filter(organisation=org)
-    assert event.action == "suppression" and event.before == {"date": "2026-05-15", "label": "Pont"}
+    assert event.action == "delete" and event.before == {"date": "2026-05-15", "label": "Pont"}
 
 
 # --- Query counts ------------------------------------------------------------------------

@@ -138,7 +138,7 @@ def test_an_invitation_sends_one_e_mail_whose_link_sets_a_password_that_opens_th
     assert login.status_code == 302
     assert visitor.get(reverse("core:audit_trail", args=[org.slug])).status_code == 200
 
-    event = AuditEvent.objects.get(organisation=org, action="invitation")
+    event = AuditEvent.objects.get(organisation=org, action="invite")
     assert event.actor == admin and event.after == {
         "user": membership.user_id,
         "role": "quality_manager",
@@ -213,7 +213,7 @@ def test_an_administrator_changes_a_member_s_role_and_end_date(org, admin_client
     membership.refresh_from_db()
     assert (membership.role, membership.ends_on) == (Role.AUDITOR, NEXT_MONTH)
     [event] = AuditEvent.objects.filter(organisation=org, object_type="core.membership")
-    assert event.action == "modification"
+    assert event.action == "update"
     assert event.before == {"role": "agent", "ends_on": None}
     assert event.after == {"role": "auditor", "ends_on": NEXT_MONTH.isoformat()}
 
@@ -253,7 +253,7 @@ def test_removing_a_member_asks_for_confirmation_and_keeps_their_account(org, ad
     assert not Membership.objects.filter(pk=membership.pk).exists()
     assert User.objects.filter(pk=agent.pk).exists()
     [event] = AuditEvent.objects.filter(organisation=org)
-    assert event.action == "suppression"
+    assert event.action == "delete"
     assert event.before == {"user": agent.pk, "role": "agent", "ends_on": None, "email": agent.email}
 
     removed = Client()

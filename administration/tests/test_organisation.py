@@ -59,7 +59,7 @@ def test_an_administrator_changes_the_name_colour_zone_and_ring_cycle(org, admin
         Decimal("4.5"),
     )
     event = AuditEvent.objects.get(organisation=org, object_type="core.organisation")
-    assert event.action == "modification"
+    assert event.action == "update"
     assert event.before == {
         "name": "Ville de Test",
         "brand_color": "#1f4e79",

@@ -21,7 +21,7 @@ from core.models import Organisation, User
 from core.periods import Granularity
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent
-CREATED = "création"
+CREATED = "create"
 
 
 class FrameworkFileError(ValueError):

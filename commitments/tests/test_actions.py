@@ -61,8 +61,8 @@ def test_a_service_value_and_the_all_services_value_are_kept_apart(share_indicat
 def test_an_entry_and_a_correction_are_both_in_the_audit_trail_with_before_and_after(share_indicator, manager):
     value = record_manual_value(indicator=share_indicator, period=MARCH, actor=manager, numerator=9, denominator=12)
     record_manual_value(indicator=share_indicator, period=MARCH, actor=manager, numerator=12, denominator=12)
-    assert events_of(value, "saisie").get().after["value"] == 75.0
-    correction = events_of(value, "modification").get()
+    assert events_of(value, "enter").get().after["value"] == 75.0
+    correction = events_of(value, "update").get()
     assert (correction.before["value"], correction.after["value"]) == (75.0, 100.0)
     assert correction.actor == manager
 
@@ -134,13 +134,13 @@ def test_deleting_a_value_is_audited_with_what_was_deleted(share_indicator, mana
     value = record_manual_value(indicator=share_indicator, period=MARCH, actor=manager, numerator=9, denominator=12)
     delete_value(value=IndicatorValue.objects.get(pk=value.pk), actor=manager)
     assert not IndicatorValue.objects.exists()
-    assert events_of(value, "suppression").get().before["value"] == 75.0
+    assert events_of(value, "delete").get().before["value"] == 75.0
 
 
 def test_a_commitment_update_records_only_what_changed(qualivilles, org, manager):
     commitment = Commitment.objects.get(organisation=org, code="9")
     update_commitment(commitment=commitment, actor=manager, title="Respecter les rendez-vous pris", is_active=True)
-    event = events_of(commitment, "modification").get()
+    event = events_of(commitment, "update").get()
     assert event.before == {"title": "Respecter les rendez-vous"}
     assert event.after == {"title": "Respecter les rendez-vous pris"}
 
@@ -148,7 +148,7 @@ def test_a_commitment_update_records_only_what_changed(qualivilles, org, manager
 def test_saving_a_commitment_unchanged_writes_no_event(qualivilles, org, manager):
     commitment = Commitment.objects.get(organisation=org, code="9")
     update_commitment(commitment=commitment, actor=manager, title=commitment.title)
-    assert not events_of(commitment, "modification").exists()
+    assert not events_of(commitment, "update").exists()
 
 
 def test_an_empty_commitment_title_is_refused(qualivilles, org, manager):
@@ -165,7 +165,7 @@ def test_an_indicator_update_changes_target_and_services_and_is_audited(share_in
     share_indicator.refresh_from_db()
     assert share_indicator.target_value == 95
     assert list(share_indicator.services.all()) == [service]
-    event = events_of(share_indicator, "modification").get()
+    event = events_of(share_indicator, "update").get()
     assert event.before == {"target_value": "100.00", "services": []}
     assert event.after == {"target_value": "95", "services": [service.pk]}
 
@@ -231,7 +231,7 @@ def test_recompute_of_a_manual_share_recomputes_its_value_from_the_stored_counts
     recomputed = recompute_indicator(indicator=share_indicator, period=MARCH)
     assert recomputed is not None
     assert recomputed.value == 75.0
-    assert events_of(value, "calcul").get().before == {"value": 1.0}
+    assert events_of(value, "compute").get().before == {"value": 1.0}
 
 
 def test_recompute_for_every_service_covers_all_services_and_each_concerned_service(org, qualivilles, constant_metric):
@@ -256,7 +256,7 @@ def test_a_metric_with_nothing_for_the_period_removes_the_stored_value_with_an_a
         assert stored is not None
         assert recompute_indicator(indicator=indicator, period=MARCH) is None
         assert not IndicatorValue.objects.filter(indicator=indicator).exists()
-        assert events_of(stored, "suppression").exists()
+        assert events_of(stored, "delete").exists()
     finally:
         METRICS.unregister("test.fading")
 

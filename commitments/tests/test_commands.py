@@ -38,7 +38,7 @@ def test_create_organisation_opens_a_town_with_its_framework_and_invites_its_adm
     assert mail.outbox[0].to == ["maire@saint-test.fr"]
     assert "https://qualite.saint-test.fr/" in mail.outbox[0].body
     assert "23 engagements" in output
-    assert AuditEvent.objects.filter(organisation=town, object_type="core.organisation", action="création").exists()
+    assert AuditEvent.objects.filter(organisation=town, object_type="core.organisation", action="create").exists()
 
 
 def test_create_organisation_can_load_services_publics_plus_in_a_holiday_zone():

@@ -116,7 +116,7 @@ def test_reloading_keeps_the_towns_own_edits_and_restores_what_was_deleted(org):
 
 def test_loading_writes_an_audit_event_per_created_object(org):
     load_framework(organisation=org, code="services-publics-plus")
-    events = AuditEvent.objects.filter(organisation=org, action="création")
+    events = AuditEvent.objects.filter(organisation=org, action="create")
     # 1 framework, 3 modules, 8 commitments, 3 indicators
     assert events.count() == 15
 

@@ -22,7 +22,9 @@ def test_with_two_frameworks_the_codes_name_their_framework(org):
     assert "qualivilles:8" in codes
 
 
-def test_a_change_in_operational_records_recomputes_the_months_quarters_and_years_concerned(org):
+def test_a_change_in_operational_records_recomputes_the_months_quarters_and_years_concerned(
+    org, django_capture_on_commit_callbacks
+):
     import datetime as dt
 
     from commitments.models import Indicator, IndicatorValue
@@ -36,7 +38,8 @@ def test_a_change_in_operational_records_recomputes_the_months_quarters_and_year
     try:
         Indicator.objects.filter(organisation=org, code="16.1").update(metric_key="fake.rate", granularity="month")
         Indicator.objects.filter(organisation=org, code="16.2").update(metric_key="fake.rate", granularity="quarter")
-        records_changed(organisation=org, metric_prefix="fake", months={dt.date(2026, 3, 1), dt.date(2026, 4, 1)})
+        with django_capture_on_commit_callbacks(execute=True):
+            records_changed(organisation=org, metric_prefix="fake", months={dt.date(2026, 3, 1), dt.date(2026, 4, 1)})
     finally:
         METRICS.unregister("fake.rate")
     stored = IndicatorValue.objects.filter(organisation=org).values_list("indicator__code", "period_start")

@@ -146,7 +146,7 @@ def test_the_detail_shows_indicators_values_and_history(reader_client, share_ind
     assert "Valeurs de l'indicateur 4.1 par période et par service" in page
     assert "90\u00a0%" in page
     assert "Deux dépliants périmés retirés" in page
-    assert "création" in page  # the loader's events
+    assert "Création" in page  # the loader's events
     assert "Modifier l'engagement" not in page  # a reader gets no write links
     assert "Saisir une valeur" not in page
 
@@ -172,7 +172,7 @@ def test_a_manager_edits_a_commitment(manager_client, commitment, org):
     assert "L&#x27;engagement 4 a été enregistré." in response.content.decode()
     commitment.refresh_from_db()
     assert commitment.title == "Offrir un point d'accueil qui informe"
-    assert AuditEvent.objects.filter(object_type="commitments.commitment", action="modification").count() == 1
+    assert AuditEvent.objects.filter(object_type="commitments.commitment", action="update").count() == 1
 
 
 def test_an_empty_title_gets_a_french_error_and_nothing_is_saved(manager_client, commitment, org):
@@ -181,7 +181,7 @@ def test_an_empty_title_gets_a_french_error_and_nothing_is_saved(manager_client,
     assert "Ce champ est obligatoire." in response.content.decode()
     commitment.refresh_from_db()
     assert commitment.title == "Offrir un point d'accueil informatif"
-    assert not AuditEvent.objects.filter(action="modification").exists()
+    assert not AuditEvent.objects.filter(action="update").exists()
 
 
 def test_a_reader_cannot_edit_a_commitment(reader_client, commitment, org):
@@ -209,7 +209,7 @@ def test_a_manager_changes_an_indicator_target_and_services(manager_client, shar
     share_indicator.refresh_from_db()
     assert (share_indicator.label, share_indicator.target_value) == ("Documents à jour", 95)
     assert list(share_indicator.services.all()) == [service]
-    assert AuditEvent.objects.filter(object_type="commitments.indicator", action="modification").exists()
+    assert AuditEvent.objects.filter(object_type="commitments.indicator", action="update").exists()
 
 
 @pytest.mark.parametrize(
@@ -345,7 +345,7 @@ def test_a_manager_deletes_a_value_and_it_is_audited(manager_client, stored_valu
     response = manager_client.post(url("value_delete", org, stored_value.pk))
     assert response.status_code == 302
     assert not IndicatorValue.objects.filter(pk=stored_value.pk).exists()
-    event = AuditEvent.objects.get(object_type="commitments.indicatorvalue", action="suppression")
+    event = AuditEvent.objects.get(object_type="commitments.indicatorvalue", action="delete")
     assert event.before is not None
     assert event.before["value"] == 50.0
 

@@ -234,7 +234,9 @@ def test_business_days_count_saturdays(org, make_complaint):
     assert complaint.acknowledge_due_on == D(2026, 7, 13)
 
 
-def test_each_change_tells_the_indicator_engine_the_months_of_receipt_and_of_both_due_dates(make_complaint):
+def test_each_change_tells_the_indicator_engine_the_months_of_receipt_and_of_both_due_dates(
+    make_complaint, django_capture_on_commit_callbacks
+):
     calls = []
 
     def listener(organisation, prefix, months):
@@ -242,8 +244,11 @@ def test_each_change_tells_the_indicator_engine_the_months_of_receipt_and_of_bot
 
     registries.CHANGES_LISTENERS.register("test", listener)
     try:
-        complaint = make_complaint(channel=Channel.LETTER, received_on=D(2026, 7, 24))  # answer due 14 August
-        actions.answer(complaint=complaint, actor=None, seen_version=complaint.version, on=D(2026, 8, 3), today=TODAY)
+        with django_capture_on_commit_callbacks(execute=True):
+            complaint = make_complaint(channel=Channel.LETTER, received_on=D(2026, 7, 24))  # answer due 14 August
+            actions.answer(
+                complaint=complaint, actor=None, seen_version=complaint.version, on=D(2026, 8, 3), today=TODAY
+            )
     finally:
         registries.CHANGES_LISTENERS.unregister("test")
     assert calls == [("complaints", [D(2026, 7, 1), D(2026, 8, 1)])] * 2

@@ -54,6 +54,7 @@ def test_removing_the_closure_day_moves_the_due_date_back(org, admin_client_org,
     assert Complaint.objects.get(pk=complaint.pk).answer_due_on == D(2026, 7, 27)
 
 
+@pytest.mark.django_db(transaction=True)  # real commits: the indicators hear once the change commits
 def test_a_calendar_change_tells_the_indicators_the_months_of_the_due_dates_moved_and_audits_once(org, make_complaint):
     june = make_complaint(received_on=D(2026, 6, 25))  # answer due 9 July: a July closure day moves nothing
     july = make_complaint(received_on=D(2026, 7, 24))  # answer due 7 August

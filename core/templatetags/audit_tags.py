@@ -1,14 +1,43 @@
-"""Shows an audit event's values with the French names of the fields."""
+"""Shows an audit event in French: its action's label, the person by name, the moment in the
+town's time, and its values with the French names of the fields."""
 
+import datetime as dt
 from typing import Any
 
 from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 
-from core.models import AuditEvent
+from core import journal
+from core.localtime import local_moment_text
+from core.models import AuditEvent, Organisation
 
 register = template.Library()
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """{{ event.action|action_label }}: "update" → "modification"."""
+    return journal.action_label(code)
+
+
+@register.filter
+def person(row: journal.Acted) -> str:
+    """{{ event|person }}: the full name of who did it, else their e-mail, else "système"."""
+    return journal.person_name(row)
+
+
+@register.filter
+def town_time(moment: dt.datetime | None, organisation: Organisation) -> str:
+    """{{ event.at|town_time:org }}: "04/12/2026 17:05" in the town's own time zone."""
+    return local_moment_text(moment, organisation.time_zone) if moment is not None else "—"
+
+
+@register.filter
+def town_time_seconds(moment: dt.datetime | None, organisation: Organisation) -> str:
+    """{{ event.at|town_time_seconds:org }}: "04/12/2026 17:05:09" in the town's time zone."""
+    return local_moment_text(moment, organisation.time_zone, seconds=True) if moment is not None else "—"
+
 
 VALUE_WORDS = {True: "oui", False: "non", None: "—", "": "—"}
 

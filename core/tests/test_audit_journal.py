@@ -3,16 +3,20 @@ the deletion helper every action uses to delete a record with its audit event.""
 
 import csv
 import datetime as dt
+import importlib
 import io
 
 import openpyxl
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from core.audit import delete_audited, journal_events
+from core.journal import ACTION_LABELS, action_label, person_name
 from core.localtime import PARIS
-from core.models import AuditEvent, ClosureDay, Role, Site
+from core.models import AuditEvent, ClosureDay, Organisation, Role, Site
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +34,7 @@ def event(org, at, *, actor=None, repr="Hôtel de ville", object_type="core.site
         object_type=object_type,
         object_id="1",
         object_repr=repr,
-        action="modification",
+        action="update",
         before=before,
         after=after,
     )
@@ -172,7 +176,7 @@ def test_the_export_holds_the_filtered_journal_in_local_time_with_readable_value
         [
             "31/03/2026",
             "23:30:00",
-            f"{alice.full_name} (alice@ville-test.test)",
+            alice.full_name,
             "modification",
             "Site",
             "'=HYPERLINK(1)",
@@ -218,7 +222,7 @@ def test_delete_audited_records_the_listed_fields_then_deletes(org, make_member)
     recorded = delete_audited(closure, actor=actor, fields=["date"])
     assert not ClosureDay.objects.filter(pk=closure_id).exists()
     assert (recorded.action, recorded.object_id, recorded.before, recorded.actor) == (
-        "suppression",
+        "delete",
         str(closure_id),
         {"date": "2026-05-15"},
         actor,
@@ -235,8 +239,125 @@ def test_delete_audited_refuses_with_the_blockers_message_and_writes_nothing(org
     assert AuditEvent.objects.count() == events
 
 
-def test_delete_audited_takes_another_action_word(org):
+def test_delete_audited_takes_another_action_code(org):
     closure = ClosureDay.objects.create(organisation=org, date=dt.date(2026, 5, 15), label="Pont")
-    assert delete_audited(closure, actor=None, fields=["date"], action="annulation", blocker=lambda c: "").action == (
-        "annulation"
+    assert delete_audited(closure, actor=None, fields=["date"], action="anonymise", blocker=lambda c: "").action == (
+        "anonymise"
     )
+
+
+# --- In French: labels, the town's time, people by name -----------------------------------------
+
+
+def at_utc(year: int, month: int, day: int, hour: int) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, tzinfo=dt.UTC)
+
+
+def recorded(org, *, action, actor=None, at=None):
+    return AuditEvent.objects.create(
+        organisation=org,
+        actor=actor,
+        actor_label=actor.email if actor else "système",
+        at=at or at_utc(2026, 7, 1, 10),
+        object_type="core.site",
+        object_id="1",
+        object_repr="Hôtel de ville",
+        action=action,
+    )
+
+
+def test_the_page_shows_actions_in_french_times_in_paris_and_people_by_name(org, make_member, reader):
+    alice = make_member(org, Role.QUALITY_MANAGER, email="alice@ville-test.test")
+    recorded(org, action="acknowledge", actor=alice)
+    recorded(org, action="update", at=at_utc(2026, 1, 15, 10))
+    page = reader.get(reverse("core:audit_trail", args=[org.slug])).content.decode()
+    assert '<td data-label="Action">Accusé de réception</td>' in page
+    assert '<td data-label="Action">Modification</td>' in page
+    assert '<td data-label="Date">01/07/2026 12:00</td>' in page  # summer time: UTC+2
+    assert '<td data-label="Date">15/01/2026 11:00</td>' in page  # winter time: UTC+1
+    assert f'<td data-label="Auteur">{alice.full_name}</td>' in page
+    assert '<td data-label="Auteur">système</td>' in page
+    assert "alice@ville-test.test</td>" not in page
+
+
+def test_a_guadeloupe_town_reads_its_journal_in_its_own_time(make_member, client_as):
+    town = Organisation.objects.create(slug="pointe", name="Ville des Antilles", holiday_zone="971")
+    recorded(town, action="create")
+    page = client_as(town, Role.READER).get(reverse("core:audit_trail", args=[town.slug])).content.decode()
+    assert '<td data-label="Date">01/07/2026 06:00</td>' in page  # UTC−4, no summer time
+    assert '<td data-label="Action">Création</td>' in page
+
+
+def test_a_guadeloupe_towns_day_filter_and_export_follow_its_time(make_member, client_as):
+    town = Organisation.objects.create(slug="pointe", name="Ville des Antilles", holiday_zone="971")
+    recorded(town, action="delete", at=at_utc(2026, 7, 2, 2))  # 1 July, 22:00 in Guadeloupe
+    url = reverse("core:audit_trail_export", args=[town.slug])
+    response = client_as(town, Role.READER).get(url, {"du": "2026-07-01", "au": "2026-07-01", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][:5] == ["01/07/2026", "22:00:00", "système", "suppression", "Site"]
+
+
+def test_the_export_names_people_and_actions_in_french(org, make_member, reader):
+    alice = make_member(org, Role.QUALITY_MANAGER, email="alice@ville-test.test")
+    recorded(org, action="settings", actor=alice)
+    url = reverse("core:audit_trail_export", args=[org.slug])
+    rows = list(csv.reader(io.StringIO(reader.get(url).content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][:4] == ["01/07/2026", "12:00:00", alice.full_name, "modification des paramètres"]
+
+
+def test_a_person_without_a_name_shows_by_e_mail_and_a_deleted_account_by_the_e_mail_it_had(org, make_member):
+    nameless = make_member(org, Role.AGENT, email="sans-nom@ville-test.test")
+    nameless.full_name = ""
+    nameless.save()
+    gone = make_member(org, Role.AGENT, email="parti@ville-test.test")
+    event_of_gone = recorded(org, action="update", actor=gone)
+    gone.memberships.all().delete()
+    gone.delete()
+    assert person_name(recorded(org, action="update", actor=nameless)) == "sans-nom@ville-test.test"
+    assert person_name(AuditEvent.objects.get(pk=event_of_gone.pk)) == "parti@ville-test.test"
+    assert person_name(recorded(org, action="update")) == "système"
+
+
+def test_an_action_code_without_a_label_shows_as_itself_visibly_marked(org, reader):
+    assert action_label("frobnicate") == "frobnicate (action sans libellé)"
+    recorded(org, action="frobnicate")
+    page = reader.get(reverse("core:audit_trail", args=[org.slug])).content.decode()
+    assert "Frobnicate (action sans libellé)" in page
+
+
+def test_every_label_is_french_text_and_every_code_a_short_english_word():
+    assert all(code.isascii() and code == code.lower() and " " not in code for code in ACTION_LABELS)
+    assert all(len(code) <= 40 for code in ACTION_LABELS)  # AuditEvent.action's length
+    assert all(label and label == label.lower() for label in ACTION_LABELS.values())
+
+
+def test_the_migration_rewrites_the_french_codes_and_keeps_the_trail_closed(org):
+    migration = importlib.import_module("core.migrations.0009_english_action_codes")
+    for action, object_type in [
+        ("création", "core.site"),
+        ("accusé de réception", "complaints.complaint"),
+        ("saisie", "commitments.indicatorvalue"),
+        ("saisie", "reception.visit"),
+        ("update", "core.site"),
+    ]:
+        AuditEvent.objects.create(
+            organisation=org, object_type=object_type, object_id="1", object_repr="x", action=action
+        )
+
+    class Editor:
+        connection = connection
+
+        def execute(self, sql, params=None):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+
+    migration.to_english(django_apps, Editor())
+    assert list(AuditEvent.objects.order_by("pk").values_list("action", flat=True)) == [
+        "create",
+        "acknowledge",
+        "enter",
+        "create",
+        "update",
+    ]
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET action = 'falsifié'")

@@ -305,3 +305,18 @@ def test_the_settings_page_runs_the_same_queries_for_the_default_rules_or_many_m
     page = manager_client.get(url(org, "settings")).content.decode()
     assert "Thème 14" in page
     assert page_queries(manager_client, url(org, "settings")) == few <= QUERIES_OF_THE_SETTINGS
+
+
+def test_the_history_block_shows_steps_in_french_times_in_the_towns_zone_and_people_by_name(
+    org, client_as, make_request, make_member
+):
+    agent = make_member(org, Role.AGENT, email="agent@ville-test.test")
+    written = make_request(received_on=dt.date(2026, 7, 1))
+    actions.acknowledge(written, actor=agent, seen_version=written.version, on=dt.date(2026, 7, 1))
+    written.events.update(at=dt.datetime(2026, 7, 1, 10, 0, tzinfo=dt.UTC))
+    page = client_as(org, Role.READER).get(reverse("correspondence:detail", args=[org.slug, written.pk]))
+    history = page.content.decode().split("<h2>Historique</h2>")[1]
+    assert '<th scope="row" data-label="Enregistrée le">01/07/2026 12:00</th>' in history
+    assert '<td data-label="Étape">Accusé de réception</td>' in history
+    assert f'<td data-label="Par">{agent.full_name}</td>' in history
+    assert '<td data-label="Par">système</td>' in history

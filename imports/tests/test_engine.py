@@ -144,7 +144,7 @@ def test_a_source_goes_to_json_and_back_and_is_audited(org, other_org):
     source = create_source(organisation=org, actor=None, values=ASTERISK_VALUES)
     data = source_to_json(source)
     assert data["format"] == JSON_FORMAT and data["line_map"] == {"0130000001": "accueil", "*": ""}
-    assert AuditEvent.objects.filter(object_type="imports.importsource", action="création").count() == 1
+    assert AuditEvent.objects.filter(object_type="imports.importsource", action="create").count() == 1
 
     values = values_from_json(json.dumps(data))
     copy = create_source(organisation=other_org, actor=None, values=values)

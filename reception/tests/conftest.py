@@ -1,4 +1,5 @@
-"""Fixtures of the counter tests: the town's site and services, reasons, and Paris times."""
+"""Fixtures of the counter tests: the town's site and services, two of the visit reasons it was
+created with, and Paris times."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -6,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.models import Role, Service, Site
-from reception.actions import create_reason
+from reception.models import VisitReason
 from tests.conftest import browser_type_launch_args, log_in  # noqa: F401  Debian's Chromium, session login
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -34,12 +35,14 @@ def etat_civil(org):
 
 @pytest.fixture
 def reason(org, accueil):
-    return create_reason(organisation=org, actor=None, label="Renseignement", service=accueil, position=1)
+    """One of the reasons the town was created with, tied to its reception service."""
+    return VisitReason.objects.get(organisation=org, label="Renseignement", service=accueil)
 
 
 @pytest.fixture
 def act_reason(org, etat_civil):
-    return create_reason(organisation=org, actor=None, label="État civil : acte", service=etat_civil, position=2)
+    """One of the reasons the town was created with, tied to its civil registry."""
+    return VisitReason.objects.get(organisation=org, label="État civil : acte", service=etat_civil)
 
 
 @pytest.fixture

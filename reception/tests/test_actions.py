@@ -14,7 +14,6 @@ from reception.actions import (
     call_next,
     create_reason,
     delete_visit,
-    ensure_default_reasons,
     issue_ticket,
     log_visit,
     refresh_ticket_summaries,
@@ -22,7 +21,7 @@ from reception.actions import (
     touched_months,
     update_visit,
 )
-from reception.models import QueueTicket, TicketEvent, TicketMonthSummary, TicketStatus, VisitReason
+from reception.models import QueueTicket, TicketEvent, TicketMonthSummary, TicketStatus
 
 from .conftest import paris
 
@@ -343,7 +342,7 @@ def test_a_visit_is_logged_with_its_local_stamps_corrected_and_deleted_with_the_
     visit_id = visit.pk
     delete_visit(visit=visit, actor=agent)
     trail = AuditEvent.objects.filter(object_type="reception.visit", object_id=str(visit_id)).order_by("pk")
-    assert [event.action for event in trail] == ["create", "correction", "suppression"]
+    assert [event.action for event in trail] == ["create", "correction", "delete"]
     correction = trail[1]
     assert correction.before["reason"] == reason.pk and correction.after["reason"] == act_reason.pk
     assert set(correction.after) == {"reason", "oriented_to", "at"}
@@ -356,15 +355,6 @@ def test_a_visit_cannot_name_a_service_of_another_town(org, other_org, site, rea
 
 
 # Reasons
-
-
-def test_a_town_without_reasons_gets_the_usual_ones_once_tied_to_its_services(org, accueil, etat_civil):
-    assert ensure_default_reasons(organisation=org, actor=None) == 6
-    assert ensure_default_reasons(organisation=org, actor=None) == 0
-    reasons = {r.label: r.service for r in VisitReason.objects.filter(organisation=org)}
-    assert reasons["État civil : acte"] == etat_civil
-    assert reasons["Renseignement"] == accueil
-    assert reasons["Urbanisme"] is None
 
 
 def test_a_reason_label_is_unique_in_a_town_whatever_its_case(org, reason):

@@ -41,7 +41,7 @@ def test_a_tap_records_a_tallied_call_at_the_clock_time_with_its_rings(org, hour
     assert call.answered_at == TUESDAY_10 + dt.timedelta(seconds=15)
     assert (call.local_date, call.weekday, call.half_hour) == (dt.date(2026, 3, 3), 1, 20)
     event = AuditEvent.objects.get(object_type="telephony.call", object_id=str(call.pk))
-    assert event.action == "relevé" and event.after is not None
+    assert event.action == "tally" and event.after is not None
     assert (event.after["outcome"], event.after["rings"]) == ("answered", 3)
     assert (figures(org).presented, figures(org).answered, figures(org).within) == (1, 1, 1)
 
@@ -119,7 +119,7 @@ def test_deleting_a_tallied_call_is_audited_and_leaves_the_figures(org, hours, s
     actions.delete_tallied_call(call=call, actor=None)
 
     assert not Call.objects.filter(pk=call_id).exists()
-    assert AuditEvent.objects.filter(object_id=str(call_id), action="suppression").exists()
+    assert AuditEvent.objects.filter(object_id=str(call_id), action="delete").exists()
     assert figures(org).total == 0
 
 

@@ -167,7 +167,7 @@ def test_the_quality_manager_manages_lines_and_agents_cannot(org, accueil, manag
     assert response.status_code == 302
     line = PhoneLine.objects.get(organisation=org)
     assert AuditEvent.objects.filter(
-        object_type="telephony.phoneline", object_id=str(line.pk), action="création"
+        object_type="telephony.phoneline", object_id=str(line.pk), action="create"
     ).exists()
     clash = manager_client.post(url(org, "line_add"), {"name": "Autre", "code": "standard", "service": accueil.pk})
     assert "déjà le code" in clash.content.decode()

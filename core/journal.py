@@ -1,0 +1,89 @@
+"""How the audit trail reads in French: the one table of action labels, the person behind an
+event, and its moment in the town's time.
+
+Actions are stored as short English codes (`create`, `update`, a workflow step's name such as
+`acknowledge`); every page, history block and export shows them through `action_label`. A
+code written by new code but missing here shows as itself with a visible mark, and a test
+walks every workflow's transitions table so that no step is missed."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from django.core.exceptions import ObjectDoesNotExist
+
+from core.models import User
+
+SYSTEM = "système"
+
+ACTION_LABELS: dict[str, str] = {
+    # Any record
+    "create": "création",
+    "update": "modification",
+    "delete": "suppression",
+    "correction": "correction",
+    "import": "import",
+    "anonymise": "anonymisation",
+    "settings": "modification des paramètres",
+    "invite": "invitation",
+    # Indicator values (commitments) and phone calls entered by hand (telephony)
+    "enter": "saisie",
+    "compute": "calcul",
+    "tally": "relevé d'appel",
+    # Register workflows: written requests (correspondence) and act requests (civil_registry)
+    "register": "enregistrement",
+    "acknowledge": "accusé de réception",
+    "holding_reply": "réponse d'attente",
+    "answer": "réponse",
+    "close": "clôture",
+    "reopen": "réouverture",
+    "reassign": "réattribution",
+    "edit": "modification",
+    "deliver": "délivrance",
+    "refuse": "refus",
+    # Complaints
+    "judge": "décision sur le bien-fondé",
+    # Counter tickets (reception)
+    "issue": "émission du ticket",
+    "call": "appel",
+    "recall": "rappel",
+    "start": "début du service",
+    "end": "fin du service",
+    "leave": "départ sans être servi",
+    "redirect": "réorientation",
+    # Whole-register runs, recorded on the town
+    "import_requests": "import du registre des courriers",
+    "import_act_requests": "import du registre des demandes d'actes",
+    "import_act_errors": "import du registre des erreurs d'actes",
+    "anonymise_requests": "anonymisation des courriers clos",
+    "recompute_request_due_dates": "recalcul des échéances des courriers",
+    "recompute_act_due_dates": "recalcul des échéances des demandes d'actes",
+    "recompute_complaint_due_dates": "recalcul des échéances des réclamations",
+}
+
+
+def action_label(code: str) -> str:
+    """The French label of an action code; a code missing from the table shows as itself,
+    marked, rather than passing for French."""
+    label = ACTION_LABELS.get(code)
+    return label if label is not None else f"{code} (action sans libellé)"
+
+
+class Acted(Protocol):
+    """A trail or log row: who did it (None for the system or an account since deleted)."""
+
+    @property
+    def actor(self) -> User | None: ...
+
+
+def person_name(row: Acted) -> str:
+    """Who did it, by name: the person's full name, else their e-mail; "système" when nobody.
+    A deleted account keeps the e-mail the row was written with (`actor_label`)."""
+    try:
+        actor = row.actor
+    except ObjectDoesNotExist:  # the trail keeps the id of a deleted account
+        actor = None
+    if actor is not None:
+        return actor.full_name or actor.email
+    label: str = getattr(row, "actor_label", "") or ""
+    return label or SYSTEM

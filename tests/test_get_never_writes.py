@@ -1,0 +1,50 @@
+"""Opening a page writes nothing: every page of the URL walk, opened with GET by each role,
+leaves every table as it was (a town's defaults are created with the town, not on first view)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib.sessions.models import Session
+
+from core.models import Organisation, Role
+from tests.samples import sample_values
+from tests.urlwalk import all_routes
+
+pytestmark = pytest.mark.django_db
+
+# A login writes its session row before the walk; reading a page may refresh it.
+NOT_DATA = {Session}
+
+
+def database_dump() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of ours and Django's, in primary-key order."""
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values_list())
+        for model in apps.get_models()
+        if model not in NOT_DATA and model._meta.managed
+    }
+
+
+def changed_tables(before: dict[str, list[tuple[Any, ...]]], after: dict[str, list[tuple[Any, ...]]]) -> list[str]:
+    return sorted(label for label in before if before[label] != after[label])
+
+
+def test_the_dump_sees_a_changed_row(org: Organisation):
+    before = database_dump()
+    org.name = "Ville renommée"
+    org.save()
+    assert changed_tables(before, database_dump()) == ["core.Organisation"]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_opening_every_page_with_get_writes_nothing(org, client_as, role):
+    values = sample_values(org)
+    client = client_as(org, role)
+    routes = [route for route in all_routes() if set(route.parameters) <= set(values)]
+    before = database_dump()
+    opened = [(route.pattern, client.get(route.url(values)).status_code) for route in routes]
+    assert changed_tables(before, database_dump()) == [], opened
+    assert any(status == 200 for _, status in opened)
