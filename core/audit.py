@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
+from core.journal import MOVED_MODELS
 from core.localtime import aware_local
 from core.models import AuditEvent, Organisation, OrgOwned, User
 
@@ -175,5 +176,6 @@ def journal_events(
     if actor is not None:
         events = events.filter(actor=actor)
     if object_type:
-        events = events.filter(object_type=object_type)
+        former = [old for old, new in MOVED_MODELS.items() if new == object_type]
+        events = events.filter(object_type__in=[object_type, *former])
     return events

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 
 from core.audit import journal_events
-from core.journal import action_label, person_name
+from core.journal import MOVED_MODELS, action_label, person_name
 from core.models import AuditEvent, Organisation, User
 from core.templatetags.audit_tags import choice_label, field_label, model_label, readable
 
@@ -110,7 +110,7 @@ def object_type_choices(organisation: Organisation) -> list[tuple[str, str]]:
     """The kinds of record the town's trail names. `order_by()` drops the trail's ordering,
     which DISTINCT would otherwise apply to (time, id), that is to every row."""
     events = AuditEvent.objects.filter(organisation=organisation).order_by()
-    types = events.values_list("object_type", flat=True).distinct()
+    types = {MOVED_MODELS.get(name, name) for name in events.values_list("object_type", flat=True).distinct()}
     return sorted(((name, model_label(name)) for name in types), key=lambda choice: choice[1])
 
 

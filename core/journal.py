@@ -62,6 +62,11 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
+# Events keep the object type they were written with; a model that moved to another app is
+# read under its new name (docs/adr/0006-core-is-the-core.md).
+MOVED_MODELS = {"core.importsource": "imports.importsource", "core.importrun": "imports.importrun"}
+
+
 def action_label(code: str) -> str:
     """The French label of an action code; a code missing from the table shows as itself,
     marked, rather than passing for French."""

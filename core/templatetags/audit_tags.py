@@ -42,9 +42,14 @@ def town_time_seconds(moment: dt.datetime | None, organisation: Organisation) ->
 VALUE_WORDS = {True: "oui", False: "non", None: "—", "": "—"}
 
 
+def _model(object_type: str) -> Any:
+    """The model an event names, also under the name it had before it moved (journal.MOVED_MODELS)."""
+    return apps.get_model(journal.MOVED_MODELS.get(object_type, object_type))
+
+
 def _field(object_type: str, name: str) -> Any:
     try:
-        return apps.get_model(object_type)._meta.get_field(name)
+        return _model(object_type)._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
         return None
 
@@ -65,7 +70,7 @@ def choice_label(object_type: str, name: str, value: Any) -> Any:
 
 def model_label(object_type: str) -> str:
     try:
-        return str(apps.get_model(object_type)._meta.verbose_name).capitalize()
+        return str(_model(object_type)._meta.verbose_name).capitalize()
     except (LookupError, ValueError):
         return object_type
 

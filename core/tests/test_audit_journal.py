@@ -123,6 +123,20 @@ def test_the_object_type_filter_still_works(org, reader):
     assert shown(response) == ["un jour de fermeture"]
 
 
+def test_events_of_a_model_that_moved_app_read_under_its_new_name_and_filter_with_it(org, reader):
+    event(
+        org, local(2026, 3, 2, 10), repr="avant le déménagement", object_type="core.importsource", after={"label": "A"}
+    )
+    event(org, local(2026, 3, 2, 11), repr="après", object_type="imports.importsource", after={"label": "B"})
+    event(org, local(2026, 3, 2, 12), repr="un site")
+    page = reader.get(reverse("core:audit_trail", args=[org.slug]))
+    assert page.context["form"].fields["type"].choices.count(("imports.importsource", "Source d'import")) == 1
+    assert "core.importsource" not in dict(page.context["form"].fields["type"].choices)
+    assert "<dt>Libellé</dt><dd>A</dd>" in page.content.decode()
+    response = reader.get(reverse("core:audit_trail", args=[org.slug]), {"type": "imports.importsource"})
+    assert shown(response) == ["après", "avant le déménagement"]
+
+
 def test_the_page_links_keep_the_filters(org, make_member, reader):
     alice = make_member(org, Role.QUALITY_MANAGER, email="alice@ville-test.test")
     for minute in range(55):
