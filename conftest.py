@@ -2,7 +2,7 @@
 new town (core.registries.create_town_defaults), and a member of each role."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from core import registries
 from core.models import Membership, Organisation, Role, Service, Site, User
 from core.registries import create_town_defaults
 
@@ -73,6 +74,20 @@ def admin_client_org(org: Organisation, client_as: Callable[[Organisation, str],
 def outsider_client(other_org: Organisation, client_as: Callable[[Organisation, str], Client]) -> Client:
     """An administrator of another town: must see nothing of `org`."""
     return client_as(other_org, Role.ADMIN)
+
+
+@pytest.fixture
+def recomputations() -> Iterator[list[tuple[str, str, list[dt.date]]]]:
+    """What the indicator engine is asked to recompute, heard through core.registries:
+    (town slug, metric prefix, months), in the order heard."""
+    heard: list[tuple[str, str, list[dt.date]]] = []
+
+    def listener(organisation: Organisation, prefix: str, months: set[dt.date]) -> None:
+        heard.append((organisation.slug, prefix, sorted(months)))
+
+    registries.CHANGES_LISTENERS.register("test", listener)
+    yield heard
+    registries.CHANGES_LISTENERS.unregister("test")
 
 
 @pytest.fixture

@@ -157,7 +157,6 @@ class ActRequestEvent(RegisterEvent):
     on = models.DateField(null=True, blank=True)
 
     RECORD_FIELD = "act_request"
-    TRANSITIONS = TRANSITIONS
 
     class Meta(RegisterEvent.Meta):
         verbose_name = "étape d'une demande d'acte"

@@ -284,7 +284,6 @@ class ComplaintTransition(WorkflowEvent):
     actor_label = models.CharField(max_length=254, blank=True)
 
     RECORD_FIELD = "complaint"
-    TRANSITIONS = TRANSITIONS
 
     class Meta(WorkflowEvent.Meta):
         verbose_name = "changement de statut"

@@ -56,7 +56,6 @@ class WorkflowEvent(OrgOwned):
 
     # Each record type names the foreign key to its record and gives its transitions table.
     RECORD_FIELD: ClassVar[str]
-    TRANSITIONS: ClassVar[Mapping[str, Transition]] = {}
 
     class Meta:
         abstract = True
@@ -64,11 +63,6 @@ class WorkflowEvent(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.action} {self.at:%d/%m/%Y %H:%M}"
-
-    @property
-    def action_label(self) -> str:
-        step = self.TRANSITIONS.get(self.action)
-        return (step.label if step else self.action).capitalize()
 
     @classmethod
     def of(

@@ -220,7 +220,6 @@ class RequestEvent(RegisterEvent):
     on = models.DateField("date de l'étape", null=True, blank=True)
 
     RECORD_FIELD = "request"
-    TRANSITIONS = TRANSITIONS
 
     class Meta(RegisterEvent.Meta):
         verbose_name = "étape d'une demande écrite"

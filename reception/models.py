@@ -228,7 +228,6 @@ class TicketEvent(WorkflowEvent):
     to_status = models.CharField("nouvel état", max_length=12, choices=TicketStatus.choices)
 
     RECORD_FIELD = "ticket"
-    TRANSITIONS = TRANSITIONS
 
     class Meta(WorkflowEvent.Meta):
         verbose_name = "étape d'un ticket"

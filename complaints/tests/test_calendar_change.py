@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from complaints import actions
 from complaints.models import Complaint
-from core import registries
 from core.audit import history_of
 from core.models import AuditEvent, ClosureDay
 from core.registries import calendar_changed
@@ -55,27 +54,21 @@ def test_removing_the_closure_day_moves_the_due_date_back(org, admin_client_org,
 
 
 @pytest.mark.django_db(transaction=True)  # real commits: the indicators hear once the change commits
-def test_a_calendar_change_tells_the_indicators_the_months_of_the_due_dates_moved_and_audits_once(org, make_complaint):
+def test_a_calendar_change_tells_the_indicators_the_months_of_the_due_dates_moved_and_audits_once(
+    org, make_complaint, recomputations
+):
     june = make_complaint(received_on=D(2026, 6, 25))  # answer due 9 July: a July closure day moves nothing
     july = make_complaint(received_on=D(2026, 7, 24))  # answer due 7 August
     assert (june.answer_due_on, july.answer_due_on) == (D(2026, 7, 9), D(2026, 8, 7))
     ClosureDay.objects.create(organisation=org, date=D(2026, 7, 31), label="Pont")
-    calls = []
-
-    def listener(organisation, prefix, months):
-        calls.append((prefix, sorted(months)))
-
-    registries.CHANGES_LISTENERS.register("test", listener)
-    try:
-        moved = calendar_changed(organisation=org)
-    finally:
-        registries.CHANGES_LISTENERS.unregister("test")
+    recomputations.clear()  # the registrations above
+    moved = calendar_changed(organisation=org)
     assert moved["complaints"] == 1
     july.refresh_from_db()
     assert july.answer_due_on == D(2026, 8, 10) and july.version == 1
     # The months of the moved complaint's due dates (acknowledgement due 28 July, answer
     # 7 then 10 August); nothing of June's.
-    assert calls == [("complaints", [D(2026, 7, 1), D(2026, 8, 1)])]
+    assert recomputations == [("ville-test", "complaints", [D(2026, 7, 1), D(2026, 8, 1)])]
     event = AuditEvent.objects.get(organisation=org, action=actions.DUE_DATES_MOVED)
     assert event.after == {"complaints_moved": 1}
     assert not history_of(june).filter(action=actions.DUE_DATES_MOVED).exists()

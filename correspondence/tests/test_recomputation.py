@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 from django.db import transaction
 
-from core import registries
 from core.models import Organisation
 from correspondence.actions import answer, register_request
 from correspondence.models import Channel, WrittenRequest
@@ -16,18 +15,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 class Refused(Exception):
     pass
-
-
-@pytest.fixture
-def heard():
-    calls = []
-
-    def listener(organisation, prefix, months):
-        calls.append((prefix, sorted(months)))
-
-    registries.CHANGES_LISTENERS.register("test", listener)
-    yield calls
-    registries.CHANGES_LISTENERS.unregister("test")
 
 
 def letter(org: Organisation) -> WrittenRequest:
@@ -41,18 +28,18 @@ def letter(org: Organisation) -> WrittenRequest:
     )
 
 
-def test_a_registration_is_heard_once_committed_with_the_months_of_receipt_and_due_date(org, heard):
+def test_a_registration_is_heard_once_committed_with_the_months_of_receipt_and_due_date(org, recomputations):
     with transaction.atomic():
         letter(org)
-        assert heard == []
-    assert heard == [("correspondence", [dt.date(2026, 7, 1), dt.date(2026, 8, 1)])]
+        assert recomputations == []
+    assert recomputations == [("ville-test", "correspondence", [dt.date(2026, 7, 1), dt.date(2026, 8, 1)])]
 
 
-def test_a_rolled_back_step_recomputes_nothing(org, heard):
+def test_a_rolled_back_step_recomputes_nothing(org, recomputations):
     written = letter(org)
-    heard.clear()
+    recomputations.clear()
     with pytest.raises(Refused), transaction.atomic():
         answer(written, actor=None, seen_version=written.version, on=dt.date(2026, 9, 1))
         raise Refused
-    assert heard == []
+    assert recomputations == []
     assert WrittenRequest.objects.get(pk=written.pk).answered_on is None

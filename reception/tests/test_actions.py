@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from core import registries
 from core.models import AuditEvent, Service, Site
 from imports.models import ImportSource
 from reception.actions import (
@@ -288,19 +287,6 @@ def test_tickets_written_in_bulk_get_their_summaries_from_one_call(org, site, ac
 def test_touched_months_are_the_local_months_of_days_and_moments():
     moments = [dt.date(2026, 3, 10), dt.datetime(2026, 3, 31, 22, 30, tzinfo=dt.UTC), dt.date(2026, 3, 1)]
     assert touched_months(moments) == {dt.date(2026, 3, 1), dt.date(2026, 4, 1)}
-
-
-@pytest.fixture
-def recomputations():
-    """What the indicator engine is asked to recompute, heard through core.registries."""
-    heard = []
-
-    def listener(organisation, prefix, months):
-        heard.append((organisation.slug, prefix, sorted(months)))
-
-    registries.CHANGES_LISTENERS.register("test", listener)
-    yield heard
-    registries.CHANGES_LISTENERS.unregister("test")
 
 
 def test_a_call_asks_for_the_indicators_of_its_month_once_committed(
