@@ -3,26 +3,12 @@ engine's pages with the calls kind telephony registers (imports + telephony)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
-from imports.models import ImportRun, ImportSource
+from imports.models import ImportRun
+from imports.tests.samples import MASTER, asterisk_source, url
 from telephony.models import Call
 
 pytestmark = pytest.mark.django_db
-
-# Three lines of an Asterisk Master.csv: two calls, and a third whose time does not exist.
-MASTER = (
-    b'"","0612345678","0130000001","from-trunk","""A"" <0612345678>","SIP/t-1","SIP/201-2","Dial","SIP/201",'
-    b'"2026-03-02 09:00:00","2026-03-02 09:00:12","2026-03-02 09:03:12",192,180,"ANSWERED","DOCUMENTATION","1.1",""\n'
-    b'"","0612345678","0130000001","from-trunk","""A"" <0612345678>","SIP/t-3","SIP/201-4","Dial","SIP/201",'
-    b'"2026-03-02 09:05:00","","2026-03-02 09:05:40",40,0,"NO ANSWER","DOCUMENTATION","1.2",""\n'
-    b'"","0612345678","0130000001","from-trunk","""A"" <0612345678>","SIP/t-5","SIP/201-6","Dial","SIP/201",'
-    b'"2026-03-02 25:00:00","","",0,0,"ANSWERED","DOCUMENTATION","1.3",""\n'
-)
-
-
-def url(org, name, **kwargs):
-    return reverse(f"imports:{name}", kwargs={"org_slug": org.slug, **kwargs})
 
 
 @pytest.fixture(autouse=True)
@@ -32,15 +18,7 @@ def synchronous_imports(settings):
 
 @pytest.fixture
 def source(org):
-    return ImportSource.objects.create(
-        organisation=org,
-        kind="calls",
-        name="asterisk",
-        label="Standard Asterisk",
-        file_format="asterisk_cdr",
-        line_field="dst",
-        line_map={"*": "accueil"},
-    )
+    return asterisk_source(org)
 
 
 def test_uploading_a_file_imports_it_and_the_run_page_shows_the_summary_and_rejections(org, source, manager_client):

@@ -5,28 +5,13 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
 
 from core.models import AuditEvent, Role
 from imports.forms import JSON_FORMAT
 from imports.models import ImportRun, ImportSource
+from imports.tests.samples import MASTER, asterisk_source, url
 
 pytestmark = pytest.mark.django_db
-
-# Three lines of an Asterisk Master.csv (the calls kind is registered by the telephony app;
-# what the upload writes there is checked in tests/test_call_imports.py).
-MASTER = (
-    b'"","0612345678","0130000001","from-trunk","""A"" <0612345678>","SIP/t-1","SIP/201-2","Dial","SIP/201",'
-    b'"2026-03-02 09:00:00","2026-03-02 09:00:12","2026-03-02 09:03:12",192,180,"ANSWERED","DOCUMENTATION","1.1",""\n'
-    b'"","0612345678","0130000001","from-trunk","""A"" <0612345678>","SIP/t-3","SIP/201-4","Dial","SIP/201",'
-    b'"2026-03-02 09:05:00","","2026-03-02 09:05:40",40,0,"NO ANSWER","DOCUMENTATION","1.2",""\n'
-    b'"","0612345678","0130000001","from-trunk","""A"" <0612345678>","SIP/t-5","SIP/201-6","Dial","SIP/201",'
-    b'"2026-03-02 25:00:00","","",0,0,"ANSWERED","DOCUMENTATION","1.3",""\n'
-)
-
-
-def url(org, name, **kwargs):
-    return reverse(f"imports:{name}", kwargs={"org_slug": org.slug, **kwargs})
 
 
 @pytest.fixture(autouse=True)
@@ -36,15 +21,7 @@ def synchronous_imports(settings):
 
 @pytest.fixture
 def source(org):
-    return ImportSource.objects.create(
-        organisation=org,
-        kind="calls",
-        name="asterisk",
-        label="Standard Asterisk",
-        file_format="asterisk_cdr",
-        line_field="dst",
-        line_map={"*": "accueil"},
-    )
+    return asterisk_source(org)
 
 
 def test_the_quality_manager_creates_an_asterisk_source_from_the_form(org, manager_client):
