@@ -37,7 +37,7 @@ from civil_registry.queries import (
     filter_errors,
 )
 from core.access import Capability, OrgRequest, get_for_org, org_view
-from core.web import DEFAULT_EXPORT_FORMAT, acting_user, export_format, page_of
+from core.web import acting_user, export_format, page_of, unknown_export_format
 from documents.exports import export_response
 from registers.forms import DayStepForm, VersionForm
 from registers.views import PER_PAGE, RegisterPages, edit_initial
@@ -169,7 +169,9 @@ def reopen(request: OrgRequest, act_id: int) -> HttpResponseBase:
 
 @org_view()
 def export(request: OrgRequest) -> HttpResponse:
-    file_format, today = export_format(request) or DEFAULT_EXPORT_FORMAT, timezone.localdate()
+    file_format, today = export_format(request), timezone.localdate()
+    if file_format is None:
+        return unknown_export_format()
     if request.GET.get("register") == "errors":
         errors = filter_errors(errors_for_list(request.org), ErrorFilterForm(request.GET or None).filters())
         return export_response(

@@ -38,7 +38,7 @@ def show_refusal(form: forms.BaseForm, error: ValidationError) -> None:
 
 def export_format(request: HttpRequest) -> str | None:
     """The file format asked by `?format=`: csv when absent, xlsx or ods; None for anything
-    else (the page decides: refuse it, or fall back to CSV)."""
+    else, which every export refuses with `unknown_export_format`."""
     file_format = request.GET.get("format", DEFAULT_EXPORT_FORMAT)
     return file_format if file_format in EXPORT_FORMATS else None
 

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.access import Capability, OrgRequest, get_for_org, org_view
-from core.web import DEFAULT_EXPORT_FORMAT, acting_user, export_format, page_of
+from core.web import acting_user, export_format, page_of, unknown_export_format
 from core.workdays import calendar_for
 from correspondence import actions
 from correspondence.forms import (
@@ -243,7 +243,9 @@ def acknowledgement_pdf(request: OrgRequest, request_id: int) -> HttpResponse:
 
 @org_view()
 def export(request: OrgRequest) -> HttpResponse:
-    today = timezone.localdate()
+    file_format, today = export_format(request), timezone.localdate()
+    if file_format is None:
+        return unknown_export_format()
     search = RequestFilterForm(request.GET or None, organisation=request.org)
     requests = filter_requests(
         requests_for_list(request.org),
@@ -253,7 +255,6 @@ def export(request: OrgRequest) -> HttpResponse:
         user=acting_user(request),
     )
     rows = export_rows(request.org, requests, today=today)
-    file_format = export_format(request) or DEFAULT_EXPORT_FORMAT
     return export_response(EXPORT_HEADERS, rows, file_format, f"registre-courriers-{today:%Y-%m-%d}")
 
 

@@ -121,3 +121,10 @@ def test_both_registers_export_and_reimport_as_duplicates(org, manager_client, m
         assert response.status_code == 200
         again = run(importer, org, response.content, f"export.{kind}")
         assert (again.imported, again.duplicates, again.rejected) == (0, 1, 0), register
+
+
+def test_an_export_in_a_format_we_do_not_write_is_refused_in_french(org, manager_client):
+    url = reverse("civil_registry:export", kwargs={"org_slug": org.slug})
+    response = manager_client.get(url, {"format": "pdf", "register": "acts"})
+    assert response.status_code == 400 and "Format d'export inconnu" in response.content.decode()
+    assert manager_client.get(url, {"register": "acts"})["Content-Disposition"].endswith('.csv"')

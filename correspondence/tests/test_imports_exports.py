@@ -177,3 +177,10 @@ def test_the_export_neutralises_formulas_and_reimports_as_duplicates(org, manage
     assert row["Échéance"] == "23/03/2026"  # a letter of 2 March: 15 working days
     again = run_import(org, response.content, f"export.{kind}")
     assert (again.imported, again.duplicates) == (0, 1)
+
+
+def test_an_export_in_a_format_we_do_not_write_is_refused_in_french(org, manager_client):
+    url = reverse("correspondence:export", kwargs={"org_slug": org.slug})
+    response = manager_client.get(url, {"format": "docx"})
+    assert response.status_code == 400 and "Format d'export inconnu" in response.content.decode()
+    assert manager_client.get(url)["Content-Disposition"].endswith('.csv"')
