@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from imports.models import ImportRun
-from imports.tests.samples import MASTER, asterisk_source, url
+from imports.tests.uploads import MASTER, asterisk_source, url
 from telephony.models import Call
 
 pytestmark = pytest.mark.django_db

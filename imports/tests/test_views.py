@@ -9,7 +9,7 @@ from django.test import Client
 from core.models import AuditEvent, Role
 from imports.forms import JSON_FORMAT
 from imports.models import ImportRun, ImportSource
-from imports.tests.samples import MASTER, asterisk_source, url
+from imports.tests.uploads import MASTER, asterisk_source, url
 
 pytestmark = pytest.mark.django_db
 
