@@ -44,7 +44,6 @@ ACTION_LABELS: dict[str, str] = {
     # Complaints
     "judge": "décision sur le bien-fondé",
     # Counter tickets (reception)
-    "issue": "émission du ticket",
     "call": "appel",
     "recall": "rappel",
     "start": "début du service",
