@@ -253,6 +253,7 @@ def _complaint(town: Town, rng: random.Random, day: dt.date, numbers: set[str]) 
     return complaint
 
 
+STEPS_APART = dt.timedelta(minutes=7)
 # The day field of each step, as the audit event records it.
 DAY_FIELDS = {"create": "received_on", "acknowledge": "acknowledged_on", "answer": "answered_on", "close": "closed_on"}
 
@@ -261,11 +262,15 @@ def _history(complaint: Complaint, rng: random.Random) -> tuple[list[ComplaintTr
     """The status log and the audit events of the steps the complaint went through."""
     transitions, events = [], []
     final = snapshot(complaint, AUDIT_FIELDS)
+    previous: dt.datetime | None = None
     for step in complaint.dated_history("create"):
         day, to_status = step.on, step.to_status
         automatic = step.action == "create" or (step.action == "acknowledge" and day == complaint.received_on)
         actor = None if complaint.channel == Channel.WEB and automatic else complaint.handled_by
         at = aware_local(dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.randrange(60))))
+        if previous is not None and at <= previous:  # two steps of one day: in their order
+            at = previous + STEPS_APART
+        previous = at
         transitions.append(
             ComplaintTransition.of(
                 complaint,

@@ -97,3 +97,11 @@ def test_no_page_of_the_second_town_shows_anything_of_the_first(demo):
         text = page.content.decode()
         leaked = [name for name in first_names if name in text]
         assert leaked == [], f"{route.pattern} shows {leaked}"
+
+
+def test_the_steps_of_a_demo_complaint_are_recorded_in_their_order(demo):
+    from complaints.models import Complaint, ComplaintTransition
+
+    for complaint in Complaint.objects.filter(organisation=demo["ville-demo"]).order_by("pk")[:200]:
+        steps = list(ComplaintTransition.objects.filter(complaint=complaint).order_by("at", "pk"))
+        assert [step.from_status for step in steps[1:]] == [step.to_status for step in steps[:-1]], complaint
