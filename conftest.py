@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from core import registries
+from core.audit import record_event
 from core.models import Membership, Organisation, Role, Service, Site, User
 from core.registries import create_town_defaults
 
@@ -88,6 +89,24 @@ def recomputations() -> Iterator[list[tuple[str, str, list[dt.date]]]]:
     registries.CHANGES_LISTENERS.register("test", listener)
     yield heard
     registries.CHANGES_LISTENERS.unregister("test")
+
+
+@pytest.fixture
+def add_history(make_member: Callable[..., User]) -> Callable[..., None]:
+    """Give `record` `count` more log rows (made by `log(actor)`) and audit events, each by
+    another member of its town: a page showing a history must read them in a fixed number of
+    queries, however many people took part."""
+
+    def add(record: Any, log: Callable[[User], Any], count: int = 8) -> None:
+        for number in range(count):
+            email = f"historique{number}@{record.organisation.slug}.test"
+            actor = make_member(record.organisation, Role.AGENT, email=email)
+            actor.full_name = f"Personne n° {number}"
+            actor.save(update_fields=["full_name"])
+            log(actor).save()
+            record_event(organisation=record.organisation, actor=actor, instance=record, action="update", after={})
+
+    return add
 
 
 @pytest.fixture

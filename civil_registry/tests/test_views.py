@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from civil_registry import actions
-from civil_registry.models import ActChannel, ActDeadlineRule, ActError, ActRequest, ActStatus
+from civil_registry.models import ActChannel, ActDeadlineRule, ActError, ActRequest, ActRequestEvent, ActStatus
 from core.localtime import PARIS
 from core.models import AuditEvent, Role, Service
 
@@ -243,3 +243,15 @@ def test_the_errors_register_runs_the_same_queries_for_one_error_or_thirty(
     page = reader.get(url(org, "errors"))
     assert page.context["page"].paginator.count == 30 and len(page.context["page"]) == 25
     assert page_queries(reader, url(org, "errors")) == few <= QUERIES_OF_THE_ERRORS
+
+
+def test_the_detail_page_reads_its_history_in_the_same_queries_however_long(
+    org, client_as, make_act, add_history, page_queries
+):
+    reader = client_as(org, Role.READER)
+    act = make_act(received_on=dt.date(2026, 11, 2))
+    few = page_queries(reader, url(org, "detail", act_id=act.pk))
+    add_history(act, lambda actor: ActRequestEvent.of(act, action="edit", actor=actor))
+    page = reader.get(url(org, "detail", act_id=act.pk)).content.decode()
+    assert page.count("Personne n° ") == 8  # each person, in the register's history
+    assert page_queries(reader, url(org, "detail", act_id=act.pk)) == few

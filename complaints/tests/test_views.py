@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from complaints import actions
-from complaints.models import Complaint, ComplaintSettings, Status
+from complaints.models import Complaint, ComplaintSettings, ComplaintTransition, Status
 from complaints.tests.conftest import TODAY
 from complaints.tests.samples import sample_values
 from core.localtime import PARIS
@@ -221,3 +221,18 @@ def test_the_statistics_page_runs_the_same_queries_for_one_complaint_or_forty(
         )
     assert "40 réclamations" in reader.get(stats, {"period": "2026"}).content.decode()
     assert page_queries(reader, stats, {"period": "2026"}) == few <= 7
+
+
+def test_the_detail_page_reads_its_history_in_the_same_queries_however_long(
+    org, client_as, make_complaint, add_history, page_queries
+):
+    agent = client_as(org, Role.AGENT)
+    complaint = make_complaint(received_on=dt.date(2026, 3, 2))
+    url = reverse("complaints:detail", args=[org.slug, complaint.pk])
+    few = page_queries(agent, url)
+    add_history(
+        complaint, lambda actor: ComplaintTransition.of(complaint, action="edit", actor=actor, on=complaint.received_on)
+    )
+    page = agent.get(url).content.decode()
+    assert page.count("Personne n° ") == 16  # each person, in the status log and in the history
+    assert page_queries(agent, url) == few

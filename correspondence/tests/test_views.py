@@ -16,7 +16,15 @@ from core.localtime import PARIS
 from core.models import AuditEvent, Role, Service
 from core.workdays import calendar_for, french_date
 from correspondence import actions
-from correspondence.models import AcknowledgementTemplate, Category, Channel, DeadlineRule, Status, WrittenRequest
+from correspondence.models import (
+    AcknowledgementTemplate,
+    Category,
+    Channel,
+    DeadlineRule,
+    RequestEvent,
+    Status,
+    WrittenRequest,
+)
 
 D = dt.date
 # Session, user and membership, then the page's own reads: the same for 1 request or 30, for
@@ -320,3 +328,15 @@ def test_the_history_block_shows_steps_in_french_times_in_the_towns_zone_and_peo
     assert '<td data-label="Étape">Accusé de réception</td>' in history
     assert f'<td data-label="Par">{agent.full_name}</td>' in history
     assert '<td data-label="Par">système</td>' in history
+
+
+def test_the_detail_page_reads_its_history_in_the_same_queries_however_long(
+    org, client_as, make_request, add_history, page_queries
+):
+    reader = client_as(org, Role.READER)
+    written = make_request(received_on=dt.date(2026, 11, 2))
+    few = page_queries(reader, url(org, "detail", request_id=written.pk))
+    add_history(written, lambda actor: RequestEvent.of(written, action="edit", actor=actor))
+    page = reader.get(url(org, "detail", request_id=written.pk)).content.decode()
+    assert page.count("Personne n° ") == 8  # each person, in the register's history
+    assert page_queries(reader, url(org, "detail", request_id=written.pk)) == few

@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from core.journal import action_label
 from core.models import AuditEvent, Role, Service, Site
 from reception.actions import apply_transition, create_reason, issue_ticket, log_visit
-from reception.models import QueueTicket, TicketStatus, Visit, VisitReason
+from reception.models import QueueTicket, TicketEvent, TicketStatus, Visit, VisitReason
 
 from .conftest import paris
 
@@ -378,3 +378,13 @@ def test_readers_and_auditors_see_the_figures_and_lists(client_as, org, role, ac
     for name in ("home", "tickets", "visits"):
         assert client.get(url(name, org)).status_code == 200
         assert client.post(url(name, org)).status_code == 405
+
+
+def test_the_ticket_page_reads_its_history_in_the_same_queries_however_long(
+    reader_client, org, waiting, add_history, page_queries
+):
+    few = page_queries(reader_client, url("ticket_detail", org, waiting.pk))
+    add_history(waiting, lambda actor: TicketEvent.of(waiting, action="call", actor=actor))
+    page = reader_client.get(url("ticket_detail", org, waiting.pk)).content.decode()
+    assert page.count("Personne n° ") == 8  # each person, in the ticket's history
+    assert page_queries(reader_client, url("ticket_detail", org, waiting.pk)) == few
