@@ -82,6 +82,11 @@ class Period:
     def contains(self, day: dt.date) -> bool:
         return self.start <= day < self.end
 
+    def is_complete(self, today: dt.date) -> bool:
+        """Whether the period is over on `today` (the town's local date): from the day after its
+        last day on. Only a complete period gets a verdict; the current one is *en cours*."""
+        return today >= self.end
+
     def previous(self) -> Period:
         return Period(add_months(self.start, -MONTHS_IN[self.granularity]), self.granularity)
 
