@@ -84,9 +84,15 @@ class Status(StrEnum):
     MET = "met"
     NOT_MET = "not_met"
     NO_DATA = "no_data"
+    IN_PROGRESS = "in_progress"  # a value of a period not over yet: never a verdict
 
 
-STATUS_LABELS = {Status.MET: "Atteint", Status.NOT_MET: "Non atteint", Status.NO_DATA: "Pas de donnée"}
+STATUS_LABELS = {
+    Status.MET: "Atteint",
+    Status.NOT_MET: "Non atteint",
+    Status.NO_DATA: "Pas de donnée",
+    Status.IN_PROGRESS: "En cours",
+}
 
 
 COMPARATOR_SYMBOLS = {Comparator.AT_LEAST: "≥", Comparator.AT_MOST: "≤", Comparator.EQUALS: "="}
@@ -157,6 +163,15 @@ class Indicator(OrgOwned):
             Comparator.EQUALS: value == target,
         }[Comparator(self.comparator)]
         return Status.MET if met else Status.NOT_MET
+
+    def status_on(self, value: float | None, *, period: Period, today: dt.date) -> Status:
+        """The status of a value of `period` as shown on `today`: a verdict only once the
+        period is complete; before, its value so far is *en cours*."""
+        if self.is_planned or value is None:
+            return Status.NO_DATA
+        if not period.is_complete(today):
+            return Status.IN_PROGRESS
+        return self.status_for(value)
 
     @property
     def is_planned(self) -> bool:
@@ -248,3 +263,7 @@ class IndicatorValue(OrgOwned):
     @property
     def period(self) -> Period:
         return Period(self.period_start, Granularity(self.granularity))
+
+    def status(self, today: dt.date) -> Status:
+        """Met or not met once its period is complete, *en cours* before."""
+        return self.indicator.status_on(self.value, period=self.period, today=today)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from commitments.models import (
     PLANNED_METRIC_NOTE,
@@ -19,18 +20,22 @@ from commitments.models import (
 )
 from core.audit import history_of
 from core.models import AuditEvent, Organisation, Service
-from core.periods import Period
+from core.periods import Granularity, Period
 
 
 @dataclass(frozen=True)
 class IndicatorRow:
-    """An indicator with its latest value (all services together) and the status of that value."""
+    """An indicator with its latest result (the latest complete period with a value, all
+    services together) and its verdict, and beside it the current period's value so far."""
 
     indicator: Indicator
     latest: IndicatorValue | None
+    current_period: Period
+    current: IndicatorValue | None = None
 
     @property
     def status(self) -> Status:
+        """The verdict of the latest complete period: never of the current one."""
         if self.indicator.is_planned or self.latest is None:
             return Status.NO_DATA
         return self.indicator.status_for(self.latest.value)
@@ -38,6 +43,16 @@ class IndicatorRow:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def current_status(self) -> Status:
+        if self.indicator.is_planned or self.current is None or self.current.value is None:
+            return Status.NO_DATA
+        return Status.IN_PROGRESS
+
+    @property
+    def current_status_label(self) -> str:
+        return STATUS_LABELS[self.current_status]
 
     @property
     def note(self) -> str:
@@ -81,29 +96,52 @@ class Overview:
     summary: Summary
 
 
-def with_latest_value(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
-    """Annotate each indicator with the id of its latest non-empty all-services value, in the
-    indicator's own granularity (one correlated subquery, served by the value index)."""
-    latest = (
-        IndicatorValue.objects.filter(
-            organisation=OuterRef("organisation"),
-            indicator=OuterRef("pk"),
-            granularity=OuterRef("granularity"),
-            service__isnull=True,
-            value__isnull=False,
-        )
-        .order_by("-period_start")
-        .values("pk")[:1]
+def _current_starts(today: dt.date) -> dict[Granularity, dt.date]:
+    return {granularity: Period.containing(today, granularity).start for granularity in Granularity}
+
+
+def with_latest_value(indicators: QuerySet[Indicator], *, today: dt.date) -> QuerySet[Indicator]:
+    """Annotate each indicator, in its own granularity and for all services together, with the
+    id of its latest non-empty value of a complete period (`latest_value_id`) and of its value
+    of the current period (`current_value_id`): two correlated subqueries served by the value
+    index. A period is complete when it started before the current one of its granularity."""
+    values = IndicatorValue.objects.filter(
+        organisation=OuterRef("organisation"),
+        indicator=OuterRef("pk"),
+        granularity=OuterRef("granularity"),
+        service__isnull=True,
+        value__isnull=False,
     )
-    return indicators.annotate(latest_value_id=Subquery(latest))
+    starts = _current_starts(today)
+    complete = Q()
+    current = Q()
+    for granularity, start in starts.items():
+        complete |= Q(granularity=granularity, period_start__lt=start)
+        current |= Q(granularity=granularity, period_start=start)
+    latest = values.filter(complete).order_by("-period_start").values("pk")[:1]
+    now = values.filter(current).values("pk")[:1]
+    return indicators.annotate(latest_value_id=Subquery(latest), current_value_id=Subquery(now))
 
 
-def indicator_rows(indicators: QuerySet[Indicator]) -> list[IndicatorRow]:
-    """Two queries: the indicators, then their latest values."""
-    annotated = list(with_latest_value(indicators))
-    ids = [indicator.latest_value_id for indicator in annotated if indicator.latest_value_id]  # type: ignore[attr-defined]
+def indicator_rows(indicators: QuerySet[Indicator], *, today: dt.date) -> list[IndicatorRow]:
+    """Two queries: the indicators, then their latest complete and current values."""
+    annotated = list(with_latest_value(indicators, today=today))
+    ids = [
+        pk
+        for indicator in annotated
+        for pk in (indicator.latest_value_id, indicator.current_value_id)  # type: ignore[attr-defined]
+        if pk
+    ]
     values = IndicatorValue.objects.in_bulk(ids)
-    return [IndicatorRow(indicator, values.get(indicator.latest_value_id)) for indicator in annotated]  # type: ignore[attr-defined]
+    return [
+        IndicatorRow(
+            indicator,
+            latest=values.get(indicator.latest_value_id),  # type: ignore[attr-defined]
+            current_period=Period.containing(today, Granularity(indicator.granularity)),
+            current=values.get(indicator.current_value_id),  # type: ignore[attr-defined]
+        )
+        for indicator in annotated
+    ]
 
 
 def _summary(rows: list[CommitmentRow]) -> Summary:
@@ -131,9 +169,10 @@ def _group(commitment_rows: list[CommitmentRow]) -> list[FrameworkRow]:
     return list(frameworks.values())
 
 
-def commitments_overview(*, organisation: Organisation, framework_code: str | None = None) -> Overview:
+def commitments_overview(*, organisation: Organisation, today: dt.date, framework_code: str | None = None) -> Overview:
     """The town's commitments grouped by framework then module, each indicator with its target,
-    latest value and status, and the count of indicators met, not met and without data.
+    latest result (latest complete period) and its verdict, the current period's value so far,
+    and the count of indicators met, not met and without data on their latest result.
 
     Four queries whatever the number of commitments: frameworks, commitments, indicators, values."""
     available = list(Framework.objects.for_org(organisation))
@@ -147,16 +186,28 @@ def commitments_overview(*, organisation: Organisation, framework_code: str | No
     )
     rows = {commitment.pk: CommitmentRow(commitment) for commitment in commitments}
     indicators = Indicator.objects.for_org(organisation).filter(commitment__framework__in=shown)
-    for indicator_row in indicator_rows(indicators.order_by("commitment", "position", "code")):
+    for indicator_row in indicator_rows(indicators.order_by("commitment", "position", "code"), today=today):
         rows[indicator_row.indicator.commitment_id].indicators.append(indicator_row)
     ordered = [rows[commitment.pk] for commitment in commitments]
     return Overview(frameworks=_group(ordered), available=available, selected=selected, summary=_summary(ordered))
 
 
+@dataclass(frozen=True)
+class ValueRow:
+    """A stored value with its status on the day shown: a verdict, or *en cours*."""
+
+    value: IndicatorValue
+    status: Status
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
 @dataclass
 class IndicatorDetail:
     row: IndicatorRow
-    values: list[IndicatorValue]
+    values: list[ValueRow]
 
 
 @dataclass
@@ -166,9 +217,10 @@ class CommitmentPage:
     history: list[AuditEvent]
 
 
-def commitment_page(*, commitment: Commitment) -> CommitmentPage:
-    """A commitment with its indicators, every stored value per period and service, and the
-    history of the commitment and its indicators. A fixed number of queries."""
+def commitment_page(*, commitment: Commitment, today: dt.date) -> CommitmentPage:
+    """A commitment with its indicators, every stored value per period and service with its
+    status on `today` (a verdict for a complete period, *en cours* otherwise), and the history
+    of the commitment and its indicators. A fixed number of queries."""
     organisation = commitment.organisation
     indicators = (
         Indicator.objects.for_org(organisation)
@@ -176,15 +228,17 @@ def commitment_page(*, commitment: Commitment) -> CommitmentPage:
         .prefetch_related(Prefetch("services", queryset=Service.objects.select_related("site")))
         .order_by("position", "code")
     )
-    rows = indicator_rows(indicators)
-    values: dict[int, list[IndicatorValue]] = defaultdict(list)
+    rows = indicator_rows(indicators, today=today)
+    by_id = {row.indicator.pk: row.indicator for row in rows}
+    values: dict[int, list[ValueRow]] = defaultdict(list)
     for value in (
         IndicatorValue.objects.for_org(organisation)
         .filter(indicator__commitment=commitment)
         .select_related("service__site", "entered_by")
         .order_by("indicator", "-period_start", "service__name")
     ):
-        values[value.indicator_id].append(value)
+        value.indicator = by_id[value.indicator_id]  # the indicator already read: no query per value
+        values[value.indicator_id].append(ValueRow(value, value.status(today)))
     history = history_of(commitment) | AuditEvent.objects.filter(
         organisation=organisation,
         object_type=Indicator._meta.label_lower,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -32,7 +34,9 @@ def _loadable_frameworks(request: OrgRequest) -> list[tuple[str, str]]:
 
 @org_view()
 def overview(request: OrgRequest) -> HttpResponse:
-    data = commitments_overview(organisation=request.org, framework_code=request.GET.get("framework") or None)
+    data = commitments_overview(
+        organisation=request.org, today=timezone.localdate(), framework_code=request.GET.get("framework") or None
+    )
     can_load = can(request.membership, Capability.MANAGE_QUALITY) and len(data.available) < len(framework_names())
     return render(request, "commitments/overview.html", {**NAV, "overview": data, "can_load_framework": can_load})
 
@@ -54,9 +58,8 @@ def framework_load(request: OrgRequest) -> HttpResponseBase:
 @org_view()
 def commitment_detail(request: OrgRequest, commitment_id: int) -> HttpResponse:
     commitment = get_for_org(Commitment.objects.select_related("framework", "module"), request, pk=commitment_id)
-    return render(
-        request, "commitments/commitment_detail.html", {**NAV, "page": commitment_page(commitment=commitment)}
-    )
+    page = commitment_page(commitment=commitment, today=timezone.localdate())
+    return render(request, "commitments/commitment_detail.html", {**NAV, "page": page})
 
 
 @org_view(read=Capability.MANAGE_QUALITY, write=Capability.MANAGE_QUALITY)
@@ -90,9 +93,9 @@ def indicator_edit(request: OrgRequest, indicator_id: int) -> HttpResponseBase:
     return render(request, "commitments/indicator_form.html", {**NAV, "form": form, "indicator": indicator})
 
 
-def _entered_message(value: IndicatorValue) -> str:
+def _entered_message(value: IndicatorValue, today: dt.date) -> str:
     indicator = value.indicator
-    status = STATUS_LABELS[indicator.status_for(value.value)]
+    status = STATUS_LABELS[value.status(today)]
     where = value.service.name if value.service else "tous services"
     shown = format_measure(value.value, indicator.unit)
     return f"Valeur enregistrée pour {indicator.code}, {value.period.label} ({where}) : {shown}, {status.lower()}."
@@ -101,14 +104,15 @@ def _entered_message(value: IndicatorValue) -> str:
 @org_view(read=Capability.MANAGE_QUALITY, write=Capability.MANAGE_QUALITY)
 def value_entry(request: OrgRequest, indicator_id: int) -> HttpResponseBase:
     indicator = get_for_org(Indicator.objects.select_related("commitment"), request, pk=indicator_id)
-    form = ValueForm(request.POST or None, request.FILES or None, indicator=indicator, today=timezone.localdate())
+    today = timezone.localdate()
+    form = ValueForm(request.POST or None, request.FILES or None, indicator=indicator, today=today)
     if request.method == "POST" and indicator.takes_manual_values and form.is_valid():
         try:
             value = record_manual_value(indicator=indicator, actor=acting_user(request), **form.entry())
         except ValidationError as error:
             show_refusal(form, error)
         else:
-            messages.success(request, _entered_message(value))
+            messages.success(request, _entered_message(value, today))
             return _to_commitment(request, indicator.commitment_id)
     return render(request, "commitments/value_form.html", {**NAV, "form": form, "indicator": indicator})
 

@@ -18,7 +18,9 @@ from .conftest import indicator_of
 
 pytestmark = pytest.mark.django_db
 
-KEYS = ["commitment", "indicator", "period", "service", "numerator", "denominator", "value", "target", "status"]
+KEYS = [
+    "commitment", "indicator", "period", "complete", "service", "numerator", "denominator", "value", "target", "status",
+]  # fmt: skip
 
 
 def run(*args):
@@ -48,6 +50,7 @@ def test_json_lists_every_monthly_indicator_with_its_value_target_and_status(org
         "commitment": "4",
         "indicator": "4.1",
         "period": "2026-03",
+        "complete": True,
         "service": None,
         "numerator": 9,
         "denominator": 10,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from commitments.actions import recompute_indicator
-from commitments.models import Indicator, IndicatorValue, Status
+from commitments.models import Indicator, IndicatorValue
 from commitments.queries import PeriodValue, values_for_period
 from core.metrics import MetricQuery
 from core.models import Organisation, Service
@@ -17,7 +19,9 @@ from core.periods import Period
 from core.registries import METRICS
 from documents.exports import neutralise
 
-FIELDS = ("commitment", "indicator", "period", "service", "numerator", "denominator", "value", "target", "status")
+FIELDS = (
+    "commitment", "indicator", "period", "complete", "service", "numerator", "denominator", "value", "target", "status",
+)  # fmt: skip
 EXTRA_FIELDS = ("unit", "label")
 FORMATS = ("json", "csv")
 
@@ -28,6 +32,15 @@ def number(value: Any) -> int | float | None:
         return None
     figure = float(value)
     return int(figure) if figure.is_integer() else figure
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell: empty for a missing figure, true/false as in the JSON output."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise(value)
 
 
 def is_computed(indicator: Indicator) -> bool:
@@ -55,14 +68,17 @@ def with_live_value(item: PeriodValue, period: Period, service: Service | None) 
     return PeriodValue(item.indicator, live)
 
 
-def row_of(item: PeriodValue, period: Period, service: Service | None) -> dict[str, Any]:
+def row_of(item: PeriodValue, period: Period, service: Service | None, today: dt.date) -> dict[str, Any]:
+    """One indicator's figures for the period; an incomplete period (the current month,
+    quarter or year) gets `complete: false` and the status `in_progress`, never a verdict."""
     indicator, stored = item.indicator, item.value
     value = stored.value if stored is not None else None
-    status = Status.NO_DATA if indicator.is_planned else indicator.status_for(value)
+    status = indicator.status_on(value, period=period, today=today)
     return {
         "commitment": indicator.commitment.code,
         "indicator": indicator.code,
         "period": period.key,
+        "complete": period.is_complete(today),
         "service": service.code if service else None,
         "numerator": number(stored.numerator) if stored else None,
         "denominator": number(stored.denominator) if stored else None,
@@ -95,8 +111,9 @@ class Command(BaseCommand):
             raise CommandError(f"Format « {options['format']} » inconnu : écrivez json ou csv.")
         if options["recompute"]:
             self.recompute(organisation, period, service)
+        today = timezone.localdate()
         rows = [
-            row_of(with_live_value(item, period, service), period, service)
+            row_of(with_live_value(item, period, service), period, service, today)
             for item in values_for_period(organisation=organisation, period=period, service=service)
         ]
         if file_format == "json":
@@ -140,4 +157,4 @@ class Command(BaseCommand):
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(FIELDS + EXTRA_FIELDS)
         for row in rows:
-            writer.writerow(["" if row[key] is None else neutralise(row[key]) for key in FIELDS + EXTRA_FIELDS])
+            writer.writerow([csv_cell(row[key]) for key in FIELDS + EXTRA_FIELDS])
