@@ -188,3 +188,13 @@ def test_a_value_entered_for_the_current_period_is_confirmed_en_cours_without_a_
     )
     message = "Valeur enregistrée pour 4.1, décembre 2026 (tous services) : 100\u00a0%, en cours."
     assert message in response.content.decode()
+
+
+@pytest.mark.time_machine(dt.datetime(2026, 11, 30, 14, 0, tzinfo=dt.UTC), tick=False)
+def test_a_month_is_complete_by_the_towns_own_date(tickets_indicator, org):
+    """30 November 15:00 in Paris is already 1 December 01:00 in Nouméa."""
+    assert tickets_row(run("--org", org.slug, "--period", "2026-11"))["complete"] is False
+    org.holiday_zone = "NC"
+    org.save()
+    november = tickets_row(run("--org", org.slug, "--period", "2026-11"))
+    assert (november["complete"], november["status"]) == (True, "not_met")

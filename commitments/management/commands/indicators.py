@@ -111,7 +111,7 @@ class Command(BaseCommand):
             raise CommandError(f"Format « {options['format']} » inconnu : écrivez json ou csv.")
         if options["recompute"]:
             self.recompute(organisation, period, service)
-        today = timezone.localdate()
+        today = timezone.localdate(timezone=organisation.time_zone)  # the town's own date
         rows = [
             row_of(with_live_value(item, period, service), period, service, today)
             for item in values_for_period(organisation=organisation, period=period, service=service)
