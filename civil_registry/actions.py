@@ -214,6 +214,12 @@ def _check_error(error: ActError) -> None:
         raise ValidationError({"act_request": "Demande d'acte inconnue."})
 
 
+def _error_months(error: ActError) -> set[dt.date]:
+    """The months whose error rate counts this error: those of the issue of its act (the day
+    given and its request's day of delivery), whenever the error was found."""
+    return months_of(error.issued_on, error.act_request.delivered_on if error.act_request else None)
+
+
 @transaction.atomic
 def record_error(*, organisation: Organisation, actor: User | None, **fields: Any) -> ActError:
     error = ActError(organisation=organisation, **{name: fields[name] for name in ERROR_FIELDS if name in fields})
@@ -226,14 +232,13 @@ def record_error(*, organisation: Organisation, actor: User | None, **fields: An
     record_event(
         organisation=organisation, actor=actor, instance=error, action="create", after=snapshot(error, ERROR_FIELDS)
     )
-    records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=months_of(error.found_on))
+    records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=_error_months(error))
     return error
 
 
 @transaction.atomic
 def update_error(error: ActError, *, actor: User | None, seen_version: int, **fields: Any) -> ActError:
-    before = snapshot(error, ERROR_FIELDS)
-    old_found = error.found_on
+    before, months_before = snapshot(error, ERROR_FIELDS), _error_months(error)
     changes = {name: value for name, value in fields.items() if name in ERROR_FIELDS and name != "reference"}
     for name, value in changes.items():
         setattr(error, name, value)
@@ -248,6 +253,6 @@ def update_error(error: ActError, *, actor: User | None, seen_version: int, **fi
         after=snapshot(error, ERROR_FIELDS),
     )
     records_changed(
-        organisation=error.organisation, metric_prefix=METRIC_PREFIX, months=months_of(old_found, error.found_on)
+        organisation=error.organisation, metric_prefix=METRIC_PREFIX, months=months_before | _error_months(error)
     )
     return error

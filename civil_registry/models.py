@@ -222,5 +222,5 @@ class ActError(RegisterRecord):
         return f"Erreur {self.display_reference} constatée le {self.found_on:%d/%m/%Y}"
 
     def indicator_days(self) -> tuple[dt.date | None, ...]:
-        # The error rate counts an error in the period it was found.
-        return (self.found_on,)
+        # The error rate counts an error in the period its act was ISSUED, whenever it was found.
+        return (self.issued_on, self.act_request.delivered_on if self.act_request else None)
