@@ -13,6 +13,7 @@ from django.db import transaction
 
 from civil_registry.models import (
     DEFAULT_ACT_DEADLINES,
+    DELIVERED_ON_RECEIPT_REFUSED,
     TRANSITIONS,
     ActChannel,
     ActDeadlineRule,
@@ -109,7 +110,10 @@ def register_act_request(
     service: Service | None = None,
     delivered_on: dt.date | None = None,
 ) -> ActRequest:
-    """Register a request; `delivered_on` records a delivery at once (the counter, usually)."""
+    """Register a request; `delivered_on` records a delivery at once, for a counter request
+    only (any other channel is registered pending and delivered by the `deliver` step)."""
+    if delivered_on is not None and channel != ActChannel.COUNTER:
+        raise ValidationError({"delivered_on": DELIVERED_ON_RECEIPT_REFUSED})
     ensure_rules(organisation)
     deadline = deadlines(organisation)[ActChannel(channel)]
     act = ActRequest(

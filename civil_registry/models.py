@@ -47,6 +47,13 @@ DEFAULT_ACT_DEADLINES = {
 }
 
 
+# Only a request made at the counter may be delivered on receipt (registered delivered).
+DELIVERED_ON_RECEIPT_REFUSED = (
+    "Seule une demande reçue au guichet peut être délivrée à sa réception : décochez la case, "
+    "enregistrez la demande, puis sa délivrance le jour venu."
+)
+
+
 class ActDeadlineRule(OrgOwned):
     """The town's delivery deadline for one channel."""
 
