@@ -91,7 +91,9 @@ def test_an_imported_error_counts_for_the_month_its_act_was_issued_and_tells_tha
         assert run(import_act_errors, org, content).imported == 2
     assert recomputations == [(org.slug, "civil_registry", [dt.date(2025, 1, 1)])]
     query = MetricQuery(organisation=org, period=Period.parse("2025-01"))
-    rate = METRICS.get("civil_registry.error_rate").compute(query)
+    compute = METRICS.get("civil_registry.error_rate").compute
+    assert compute is not None
+    rate = compute(query)
     assert rate is not None and (rate.numerator, rate.denominator) == (1, 5)
 
 
