@@ -22,7 +22,7 @@ from civil_registry.models import (
     ActRequestEvent,
     ActStatus,
 )
-from core.audit import record_event, snapshot
+from core.audit import delete_audited, record_event, snapshot
 from core.concurrency import save_if_unchanged
 from core.models import Organisation, Service, User
 from core.registries import records_changed
@@ -260,3 +260,13 @@ def update_error(error: ActError, *, actor: User | None, seen_version: int, **fi
         organisation=error.organisation, metric_prefix=METRIC_PREFIX, months=months_before | _error_months(error)
     )
     return error
+
+
+@transaction.atomic
+def delete_error(*, error: ActError, actor: User | None) -> None:
+    """Delete an error recorded by mistake (audited with its fields); the months of its act's
+    issue are recomputed, so the stored rate of a past period falls back."""
+    months = _error_months(error)
+    organisation = error.organisation
+    delete_audited(error, actor=actor, fields=ERROR_FIELDS)
+    records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=months)

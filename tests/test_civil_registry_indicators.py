@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from civil_registry.actions import update_error
+from civil_registry.actions import delete_error, update_error
 from civil_registry.models import ActChannel
 from civil_registry.tests.conftest import make_act, make_error  # noqa: F401
 from commitments.models import IndicatorValue
@@ -104,3 +104,19 @@ def test_an_error_moved_to_another_act_recomputes_both_months_of_issue(
         update_error(error, actor=None, seen_version=error.version, act_request=acts[1], issued_on=D(2026, 3, 3))
     assert _stored_18(town) == (1, 4, 25.0)
     assert april_value.get().numerator == 0
+
+
+def test_deleting_an_error_recorded_by_mistake_lowers_the_stored_rate_of_the_month_of_issue(
+    make_act,  # noqa: F811
+    make_error,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    town, acts = _town_with_a_march_of_acts(make_act)
+    with django_capture_on_commit_callbacks(execute=True):
+        error = make_error(
+            town, act_request=acts[2], act_type=acts[2].act_type, issued_on=D(2026, 3, 4), found_on=D(2026, 7, 1)
+        )
+    assert _stored_18(town) == (1, 4, 25.0)
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_error(error=error, actor=None)
+    assert _stored_18(town) == (0, 4, 0.0)

@@ -222,6 +222,20 @@ def test_correcting_an_error_through_its_page(org, client_as, make_error):
     assert error.corrected_on == D(2026, 3, 12)
 
 
+def test_the_quality_manager_deletes_an_error_recorded_by_mistake_and_the_trail_keeps_it(org, client_as, make_error):
+    error = make_error()
+    page, edit_page = url(org, "error_delete", error_id=error.pk), url(org, "error_edit", error_id=error.pk)
+    agent, manager = client_as(org, Role.AGENT), client_as(org, Role.QUALITY_MANAGER)
+    assert agent.post(page).status_code == 403
+    assert "Supprimer cette erreur" not in agent.get(edit_page).content.decode()
+    assert "Supprimer cette erreur" in manager.get(edit_page).content.decode()
+    assert manager.get(page).status_code == 200
+    response = manager.post(page)
+    assert response.status_code == 302 and response["Location"] == url(org, "errors")
+    assert not ActError.objects.filter(pk=error.pk).exists()
+    assert AuditEvent.objects.filter(organisation=org, action="delete", object_id=str(error.pk)).exists()
+
+
 def test_the_quality_manager_sets_the_delivery_deadlines(org, manager_client, make_act):
     act = make_act(received_on=D(2026, 7, 10))
     form = manager_client.get(url(org, "settings")).context["form"]
