@@ -13,6 +13,7 @@ from django.db import transaction
 
 from civil_registry.models import (
     DEFAULT_ACT_DEADLINES,
+    DELIVERED_ON_RECEIPT_REFUSED,
     TRANSITIONS,
     ActChannel,
     ActDeadlineRule,
@@ -21,7 +22,7 @@ from civil_registry.models import (
     ActRequestEvent,
     ActStatus,
 )
-from core.audit import record_event, snapshot
+from core.audit import delete_audited, record_event, snapshot
 from core.concurrency import save_if_unchanged
 from core.models import Organisation, Service, User
 from core.registries import records_changed
@@ -109,7 +110,10 @@ def register_act_request(
     service: Service | None = None,
     delivered_on: dt.date | None = None,
 ) -> ActRequest:
-    """Register a request; `delivered_on` records a delivery at once (the counter, usually)."""
+    """Register a request; `delivered_on` records a delivery at once, for a counter request
+    only (any other channel is registered pending and delivered by the `deliver` step)."""
+    if delivered_on is not None and channel != ActChannel.COUNTER:
+        raise ValidationError({"delivered_on": DELIVERED_ON_RECEIPT_REFUSED})
     ensure_rules(organisation)
     deadline = deadlines(organisation)[ActChannel(channel)]
     act = ActRequest(
@@ -214,6 +218,12 @@ def _check_error(error: ActError) -> None:
         raise ValidationError({"act_request": "Demande d'acte inconnue."})
 
 
+def _error_months(error: ActError) -> set[dt.date]:
+    """The months whose error rate counts this error: those of the issue of its act (the day
+    given and its request's day of delivery), whenever the error was found."""
+    return months_of(error.issued_on, error.act_request.delivered_on if error.act_request else None)
+
+
 @transaction.atomic
 def record_error(*, organisation: Organisation, actor: User | None, **fields: Any) -> ActError:
     error = ActError(organisation=organisation, **{name: fields[name] for name in ERROR_FIELDS if name in fields})
@@ -226,14 +236,13 @@ def record_error(*, organisation: Organisation, actor: User | None, **fields: An
     record_event(
         organisation=organisation, actor=actor, instance=error, action="create", after=snapshot(error, ERROR_FIELDS)
     )
-    records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=months_of(error.found_on))
+    records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=_error_months(error))
     return error
 
 
 @transaction.atomic
 def update_error(error: ActError, *, actor: User | None, seen_version: int, **fields: Any) -> ActError:
-    before = snapshot(error, ERROR_FIELDS)
-    old_found = error.found_on
+    before, months_before = snapshot(error, ERROR_FIELDS), _error_months(error)
     changes = {name: value for name, value in fields.items() if name in ERROR_FIELDS and name != "reference"}
     for name, value in changes.items():
         setattr(error, name, value)
@@ -248,6 +257,16 @@ def update_error(error: ActError, *, actor: User | None, seen_version: int, **fi
         after=snapshot(error, ERROR_FIELDS),
     )
     records_changed(
-        organisation=error.organisation, metric_prefix=METRIC_PREFIX, months=months_of(old_found, error.found_on)
+        organisation=error.organisation, metric_prefix=METRIC_PREFIX, months=months_before | _error_months(error)
     )
     return error
+
+
+@transaction.atomic
+def delete_error(*, error: ActError, actor: User | None) -> None:
+    """Delete an error recorded by mistake (audited with its fields); the months of its act's
+    issue are recomputed, so the stored rate of a past period falls back."""
+    months = _error_months(error)
+    organisation = error.organisation
+    delete_audited(error, actor=actor, fields=ERROR_FIELDS)
+    records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=months)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from civil_registry.models import (
     DEFAULT_ACT_DEADLINES,
+    DELIVERED_ON_RECEIPT_REFUSED,
     ActChannel,
     ActFormat,
     ActRequest,
@@ -55,9 +56,15 @@ class NewActRequestForm(ActRequestForm):
     delivered_now = forms.BooleanField(
         label="Délivré tout de suite (au guichet)",
         required=False,
-        initial=True,
-        help_text="Enregistre la délivrance à la date de réception.",
+        initial=False,
+        help_text="Seulement pour une demande reçue au guichet : enregistre la délivrance à la date de réception.",
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("delivered_now") and data.get("channel") not in (None, ActChannel.COUNTER):
+            self.add_error("delivered_now", DELIVERED_ON_RECEIPT_REFUSED)
+        return data
 
 
 class ActRequestEditForm(ActRequestForm, VersionForm):

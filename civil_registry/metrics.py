@@ -6,13 +6,21 @@
   pending and not yet due is not counted (registers.deadlines). Params: `channels` (list of
   "counter", "post", "web", "comedec", "notary"), `act_types` (list of "birth", "marriage",
   "death", "recognition"); all when absent.
-- `civil_registry.error_rate`: errors attributable to the service FOUND in the period ÷ acts
-  ISSUED (delivered) in the period, as a percentage. One request is one act issued, whatever
-  its number of copies (the copies of one act share its errors); with `per_copy: true` the
-  denominator counts copies instead. Errors not attributable to the service (a wrong
-  declaration, another town's act) are recorded but do not count. The numerator and the
-  denominator cover the same period, not the same acts: an error is counted when it is found,
-  since it can surface months after the act was issued. Record ids are the errors counted.
+- `civil_registry.error_rate`: acts ISSUED (delivered) in the period found wrong through the
+  service's fault ÷ acts issued in the period, as a percentage (domain.md, "Civil registry").
+  An act is counted once however many errors it had, and whenever they were found: the rate
+  of a past period rises when an error on one of its acts is found later (recording, editing
+  an error tells the months of the issue: civil_registry.actions). An error linked to its
+  request counts that request, read with the request's own day of delivery, channel, act type
+  and service, so the `channels` and `act_types` filters and the service narrow both counts;
+  a request no longer delivered (reopened, refused) counts in neither. An error recorded
+  without its request counts as one act of its own, by its day of issue, act type and
+  service; its channel is unknown, so a `channels` filter leaves it out. One request is one
+  act issued, whatever its number of copies (the copies of one act share its errors); with
+  `per_copy: true` both counts are copies (an act without its request: one copy). Errors not
+  attributable to the service (a wrong declaration, another town's act) are recorded but do
+  not count. Record ids are the requests of the wrong acts counted (an error without its
+  request has none).
 - `civil_registry.issued`: the number of acts issued in the period (for the dashboards)."""
 
 from __future__ import annotations
@@ -54,33 +62,59 @@ def on_time(query: MetricQuery) -> Measure | None:
     return measure_of(count_deadlines(items, period=query.period, today=timezone.localdate()))
 
 
+def _issued_acts(query: MetricQuery) -> Any:
+    return _act_requests(query).issued().filter(delivered_on__gte=query.period.start, delivered_on__lt=query.period.end)
+
+
 def _issued(query: MetricQuery) -> int:
-    issued = (
-        _act_requests(query).issued().filter(delivered_on__gte=query.period.start, delivered_on__lt=query.period.end)
-    )
+    issued = _issued_acts(query)
     if query.params.get("per_copy"):
         return int(issued.aggregate(total=Sum("copies"))["total"] or 0)
     return int(issued.count())
+
+
+def _wrong_acts(query: MetricQuery) -> tuple[tuple[int, ...], int]:
+    """The issued requests with an error attributable to the service (their ids, their copies)."""
+    rows = (
+        _issued_acts(query)
+        .filter(pk__in=ActError.objects.for_org(query.organisation).filter(attributable=True).values("act_request"))
+        .order_by("delivered_on", "pk")
+        .values_list("pk", "copies")
+    )
+    ids, copies = zip(*rows, strict=True) if rows else ((), ())
+    return tuple(ids), sum(copies)
+
+
+def _wrong_acts_without_request(query: MetricQuery) -> int:
+    """Errors attributable to the service recorded without their request, on acts issued in
+    the period: each is one act, whose channel is unknown."""
+    if query.params.get("channels"):
+        return 0
+    errors = ActError.objects.for_org(query.organisation).filter(
+        act_request__isnull=True,
+        attributable=True,
+        issued_on__gte=query.period.start,
+        issued_on__lt=query.period.end,
+    )
+    if query.params.get("act_types"):
+        errors = errors.filter(act_type__in=[ActType(act_type) for act_type in query.params["act_types"]])
+    if query.service is not None:
+        errors = errors.filter(service=query.service)
+    return int(errors.count())
 
 
 def error_rate(query: MetricQuery) -> Measure | None:
     issued = _issued(query)
     if not issued:
         return None
-    errors = ActError.objects.for_org(query.organisation).filter(
-        attributable=True, found_on__gte=query.period.start, found_on__lt=query.period.end
-    )
-    if query.params.get("act_types"):
-        errors = errors.filter(act_type__in=query.params["act_types"])
-    if query.service is not None:
-        errors = errors.filter(service=query.service)
-    error_ids = tuple(errors.order_by("found_on", "pk").values_list("pk", flat=True))
+    wrong_ids, wrong_copies = _wrong_acts(query)
+    wrong = (wrong_copies if query.params.get("per_copy") else len(wrong_ids)) + _wrong_acts_without_request(query)
     return Measure(
-        value=100 * len(error_ids) / issued,
-        numerator=len(error_ids),
+        value=100 * wrong / issued,
+        numerator=wrong,
         denominator=issued,
         sample_size=issued,
-        record_ids=error_ids,
+        record_ids=wrong_ids,
     )
 
 
@@ -104,7 +138,10 @@ METRICS = [
         label="Taux d'erreur des actes délivrés",
         unit="%",
         compute=error_rate,
-        description="Erreurs imputables au service constatées dans la période ÷ actes délivrés dans la période.",
+        description=(
+            "Actes délivrés dans la période sur lesquels une erreur imputable au service a été constatée,"
+            " à quelque date que ce soit (un acte compte une fois) ÷ actes délivrés dans la période."
+        ),
     ),
     Metric(key=ISSUED, label="Actes délivrés", unit="nombre", compute=issued_count),
 ]

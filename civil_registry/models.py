@@ -47,6 +47,13 @@ DEFAULT_ACT_DEADLINES = {
 }
 
 
+# Only a request made at the counter may be delivered on receipt (registered delivered).
+DELIVERED_ON_RECEIPT_REFUSED = (
+    "Seule une demande reçue au guichet peut être délivrée à sa réception : décochez la case, "
+    "enregistrez la demande, puis sa délivrance le jour venu."
+)
+
+
 class ActDeadlineRule(OrgOwned):
     """The town's delivery deadline for one channel."""
 
@@ -222,5 +229,5 @@ class ActError(RegisterRecord):
         return f"Erreur {self.display_reference} constatée le {self.found_on:%d/%m/%Y}"
 
     def indicator_days(self) -> tuple[dt.date | None, ...]:
-        # The error rate counts an error in the period it was found.
-        return (self.found_on,)
+        # The error rate counts an error in the period its act was ISSUED, whenever it was found.
+        return (self.issued_on, self.act_request.delivered_on if self.act_request else None)

@@ -18,4 +18,5 @@ urlpatterns = [
     path("erreurs/", views.errors, name="errors"),
     path("erreurs/nouvelle/", views.error_new, name="error_new"),
     path("erreurs/<int:error_id>/", views.error_edit, name="error_edit"),
+    path("erreurs/<int:error_id>/supprimer/", views.error_delete, name="error_delete"),
 ]

@@ -226,6 +226,18 @@ def error_edit(request: OrgRequest, error_id: int) -> HttpResponseBase:
 
 
 @org_view(read=Capability.MANAGE_QUALITY, write=Capability.MANAGE_QUALITY)
+def error_delete(request: OrgRequest, error_id: int) -> HttpResponseBase:
+    """An error recorded by mistake: the quality manager deletes it, after a confirmation."""
+    error = get_for_org(ActError.objects.select_related("act_request"), request, pk=error_id)
+    if request.method == "POST":
+        reference = error.display_reference
+        actions.delete_error(error=error, actor=acting_user(request))
+        messages.success(request, f"Erreur {reference} supprimée.")
+        return redirect(PAGES.url(request, "errors"))
+    return PAGES.render(request, "error_confirm_delete.html", {"error": error})
+
+
+@org_view(read=Capability.MANAGE_QUALITY, write=Capability.MANAGE_QUALITY)
 def import_register(request: OrgRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     return PAGES.import_page(request, form, lambda data: IMPORTERS[data["register"]])

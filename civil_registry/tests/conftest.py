@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from civil_registry.actions import record_error, register_act_request
+from civil_registry.actions import deliver, record_error, register_act_request
 from civil_registry.models import ActChannel, ActError, ActFormat, ActRequest, ActType, ErrorFinder
 from core.models import Service
 from tests.conftest import browser_type_launch_args, log_in  # noqa: F401
@@ -25,7 +25,12 @@ def make_act(org) -> Callable[..., ActRequest]:
             "received_on": dt.date(2026, 3, 2),
             "service": Service.objects.filter(organisation=town, code="etat-civil").first(),
         } | fields
-        return register_act_request(organisation=town, actor=None, **values)
+        if values["channel"] == ActChannel.COUNTER or values.get("delivered_on") is None:
+            return register_act_request(organisation=town, actor=None, **values)
+        # Only the counter delivers on receipt: another channel is registered, then delivered.
+        delivered_on = values.pop("delivered_on")
+        act = register_act_request(organisation=town, actor=None, **values)
+        return deliver(act, actor=None, seen_version=act.version, on=delivered_on)
 
     return make
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from civil_registry.actions import record_error, register_act_request
+from civil_registry.actions import deliver, record_error, register_act_request
 from civil_registry.models import ActChannel, ActError, ActFormat, ActRequest, ActType, ErrorFinder
 from core.models import Organisation
 
@@ -19,8 +19,8 @@ def sample_values(organisation: Organisation) -> dict[str, Any]:
         channel=ActChannel.POST,
         copies=2,
         received_on=dt.date(2026, 7, 10),
-        delivered_on=dt.date(2026, 7, 13),
     )
+    act = deliver(act, actor=None, seen_version=act.version, on=dt.date(2026, 7, 13))
     error = record_error(
         organisation=organisation,
         actor=None,

@@ -49,6 +49,7 @@ def test_the_civil_registry_pages_pass_axe(live_server, org, make_member, log_in
         "/erreurs/",
         "/erreurs/nouvelle/",
         f"/erreurs/{values['error_id']}/",
+        f"/erreurs/{values['error_id']}/supprimer/",
         "/import/",
         "/delais/",
     ):

@@ -15,6 +15,9 @@ from django.urls import reverse
 
 from civil_registry.imports import import_act_errors, import_acts
 from civil_registry.models import ActChannel, ActError, ActRequest, ActStatus, ErrorFinder
+from core.metrics import MetricQuery
+from core.periods import Period
+from core.registries import METRICS
 
 pytestmark = pytest.mark.django_db
 SAMPLES = Path(settings.BASE_DIR) / "docs" / "samples"
@@ -71,6 +74,27 @@ def test_the_documented_sample_files_import_without_rejection(org):
     assert linked.act_request is not None and linked.act_request.reference == "EC-2025-0002"
     assert linked.found_by == ErrorFinder.CITIZEN
     assert ActError.objects.get(organisation=org, reference="ERR-2025-02").attributable is False
+
+
+def test_an_imported_error_counts_for_the_month_its_act_was_issued_and_tells_that_month(
+    org, recomputations, django_capture_on_commit_callbacks
+):
+    run(import_acts, org, (SAMPLES / "registre-actes.csv").read_bytes())
+    content = (
+        "Type d'acte;Date de délivrance de l'acte;Référence de la demande;"
+        "Constatée le;Constatée par;Imputable au service\n"
+        "Mariage;09/01/2025;EC-2025-0002;03/04/2025;usager;oui\n"
+        "Mariage;09/01/2025;EC-2025-0002;04/04/2025;tribunal;oui\n"
+    ).encode()
+    recomputations.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run(import_act_errors, org, content).imported == 2
+    assert recomputations == [(org.slug, "civil_registry", [dt.date(2025, 1, 1)])]
+    query = MetricQuery(organisation=org, period=Period.parse("2025-01"))
+    compute = METRICS.get("civil_registry.error_rate").compute
+    assert compute is not None
+    rate = compute(query)
+    assert rate is not None and (rate.numerator, rate.denominator) == (1, 5)
 
 
 def test_an_error_naming_an_unknown_request_or_found_before_issue_is_rejected(org):

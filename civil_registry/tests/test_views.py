@@ -6,6 +6,7 @@ import datetime as dt
 import html
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -59,6 +60,64 @@ def test_a_postal_request_is_registered_pending_with_its_due_date(org, client_as
     response = client_as(org, Role.AGENT).post(url(org, "new"), data, follow=True)
     assert "à délivrer au plus tard le 20/07/2026" in html.unescape(response.content.decode())
     assert ActRequest.objects.get(organisation=org).status == ActStatus.PENDING
+
+
+# Issue 9, item 11: only a counter request may be delivered on receipt, and only when the agent says so.
+POSTAL = {"act_type": "birth", "act_format": "full", "channel": "post", "copies": 1, "received_on": "2026-11-18"}
+ON_RECEIPT_REFUSED = "Seule une demande reçue au guichet peut être délivrée à sa réception"
+
+
+def test_the_box_delivered_on_receipt_is_unticked_by_default(org, client_as):
+    response = client_as(org, Role.AGENT).get(url(org, "new"))
+    assert response.context["form"]["delivered_now"].initial is False
+    assert 'name="delivered_now"' in response.content.decode()
+    assert "checked" not in response.content.decode().split('name="delivered_now"')[1].split(">")[0]
+
+
+def test_a_postal_request_recorded_with_the_form_s_defaults_is_not_delivered_on_receipt(org, client_as):
+    agent = client_as(org, Role.AGENT)
+    box = agent.get(url(org, "new")).context["form"]["delivered_now"]
+    agent.post(url(org, "new"), POSTAL | ({"delivered_now": "on"} if box.initial else {}))
+    act = ActRequest.objects.get(organisation=org)
+    assert (act.status, act.delivered_on, act.due_on) == (ActStatus.PENDING, None, D(2026, 11, 25))
+    assert act.deadline_status(TODAY) != "on_time"
+
+
+def test_a_counter_request_is_delivered_on_receipt_only_when_the_box_is_ticked(org, client_as):
+    agent = client_as(org, Role.AGENT)
+    counter = POSTAL | {"channel": "counter"}
+    agent.post(url(org, "new"), counter)
+    agent.post(url(org, "new"), counter | {"delivered_now": "on"})
+    acts = ActRequest.objects.filter(organisation=org).order_by("pk")
+    assert [(act.status, act.delivered_on) for act in acts] == [
+        (ActStatus.PENDING, None),
+        (ActStatus.DELIVERED, D(2026, 11, 18)),
+    ]
+
+
+@pytest.mark.parametrize("channel", ["post", "web", "comedec", "notary"])
+def test_a_request_by_another_channel_ticked_delivered_on_receipt_is_refused_on_the_field(org, client_as, channel):
+    response = client_as(org, Role.AGENT).post(url(org, "new"), POSTAL | {"channel": channel, "delivered_now": "on"})
+    assert response.status_code == 400
+    assert ON_RECEIPT_REFUSED in response.context["form"].errors["delivered_now"][0]
+    assert ON_RECEIPT_REFUSED in html.unescape(response.content.decode())
+    assert not ActRequest.objects.filter(organisation=org).exists()
+    assert not AuditEvent.objects.filter(organisation=org, action="create").exists()
+
+
+def test_the_action_refuses_a_delivery_on_receipt_by_another_channel_than_the_counter(org):
+    with pytest.raises(ValidationError, match=ON_RECEIPT_REFUSED):
+        actions.register_act_request(
+            organisation=org,
+            actor=None,
+            act_type="birth",
+            act_format="full",
+            channel=ActChannel.POST,
+            copies=1,
+            received_on=D(2026, 11, 18),
+            delivered_on=D(2026, 11, 18),
+        )
+    assert not ActRequest.objects.filter(organisation=org).exists()
 
 
 def test_bad_input_gets_a_french_message_and_writes_nothing(org, client_as):
@@ -161,6 +220,20 @@ def test_correcting_an_error_through_its_page(org, client_as, make_error):
     assert client_as(org, Role.AGENT).post(url(org, "error_edit", error_id=error.pk), data).status_code == 302
     error.refresh_from_db()
     assert error.corrected_on == D(2026, 3, 12)
+
+
+def test_the_quality_manager_deletes_an_error_recorded_by_mistake_and_the_trail_keeps_it(org, client_as, make_error):
+    error = make_error()
+    page, edit_page = url(org, "error_delete", error_id=error.pk), url(org, "error_edit", error_id=error.pk)
+    agent, manager = client_as(org, Role.AGENT), client_as(org, Role.QUALITY_MANAGER)
+    assert agent.post(page).status_code == 403
+    assert "Supprimer cette erreur" not in agent.get(edit_page).content.decode()
+    assert "Supprimer cette erreur" in manager.get(edit_page).content.decode()
+    assert manager.get(page).status_code == 200
+    response = manager.post(page)
+    assert response.status_code == 302 and response["Location"] == url(org, "errors")
+    assert not ActError.objects.filter(pk=error.pk).exists()
+    assert AuditEvent.objects.filter(organisation=org, action="delete", object_id=str(error.pk)).exists()
 
 
 def test_the_quality_manager_sets_the_delivery_deadlines(org, manager_client, make_act):
