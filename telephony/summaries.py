@@ -7,7 +7,8 @@ calls (`rebuild_months`), in SQL, reading only those months through the day inde
 
 An answered call's wait in the rows is its measured wait, else its rings heard × the town's
 ring cycle (`ring_wait`), else UNKNOWN_WAIT. A call keeps its rings rather than a wait computed
-from them, so the rows of a town that changes its ring cycle are rebuilt, never its calls."""
+from them: after a change of ring cycle, rebuilding the months that hold such calls makes the
+rows true again, with no call rewritten."""
 
 from __future__ import annotations
 
