@@ -139,8 +139,8 @@ def make_call(
 
 def as_tallied(call: Row, cycle: float, agent: User | None) -> Row:
     """The same call as an agent writes it on the survey sheet: the minute it rang, answered
-    or missed, the rings counted (the wait is rings × ring cycle, as telephony's tally stores
-    it), the talk time to the minute, no caller. Only calls presented are tallied."""
+    or missed, the rings counted (no wait: the figures read rings × ring cycle, as for
+    telephony's tally), the talk time to the minute, no caller. Only calls presented are tallied."""
     started = call["started_at"].replace(second=0)
     tallied = call | {
         "origin": CallOrigin.TALLY,
@@ -156,7 +156,7 @@ def as_tallied(call: Row, cycle: float, agent: User | None) -> Row:
         answered_at = started + dt.timedelta(seconds=math.floor(rings * cycle))
         tallied |= {
             "rings": rings,
-            "wait_seconds": math.floor(rings * cycle),
+            "wait_seconds": None,
             "answered_at": answered_at,
             "talk_seconds": talk,
             "ended_at": answered_at + dt.timedelta(seconds=talk),

@@ -45,6 +45,7 @@ class Counts:
     within: int = 0
     out_of_hours: int = 0
     talk_seconds: int = 0
+    wait_unknown: int = 0  # presented, answered, neither a measured wait nor rings: not within
 
     def add(self, other: Counts) -> None:
         self.presented += other.presented
@@ -52,6 +53,7 @@ class Counts:
         self.within += other.within
         self.out_of_hours += other.out_of_hours
         self.talk_seconds += other.talk_seconds
+        self.wait_unknown += other.wait_unknown
 
     @property
     def missed(self) -> int:
@@ -274,14 +276,17 @@ def survey_calls(request: SurveyRequest, lines: list[PhoneLine]) -> QuerySet[Cal
 def _grouped_counts(calls: QuerySet[Call], within_seconds: Decimal) -> dict[tuple[int, int, int], Counts]:
     """Counts per (line, weekday, half-hour), in one query."""
     answered = Q(outcome=CallOutcome.ANSWERED)
-    # A tallied call may carry the rings an agent counted instead of a measured wait.
+    # A call may carry the rings heard instead of a measured wait (a tally, a table's rings
+    # column): within 5 rings when rings ≤ 5, as telephony's summary rows count it.
     in_time = answered & (Q(wait_seconds__lte=within_seconds) | Q(wait_seconds__isnull=True, rings__lte=RINGS))
+    unknown = answered & Q(wait_seconds__isnull=True, rings__isnull=True)
     rows = (
         calls.values("line", "weekday", "half_hour", "in_hours")
         .annotate(
             calls=Count("id"),
             answered=Count("id", filter=answered),
             within=Count("id", filter=in_time),
+            unknown=Count("id", filter=unknown),
             talk=Sum("talk_seconds", filter=answered),
         )
         .order_by()
@@ -290,7 +295,7 @@ def _grouped_counts(calls: QuerySet[Call], within_seconds: Decimal) -> dict[tupl
     for row in rows:
         counts = grouped[(row["line"], row["weekday"], row["half_hour"])]
         if row["in_hours"]:
-            counts.add(Counts(row["calls"], row["answered"], row["within"], 0, row["talk"] or 0))
+            counts.add(Counts(row["calls"], row["answered"], row["within"], 0, row["talk"] or 0, row["unknown"]))
         else:
             counts.out_of_hours += row["calls"]
     return grouped

@@ -50,7 +50,9 @@ def refresh_calls(*, organisation: Organisation, months: Iterable[dt.date]) -> N
 
 def wait_from_rings(organisation: Organisation, rings: int | None) -> int | None:
     """Rings heard before an agent answered, as a wait: rings × ring cycle (5 s by default),
-    so that "answered within N rings" is exactly "rings ≤ N"."""
+    so that "answered within N rings" is exactly "rings ≤ N". Only for the answer time shown:
+    the call keeps its rings and no wait, and the figures read rings × the current cycle
+    (telephony.summaries), so a changed ring cycle does not falsify a tally."""
     if rings is None:
         return None
     return math.floor(rings * Decimal(organisation.ring_cycle_seconds))
@@ -66,8 +68,9 @@ def _apply_tally(call: Call, *, outcome: str, rings: int | None, started_at: dt.
     call.rings = rings
     call.started_at = started_at
     answered = outcome == CallOutcome.ANSWERED
-    call.wait_seconds = wait_from_rings(call.organisation, rings) if answered else None
-    call.answered_at = started_at + dt.timedelta(seconds=call.wait_seconds or 0) if answered else None
+    call.wait_seconds = None  # the rings are the measure (None: the wait is not known)
+    wait = wait_from_rings(call.organisation, rings) if answered else None
+    call.answered_at = started_at + dt.timedelta(seconds=wait or 0) if answered else None
     call.ended_at = None
     call.in_hours = call.service_id is not None and presence.is_open(call.service_id, _local(started_at))
     call.local_date, call.local_month = stamp.local_date, stamp.local_month

@@ -6,6 +6,9 @@ Two file formats:
   billsec, disposition, amaflags, then uniqueid and userfield when enabled. Local times.
 - `table`: any CSV, XLSX or ODS file, read through the source's column mapping.
 
+A table's `rings` column gives an answered call without a measured wait its rings heard: the
+call keeps them and waits rings × the town's ring cycle in every figure (telephony.summaries).
+
 Outcomes (Asterisk): ANSWERED with a known answer time → answered (wait = answer − start,
 talk = billsec); ANSWERED whose last application is VoiceMail → voicemail (presented, not
 answered); NO ANSWER → abandoned; BUSY → busy; FAILED or CONGESTION → failed. A call belongs
@@ -50,7 +53,7 @@ from imports.models import ImportSource
 from telephony.asterisk import ASTERISK_COLUMNS, AsteriskPlan, AsteriskReader, keyed_hasher
 from telephony.hours import Presence, Week
 from telephony.models import NO_LINE, UNKNOWN_WAIT, Call, CallOrigin, CallOutcome, PhoneLine
-from telephony.summaries import SlotKey, StatKey, add_counts, rebuild_months
+from telephony.summaries import SlotKey, StatKey, add_counts, cycle_tenths, rebuild_months, ring_wait
 
 CALLS = "calls"
 ASTERISK_CDR = "asterisk_cdr"
@@ -90,6 +93,7 @@ COMMON_COLUMNS = (
 )  # fmt: skip
 # The summary keys of a row laid out as COMMON_COLUMNS.
 STAT_OF = itemgetter(11, 1, 0, 8, 5, 6)  # month, service, line, in hours, outcome, wait
+STAT_RINGS_OF = itemgetter(11, 1, 0, 8, 5, 6, 15)  # the same, then the rings of a table's row
 SLOT_OF = itemgetter(11, 1, 0, 8, 12, 13, 5)  # month, service, line, in hours, weekday, half-hour, outcome
 TALK_OF = itemgetter(7)
 FIRST_YEAR = 2000  # closed days are known from this year to next year
@@ -264,15 +268,18 @@ class CallImporter(TableImporter):
     def summarise(self, rows: list[InsertRow]) -> None:
         """Count the chunk's calls as the summary rows do (telephony.summaries), then add them.
         Counter and itemgetter count in C: the writing process does the slower half of an import."""
-        keys = list(map(STAT_OF, rows))
+        keys = list(map(STAT_OF if self.is_asterisk else STAT_RINGS_OF, rows))
         talk: Counter[tuple[Any, ...]] = Counter()
         for key, seconds in zip(keys, map(TALK_OF, rows), strict=True):
             if seconds:
                 talk[key] += seconds
         stats: dict[StatKey, list[int]] = {}
+        tenths = cycle_tenths(self.organisation)
         for key, calls in Counter(keys).items():
-            month, service_id, line_id, in_hours, outcome, wait = key
+            month, service_id, line_id, in_hours, outcome, wait, *rings = key
             answered = outcome == ANSWERED
+            if answered and wait is None and rings and rings[0] is not None:
+                wait = ring_wait(rings[0], tenths)  # a table's rings column, as the rebuild reads it
             known_wait = wait if answered and wait is not None else UNKNOWN_WAIT
             entry = stats.setdefault((month, service_id, line_id or NO_LINE, in_hours, outcome, known_wait), [0, 0])
             entry[0] += calls

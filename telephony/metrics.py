@@ -44,7 +44,9 @@ def answer_rate(query: MetricQuery) -> Measure | None:
 
 def answered_within_rings(query: MetricQuery) -> Measure | None:
     """Presented calls answered within `rings` rings (param, default 5; ring cycle: the town's
-    setting) ÷ presented calls whose wait is known."""
+    setting) ÷ presented calls. An answered call whose wait is not known stays in the
+    denominator (domain.md); their number is `CallFigures.wait_unknown`, shown beside the
+    figure and listed by the drill-down view "attente-inconnue"."""
     figures = _figures(query)
     denominator = figures.within_denominator
     if not denominator:
@@ -86,7 +88,11 @@ METRICS = [
         label="Appels présentés décrochés en N sonneries au plus (paramètre rings, 5 par défaut)",
         unit="%",
         compute=answered_within_rings,
-        description="Attente ≤ N × durée d'une sonnerie (réglage de la ville, 5 s par défaut).",
+        description="Appels présentés décrochés après une attente ≤ N × durée d'une sonnerie (réglage de la "
+        "ville, 5 s par défaut) ÷ appels présentés. Un appel dont seules les sonneries sont relevées compte "
+        "pour ses sonneries. Un appel décroché dont l'attente n'est pas connue reste parmi les présentés "
+        "sans compter comme décroché à temps : leur nombre est affiché à côté du taux sur la page "
+        "Accueil téléphonique, et la liste des appels « dont l'attente n'est pas connue » les montre.",
     ),
     Metric(
         key=OUT_OF_HOURS,

@@ -7,10 +7,12 @@ Definitions (domain.md, "Phone"): a call is presented when it starts within the 
 of its service on a day the town is open; out-of-hours calls are counted apart and enter no
 rate. Answer rate = presented calls answered by a person ÷ presented calls (voicemail, busy,
 abandoned and failed calls are presented and not answered). Answered within N rings =
-presented calls answered with a wait ≤ N × ring cycle ÷ presented calls; a call answered
-after an unknown wait (a tally without its rings) can say neither, so it leaves that ratio's
-numerator and denominator. Median and 90th percentile of the wait use the nearest rank: the
-p-th percentile of n waits in increasing order is the wait of rank ⌈p × n / 100⌉."""
+presented calls answered with a wait ≤ N × ring cycle ÷ presented calls. A call that carries
+the rings heard instead of a measured wait (a tally, a table's `rings` column) waited rings ×
+ring cycle, with the town's current cycle. An answered call whose wait is not known (no time,
+no rings) stays in that ratio's denominator and not in its numerator, and is counted beside it
+(`wait_unknown`). Median and 90th percentile of the wait use the nearest rank over the known
+waits: the p-th percentile of n waits in increasing order is the wait of rank ⌈p × n / 100⌉."""
 
 from __future__ import annotations
 
@@ -39,7 +41,9 @@ NOT_ANSWERED = (
 
 
 def threshold_seconds(rings: int, ring_cycle: Decimal | float | int) -> int:
-    """The longest whole-second wait that is within `rings` rings (waits are whole seconds)."""
+    """The longest whole-second wait that is within `rings` rings (waits are whole seconds).
+    With a cycle of at least 1 s (the setting's minimum), a call with r rings heard, whose
+    wait is threshold_seconds(r, cycle), is within N rings exactly when r ≤ N."""
     return math.floor(Decimal(rings) * Decimal(str(ring_cycle)))
 
 
@@ -136,7 +140,8 @@ class CallFigures:
 
     @property
     def within_denominator(self) -> int:
-        return self.presented - self.wait_unknown
+        """Every presented call, answered after an unknown wait or not (domain.md)."""
+        return self.presented
 
     @property
     def share_within(self) -> float | None:
@@ -217,19 +222,25 @@ DRILLDOWNS = {
     "non-decroches": "appels présentés non décrochés",
     "dans-le-delai": "appels présentés décrochés dans le délai",
     "hors-delai": "appels présentés décrochés après le délai",
+    "attente-inconnue": "appels présentés décrochés dont l'attente n'est pas connue",
     "hors-horaires": "appels hors des heures d'ouverture",
 }
 
 
-def drilldown_filter(kind: str, *, threshold: int) -> Q:
+def drilldown_filter(kind: str, *, threshold: int, rings: int = DEFAULT_RINGS) -> Q:
+    """Which calls a figure counts: a call without a measured wait is judged on its rings."""
     presented = Q(in_hours=True)
+    by_rings = Q(wait_seconds__isnull=True, rings__isnull=False)
     return {
         "tous": Q(),
         "presentes": presented,
         "decroches": presented & Q(outcome=ANSWERED),
         "non-decroches": presented & Q(outcome__in=NOT_ANSWERED),
-        "dans-le-delai": presented & Q(outcome=ANSWERED, wait_seconds__lte=threshold),
-        "hors-delai": presented & Q(outcome=ANSWERED, wait_seconds__gt=threshold),
+        "dans-le-delai": presented
+        & Q(outcome=ANSWERED)
+        & (Q(wait_seconds__lte=threshold) | by_rings & Q(rings__lte=rings)),
+        "hors-delai": presented & Q(outcome=ANSWERED) & (Q(wait_seconds__gt=threshold) | by_rings & Q(rings__gt=rings)),
+        "attente-inconnue": presented & Q(outcome=ANSWERED, wait_seconds__isnull=True, rings__isnull=True),
         "hors-horaires": Q(in_hours=False),
     }.get(kind, Q())
 
@@ -238,7 +249,7 @@ def calls_behind(
     scope: CallScope, *, kind: str = "tous", rings: int = DEFAULT_RINGS, outcome: str = ""
 ) -> QuerySet[Call]:
     threshold = threshold_seconds(rings, scope.organisation.ring_cycle_seconds)
-    calls = Call.objects.filter(scope.call_filter()).filter(drilldown_filter(kind, threshold=threshold))
+    calls = Call.objects.filter(scope.call_filter()).filter(drilldown_filter(kind, threshold=threshold, rings=rings))
     if outcome in CallOutcome.values:
         calls = calls.filter(outcome=outcome)
     return calls.select_related("line", "service").order_by("-started_at", "-pk")

@@ -3,12 +3,18 @@ figures and indicators read instead of the raw calls.
 
 An import adds each chunk's counts in the chunk's transaction (`add_counts`); a tally, a
 correction or an import that met already-known calls rebuilds the months concerned from the
-calls (`rebuild_months`), in SQL, reading only those months through the day index."""
+calls (`rebuild_months`), in SQL, reading only those months through the day index.
+
+An answered call's wait in the rows is its measured wait, else its rings heard × the town's
+ring cycle (`ring_wait`), else UNKNOWN_WAIT. A call keeps its rings rather than a wait computed
+from them: after a change of ring cycle, rebuilding the months that hold such calls makes the
+rows true again, with no call rewritten."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -19,6 +25,16 @@ from telephony.models import NO_LINE, UNKNOWN_WAIT, Call, CallMonthStat, CallOut
 
 StatKey = tuple[str, int, int, bool, str, int]  # month, service, line, in hours, outcome, wait
 SlotKey = tuple[str, int, int, bool, int, int]  # month, service, line, in hours, weekday, half-hour
+
+
+def cycle_tenths(organisation: Organisation) -> int:
+    """The ring cycle in tenths of a second (the setting has one decimal place)."""
+    return int(Decimal(organisation.ring_cycle_seconds) * 10)
+
+
+def ring_wait(rings: int, tenths: int) -> int:
+    """The whole-second wait of `rings` rings heard: ⌊rings × cycle⌋, as the SQL below."""
+    return rings * tenths // 10
 
 
 def _table(model: type[CallMonthStat] | type[CallSlotStat] | type[Call]) -> str:
@@ -73,7 +89,11 @@ def rebuild_months(organisation: Organisation, months: Iterable[dt.date]) -> Non
 def _rebuild_month(organisation: Organisation, month: dt.date) -> None:
     calls, stat, slot = _table(Call), _table(CallMonthStat), _table(CallSlotStat)
     where = "organisation_id = %s AND local_date >= %s AND local_date < %s AND service_id IS NOT NULL"
-    wait = f"CASE WHEN outcome = '{ANSWERED}' THEN COALESCE(wait_seconds, {UNKNOWN_WAIT}) ELSE {UNKNOWN_WAIT} END"
+    from_rings = f"(rings * {cycle_tenths(organisation):d}) / 10"  # integers: ⌊rings × cycle⌋ in SQLite and PostgreSQL
+    wait = (
+        f"CASE WHEN outcome = '{ANSWERED}' THEN COALESCE(wait_seconds, {from_rings}, {UNKNOWN_WAIT}) "
+        f"ELSE {UNKNOWN_WAIT} END"
+    )
     talk = f"CASE WHEN outcome = '{ANSWERED}' THEN talk_seconds ELSE 0 END"
     line = f"COALESCE(line_id, {NO_LINE})"
     params: list[Any] = [organisation.pk, month, add_months(month, 1)]

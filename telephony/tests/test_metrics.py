@@ -12,6 +12,7 @@ from core.registries import METRICS
 from core.stats import nearest_rank
 from telephony.metrics import ANSWER_RATE, ANSWERED_WITHIN_RINGS, OUT_OF_HOURS, drilldown_url
 from telephony.queries import CallScope, call_figures, threshold_seconds
+from telephony.summaries import rebuild_months
 from telephony.tests.conftest import CIVIL, cdr
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +108,104 @@ def test_nearest_rank_and_thresholds():
 def test_every_figure_opens_the_calls_behind_it(org, accueil):
     url = drilldown_url(org, MARCH, accueil, "dans-le-delai")
     assert url == f"/o/{org.slug}/telephone/appels/?periode=2026-03&vue=dans-le-delai&service={accueil.pk}"
+
+
+# A town's own export (a table source): Tuesday 3 March 2026 on the reception line, in hours.
+#   09:00 answered after 20 s; 09:10 answered, the export gives no wait; 09:20 abandoned:
+#   3 presented calls, 1 answered within 5 rings (25 s) → 1/3, and 1 answered call whose
+#   wait is not known, which stays in the denominator (domain.md, "Waits that are not known").
+SMALL_CASE = [
+    "Début,Attente,Issue",
+    "03/03/2026 09:00:00,20,décroché",
+    "03/03/2026 09:10:00,,décroché",
+    "03/03/2026 09:20:00,,perdu",
+]
+
+
+def summary_rows():
+    from telephony.models import CallMonthStat
+
+    return sorted(CallMonthStat.objects.values_list("month", "service", "line_key", "in_hours", "outcome",
+                                                    "wait_seconds", "calls", "talk_seconds"))  # fmt: skip
+
+
+def table_source(org, columns):
+    from imports.models import ImportSource
+    from telephony.importing import CALLS
+
+    return ImportSource.objects.create(
+        organisation=org, kind=CALLS, name="export", label="Export du standard", file_format="table",
+        columns=columns, line_map={"*": "standard"},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def small_case(org, hours, standard, write, run_import):
+    source = table_source(org, {"started_at": "Début", "wait": "Attente", "outcome": "Issue"})
+    result = run_import(source, write("export.csv", SMALL_CASE))
+    assert result.run.imported == 3
+    return result
+
+
+def test_an_answered_call_whose_wait_is_unknown_stays_in_the_denominator_of_within_rings(org, accueil, small_case):
+    within = measure(ANSWERED_WITHIN_RINGS, org, service=accueil)
+    assert (within.numerator, within.denominator, within.sample_size) == (1, 3, 3)
+    assert within.value == pytest.approx(100 / 3)
+    figures = call_figures(CallScope(org, MARCH, service=accueil))
+    assert (figures.presented, figures.answered, figures.wait_unknown) == (3, 2, 1)
+    assert (figures.within, figures.within_denominator) == (1, 3)
+    assert figures.wait_known == 1 and figures.median_wait == 20  # the median reads known waits only
+
+
+def test_a_rings_column_gives_the_wait_as_rings_times_the_ring_cycle(org, accueil, hours, standard, write, run_import):
+    from telephony.models import Call
+
+    org.ring_cycle_seconds = Decimal("6")
+    org.save()
+    source = table_source(org, {"started_at": "Début", "rings": "Sonneries", "outcome": "Issue"})
+    lines = [
+        "Début,Sonneries,Issue",
+        "03/03/2026 09:00:00,4,décroché",  # 24 s: within 5 rings (30 s)
+        "03/03/2026 09:10:00,5,décroché",  # 30 s: exactly 5 rings, within
+        "03/03/2026 09:20:00,6,décroché",  # 36 s: after
+        "03/03/2026 09:30:00,,décroché",  # no rings, no time: unknown
+        "03/03/2026 09:40:00,2,perdu",  # rang twice then hung up: presented, not answered
+    ]
+    assert run_import(source, write("export.csv", lines)).run.imported == 5
+
+    assert sorted(Call.objects.values_list("rings", flat=True), key=str) == [2, 4, 5, 6, None]
+    assert not Call.objects.filter(wait_seconds__isnull=False).exists()  # the calls keep their rings
+    figures = call_figures(CallScope(org, MARCH, service=accueil))
+    assert (figures.within, figures.within_denominator, figures.wait_unknown) == (2, 5, 1)
+    assert sorted(figures.waits) == [24, 30, 36] and figures.median_wait == 30
+    within = measure(ANSWERED_WITHIN_RINGS, org, service=accueil)
+    assert (within.numerator, within.denominator) == (2, 5)
+    incremental = summary_rows()
+    rebuild_months(org, {MARCH.start})
+    assert summary_rows() == incremental
+
+
+def test_calls_counted_in_rings_follow_a_changed_ring_cycle_once_their_months_are_rebuilt(
+    org, accueil, hours, standard, write, run_import
+):
+    source = table_source(org, {"started_at": "Début", "rings": "Sonneries", "outcome": "Issue"})
+    lines = ["Début,Sonneries,Issue", "03/03/2026 09:00:00,4,décroché", "03/03/2026 09:10:00,6,décroché"]
+    run_import(source, write("export.csv", lines))
+    assert sorted(call_figures(CallScope(org, MARCH)).waits) == [20, 30]
+    org.ring_cycle_seconds = Decimal("4.5")
+    org.save()
+    rebuild_months(org, {MARCH.start})
+    figures = call_figures(CallScope(org, MARCH))
+    assert sorted(figures.waits) == [18, 27]  # ⌊4 × 4.5⌋, 6 × 4.5
+    assert (figures.within, figures.threshold) == (1, 22)  # 4 rings within 5, 6 rings not, whatever the cycle
+
+
+def test_the_calls_behind_within_rings_include_the_answered_calls_whose_wait_is_unknown(org, accueil, small_case):
+    from telephony.queries import calls_behind
+
+    scope = CallScope(org, MARCH, service=accueil)
+    unknown = calls_behind(scope, kind="attente-inconnue")
+    assert [call.local_date for call in unknown] == [dt.date(2026, 3, 3)]
+    assert unknown.get().wait_seconds is None
+    assert calls_behind(scope, kind="dans-le-delai").count() == 1
+    assert calls_behind(scope, kind="hors-delai").count() == 0

@@ -221,3 +221,19 @@ def test_the_tally_page_runs_the_same_queries_for_one_call_of_the_day_or_many(
         )
     assert len(agent.get(url(org, "tally"), day).context["calls"]) == 30
     assert page_queries(agent, url(org, "tally"), day) == few <= QUERIES_OF_THE_TALLY
+
+
+def test_the_figures_page_shows_within_rings_over_presented_calls_and_the_unknown_waits_beside(
+    org, client_as, hours, standard, write, run_import
+):
+    from telephony.tests.test_metrics import SMALL_CASE, table_source
+
+    source = table_source(org, {"started_at": "Début", "wait": "Attente", "outcome": "Issue"})
+    assert run_import(source, write("export.csv", SMALL_CASE)).run.imported == 3
+    reader = client_as(org, Role.READER)
+    html = reader.get(url(org, "home"), {"periode": "2026-03"}).content.decode()
+    assert "33,3 %" in html and "1 sur 3 appels présentés" in html
+    assert "1 appel décroché dont l'attente n'est pas connue" in html
+    assert "vue=attente-inconnue" in html
+    listed = reader.get(url(org, "call_list"), {"periode": "2026-03", "vue": "attente-inconnue"})
+    assert listed.context["page"].paginator.count == 1
