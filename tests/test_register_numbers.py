@@ -46,7 +46,7 @@ def act(org, received_on=dt.date(2026, 3, 2)):
 
 
 def test_each_register_of_each_town_numbers_its_entries_one_after_the_other(org, other_org):
-    references = {"letters": [], "acts": [], "other town": []}
+    references: dict[str, list[str]] = {"letters": [], "acts": [], "other town": []}
     for _ in range(3):  # interleaved, so that the database's ids of each table jump
         references["letters"].append(letter(org))
         references["acts"].append(act(org))
