@@ -29,8 +29,8 @@ from core.registries import records_changed
 from core.workdays import calendar_for
 from registers.deadlines import Deadline, months_of, recompute_stored_due_dates
 from registers.models import (
+    Numbering,
     Workflow,
-    assign_reference,
     deadline_fields,
     follow_new_deadlines,
 )
@@ -72,8 +72,9 @@ WORKFLOW: Workflow[ActRequest] = Workflow(
     audit_fields=REQUEST_FIELDS,
     metric_prefix=METRIC_PREFIX,
     refusal="Impossible : la demande est « {status} ».",
-    reference_prefix="EC-",
+    numbering=Numbering("acts", "EC-"),
 )
+ERRORS_NUMBERING = Numbering("act_errors", "ERR-")
 
 
 @dataclass(frozen=True)
@@ -230,9 +231,9 @@ def record_error(*, organisation: Organisation, actor: User | None, **fields: An
     if error.service is None and error.act_request is not None:
         error.service = error.act_request.service
     _check_error(error)
-    error.save()
     if not error.reference:
-        assign_reference(error, f"ERR-{error.found_on.year}-{error.pk:05d}")
+        ERRORS_NUMBERING.number_record(error, error.found_on.year)
+    error.save()
     record_event(
         organisation=organisation, actor=actor, instance=error, action="create", after=snapshot(error, ERROR_FIELDS)
     )

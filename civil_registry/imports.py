@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from civil_registry.actions import METRIC_PREFIX, WORKFLOW, ActDeadline, deadlines, ensure_rules
+from civil_registry.actions import ERRORS_NUMBERING, METRIC_PREFIX, WORKFLOW, ActDeadline, deadlines, ensure_rules
 from civil_registry.models import (
     ActChannel,
     ActError,
@@ -115,6 +115,7 @@ class ActRowReader(RegisterRowReader):
     audit_action = "import_act_requests"
     metric_prefix = METRIC_PREFIX
     workflow = WORKFLOW
+    numbering = WORKFLOW.numbering
 
     def __init__(self, organisation: Organisation) -> None:
         ensure_rules(organisation)
@@ -185,6 +186,7 @@ class ErrorRowReader(RegisterRowReader):
     audit_action = "import_act_errors"
     metric_prefix = METRIC_PREFIX
     key_prefix = "imp-err"
+    numbering = ERRORS_NUMBERING
 
     def __init__(self, organisation: Organisation) -> None:
         super().__init__(organisation)

@@ -28,7 +28,7 @@ from correspondence.models import (
 )
 from correspondence.rules import Rules, ensure_defaults
 from registers.deadlines import recompute_stored_due_dates
-from registers.models import Workflow, deadline_fields, follow_new_deadlines
+from registers.models import Numbering, Workflow, deadline_fields, follow_new_deadlines
 
 METRIC_PREFIX = "correspondence"
 # What the audit trail keeps of a request: dates, channel, category, outcome; never the
@@ -68,6 +68,7 @@ WORKFLOW: Workflow[WrittenRequest] = Workflow(
     metric_prefix=METRIC_PREFIX,
     refusal="Étape « {step} » impossible : la demande est « {status} ».",
     computed={"reopen": WrittenRequest.status_implied_by_dates},
+    numbering=Numbering("requests"),
 )
 
 

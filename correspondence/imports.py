@@ -70,6 +70,7 @@ class RequestRowReader(RegisterRowReader):
     audit_action = "import_requests"
     metric_prefix = METRIC_PREFIX
     workflow = WORKFLOW
+    numbering = WORKFLOW.numbering
 
     def __init__(self, organisation: Organisation) -> None:
         ensure_defaults(organisation)

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from civil_registry.actions import deadlines, ensure_rules
+from civil_registry.actions import ERRORS_NUMBERING, deadlines, ensure_rules
+from civil_registry.actions import WORKFLOW as ACTS
 from civil_registry.models import (
     ActChannel,
     ActError,
@@ -29,8 +30,10 @@ from civil_registry.models import (
 from core.models import Membership, Organisation, Role, Service, User
 from core.registries import records_changed
 from core.workdays import WorkingCalendar, calendar_for
+from correspondence.actions import WORKFLOW as REQUESTS
 from correspondence.models import Category, Channel, WrittenRequest
 from correspondence.rules import Rules, ensure_defaults
+from registers.models import Numbering
 
 # Requests received per working day, per channel (a town of about 17,000 inhabitants).
 REQUESTS_PER_DAY = {Channel.LETTER: 3.0, Channel.EMAIL: 3.5, Channel.WEB: 2.0, Channel.PHONE: 1.2}
@@ -256,14 +259,17 @@ class ActMaker:
         return made
 
 
-def _number(rows: Sequence[Any], template: str, day_field: str) -> None:
-    """References numbered per year in date order (the demo fills empty registers, so they
-    cannot meet a reference the application gives later, which is built on the row's id)."""
+def _number(rows: Sequence[Any], numbering: Numbering, day_field: str) -> None:
+    """References numbered per register and year in date order, as the application numbers
+    them; the register's counters then follow, so the next registration continues the
+    sequence."""
     counters: dict[int, int] = {}
     for row in sorted(rows, key=lambda row: getattr(row, day_field)):
         year = getattr(row, day_field).year
         counters[year] = counters.get(year, 0) + 1
-        row.reference = template.format(year=year, number=counters[year])
+        row.reference = numbering.reference(year, counters[year])
+    if rows:
+        numbering.follow(rows[0].organisation_id, [row.reference for row in rows])
 
 
 def add_registers(organisation: Organisation, *, rng: random.Random, today: dt.date, years: int = 2) -> RegisterCounts:
@@ -275,12 +281,12 @@ def add_registers(organisation: Organisation, *, rng: random.Random, today: dt.d
     for day in _days(start, today):
         requests.extend(requests_maker.day(day))
         acts.extend(acts_maker.day(day))
-    _number(requests, "{year}-{number:05d}", "received_on")
+    _number(requests, REQUESTS.numbering, "received_on")
     requests = WrittenRequest.objects.bulk_create(requests, batch_size=1000)
-    _number(acts, "EC-{year}-{number:05d}", "received_on")
+    _number(acts, ACTS.numbering, "received_on")
     acts = ActRequest.objects.bulk_create(acts, batch_size=1000)
     errors = acts_maker.errors(acts)
-    _number(errors, "ERR-{year}-{number:05d}", "found_on")
+    _number(errors, ERRORS_NUMBERING, "found_on")
     errors = ActError.objects.bulk_create(errors, batch_size=1000)
     months = {day.replace(day=1) for day in _days(start, today)}
     records_changed(organisation=organisation, metric_prefix="correspondence", months=months)

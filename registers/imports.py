@@ -17,7 +17,8 @@ A register whose rows carry a `reference` (registers.models.RegisterRecord) writ
 helpers below: `cell`, `optional_date`, `required_date`, `choice`, `ServiceLookup`) and gets
 its importer from `importer_for(ReaderClass)`: the file's header is checked, rows are keyed by
 reference, saved in batches (with an "import" log row each when the register has a
-workflow), and one audit event records the counts."""
+workflow), the register's counters moved past the numbers imported (`numbering`: the next
+registration continues the town's paper register), and one audit event records the counts."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ from core.models import Organisation, Service, User
 from core.registries import Registry, records_changed
 from documents.tabular import Row, TableError, iter_rows, parse_date
 from registers.deadlines import months_of
-from registers.models import RegisterItem, RegisterRecord, Workflow
+from registers.models import Numbering, RegisterItem, RegisterRecord, Workflow
 
 # Uploads larger than this are refused before a byte is read (web page only).
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -284,6 +285,7 @@ class RegisterRowReader:
     audit_action: ClassVar[str]  # the action of the audit event that records an import
     metric_prefix: ClassVar[str]
     workflow: ClassVar[Workflow | None] = None  # its "import" log row per record, if any
+    numbering: ClassVar[Numbering | None] = None  # its counters follow the references imported
     key_prefix: ClassVar[str] = "imp"
 
     def __init__(self, organisation: Organisation) -> None:
@@ -304,6 +306,8 @@ class RegisterRowReader:
             self.workflow.log_imported(cast(list[RegisterItem], created))
         for record in created:
             self.months |= months_of(*record.indicator_days())
+        if self.numbering is not None:
+            self.numbering.follow(self.organisation.pk, [str(record.reference) for record in created])
 
 
 def import_register(

@@ -3,8 +3,10 @@ civil-registry act requests (`civil_registry`). Domain rules stay in each regist
 holding replies, formats and copies, same-day counter delivery); this module holds what is the
 same in all of them:
 
-- `RegisterRecord`: a row of a town's register with its reference and service, and
-  `assign_reference` (a reference built on the row's id);
+- `RegisterRecord`: a row of a town's register with its reference and service;
+- `RegisterCounter`: the last number given in each register of a town, per year, and
+  `Numbering`: the register's references (`EC-2026-00042`), continuous per register and year
+  as in a paper register, whatever the database's ids (`number_record` gives the next one);
 - `RegisterItem`: an item to answer within a deadline (day of receipt, deadline applied,
   stored due date), its deadline status and the queryset scopes `open`, `overdue`, `due_soon`
   (`RegisterQuerySet`). Each register adds its own `status` field and says which statuses are
@@ -14,21 +16,24 @@ same in all of them:
   `from_status`, `to_status`, `on`;
 - `Workflow`: the engine of core.workflow for a register, with its transitions table
   (`Transition`, re-exported here), its log, what its audit trail keeps, the prefix of its
-  metrics. `Workflow.register` saves a new item; `Workflow.step` runs one step: allowed from the
-  current status, written only if nobody saved the item meanwhile, logged, audited, and the
-  indicators of the months concerned told;
+  metrics, its `Numbering`. `Workflow.register` numbers and saves a new item; `Workflow.step`
+  runs one step: allowed from the current status, written only if nobody saved the item
+  meanwhile, logged, audited, and the indicators of the months concerned told;
 - `deadline_fields`: the stored deadline of an item under a rule (registers.deadlines.Deadline);
   `follow_new_deadlines`: open items take the deadline the town's rules now give them."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, ClassVar, Self, TypeVar, cast
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import F
+from django.db.models.functions import Greatest
 
 from core.audit import record_event
 from core.concurrency import Versioned
@@ -41,7 +46,8 @@ from registers.deadlines import Deadline, DeadlineStatus, deadline_status, effec
 
 
 class RegisterRecord(OrgOwned, Versioned):
-    """A row of a town's register: the town's own reference (or one built on the row's id)."""
+    """A row of a town's register: its reference, the town's own (an imported register) or the
+    next number of the register (`Numbering`)."""
 
     reference = models.CharField("référence", max_length=64, blank=True)
     service = models.ForeignKey(
@@ -61,14 +67,94 @@ class RegisterRecord(OrgOwned, Versioned):
         return ()
 
 
-def assign_reference(record: RegisterRecord, reference: str) -> None:
-    """Give a saved record `reference` (built on its id), or "QP-" and it when a register
-    imported earlier already uses it."""
-    rows = type(record)._default_manager.filter(organisation_id=record.organisation_id)
-    if rows.filter(reference=reference).exists():
-        reference = f"QP-{reference}"
-    record.reference = reference
-    rows.filter(pk=record.pk).update(reference=reference)
+class RegisterCounter(OrgOwned):
+    """The last number given in one register of a town for one year: the next registration
+    takes `last_number + 1` (`Numbering.next_number`)."""
+
+    register = models.CharField("registre", max_length=32)
+    year = models.PositiveSmallIntegerField("année")
+    last_number = models.PositiveIntegerField("dernier numéro", default=0)
+
+    class Meta:
+        verbose_name = "compteur de registre"
+        verbose_name_plural = "compteurs de registre"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "register", "year"], name="register_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.register} {self.year} : {self.last_number}"
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """The references of one register: `prefix` + year + "-" + the number of the entry in
+    that register and year, on five digits at least ("EC-" gives EC-2026-00001, EC-2026-00002…),
+    the way a paper register is kept. `register` names the register's counter ("requests",
+    "acts", "act_errors": the names of `import_register --register`)."""
+
+    register: str
+    prefix: str = ""
+
+    def reference(self, year: int, number: int) -> str:
+        return f"{self.prefix}{year}-{number:05d}"
+
+    def highest_numbers(self, references: Iterable[str]) -> dict[int, int]:
+        """The highest number of each year among `references` written as this register
+        writes them (with or without the "QP-" of a clash); the others are ignored."""
+        pattern = re.compile(rf"(?:QP-)?{re.escape(self.prefix)}(\d{{4}})-(\d{{5,}})")
+        highest: dict[int, int] = {}
+        for reference in references:
+            match = pattern.fullmatch(reference)
+            if match:
+                year, number = int(match[1]), int(match[2])
+                highest[year] = max(highest.get(year, 0), number)
+        return highest
+
+    def next_number(self, organisation_id: int, year: int) -> int:
+        """Take the next number of the register for `year`, in the caller's transaction: the
+        counter's row stays locked until it ends (on SQLite the IMMEDIATE transaction holds the
+        database), so two registrations at once get two numbers, and a rollback gives the
+        number back. The first of a year creates the counter; two first ones at once both
+        insert "if absent" and then both increment."""
+        table = RegisterCounter._meta.db_table
+        sql = (
+            f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 -- the model's own table name
+            "WHERE organisation_id = %s AND register = %s AND year = %s RETURNING last_number"
+        )
+        for _ in range(2):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [organisation_id, self.register, year])
+                row = cursor.fetchone()
+            if row is not None:
+                return int(row[0])
+            RegisterCounter.objects.bulk_create(
+                [RegisterCounter(organisation_id=organisation_id, register=self.register, year=year)],
+                ignore_conflicts=True,
+            )
+        raise RuntimeError(f"No counter {self.register} {year}.")  # pragma: no cover -- created just above
+
+    def follow(self, organisation_id: int, references: Iterable[str]) -> None:
+        """Move the counters past the numbers of `references` (an imported register, the
+        demo), never back, so that the next registration neither repeats nor clashes."""
+        for year, number in self.highest_numbers(references).items():
+            RegisterCounter.objects.bulk_create(
+                [RegisterCounter(organisation_id=organisation_id, register=self.register, year=year)],
+                ignore_conflicts=True,
+            )
+            RegisterCounter.objects.filter(organisation_id=organisation_id, register=self.register, year=year).update(
+                last_number=Greatest(F("last_number"), number)
+            )
+
+    def number_record(self, record: RegisterRecord, year: int) -> None:
+        """Give a new, unsaved record the next reference of its register for `year`, or "QP-"
+        and it when a register imported earlier already uses it. The caller holds the
+        transaction."""
+        reference = self.reference(year, self.next_number(record.organisation_id, year))
+        rows = type(record)._default_manager.filter(organisation_id=record.organisation_id)
+        if rows.filter(reference=reference).exists():
+            reference = f"QP-{reference}"
+        record.reference = reference
 
 
 class RegisterQuerySet(OrgQuerySet):
@@ -162,10 +248,10 @@ Item = TypeVar("Item", bound=RegisterItem)
 
 @dataclass(frozen=True)
 class Workflow(BaseWorkflow[Item]):
-    """A register's workflow (core.workflow.Workflow): `reference_prefix` starts the
-    references built on the row's id ("EC-" gives EC-2026-00042)."""
+    """A register's workflow (core.workflow.Workflow): `numbering` gives its references,
+    numbered per year of receipt."""
 
-    reference_prefix: str = ""
+    numbering: Numbering = dataclass_field(kw_only=True)
 
     def validate(self, record: Item) -> None:
         record.check_dates()
@@ -182,11 +268,12 @@ class Workflow(BaseWorkflow[Item]):
         self.tell(item.organisation, months_of(*days))
 
     def register(self, item: Item, *, actor: User | None) -> Item:
-        """Save a new item, give it a reference built on its id, log and audit its
-        registration. The caller holds the transaction."""
+        """Save a new item with the next reference of its register for its year of receipt
+        (a letter received on 31 December and registered on 2 January takes the old year's
+        next number), log and audit its registration. The caller holds the transaction."""
         item.check_dates()
+        self.numbering.number_record(item, item.received_on.year)
         item.save()
-        assign_reference(item, f"{self.reference_prefix}{item.received_on.year}-{item.pk:05d}")
         self.log(item, actor=actor, action="register", on=item.received_on)
         record_event(
             organisation=item.organisation, actor=actor, instance=item, action="create", after=self.audit(item)

@@ -156,7 +156,8 @@ def test_a_second_agent_saving_a_stale_request_is_refused_with_the_name_of_who_c
 
 def test_a_reference_an_imported_register_already_uses_is_not_given_twice(make_request):
     first = make_request()
-    taken = f"{first.received_on.year}-{first.pk + 1:05d}"
+    assert first.reference == f"{first.received_on.year}-00001"
+    taken = f"{first.received_on.year}-00002"  # the next number, held by a reference written before
     WrittenRequest.objects.filter(pk=first.pk).update(reference=taken)
     second = make_request()
     assert second.reference == f"QP-{taken}"

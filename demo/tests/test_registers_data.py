@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from civil_registry.actions import register_act_request
 from civil_registry.models import ActError, ActRequest, ActStatus
 from core.workdays import calendar_for
 from correspondence.models import Channel, WrittenRequest
@@ -82,3 +83,17 @@ def test_the_same_seed_gives_the_same_registers():
     assert list(WrittenRequest.objects.filter(organisation=first).values_list(*fields)) == list(
         WrittenRequest.objects.filter(organisation=second).values_list(*fields)
     )
+
+
+def test_the_demo_numbers_each_register_per_year_and_the_next_registration_continues(east_town):
+    organisation, _ = east_town
+    references = WrittenRequest.objects.filter(organisation=organisation, received_on__year=2025).values_list(
+        "reference", flat=True
+    )
+    assert sorted(references) == [f"2025-{number:05d}" for number in range(1, len(references) + 1)]
+    acts_2026 = ActRequest.objects.filter(organisation=organisation, received_on__year=2026).count()
+    act = register_act_request(
+        organisation=organisation, actor=None, act_type="birth", act_format="full", channel="post", copies=1,
+        received_on=dt.date(2026, 11, 27),
+    )  # fmt: skip
+    assert act.reference == f"EC-2026-{acts_2026 + 1:05d}"
