@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from commitments.actions import delete_value, record_manual_value, update_commitment, update_indicator
 from commitments.forms import CommitmentForm, IndicatorForm, ValueForm
@@ -20,11 +19,6 @@ from core.access import Capability, OrgRequest, can, get_for_org, org_view
 from core.web import acting_user, show_refusal
 
 NAV = {"nav_section": "commitments"}
-
-
-def _town_today(request: OrgRequest) -> dt.date:
-    """The town's own date, which decides whether a period is complete."""
-    return timezone.localdate(timezone=request.org.time_zone)
 
 
 def _to_commitment(request: OrgRequest, commitment_id: int) -> HttpResponseRedirect:
@@ -40,7 +34,7 @@ def _loadable_frameworks(request: OrgRequest) -> list[tuple[str, str]]:
 @org_view()
 def overview(request: OrgRequest) -> HttpResponse:
     data = commitments_overview(
-        organisation=request.org, today=_town_today(request), framework_code=request.GET.get("framework") or None
+        organisation=request.org, today=request.org.today(), framework_code=request.GET.get("framework") or None
     )
     can_load = can(request.membership, Capability.MANAGE_QUALITY) and len(data.available) < len(framework_names())
     return render(request, "commitments/overview.html", {**NAV, "overview": data, "can_load_framework": can_load})
@@ -63,7 +57,7 @@ def framework_load(request: OrgRequest) -> HttpResponseBase:
 @org_view()
 def commitment_detail(request: OrgRequest, commitment_id: int) -> HttpResponse:
     commitment = get_for_org(Commitment.objects.select_related("framework", "module"), request, pk=commitment_id)
-    page = commitment_page(commitment=commitment, today=_town_today(request))
+    page = commitment_page(commitment=commitment, today=request.org.today())
     return render(request, "commitments/commitment_detail.html", {**NAV, "page": page})
 
 
@@ -109,7 +103,7 @@ def _entered_message(value: IndicatorValue, today: dt.date) -> str:
 @org_view(read=Capability.MANAGE_QUALITY, write=Capability.MANAGE_QUALITY)
 def value_entry(request: OrgRequest, indicator_id: int) -> HttpResponseBase:
     indicator = get_for_org(Indicator.objects.select_related("commitment"), request, pk=indicator_id)
-    today = _town_today(request)
+    today = request.org.today()
     form = ValueForm(request.POST or None, request.FILES or None, indicator=indicator, today=today)
     if request.method == "POST" and indicator.takes_manual_values and form.is_valid():
         try:

@@ -94,6 +94,10 @@ class Organisation(models.Model):
         """The town's own time: Paris, or the zone of its overseas territory."""
         return town_time_zone(self.holiday_zone)
 
+    def today(self) -> dt.date:
+        """The town's own date now (it decides whether a period is complete)."""
+        return timezone.localdate(timezone=self.time_zone)
+
     @property
     def theme_version(self) -> str:
         """Changes whenever the town's colour or logo may have changed, to bust caches."""

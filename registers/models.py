@@ -111,6 +111,13 @@ class Numbering:
                 highest[year] = max(highest.get(year, 0), number)
         return highest
 
+    def _create_counter(self, organisation_id: int, year: int) -> None:
+        """The register's counter for `year`, created at 0 unless it exists (two at once: one wins)."""
+        RegisterCounter.objects.bulk_create(
+            [RegisterCounter(organisation_id=organisation_id, register=self.register, year=year)],
+            ignore_conflicts=True,
+        )
+
     def next_number(self, organisation_id: int, year: int) -> int:
         """Take the next number of the register for `year`, in the caller's transaction: the
         counter's row stays locked until it ends (on SQLite the IMMEDIATE transaction holds the
@@ -128,20 +135,14 @@ class Numbering:
                 row = cursor.fetchone()
             if row is not None:
                 return int(row[0])
-            RegisterCounter.objects.bulk_create(
-                [RegisterCounter(organisation_id=organisation_id, register=self.register, year=year)],
-                ignore_conflicts=True,
-            )
+            self._create_counter(organisation_id, year)
         raise RuntimeError(f"No counter {self.register} {year}.")  # pragma: no cover -- created just above
 
     def follow(self, organisation_id: int, references: Iterable[str]) -> None:
         """Move the counters past the numbers of `references` (an imported register, the
         demo), never back, so that the next registration neither repeats nor clashes."""
         for year, number in self.highest_numbers(references).items():
-            RegisterCounter.objects.bulk_create(
-                [RegisterCounter(organisation_id=organisation_id, register=self.register, year=year)],
-                ignore_conflicts=True,
-            )
+            self._create_counter(organisation_id, year)
             RegisterCounter.objects.filter(organisation_id=organisation_id, register=self.register, year=year).update(
                 last_number=Greatest(F("last_number"), number)
             )

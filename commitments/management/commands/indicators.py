@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from commitments.actions import recompute_indicator
 from commitments.models import Indicator, IndicatorValue
@@ -111,7 +110,7 @@ class Command(BaseCommand):
             raise CommandError(f"Format « {options['format']} » inconnu : écrivez json ou csv.")
         if options["recompute"]:
             self.recompute(organisation, period, service)
-        today = timezone.localdate(timezone=organisation.time_zone)  # the town's own date
+        today = organisation.today()
         rows = [
             row_of(with_live_value(item, period, service), period, service, today)
             for item in values_for_period(organisation=organisation, period=period, service=service)
