@@ -174,3 +174,21 @@ def test_a_manual_value_may_be_entered_for_a_site(org, town):
             site=annex,
             service=Service.objects.get(organisation=org, code="accueil"),
         )
+
+
+def test_a_manager_enters_a_site_s_value_on_the_entry_form(org, town, manager_client):
+    indicator = Indicator.objects.get(organisation=org, code="4.1")
+    address = reverse("commitments:value_entry", args=[org.slug, indicator.pk])
+    assert '<label for="id_site">Ou un site</label>' in manager_client.get(address).content.decode()
+    annex = Site.objects.get(organisation=org, name="Mairie annexe du Port")
+    response = manager_client.post(
+        address, {"period_text": "2026-03", "site": annex.pk, "numerator": "3", "denominator": "4"}, follow=True
+    )
+    assert "(site Mairie annexe du Port) : 75\u00a0%, non atteint." in response.content.decode()
+    assert IndicatorValue.objects.get(indicator=indicator).site == annex
+
+
+def test_a_town_with_one_site_enters_no_site_value(org, framework, manager_client):
+    indicator = Indicator.objects.get(organisation=org, code="4.1")
+    page = manager_client.get(reverse("commitments:value_entry", args=[org.slug, indicator.pk])).content.decode()
+    assert 'name="site"' not in page
