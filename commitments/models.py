@@ -277,6 +277,13 @@ class IndicatorValue(OrgOwned):
     def period(self) -> Period:
         return Period(self.period_start, Granularity(self.granularity))
 
+    @property
+    def scope_label(self) -> str:
+        """What the value covers, as messages name it: "Accueil", "site Mairie annexe", "tous services"."""
+        if self.service is not None:
+            return self.service.name
+        return f"site {self.site.name}" if self.site is not None else "tous services"
+
     def status(self, today: dt.date) -> Status:
         """Met or not met once its period is complete, *en cours* before."""
         return self.indicator.status_on(self.value, period=self.period, today=today)

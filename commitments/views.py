@@ -98,9 +98,9 @@ def indicator_edit(request: OrgRequest, indicator_id: int) -> HttpResponseBase:
 def _entered_message(value: IndicatorValue, today: dt.date) -> str:
     indicator = value.indicator
     status = STATUS_LABELS[value.status(today)]
-    where = value.service.name if value.service else f"site {value.site.name}" if value.site else "tous services"
     shown = format_measure(value.value, indicator.unit)
-    return f"Valeur enregistrée pour {indicator.code}, {value.period.label} ({where}) : {shown}, {status.lower()}."
+    where = f"{indicator.code}, {value.period.label} ({value.scope_label})"
+    return f"Valeur enregistrée pour {where} : {shown}, {status.lower()}."
 
 
 @org_view(read=Capability.MANAGE_QUALITY, write=Capability.MANAGE_QUALITY)

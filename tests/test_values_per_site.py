@@ -192,3 +192,10 @@ def test_a_town_with_one_site_enters_no_site_value(org, framework, manager_clien
     indicator = Indicator.objects.get(organisation=org, code="4.1")
     page = manager_client.get(reverse("commitments:value_entry", args=[org.slug, indicator.pk])).content.decode()
     assert 'name="site"' not in page
+
+
+def test_recompute_indicators_names_the_sites_it_stored(org, town):
+    out = StringIO()
+    call_command("recompute_indicators", "--org", org.slug, "--period", "2026-03", "--indicator", "16.2", stdout=out)
+    assert "mars 2026, site Mairie annexe du Port : 100\u00a0%" in out.getvalue()
+    assert "mars 2026, tous services : 75\u00a0%" in out.getvalue()
