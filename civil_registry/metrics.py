@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from civil_registry.models import ActChannel, ActError, ActRequest, ActType
 from core import registries
-from core.metrics import Measure, Metric, MetricQuery
+from core.metrics import Measure, Metric, MetricQuery, narrow
 from registers.deadlines import DeadlineItem, count_deadlines, measure_of
 
 ON_TIME = "civil_registry.on_time"
@@ -46,9 +46,7 @@ def _act_requests(query: MetricQuery) -> Any:
         acts = acts.filter(channel__in=[ActChannel(channel) for channel in query.params["channels"]])
     if query.params.get("act_types"):
         acts = acts.filter(act_type__in=[ActType(act_type) for act_type in query.params["act_types"]])
-    if query.service is not None:
-        acts = acts.filter(service=query.service)
-    return acts
+    return narrow(acts, query)
 
 
 def on_time(query: MetricQuery) -> Measure | None:
@@ -98,9 +96,7 @@ def _wrong_acts_without_request(query: MetricQuery) -> int:
     )
     if query.params.get("act_types"):
         errors = errors.filter(act_type__in=[ActType(act_type) for act_type in query.params["act_types"]])
-    if query.service is not None:
-        errors = errors.filter(service=query.service)
-    return int(errors.count())
+    return int(narrow(errors, query).count())
 
 
 def error_rate(query: MetricQuery) -> Measure | None:

@@ -24,9 +24,10 @@ from commitments.models import (
     IndicatorValue,
     ValueSource,
 )
+from commitments.queries import sites_with_values
 from core.audit import record_event, snapshot
 from core.metrics import Measure, MetricQuery
-from core.models import Organisation, Role, Service, User
+from core.models import Organisation, Role, Service, Site, User
 from core.periods import GRANULARITY_LABELS, Granularity, Period
 from core.registries import METRICS, create_town_defaults
 
@@ -52,6 +53,7 @@ VALUE_FIELDS = [
     "evidence",
     "evidence_name",
     "entered_by",
+    "site",
 ]
 
 
@@ -156,10 +158,14 @@ def update_indicator(
     return indicator
 
 
-def find_value(*, indicator: Indicator, period: Period, service: Service | None) -> IndicatorValue | None:
+def find_value(
+    *, indicator: Indicator, period: Period, service: Service | None, site: Site | None = None
+) -> IndicatorValue | None:
     return (
         IndicatorValue.objects.for_org(indicator.organisation)
-        .filter(indicator=indicator, granularity=period.granularity, period_start=period.start, service=service)
+        .filter(
+            indicator=indicator, granularity=period.granularity, period_start=period.start, service=service, site=site
+        )
         .first()
     )
 
@@ -206,7 +212,7 @@ def manual_measure(
     return _measure_of_single(metric_key, value)
 
 
-def _check_manual_entry(indicator: Indicator, period: Period, service: Service | None) -> None:
+def _check_manual_entry(indicator: Indicator, period: Period, service: Service | None, site: Site | None) -> None:
     if indicator.is_planned:
         raise ValidationError({NON_FIELD_ERRORS: f"{PLANNED_METRIC_NOTE} : cet indicateur ne se saisit pas."})
     if not indicator.takes_manual_values:
@@ -216,6 +222,8 @@ def _check_manual_entry(indicator: Indicator, period: Period, service: Service |
         raise ValidationError({"period": f"Cet indicateur se mesure par {label} : choisissez une période de ce type."})
     if service is not None and service not in allowed_services(indicator):
         raise ValidationError({"service": "Choisissez un des services concernés par cet indicateur."})
+    if site is not None and (service is not None or site not in sites_with_values(indicator.organisation)):
+        raise ValidationError({"site": "Choisissez un site de la ville, ou un service, pas les deux."})
 
 
 @transaction.atomic
@@ -230,15 +238,16 @@ def record_manual_value(
     denominator: float | None = None,
     comment: str = "",
     evidence: UploadedFile | None = None,
+    site: Site | None = None,
 ) -> IndicatorValue:
     """Enter (or correct) the value of a manual indicator for one period and service.
 
     A share (manual.share) takes a numerator and a denominator and stores 100 × num ÷ den.
     A new evidence file replaces the link to the previous one, which is kept for the audit trail."""
-    _check_manual_entry(indicator, period, service)
+    _check_manual_entry(indicator, period, service, site)
     measure = manual_measure(indicator.metric_key, value=value, numerator=numerator, denominator=denominator)
     kind = check_evidence(evidence) if evidence is not None else None
-    stored, before = _value_to_write(indicator, period, service)
+    stored, before = _value_to_write(indicator, period, service, site)
     _apply_measure(stored, measure)
     stored.source = ValueSource.MANUAL
     stored.comment = comment.strip()
@@ -272,10 +281,10 @@ def delete_value(*, value: IndicatorValue, actor: User | None) -> None:
 
 
 def _value_to_write(
-    indicator: Indicator, period: Period, service: Service | None
+    indicator: Indicator, period: Period, service: Service | None, site: Site | None = None
 ) -> tuple[IndicatorValue, dict[str, Any] | None]:
     """The stored value of this slot with its snapshot, or a new unsaved one and None."""
-    stored = find_value(indicator=indicator, period=period, service=service)
+    stored = find_value(indicator=indicator, period=period, service=service, site=site)
     if stored is not None:
         return stored, snapshot(stored, VALUE_FIELDS)
     fresh = IndicatorValue(
@@ -284,6 +293,7 @@ def _value_to_write(
         granularity=period.granularity,
         period_start=period.start,
         service=service,
+        site=site,
     )
     return fresh, None
 
@@ -296,9 +306,9 @@ def _apply_measure(stored: IndicatorValue, measure: Measure) -> None:
 
 
 def _recompute_manual(
-    indicator: Indicator, period: Period, service: Service | None, actor: User | None
+    indicator: Indicator, period: Period, service: Service | None, site: Site | None, actor: User | None
 ) -> IndicatorValue | None:
-    stored = find_value(indicator=indicator, period=period, service=service)
+    stored = find_value(indicator=indicator, period=period, service=service, site=site)
     if stored is None or indicator.metric_key != MANUAL_SHARE or not stored.denominator:
         return stored
     before = snapshot(stored, VALUE_FIELDS)
@@ -318,21 +328,21 @@ def _recompute_manual(
 
 
 def _recompute_computed(
-    indicator: Indicator, period: Period, service: Service | None, actor: User | None
+    indicator: Indicator, period: Period, service: Service | None, site: Site | None, actor: User | None
 ) -> IndicatorValue | None:
     metric = METRICS.get(indicator.metric_key)
     if metric.compute is None:
         return None
     query = MetricQuery(
-        organisation=indicator.organisation, period=period, service=service, params=dict(indicator.params)
+        organisation=indicator.organisation, period=period, service=service, params=dict(indicator.params), site=site
     )
     measure = metric.compute(query)
     if measure is None:
-        stale = find_value(indicator=indicator, period=period, service=service)
+        stale = find_value(indicator=indicator, period=period, service=service, site=site)
         if stale is not None:
             delete_value(value=stale, actor=actor)
         return None
-    stored, before = _value_to_write(indicator, period, service)
+    stored, before = _value_to_write(indicator, period, service, site)
     _apply_measure(stored, measure)
     stored.source = ValueSource.COMPUTED
     stored.entered_by = None
@@ -352,9 +362,15 @@ def _recompute_computed(
 
 @transaction.atomic
 def recompute_indicator(
-    *, indicator: Indicator, period: Period, service: Service | None = None, actor: User | None = None
+    *,
+    indicator: Indicator,
+    period: Period,
+    service: Service | None = None,
+    actor: User | None = None,
+    site: Site | None = None,
 ) -> IndicatorValue | None:
-    """THE recomputation of one indicator for one period and one service (None: all services).
+    """THE recomputation of one indicator for one period and one service or one site (both
+    None: the whole town).
 
     A registered computed metric is asked for its measure, which is stored (or the stored value
     removed when the metric has nothing for the period). A manual share is recomputed from its
@@ -362,23 +378,27 @@ def recompute_indicator(
     if indicator.is_planned:
         return None
     if METRICS.get(indicator.metric_key).is_manual:
-        return _recompute_manual(indicator, period, service, actor)
-    return _recompute_computed(indicator, period, service, actor)
+        return _recompute_manual(indicator, period, service, site, actor)
+    return _recompute_computed(indicator, period, service, site, actor)
 
 
 def recompute_all_services(*, indicator: Indicator, period: Period, actor: User | None = None) -> list[IndicatorValue]:
-    """Recompute one period for all services together and for each service concerned."""
+    """Recompute one period for the whole town, for each service concerned and, in a town with
+    several sites, for each site."""
     if indicator.is_planned:
         return []
+    slots: list[tuple[Service | None, Site | None]]
     if METRICS.get(indicator.metric_key).is_manual:
         stored = IndicatorValue.objects.for_org(indicator.organisation).filter(
             indicator=indicator, granularity=period.granularity, period_start=period.start
         )
-        services: list[Service | None] = [value.service for value in stored.select_related("service")]
+        slots = [(value.service, value.site) for value in stored.select_related("service", "site")]
     else:
-        services = [None, *indicator.services.all()]
+        slots = [(None, None), *((service, None) for service in indicator.services.all())]
+        slots += [(None, site) for site in sites_with_values(indicator.organisation)]
     results = [
-        recompute_indicator(indicator=indicator, period=period, service=service, actor=actor) for service in services
+        recompute_indicator(indicator=indicator, period=period, service=service, site=site, actor=actor)
+        for service, site in slots
     ]
     return [value for value in results if value is not None]
 

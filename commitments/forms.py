@@ -13,7 +13,8 @@ from commitments.actions import allowed_services
 from commitments.evidence import check_evidence
 from commitments.metrics import MANUAL_COUNT, MANUAL_SCORE, MANUAL_SHARE, MANUAL_YES_NO
 from commitments.models import Commitment, Comparator, Indicator
-from core.models import Service
+from commitments.queries import sites_with_values
+from core.models import Service, Site
 from core.periods import GRANULARITY_LABELS, Granularity, Period, recent_periods
 
 RECENT_PERIODS = {Granularity.MONTH: 12, Granularity.QUARTER: 8, Granularity.YEAR: 5}
@@ -112,6 +113,13 @@ class ValueForm(forms.Form):
     service = forms.ModelChoiceField(
         label="Service", queryset=Service.objects.none(), required=False, empty_label="Tous les services"
     )
+    site = forms.ModelChoiceField(
+        label="Ou un site",
+        queryset=Site.objects.none(),
+        required=False,
+        empty_label="Toute la ville",
+        help_text="Une valeur d'un site (mairie annexe, mairie de quartier) compte tous ses services.",
+    )
     comment = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     evidence = forms.FileField(
         label="Pièce justificative",
@@ -134,12 +142,19 @@ class ValueForm(forms.Form):
         service.queryset = Service.objects.filter(pk__in=[s.pk for s in allowed_services(indicator)]).select_related(
             "site"
         )
+        sites = sites_with_values(indicator.organisation)
+        if sites:
+            site = self.fields["site"]
+            assert isinstance(site, forms.ModelChoiceField)
+            site.queryset = Site.objects.filter(pk__in=[s.pk for s in sites])
+        else:
+            del self.fields["site"]
         self.fields[
             "evidence"
         ].help_text = f"PDF, PNG ou JPEG, {filesizeformat(settings.EVIDENCE_MAX_BYTES)} au plus. Facultatif."
         for name, field in _value_fields(indicator.metric_key).items():
             self.fields[name] = field
-        self.order_fields(["period", "period_text", "service", "value", "numerator", "denominator"])
+        self.order_fields(["period", "period_text", "service", "site", "value", "numerator", "denominator"])
 
     def clean_evidence(self) -> Any:
         upload = self.cleaned_data.get("evidence")
@@ -170,6 +185,7 @@ class ValueForm(forms.Form):
         return {
             "period": data["resolved_period"],
             "service": data["service"],
+            "site": data.get("site"),
             "value": data.get("value"),
             "numerator": data.get("numerator"),
             "denominator": data.get("denominator"),

@@ -21,7 +21,7 @@ from django.utils import timezone
 from complaints.deadlines import acknowledge_due, answer_due
 from complaints.models import Channel, Complaint, ComplaintSettings, Justified, Kind
 from core import registries
-from core.metrics import Measure, Metric, MetricQuery
+from core.metrics import Measure, Metric, MetricQuery, narrow
 from core.workdays import calendar_for
 from registers.deadlines import DeadlineItem, count_deadlines, measure_of
 
@@ -40,8 +40,7 @@ def _scope(query: MetricQuery, *, kind: str | None = Kind.COMPLAINT) -> QuerySet
     complaints = Complaint.objects.for_org(query.organisation)
     if kind:
         complaints = complaints.filter(kind=kind)
-    if query.service is not None:
-        complaints = complaints.filter(service=query.service)
+    complaints = narrow(complaints, query)
     params = query.params
     if params.get("channel"):
         complaints = complaints.filter(channel=params["channel"])

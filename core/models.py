@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 
 from core.colors import contrast_with_white
 from core.localtime import town_time_zone
@@ -130,6 +131,11 @@ class Site(OrgOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def code(self) -> str:
+        """The site as the command line names it: the slug of its name ("mairie-annexe-du-port")."""
+        return slugify(self.name)
 
 
 class Service(OrgOwned):

@@ -21,7 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from core import registries
-from core.metrics import Measure, Metric, MetricQuery
+from core.metrics import Measure, Metric, MetricQuery, narrow
 from core.workdays import calendar_for
 from correspondence.models import Channel, WrittenRequest
 from correspondence.rules import Rules
@@ -53,9 +53,7 @@ def _requests(query: MetricQuery) -> Any:
     categories = query.params.get("categories")
     if categories:
         requests = requests.filter(category__code__in=categories)
-    if query.service is not None:
-        requests = requests.filter(service=query.service)
-    return requests
+    return narrow(requests, query)
 
 
 def _today(query: MetricQuery) -> dt.date:

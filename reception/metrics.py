@@ -21,7 +21,7 @@ LEFT_WITHOUT_SERVICE = "reception.left_without_service"
 
 def _figures(query: MetricQuery) -> TicketFigures:
     threshold = int(query.params.get("minutes", DEFAULT_THRESHOLD_MINUTES))
-    counts = ticket_counts(organisation=query.organisation, period=query.period, service=query.service)
+    counts = ticket_counts(organisation=query.organisation, period=query.period, site=query.site, service=query.service)
     return TicketFigures(counts, threshold)
 
 

@@ -25,7 +25,7 @@ OUT_OF_HOURS = "telephony.out_of_hours"
 
 def _figures(query: MetricQuery) -> CallFigures:
     rings = int(query.params.get("rings", DEFAULT_RINGS))
-    scope = CallScope(organisation=query.organisation, period=query.period, service=query.service)
+    scope = CallScope(organisation=query.organisation, period=query.period, site=query.site, service=query.service)
     return call_figures(scope, rings=rings)
 
 

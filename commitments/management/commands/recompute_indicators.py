@@ -20,8 +20,7 @@ def periods_for(indicator: Indicator, period: Period | None) -> list[Period]:
 
 
 def describe(value: IndicatorValue) -> str:
-    where = value.service.name if value.service else "tous services"
-    return f"{value.period.label}, {where} : {format_measure(value.value, value.indicator.unit)}"
+    return f"{value.period.label}, {value.scope_label} : {format_measure(value.value, value.indicator.unit)}"
 
 
 class Command(BaseCommand):
