@@ -39,7 +39,7 @@ def closed(make_complaint, received_on, **fields):
 
 def all_measures(org, period):
     return {
-        metric.key: metric.compute(MetricQuery(org, period, params={"days": 2} if "acknowledged" in metric.key else {}))
+        metric.key: metric.compute(MetricQuery(org, period))
         for metric in METRICS
         if metric.compute is not None
     }
