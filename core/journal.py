@@ -58,6 +58,7 @@ ACTION_LABELS: dict[str, str] = {
     "recompute_request_due_dates": "recalcul des échéances des courriers",
     "recompute_act_due_dates": "recalcul des échéances des demandes d'actes",
     "recompute_complaint_due_dates": "recalcul des échéances des réclamations",
+    "recompute_ring_waits": "recalcul des attentes comptées en sonneries",
 }
 
 

@@ -17,7 +17,8 @@ Here:
 - CHANGES_LISTENERS: told which months of which metrics changed (`records_changed`);
 - DUE_DATE_RECOMPUTERS: each register with stored due dates moves them after a calendar
   change (`calendar_changed`);
-- LANDING_PAGES: the page a member lands on in their town (`landing_page`)."""
+- LANDING_PAGES: the page a member lands on in their town (`landing_page`);
+- RING_CYCLE_LISTENERS: told that the town's ring cycle changed (`ring_cycle_changed`)."""
 
 from __future__ import annotations
 
@@ -184,3 +185,16 @@ def landing_page(membership: Membership) -> str | None:
     """The URL a member of a town lands on, or None when no app offers one."""
     pages = LANDING_PAGES.values()
     return pages[-1](membership) if pages else None
+
+
+# Told that a town's ring cycle (seconds per ring) changed, once the new cycle is saved, with
+# the person who changed it: calls counted in rings (tallies, a table's rings column) wait
+# rings × the cycle, so what was stored from the old cycle must follow.
+RingCycleListener: TypeAlias = "Callable[[Organisation, User | None], object]"
+RING_CYCLE_LISTENERS: Registry[RingCycleListener] = Registry("ring cycle listeners")
+
+
+def ring_cycle_changed(*, organisation: Organisation, actor: User | None = None) -> None:
+    """The town changed its ring cycle: every listener brings what it stored up to date."""
+    for listener in RING_CYCLE_LISTENERS.values():
+        listener(organisation, actor)
