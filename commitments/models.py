@@ -194,7 +194,7 @@ class Indicator(OrgOwned):
 
     @property
     def settings_text(self) -> str:
-        """"Attente maximale : 15 minutes", as pages and the audit trail show the parameters."""
+        """ "Attente maximale : 15 minutes", as pages and the audit trail show the parameters."""
         return " ; ".join(param.text(value) for param, value in self.settings)
 
     @property

@@ -62,7 +62,7 @@ class MetricParam:
         return None
 
     def text(self, value: int) -> str:
-        """"Attente maximale : 15 minutes"."""
+        """ "Attente maximale : 15 minutes"."""
         return f"{self.label} : {value} {self.unit}"
 
 

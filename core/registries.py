@@ -18,7 +18,8 @@ Here:
 - DUE_DATE_RECOMPUTERS: each register with stored due dates moves them after a calendar
   change (`calendar_changed`);
 - LANDING_PAGES: the page a member lands on in their town (`landing_page`);
-- RING_CYCLE_LISTENERS: told that the town's ring cycle changed (`ring_cycle_changed`)."""
+- RING_CYCLE_LISTENERS: told that the town's ring cycle changed (`ring_cycle_changed`);
+- DAILY_JOBS: what each app does once a day for each town (closing yesterday's queue...)."""
 
 from __future__ import annotations
 
@@ -198,3 +199,9 @@ def ring_cycle_changed(*, organisation: Organisation, actor: User | None = None)
     """The town changed its ring cycle: every listener brings what it stored up to date."""
     for listener in RING_CYCLE_LISTENERS.values():
         listener(organisation, actor)
+
+
+# A job run once a day for each town, with the town's own date that day (the daily mechanism
+# runs them in key order): e.g. reception closes the tickets still waiting from the days before.
+DailyJob: TypeAlias = "Callable[[Organisation, dt.date], object]"
+DAILY_JOBS: Registry[DailyJob] = Registry("daily jobs")

@@ -106,9 +106,7 @@ def test_a_manager_changes_the_threshold_and_the_stored_values_follow(org, quali
 
 
 @pytest.mark.parametrize("value", ["0", "500"])
-def test_a_parameter_out_of_its_bounds_is_refused_in_french_and_writes_nothing(
-    org, qualivilles, manager_client, value
-):
+def test_a_parameter_out_of_its_bounds_is_refused_in_french_and_writes_nothing(org, qualivilles, manager_client, value):
     item = indicator(org, "16.1")
     response = manager_client.post(edit_url(org, item), form_of(item, param_rings=value))
     assert response.status_code == 200
@@ -159,9 +157,7 @@ def test_21_1_follows_the_towns_acknowledgement_deadline(org, qualivilles):
     _acknowledged_complaint(org, dt.date(2026, 7, 3), dt.date(2026, 7, 8))
     item = indicator(org, "21.1")
     july = Period.parse("2026-07")
-    measure = acknowledged_on_time(
-        MetricQuery(org, july, params=dict(item.params)), today=dt.date(2026, 8, 15)
-    )
+    measure = acknowledged_on_time(MetricQuery(org, july, params=dict(item.params)), today=dt.date(2026, 8, 15))
     assert measure is not None and (measure.numerator, measure.denominator) == (1, 1)
     assert "2 jours" not in item.label
 
