@@ -98,6 +98,7 @@ def test_a_manager_changes_the_threshold_and_the_stored_values_follow(org, quali
     stored.refresh_from_db()
     assert (stored.numerator, stored.denominator) == (2, 3)
     change = AuditEvent.objects.get(object_type="commitments.indicator", action="update")
+    assert change.before is not None and change.after is not None
     assert change.before["params"] == "Attente maximale : 15 minutes"
     assert change.after["params"] == "Attente maximale : 20 minutes"
     assert AuditEvent.objects.filter(object_type="commitments.indicatorvalue", action="compute").exists()
