@@ -22,7 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from core.audit import create_audited, delete_audited, record_event, save_audited, snapshot
 from core.models import ClosureDay, Membership, OpeningHours, Organisation, Role, Service, Site, User
-from core.registries import calendar_changed
+from core.registries import calendar_changed, ring_cycle_changed
 
 
 def account_link(user: User, base_url: str) -> str:
@@ -140,6 +140,8 @@ def update_organisation(
     save_audited(organisation, organisation=organisation, actor=actor, values=values, before=before)
     if (before["holiday_zone"], before["works_whit_monday"]) != (holiday_zone, works_whit_monday):
         calendar_changed(organisation=organisation, actor=actor)
+    if Decimal(before["ring_cycle_seconds"]) != organisation.ring_cycle_seconds:
+        ring_cycle_changed(organisation=organisation, actor=actor)
     if old_logo and old_logo != (organisation.logo.name or ""):
         storage = organisation.logo.storage
         transaction.on_commit(lambda: storage.delete(old_logo))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -95,7 +96,46 @@ def update_commitment(
 
 def _indicator_snapshot(indicator: Indicator) -> dict[str, Any]:
     services = sorted(indicator.services.values_list("pk", flat=True))
-    return snapshot(indicator, INDICATOR_FIELDS) | {"services": services}
+    return snapshot(indicator, INDICATOR_FIELDS) | {"services": services, "params": indicator.settings_text}
+
+
+def _checked_params(indicator: Indicator, params: dict[str, int]) -> dict[str, int]:
+    """The new values of the parameters the indicator's metric declares; a refusal in French
+    under the field `param_<name>` for a value out of its bounds or a parameter it lacks."""
+    declared = {param.name: param for param, _value in indicator.settings}
+    errors: dict[str, str] = {}
+    for name, value in params.items():
+        param = declared.get(name)
+        if param is None:
+            errors[f"param_{name}"] = f"La mesure de l'indicateur {indicator.code} n'a pas de paramètre « {name} »."
+        elif (refusal := param.refusal(value)) is not None:
+            errors[f"param_{name}"] = refusal
+    if errors:
+        raise ValidationError(errors)
+    return {name: int(value) for name, value in params.items()}
+
+
+def _relabelled(label: str, indicator: Indicator, old: dict[str, int], new: dict[str, int]) -> str:
+    """The label with a parameter's old value written in it ("en 15 minutes") brought to the
+    new one ("en 20 minutes"), so that a label never states a threshold the figure no longer uses."""
+    for param, _value in indicator.settings:
+        before, after = old[param.name], new[param.name]
+        if before != after:
+            label = re.sub(rf"(?<![\d,]){before} {re.escape(param.unit)}", f"{after} {param.unit}", label)
+    return label
+
+
+def _recompute_stored_periods(indicator: Indicator, actor: User | None) -> None:
+    """Recompute every period of the indicator that has stored values (after its parameters changed)."""
+    starts = (
+        IndicatorValue.objects.for_org(indicator.organisation)
+        .filter(indicator=indicator, granularity=indicator.granularity)
+        .values_list("period_start", flat=True)
+        .distinct()
+    )
+    granularity = Granularity(indicator.granularity)
+    for start in sorted(set(starts)):
+        recompute_all_services(indicator=indicator, period=Period(start, granularity), actor=actor)
 
 
 def _check_target(unit: str, target_value: Decimal) -> None:
@@ -135,12 +175,17 @@ def update_indicator(
     granularity: str | None = None,
     services: list[Service] | None = None,
     is_active: bool | None = None,
+    params: dict[str, int] | None = None,
 ) -> Indicator:
-    """Change an indicator's wording, target, measuring period or services. None leaves a field as it is."""
+    """Change an indicator's wording, target, measuring period, services or the parameters its
+    metric declares (`params`: name → value). None leaves a field as it is. Changed parameters
+    are audited, a label stating the old value follows, and every stored period is recomputed."""
     _check_indicator_changes(indicator, label, comparator, granularity, services)
     if target_value is not None:
         _check_target(indicator.unit, target_value)
+    new_params = _checked_params(indicator, params or {})
     before = _indicator_snapshot(indicator)
+    old_values = dict(indicator.settings)
     if label is not None:
         indicator.label = label.strip()
     if comparator is not None:
@@ -151,10 +196,16 @@ def update_indicator(
         indicator.granularity = granularity
     if is_active is not None:
         indicator.is_active = is_active
-    indicator.save(update_fields=INDICATOR_FIELDS)
+    old = {param.name: value for param, value in old_values.items()}
+    indicator.params = {**indicator.params, **new_params}
+    new = {param.name: value for param, value in indicator.settings}
+    indicator.label = _relabelled(indicator.label, indicator, old, new)
+    indicator.save(update_fields=[*INDICATOR_FIELDS, "params"])
     if services is not None:
         indicator.services.set(services, through_defaults={"organisation": indicator.organisation})
     _record_change(indicator, actor, before, _indicator_snapshot(indicator))
+    if old != new:
+        _recompute_stored_periods(indicator, actor)
     return indicator
 
 

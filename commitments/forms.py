@@ -57,6 +57,19 @@ class IndicatorForm(forms.Form):
         services.queryset = Service.objects.for_org(indicator.organisation).select_related("site")
         self.fields["target_value"].label = f"Cible ({indicator.unit})"
         self.fields["target_value"].help_text = _target_help(indicator.unit)
+        self.param_names = [param.name for param, _value in indicator.settings]
+        for param, _value in indicator.settings:
+            self.fields[f"param_{param.name}"] = forms.IntegerField(
+                label=f"{param.label} ({param.unit})",
+                help_text=f"Paramètre de la mesure : {param.default} par défaut, "
+                f"de {param.minimum} à {param.maximum}. Les valeurs déjà calculées sont recalculées.",
+            )
+
+    def changes(self) -> dict[str, Any]:
+        """The keyword arguments of update_indicator, from a valid form."""
+        data = dict(self.cleaned_data)
+        params = {name: data.pop(f"param_{name}") for name in self.param_names}
+        return {**data, "services": list(data["services"]), "params": params}
 
     @staticmethod
     def initial_for(indicator: Indicator) -> dict[str, Any]:
@@ -67,7 +80,7 @@ class IndicatorForm(forms.Form):
             "granularity": indicator.granularity,
             "services": list(indicator.services.all()),
             "is_active": indicator.is_active,
-        }
+        } | {f"param_{param.name}": value for param, value in indicator.settings}
 
 
 def _target_help(unit: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import PurePath
 from django.db import models
 from django.db.models import Q
 
+from core.metrics import MetricParam
 from core.models import OrgOwned, Service, Site, User
 from core.periods import GRANULARITY_LABELS, Granularity, Period
 from core.registries import METRICS
@@ -181,6 +182,20 @@ class Indicator(OrgOwned):
     @property
     def takes_manual_values(self) -> bool:
         return self.metric_key in METRICS and METRICS.get(self.metric_key).is_manual
+
+    @property
+    def settings(self) -> list[tuple[MetricParam, int]]:
+        """The parameters its metric declares, each with the value this indicator gives it."""
+        if self.is_planned:
+            return []
+        metric = METRICS.get(self.metric_key)
+        values = metric.param_values(self.params)
+        return [(param, values[param.name]) for param in metric.params]
+
+    @property
+    def settings_text(self) -> str:
+        """ "Attente maximale : 15 minutes", as pages and the audit trail show the parameters."""
+        return " ; ".join(param.text(value) for param, value in self.settings)
 
     @property
     def target_label(self) -> str:

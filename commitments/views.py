@@ -84,9 +84,8 @@ def indicator_edit(request: OrgRequest, indicator_id: int) -> HttpResponseBase:
     indicator = get_for_org(Indicator.objects.select_related("commitment"), request, pk=indicator_id)
     form = IndicatorForm(request.POST or None, initial=IndicatorForm.initial_for(indicator), indicator=indicator)
     if request.method == "POST" and form.is_valid():
-        changes = {**form.cleaned_data, "services": list(form.cleaned_data["services"])}
         try:
-            update_indicator(indicator=indicator, actor=acting_user(request), **changes)
+            update_indicator(indicator=indicator, actor=acting_user(request), **form.changes())
         except ValidationError as error:
             show_refusal(form, error)
         else:

@@ -2,7 +2,12 @@
 in `core.registries.METRICS` from `AppConfig.ready()`; `commitments` only knows that registry.
 
 A metric computes, for one organisation, period and optional service or site, a numerator and a
-denominator (or a sample for medians and percentiles) and the ids of the records behind it."""
+denominator (or a sample for medians and percentiles) and the ids of the records behind it.
+
+A metric declares its parameters (`MetricParam`: a threshold of 15 minutes, 5 rings...): the
+indicator page shows them and lets the quality manager change them; the metric reads them
+through `MetricParam.value_in(query.params)`, so a missing value is the declared default.
+Filters (channels, a survey question) stay plain entries of the indicator's params."""
 
 from __future__ import annotations
 
@@ -50,12 +55,45 @@ class Measure:
 
 
 @dataclass(frozen=True)
+class MetricParam:
+    """A whole-number setting of a metric that the quality manager may change per indicator.
+    `unit` is written after the number in French ("minutes", "sonneries", "jours ouvrés")."""
+
+    name: str
+    label: str
+    default: int
+    unit: str
+    minimum: int
+    maximum: int
+
+    def value_in(self, params: dict[str, Any]) -> int:
+        """The value an indicator's params give this parameter, else its default."""
+        raw = params.get(self.name)
+        return self.default if raw is None or raw == "" else int(raw)
+
+    def refusal(self, value: int) -> str | None:
+        """Why `value` cannot be taken, in French; None when it can."""
+        if not self.minimum <= value <= self.maximum:
+            return f"{self.label} : choisissez un nombre entre {self.minimum} et {self.maximum} {self.unit}."
+        return None
+
+    def text(self, value: int) -> str:
+        """ "Attente maximale : 15 minutes"."""
+        return f"{self.label} : {value} {self.unit}"
+
+
+@dataclass(frozen=True)
 class Metric:
     key: str
     label: str
     unit: str
     compute: Callable[[MetricQuery], Measure | None] | None = None
     description: str = ""
+    params: tuple[MetricParam, ...] = ()
+
+    def param_values(self, params: dict[str, Any]) -> dict[str, int]:
+        """Every declared parameter with the value `params` gives it (or its default)."""
+        return {param.name: param.value_in(params) for param in self.params}
 
     @property
     def is_manual(self) -> bool:

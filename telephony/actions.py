@@ -159,6 +159,37 @@ def delete_tallied_call(*, call: Call, actor: User | None) -> None:
     calls_changed(organisation=call.organisation, months={month})
 
 
+@transaction.atomic
+def follow_ring_cycle(organisation: Organisation, actor: User | None = None) -> int:
+    """The town changed its ring cycle: the calls counted in rings (answered, rings heard, no
+    measured wait: tallies and a table's rings column) now wait rings × the new cycle. Their
+    months' summary rows are rebuilt and their indicators told, tallied calls take the answer
+    time the new cycle gives, and one audit event counts them. Calls with a measured wait are
+    untouched. Returns how many calls are counted in rings (listener of
+    core.registries.RING_CYCLE_LISTENERS)."""
+    in_rings = Call.objects.filter(
+        organisation=organisation, outcome=CallOutcome.ANSWERED, wait_seconds__isnull=True, rings__isnull=False
+    )
+    months = set(in_rings.values_list("local_month", flat=True).distinct())
+    if not months:
+        return 0
+    tallies = list(in_rings.filter(origin=CallOrigin.TALLY).only("pk", "organisation", "started_at", "rings"))
+    for call in tallies:
+        call.answered_at = call.started_at + dt.timedelta(seconds=wait_from_rings(organisation, call.rings) or 0)
+    Call.objects.bulk_update(tallies, ["answered_at"], batch_size=500)
+    rebuild_months(organisation, months)
+    calls_changed(organisation=organisation, months=months)
+    count = in_rings.count()
+    record_event(
+        organisation=organisation,
+        actor=actor,
+        instance=organisation,
+        action="recompute_ring_waits",
+        after={"calls_in_rings": count},
+    )
+    return count
+
+
 # --- Phone lines --------------------------------------------------------------------------------
 
 

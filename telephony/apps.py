@@ -6,7 +6,10 @@ class TelephonyConfig(AppConfig):
     verbose_name = "Accueil téléphonique"
 
     def ready(self) -> None:
+        from core.registries import RING_CYCLE_LISTENERS
         from telephony import importing, metrics
+        from telephony.actions import follow_ring_cycle
 
         metrics.register_all()
         importing.register()
+        RING_CYCLE_LISTENERS.register("telephony", follow_ring_cycle)
