@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from complaints.deadlines import acknowledge_due, answer_due
 from complaints.models import Channel, Complaint, ComplaintSettings, Justified, Kind
@@ -66,7 +65,7 @@ def _received_around(complaints: QuerySet[Complaint], query: MetricQuery, days: 
 
 def acknowledged_on_time(query: MetricQuery, *, today: dt.date | None = None) -> Measure | None:
     """Share of réclamations due for an acknowledgement in the period that were acknowledged in time."""
-    today = today or timezone.localdate()
+    today = today or query.organisation.today()
     complaints = _scope(query)
     settings = ComplaintSettings.for_org(query.organisation)
     days = _int_param(query.params, "days")
@@ -85,7 +84,7 @@ def acknowledged_on_time(query: MetricQuery, *, today: dt.date | None = None) ->
 def answered_on_time(query: MetricQuery, *, today: dt.date | None = None) -> Measure | None:
     """Share of réclamations due for an answer in the period that were answered in time
     (10 working days, 15 for letters, by default)."""
-    today = today or timezone.localdate()
+    today = today or query.organisation.today()
     complaints = _scope(query)
     settings = ComplaintSettings.for_org(query.organisation)
     days, letter_days = _int_param(query.params, "days"), _int_param(query.params, "letter_days")

@@ -334,3 +334,21 @@ class RateLimitBucket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.window_start:%H:%M} ×{self.hits}"
+
+
+class DailyRun(OrgOwned):
+    """One run of the daily jobs (core.daily) for a town on one of its own days: its presence
+    says the values whose truth depends on the date were refreshed that day."""
+
+    day = models.DateField("jour (heure locale de la commune)")
+    finished_at = models.DateTimeField("terminé le")
+    results = models.JSONField("résultats par tâche", default=dict)
+
+    class Meta:
+        verbose_name = "passage quotidien"
+        verbose_name_plural = "passages quotidiens"
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "day"], name="daily_run_unique_day")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.day:%d/%m/%Y}"

@@ -17,7 +17,9 @@ Here:
 - CHANGES_LISTENERS: told which months of which metrics changed (`records_changed`);
 - DUE_DATE_RECOMPUTERS: each register with stored due dates moves them after a calendar
   change (`calendar_changed`);
-- LANDING_PAGES: the page a member lands on in their town (`landing_page`)."""
+- LANDING_PAGES: the page a member lands on in their town (`landing_page`);
+- DAILY_JOBS: what must be redone once a day per town so that values never go stale
+  (run by core.daily, `manage.py daily`)."""
 
 from __future__ import annotations
 
@@ -184,3 +186,8 @@ def landing_page(membership: Membership) -> str | None:
     """The URL a member of a town lands on, or None when no app offers one."""
     pages = LANDING_PAGES.values()
     return pages[-1](membership) if pages else None
+
+
+# Run once per town and per local day by core.daily (`manage.py daily`), with the town's own
+# date: refresh what the passing of a day changes (an item becoming late, the current period).
+DAILY_JOBS: Registry[Callable[[Organisation, dt.date], object]] = Registry("daily jobs")
