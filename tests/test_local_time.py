@@ -1,0 +1,82 @@
+"""Local time per town: a town's times are read, stamped and shown in its own time zone, the one
+of its holiday zone (La Réunion, New Caledonia, French Guiana...), never in Paris time."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from telephony.models import Call
+from telephony.tests.conftest import (  # noqa: F401
+    STANDARD,
+    accueil,
+    asterisk,
+    cdr,
+    etat_civil,
+    hours,
+    run_import,
+    site,
+    standard,
+    write,
+)
+
+pytestmark = pytest.mark.django_db
+UTC = dt.UTC
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def imported_call(org, asterisk, write, run_import, start: str) -> Call:  # noqa: F811
+    answer = (dt.datetime.fromisoformat(start) + dt.timedelta(seconds=10)).isoformat(sep=" ")
+    end = (dt.datetime.fromisoformat(start) + dt.timedelta(seconds=70)).isoformat(sep=" ")
+    line = cdr(start, answer, end, duration=70, billsec=60, uniqueid="1772438400.1")
+    run_import(asterisk, write("Master.csv", [line]))
+    return Call.objects.get(organisation=org)
+
+
+@pytest.mark.parametrize(
+    ("zone", "start", "utc", "half_hour"),
+    [
+        ("974", "2026-03-02 09:00:00", dt.datetime(2026, 3, 2, 5, 0, tzinfo=UTC), 18),  # La Réunion, UTC+4
+        ("NC", "2026-03-02 08:45:00", dt.datetime(2026, 3, 1, 21, 45, tzinfo=UTC), 17),  # Nouméa, UTC+11
+        ("973", "2026-03-02 16:00:00", dt.datetime(2026, 3, 2, 19, 0, tzinfo=UTC), 32),  # Cayenne, UTC−3
+    ],
+)
+def test_an_overseas_town_s_call_during_its_opening_hours_is_in_hours_on_its_own_day(
+    org,
+    asterisk,  # noqa: F811
+    write,  # noqa: F811
+    run_import,  # noqa: F811
+    zone,
+    start,
+    utc,
+    half_hour,
+):
+    org.holiday_zone = zone
+    org.save()
+    call = imported_call(org, asterisk, write, run_import, start)
+    assert call.started_at == utc
+    assert call.in_hours
+    assert (call.local_date, call.local_month, call.weekday, call.half_hour) == (
+        dt.date(2026, 3, 2),
+        dt.date(2026, 3, 1),
+        0,
+        half_hour,
+    )
+
+
+def test_a_reunion_call_after_closing_time_stays_out_of_hours(org, asterisk, write, run_import):  # noqa: F811
+    """18:00 in Saint-Denis is 15:00 in Paris: the town is closed, whatever Paris's hours say."""
+    org.holiday_zone = "974"
+    org.save()
+    evening = imported_call(org, asterisk, write, run_import, "2026-03-02 18:00:00")
+    assert evening.started_at == dt.datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # 15:00 in Paris: open there
+    assert not evening.in_hours
+
+
+@pytest.mark.time_machine(dt.datetime(2026, 12, 9, 22, 30, tzinfo=PARIS), tick=False)
+def test_a_town_s_today_is_its_own_date(org):
+    assert org.today() == dt.date(2026, 12, 9)
+    org.holiday_zone = "974"  # 01:30 on 10 December in Saint-Denis
+    assert org.today() == dt.date(2026, 12, 10)
+    org.holiday_zone = "973"  # 18:30 on 9 December in Cayenne
+    assert org.today() == dt.date(2026, 12, 9)
