@@ -3,7 +3,11 @@
 An organisation's pages live under /o/<org_slug>/. Someone who is not an active member of
 that organisation gets 404, never a hint that the town or the object exists. A member whose
 role lacks the capability gets 403. Objects are fetched with `get_for_org`, which scopes the
-lookup to the organisation of the request."""
+lookup to the organisation of the request.
+
+A town's page runs in the town's own time (`use_town_time`): templates show times, forms read
+them and `timezone.localdate()` gives the date of the town, La Réunion's or Nouméa's as Paris's;
+`core.middleware.TownTimeMiddleware` puts the project's zone back after each request."""
 
 from __future__ import annotations
 
@@ -91,12 +95,19 @@ def org_view(read: Capability = Capability.VIEW, write: Capability | None = None
                 raise PermissionDenied("Votre rôle ne permet pas cette action.")
             request.org = membership.organisation  # type: ignore[attr-defined]
             request.membership = membership  # type: ignore[attr-defined]
+            use_town_time(membership.organisation)
             return view(request, *args, **kwargs)
 
         wrapper.access_rule = "organisation"  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def use_town_time(organisation: Organisation) -> None:
+    """Read and show the times of the current request in the town's time zone. Called by
+    `org_view` and by the public pages of a town once they know it."""
+    timezone.activate(organisation.time_zone)
 
 
 def public_view(view: ViewFunc) -> ViewFunc:

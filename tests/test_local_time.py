@@ -5,7 +5,12 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
+from complaints.actions import file_public_complaint
+from core.models import Site
+from reception.actions import issue_ticket
 from telephony.models import Call
 from telephony.tests.conftest import (  # noqa: F401
     STANDARD,
@@ -80,3 +85,29 @@ def test_a_town_s_today_is_its_own_date(org):
     assert org.today() == dt.date(2026, 12, 10)
     org.holiday_zone = "973"  # 18:30 on 9 December in Cayenne
     assert org.today() == dt.date(2026, 12, 9)
+
+
+@pytest.mark.time_machine(dt.datetime(2026, 3, 2, 5, 0, tzinfo=UTC), tick=False)
+def test_a_reunion_agent_reads_a_ticket_issued_at_nine_as_nine_then_paris_pages_stay_in_paris(
+    org, other_org, client_as
+):
+
+    org.holiday_zone = "974"
+    org.save()
+    town_hall = Site.objects.get(organisation=org)
+    ticket = issue_ticket(organisation=org, site=town_hall, reason=None, now=timezone.now(), actor=None)
+    assert ticket.local_date == dt.date(2026, 3, 2) and ticket.half_hour == 18
+    page = client_as(org, "agent").get(reverse("reception:ticket_detail", args=[org.slug, ticket.pk]))
+    assert "<dd>09:00:00</dd>" in page.content.decode()
+    assert timezone.get_current_timezone_name() == "Europe/Paris"  # the town's zone ended with the request
+
+
+@pytest.mark.time_machine(dt.datetime(2026, 12, 9, 21, 30, tzinfo=UTC), tick=False)
+def test_a_complaint_filed_online_late_in_paris_evening_is_received_on_the_reunion_date(org):
+
+    org.holiday_zone = "974"  # 01:30 on 10 December in Saint-Denis
+    org.save()
+    complaint = file_public_complaint(
+        organisation=org, now=timezone.now(), kind="suggestion", subject="Bancs", description="Des bancs, svp."
+    )
+    assert complaint.received_on == dt.date(2026, 12, 10)
