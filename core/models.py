@@ -98,6 +98,18 @@ class Organisation(models.Model):
         """The town's own date now (it decides whether a period is complete)."""
         return timezone.localdate(timezone=self.time_zone)
 
+    def has_local_stamps(self) -> bool:
+        """Whether the town holds records stamped with their local day at entry or import
+        (calls, tickets, visits: any table of a town with a `local_date` column). Those stamps
+        were read in the town's time zone, so the zone cannot change under them."""
+        from django.apps import apps
+
+        for model in apps.get_models():
+            stamped = issubclass(model, OrgOwned) and any(f.name == "local_date" for f in model._meta.get_fields())
+            if stamped and model._default_manager.filter(organisation=self).exists():
+                return True
+        return False
+
     @property
     def theme_version(self) -> str:
         """Changes whenever the town's colour or logo may have changed, to bust caches."""

@@ -111,3 +111,28 @@ def test_a_complaint_filed_online_late_in_paris_evening_is_received_on_the_reuni
         organisation=org, now=timezone.now(), kind="suggestion", subject="Bancs", description="Des bancs, svp."
     )
     assert complaint.received_on == dt.date(2026, 12, 10)
+
+
+def zone_form(zone: str) -> dict[str, str]:
+    return {"name": "Ville de Test", "brand_color": "#1f4e79", "holiday_zone": zone, "ring_cycle_seconds": "5"}
+
+
+@pytest.mark.time_machine(dt.datetime(2026, 3, 2, 9, 0, tzinfo=PARIS), tick=False)
+def test_a_zone_in_another_time_zone_is_refused_once_the_town_has_tickets(org, admin_client_org):
+    issue_ticket(organisation=org, site=Site.objects.get(organisation=org), reason=None, now=timezone.now(), actor=None)
+    url = reverse("administration:organisation_edit", args=[org.slug])
+    response = admin_client_org.post(url, zone_form("974"))
+    assert response.status_code == 200
+    assert "autre fuseau horaire" in response.content.decode()
+    org.refresh_from_db()
+    assert org.holiday_zone == ""
+    assert admin_client_org.post(url, zone_form("57")).status_code == 302  # Moselle: Paris time too
+    org.refresh_from_db()
+    assert org.holiday_zone == "57"
+
+
+def test_a_town_without_calls_tickets_or_visits_may_move_to_another_time_zone(org, admin_client_org):
+    url = reverse("administration:organisation_edit", args=[org.slug])
+    assert admin_client_org.post(url, zone_form("NC")).status_code == 302
+    org.refresh_from_db()
+    assert org.time_zone == ZoneInfo("Pacific/Noumea")
