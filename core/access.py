@@ -51,13 +51,14 @@ class OrgRequest(HttpRequest):
     membership: Membership
 
 
-def active_membership(user: Any, org_slug: str, today: dt.date) -> Membership | None:
+def active_membership(user: Any, org_slug: str) -> Membership | None:
+    """The user's membership of the town, if active on the town's own today."""
     if not user.is_authenticated:
         return None
     membership = (
         Membership.objects.select_related("organisation").filter(user=user, organisation__slug=org_slug).first()
     )
-    if membership is None or not membership.is_active_on(today):
+    if membership is None or not membership.is_active_on(membership.organisation.today()):
         return None
     return membership
 
@@ -85,7 +86,7 @@ def org_view(read: Capability = Capability.VIEW, write: Capability | None = None
         def wrapper(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            membership = active_membership(request.user, org_slug, timezone.localdate())
+            membership = active_membership(request.user, org_slug)
             if membership is None:
                 raise Http404("Page introuvable.")
             if request.method not in SAFE_METHODS and write is None:

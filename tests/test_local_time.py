@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.actions import file_public_complaint
-from core.models import Site
+from core.models import Membership, Site
 from reception.actions import issue_ticket
 from telephony.models import Call
 from telephony.tests.conftest import (  # noqa: F401
@@ -136,3 +136,12 @@ def test_a_town_without_calls_tickets_or_visits_may_move_to_another_time_zone(or
     assert admin_client_org.post(url, zone_form("NC")).status_code == 302
     org.refresh_from_db()
     assert org.time_zone == ZoneInfo("Pacific/Noumea")
+
+
+@pytest.mark.time_machine(dt.datetime(2026, 12, 9, 23, 30, tzinfo=PARIS), tick=False)
+def test_an_auditor_s_access_ends_at_midnight_of_the_town_not_of_paris(org, client_as):
+    org.holiday_zone = "NC"  # 09:30 on 10 December in Nouméa
+    org.save()
+    auditor = client_as(org, "auditor")
+    Membership.objects.filter(organisation=org, role="auditor").update(ends_on=dt.date(2026, 12, 9))
+    assert auditor.get(reverse("commitments:overview", args=[org.slug])).status_code == 404
