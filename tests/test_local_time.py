@@ -11,6 +11,7 @@ from django.utils import timezone
 from complaints.actions import file_public_complaint
 from core.models import Membership, Site
 from reception.actions import issue_ticket
+from telephony.actions import tally_call
 from telephony.models import Call
 from telephony.tests.conftest import (  # noqa: F401
     STANDARD,
@@ -67,6 +68,15 @@ def test_an_overseas_town_s_call_during_its_opening_hours_is_in_hours_on_its_own
         0,
         half_hour,
     )
+
+
+def test_a_call_tallied_at_nine_in_saint_denis_is_in_hours_on_its_local_half_hour(org, hours, standard):  # noqa: F811
+    org.holiday_zone = "974"
+    org.save()
+    nine = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Indian/Reunion"))
+    call = tally_call(organisation=org, line=standard, outcome="answered", rings=2, now=nine, actor=None)
+    assert call.in_hours
+    assert (call.local_date, call.half_hour) == (dt.date(2026, 3, 2), 18)
 
 
 def test_a_reunion_call_after_closing_time_stays_out_of_hours(org, asterisk, write, run_import):  # noqa: F811
