@@ -28,7 +28,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Sum
-from django.utils import timezone
 
 from civil_registry.models import ActChannel, ActError, ActRequest, ActType
 from core import registries
@@ -57,7 +56,7 @@ def on_time(query: MetricQuery) -> Measure | None:
         .values_list("pk", "due_on", "delivered_on")
     )
     items = [DeadlineItem(pk, due_on, delivered_on) for pk, due_on, delivered_on in rows]
-    return measure_of(count_deadlines(items, period=query.period, today=timezone.localdate()))
+    return measure_of(count_deadlines(items, period=query.period, today=query.organisation.today()))
 
 
 def _issued_acts(query: MetricQuery) -> Any:

@@ -27,6 +27,7 @@ from commitments.models import (
 )
 from commitments.queries import sites_with_values
 from core.audit import record_event, snapshot
+from core.daily import last_run_day
 from core.metrics import Measure, MetricQuery
 from core.models import Organisation, Role, Service, Site, User
 from core.periods import GRANULARITY_LABELS, Granularity, Period
@@ -467,6 +468,38 @@ def recompute_after_change(organisation: Organisation, metric_prefix: str, month
             continue
         granularity = Granularity(indicator.granularity)
         for period in sorted({Period.containing(month, granularity) for month in months}):
+            recompute_all_services(indicator=indicator, period=period)
+            recomputed += 1
+    return recomputed
+
+
+# Days a missed run still catches up on (a server off for a holiday); older changes are
+# caught by `recompute_indicators`.
+CATCH_UP_DAYS = 62
+
+
+def periods_passed(indicator: Indicator, *, since: dt.date, day: dt.date) -> list[Period]:
+    """The periods of the indicator that hold a day from `since` to `day`: an item due on
+    `since` became late the day after, and the period of `day` holds its value so far."""
+    granularity = Granularity(indicator.granularity)
+    first = max(since, day - dt.timedelta(days=CATCH_UP_DAYS))
+    days = (first + dt.timedelta(days=offset) for offset in range((day - first).days + 1))
+    return sorted({Period.containing(one, granularity) for one in days})
+
+
+def refresh_values_time_changes(organisation: Organisation, day: dt.date) -> int:
+    """The daily job (core.registries.DAILY_JOBS): recompute the computed values whose truth
+    depends on the date, that is those of the periods holding a day passed since the last
+    daily run (or yesterday) and today's period; returns how many periods were recomputed."""
+    since = last_run_day(organisation, before=day) or day - dt.timedelta(days=1)
+    indicators = Indicator.objects.filter(
+        organisation=organisation, is_active=True, commitment__is_active=True
+    ).prefetch_related("services")
+    recomputed = 0
+    for indicator in indicators:
+        if indicator.is_planned or METRICS.get(indicator.metric_key).is_manual:
+            continue
+        for period in periods_passed(indicator, since=since, day=day):
             recompute_all_services(indicator=indicator, period=period)
             recomputed += 1
     return recomputed

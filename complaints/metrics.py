@@ -17,7 +17,6 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from complaints.models import Complaint, Justified, Kind
 from core import registries
@@ -53,7 +52,7 @@ def _stored_items(complaints: QuerySet[Complaint], due: str, done: str, query: M
 def acknowledged_on_time(query: MetricQuery, *, today: dt.date | None = None) -> Measure | None:
     """Share of réclamations due for an acknowledgement in the period that were acknowledged
     by their stored due date (the town's acknowledgement deadline)."""
-    today = today or timezone.localdate()
+    today = today or query.organisation.today()
     items = _stored_items(_scope(query), "acknowledge_due_on", "acknowledged_on", query)
     return measure_of(count_deadlines(list(items), period=query.period, today=today))
 
@@ -61,7 +60,7 @@ def acknowledged_on_time(query: MetricQuery, *, today: dt.date | None = None) ->
 def answered_on_time(query: MetricQuery, *, today: dt.date | None = None) -> Measure | None:
     """Share of réclamations due for an answer in the period that were answered by their
     stored due date (the town's deadlines: 10 working days, 15 for letters, by default)."""
-    today = today or timezone.localdate()
+    today = today or query.organisation.today()
     items = _stored_items(_scope(query), "answer_due_on", "answered_on", query)
     return measure_of(count_deadlines(list(items), period=query.period, today=today))
 

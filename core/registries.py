@@ -19,7 +19,8 @@ Here:
   change (`calendar_changed`);
 - LANDING_PAGES: the page a member lands on in their town (`landing_page`);
 - RING_CYCLE_LISTENERS: told that the town's ring cycle changed (`ring_cycle_changed`);
-- DAILY_JOBS: what each app does once a day for each town (closing yesterday's queue...)."""
+- DAILY_JOBS: what each app does once a day for each town so that values never go stale
+  (closing yesterday's queue, an item becoming late...), run by core.daily (`manage.py daily`)."""
 
 from __future__ import annotations
 
@@ -201,7 +202,8 @@ def ring_cycle_changed(*, organisation: Organisation, actor: User | None = None)
         listener(organisation, actor)
 
 
-# A job run once a day for each town, with the town's own date that day (the daily mechanism
-# runs them in key order): e.g. reception closes the tickets still waiting from the days before.
+# Run once per town and per local day by core.daily (`manage.py daily`), in key order, with the
+# town's own date that day: refresh what the passing of a day changes (reception closes the
+# tickets still waiting from the days before, an item becomes late, the current period moves).
 DailyJob: TypeAlias = "Callable[[Organisation, dt.date], object]"
 DAILY_JOBS: Registry[DailyJob] = Registry("daily jobs")

@@ -18,8 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
 from core import registries
 from core.metrics import Measure, Metric, MetricParam, MetricQuery, narrow
 from core.workdays import calendar_for
@@ -68,7 +66,7 @@ def _requests(query: MetricQuery) -> Any:
 
 def _today(query: MetricQuery) -> dt.date:
     """Metrics count on the day they run: an item's status is decided by then or not counted."""
-    return timezone.localdate()
+    return query.organisation.today()
 
 
 def on_time(query: MetricQuery) -> Measure | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -103,11 +104,11 @@ WORKFLOW = TicketWorkflow(
 # Months and the indicator engine
 
 
-def touched_months(moments: Iterable[dt.date | dt.datetime]) -> set[dt.date]:
-    """The first days of the local months of these days or aware datetimes."""
+def touched_months(moments: Iterable[dt.date | dt.datetime], zone: ZoneInfo) -> set[dt.date]:
+    """The first days of the months, in the town's time `zone`, of these days or aware datetimes."""
     months = set()
     for moment in moments:
-        day = local_stamp(moment).local_date if isinstance(moment, dt.datetime) else moment
+        day = local_stamp(moment, zone).local_date if isinstance(moment, dt.datetime) else moment
         months.add(day.replace(day=1))
     return months
 
@@ -198,7 +199,7 @@ def issue_ticket(
     the following number."""
     _same_org(organisation, site, reason)
     now = to_the_second(now)
-    stamp = local_stamp(now)
+    stamp = local_stamp(now, organisation.time_zone)
     taken = _next_free_number(organisation, site, stamp.local_date)
     for attempt in range(1, NUMBER_ATTEMPTS + 1):
         number = f"{taken + attempt:03d}"
@@ -309,7 +310,7 @@ def call_next(
     """Call the ticket that has waited longest today. If another agent calls it first, the
     next one is taken."""
     _same_org(organisation, site, service)
-    today = local_stamp(now).local_date
+    today = local_stamp(now, organisation.time_zone).local_date
     for ticket in list(waiting_tickets(organisation, site, service, today)[:5]):
         try:
             return apply_transition(ticket=ticket, transition="call", now=now, actor=actor)
@@ -376,7 +377,7 @@ def close_yesterdays_queue(organisation: Organisation, today: dt.date) -> int:
 
 
 def _stamp_visit(visit: Visit, at: dt.datetime) -> None:
-    stamp = local_stamp(at)
+    stamp = local_stamp(at, visit.organisation.time_zone)
     visit.at = at
     visit.local_date, visit.local_month = stamp.local_date, stamp.local_month
     visit.weekday, visit.half_hour = stamp.weekday, stamp.half_hour
