@@ -470,15 +470,16 @@ def run_postgres(count: int, rounds: int, work: Path, env: dict[str, str], *, fu
     print(f"PostgreSQL{'':24}{'lignes/s':>12}{'durée':>10}{'mémoire (PSS)':>16}{'rapport':>10}")
     for index, result in enumerate(results, start=1):
         print(f"manche {index}")
-        print(f"{'  référence csv + COPY psycopg':34}{count / result.baseline_wall:>12,.0f}{result.baseline_wall:>9.1f}s")
+        print(
+            f"{'  référence csv + COPY psycopg':34}{count / result.baseline_wall:>12,.0f}{result.baseline_wall:>9.1f}s"
+        )
         print(
             f"{'  import_calls (commande entière)':34}{count / result.wall:>12,.0f}{result.wall:>9.1f}s"
             f"{result.pss_kb / 1024:>13.0f} Mo{100 * result.ratio(count):>9.0f} %"
         )
         print(f"{'    dont import (hors démarrage)':34}{count / result.inner:>12,.0f}{result.inner:>9.1f}s")
     print(
-        f"{'relecture du même fichier':34}{count / again_wall:>12,.0f}{again_wall:>9.1f}s"
-        f"{again_pss / 1024:>13.0f} Mo"
+        f"{'relecture du même fichier':34}{count / again_wall:>12,.0f}{again_wall:>9.1f}s{again_pss / 1024:>13.0f} Mo"
     )
     ratio = statistics.median(result.ratio(count) for result in results)
     pss = max(result.pss_kb for result in results)
