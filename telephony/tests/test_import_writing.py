@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
 from imports import insert_rows
@@ -83,6 +84,16 @@ def test_summary_counts_are_added_in_one_statement_per_table(org, accueil):
     assert (stat.calls, stat.talk_seconds) == (4, 214)
     assert CallSlotStat.objects.filter(organisation=org).count() == 20
     assert {(slot.calls, slot.answered) for slot in CallSlotStat.objects.filter(organisation=org)} == {(6, 2)}
+
+
+def test_without_database_constraints_the_application_still_protects_a_line_with_calls(
+    org, asterisk, standard, write, run_import
+):
+    run_import(asterisk, write("Master.csv", CALLS))
+
+    with pytest.raises(ProtectedError):
+        standard.delete()
+    assert Call.objects.filter(line=standard).count() == 3
 
 
 def test_the_calls_foreign_keys_carry_no_per_row_check_in_the_database():
