@@ -1,6 +1,6 @@
 """Benchmark: importing an Asterisk call log, then computing the indicators on it.
 
-    .venv/bin/python bench/import_calls.py [N] [--quick] [--rounds R] [--keep]
+    .venv/bin/python bench/import_calls.py [N] [--quick] [--rounds R] [--keep] [--postgres]
 
 1. Generates N calls (default 1,000,000; 20,000 with --quick) in Asterisk's Master.csv format:
    one year of calls, most in opening hours, local wall-clock times; and N/5 counter tickets
@@ -24,7 +24,13 @@ sampled every 50 ms, and the peak RSS the kernel reports for the command.
 Bars: import ≥ 40 % of the baseline's rows per second (median of the rounds; full mode only:
 at 20,000 rows the start of Python and Django dominates), peak memory < 150 MB, second import
 < 2 s with 0 rows added, each indicator < 0.5 s. The bars are printed, OK or HORS BARRE; the
-exit status is 1 only when a correctness check fails (a row lost, a row added twice)."""
+exit status is 1 only when a correctness check fails (a row lost, a row added twice).
+
+With --postgres (`make bench-postgres`: the throwaway cluster of .ci/postgres.sh sets
+DATABASE_URL), the same call file on PostgreSQL: the baseline is the file parsed with the csv
+module and sent with psycopg's COPY into a plain table; each import runs on a fresh database
+copied from a migrated template; then the same file is read again (--reread) and the summary
+rows are checked against the calls. Same bars for speed and memory."""
 
 from __future__ import annotations
 
