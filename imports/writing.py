@@ -2,8 +2,9 @@
 
 Rows go to the database in chunks, each in its own transaction with the run's counters (see
 imports.runs): on SQLite through `cursor().executemany` with `INSERT … ON CONFLICT DO
-NOTHING`, on PostgreSQL through `COPY` into a temporary table then `INSERT … SELECT … ON
-CONFLICT DO NOTHING`. The unique `(organisation, dedupe_key)` constraint makes the same row
+NOTHING`, on PostgreSQL through `COPY` straight into the table inside a savepoint (or, when
+a row's key is already there, into a temporary table then `INSERT … SELECT … ON CONFLICT DO
+NOTHING`). The unique `(organisation, dedupe_key)` constraint makes the same row
 imported twice, by the same file, an overlapping file or two imports at once, count once.
 
 This module loads Django only inside its functions: the reading process imports the package."""
@@ -73,7 +74,8 @@ def _literal(value: int | str) -> str:
 
 def insert_rows(target: InsertTarget, rows: list[InsertRow]) -> int:
     """Insert rows, skipping those whose unique key exists; returns how many were inserted.
-    Runs inside the caller's transaction.
+    Runs inside the caller's transaction, which stays usable after a skipped key; any other
+    refusal (a check constraint) raises IntegrityError.
 
     On SQLite each statement inserts a few dozen rows (`VALUES (…), (…), …`): the work SQLite
     does once per statement (the AUTOINCREMENT counter, the conflict clause) then counts once
