@@ -9,7 +9,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres bench-quick demo clean
+.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres bench-quick bench-postgres demo clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ test-postgres: venv
 
 bench-quick: venv
 	@for script in bench/*.py; do [ -e "$$script" ] || continue; $(BIN)/python $$script --quick || exit 1; done
+
+# The import benchmark on a throwaway PostgreSQL cluster, against a plain COPY (bench/import_calls.py).
+bench-postgres: venv
+	bash .ci/postgres.sh $(BIN)/python bench/import_calls.py --postgres $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache
