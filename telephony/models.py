@@ -56,7 +56,7 @@ class Call(Versioned, OrgOwned):
 
     Its foreign keys have no constraint in the database (`db_constraint=False`): on
     PostgreSQL each would run a check per row inserted, which tripled the time of an import
-    (docs/adr/0008-call-foreign-keys-without-database-constraints.md). Deletions still follow
+    (docs/adr/0011-call-foreign-keys-without-database-constraints.md). Deletions still follow
     `on_delete`, which Django applies itself."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False, db_constraint=False)
