@@ -29,6 +29,7 @@ from operator import itemgetter
 from typing import IO, Any
 
 from django.conf import settings
+from django.db import connection
 
 from core.models import Organisation, Service
 from documents.tabular import TableError
@@ -46,6 +47,7 @@ from imports import (
     Records,
     TableImporter,
     dedupe_key,
+    insert_rows,
     parse_seconds,
     source_line_map,
 )
@@ -53,7 +55,16 @@ from imports.models import ImportSource
 from telephony.asterisk import ASTERISK_COLUMNS, AsteriskPlan, AsteriskReader, keyed_hasher
 from telephony.hours import Presence, Week
 from telephony.models import NO_LINE, UNKNOWN_WAIT, Call, CallOrigin, CallOutcome, PhoneLine
-from telephony.summaries import SlotKey, StatKey, add_counts, cycle_tenths, rebuild_months, ring_wait
+from telephony.call_groups import call_row, join_rows, part_of_row
+from telephony.summaries import (
+    SlotKey,
+    StatKey,
+    add_counts,
+    cycle_tenths,
+    rebuild_months,
+    ring_wait,
+    subtract_counts,
+)
 
 CALLS = "calls"
 ASTERISK_CDR = "asterisk_cdr"
@@ -96,6 +107,8 @@ STAT_OF = itemgetter(11, 1, 0, 8, 5, 6)  # month, service, line, in hours, outco
 STAT_RINGS_OF = itemgetter(11, 1, 0, 8, 5, 6, 15)  # the same, then the rings of a table's row
 SLOT_OF = itemgetter(11, 1, 0, 8, 12, 13, 5)  # month, service, line, in hours, weekday, half-hour, outcome
 TALK_OF = itemgetter(7)
+KEY = 14  # the dedupe key's place in a row
+KEYS_PER_QUERY = 500
 FIRST_YEAR = 2000  # closed days are known from this year to next year
 MAX_RINGS_READ = 999
 ANSWER_TOO_EARLY = "décroché « {} » avant le début de l'appel."
@@ -134,6 +147,7 @@ class CallImporter(TableImporter):
         super().__init__(source)
         self.reader: AsteriskReader | None = None
         self.is_asterisk = source.file_format == ASTERISK_CDR
+        self.merges = self.is_asterisk  # a call's records may straddle two files
         self.line_field = source.line_field or ("dst" if self.is_asterisk else "line")
 
     @property
@@ -258,6 +272,9 @@ class CallImporter(TableImporter):
 
     # After the rows ---------------------------------------------------------------------
 
+    def closed_rows(self, final: bool) -> tuple[list[InsertRow], int]:
+        return self.reader.closed_rows(final) if self.reader is not None else ([], 0)
+
     def take_months(self) -> set[str]:
         return self.reader.take_months() if self.reader is not None else super().take_months()
 
@@ -266,8 +283,12 @@ class CallImporter(TableImporter):
         return AsteriskReader(self.plan) if self.is_asterisk else None
 
     def summarise(self, rows: list[InsertRow]) -> None:
-        """Count the chunk's calls as the summary rows do (telephony.summaries), then add them.
-        Counter and itemgetter count in C: the writing process does the slower half of an import."""
+        """Add a chunk's calls to the summary rows (telephony.summaries)."""
+        add_counts(self.organisation, *self._counts(rows))
+
+    def _counts(self, rows: list[InsertRow]) -> tuple[dict[StatKey, list[int]], dict[SlotKey, list[int]]]:
+        """Count calls as the summary rows do (telephony.summaries). Counter and itemgetter
+        count in C: the writing process does the slower half of an import."""
         keys = list(map(STAT_OF if self.is_asterisk else STAT_RINGS_OF, rows))
         talk: Counter[tuple[Any, ...]] = Counter()
         for key, seconds in zip(keys, map(TALK_OF, rows), strict=True):
@@ -291,7 +312,48 @@ class CallImporter(TableImporter):
             entry = slots.setdefault((month, service_id, line_id or NO_LINE, in_hours, weekday, half_hour), [0, 0])
             entry[0] += calls
             entry[1] += calls if outcome == ANSWERED else 0
-        add_counts(self.organisation, stats, slots)
+        return stats, slots
+
+    def merge_stored(self, target: InsertTarget, rows: list[InsertRow]) -> tuple[int, bool]:
+        """A call whose records straddle two files (or come back after its call was closed):
+        the rows of calls already stored are joined into them (telephony.call_groups), and the
+        summary rows lose the stored calls' counts and gain the joined ones'."""
+        joined: dict[str, InsertRow] = {}
+        for row in rows:
+            key = row[KEY]
+            earlier = joined.get(key)
+            joined[key] = row if earlier is None else join_rows(earlier, row, key)
+        stored = self._stored_calls(list(joined))
+        new = [row for key, row in joined.items() if key not in stored]
+        inserted = insert_rows(target, new)
+        self.summarise(new)
+        before, after = [], []
+        for key, old in stored.items():
+            as_stored = call_row(part_of_row(old), key)
+            merged = join_rows(old, joined[key], key)
+            if merged != as_stored:
+                before.append(as_stored)
+                after.append(merged)
+        if after:
+            subtract_counts(self.organisation, *self._counts(before))  # type: ignore[arg-type]
+            _update_calls(self.organisation, after)
+            add_counts(self.organisation, *self._counts(after))
+        return inserted, bool(after)
+
+    def _stored_calls(self, keys: list[str]) -> dict[str, tuple[Any, ...]]:
+        """The stored calls of these keys, as rows (telephony.call_groups.part_of_row reads them)."""
+        calls = connection.ops.quote_name(Call._meta.db_table)
+        found: dict[str, tuple[Any, ...]] = {}
+        with connection.cursor() as cursor:
+            for first in range(0, len(keys), KEYS_PER_QUERY):
+                batch = keys[first : first + KEYS_PER_QUERY]
+                cursor.execute(
+                    f"SELECT dedupe_key, {', '.join(COMMON_COLUMNS[:KEY])} FROM {calls} "  # noqa: S608
+                    f"WHERE organisation_id = %s AND dedupe_key IN ({', '.join(['%s'] * len(batch))})",
+                    [self.organisation.pk, *batch],
+                )
+                found.update((row[0], row[1:]) for row in cursor.fetchall())
+        return found
 
     def refresh(self, months: set[Any]) -> None:
         rebuild_months(self.organisation, months)
@@ -300,6 +362,18 @@ class CallImporter(TableImporter):
         from telephony.actions import calls_changed
 
         calls_changed(organisation=self.organisation, months=months)
+
+
+def _update_calls(organisation: Organisation, rows: list[InsertRow]) -> None:
+    """Write joined calls over the stored ones (same organisation and key)."""
+    calls = connection.ops.quote_name(Call._meta.db_table)
+    columns = ", ".join(f"{name} = %s" for name in COMMON_COLUMNS[:KEY])
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {calls} SET {columns}, version = version + 1 "  # noqa: S608
+            "WHERE organisation_id = %s AND dedupe_key = %s",
+            [(*row[:KEY], organisation.pk, row[KEY]) for row in rows],
+        )
 
 
 def _seconds(text: str, column: str) -> int:
