@@ -22,7 +22,6 @@ from typing import IO, Any
 
 from documents.tabular import TableError
 from imports import (
-    MAX_KEY,
     SECONDS_IN_HOUR,
     Hour,
     InsertRow,

@@ -53,9 +53,9 @@ from imports import (
 )
 from imports.models import ImportSource
 from telephony.asterisk import ASTERISK_COLUMNS, AsteriskPlan, AsteriskReader, keyed_hasher
+from telephony.call_groups import call_row, join_rows, part_of_row
 from telephony.hours import Presence, Week
 from telephony.models import NO_LINE, UNKNOWN_WAIT, Call, CallOrigin, CallOutcome, PhoneLine
-from telephony.call_groups import call_row, join_rows, part_of_row
 from telephony.summaries import (
     SlotKey,
     StatKey,

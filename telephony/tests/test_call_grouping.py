@@ -30,9 +30,7 @@ RANG_TWO_PHONES = [
 ]  # fmt: skip
 
 
-def test_a_call_ringing_two_phones_is_one_call_answered_by_the_phone_that_answered(
-    org, asterisk, write, run_import
-):
+def test_a_call_ringing_two_phones_is_one_call_answered_by_the_phone_that_answered(org, asterisk, write, run_import):
     result = run_import(asterisk, write("Master.csv", RANG_TWO_PHONES))
 
     call = the_call()
@@ -71,9 +69,7 @@ def test_a_call_transferred_to_another_line_is_one_call_presented_on_the_first_l
     assert call.ended_at == dt.datetime(2026, 3, 2, 8, 4, 20, tzinfo=UTC)
 
 
-def test_a_transfer_with_a_new_uniqueid_stays_one_call_through_its_linkedid(
-    org, asterisk, standard, write, run_import
-):
+def test_a_transfer_with_a_new_uniqueid_stays_one_call_through_its_linkedid(org, asterisk, standard, write, run_import):
     lines = [
         cdr("2026-03-02 09:00:00", "2026-03-02 09:00:10", "2026-03-02 09:01:10", duration=70, billsec=60,
             uniqueid="1772438400.1", linkedid="1772438400.1"),
@@ -99,9 +95,7 @@ def test_a_menu_record_then_the_agents_record_waits_until_the_agent_answered(org
     assert call.started_at == dt.datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # the menu's time is waiting time
 
 
-def test_a_call_sent_to_voicemail_after_a_busy_phone_is_voicemail(
-    org, asterisk, write, run_import
-):
+def test_a_call_sent_to_voicemail_after_a_busy_phone_is_voicemail(org, asterisk, write, run_import):
     lines = [
         cdr("2026-03-02 09:00:00", "2026-03-02 09:00:25", "2026-03-02 09:01:00", duration=60, billsec=35,
             lastapp="VoiceMail", uniqueid="1.1"),
@@ -137,9 +131,7 @@ def test_a_record_coming_after_its_call_was_closed_still_joins_it(org, asterisk,
     assert Call.objects.count() == 2
 
 
-def test_a_call_straddling_two_files_imported_on_different_days_joins_the_stored_call(
-    org, asterisk, write, run_import
-):
+def test_a_call_straddling_two_files_imported_on_different_days_joins_the_stored_call(org, asterisk, write, run_import):
     first = run_import(asterisk, write("Master-1.csv", [RANG_TWO_PHONES[0]]))
     assert (the_call().outcome, first.months) == (CallOutcome.ABANDONED, {MARCH})
 
