@@ -56,6 +56,8 @@ class RowImporter(ABC):
     # Rows already stored are joined with the new ones (`merge_stored`) rather than kept as
     # they are: a call whose records straddle two files.
     merges = False
+    # Where a row holds its local day ("YYYY-MM-DD"): a file's period, for `delete_period`.
+    day_column: int | None = None
 
     def __init__(self, source: ImportSource) -> None:
         self.source = source
@@ -98,6 +100,11 @@ class RowImporter(ABC):
         stored one and keeping the summary rows exact; returns how many rows were new and
         whether a stored row changed."""
         raise NotImplementedError
+
+    def delete_period(self, first: dt.date, last: dt.date) -> int:
+        """Delete this source's stored rows from `first` to `last` (local days) before a
+        replacing import; returns how many went. Summaries are rebuilt after (`refresh`)."""
+        raise ImportConfigError("Ce type de données ne se remplace pas par période.")
 
     def worker(self) -> ChunkReader | None:
         """A reader of plain data (no database, no model) that a second process can run to read

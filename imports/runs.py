@@ -16,6 +16,11 @@
    otherwise the stored rows stay and the months of that chunk are rebuilt at the end. The months touched are returned,
    for indicator recomputation.
 
+`replace` (calls) corrects what an earlier rule imported: the file is read once to find its
+period (its first and last local day), then, in one transaction, the source's stored rows of
+that period are deleted, the file is written again, the summaries of the period's months are
+rebuilt and the replacement is recorded in the audit trail (`import_replace`).
+
 "All or nothing" sources are read twice: a first pass converts every row and writes nothing;
 if any row is rejected the run fails and nothing is written. Memory stays flat: one chunk of
 rows at a time.
@@ -242,14 +247,18 @@ def import_file(
     actor: User | None = None,
     run: ImportRun | None = None,
     reread: bool = False,
+    replace: bool = False,
     progress: Progress | None = None,
     parallel: bool = False,
 ) -> ImportResult:
     """THE import of one file for one source; returns the finished run and the months changed.
     Never raises for a bad file or a bad mapping: the run says what went wrong. `parallel`
-    lets the importer read the file in a second process (the command line does)."""
+    lets the importer read the file in a second process (the command line does); `replace`
+    deletes the source's rows of the file's period first (see the module's docstring)."""
     run = run or start_run(source=source, filename=filename or path.name, actor=actor)
     try:
+        if replace:
+            return _replace(source, path, run, progress=progress, parallel=parallel)
         return _import(source, path, run, reread=reread, progress=progress, parallel=parallel)
     except (ImportConfigError, TableError) as error:
         _finish(run, FAILED, str(error))
@@ -258,6 +267,67 @@ def import_file(
         _finish(run, FAILED, "Erreur inattendue pendant l'import : l'administrateur peut consulter le journal.")
         raise
     return ImportResult(run)
+
+
+def _file_period(
+    importer: RowImporter, path: Path, run: ImportRun, facts: FileFacts, parallel: bool
+) -> tuple[dt.date, dt.date] | None:
+    """The first and last local day of the file's rows (None without a row); the run counts
+    what this pass read, so a file with rejected rows fails before anything is deleted."""
+    if importer.day_column is None:
+        raise ImportConfigError("Ce type de données ne se remplace pas par période.")
+    first = last = None
+    with _chunks(importer, path, run, facts, parallel) as chunks:
+        for chunk in chunks:
+            days = [row[importer.day_column] for row in chunk.rows]
+            if days:
+                first = min(first or min(days), min(days))
+                last = max(last or max(days), max(days))
+            _count(run, Chunk([], chunk.read, chunk.rejected, chunk.rejections, set(), 0, chunk.grouped), 0, offset=0)
+    if first is None or last is None:
+        return None
+    return dt.date.fromisoformat(str(first)), dt.date.fromisoformat(str(last))
+
+
+def _replace(
+    source: ImportSource, path: Path, run: ImportRun, *, progress: Progress | None, parallel: bool
+) -> ImportResult:
+    from django.db import transaction
+
+    from core.audit import record_event
+    from core.periods import add_months
+
+    facts = scan_file(path)
+    run.file_sha256, run.total_bytes = facts.sha256, 2 * facts.size
+    importer = kind_spec(source.kind).factory(source)
+    importer.prepare()
+    period = _file_period(importer, path, run, facts, parallel)
+    if run.rejected or period is None:
+        reason = f"{run.rejected} lignes rejetées" if run.rejected else "aucun appel à importer"
+        _finish(run, FAILED, f"Remplacement refusé ({reason}) : rien n'a été supprimé ni importé.")
+        return ImportResult(run)
+    _reset_counters(run)
+    first, last = period
+    months = set()
+    month = first.replace(day=1)
+    while month <= last:
+        months.add(month)
+        month = add_months(month, 1)
+    with transaction.atomic():
+        lock_organisation_writes(source.organisation)
+        deleted = importer.delete_period(first, last)
+        _write(importer, path, run, facts, offset=facts.size, progress=progress, parallel=parallel)
+        importer.refresh(months)
+        record_event(
+            organisation=source.organisation,
+            actor=run.actor,
+            instance=run,
+            action="import_replace",
+            after={"fichier": run.filename, "du": first.isoformat(), "au": last.isoformat(), "supprimés": deleted},
+        )
+        _finish(run, DONE)
+    importer.finished(months)
+    return ImportResult(run, months)
 
 
 def _import(

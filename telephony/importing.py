@@ -148,6 +148,7 @@ class CallImporter(TableImporter):
         self.reader: AsteriskReader | None = None
         self.is_asterisk = source.file_format == ASTERISK_CDR
         self.merges = self.is_asterisk  # a call's records may straddle two files
+        self.day_column = 10  # local_date in COMMON_COLUMNS
         self.line_field = source.line_field or ("dst" if self.is_asterisk else "line")
 
     @property
@@ -354,6 +355,14 @@ class CallImporter(TableImporter):
                 )
                 found.update((row[0], row[1:]) for row in cursor.fetchall())
         return found
+
+    def delete_period(self, first: dt.date, last: dt.date) -> int:
+        """The calls this source imported from `first` to `last`: a replacing import."""
+        calls = Call.objects.filter(
+            organisation=self.organisation, source=self.source, local_date__gte=first, local_date__lte=last
+        )
+        deleted, _ = calls.delete()
+        return deleted
 
     def refresh(self, months: set[Any]) -> None:
         rebuild_months(self.organisation, months)
