@@ -1,17 +1,23 @@
 """Importing a telephone exchange's call log through the shared engine (imports).
 
-Two file formats:
+Three file formats:
 - `asterisk_cdr`: Asterisk's standard Master.csv, no header, columns accountcode, src, dst,
   dcontext, clid, channel, dstchannel, lastapp, lastdata, start, answer, end, duration,
-  billsec, disposition, amaflags, then uniqueid and userfield when enabled. Local times.
+  billsec, disposition, amaflags, then uniqueid and userfield when enabled, then peeraccount,
+  linkedid and sequence with `newcdrcolumns = yes`. Local times. The records of one call
+  (same linkedid, else same uniqueid) make one call (telephony.call_groups).
+- `asterisk_queue_log`: Asterisk's queue_log, exact hold times (telephony.queue_log).
 - `table`: any CSV, XLSX or ODS file, read through the source's column mapping.
 
 A table's `rings` column gives an answered call without a measured wait its rings heard: the
 call keeps them and waits rings × the town's ring cycle in every figure (telephony.summaries).
 
-Outcomes (Asterisk): ANSWERED with a known answer time → answered (wait = answer − start,
-talk = billsec); ANSWERED whose last application is VoiceMail → voicemail (presented, not
-answered); NO ANSWER → abandoned; BUSY → busy; FAILED or CONGESTION → failed. A call belongs
+Outcomes of one Master.csv record: ANSWERED with a non-empty dstchannel → answered by a
+person (wait = answer − the call's start, talk = billsec); ANSWERED whose last application is
+VoiceMail → voicemail (presented, not answered); ANSWERED with an empty dstchannel (the
+exchange's menu, queue or announcement) → abandoned unless another record of the call was
+answered; NO ANSWER → abandoned; BUSY → busy; FAILED or CONGESTION → failed. A call takes the
+best outcome of its records. A call belongs
 to the local day it started, even when it ends after midnight. In the repeated hour of the
 October clock change, an answer or end time that reads earlier than the start is taken in
 the second occurrence of that hour, so no wait is negative.
@@ -56,6 +62,7 @@ from telephony.asterisk import ASTERISK_COLUMNS, AsteriskPlan, AsteriskReader, k
 from telephony.call_groups import call_row, join_rows, part_of_row
 from telephony.hours import Presence, Week
 from telephony.models import NO_LINE, UNKNOWN_WAIT, Call, CallOrigin, CallOutcome, PhoneLine
+from telephony.queue_log import QueueLogPlan, QueueLogReader
 from telephony.summaries import (
     SlotKey,
     StatKey,
@@ -70,6 +77,8 @@ CALLS = "calls"
 ASTERISK_CDR = "asterisk_cdr"
 ASTERISK_LINE_FIELDS = ("dst", "dcontext", "accountcode", "channel", "dstchannel", "userfield")
 ASTERISK_FORMAT = FileFormat(ASTERISK_CDR, "Asterisk (Master.csv)", (".csv", ".txt"), line_fields=ASTERISK_LINE_FIELDS)
+QUEUE_LOG = "asterisk_queue_log"
+QUEUE_LOG_FORMAT = FileFormat(QUEUE_LOG, "Asterisk (queue_log)", (".log", ".txt", ".csv"), line_fields=("queue",))
 ANSWERED = CallOutcome.ANSWERED.value
 VOICEMAIL = CallOutcome.VOICEMAIL.value
 
@@ -145,21 +154,22 @@ class CallImporter(TableImporter):
 
     def __init__(self, source: ImportSource) -> None:
         super().__init__(source)
-        self.reader: AsteriskReader | None = None
+        self.reader: AsteriskReader | QueueLogReader | None = None
         self.is_asterisk = source.file_format == ASTERISK_CDR
-        self.merges = self.is_asterisk  # a call's records may straddle two files
+        self.is_queue_log = source.file_format == QUEUE_LOG
+        self.merges = self.is_asterisk or self.is_queue_log  # a call's records may straddle two files
         self.day_column = 10  # local_date in COMMON_COLUMNS
-        self.line_field = source.line_field or ("dst" if self.is_asterisk else "line")
+        self.line_field = source.line_field or ("dst" if self.is_asterisk else "queue" if self.is_queue_log else "line")
 
     @property
     def target(self) -> InsertTarget:
-        columns = COMMON_COLUMNS if self.is_asterisk else (*COMMON_COLUMNS, "rings")
+        columns = COMMON_COLUMNS if self.merges else (*COMMON_COLUMNS, "rings")
         return self.source_target(Call, columns, ("origin", CallOrigin.IMPORT.value))
 
     # Preparation ------------------------------------------------------------------------
 
     def prepare(self) -> None:
-        if self.source.file_format not in (ASTERISK_CDR, TABLE):
+        if self.source.file_format not in (ASTERISK_CDR, QUEUE_LOG, TABLE):
             raise ImportConfigError(f"Format « {self.source.file_format} » inconnu pour des appels.")
         if self.is_asterisk and self.line_field not in ASTERISK_COLUMNS:
             raise ImportConfigError(
@@ -180,6 +190,10 @@ class CallImporter(TableImporter):
             self.plan = AsteriskPlan(
                 ASTERISK_COLUMNS.index(self.line_field), self.line_map, closed, caller_key(self.organisation)
             )
+        if self.is_queue_log:
+            if self.line_field != "queue":
+                raise ImportConfigError("Dans un queue_log, la ligne est désignée par la file (champ « queue »).")
+            self.queue_plan = QueueLogPlan(self.line_map, closed)
         self.words = self.source_words(OUTCOME_WORDS)
 
     def _resolver(self) -> Callable[[str], Target]:
@@ -208,6 +222,10 @@ class CallImporter(TableImporter):
             records = self.reader.records(binary, filename, encoding)
             self.convert = self.reader.convert  # type: ignore[method-assign,assignment]
             return records
+        if self.is_queue_log:
+            self.reader = QueueLogReader(self.queue_plan)
+            self.convert = self.reader.convert  # type: ignore[method-assign]
+            return self.reader.records(binary, filename, encoding)
         records = self.table_records(
             binary,
             filename,
@@ -279,9 +297,11 @@ class CallImporter(TableImporter):
     def take_months(self) -> set[str]:
         return self.reader.take_months() if self.reader is not None else super().take_months()
 
-    def worker(self) -> AsteriskReader | None:
-        """Master.csv can be read by a second process (plain data, no database)."""
-        return AsteriskReader(self.plan) if self.is_asterisk else None
+    def worker(self) -> AsteriskReader | QueueLogReader | None:
+        """Master.csv and queue_log can be read by a second process (plain data, no database)."""
+        if self.is_asterisk:
+            return AsteriskReader(self.plan)
+        return QueueLogReader(self.queue_plan) if self.is_queue_log else None
 
     def summarise(self, rows: list[InsertRow]) -> None:
         """Add a chunk's calls to the summary rows (telephony.summaries)."""
@@ -290,7 +310,7 @@ class CallImporter(TableImporter):
     def _counts(self, rows: list[InsertRow]) -> tuple[dict[StatKey, list[int]], dict[SlotKey, list[int]]]:
         """Count calls as the summary rows do (telephony.summaries). Counter and itemgetter
         count in C: the writing process does the slower half of an import."""
-        keys = list(map(STAT_OF if self.is_asterisk else STAT_RINGS_OF, rows))
+        keys = list(map(STAT_OF if self.merges else STAT_RINGS_OF, rows))
         talk: Counter[tuple[Any, ...]] = Counter()
         for key, seconds in zip(keys, map(TALK_OF, rows), strict=True):
             if seconds:
@@ -402,7 +422,7 @@ def register() -> None:
             kind=CALLS,
             label="Appels téléphoniques",
             of_label="d'appels téléphoniques",
-            formats=(ASTERISK_FORMAT, TABLE_FORMAT),
+            formats=(ASTERISK_FORMAT, QUEUE_LOG_FORMAT, TABLE_FORMAT),
             fields=CALL_FIELDS,
             factory=CallImporter,
             targets=line_targets,
