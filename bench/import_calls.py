@@ -138,7 +138,10 @@ def _records(rnd: random.Random, index: int, stamp: str, next_stamp: str, start:
     kind = rnd.random()
     if kind < MENU_SHARE:  # the menu answers at once; the agent's phone rings after it
         menu = record(dst, "", "BackGround", start, start, end, "ANSWERED")
-        return [menu, record(dst, agent, lastapp, min(start + 5, end), answer, end, disposition)]
+        return [
+            menu,
+            record(dst, agent, lastapp, min(start + 5, end if answer is None else answer), answer, end, disposition),
+        ]
     if kind < MENU_SHARE + TWO_PHONES_SHARE:  # a second phone rang and stopped when the first answered
         other = record(dst, f"SIP/202-{index:08x}", "Dial", start, None, answer or end, "NO ANSWER")
         return [other, main]
