@@ -59,6 +59,8 @@ def summary_lines(result: ImportResult, *, seconds: float | None = None) -> list
         f"Rejetées : {run.rejected}",
         f"Hors lignes suivies : {result.set_aside}",
     ]
+    if run.records_grouped:
+        lines.append(f"Regroupés dans un même appel : {run.records_grouped}")
     if run.rejections:
         lines.append(f"Premières lignes rejetées ({len(run.rejections)} sur {run.rejected}) :")
         lines += [f"  ligne {item['line']} : {item['reason']}" for item in run.rejections]

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from imports import summary_lines
 from telephony.call_groups import CLOSE_AFTER
 from telephony.models import Call, CallOutcome
 from telephony.summaries import rebuild_months
@@ -38,6 +39,7 @@ def test_a_call_ringing_two_phones_is_one_call_answered_by_the_phone_that_answer
     assert call.answered_at == dt.datetime(2026, 3, 2, 8, 0, 8, tzinfo=UTC)
     run = result.run
     assert (run.rows_read, run.imported, run.duplicates, run.records_grouped, result.set_aside) == (2, 1, 0, 1, 0)
+    assert "Regroupés dans un même appel : 1" in summary_lines(result)
 
 
 @pytest.mark.parametrize("application", ["BackGround", "Queue", "Playback"])
