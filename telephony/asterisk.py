@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from documents.tabular import TableError
 from imports import (
+    MAX_KEY,
     SECONDS_IN_HOUR,
     Hour,
     InsertRow,
@@ -115,7 +116,7 @@ class AsteriskReader:
     def __init__(self, plan: AsteriskPlan) -> None:
         self.plan = plan
         self.months: set[str] = set()
-        self.open_calls = OpenCalls(self.months.add)
+        self.open_calls = OpenCalls(self.months)
         self.convert: Converter = _not_opened
 
     def __getstate__(self) -> dict[str, Any]:
@@ -245,6 +246,7 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
     caller = caller_hasher(plan.caller_key)
     dispositions_get = DISPOSITIONS.get
     add = reader.open_calls.add
+    ranks = RANK
 
     def convert(cells: Sequence[str]) -> InsertRow | None:
         if len(cells) < MIN_COLUMNS:
@@ -282,7 +284,12 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
                 not hour.closed and week[hour.weekday][hour.hour * 60 + minutes] == 1, caller(cells[SRC]),
                 hour.local_date, hour.local_month, hour.weekday, hour.hour * 2 + (minutes >= 30),
             )  # fmt: skip
-        add(call_key(cells), [start_epoch, head, answer, answer_text, end, end_text, talk, RANK[outcome], 0])
+        width = len(cells)  # the usual key sliced here; call_key for the rest (no id, a long one)
+        call_id = (
+            cells[LINKEDID] if width > LINKEDID and cells[LINKEDID] else cells[UNIQUEID] if width > UNIQUEID else ""
+        )
+        key = "u" + call_id if call_id and len(call_id) < MAX_KEY else call_key(cells)
+        add(key, [start_epoch, head, answer, answer_text, end, end_text, talk, ranks[outcome], 0])
         return None
 
     return convert

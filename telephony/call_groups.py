@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from imports import InsertRow, utc_text
@@ -75,19 +76,18 @@ def join(call: Part, part: Part) -> None:
         call[RANK_OF] = part[RANK_OF]
 
 
-def call_row(call: Part, key: str) -> InsertRow | None:
-    """The call row (telephony.importing.COMMON_COLUMNS) of a joined call, None when its line
-    is not followed."""
-    head = call[HEAD]
-    if head is None:
-        return None
-    answered = call[RANK_OF] == RANK_ANSWERED and call[ANSWER] is not None
-    line_id, service_id, started_at, in_hours, caller, local_date, month, weekday, half_hour = head
+def call_row(call: Part, key: str) -> InsertRow:
+    """The call row (telephony.importing.COMMON_COLUMNS) of a joined call whose line is
+    followed (a HEAD). Only a part a person answered ranks answered, so an answered call has
+    its answer."""
+    line_id, service_id, started_at, in_hours, caller, local_date, month, weekday, half_hour = call[HEAD]
+    if call[RANK_OF] == RANK_ANSWERED:
+        answer_text, wait, talk = call[ANSWER_TEXT], call[ANSWER] - call[START], call[TALK]
+    else:
+        answer_text, wait, talk = None, None, 0
     return (
-        line_id, service_id, started_at, call[ANSWER_TEXT] if answered else None, call[END_TEXT],
-        OUTCOMES[call[RANK_OF]] if answered or call[RANK_OF] != RANK_ANSWERED else ABANDONED,
-        call[ANSWER] - call[START] if answered else None, call[TALK] if answered else 0, in_hours, caller,
-        local_date, month, weekday, half_hour, key,
+        line_id, service_id, started_at, answer_text, call[END_TEXT], OUTCOMES[call[RANK_OF]], wait, talk,
+        in_hours, caller, local_date, month, weekday, half_hour, key,
     )  # fmt: skip
 
 
@@ -125,9 +125,7 @@ def join_rows(stored: Sequence[Any], new: Sequence[Any], key: str) -> InsertRow:
     """A stored call row joined with a new row of the same call: the row to store."""
     call = part_of_row(stored)
     join(call, part_of_row(new))
-    row = call_row(call, key)
-    assert row is not None
-    return row
+    return call_row(call, key)
 
 
 class OpenCalls:
@@ -135,15 +133,17 @@ class OpenCalls:
     joins a part into its call; `closed(final)` takes the rows of the calls closed since
     (all of them at the end of the file) and how many parts joined a call already open."""
 
-    def __init__(self, add_month: Callable[[str], None]) -> None:
-        self.calls: dict[str, Part] = {}  # in the order of their last part: the oldest first
+    def __init__(self, months: set[str]) -> None:
+        # In the order of their last part, the oldest first: an OrderedDict moves a call to the
+        # end and takes the first in constant time (a dict's first item after deletions is not).
+        self.calls: OrderedDict[str, Part] = OrderedDict()
         self.log_time = 0
         self.grouped = 0
-        self.add_month = add_month
+        self.months = months  # the local months of the rows closed are added here
 
     def add(self, key: str, part: Part) -> None:
         calls = self.calls
-        call = calls.pop(key, None)
+        call = calls.get(key)
         if part[START] > self.log_time:
             self.log_time = part[START]
         if call is None:
@@ -152,21 +152,21 @@ class OpenCalls:
             return
         join(call, part)
         call[SEEN] = self.log_time
-        calls[key] = call  # to the end: the calls stay in the order of their last part
+        calls.move_to_end(key)
         self.grouped += 1
 
     def closed(self, final: bool) -> tuple[list[InsertRow], int]:
         calls, rows = self.calls, []
+        append, popitem = rows.append, calls.popitem
         horizon = self.log_time - CLOSE_AFTER
         while calls:
-            key = next(iter(calls))
-            call = calls[key]
-            if not final and call[SEEN] >= horizon and len(calls) <= MAX_OPEN:
+            key, call = popitem(last=False)
+            if not final and call[SEEN] >= horizon and len(calls) < MAX_OPEN:
+                calls[key] = call
+                calls.move_to_end(key, last=False)
                 break
-            del calls[key]
-            row = call_row(call, key)
-            if row is not None:
-                rows.append(row)
-                self.add_month(row[11])
+            if call[HEAD] is not None:
+                append(call_row(call, key))
+        self.months.update({row[11] for row in rows})
         grouped, self.grouped = self.grouped, 0
         return rows, grouped

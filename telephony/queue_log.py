@@ -59,7 +59,7 @@ class QueueLogReader:
     def __init__(self, plan: QueueLogPlan) -> None:
         self.plan = plan
         self.months: set[str] = set()
-        self.open_calls = OpenCalls(self.months.add)
+        self.open_calls = OpenCalls(self.months)
         self.clock = LocalClock(plan.closed_days.__contains__)
         self.hours: dict[int, Hour] = {}
 
