@@ -156,7 +156,8 @@ class OpenCalls:
         self.grouped += 1
 
     def closed(self, final: bool) -> tuple[list[InsertRow], int]:
-        calls, rows = self.calls, []
+        calls = self.calls
+        rows: list[InsertRow] = []
         append, popitem = rows.append, calls.popitem
         horizon = self.log_time - CLOSE_AFTER
         while calls:
