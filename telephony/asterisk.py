@@ -245,7 +245,7 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
     moment = moment_reader(clock)
     caller = caller_hasher(plan.caller_key)
     dispositions_get = DISPOSITIONS.get
-    add = reader.open_calls.add
+    add, open_get = reader.open_calls.add, reader.open_calls.calls.get
     ranks = RANK
 
     def convert(cells: Sequence[str]) -> InsertRow | None:
@@ -275,8 +275,16 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
                 answer_text, wait, talk = answer_of(cells, moment, start, start_epoch)
                 answer = start_epoch + wait
         end_text, end = moment(cells[END], "end", start, start_epoch) if cells[END] else (None, None)
+        width = len(cells)  # the usual key sliced here; call_key for the rest (no id, a long one)
+        call_id = (
+            cells[LINKEDID] if width > LINKEDID and cells[LINKEDID] else cells[UNIQUEID] if width > UNIQUEID else ""
+        )
+        key = "u" + call_id if call_id and len(call_id) < MAX_KEY else call_key(cells)
         head = None
-        if target is not None:  # None: a line not followed; the part still counts in its call
+        opened = open_get(key)
+        # None: a line not followed (the part still counts in its call); a part starting after
+        # its open call's start gives the call nothing of its start (see call_groups.join).
+        if target is not None and (opened is None or start_epoch < opened[0]):
             line_id, service_id, week = target
             minutes = offset // 60
             head = (
@@ -284,11 +292,6 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
                 not hour.closed and week[hour.weekday][hour.hour * 60 + minutes] == 1, caller(cells[SRC]),
                 hour.local_date, hour.local_month, hour.weekday, hour.hour * 2 + (minutes >= 30),
             )  # fmt: skip
-        width = len(cells)  # the usual key sliced here; call_key for the rest (no id, a long one)
-        call_id = (
-            cells[LINKEDID] if width > LINKEDID and cells[LINKEDID] else cells[UNIQUEID] if width > UNIQUEID else ""
-        )
-        key = "u" + call_id if call_id and len(call_id) < MAX_KEY else call_key(cells)
         add(key, [start_epoch, head, answer, answer_text, end, end_text, talk, ranks[outcome], 0])
         return None
 
