@@ -3,8 +3,10 @@
     .venv/bin/python bench/import_calls.py [N] [--quick] [--rounds R] [--keep] [--postgres]
 
 1. Generates N calls (default 1,000,000; 20,000 with --quick) in Asterisk's Master.csv format:
-   one year of calls, most in opening hours, local wall-clock times; and N/5 counter tickets
-   of the same year in a queue system's CSV export.
+   one year of calls, most in opening hours, local wall-clock times, about 1.18 records per
+   call as exchanges write them (a voice menu's record before the agent's, two phones rung at
+   once, a transfer to the other line), so the import groups records into calls; and N/5
+   counter tickets of the same year in a queue system's CSV export.
 2. Baseline: the same call file parsed with the csv module and inserted with sqlite3
    executemany into a plain table, in one transaction.
 3. The product: a fresh SQLite database (migrated), one town, then
@@ -72,14 +74,15 @@ def _clock(seconds: int) -> str:
     return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
 
 
-def generate(path: Path, count: int, seed: int = 2025) -> None:
-    """`count` calls of one year in Master.csv format, in time order (as Asterisk writes them)."""
+def generate(path: Path, count: int, seed: int = 2025) -> int:
+    """`count` calls of one year in Master.csv format, in time order (as Asterisk writes them);
+    returns the number of records written."""
     rnd = random.Random(seed)
     days = [dt.date(YEAR, 1, 1) + dt.timedelta(days=offset) for offset in range(365)]
     weights = [1.0 if day.weekday() < 5 else 0.08 for day in days]
     total = sum(weights)
     gap_day = _last_sunday(YEAR, 3)
-    written = 0
+    written = records = 0
     with path.open("w", encoding="utf-8", newline="") as out:
         for index, day in enumerate(days):
             share = round(count * weights[index] / total) if index < len(days) - 1 else count - written
@@ -94,33 +97,65 @@ def generate(path: Path, count: int, seed: int = 2025) -> None:
             for start in starts:
                 if day == gap_day and 2 * 3600 <= start < 3 * 3600:
                     start += 3600  # the clock skips from 02:00 to 03:00 that night
-                out.write(_record(rnd, written, stamp, next_stamp, start, epoch0))
+                lines = _records(rnd, written, stamp, next_stamp, start, epoch0)
+                out.write("".join(lines))
                 written += 1
+                records += len(lines)
+    return records
 
 
-def _record(rnd: random.Random, index: int, stamp: str, next_stamp: str, start: int, epoch0: int) -> str:
+MENU_SHARE, TWO_PHONES_SHARE, TRANSFER_SHARE = 0.08, 0.06, 0.055  # extra records: about 0.18 a call
+
+
+def _records(rnd: random.Random, index: int, stamp: str, next_stamp: str, start: int, epoch0: int) -> list[str]:
+    """The records of one call: its main record, and sometimes a voice menu's record before
+    it, a second phone rung at once, or a transfer to the other line after it."""
+
     def when(seconds: int) -> str:
         return f"{stamp} {_clock(seconds)}" if seconds < 86400 else f"{next_stamp} {_clock(seconds - 86400)}"
 
+    def record(
+        dst: str, dstchannel: str, lastapp: str, begin: int, answer: int | None, end: int, disposition: str
+    ) -> str:
+        billsec = end - answer if answer is not None else 0
+        return (
+            f'"","{src}","{dst}","from-trunk","""Appelant"" <{src}>","SIP/trunk-{index:08x}","{dstchannel}",'
+            f'"{lastapp}","SIP/201,30,tr","{when(begin)}","{when(answer) if answer is not None else ""}",'
+            f'"{when(end)}",{end - begin},{billsec},"{disposition}","DOCUMENTATION","{uniqueid}",""\n'
+        )
+
     dst = LINES[0][0] if rnd.random() < LINES[0][1] else LINES[1][0]
     src = f"06{rnd.randrange(CALLERS):08d}"
+    uniqueid = f"{epoch0 + start}.{index}"
     wait = int(rnd.expovariate(1 / 14)) + 1
     draw = rnd.random()
-    lastapp, answer, billsec = "Dial", "", 0
+    lastapp, answer, billsec = "Dial", None, 0
     if draw < 0.80:
         disposition = "ANSWERED"
         billsec = rnd.randint(15, 420)
         if draw < 0.03:
             lastapp = "VoiceMail"
-        answer = when(start + wait)
+        answer = start + wait
     else:
         disposition = "NO ANSWER" if draw < 0.92 else ("BUSY" if draw < 0.97 else "FAILED")
     end = start + wait + billsec
-    return (
-        f'"","{src}","{dst}","from-trunk","""Appelant"" <{src}>","SIP/trunk-{index:08x}","SIP/201-{index:08x}",'
-        f'"{lastapp}","SIP/201,30,tr","{when(start)}","{answer}","{when(end)}",{wait + billsec},{billsec},'
-        f'"{disposition}","DOCUMENTATION","{epoch0 + start}.{index}",""\n'
-    )
+    agent = f"SIP/201-{index:08x}"
+    main = record(dst, agent, lastapp, start, answer, end, disposition)
+    kind = rnd.random()
+    if kind < MENU_SHARE:  # the menu answers at once; the agent's phone rings after it
+        menu = record(dst, "", "BackGround", start, start, end, "ANSWERED")
+        return [
+            menu,
+            record(dst, agent, lastapp, min(start + 5, end if answer is None else answer), answer, end, disposition),
+        ]
+    if kind < MENU_SHARE + TWO_PHONES_SHARE:  # a second phone rang and stopped when the first answered
+        other = record(dst, f"SIP/202-{index:08x}", "Dial", start, None, answer or end, "NO ANSWER")
+        return [other, main]
+    if kind < MENU_SHARE + TWO_PHONES_SHARE + TRANSFER_SHARE and answer is not None and lastapp == "Dial":
+        other_line = LINES[1][0] if dst == LINES[0][0] else LINES[0][0]
+        transfer_end = end + rnd.randint(20, 240)
+        return [main, record(other_line, f"SIP/301-{index:08x}", "Dial", end, end + 5, transfer_end, "ANSWERED")]
+    return [main]
 
 
 def generate_tickets(path: Path, count: int, seed: int = 2026) -> None:
@@ -314,11 +349,11 @@ def _import_round(count: int, log: Path, work: Path, env: dict[str, str], templa
 def run(count: int, rounds: int, work: Path, env: dict[str, str], *, full: bool) -> int:
     log, tickets = work / "Master.csv", work / "tickets.csv"
     began = time.perf_counter()
-    generate(log, count)
+    records = generate(log, count)
     generate_tickets(tickets, count // 5)
     print(
-        f"{count} appels générés ({log.stat().st_size / 1e6:.0f} Mo) et {count // 5} tickets "
-        f"en {time.perf_counter() - began:.1f} s"
+        f"{count} appels générés en {records} enregistrements ({records / count:.2f} par appel, "
+        f"{log.stat().st_size / 1e6:.0f} Mo) et {count // 5} tickets en {time.perf_counter() - began:.1f} s"
     )
 
     template = work / "template.sqlite3"
@@ -337,17 +372,17 @@ def run(count: int, rounds: int, work: Path, env: dict[str, str], *, full: bool)
     tickets_imported = _number(r"Importées : (\d+)", tickets_output)
 
     print()
-    print(f"{'':34}{'lignes/s':>12}{'durée':>10}{'mémoire (PSS)':>16}{'rapport':>10}")
+    print(f"{'':34}{'enreg./s':>12}{'durée':>10}{'mémoire (PSS)':>16}{'rapport':>10}")
     for index, result in enumerate(results, start=1):
         print(f"manche {index}")
         print(
-            f"{'  référence csv + executemany':34}{count / result.baseline_wall:>12,.0f}{result.baseline_wall:>9.1f}s"
+            f"{'  référence csv + executemany':34}{records / result.baseline_wall:>12,.0f}{result.baseline_wall:>9.1f}s"
         )
         print(
-            f"{'  import_calls (commande entière)':34}{count / result.wall:>12,.0f}{result.wall:>9.1f}s"
+            f"{'  import_calls (commande entière)':34}{records / result.wall:>12,.0f}{result.wall:>9.1f}s"
             f"{result.pss_kb / 1024:>13.0f} Mo{100 * result.ratio(count):>9.0f} %"
         )
-        print(f"{'    dont import (hors démarrage)':34}{count / result.inner:>12,.0f}{result.inner:>9.1f}s")
+        print(f"{'    dont import (hors démarrage)':34}{records / result.inner:>12,.0f}{result.inner:>9.1f}s")
     print(f"{'second import du même fichier':34}{'':>12}{again_wall:>9.1f}s{again_pss / 1024:>13.0f} Mo")
     print(
         f"{'import_tickets':34}{count // 5 / tickets_wall:>12,.0f}{tickets_wall:>9.1f}s{tickets_pss / 1024:>13.0f} Mo"

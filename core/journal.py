@@ -23,6 +23,7 @@ ACTION_LABELS: dict[str, str] = {
     "delete": "suppression",
     "correction": "correction",
     "import": "import",
+    "import_replace": "import en remplacement (appels de la période supprimés puis réimportés)",
     "anonymise": "anonymisation",
     "settings": "modification des paramètres",
     "invite": "invitation",

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def import_in_background(
-    *, source: ImportSource, path: Path, run: ImportRun, delete_after: bool = True
+    *, source: ImportSource, path: Path, run: ImportRun, delete_after: bool = True, replace: bool = False
 ) -> threading.Thread:
     """Run `import_file` in a thread of the web process, so the request returns at once and
     the page polls the run for its progress. The thread uses its own database connection."""
@@ -27,7 +27,7 @@ def import_in_background(
         close_old_connections()
         try:
             with contextlib.suppress(Exception):  # already logged and recorded on the run
-                import_file(source=source, path=path, run=run)
+                import_file(source=source, path=path, run=run, replace=replace)
         finally:
             if delete_after:
                 path.unlink(missing_ok=True)

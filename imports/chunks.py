@@ -3,7 +3,11 @@ process (`file_chunks`) or in the reading process (imports.reader_process).
 
 A chunk holds up to CHUNK_ROWS converted rows with what its records gave besides: how many
 were read and rejected, the first rejections (line and French reason), the months its rows
-fall in and where the file was read up to (for the progress bar)."""
+fall in, where the file was read up to (for the progress bar) and how many records joined
+a row of another (the records of one call, telephony.call_groups).
+
+An importer that joins several records into one row gives its rows when they are complete
+(`closed_rows`): read_chunks asks for them every SWEEP_RECORDS records and at the end."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from imports.rows import InsertRow
 
 CHUNK_ROWS = 10_000
 REJECTIONS_KEPT = 50
+SWEEP_RECORDS = 1024
 
 
 @dataclass
@@ -29,10 +34,11 @@ class Chunk:
     rejections: list[tuple[int, str]]
     months: set[str]
     position: int
+    grouped: int = 0
 
     def as_message(self) -> tuple[Any, ...]:
         """The fields as a tuple for the pipe (dataclasses.astuple would copy every row)."""
-        return (self.rows, self.read, self.rejected, self.rejections, self.months, self.position)
+        return (self.rows, self.read, self.rejected, self.rejections, self.months, self.position, self.grouped)
 
 
 def _rejection_reason(error: Exception) -> str:
@@ -45,15 +51,27 @@ def read_chunks(importer: ChunkReader, binary: IO[bytes], filename: str, encodin
     """Convert the records of a file, `size` rows at a time."""
     records = importer.records(binary, filename, encoding)
     convert = importer.convert  # records() may choose the converter
+    closed_rows = importer.closed_rows
     rows: list[InsertRow] = []
     append = rows.append
-    read = rejected = 0
+    read = rejected = grouped = 0
     rejections: list[tuple[int, str]] = []
+    sweep = SWEEP_RECORDS
     try:
         for cells in records:
             if not cells:
                 continue
             read += 1
+            sweep -= 1
+            if not sweep:
+                sweep = SWEEP_RECORDS
+                closed, joined = closed_rows(False)
+                rows += closed
+                grouped += joined
+                if len(rows) >= size:
+                    yield Chunk(rows, read, rejected, rejections, importer.take_months(), binary.tell(), grouped)
+                    rows, read, rejected, grouped, rejections = [], 0, 0, 0, []
+                    append = rows.append
             try:
                 row = convert(cells)
             except (TableError, ValueError, IndexError, KeyError) as error:
@@ -64,12 +82,14 @@ def read_chunks(importer: ChunkReader, binary: IO[bytes], filename: str, encodin
             if row is not None:
                 append(row)
                 if len(rows) >= size:
-                    yield Chunk(rows, read, rejected, rejections, importer.take_months(), binary.tell())
-                    rows, read, rejected, rejections = [], 0, 0, []
+                    yield Chunk(rows, read, rejected, rejections, importer.take_months(), binary.tell(), grouped)
+                    rows, read, rejected, grouped, rejections = [], 0, 0, 0, []
                     append = rows.append
     except csv.Error as error:
         raise TableError(f"fichier CSV illisible ({error}).", line=records.line_num) from None
-    yield Chunk(rows, read, rejected, rejections, importer.take_months(), binary.tell())
+    closed, joined = closed_rows(True)
+    rows += closed
+    yield Chunk(rows, read, rejected, rejections, importer.take_months(), binary.tell(), grouped + joined)
 
 
 def file_chunks(importer: ChunkReader, path: Path, filename: str, encoding: str) -> Generator[Chunk, None, None]:

@@ -59,6 +59,8 @@ def summary_lines(result: ImportResult, *, seconds: float | None = None) -> list
         f"Rejetées : {run.rejected}",
         f"Hors lignes suivies : {result.set_aside}",
     ]
+    if run.records_grouped:
+        lines.append(f"Regroupés dans un même appel : {run.records_grouped}")
     if run.rejections:
         lines.append(f"Premières lignes rejetées ({len(run.rejections)} sur {run.rejected}) :")
         lines += [f"  ligne {item['line']} : {item['reason']}" for item in run.rejections]
@@ -90,6 +92,11 @@ def import_command(kind: str, help_text: str, *, before: Callable[[], None] | No
             group.add_argument("--mapping", metavar="SOURCE.json", help="fichier JSON d'une source (créée si besoin)")
             parser.add_argument("--quiet", action="store_true", help="sans barre de progression")
             parser.add_argument("--reread", action="store_true", help="relire le fichier même s'il a déjà été importé")
+            parser.add_argument(
+                "--replace",
+                action="store_true",
+                help="supprimer d'abord les appels de cette source sur la période du fichier, puis le réimporter",
+            )
 
         def handle(self, *args: Any, **options: Any) -> None:
             from core.models import Organisation
@@ -107,7 +114,14 @@ def import_command(kind: str, help_text: str, *, before: Callable[[], None] | No
             gc.freeze()  # the collector then skips everything loaded so far: Django is not walked again
             began = time.perf_counter()
             try:
-                result = import_file(source=source, path=path, progress=bar, reread=options["reread"], parallel=True)
+                result = import_file(
+                    source=source,
+                    path=path,
+                    progress=bar,
+                    reread=options["reread"],
+                    replace=options["replace"],
+                    parallel=True,
+                )
             finally:
                 if bar is not None:
                     bar.close()

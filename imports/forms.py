@@ -418,6 +418,12 @@ class SourceJsonForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="Fichier à importer")
+    replace = forms.BooleanField(
+        label="Remplacer les appels déjà importés de cette période",
+        help_text="Les appels de cette source entre le premier et le dernier jour du fichier sont supprimés, "
+        "puis le fichier est importé à nouveau, en une seule fois.",
+        required=False,
+    )
 
     def __init__(self, *args: Any, source: ImportSource, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -427,6 +433,8 @@ class UploadForm(forms.Form):
         allowed = ", ".join(self.extensions)
         limit = import_max_bytes() // (1024 * 1024)
         self.fields["file"].help_text = f"Formats acceptés : {allowed} ; {limit} Mio au plus."
+        if kind_spec(source.kind).command != "import_calls":
+            del self.fields["replace"]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -42,6 +42,8 @@ class ChunkReader(Protocol):
 
     def convert(self, cells: Sequence[str]) -> InsertRow | None: ...
 
+    def closed_rows(self, final: bool) -> tuple[list[InsertRow], int]: ...
+
     def take_months(self) -> set[str]: ...
 
 
@@ -50,6 +52,12 @@ class RowImporter(ABC):
     they need in `prepare`, convert records in `convert` (raising TableError to reject a
     record, returning None to leave it aside) and may keep summary rows up to date in
     `summarise`."""
+
+    # Rows already stored are joined with the new ones (`merge_stored`) rather than kept as
+    # they are: a call whose records straddle two files.
+    merges = False
+    # Where a row holds its local day ("YYYY-MM-DD"): a file's period, for `delete_period`.
+    day_column: int | None = None
 
     def __init__(self, source: ImportSource) -> None:
         self.source = source
@@ -81,6 +89,22 @@ class RowImporter(ABC):
         months = set(self.months)
         self.months.clear()  # the same set: converters may hold it
         return months
+
+    def closed_rows(self, final: bool) -> tuple[list[InsertRow], int]:
+        """Rows made of several records, complete since the last call (all of them when
+        `final`), and how many records joined another's row: none here, one record one row."""
+        return [], 0
+
+    def merge_stored(self, target: InsertTarget, rows: list[InsertRow]) -> tuple[int, bool]:
+        """With `merges`: write rows of which some are already stored, joining each into the
+        stored one and keeping the summary rows exact; returns how many rows were new and
+        whether a stored row changed."""
+        raise NotImplementedError
+
+    def delete_period(self, first: dt.date, last: dt.date) -> int:
+        """Delete this source's stored rows from `first` to `last` (local days) before a
+        replacing import; returns how many went. Summaries are rebuilt after (`refresh`)."""
+        raise ImportConfigError("Ce type de données ne se remplace pas par période.")
 
     def worker(self) -> ChunkReader | None:
         """A reader of plain data (no database, no model) that a second process can run to read

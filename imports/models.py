@@ -80,6 +80,8 @@ class ImportRun(OrgOwned):
     imported = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # Records joined into the row of another (the records of one call): read, not set aside.
+    records_grouped = models.PositiveIntegerField("enregistrements regroupés", default=0)
     rejections = models.JSONField("premières lignes rejetées", default=list, blank=True)
     error = models.TextField(blank=True)
 

@@ -9,9 +9,17 @@
    plain data, in a second process (imports.reader_process).
 3. Each chunk is written in its own transaction with the run's counters (imports.writing),
    so the page polling the run sees its progress. When every row of a chunk was new, the
-   importer adds the chunk's counts to its summary rows in the same transaction; otherwise the
-   months of that chunk are rebuilt from the rows at the end. The months touched are returned,
+   importer adds the chunk's counts to its summary rows in the same transaction. When some
+   rows were already stored, an importer that merges (`RowImporter.merge_stored`, calls
+   made of several records) has the chunk's insert rolled back to its savepoint and writes
+   it again, joining those rows into the stored ones with their summaries kept exact;
+   otherwise the stored rows stay and the months of that chunk are rebuilt at the end. The months touched are returned,
    for indicator recomputation.
+
+`replace` (calls) corrects what an earlier rule imported: the file is read once to find its
+period (its first and last local day), then, in one transaction, the source's stored rows of
+that period are deleted, the file is written again, the summaries of the period's months are
+rebuilt and the replacement is recorded in the audit trail (`import_replace`).
 
 "All or nothing" sources are read twice: a first pass converts every row and writes nothing;
 if any row is rejected the run fails and nothing is written. Memory stays flat: one chunk of
@@ -37,6 +45,7 @@ from imports.files import FileFacts, scan_file
 from imports.importers import RowImporter
 from imports.kinds import ImportConfigError, kind_spec
 from imports.reader_process import spawned_chunks
+from imports.rows import InsertRow
 from imports.writing import InsertTarget, fewer_checkpoints, insert_rows, lock_organisation_writes
 
 if TYPE_CHECKING:
@@ -60,13 +69,14 @@ class ImportResult:
 
     @property
     def set_aside(self) -> int:
-        """Rows read that were neither imported, duplicates nor rejected (lines not followed)."""
+        """Rows read that were neither imported, duplicates, rejected nor grouped with another
+        into one row (lines not followed)."""
         run = self.run
-        return max(0, run.rows_read - run.imported - run.duplicates - run.rejected)
+        return max(0, run.rows_read - run.imported - run.duplicates - run.rejected - run.records_grouped)
 
 
 Progress = Callable[["ImportRun"], None]
-RUN_COUNTERS = ["read_bytes", "rows_read", "imported", "duplicates", "rejected", "rejections"]
+RUN_COUNTERS = ["read_bytes", "rows_read", "imported", "duplicates", "rejected", "records_grouped", "rejections"]
 
 
 def start_run(*, source: ImportSource, filename: str, actor: User | None, total_bytes: int = 0) -> ImportRun:
@@ -87,6 +97,7 @@ def _count(run: ImportRun, chunk: Chunk, inserted: int, *, offset: int) -> None:
     run.imported += inserted
     run.duplicates += len(chunk.rows) - inserted
     run.rejected += chunk.rejected
+    run.records_grouped += chunk.grouped
     room = REJECTIONS_KEPT - len(run.rejections)
     if room > 0:
         run.rejections = run.rejections + [{"line": line, "reason": reason} for line, reason in chunk.rejections[:room]]
@@ -116,7 +127,8 @@ def _validate(
     """The first pass of an all-or-nothing import: count, write nothing but the run's counters."""
     with _chunks(importer, path, run, facts, parallel) as chunks:
         for chunk in chunks:
-            _count(run, Chunk([], chunk.read, chunk.rejected, chunk.rejections, set(), chunk.position), 0, offset=0)
+            empty = Chunk([], chunk.read, chunk.rejected, chunk.rejections, set(), chunk.position, chunk.grouped)
+            _count(run, empty, 0, offset=0)
             run.save(update_fields=RUN_COUNTERS)
             if progress:
                 progress(run)
@@ -157,15 +169,41 @@ def _write_chunk(
 
     with transaction.atomic():
         lock_organisation_writes(importer.organisation)
-        inserted = insert_rows(target, chunk.rows)
-        if inserted == len(chunk.rows):
-            importer.summarise(chunk.rows)
-        elif inserted:
-            stale |= chunk.months
+        if importer.merges:
+            inserted, merged = _insert_or_merge(importer, target, chunk.rows)
+            if merged:
+                changed |= chunk.months
+        else:
+            inserted = insert_rows(target, chunk.rows)
+            if inserted == len(chunk.rows):
+                importer.summarise(chunk.rows)
+            elif inserted:
+                stale |= chunk.months
         if inserted:
             changed |= chunk.months
         _count(run, chunk, inserted, offset=offset)
         run.save(update_fields=RUN_COUNTERS)
+
+
+class _SomeStored(Exception):
+    """A chunk met rows already stored: its insert is undone to its savepoint."""
+
+
+def _insert_or_merge(importer: RowImporter, target: InsertTarget, rows: list[InsertRow]) -> tuple[int, bool]:
+    """Insert a chunk of an importer that merges; when some of its rows are already stored,
+    undo the insert and let the importer join them into the stored ones. Returns how many
+    rows were new and whether a stored row changed."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            inserted = insert_rows(target, rows)
+            if inserted < len(rows):
+                raise _SomeStored
+    except _SomeStored:
+        return importer.merge_stored(target, rows)
+    importer.summarise(rows)
+    return inserted, False
 
 
 def _previous_complete_run(run: ImportRun) -> ImportRun | None:
@@ -180,7 +218,7 @@ def _previous_complete_run(run: ImportRun) -> ImportRun | None:
         rejected=0,
     ).exclude(pk=run.pk)
     for previous in earlier.order_by("-started_at")[:5]:
-        if previous.rows_read == previous.imported + previous.duplicates:
+        if previous.rows_read == previous.imported + previous.duplicates + previous.records_grouped:
             return previous
     return None
 
@@ -197,7 +235,7 @@ def _finish(run: ImportRun, status: str, error: str = "") -> None:
 
 
 def _reset_counters(run: ImportRun) -> None:
-    run.rows_read = run.imported = run.duplicates = run.rejected = 0
+    run.rows_read = run.imported = run.duplicates = run.rejected = run.records_grouped = 0
     run.rejections = []
 
 
@@ -209,14 +247,18 @@ def import_file(
     actor: User | None = None,
     run: ImportRun | None = None,
     reread: bool = False,
+    replace: bool = False,
     progress: Progress | None = None,
     parallel: bool = False,
 ) -> ImportResult:
     """THE import of one file for one source; returns the finished run and the months changed.
     Never raises for a bad file or a bad mapping: the run says what went wrong. `parallel`
-    lets the importer read the file in a second process (the command line does)."""
+    lets the importer read the file in a second process (the command line does); `replace`
+    deletes the source's rows of the file's period first (see the module's docstring)."""
     run = run or start_run(source=source, filename=filename or path.name, actor=actor)
     try:
+        if replace:
+            return _replace(source, path, run, progress=progress, parallel=parallel)
         return _import(source, path, run, reread=reread, progress=progress, parallel=parallel)
     except (ImportConfigError, TableError) as error:
         _finish(run, FAILED, str(error))
@@ -225,6 +267,67 @@ def import_file(
         _finish(run, FAILED, "Erreur inattendue pendant l'import : l'administrateur peut consulter le journal.")
         raise
     return ImportResult(run)
+
+
+def _file_period(
+    importer: RowImporter, path: Path, run: ImportRun, facts: FileFacts, parallel: bool
+) -> tuple[dt.date, dt.date] | None:
+    """The first and last local day of the file's rows (None without a row); the run counts
+    what this pass read, so a file with rejected rows fails before anything is deleted."""
+    if importer.day_column is None:
+        raise ImportConfigError("Ce type de données ne se remplace pas par période.")
+    first = last = None
+    with _chunks(importer, path, run, facts, parallel) as chunks:
+        for chunk in chunks:
+            days = [row[importer.day_column] for row in chunk.rows]
+            if days:
+                first = min(first or min(days), min(days))
+                last = max(last or max(days), max(days))
+            _count(run, Chunk([], chunk.read, chunk.rejected, chunk.rejections, set(), 0, chunk.grouped), 0, offset=0)
+    if first is None or last is None:
+        return None
+    return dt.date.fromisoformat(str(first)), dt.date.fromisoformat(str(last))
+
+
+def _replace(
+    source: ImportSource, path: Path, run: ImportRun, *, progress: Progress | None, parallel: bool
+) -> ImportResult:
+    from django.db import transaction
+
+    from core.audit import record_event
+    from core.periods import add_months
+
+    facts = scan_file(path)
+    run.file_sha256, run.total_bytes = facts.sha256, 2 * facts.size
+    importer = kind_spec(source.kind).factory(source)
+    importer.prepare()
+    period = _file_period(importer, path, run, facts, parallel)
+    if run.rejected or period is None:
+        reason = f"{run.rejected} lignes rejetées" if run.rejected else "aucun appel à importer"
+        _finish(run, FAILED, f"Remplacement refusé ({reason}) : rien n'a été supprimé ni importé.")
+        return ImportResult(run)
+    _reset_counters(run)
+    first, last = period
+    months = set()
+    month = first.replace(day=1)
+    while month <= last:
+        months.add(month)
+        month = add_months(month, 1)
+    with transaction.atomic():
+        lock_organisation_writes(source.organisation)
+        deleted = importer.delete_period(first, last)
+        _write(importer, path, run, facts, offset=facts.size, progress=progress, parallel=parallel)
+        importer.refresh(months)
+        record_event(
+            organisation=source.organisation,
+            actor=run.actor,
+            instance=run,
+            action="import_replace",
+            after={"fichier": run.filename, "du": first.isoformat(), "au": last.isoformat(), "supprimés": deleted},
+        )
+        _finish(run, DONE)
+    importer.finished(months)
+    return ImportResult(run, months)
 
 
 def _import(
@@ -236,7 +339,8 @@ def _import(
     run.file_sha256, run.total_bytes = facts.sha256, facts.size
     if not reread and (previous := _previous_complete_run(run)) is not None:
         run.rows_read = previous.rows_read
-        run.duplicates = previous.rows_read
+        run.duplicates = previous.imported + previous.duplicates
+        run.records_grouped = previous.records_grouped
         _finish(run, DONE)
         return ImportResult(run, already_imported=True)
     importer = kind_spec(source.kind).factory(source)

@@ -183,16 +183,16 @@ def _stored_copy(upload: UploadedFile) -> Path:
     return Path(name)
 
 
-def _start_import(request: OrgRequest, source: ImportSource, upload: UploadedFile) -> ImportRun:
+def _start_import(request: OrgRequest, source: ImportSource, upload: UploadedFile, *, replace: bool) -> ImportRun:
     path = _stored_copy(upload)
     run = start_run(
         source=source, filename=upload.name or "fichier", actor=acting_user(request), total_bytes=upload.size or 0
     )
     if getattr(settings, "QUALIPILOTE_IMPORTS_IN_BACKGROUND", True):
-        import_in_background(source=source, path=path, run=run)
+        import_in_background(source=source, path=path, run=run, replace=replace)
     else:  # tests: the same engine, synchronously
         try:
-            import_file(source=source, path=path, run=run)
+            import_file(source=source, path=path, run=run, replace=replace)
         finally:
             path.unlink(missing_ok=True)
     return run
@@ -213,7 +213,7 @@ def _upload(request: OrgRequest, source_id: int) -> HttpResponseBase:
         limit = import_max_bytes() // (1024 * 1024)
         form.add_error("file", f"Choisissez un fichier de {limit} Mio au plus.")
     elif form.is_bound and form.is_valid():
-        run = _start_import(request, source, form.cleaned_data["file"])
+        run = _start_import(request, source, form.cleaned_data["file"], replace=form.cleaned_data.get("replace", False))
         return redirect("imports:run", org_slug=request.org.slug, run_id=run.pk)
     return _page(request, "upload.html", {"form": form, "source": source, "spec": kind_spec(source.kind)})
 

@@ -34,6 +34,7 @@ from imports import (
     dedupe_key,
     utc_text,
 )
+from telephony.call_groups import ABANDONED, ANSWERED, BUSY, FAILED, RANK, VOICEMAIL, OpenCalls
 
 ASTERISK_COLUMNS = (
     "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp", "lastdata",
@@ -44,8 +45,8 @@ ASTERISK_COLUMNS = (
     START, ANSWER, END, DURATION, BILLSEC, DISPOSITION, AMAFLAGS, UNIQUEID, USERFIELD,
 ) = range(len(ASTERISK_COLUMNS))  # fmt: skip
 MIN_COLUMNS = UNIQUEID  # the uniqueid and userfield columns are optional
-# The values of telephony.models.CallOutcome: this module loads no model; a test keeps them equal.
-ANSWERED, ABANDONED, VOICEMAIL, BUSY, FAILED = "answered", "abandoned", "voicemail", "busy", "failed"
+# Asterisk 12 and later with `newcdrcolumns = yes` append peeraccount, linkedid and sequence.
+PEERACCOUNT, LINKEDID, SEQUENCE = USERFIELD + 1, USERFIELD + 2, USERFIELD + 3
 DISPOSITIONS = {"ANSWERED": ANSWERED, "NO ANSWER": ABANDONED, "BUSY": BUSY, "FAILED": FAILED, "CONGESTION": FAILED}
 VOICEMAIL_APPS = frozenset({"voicemail", "voicemailmain"})
 CALLER_CACHE = 20_000
@@ -111,11 +112,13 @@ class AsteriskPlan:
 
 
 class AsteriskReader:
-    """Turns Master.csv records into call rows and notes the months they fall in."""
+    """Turns Master.csv records into call rows, several records of one call into one row
+    (telephony.call_groups), and notes the months they fall in."""
 
     def __init__(self, plan: AsteriskPlan) -> None:
         self.plan = plan
         self.months: set[str] = set()
+        self.open_calls = OpenCalls(self.months)
         self.convert: Converter = _not_opened
 
     def __getstate__(self) -> dict[str, Any]:
@@ -127,6 +130,9 @@ class AsteriskReader:
     def records(self, binary: IO[bytes], filename: str, encoding: str) -> Records:
         self.convert = asterisk_converter(self)
         return csv_records(binary, encoding, ",")
+
+    def closed_rows(self, final: bool) -> tuple[list[InsertRow], int]:
+        return self.open_calls.closed(final)
 
     def take_months(self) -> set[str]:
         months = set(self.months)
@@ -201,14 +207,16 @@ def answer_of(cells: Sequence[str], moment: Moment, start: Start, start_epoch: i
     return utc_text(start_epoch + wait), wait, _number(cells[BILLSEC], "billsec")
 
 
-def record_key(cells: Sequence[str]) -> str:
-    """The record's dedupe key: its uniqueid and destination, else a hash of its columns."""
-    uniqueid = cells[UNIQUEID] if len(cells) > UNIQUEID else ""
-    key = "u" + uniqueid + "/" + cells[DST] if uniqueid else ""
-    if not uniqueid or len(key) > MAX_KEY:
-        start = cells[START].replace("-", "").replace(" ", "").replace(":", "")
-        key = dedupe_key("h", start, *cells[:UNIQUEID])
-    return key
+def call_key(cells: Sequence[str]) -> str:
+    """The key of the call a record belongs to: "u" and its linkedid (21-column logs) or its
+    uniqueid, else a hash of the record's columns (each such record is its own call)."""
+    call_id = cells[LINKEDID] if len(cells) > LINKEDID and cells[LINKEDID] else ""
+    if not call_id:
+        call_id = cells[UNIQUEID] if len(cells) > UNIQUEID else ""
+    if call_id:
+        return dedupe_key("u", call_id)
+    start = cells[START].replace("-", "").replace(" ", "").replace(":", "")
+    return dedupe_key("h", start, *cells[:UNIQUEID])
 
 
 def caller_hasher(key: bytes) -> Callable[[str], str]:
@@ -229,7 +237,8 @@ def caller_hasher(key: bytes) -> Callable[[str], str]:
 
 
 def asterisk_converter(reader: AsteriskReader) -> Converter:
-    """The function turning one Master.csv record into a call row (see telephony.importing)."""
+    """The function turning one Master.csv record into its part of a call, joined into the
+    reader's open calls (telephony.call_groups); the call rows come out of `reader.closed`."""
     plan = reader.plan
     clock = LocalClock(plan.closed_days.__contains__, plan.zone)
     lines, line_index = plan.lines, plan.line_index
@@ -237,8 +246,9 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
     line_field = ASTERISK_COLUMNS[line_index]
     moment = moment_reader(clock)
     caller = caller_hasher(plan.caller_key)
-    add_month = reader.months.add
     dispositions_get = DISPOSITIONS.get
+    add, open_get = reader.open_calls.add, reader.open_calls.calls.get
+    ranks = RANK
 
     def convert(cells: Sequence[str]) -> InsertRow | None:
         if len(cells) < MIN_COLUMNS:
@@ -249,31 +259,42 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
         target = seen_get(value, lines)
         if target is lines:  # a value not met yet
             target = lines_get(value)
-        if target is None:
-            return None
         if target.__class__ is str:  # LineMap.REJECT
             raise TableError(f"valeur « {value} » absente de la correspondance des lignes.", column=line_field)
-        line_id, service_id, week = target
         start_text = cells[START]
         start = read_start(clock, start_text)
         _, hour, offset = start
         start_epoch = hour.epoch + offset
-        minutes = offset // 60
         outcome = dispositions_get(cells[DISPOSITION]) or disposition_of(cells[DISPOSITION])
-        answered_at, wait, talk = None, None, 0
+        answer = answer_text = None
+        talk = 0
         if outcome == ANSWERED:
             if is_voicemail(cells):
                 outcome = VOICEMAIL
+            elif not cells[DSTCHANNEL]:  # the exchange's own menu, queue or announcement: not a person
+                outcome = ABANDONED
             else:
-                answered_at, wait, talk = answer_of(cells, moment, start, start_epoch)
-        ended_at = moment(cells[END], "end", start, start_epoch)[0] if cells[END] else None
-        in_hours = not hour.closed and week[hour.weekday][hour.hour * 60 + minutes] == 1
-        month = hour.local_month
-        add_month(month)
-        return (
-            line_id, service_id, hour.utc + start_text[13:], answered_at, ended_at, outcome, wait, talk, in_hours,
-            caller(cells[SRC]), hour.local_date, month, hour.weekday, hour.hour * 2 + (minutes >= 30),
-            record_key(cells),
-        )  # fmt: skip
+                answer_text, wait, talk = answer_of(cells, moment, start, start_epoch)
+                answer = start_epoch + wait
+        end_text, end = moment(cells[END], "end", start, start_epoch) if cells[END] else (None, None)
+        width = len(cells)  # the usual key sliced here; call_key for the rest (no id, a long one)
+        call_id = (
+            cells[LINKEDID] if width > LINKEDID and cells[LINKEDID] else cells[UNIQUEID] if width > UNIQUEID else ""
+        )
+        key = "u" + call_id if call_id and len(call_id) < MAX_KEY else call_key(cells)
+        head = None
+        opened = open_get(key)
+        # None: a line not followed (the part still counts in its call); a part starting after
+        # its open call's start gives the call nothing of its start (see call_groups.join).
+        if target is not None and (opened is None or start_epoch < opened[0]):
+            line_id, service_id, week = target
+            minutes = offset // 60
+            head = (
+                line_id, service_id, hour.utc + start_text[13:],
+                not hour.closed and week[hour.weekday][hour.hour * 60 + minutes] == 1, caller(cells[SRC]),
+                hour.local_date, hour.local_month, hour.weekday, hour.hour * 2 + (minutes >= 30),
+            )  # fmt: skip
+        add(key, [start_epoch, head, answer, answer_text, end, end_text, talk, ranks[outcome], 0])
+        return None
 
     return convert

@@ -1,17 +1,23 @@
 """Importing a telephone exchange's call log through the shared engine (imports).
 
-Two file formats:
+Three file formats:
 - `asterisk_cdr`: Asterisk's standard Master.csv, no header, columns accountcode, src, dst,
   dcontext, clid, channel, dstchannel, lastapp, lastdata, start, answer, end, duration,
-  billsec, disposition, amaflags, then uniqueid and userfield when enabled. Local times.
+  billsec, disposition, amaflags, then uniqueid and userfield when enabled, then peeraccount,
+  linkedid and sequence with `newcdrcolumns = yes`. Local times. The records of one call
+  (same linkedid, else same uniqueid) make one call (telephony.call_groups).
+- `asterisk_queue_log`: Asterisk's queue_log, exact hold times (telephony.queue_log).
 - `table`: any CSV, XLSX or ODS file, read through the source's column mapping.
 
 A table's `rings` column gives an answered call without a measured wait its rings heard: the
 call keeps them and waits rings × the town's ring cycle in every figure (telephony.summaries).
 
-Outcomes (Asterisk): ANSWERED with a known answer time → answered (wait = answer − start,
-talk = billsec); ANSWERED whose last application is VoiceMail → voicemail (presented, not
-answered); NO ANSWER → abandoned; BUSY → busy; FAILED or CONGESTION → failed. A call belongs
+Outcomes of one Master.csv record: ANSWERED with a non-empty dstchannel → answered by a
+person (wait = answer − the call's start, talk = billsec); ANSWERED whose last application is
+VoiceMail → voicemail (presented, not answered); ANSWERED with an empty dstchannel (the
+exchange's menu, queue or announcement) → abandoned unless another record of the call was
+answered; NO ANSWER → abandoned; BUSY → busy; FAILED or CONGESTION → failed. A call takes the
+best outcome of its records. A call belongs
 to the local day it started, even when it ends after midnight. In the repeated hour of the
 October clock change, an answer or end time that reads earlier than the start is taken in
 the second occurrence of that hour, so no wait is negative.
@@ -28,6 +34,7 @@ from operator import itemgetter
 from typing import IO, Any
 
 from django.conf import settings
+from django.db import connection
 
 from core.models import Organisation, Service
 from documents.tabular import TableError
@@ -45,19 +52,32 @@ from imports import (
     Records,
     TableImporter,
     dedupe_key,
+    insert_rows,
     parse_seconds,
     source_line_map,
 )
 from imports.models import ImportSource
 from telephony.asterisk import ASTERISK_COLUMNS, AsteriskPlan, AsteriskReader, keyed_hasher
+from telephony.call_groups import call_row, join_rows, part_of_row
 from telephony.hours import Presence, Week
 from telephony.models import NO_LINE, UNKNOWN_WAIT, Call, CallOrigin, CallOutcome, PhoneLine
-from telephony.summaries import SlotKey, StatKey, add_counts, cycle_tenths, rebuild_months, ring_wait
+from telephony.queue_log import QueueLogPlan, QueueLogReader
+from telephony.summaries import (
+    SlotKey,
+    StatKey,
+    add_counts,
+    cycle_tenths,
+    rebuild_months,
+    ring_wait,
+    subtract_counts,
+)
 
 CALLS = "calls"
 ASTERISK_CDR = "asterisk_cdr"
 ASTERISK_LINE_FIELDS = ("dst", "dcontext", "accountcode", "channel", "dstchannel", "userfield")
 ASTERISK_FORMAT = FileFormat(ASTERISK_CDR, "Asterisk (Master.csv)", (".csv", ".txt"), line_fields=ASTERISK_LINE_FIELDS)
+QUEUE_LOG = "asterisk_queue_log"
+QUEUE_LOG_FORMAT = FileFormat(QUEUE_LOG, "Asterisk (queue_log)", (".log", ".txt", ".csv"), line_fields=("queue",))
 ANSWERED = CallOutcome.ANSWERED.value
 VOICEMAIL = CallOutcome.VOICEMAIL.value
 
@@ -95,6 +115,8 @@ STAT_OF = itemgetter(11, 1, 0, 8, 5, 6)  # month, service, line, in hours, outco
 STAT_RINGS_OF = itemgetter(11, 1, 0, 8, 5, 6, 15)  # the same, then the rings of a table's row
 SLOT_OF = itemgetter(11, 1, 0, 8, 12, 13, 5)  # month, service, line, in hours, weekday, half-hour, outcome
 TALK_OF = itemgetter(7)
+KEY = 14  # the dedupe key's place in a row
+KEYS_PER_QUERY = 500
 FIRST_YEAR = 2000  # closed days are known from this year to next year
 MAX_RINGS_READ = 999
 ANSWER_TOO_EARLY = "décroché « {} » avant le début de l'appel."
@@ -131,19 +153,22 @@ class CallImporter(TableImporter):
 
     def __init__(self, source: ImportSource) -> None:
         super().__init__(source)
-        self.reader: AsteriskReader | None = None
+        self.reader: AsteriskReader | QueueLogReader | None = None
         self.is_asterisk = source.file_format == ASTERISK_CDR
-        self.line_field = source.line_field or ("dst" if self.is_asterisk else "line")
+        self.is_queue_log = source.file_format == QUEUE_LOG
+        self.merges = self.is_asterisk or self.is_queue_log  # a call's records may straddle two files
+        self.day_column = 10  # local_date in COMMON_COLUMNS
+        self.line_field = source.line_field or ("dst" if self.is_asterisk else "queue" if self.is_queue_log else "line")
 
     @property
     def target(self) -> InsertTarget:
-        columns = COMMON_COLUMNS if self.is_asterisk else (*COMMON_COLUMNS, "rings")
+        columns = COMMON_COLUMNS if self.merges else (*COMMON_COLUMNS, "rings")
         return self.source_target(Call, columns, ("origin", CallOrigin.IMPORT.value))
 
     # Preparation ------------------------------------------------------------------------
 
     def prepare(self) -> None:
-        if self.source.file_format not in (ASTERISK_CDR, TABLE):
+        if self.source.file_format not in (ASTERISK_CDR, QUEUE_LOG, TABLE):
             raise ImportConfigError(f"Format « {self.source.file_format} » inconnu pour des appels.")
         if self.is_asterisk and self.line_field not in ASTERISK_COLUMNS:
             raise ImportConfigError(
@@ -168,6 +193,10 @@ class CallImporter(TableImporter):
                 caller_key(self.organisation),
                 self.organisation.time_zone,
             )
+        if self.is_queue_log:
+            if self.line_field != "queue":
+                raise ImportConfigError("Dans un queue_log, la ligne est désignée par la file (champ « queue »).")
+            self.queue_plan = QueueLogPlan(self.line_map, closed)
         self.words = self.source_words(OUTCOME_WORDS)
 
     def _resolver(self) -> Callable[[str], Target]:
@@ -196,6 +225,10 @@ class CallImporter(TableImporter):
             records = self.reader.records(binary, filename, encoding)
             self.convert = self.reader.convert  # type: ignore[method-assign,assignment]
             return records
+        if self.is_queue_log:
+            self.reader = QueueLogReader(self.queue_plan)
+            self.convert = self.reader.convert  # type: ignore[method-assign]
+            return self.reader.records(binary, filename, encoding)
         records = self.table_records(
             binary,
             filename,
@@ -261,17 +294,26 @@ class CallImporter(TableImporter):
 
     # After the rows ---------------------------------------------------------------------
 
+    def closed_rows(self, final: bool) -> tuple[list[InsertRow], int]:
+        return self.reader.closed_rows(final) if self.reader is not None else ([], 0)
+
     def take_months(self) -> set[str]:
         return self.reader.take_months() if self.reader is not None else super().take_months()
 
-    def worker(self) -> AsteriskReader | None:
-        """Master.csv can be read by a second process (plain data, no database)."""
-        return AsteriskReader(self.plan) if self.is_asterisk else None
+    def worker(self) -> AsteriskReader | QueueLogReader | None:
+        """Master.csv and queue_log can be read by a second process (plain data, no database)."""
+        if self.is_asterisk:
+            return AsteriskReader(self.plan)
+        return QueueLogReader(self.queue_plan) if self.is_queue_log else None
 
     def summarise(self, rows: list[InsertRow]) -> None:
-        """Count the chunk's calls as the summary rows do (telephony.summaries), then add them.
-        Counter and itemgetter count in C: the writing process does the slower half of an import."""
-        keys = list(map(STAT_OF if self.is_asterisk else STAT_RINGS_OF, rows))
+        """Add a chunk's calls to the summary rows (telephony.summaries)."""
+        add_counts(self.organisation, *self._counts(rows))
+
+    def _counts(self, rows: list[InsertRow]) -> tuple[dict[StatKey, list[int]], dict[SlotKey, list[int]]]:
+        """Count calls as the summary rows do (telephony.summaries). Counter and itemgetter
+        count in C: the writing process does the slower half of an import."""
+        keys = list(map(STAT_OF if self.merges else STAT_RINGS_OF, rows))
         talk: Counter[tuple[Any, ...]] = Counter()
         for key, seconds in zip(keys, map(TALK_OF, rows), strict=True):
             if seconds:
@@ -294,7 +336,56 @@ class CallImporter(TableImporter):
             entry = slots.setdefault((month, service_id, line_id or NO_LINE, in_hours, weekday, half_hour), [0, 0])
             entry[0] += calls
             entry[1] += calls if outcome == ANSWERED else 0
-        add_counts(self.organisation, stats, slots)
+        return stats, slots
+
+    def merge_stored(self, target: InsertTarget, rows: list[InsertRow]) -> tuple[int, bool]:
+        """A call whose records straddle two files (or come back after its call was closed):
+        the rows of calls already stored are joined into them (telephony.call_groups), and the
+        summary rows lose the stored calls' counts and gain the joined ones'."""
+        joined: dict[str, InsertRow] = {}
+        for row in rows:
+            key = row[KEY]
+            earlier = joined.get(key)
+            joined[key] = row if earlier is None else join_rows(earlier, row, key)
+        stored = self._stored_calls(list(joined))
+        new = [row for key, row in joined.items() if key not in stored]
+        inserted = insert_rows(target, new)
+        self.summarise(new)
+        before, after = [], []
+        for key, old in stored.items():
+            as_stored = call_row(part_of_row(old), key)
+            merged = join_rows(old, joined[key], key)
+            if merged != as_stored:
+                before.append(as_stored)
+                after.append(merged)
+        if after:
+            subtract_counts(self.organisation, *self._counts(before))  # type: ignore[arg-type]
+            _update_calls(self.organisation, after)
+            add_counts(self.organisation, *self._counts(after))
+        return inserted, bool(after)
+
+    def _stored_calls(self, keys: list[str]) -> dict[str, tuple[Any, ...]]:
+        """The stored calls of these keys, as rows (telephony.call_groups.part_of_row reads them)."""
+        calls = connection.ops.quote_name(Call._meta.db_table)
+        found: dict[str, tuple[Any, ...]] = {}
+        with connection.cursor() as cursor:
+            for first in range(0, len(keys), KEYS_PER_QUERY):
+                batch = keys[first : first + KEYS_PER_QUERY]
+                cursor.execute(
+                    f"SELECT dedupe_key, {', '.join(COMMON_COLUMNS[:KEY])} FROM {calls} "  # noqa: S608
+                    f"WHERE organisation_id = %s AND dedupe_key IN ({', '.join(['%s'] * len(batch))})",
+                    [self.organisation.pk, *batch],
+                )
+                found.update((row[0], row[1:]) for row in cursor.fetchall())
+        return found
+
+    def delete_period(self, first: dt.date, last: dt.date) -> int:
+        """The calls this source imported from `first` to `last`: a replacing import."""
+        calls = Call.objects.filter(
+            organisation=self.organisation, source=self.source, local_date__gte=first, local_date__lte=last
+        )
+        deleted, _ = calls.delete()
+        return deleted
 
     def refresh(self, months: set[Any]) -> None:
         rebuild_months(self.organisation, months)
@@ -303,6 +394,18 @@ class CallImporter(TableImporter):
         from telephony.actions import calls_changed
 
         calls_changed(organisation=self.organisation, months=months)
+
+
+def _update_calls(organisation: Organisation, rows: list[InsertRow]) -> None:
+    """Write joined calls over the stored ones (same organisation and key)."""
+    calls = connection.ops.quote_name(Call._meta.db_table)
+    columns = ", ".join(f"{name} = %s" for name in COMMON_COLUMNS[:KEY])
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {calls} SET {columns}, version = version + 1 "  # noqa: S608
+            "WHERE organisation_id = %s AND dedupe_key = %s",
+            [(*row[:KEY], organisation.pk, row[KEY]) for row in rows],
+        )
 
 
 def _seconds(text: str, column: str) -> int:
@@ -322,7 +425,7 @@ def register() -> None:
             kind=CALLS,
             label="Appels téléphoniques",
             of_label="d'appels téléphoniques",
-            formats=(ASTERISK_FORMAT, TABLE_FORMAT),
+            formats=(ASTERISK_FORMAT, QUEUE_LOG_FORMAT, TABLE_FORMAT),
             fields=CALL_FIELDS,
             factory=CallImporter,
             targets=line_targets,

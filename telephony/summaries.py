@@ -88,6 +88,40 @@ def _add(
         )
 
 
+def subtract_counts(
+    organisation: Organisation, stats: dict[StatKey, list[int]], slots: dict[SlotKey, list[int]]
+) -> None:
+    """Take a batch's counts off the summary rows (the calls as they were before a merge),
+    keyed like `add_counts`; rows left with no call go."""
+    if not stats:
+        return
+    stat, slot = _table(CallMonthStat), _table(CallSlotStat)
+    stat_key = "organisation_id = %s AND month = %s AND service_id = %s AND line_key = %s AND in_hours = %s "
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {stat} SET calls = calls - %s, talk_seconds = talk_seconds - %s WHERE {stat_key}"  # noqa: S608
+            "AND outcome = %s AND wait_seconds = %s",
+            [
+                (calls, talk, organisation.pk, dt.date.fromisoformat(key[0]), *key[1:])
+                for key, (calls, talk) in stats.items()
+            ],
+        )
+        cursor.executemany(
+            f"UPDATE {slot} SET calls = calls - %s, answered = answered - %s WHERE {stat_key}"  # noqa: S608
+            "AND weekday = %s AND half_hour = %s",
+            [
+                (calls, answered, organisation.pk, dt.date.fromisoformat(key[0]), *key[1:])
+                for key, (calls, answered) in slots.items()
+            ],
+        )
+        for month in sorted({key[0] for key in stats}):
+            for table in (stat, slot):
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE organisation_id = %s AND month = %s AND calls = 0",  # noqa: S608
+                    [organisation.pk, dt.date.fromisoformat(month)],
+                )
+
+
 ANSWERED = CallOutcome.ANSWERED.value
 
 

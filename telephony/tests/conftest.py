@@ -30,15 +30,20 @@ def cdr(
     src: str = "0612345678",
     lastapp: str = "Dial",
     uniqueid: str | None = "1772438400.1",
+    dstchannel: str = "SIP/201-00000002",
+    linkedid: str | None = None,
 ) -> str:
-    """One line of Asterisk's Master.csv, quoted as cdr_csv writes it."""
+    """One line of Asterisk's Master.csv, quoted as cdr_csv writes it; with `linkedid`, the
+    21 columns of `newcdrcolumns = yes`."""
     fields = [
         '""', f'"{src}"', f'"{dst}"', '"from-trunk"', f'"""Appelant"" <{src}>"', '"SIP/trunk-00000001"',
-        '"SIP/201-00000002"', f'"{lastapp}"', '"SIP/201,30,tr"', f'"{start}"', f'"{answer}"', f'"{end}"',
+        f'"{dstchannel}"', f'"{lastapp}"', '"SIP/201,30,tr"', f'"{start}"', f'"{answer}"', f'"{end}"',
         str(duration), str(billsec), f'"{disposition}"', '"DOCUMENTATION"',
     ]  # fmt: skip
     if uniqueid is not None:
         fields += [f'"{uniqueid}"', '""']
+    if linkedid is not None:
+        fields += ['""', f'"{linkedid}"', '"1"']
     return ",".join(fields)
 
 

@@ -50,8 +50,8 @@ MONDAY = [
 ]  # fmt: skip
 
 
-def call(uniqueid: str, dst: str = STANDARD) -> Call:
-    return Call.objects.get(dedupe_key=f"u{uniqueid}/{dst}")
+def call(uniqueid: str) -> Call:
+    return Call.objects.get(dedupe_key=f"u{uniqueid}")
 
 
 def test_real_asterisk_lines_become_calls_with_their_outcomes_waits_and_local_stamps(
@@ -76,9 +76,9 @@ def test_real_asterisk_lines_become_calls_with_their_outcomes_waits_and_local_st
     assert call("1772438760.3").outcome == CallOutcome.BUSY
     voicemail = call("1772439000.4")
     assert (voicemail.outcome, voicemail.answered_at, voicemail.talk_seconds) == (CallOutcome.VOICEMAIL, None, 0)
-    failed = call("1772456400.5", CIVIL)
+    failed = call("1772456400.5")
     assert (failed.outcome, failed.line, failed.service_id) == (CallOutcome.FAILED, None, etat_civil.pk)
-    not_answered = call("1772442000.7", CIVIL)
+    not_answered = call("1772442000.7")
     assert (not_answered.outcome, not_answered.answered_at) == (CallOutcome.ABANDONED, None)
 
 
@@ -432,4 +432,5 @@ def test_a_parallel_import_whose_writing_fails_stops_its_reading_process_at_once
     assert stopped_after < 5  # no wait for a timeout
     run = asterisk.runs.get()
     assert run.status == ImportStatus.FAILED and "Erreur inattendue" in run.error
-    assert run.imported == CHUNK_ROWS == Call.objects.count()  # the first chunk stays, as documented
+    # The first chunk stays, as documented (a chunk may pass CHUNK_ROWS by the calls closed at once).
+    assert CHUNK_ROWS <= run.imported == Call.objects.count() < 2 * CHUNK_ROWS
