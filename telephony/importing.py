@@ -27,6 +27,7 @@ key and the organisation), so that repeated calls can be recognised without the 
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -196,7 +197,7 @@ class CallImporter(TableImporter):
         if self.is_queue_log:
             if self.line_field != "queue":
                 raise ImportConfigError("Dans un queue_log, la ligne est désignée par la file (champ « queue »).")
-            self.queue_plan = QueueLogPlan(self.line_map, closed)
+            self.queue_plan = QueueLogPlan(self.line_map, closed, self.organisation.time_zone)
         self.words = self.source_words(OUTCOME_WORDS)
 
     def _resolver(self) -> Callable[[str], Target]:

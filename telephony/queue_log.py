@@ -22,8 +22,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
+from zoneinfo import ZoneInfo
 
-from core.localtime import PARIS
 from documents.tabular import TableError
 from imports import Hour, InsertRow, LineMap, LocalClock, Records, csv_records, dedupe_key, utc_text
 from telephony.call_groups import ABANDONED, ANSWERED, RANK, OpenCalls, make_part
@@ -51,6 +51,7 @@ class QueueLogPlan:
 
     lines: LineMap  # queue names → (line id or None, service id, opening minutes per weekday), None, or REJECT
     closed_days: frozenset[dt.date]
+    zone: ZoneInfo  # the town's time: the log's UTC epochs are read in it
 
 
 class QueueLogReader:
@@ -60,7 +61,7 @@ class QueueLogReader:
         self.plan = plan
         self.months: set[str] = set()
         self.open_calls = OpenCalls(self.months)
-        self.clock = LocalClock(plan.closed_days.__contains__)
+        self.clock = LocalClock(plan.closed_days.__contains__, plan.zone)
         self.hours: dict[int, Hour] = {}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -84,7 +85,7 @@ class QueueLogReader:
         """The local hour of a UTC epoch (every offset of the town's zone is whole hours)."""
         found = self.hours.get(epoch // 3600)
         if found is None:
-            local = dt.datetime.fromtimestamp(epoch - epoch % 3600, dt.UTC).astimezone(PARIS)
+            local = dt.datetime.fromtimestamp(epoch - epoch % 3600, dt.UTC).astimezone(self.plan.zone)
             found = self.hours[epoch // 3600] = self.clock.hour(f"{local:%Y-%m-%d %H}")
         return found
 

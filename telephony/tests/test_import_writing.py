@@ -12,7 +12,7 @@ from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
 from imports import insert_rows
-from telephony.asterisk import asterisk_converter
+from telephony.asterisk import AsteriskReader, asterisk_converter
 from telephony.importing import CallImporter
 from telephony.models import Call, CallMonthStat, CallSlotStat
 from telephony.summaries import add_counts
@@ -35,7 +35,7 @@ def rows_of(asterisk, lines):
     importer = CallImporter(asterisk)
     importer.prepare()
     reader = importer.worker()
-    assert reader is not None
+    assert isinstance(reader, AsteriskReader)
     convert = asterisk_converter(reader)
     return importer.target, [convert(cells) for cells in csv.reader(lines)]
 
