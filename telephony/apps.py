@@ -6,7 +6,12 @@ class TelephonyConfig(AppConfig):
     verbose_name = "Accueil téléphonique"
 
     def ready(self) -> None:
+        from core.registries import CALENDAR_LISTENERS
         from telephony import importing, metrics
+        from telephony.calendar import follow_calendar
 
         metrics.register_all()
         importing.register()
+        CALENDAR_LISTENERS.register(
+            "telephony", lambda organisation, actor, change: follow_calendar(organisation, change)
+        )
