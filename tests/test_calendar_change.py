@@ -6,6 +6,7 @@ stored summaries and indicator values of the periods concerned are recomputed
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -118,8 +119,8 @@ def add_closure(org: Organisation, day: dt.date, label: str = "Fermeture estival
     return settings_actions.add_closure_day(organisation=org, actor=None, date=day, label=label)
 
 
-def update_town(org: Organisation, **values) -> Organisation:
-    current = {
+def update_town(org: Organisation, **values: Any) -> Organisation:
+    current: dict[str, Any] = {
         "name": org.name,
         "brand_color": org.brand_color,
         "holiday_zone": org.holiday_zone,
@@ -258,7 +259,7 @@ def test_a_town_that_works_on_whit_monday_has_its_calls_presented_that_day(org, 
     assert stored_presented(org, D(2026, 5, 1)) == 1
     assert (letter.due_on, WrittenRequest.objects.get(pk=letter.pk).due_on) == (D(2026, 6, 15), D(2026, 6, 12))
     event = AuditEvent.objects.filter(organisation=org, action="calendar_change").get()
-    assert event.after["calendar_change"] == "lundi de Pentecôte travaillé ou non (travaillé)"
+    assert (event.after or {})["calendar_change"] == "lundi de Pentecôte travaillé ou non (travaillé)"
 
 
 # --- Opening hours and sites --------------------------------------------------------------------
@@ -275,7 +276,7 @@ def test_a_saturday_slot_added_then_removed_makes_saturday_calls_presented_then_
     assert presented(line, saturday) == 1
     assert stored_presented(org, D(2026, 7, 1)) == 1
     event = AuditEvent.objects.get(organisation=org, action="calendar_change")
-    assert event.after["calendar_change"] == (
+    assert (event.after or {})["calendar_change"] == (
         "horaires d'ouverture changés (ajout : Hôtel de ville, samedi 09:00–12:00)"
     )
     settings_actions.delete_opening_hours(slot=slot, actor=None)
