@@ -5,8 +5,9 @@ open (telephony.hours). When a closure day is added or removed, the holiday zone
 Monday setting changes, a service's opening hours change or it moves to another site
 (core.registries.calendar_changed), the calls concerned are judged again in set operations:
 one UPDATE per month of changed days (read through the day index), or one per change of
-opening hours over the services concerned; then the summary rows of the months where a call
-changed side are rebuilt and the indicators of those months told (telephony.actions).
+opening hours over the services concerned. The counts of the calls that changed side move to
+the other side in the summary rows (telephony.summaries.switch_sides: only those calls are
+read, not their months) and the indicators of those months are told (telephony.actions).
 
 The local minute a call started is not stored: it is the stored local half-hour's hour plus
 the minute of the stored UTC start. That holds because every town's time zone is a whole
@@ -16,7 +17,7 @@ of the hour is the same in UTC and in the town."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,7 +28,7 @@ from core.registries import CalendarChange
 from telephony.actions import calls_changed
 from telephony.hours import MINUTES_IN_DAY, Presence, Week
 from telephony.models import Call
-from telephony.summaries import rebuild_months
+from telephony.summaries import counts_where, switch_sides
 
 UTC_MINUTE = {
     "sqlite": "CAST(strftime('%%M', started_at) AS INTEGER)",
@@ -84,79 +85,80 @@ def _placeholders(values: list[Any]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def _rejudge_days(organisation: Organisation, presence: Presence, days: Iterable[dt.date]) -> dict[dt.date, int]:
+def _switch(
+    organisation: Organisation, stale: str, params: list[Any], in_hours: str, in_hours_params: list[Any]
+) -> dict[dt.date, int]:
+    """The town's calls matching `stale` (those whose judgement changes) take the value of
+    `in_hours`, and their counts move to the other side in the summary rows. Calls moved, by
+    month."""
+    stats, slots = counts_where(organisation, stale, params)
+    if not stats:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_table()} SET in_hours = {in_hours} WHERE organisation_id = %s "  # noqa: S608
+            f"AND service_id IS NOT NULL AND ({stale})",
+            [*in_hours_params, organisation.pk, *params],
+        )
+    switch_sides(organisation, stats, slots)
+    moved: dict[dt.date, int] = defaultdict(int)
+    for key, (calls, _talk) in stats.items():
+        moved[dt.date.fromisoformat(key[0])] += calls
+    return moved
+
+
+def _rejudge_days(organisation: Organisation, presence: Presence, days: Iterable[dt.date]) -> Counter[dt.date]:
     """Judge again the calls of days that opened or closed: those of a closed day leave the
     opening hours, those of an open day follow their service's hours. Calls moved, by month."""
     by_month: dict[dt.date, list[dt.date]] = defaultdict(list)
     for day in sorted(set(days)):
         by_month[day.replace(day=1)].append(day)
     in_hours = opening_hours_sql(presence, presence.weeks)
-    moved: dict[dt.date, int] = {}
-    with connection.cursor() as cursor:
-        for month, month_days in by_month.items():
-            closed = [day for day in month_days if presence.closed(day)]
-            opened = [day for day in month_days if not presence.closed(day)]
-            count = 0
-            if closed:
-                cursor.execute(
-                    f"UPDATE {_table()} SET in_hours = FALSE WHERE organisation_id = %s "  # noqa: S608
-                    f"AND local_date IN ({_placeholders(closed)}) AND in_hours",
-                    [organisation.pk, *closed],
-                )
-                count += cursor.rowcount
-            if opened:
-                cursor.execute(
-                    f"UPDATE {_table()} SET in_hours = {in_hours} WHERE organisation_id = %s "  # noqa: S608
-                    f"AND local_date IN ({_placeholders(opened)}) AND service_id IS NOT NULL "
-                    f"AND in_hours <> {in_hours}",
-                    [organisation.pk, *opened],
-                )
-                count += cursor.rowcount
-            if count:
-                moved[month] = count
+    moved: Counter[dt.date] = Counter()
+    for month_days in by_month.values():
+        closed = [day for day in month_days if presence.closed(day)]
+        opened = [day for day in month_days if not presence.closed(day)]
+        if closed:
+            stale = f"local_date IN ({_placeholders(closed)}) AND in_hours"
+            moved.update(_switch(organisation, stale, closed, "FALSE", []))
+        if opened:
+            stale = f"local_date IN ({_placeholders(opened)}) AND in_hours <> {in_hours}"
+            moved.update(_switch(organisation, stale, opened, in_hours, []))
     return moved
 
 
 def _rejudge_services(organisation: Organisation, presence: Presence, services: frozenset[int]) -> dict[dt.date, int]:
     """Judge again every call of services whose opening hours changed. Calls moved, by month."""
     service_ids = sorted(services)
-    where = f"organisation_id = %s AND service_id IN ({_placeholders(service_ids)})"
-    params: list[Any] = [organisation.pk, *service_ids]
+    of_services = f"service_id IN ({_placeholders(service_ids)})"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MIN(local_date), MAX(local_date) FROM {_table()} WHERE {where}", params)  # noqa: S608
-        first, last = cursor.fetchone()
-        if first is None:
-            return {}
-        first, last = (day if isinstance(day, dt.date) else dt.date.fromisoformat(day) for day in (first, last))
-        closed = sorted(day for day in presence.closed_days(first.year, last.year) if first <= day <= last)
-        closed_test = f"local_date IN ({_placeholders(closed)})" if closed else "FALSE"
-        in_hours = f"(CASE WHEN {closed_test} THEN FALSE ELSE {opening_hours_sql(presence, services)} END)"
-        stale = f"{where} AND in_hours <> {in_hours}"
-        stale_params = [*params, *closed]
         cursor.execute(
-            f"SELECT local_month, COUNT(*) FROM {_table()} WHERE {stale} GROUP BY local_month",  # noqa: S608
-            stale_params,
+            f"SELECT MIN(local_date), MAX(local_date) FROM {_table()} WHERE organisation_id = %s AND {of_services}",  # noqa: S608
+            [organisation.pk, *service_ids],
         )
-        moved = {
-            month if isinstance(month, dt.date) else dt.date.fromisoformat(month): count
-            for month, count in cursor.fetchall()
-        }
-        if moved:
-            cursor.execute(f"UPDATE {_table()} SET in_hours = {in_hours} WHERE {stale}", [*closed, *stale_params])  # noqa: S608
-    return moved
+        first, last = (_day(value) for value in cursor.fetchone())
+    if first is None or last is None:
+        return {}
+    closed = sorted(day for day in presence.closed_days(first.year, last.year) if first <= day <= last)
+    closed_test = f"local_date IN ({_placeholders(closed)})" if closed else "FALSE"
+    in_hours = f"(CASE WHEN {closed_test} THEN FALSE ELSE {opening_hours_sql(presence, services)} END)"
+    return _switch(organisation, f"{of_services} AND in_hours <> {in_hours}", [*service_ids, *closed], in_hours, closed)
+
+
+def _day(value: Any) -> dt.date | None:
+    return value if value is None or isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 @transaction.atomic
 def follow_calendar(organisation: Organisation, change: CalendarChange) -> int:
-    """Judge again the calls a calendar change concerns, rebuild the summary rows of the months
-    where one changed side and tell the indicators of those months. Returns how many calls
-    moved in or out of the opening hours."""
+    """Judge again the calls a calendar change concerns, move their counts in the summary rows
+    and tell the indicators of the months where one changed side. Returns how many calls moved
+    in or out of the opening hours."""
     presence = Presence(organisation)
-    moved = _rejudge_days(organisation, presence, change.days) if change.days else {}
+    moved: Counter[dt.date] = Counter()
+    if change.days:
+        moved.update(_rejudge_days(organisation, presence, change.days))
     if change.services:
-        for month, count in _rejudge_services(organisation, presence, change.services).items():
-            moved[month] = moved.get(month, 0) + count
-    if moved:
-        rebuild_months(organisation, moved)
-        calls_changed(organisation=organisation, months=set(moved))
+        moved.update(_rejudge_services(organisation, presence, change.services))
+    calls_changed(organisation=organisation, months=set(moved))
     return sum(moved.values())

@@ -301,3 +301,29 @@ def test_a_calendar_change_leaves_another_towns_calls_alone(org, other_org, line
     ring(other_line, at(MONDAY_20_JULY, 9))
     add_closure(org, MONDAY_20_JULY)
     assert presented(other_line, MONDAY_20_JULY) == 1
+
+
+def summary_rows(org: Organisation) -> tuple[list[tuple], list[tuple]]:
+    from telephony.models import CallSlotStat
+
+    stat_fields = ("month", "service_id", "line_key", "in_hours", "outcome", "wait_seconds", "calls", "talk_seconds")
+    slot_fields = ("month", "service_id", "line_key", "in_hours", "weekday", "half_hour", "calls", "answered")
+    return (
+        sorted(CallMonthStat.objects.filter(organisation=org).values_list(*stat_fields)),
+        sorted(CallSlotStat.objects.filter(organisation=org).values_list(*slot_fields)),
+    )
+
+
+@pytest.mark.parametrize("built_before", [True, False], ids=["rows built", "rows never built"])
+def test_the_summary_rows_moved_by_a_calendar_change_are_those_a_rebuild_gives(org, site, line, built_before):
+    for day in (MONDAY_20_JULY, D(2026, 7, 21), D(2026, 7, 25)):
+        for hour, outcome in ((9, CallOutcome.ANSWERED), (9, CallOutcome.ABANDONED), (10, CallOutcome.ANSWERED)):
+            ring(line, at(day, hour), outcome)
+    if built_before:
+        refresh(org, D(2026, 7, 1))
+    add_closure(org, MONDAY_20_JULY)
+    settings_actions.add_opening_hours(site=site, actor=None, weekday=5, opens_at=dt.time(9), closes_at=dt.time(12))
+    moved = summary_rows(org)
+    refresh(org, D(2026, 7, 1))
+    assert moved == summary_rows(org)
+    assert stored_presented(org, D(2026, 7, 1)) == 6  # Tuesday's three and Saturday's three
