@@ -11,13 +11,14 @@
    the calls loaded from the CSV file, the summary rows of every month and the indicator
    values of the month concerned computed. Then, timed: `administration.actions.add_closure_day`
    on Friday 10 May 2024 (a working day, a bridge after Ascension), through its commit, that
-   is the calls of that day judged again, the summary rows of May 2024 rebuilt, the letters'
-   due dates moved, the audit event, and the indicator values of the month recomputed once the
-   transaction commits.
+   is the calls of that day judged again, their counts moved in the summary rows of May 2024,
+   the letters' due dates moved, the audit event, and the indicator values of the month
+   recomputed once the transaction commits.
 3. DuckDB (bench-only, requirements-dev.txt) over the same rows loaded from the same file
    (loading not timed): the calls of that day judged again by the same rule, the month's
-   summary rows rebuilt, and the answer rate and the share answered within 5 rings of the
-   month, per service and for the town.
+   summary rows rebuilt from its calls (by outcome and wait, by weekday and half-hour), and
+   the answer rate and the share answered within 5 rings of the month, per service and for
+   the town.
 
 The bar: the product within 5× of DuckDB (printed, OK or HORS BARRE). The exit status is 1
 only when a check fails: the day's calls left in the presented calls, the month's summary rows
@@ -143,6 +144,11 @@ def run_duckdb(calls: Path, ids: dict[str, tuple[int, int]]) -> tuple[float, lis
         [month],
     )
     con.execute(
+        "CREATE TABLE month_slot AS SELECT service_id, line_id, in_hours, weekday, half_hour, count(*) AS calls, "
+        "count(*) FILTER (outcome = 'answered') AS answered FROM calls WHERE local_month = ? GROUP BY ALL",
+        [month],
+    )
+    con.execute(
         "SELECT service_id, sum(calls) FILTER (in_hours AND outcome = 'answered') / sum(calls) FILTER (in_hours), "
         "sum(calls) FILTER (in_hours AND outcome = 'answered' AND wait BETWEEN 0 AND 25) "
         "/ sum(calls) FILTER (in_hours) FROM month_stat GROUP BY ROLLUP (service_id)"
@@ -151,8 +157,11 @@ def run_duckdb(calls: Path, ids: dict[str, tuple[int, int]]) -> tuple[float, lis
     rows = con.execute(
         "SELECT service_id, line_id, in_hours, outcome, wait, calls, talk FROM month_stat ORDER BY ALL"
     ).fetchall()
+    slots = con.execute(
+        "SELECT service_id, line_id, in_hours, weekday, half_hour, calls, answered FROM month_slot ORDER BY ALL"
+    ).fetchall()
     assert con.execute("SELECT count(*) FROM calls WHERE local_date = ? AND in_hours", [CLOSURE]).fetchone() == (0,)
-    return seconds, rows
+    return seconds, rows + slots
 
 
 # --- The product ----------------------------------------------------------------------------------
@@ -217,18 +226,20 @@ def product_round(org: Any) -> tuple[float, list[tuple]]:
     from django.db import transaction
 
     from administration.actions import add_closure_day
-    from telephony.models import CallMonthStat
+    from telephony.models import CallMonthStat, CallSlotStat
 
     began = time.perf_counter()
     with transaction.atomic():
         add_closure_day(organisation=org, actor=None, date=CLOSURE, label="Pont de l'Ascension")
     seconds = time.perf_counter() - began  # the indicators recompute once the transaction commits
-    rows = sorted(
-        CallMonthStat.objects.filter(organisation=org, month=CLOSURE.replace(day=1)).values_list(
-            "service_id", "line_key", "in_hours", "outcome", "wait_seconds", "calls", "talk_seconds"
-        )
+    month = CLOSURE.replace(day=1)
+    stats = CallMonthStat.objects.filter(organisation=org, month=month).values_list(
+        "service_id", "line_key", "in_hours", "outcome", "wait_seconds", "calls", "talk_seconds"
     )
-    return seconds, rows
+    slots = CallSlotStat.objects.filter(organisation=org, month=month).values_list(
+        "service_id", "line_key", "in_hours", "weekday", "half_hour", "calls", "answered"
+    )
+    return seconds, [*sorted(stats), *sorted(slots)]
 
 
 def _spaced(number: int) -> str:
@@ -306,11 +317,7 @@ def run(count: int, work: Path) -> int:
 
     still = Call.objects.filter(organisation=org, local_date=CLOSURE, in_hours=True).count()
     moved = Letters.objects.filter(organisation=org, received_on__lt=CLOSURE, due_on__gte=CLOSURE, version=1).count()
-    line_key = {line_id: line_id for line_id, _ in ids.values()}
-    duck = sorted(
-        (service, line_key[line], bool(in_hours), outcome, wait, calls, talk)
-        for service, line, in_hours, outcome, wait, calls, talk in duck_rows
-    )
+    duck = [(*row[:2], bool(row[2]), *row[3:]) for row in duck_rows]
     checks = [
         ("aucun appel du jour fermé parmi les présentés", still == 0),
         (

@@ -234,7 +234,7 @@ def move_due_dates(
             field: Case(*(When(match, then=Value(new[index])) for match, new in chunk), output_field=DateField())
             for index, field in enumerate(due_fields)
         }
-        moved += rows.filter(reduce(operator.or_, (match for match, _ in chunk))).update(
+        moved += candidates.filter(reduce(operator.or_, (match for match, _ in chunk))).update(
             **values, version=F("version") + 1
         )
     return moved, months

@@ -122,24 +122,27 @@ def counts_where(
 def _subtract(organisation: Organisation, stats: dict[StatKey, list[int]], slots: dict[SlotKey, list[int]]) -> bool:
     """Take these counts off the summary rows; False when a row lacks them (rows not built)."""
     stat, slot = _table(CallMonthStat), _table(CallSlotStat)
-    done = 0
     with connection.cursor() as cursor:
-        for key, (calls, talk) in stats.items():
-            cursor.execute(
-                f"UPDATE {stat} SET calls = calls - %s, talk_seconds = talk_seconds - %s "  # noqa: S608
-                "WHERE organisation_id = %s AND month = %s AND service_id = %s AND line_key = %s AND in_hours = %s "
-                "AND outcome = %s AND wait_seconds = %s AND calls >= %s AND talk_seconds >= %s",
-                [calls, talk, organisation.pk, dt.date.fromisoformat(key[0]), *key[1:], calls, talk],
-            )
-            done += cursor.rowcount
-        for slot_key, (calls, answered) in slots.items():
-            cursor.execute(
-                f"UPDATE {slot} SET calls = calls - %s, answered = answered - %s "  # noqa: S608
-                "WHERE organisation_id = %s AND month = %s AND service_id = %s AND line_key = %s AND in_hours = %s "
-                "AND weekday = %s AND half_hour = %s AND calls >= %s AND answered >= %s",
-                [calls, answered, organisation.pk, dt.date.fromisoformat(slot_key[0]), *slot_key[1:], calls, answered],
-            )
-            done += cursor.rowcount
+        cursor.executemany(
+            f"UPDATE {stat} SET calls = calls - %s, talk_seconds = talk_seconds - %s "  # noqa: S608
+            "WHERE organisation_id = %s AND month = %s AND service_id = %s AND line_key = %s AND in_hours = %s "
+            "AND outcome = %s AND wait_seconds = %s AND calls >= %s AND talk_seconds >= %s",
+            [
+                (calls, talk, organisation.pk, dt.date.fromisoformat(key[0]), *key[1:], calls, talk)
+                for key, (calls, talk) in stats.items()
+            ],
+        )
+        done = cursor.rowcount
+        cursor.executemany(
+            f"UPDATE {slot} SET calls = calls - %s, answered = answered - %s "  # noqa: S608
+            "WHERE organisation_id = %s AND month = %s AND service_id = %s AND line_key = %s AND in_hours = %s "
+            "AND weekday = %s AND half_hour = %s AND calls >= %s AND answered >= %s",
+            [
+                (calls, answered, organisation.pk, dt.date.fromisoformat(key[0]), *key[1:], calls, answered)
+                for key, (calls, answered) in slots.items()
+            ],
+        )
+        done += cursor.rowcount
         months = sorted({dt.date.fromisoformat(key[0]) for key in stats})
         for table in (stat, slot):
             cursor.execute(
