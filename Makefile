@@ -33,6 +33,9 @@ run: venv
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo --if-empty
 	@$(MANAGE) demo_accounts
+	-$(MANAGE) daily
+	@# The daily jobs run again every 15 minutes beside the server and stop with it (ADR 0010).
+	$(MANAGE) daily --loop & daily=$$!; trap 'kill $$daily 2>/dev/null' EXIT; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 demo: venv

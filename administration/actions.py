@@ -21,6 +21,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from core.audit import create_audited, delete_audited, record_event, save_audited, snapshot
+from core.localtime import town_time_zone
 from core.models import (
     ClosureDay,
     HolidayZone,
@@ -33,7 +34,7 @@ from core.models import (
     User,
     Weekday,
 )
-from core.registries import CalendarChange, calendar_changed
+from core.registries import CalendarChange, calendar_changed, ring_cycle_changed
 from core.workdays import WorkingCalendar, calendar_for, days_off_changed
 
 
@@ -119,6 +120,18 @@ def _describe(records: Counter[str]) -> str:
     return ", ".join(f"{kind} : {count}" for kind, count in sorted(records.items()))
 
 
+def _check_time_zone_change(organisation: Organisation, holiday_zone: str) -> None:
+    if town_time_zone(holiday_zone) == organisation.time_zone or not organisation.has_local_stamps():
+        return
+    raise ValidationError(
+        {
+            "holiday_zone": "Cette zone a un autre fuseau horaire que celui de la commune, qui a déjà "
+            "des appels, des tickets ou des visites enregistrés à l'heure locale : le changement est "
+            "refusé. Choisissez une zone du même fuseau horaire."
+        }
+    )
+
+
 @transaction.atomic
 def update_organisation(
     *,
@@ -133,7 +146,9 @@ def update_organisation(
     remove_logo: bool = False,
 ) -> Organisation:
     """Change the town's name, theme and calendar settings. `logo` must have been checked
-    (administration.forms.check_logo): its name only gives the stored file's extension."""
+    (administration.forms.check_logo): its name only gives the stored file's extension. A
+    holiday zone in another time zone is refused once the town has calls, tickets or visits."""
+    _check_time_zone_change(organisation, holiday_zone)
     values: dict[str, Any] = {
         "name": name,
         "brand_color": brand_color.lower(),
@@ -153,6 +168,8 @@ def update_organisation(
     save_audited(organisation, organisation=organisation, actor=actor, values=values, before=before)
     if (before["holiday_zone"], before["works_whit_monday"]) != (holiday_zone, works_whit_monday):
         _follow_days_off(organisation, actor, old_calendar, zone_before=before["holiday_zone"])
+    if Decimal(before["ring_cycle_seconds"]) != organisation.ring_cycle_seconds:
+        ring_cycle_changed(organisation=organisation, actor=actor)
     if old_logo and old_logo != (organisation.logo.name or ""):
         storage = organisation.logo.storage
         transaction.on_commit(lambda: storage.delete(old_logo))

@@ -28,7 +28,7 @@ from administration.forms import (
 )
 from core.access import Capability, OrgRequest, get_for_org, org_view
 from core.models import ClosureDay, Membership, OpeningHours, Role, Service, Site
-from core.web import acting_user, page_of
+from core.web import acting_user, page_of, show_refusal
 from core.workdays import calendar_for
 
 MEMBERS_PER_PAGE = 25
@@ -85,19 +85,23 @@ def organisation_edit(request: OrgRequest) -> HttpResponseBase:
     form = OrganisationForm(**_posted(request), organisation=request.org)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        actions.update_organisation(
-            organisation=request.org,
-            actor=acting_user(request),
-            name=data["name"],
-            brand_color=data["brand_color"],
-            holiday_zone=data["holiday_zone"],
-            ring_cycle_seconds=data["ring_cycle_seconds"],
-            works_whit_monday=data["works_whit_monday"],
-            logo=data["logo"],
-            remove_logo=data.get("remove_logo", False),
-        )
-        messages.success(request, "Les informations de la ville ont été enregistrées.")
-        return _goto("settings", request)
+        try:
+            actions.update_organisation(
+                organisation=request.org,
+                actor=acting_user(request),
+                name=data["name"],
+                brand_color=data["brand_color"],
+                holiday_zone=data["holiday_zone"],
+                ring_cycle_seconds=data["ring_cycle_seconds"],
+                works_whit_monday=data["works_whit_monday"],
+                logo=data["logo"],
+                remove_logo=data.get("remove_logo", False),
+            )
+        except ValidationError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, "Les informations de la ville ont été enregistrées.")
+            return _goto("settings", request)
     return _page(request, "organisation_form.html", {"form": form})
 
 

@@ -28,11 +28,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Sum
-from django.utils import timezone
 
 from civil_registry.models import ActChannel, ActError, ActRequest, ActType
 from core import registries
-from core.metrics import Measure, Metric, MetricQuery
+from core.metrics import Measure, Metric, MetricQuery, narrow
 from registers.deadlines import DeadlineItem, count_deadlines, measure_of
 
 ON_TIME = "civil_registry.on_time"
@@ -46,9 +45,7 @@ def _act_requests(query: MetricQuery) -> Any:
         acts = acts.filter(channel__in=[ActChannel(channel) for channel in query.params["channels"]])
     if query.params.get("act_types"):
         acts = acts.filter(act_type__in=[ActType(act_type) for act_type in query.params["act_types"]])
-    if query.service is not None:
-        acts = acts.filter(service=query.service)
-    return acts
+    return narrow(acts, query)
 
 
 def on_time(query: MetricQuery) -> Measure | None:
@@ -59,7 +56,7 @@ def on_time(query: MetricQuery) -> Measure | None:
         .values_list("pk", "due_on", "delivered_on")
     )
     items = [DeadlineItem(pk, due_on, delivered_on) for pk, due_on, delivered_on in rows]
-    return measure_of(count_deadlines(items, period=query.period, today=timezone.localdate()))
+    return measure_of(count_deadlines(items, period=query.period, today=query.organisation.today()))
 
 
 def _issued_acts(query: MetricQuery) -> Any:
@@ -98,9 +95,7 @@ def _wrong_acts_without_request(query: MetricQuery) -> int:
     )
     if query.params.get("act_types"):
         errors = errors.filter(act_type__in=[ActType(act_type) for act_type in query.params["act_types"]])
-    if query.service is not None:
-        errors = errors.filter(service=query.service)
-    return int(errors.count())
+    return int(narrow(errors, query).count())
 
 
 def error_rate(query: MetricQuery) -> Measure | None:

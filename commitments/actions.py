@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -24,9 +25,11 @@ from commitments.models import (
     IndicatorValue,
     ValueSource,
 )
+from commitments.queries import sites_with_values
 from core.audit import record_event, snapshot
+from core.daily import last_run_day
 from core.metrics import Measure, MetricQuery
-from core.models import Organisation, Role, Service, User
+from core.models import Organisation, Role, Service, Site, User
 from core.periods import GRANULARITY_LABELS, Granularity, Period
 from core.registries import METRICS, create_town_defaults
 
@@ -52,6 +55,7 @@ VALUE_FIELDS = [
     "evidence",
     "evidence_name",
     "entered_by",
+    "site",
 ]
 
 
@@ -93,7 +97,46 @@ def update_commitment(
 
 def _indicator_snapshot(indicator: Indicator) -> dict[str, Any]:
     services = sorted(indicator.services.values_list("pk", flat=True))
-    return snapshot(indicator, INDICATOR_FIELDS) | {"services": services}
+    return snapshot(indicator, INDICATOR_FIELDS) | {"services": services, "params": indicator.settings_text}
+
+
+def _checked_params(indicator: Indicator, params: dict[str, int]) -> dict[str, int]:
+    """The new values of the parameters the indicator's metric declares; a refusal in French
+    under the field `param_<name>` for a value out of its bounds or a parameter it lacks."""
+    declared = {param.name: param for param, _value in indicator.settings}
+    errors: dict[str, str] = {}
+    for name, value in params.items():
+        param = declared.get(name)
+        if param is None:
+            errors[f"param_{name}"] = f"La mesure de l'indicateur {indicator.code} n'a pas de paramètre « {name} »."
+        elif (refusal := param.refusal(value)) is not None:
+            errors[f"param_{name}"] = refusal
+    if errors:
+        raise ValidationError(errors)
+    return {name: int(value) for name, value in params.items()}
+
+
+def _relabelled(label: str, indicator: Indicator, old: dict[str, int], new: dict[str, int]) -> str:
+    """The label with a parameter's old value written in it ("en 15 minutes") brought to the
+    new one ("en 20 minutes"), so that a label never states a threshold the figure no longer uses."""
+    for param, _value in indicator.settings:
+        before, after = old[param.name], new[param.name]
+        if before != after:
+            label = re.sub(rf"(?<![\d,]){before} {re.escape(param.unit)}", f"{after} {param.unit}", label)
+    return label
+
+
+def _recompute_stored_periods(indicator: Indicator, actor: User | None) -> None:
+    """Recompute every period of the indicator that has stored values (after its parameters changed)."""
+    starts = (
+        IndicatorValue.objects.for_org(indicator.organisation)
+        .filter(indicator=indicator, granularity=indicator.granularity)
+        .values_list("period_start", flat=True)
+        .distinct()
+    )
+    granularity = Granularity(indicator.granularity)
+    for start in sorted(set(starts)):
+        recompute_all_services(indicator=indicator, period=Period(start, granularity), actor=actor)
 
 
 def _check_target(unit: str, target_value: Decimal) -> None:
@@ -133,12 +176,17 @@ def update_indicator(
     granularity: str | None = None,
     services: list[Service] | None = None,
     is_active: bool | None = None,
+    params: dict[str, int] | None = None,
 ) -> Indicator:
-    """Change an indicator's wording, target, measuring period or services. None leaves a field as it is."""
+    """Change an indicator's wording, target, measuring period, services or the parameters its
+    metric declares (`params`: name → value). None leaves a field as it is. Changed parameters
+    are audited, a label stating the old value follows, and every stored period is recomputed."""
     _check_indicator_changes(indicator, label, comparator, granularity, services)
     if target_value is not None:
         _check_target(indicator.unit, target_value)
+    new_params = _checked_params(indicator, params or {})
     before = _indicator_snapshot(indicator)
+    old_values = dict(indicator.settings)
     if label is not None:
         indicator.label = label.strip()
     if comparator is not None:
@@ -149,17 +197,27 @@ def update_indicator(
         indicator.granularity = granularity
     if is_active is not None:
         indicator.is_active = is_active
-    indicator.save(update_fields=INDICATOR_FIELDS)
+    old = {param.name: value for param, value in old_values.items()}
+    indicator.params = {**indicator.params, **new_params}
+    new = {param.name: value for param, value in indicator.settings}
+    indicator.label = _relabelled(indicator.label, indicator, old, new)
+    indicator.save(update_fields=[*INDICATOR_FIELDS, "params"])
     if services is not None:
         indicator.services.set(services, through_defaults={"organisation": indicator.organisation})
     _record_change(indicator, actor, before, _indicator_snapshot(indicator))
+    if old != new:
+        _recompute_stored_periods(indicator, actor)
     return indicator
 
 
-def find_value(*, indicator: Indicator, period: Period, service: Service | None) -> IndicatorValue | None:
+def find_value(
+    *, indicator: Indicator, period: Period, service: Service | None, site: Site | None = None
+) -> IndicatorValue | None:
     return (
         IndicatorValue.objects.for_org(indicator.organisation)
-        .filter(indicator=indicator, granularity=period.granularity, period_start=period.start, service=service)
+        .filter(
+            indicator=indicator, granularity=period.granularity, period_start=period.start, service=service, site=site
+        )
         .first()
     )
 
@@ -206,7 +264,7 @@ def manual_measure(
     return _measure_of_single(metric_key, value)
 
 
-def _check_manual_entry(indicator: Indicator, period: Period, service: Service | None) -> None:
+def _check_manual_entry(indicator: Indicator, period: Period, service: Service | None, site: Site | None) -> None:
     if indicator.is_planned:
         raise ValidationError({NON_FIELD_ERRORS: f"{PLANNED_METRIC_NOTE} : cet indicateur ne se saisit pas."})
     if not indicator.takes_manual_values:
@@ -216,6 +274,8 @@ def _check_manual_entry(indicator: Indicator, period: Period, service: Service |
         raise ValidationError({"period": f"Cet indicateur se mesure par {label} : choisissez une période de ce type."})
     if service is not None and service not in allowed_services(indicator):
         raise ValidationError({"service": "Choisissez un des services concernés par cet indicateur."})
+    if site is not None and (service is not None or site not in sites_with_values(indicator.organisation)):
+        raise ValidationError({"site": "Choisissez un site de la ville, ou un service, pas les deux."})
 
 
 @transaction.atomic
@@ -230,15 +290,16 @@ def record_manual_value(
     denominator: float | None = None,
     comment: str = "",
     evidence: UploadedFile | None = None,
+    site: Site | None = None,
 ) -> IndicatorValue:
     """Enter (or correct) the value of a manual indicator for one period and service.
 
     A share (manual.share) takes a numerator and a denominator and stores 100 × num ÷ den.
     A new evidence file replaces the link to the previous one, which is kept for the audit trail."""
-    _check_manual_entry(indicator, period, service)
+    _check_manual_entry(indicator, period, service, site)
     measure = manual_measure(indicator.metric_key, value=value, numerator=numerator, denominator=denominator)
     kind = check_evidence(evidence) if evidence is not None else None
-    stored, before = _value_to_write(indicator, period, service)
+    stored, before = _value_to_write(indicator, period, service, site)
     _apply_measure(stored, measure)
     stored.source = ValueSource.MANUAL
     stored.comment = comment.strip()
@@ -272,10 +333,10 @@ def delete_value(*, value: IndicatorValue, actor: User | None) -> None:
 
 
 def _value_to_write(
-    indicator: Indicator, period: Period, service: Service | None
+    indicator: Indicator, period: Period, service: Service | None, site: Site | None = None
 ) -> tuple[IndicatorValue, dict[str, Any] | None]:
     """The stored value of this slot with its snapshot, or a new unsaved one and None."""
-    stored = find_value(indicator=indicator, period=period, service=service)
+    stored = find_value(indicator=indicator, period=period, service=service, site=site)
     if stored is not None:
         return stored, snapshot(stored, VALUE_FIELDS)
     fresh = IndicatorValue(
@@ -284,6 +345,7 @@ def _value_to_write(
         granularity=period.granularity,
         period_start=period.start,
         service=service,
+        site=site,
     )
     return fresh, None
 
@@ -296,9 +358,9 @@ def _apply_measure(stored: IndicatorValue, measure: Measure) -> None:
 
 
 def _recompute_manual(
-    indicator: Indicator, period: Period, service: Service | None, actor: User | None
+    indicator: Indicator, period: Period, service: Service | None, site: Site | None, actor: User | None
 ) -> IndicatorValue | None:
-    stored = find_value(indicator=indicator, period=period, service=service)
+    stored = find_value(indicator=indicator, period=period, service=service, site=site)
     if stored is None or indicator.metric_key != MANUAL_SHARE or not stored.denominator:
         return stored
     before = snapshot(stored, VALUE_FIELDS)
@@ -318,21 +380,21 @@ def _recompute_manual(
 
 
 def _recompute_computed(
-    indicator: Indicator, period: Period, service: Service | None, actor: User | None
+    indicator: Indicator, period: Period, service: Service | None, site: Site | None, actor: User | None
 ) -> IndicatorValue | None:
     metric = METRICS.get(indicator.metric_key)
     if metric.compute is None:
         return None
     query = MetricQuery(
-        organisation=indicator.organisation, period=period, service=service, params=dict(indicator.params)
+        organisation=indicator.organisation, period=period, service=service, params=dict(indicator.params), site=site
     )
     measure = metric.compute(query)
     if measure is None:
-        stale = find_value(indicator=indicator, period=period, service=service)
+        stale = find_value(indicator=indicator, period=period, service=service, site=site)
         if stale is not None:
             delete_value(value=stale, actor=actor)
         return None
-    stored, before = _value_to_write(indicator, period, service)
+    stored, before = _value_to_write(indicator, period, service, site)
     _apply_measure(stored, measure)
     stored.source = ValueSource.COMPUTED
     stored.entered_by = None
@@ -352,9 +414,15 @@ def _recompute_computed(
 
 @transaction.atomic
 def recompute_indicator(
-    *, indicator: Indicator, period: Period, service: Service | None = None, actor: User | None = None
+    *,
+    indicator: Indicator,
+    period: Period,
+    service: Service | None = None,
+    actor: User | None = None,
+    site: Site | None = None,
 ) -> IndicatorValue | None:
-    """THE recomputation of one indicator for one period and one service (None: all services).
+    """THE recomputation of one indicator for one period and one service or one site (both
+    None: the whole town).
 
     A registered computed metric is asked for its measure, which is stored (or the stored value
     removed when the metric has nothing for the period). A manual share is recomputed from its
@@ -362,23 +430,27 @@ def recompute_indicator(
     if indicator.is_planned:
         return None
     if METRICS.get(indicator.metric_key).is_manual:
-        return _recompute_manual(indicator, period, service, actor)
-    return _recompute_computed(indicator, period, service, actor)
+        return _recompute_manual(indicator, period, service, site, actor)
+    return _recompute_computed(indicator, period, service, site, actor)
 
 
 def recompute_all_services(*, indicator: Indicator, period: Period, actor: User | None = None) -> list[IndicatorValue]:
-    """Recompute one period for all services together and for each service concerned."""
+    """Recompute one period for the whole town, for each service concerned and, in a town with
+    several sites, for each site."""
     if indicator.is_planned:
         return []
+    slots: list[tuple[Service | None, Site | None]]
     if METRICS.get(indicator.metric_key).is_manual:
         stored = IndicatorValue.objects.for_org(indicator.organisation).filter(
             indicator=indicator, granularity=period.granularity, period_start=period.start
         )
-        services: list[Service | None] = [value.service for value in stored.select_related("service")]
+        slots = [(value.service, value.site) for value in stored.select_related("service", "site")]
     else:
-        services = [None, *indicator.services.all()]
+        slots = [(None, None), *((service, None) for service in indicator.services.all())]
+        slots += [(None, site) for site in sites_with_values(indicator.organisation)]
     results = [
-        recompute_indicator(indicator=indicator, period=period, service=service, actor=actor) for service in services
+        recompute_indicator(indicator=indicator, period=period, service=service, site=site, actor=actor)
+        for service, site in slots
     ]
     return [value for value in results if value is not None]
 
@@ -396,6 +468,38 @@ def recompute_after_change(organisation: Organisation, metric_prefix: str, month
             continue
         granularity = Granularity(indicator.granularity)
         for period in sorted({Period.containing(month, granularity) for month in months}):
+            recompute_all_services(indicator=indicator, period=period)
+            recomputed += 1
+    return recomputed
+
+
+# Days a missed run still catches up on (a server off for a holiday); older changes are
+# caught by `recompute_indicators`.
+CATCH_UP_DAYS = 62
+
+
+def periods_passed(indicator: Indicator, *, since: dt.date, day: dt.date) -> list[Period]:
+    """The periods of the indicator that hold a day from `since` to `day`: an item due on
+    `since` became late the day after, and the period of `day` holds its value so far."""
+    granularity = Granularity(indicator.granularity)
+    first = max(since, day - dt.timedelta(days=CATCH_UP_DAYS))
+    days = (first + dt.timedelta(days=offset) for offset in range((day - first).days + 1))
+    return sorted({Period.containing(one, granularity) for one in days})
+
+
+def refresh_values_time_changes(organisation: Organisation, day: dt.date) -> int:
+    """The daily job (core.registries.DAILY_JOBS): recompute the computed values whose truth
+    depends on the date, that is those of the periods holding a day passed since the last
+    daily run (or yesterday) and today's period; returns how many periods were recomputed."""
+    since = last_run_day(organisation, before=day) or day - dt.timedelta(days=1)
+    indicators = Indicator.objects.filter(
+        organisation=organisation, is_active=True, commitment__is_active=True
+    ).prefetch_related("services")
+    recomputed = 0
+    for indicator in indicators:
+        if indicator.is_planned or METRICS.get(indicator.metric_key).is_manual:
+            continue
+        for period in periods_passed(indicator, since=since, day=day):
             recompute_all_services(indicator=indicator, period=period)
             recomputed += 1
     return recomputed

@@ -13,7 +13,8 @@ from commitments.actions import allowed_services
 from commitments.evidence import check_evidence
 from commitments.metrics import MANUAL_COUNT, MANUAL_SCORE, MANUAL_SHARE, MANUAL_YES_NO
 from commitments.models import Commitment, Comparator, Indicator
-from core.models import Service
+from commitments.queries import sites_with_values
+from core.models import Service, Site
 from core.periods import GRANULARITY_LABELS, Granularity, Period, recent_periods
 
 RECENT_PERIODS = {Granularity.MONTH: 12, Granularity.QUARTER: 8, Granularity.YEAR: 5}
@@ -56,6 +57,19 @@ class IndicatorForm(forms.Form):
         services.queryset = Service.objects.for_org(indicator.organisation).select_related("site")
         self.fields["target_value"].label = f"Cible ({indicator.unit})"
         self.fields["target_value"].help_text = _target_help(indicator.unit)
+        self.param_names = [param.name for param, _value in indicator.settings]
+        for param, _value in indicator.settings:
+            self.fields[f"param_{param.name}"] = forms.IntegerField(
+                label=f"{param.label} ({param.unit})",
+                help_text=f"Paramètre de la mesure : {param.default} par défaut, "
+                f"de {param.minimum} à {param.maximum}. Les valeurs déjà calculées sont recalculées.",
+            )
+
+    def changes(self) -> dict[str, Any]:
+        """The keyword arguments of update_indicator, from a valid form."""
+        data = dict(self.cleaned_data)
+        params = {name: data.pop(f"param_{name}") for name in self.param_names}
+        return {**data, "services": list(data["services"]), "params": params}
 
     @staticmethod
     def initial_for(indicator: Indicator) -> dict[str, Any]:
@@ -66,7 +80,7 @@ class IndicatorForm(forms.Form):
             "granularity": indicator.granularity,
             "services": list(indicator.services.all()),
             "is_active": indicator.is_active,
-        }
+        } | {f"param_{param.name}": value for param, value in indicator.settings}
 
 
 def _target_help(unit: str) -> str:
@@ -112,6 +126,13 @@ class ValueForm(forms.Form):
     service = forms.ModelChoiceField(
         label="Service", queryset=Service.objects.none(), required=False, empty_label="Tous les services"
     )
+    site = forms.ModelChoiceField(
+        label="Ou un site",
+        queryset=Site.objects.none(),
+        required=False,
+        empty_label="Toute la ville",
+        help_text="Une valeur d'un site (mairie annexe, mairie de quartier) compte tous ses services.",
+    )
     comment = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     evidence = forms.FileField(
         label="Pièce justificative",
@@ -134,12 +155,19 @@ class ValueForm(forms.Form):
         service.queryset = Service.objects.filter(pk__in=[s.pk for s in allowed_services(indicator)]).select_related(
             "site"
         )
+        sites = sites_with_values(indicator.organisation)
+        if sites:
+            site = self.fields["site"]
+            assert isinstance(site, forms.ModelChoiceField)
+            site.queryset = Site.objects.filter(pk__in=[s.pk for s in sites])
+        else:
+            del self.fields["site"]
         self.fields[
             "evidence"
         ].help_text = f"PDF, PNG ou JPEG, {filesizeformat(settings.EVIDENCE_MAX_BYTES)} au plus. Facultatif."
         for name, field in _value_fields(indicator.metric_key).items():
             self.fields[name] = field
-        self.order_fields(["period", "period_text", "service", "value", "numerator", "denominator"])
+        self.order_fields(["period", "period_text", "service", "site", "value", "numerator", "denominator"])
 
     def clean_evidence(self) -> Any:
         upload = self.cleaned_data.get("evidence")
@@ -170,6 +198,7 @@ class ValueForm(forms.Form):
         return {
             "period": data["resolved_period"],
             "service": data["service"],
+            "site": data.get("site"),
             "value": data.get("value"),
             "numerator": data.get("numerator"),
             "denominator": data.get("denominator"),

@@ -10,7 +10,8 @@ from pathlib import PurePath
 from django.db import models
 from django.db.models import Q
 
-from core.models import OrgOwned, Service, User
+from core.metrics import MetricParam
+from core.models import OrgOwned, Service, Site, User
 from core.periods import GRANULARITY_LABELS, Granularity, Period
 from core.registries import METRICS
 
@@ -183,6 +184,20 @@ class Indicator(OrgOwned):
         return self.metric_key in METRICS and METRICS.get(self.metric_key).is_manual
 
     @property
+    def settings(self) -> list[tuple[MetricParam, int]]:
+        """The parameters its metric declares, each with the value this indicator gives it."""
+        if self.is_planned:
+            return []
+        metric = METRICS.get(self.metric_key)
+        values = metric.param_values(self.params)
+        return [(param, values[param.name]) for param in metric.params]
+
+    @property
+    def settings_text(self) -> str:
+        """ "Attente maximale : 15 minutes", as pages and the audit trail show the parameters."""
+        return " ; ".join(param.text(value) for param, value in self.settings)
+
+    @property
     def target_label(self) -> str:
         """The target as a reader writes it: "≥ 90 %", "≤ 0,5 %", "= oui"."""
         symbol = COMPARATOR_SYMBOLS[Comparator(self.comparator)]
@@ -220,7 +235,9 @@ def evidence_path(instance: IndicatorValue, filename: str) -> str:
 
 
 class IndicatorValue(OrgOwned):
-    """The value of an indicator for one period and one service (or all services when empty).
+    """The value of an indicator for one period and one service, or one site (every service of
+    an annex or district town hall), or the whole town when both are empty. Values per site
+    are stored only for towns with more than one site (ADR 0008).
 
     Numerator, denominator and sample size are stored with the value, never a bare percentage."""
 
@@ -228,6 +245,9 @@ class IndicatorValue(OrgOwned):
     granularity = models.CharField(max_length=10, choices=[(g.value, GRANULARITY_LABELS[g]) for g in Granularity])
     period_start = models.DateField("début de période")
     service = models.ForeignKey(Service, on_delete=models.RESTRICT, null=True, blank=True, verbose_name="service")
+    site = models.ForeignKey(
+        Site, on_delete=models.RESTRICT, null=True, blank=True, related_name="+", verbose_name="site"
+    )
     numerator = models.FloatField("numérateur", null=True, blank=True)
     denominator = models.FloatField("dénominateur", null=True, blank=True)
     value = models.FloatField("valeur", null=True, blank=True)
@@ -251,8 +271,16 @@ class IndicatorValue(OrgOwned):
             ),
             models.UniqueConstraint(
                 fields=["organisation", "indicator", "granularity", "period_start"],
-                condition=Q(service__isnull=True),
+                condition=Q(service__isnull=True, site__isnull=True),
                 name="indicator_value_unique_all_services",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "indicator", "granularity", "period_start", "site"],
+                condition=Q(site__isnull=False),
+                name="indicator_value_unique_site",
+            ),
+            models.CheckConstraint(
+                condition=Q(service__isnull=True) | Q(site__isnull=True), name="indicator_value_service_or_site"
             ),
         ]
         indexes = [models.Index(fields=["organisation", "indicator", "granularity", "period_start"])]
@@ -263,6 +291,13 @@ class IndicatorValue(OrgOwned):
     @property
     def period(self) -> Period:
         return Period(self.period_start, Granularity(self.granularity))
+
+    @property
+    def scope_label(self) -> str:
+        """What the value covers, as messages name it: "Accueil", "site Mairie annexe", "tous services"."""
+        if self.service is not None:
+            return self.service.name
+        return f"site {self.site.name}" if self.site is not None else "tous services"
 
     def status(self, today: dt.date) -> Status:
         """Met or not met once its period is complete, *en cours* before."""

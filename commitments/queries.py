@@ -19,8 +19,20 @@ from commitments.models import (
     Status,
 )
 from core.audit import history_of
-from core.models import AuditEvent, Organisation, Service
+from core.models import AuditEvent, Organisation, Service, Site
 from core.periods import Granularity, Period
+
+
+def sites_with_values(organisation: Organisation) -> list[Site]:
+    """The sites whose own values are stored and shown: every site of a town with several
+    (annexes, district town halls), none for a town with one site, whose values are the town's."""
+    sites = list(Site.objects.for_org(organisation).order_by("name"))
+    return sites if len(sites) > 1 else []
+
+
+def chosen_site(sites: list[Site], code: str | None) -> Site | None:
+    """The site named by its code (`?site=` on pages, `--site` on the command line), if any."""
+    return next((site for site in sites if site.code == code), None) if code else None
 
 
 @dataclass(frozen=True)
@@ -94,22 +106,28 @@ class Overview:
     available: list[Framework]
     selected: Framework | None
     summary: Summary
+    sites: list[Site] = field(default_factory=list)
+    site: Site | None = None
 
 
 def _current_starts(today: dt.date) -> dict[Granularity, dt.date]:
     return {granularity: Period.containing(today, granularity).start for granularity in Granularity}
 
 
-def with_latest_value(indicators: QuerySet[Indicator], *, today: dt.date) -> QuerySet[Indicator]:
-    """Annotate each indicator, in its own granularity and for all services together, with the
-    id of its latest non-empty value of a complete period (`latest_value_id`) and of its value
-    of the current period (`current_value_id`): two correlated subqueries served by the value
-    index. A period is complete when it started before the current one of its granularity."""
+def with_latest_value(
+    indicators: QuerySet[Indicator], *, today: dt.date, site: Site | None = None
+) -> QuerySet[Indicator]:
+    """Annotate each indicator, in its own granularity and for all services together (of the
+    whole town, or of `site`), with the id of its latest non-empty value of a complete period
+    (`latest_value_id`) and of its value of the current period (`current_value_id`): two
+    correlated subqueries served by the value index. A period is complete when it started
+    before the current one of its granularity."""
     values = IndicatorValue.objects.filter(
         organisation=OuterRef("organisation"),
         indicator=OuterRef("pk"),
         granularity=OuterRef("granularity"),
         service__isnull=True,
+        site=site,
         value__isnull=False,
     )
     starts = _current_starts(today)
@@ -123,9 +141,9 @@ def with_latest_value(indicators: QuerySet[Indicator], *, today: dt.date) -> Que
     return indicators.annotate(latest_value_id=Subquery(latest), current_value_id=Subquery(now))
 
 
-def indicator_rows(indicators: QuerySet[Indicator], *, today: dt.date) -> list[IndicatorRow]:
+def indicator_rows(indicators: QuerySet[Indicator], *, today: dt.date, site: Site | None = None) -> list[IndicatorRow]:
     """Two queries: the indicators, then their latest complete and current values."""
-    annotated = list(with_latest_value(indicators, today=today))
+    annotated = list(with_latest_value(indicators, today=today, site=site))
     ids = [
         pk
         for indicator in annotated
@@ -169,12 +187,18 @@ def _group(commitment_rows: list[CommitmentRow]) -> list[FrameworkRow]:
     return list(frameworks.values())
 
 
-def commitments_overview(*, organisation: Organisation, today: dt.date, framework_code: str | None = None) -> Overview:
+def commitments_overview(
+    *, organisation: Organisation, today: dt.date, framework_code: str | None = None, site_code: str | None = None
+) -> Overview:
     """The town's commitments grouped by framework then module, each indicator with its target,
     latest result (latest complete period) and its verdict, the current period's value so far,
-    and the count of indicators met, not met and without data on their latest result.
+    and the count of indicators met, not met and without data on their latest result; of the
+    whole town, or of the site named by `site_code` in a town with several.
 
-    Four queries whatever the number of commitments: frameworks, commitments, indicators, values."""
+    Five queries whatever the number of commitments: sites, frameworks, commitments,
+    indicators, values."""
+    sites = sites_with_values(organisation)
+    site = chosen_site(sites, site_code)
     available = list(Framework.objects.for_org(organisation))
     selected = next((framework for framework in available if framework.code == framework_code), None)
     shown = [selected] if selected else available
@@ -186,10 +210,18 @@ def commitments_overview(*, organisation: Organisation, today: dt.date, framewor
     )
     rows = {commitment.pk: CommitmentRow(commitment) for commitment in commitments}
     indicators = Indicator.objects.for_org(organisation).filter(commitment__framework__in=shown)
-    for indicator_row in indicator_rows(indicators.order_by("commitment", "position", "code"), today=today):
+    ordered_indicators = indicators.order_by("commitment", "position", "code")
+    for indicator_row in indicator_rows(ordered_indicators, today=today, site=site):
         rows[indicator_row.indicator.commitment_id].indicators.append(indicator_row)
     ordered = [rows[commitment.pk] for commitment in commitments]
-    return Overview(frameworks=_group(ordered), available=available, selected=selected, summary=_summary(ordered))
+    return Overview(
+        frameworks=_group(ordered),
+        available=available,
+        selected=selected,
+        summary=_summary(ordered),
+        sites=sites,
+        site=site,
+    )
 
 
 @dataclass(frozen=True)
@@ -215,27 +247,33 @@ class CommitmentPage:
     commitment: Commitment
     indicators: list[IndicatorDetail]
     history: list[AuditEvent]
+    sites: list[Site] = field(default_factory=list)
+    site: Site | None = None
 
 
-def commitment_page(*, commitment: Commitment, today: dt.date) -> CommitmentPage:
-    """A commitment with its indicators, every stored value per period and service with its
-    status on `today` (a verdict for a complete period, *en cours* otherwise), and the history
-    of the commitment and its indicators. A fixed number of queries."""
+def commitment_page(*, commitment: Commitment, today: dt.date, site_code: str | None = None) -> CommitmentPage:
+    """A commitment with its indicators, every stored value per period and service or site
+    with its status on `today` (a verdict for a complete period, *en cours* otherwise), and the
+    history of the commitment and its indicators. With a site chosen (a town with several),
+    the latest results are the site's and the values those of the site and of its services.
+    A fixed number of queries."""
     organisation = commitment.organisation
+    sites = sites_with_values(organisation)
+    site = chosen_site(sites, site_code)
     indicators = (
         Indicator.objects.for_org(organisation)
         .filter(commitment=commitment)
         .prefetch_related(Prefetch("services", queryset=Service.objects.select_related("site")))
         .order_by("position", "code")
     )
-    rows = indicator_rows(indicators, today=today)
+    rows = indicator_rows(indicators, today=today, site=site)
     by_id = {row.indicator.pk: row.indicator for row in rows}
     values: dict[int, list[ValueRow]] = defaultdict(list)
-    for value in (
-        IndicatorValue.objects.for_org(organisation)
-        .filter(indicator__commitment=commitment)
-        .select_related("service__site", "entered_by")
-        .order_by("indicator", "-period_start", "service__name")
+    stored = IndicatorValue.objects.for_org(organisation).filter(indicator__commitment=commitment)
+    if site is not None:
+        stored = stored.filter(Q(site=site) | Q(service__site=site))
+    for value in stored.select_related("service__site", "site", "entered_by").order_by(
+        "indicator", "-period_start", "site__name", "service__name"
     ):
         value.indicator = by_id[value.indicator_id]  # the indicator already read: no query per value
         values[value.indicator_id].append(ValueRow(value, value.status(today)))
@@ -248,6 +286,8 @@ def commitment_page(*, commitment: Commitment, today: dt.date) -> CommitmentPage
         commitment=commitment,
         indicators=[IndicatorDetail(row, values[row.indicator.pk]) for row in rows],
         history=list(history.order_by("-at", "-id")),
+        sites=sites,
+        site=site,
     )
 
 
@@ -273,13 +313,15 @@ class PeriodValue:
     value: IndicatorValue | None
 
 
-def values_for_period(*, organisation: Organisation, period: Period, service: Service | None) -> list[PeriodValue]:
-    """Every followed indicator with the value stored for that very period and `service`
-    (None: all services), or None. Two queries."""
+def values_for_period(
+    *, organisation: Organisation, period: Period, service: Service | None, site: Site | None = None
+) -> list[PeriodValue]:
+    """Every followed indicator with the value stored for that very period and `service` or
+    `site` (both None: the whole town), or None. Two queries."""
     values = {
         value.indicator_id: value
         for value in IndicatorValue.objects.for_org(organisation).filter(
-            granularity=period.granularity, period_start=period.start, service=service
+            granularity=period.granularity, period_start=period.start, service=service, site=site
         )
     }
     indicators = (

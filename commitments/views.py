@@ -34,7 +34,10 @@ def _loadable_frameworks(request: OrgRequest) -> list[tuple[str, str]]:
 @org_view()
 def overview(request: OrgRequest) -> HttpResponse:
     data = commitments_overview(
-        organisation=request.org, today=request.org.today(), framework_code=request.GET.get("framework") or None
+        organisation=request.org,
+        today=request.org.today(),
+        framework_code=request.GET.get("framework") or None,
+        site_code=request.GET.get("site") or None,
     )
     can_load = can(request.membership, Capability.MANAGE_QUALITY) and len(data.available) < len(framework_names())
     return render(request, "commitments/overview.html", {**NAV, "overview": data, "can_load_framework": can_load})
@@ -57,7 +60,7 @@ def framework_load(request: OrgRequest) -> HttpResponseBase:
 @org_view()
 def commitment_detail(request: OrgRequest, commitment_id: int) -> HttpResponse:
     commitment = get_for_org(Commitment.objects.select_related("framework", "module"), request, pk=commitment_id)
-    page = commitment_page(commitment=commitment, today=request.org.today())
+    page = commitment_page(commitment=commitment, today=request.org.today(), site_code=request.GET.get("site") or None)
     return render(request, "commitments/commitment_detail.html", {**NAV, "page": page})
 
 
@@ -81,9 +84,8 @@ def indicator_edit(request: OrgRequest, indicator_id: int) -> HttpResponseBase:
     indicator = get_for_org(Indicator.objects.select_related("commitment"), request, pk=indicator_id)
     form = IndicatorForm(request.POST or None, initial=IndicatorForm.initial_for(indicator), indicator=indicator)
     if request.method == "POST" and form.is_valid():
-        changes = {**form.cleaned_data, "services": list(form.cleaned_data["services"])}
         try:
-            update_indicator(indicator=indicator, actor=acting_user(request), **changes)
+            update_indicator(indicator=indicator, actor=acting_user(request), **form.changes())
         except ValidationError as error:
             show_refusal(form, error)
         else:
@@ -95,9 +97,9 @@ def indicator_edit(request: OrgRequest, indicator_id: int) -> HttpResponseBase:
 def _entered_message(value: IndicatorValue, today: dt.date) -> str:
     indicator = value.indicator
     status = STATUS_LABELS[value.status(today)]
-    where = value.service.name if value.service else "tous services"
     shown = format_measure(value.value, indicator.unit)
-    return f"Valeur enregistrée pour {indicator.code}, {value.period.label} ({where}) : {shown}, {status.lower()}."
+    where = f"{indicator.code}, {value.period.label} ({value.scope_label})"
+    return f"Valeur enregistrée pour {where} : {shown}, {status.lower()}."
 
 
 @org_view(read=Capability.MANAGE_QUALITY, write=Capability.MANAGE_QUALITY)

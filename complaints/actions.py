@@ -48,7 +48,6 @@ from complaints.workflow import (
 )
 from core.audit import record_event, snapshot
 from core.concurrency import save_if_unchanged
-from core.localtime import PARIS
 from core.models import Organisation, Service, User
 from core.registries import CalendarChange, records_changed
 from core.workdays import calendar_for
@@ -184,7 +183,7 @@ def file_public_complaint(
 ) -> Complaint:
     """A citizen files a complaint on the town's public page. With an e-mail address, an
     acknowledgement is e-mailed at once, and that e-mail is the acknowledgement of receipt."""
-    received_on = now.astimezone(PARIS).date()
+    received_on = now.astimezone(organisation.time_zone).date()
     complaint = register_complaint(
         organisation=organisation,
         actor=None,

@@ -10,11 +10,8 @@ from core.workdays import WorkingCalendar
 from registers.deadlines import due_date
 
 
-def acknowledge_due(
-    calendar: WorkingCalendar, settings: ComplaintSettings, received_on: dt.date, *, days: int | None = None
-) -> dt.date:
-    count = settings.acknowledge_days if days is None else days
-    return due_date(calendar, received_on, count, settings.acknowledge_business_days)
+def acknowledge_due(calendar: WorkingCalendar, settings: ComplaintSettings, received_on: dt.date) -> dt.date:
+    return due_date(calendar, received_on, settings.acknowledge_days, settings.acknowledge_business_days)
 
 
 def answer_due(
@@ -24,13 +21,11 @@ def answer_due(
     kind: str,
     channel: str,
     received_on: dt.date,
-    days: int | None = None,
 ) -> dt.date | None:
     """A suggestion expects no answer: no due date."""
     if kind == Kind.SUGGESTION:
         return None
-    count = settings.answer_days_for(channel) if days is None else days
-    return due_date(calendar, received_on, count, settings.answer_business_days)
+    return due_date(calendar, received_on, settings.answer_days_for(channel), settings.answer_business_days)
 
 
 def set_due_dates(complaint: Complaint, calendar: WorkingCalendar, settings: ComplaintSettings) -> None:

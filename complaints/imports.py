@@ -14,8 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO
 
-from django.utils import timezone
-
 from complaints.actions import AUDIT_FIELDS, METRIC_PREFIX
 from complaints.deadlines import set_due_dates
 from complaints.models import (
@@ -296,7 +294,7 @@ def import_complaints(
     today: dt.date | None = None,
 ) -> ImportReport:
     """Import a complaint register file; see the module docstring and docs/complaints.md."""
-    context = Context.for_org(organisation, today or timezone.localdate())
+    context = Context.for_org(organisation, today or organisation.today())
     actor = actor if actor is not None and actor.pk else None
     months: set[dt.date] = set()
 

@@ -5,24 +5,22 @@ the réclamations DUE in it (acknowledgement or answer), on time when handled on
 the due date, late when handled after it or still waiting once it has passed; those not yet
 due are not counted. Suggestions expect no answer and never count.
 
-Parameters (from the framework, e.g. `{ days = 2 }`): `days` overrides the town's deadline
-(and `letter_days` the one for letters), `channel` and `commitment` narrow the complaints
-counted; `complaints.count` also takes `kind` and `justified`."""
+The deadlines are the town's complaint settings (`ComplaintSettings`), read through the due
+dates stored on each complaint, which follow a change of those settings or of the calendar:
+21.1 measures the town's acknowledgement deadline, never a number of its own. Parameters
+(filters): `channel` and `commitment` narrow the complaints counted; `complaints.count` also
+takes `kind` and `justified`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
-from complaints.deadlines import acknowledge_due, answer_due
-from complaints.models import Channel, Complaint, ComplaintSettings, Justified, Kind
+from complaints.models import Complaint, Justified, Kind
 from core import registries
-from core.metrics import Measure, Metric, MetricQuery
-from core.workdays import calendar_for
+from core.metrics import Measure, Metric, MetricQuery, narrow
 from registers.deadlines import DeadlineItem, count_deadlines, measure_of
 
 ACKNOWLEDGED_ON_TIME = "complaints.acknowledged_on_time"
@@ -31,17 +29,11 @@ COUNT = "complaints.count"
 JUSTIFIED_SHARE = "complaints.justified_share"
 
 
-def _int_param(params: dict[str, Any], name: str) -> int | None:
-    value = params.get(name)
-    return None if value is None or value == "" else int(value)
-
-
 def _scope(query: MetricQuery, *, kind: str | None = Kind.COMPLAINT) -> QuerySet[Complaint]:
     complaints = Complaint.objects.for_org(query.organisation)
     if kind:
         complaints = complaints.filter(kind=kind)
-    if query.service is not None:
-        complaints = complaints.filter(service=query.service)
+    complaints = narrow(complaints, query)
     params = query.params
     if params.get("channel"):
         complaints = complaints.filter(channel=params["channel"])
@@ -57,53 +49,20 @@ def _stored_items(complaints: QuerySet[Complaint], due: str, done: str, query: M
         yield DeadlineItem(id=pk, due_on=due_on, answered_on=done_on)
 
 
-def _received_around(complaints: QuerySet[Complaint], query: MetricQuery, days: int) -> QuerySet[Complaint]:
-    """Complaints that may fall due in the period under a deadline of `days` working days
-    (a generous margin of calendar days covers weekends, holidays and closures)."""
-    margin = dt.timedelta(days=2 * days + 31)
-    return complaints.filter(received_on__gte=query.period.start - margin, received_on__lt=query.period.end)
-
-
 def acknowledged_on_time(query: MetricQuery, *, today: dt.date | None = None) -> Measure | None:
-    """Share of réclamations due for an acknowledgement in the period that were acknowledged in time."""
-    today = today or timezone.localdate()
-    complaints = _scope(query)
-    settings = ComplaintSettings.for_org(query.organisation)
-    days = _int_param(query.params, "days")
-    if days is None or days == settings.acknowledge_days:
-        items = list(_stored_items(complaints, "acknowledge_due_on", "acknowledged_on", query))
-    else:
-        calendar = calendar_for(query.organisation)
-        rows = _received_around(complaints, query, days).values_list("pk", "received_on", "acknowledged_on")
-        items = [
-            DeadlineItem(id=pk, due_on=acknowledge_due(calendar, settings, received, days=days), answered_on=done)
-            for pk, received, done in rows.order_by("received_on", "pk")
-        ]
-    return measure_of(count_deadlines(items, period=query.period, today=today))
+    """Share of réclamations due for an acknowledgement in the period that were acknowledged
+    by their stored due date (the town's acknowledgement deadline)."""
+    today = today or query.organisation.today()
+    items = _stored_items(_scope(query), "acknowledge_due_on", "acknowledged_on", query)
+    return measure_of(count_deadlines(list(items), period=query.period, today=today))
 
 
 def answered_on_time(query: MetricQuery, *, today: dt.date | None = None) -> Measure | None:
-    """Share of réclamations due for an answer in the period that were answered in time
-    (10 working days, 15 for letters, by default)."""
-    today = today or timezone.localdate()
-    complaints = _scope(query)
-    settings = ComplaintSettings.for_org(query.organisation)
-    days, letter_days = _int_param(query.params, "days"), _int_param(query.params, "letter_days")
-    if days is None and letter_days is None:
-        items = list(_stored_items(complaints, "answer_due_on", "answered_on", query))
-    else:
-        calendar = calendar_for(query.organisation)
-        widest = max(days or settings.answer_days, letter_days or settings.answer_days_letter)
-        rows = _received_around(complaints, query, widest).values_list("pk", "received_on", "channel", "answered_on")
-        items = []
-        for pk, received, channel, done in rows.order_by("received_on", "pk"):
-            # `days` alone leaves letters on the town's letter deadline, and the reverse.
-            override = letter_days if channel == Channel.LETTER else days
-            due = answer_due(
-                calendar, settings, kind=Kind.COMPLAINT, channel=channel, received_on=received, days=override
-            )
-            items.append(DeadlineItem(id=pk, due_on=due, answered_on=done))
-    return measure_of(count_deadlines(items, period=query.period, today=today))
+    """Share of réclamations due for an answer in the period that were answered by their
+    stored due date (the town's deadlines: 10 working days, 15 for letters, by default)."""
+    today = today or query.organisation.today()
+    items = _stored_items(_scope(query), "answer_due_on", "answered_on", query)
+    return measure_of(count_deadlines(list(items), period=query.period, today=today))
 
 
 def complaint_count(query: MetricQuery) -> Measure:
@@ -148,15 +107,16 @@ METRICS = [
         label="Réclamations dont la réception est accusée dans le délai",
         unit="%",
         compute=acknowledged_on_time,
-        description="Réclamations dont l'accusé de réception était attendu dans la période ; paramètre days.",
+        description="Réclamations dont l'accusé de réception était attendu dans la période, "
+        "selon le délai d'accusé de réception de la ville (réglages des réclamations).",
     ),
     Metric(
         key=ANSWERED_ON_TIME,
         label="Réclamations répondues dans le délai",
         unit="%",
         compute=answered_on_time,
-        description="Réclamations dont la réponse était attendue dans la période "
-        "(10 jours ouvrés, 15 pour un courrier).",
+        description="Réclamations dont la réponse était attendue dans la période, selon les délais "
+        "de réponse de la ville (réglages des réclamations ; 10 jours ouvrés, 15 pour un courrier, par défaut).",
     ),
     Metric(
         key=COUNT,

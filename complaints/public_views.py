@@ -17,7 +17,7 @@ from complaints.actions import file_public_complaint
 from complaints.forms import PublicComplaintForm, TrackingForm
 from complaints.models import normalise_tracking_number
 from complaints.queries import public_status
-from core.access import public_view
+from core.access import public_view, use_town_time
 from core.models import Organisation
 from core.ratelimit import allow, client_key
 
@@ -29,7 +29,9 @@ TOO_MANY = 429
 
 
 def _town(org_slug: str) -> Organisation:
-    return get_object_or_404(Organisation, slug=org_slug)
+    town = get_object_or_404(Organisation, slug=org_slug)
+    use_town_time(town)
+    return town
 
 
 def _limited(request: HttpRequest, organisation: Organisation, template: str, message: str) -> HttpResponse:

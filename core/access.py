@@ -3,7 +3,11 @@
 An organisation's pages live under /o/<org_slug>/. Someone who is not an active member of
 that organisation gets 404, never a hint that the town or the object exists. A member whose
 role lacks the capability gets 403. Objects are fetched with `get_for_org`, which scopes the
-lookup to the organisation of the request."""
+lookup to the organisation of the request.
+
+A town's page runs in the town's own time (`use_town_time`): templates show times, forms read
+them and `timezone.localdate()` gives the date of the town, La Réunion's or Nouméa's as Paris's;
+`core.middleware.TownTimeMiddleware` puts the project's zone back after each request."""
 
 from __future__ import annotations
 
@@ -47,13 +51,14 @@ class OrgRequest(HttpRequest):
     membership: Membership
 
 
-def active_membership(user: Any, org_slug: str, today: dt.date) -> Membership | None:
+def active_membership(user: Any, org_slug: str) -> Membership | None:
+    """The user's membership of the town, if active on the town's own today."""
     if not user.is_authenticated:
         return None
     membership = (
         Membership.objects.select_related("organisation").filter(user=user, organisation__slug=org_slug).first()
     )
-    if membership is None or not membership.is_active_on(today):
+    if membership is None or not membership.is_active_on(membership.organisation.today()):
         return None
     return membership
 
@@ -81,7 +86,7 @@ def org_view(read: Capability = Capability.VIEW, write: Capability | None = None
         def wrapper(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            membership = active_membership(request.user, org_slug, timezone.localdate())
+            membership = active_membership(request.user, org_slug)
             if membership is None:
                 raise Http404("Page introuvable.")
             if request.method not in SAFE_METHODS and write is None:
@@ -91,12 +96,19 @@ def org_view(read: Capability = Capability.VIEW, write: Capability | None = None
                 raise PermissionDenied("Votre rôle ne permet pas cette action.")
             request.org = membership.organisation  # type: ignore[attr-defined]
             request.membership = membership  # type: ignore[attr-defined]
+            use_town_time(membership.organisation)
             return view(request, *args, **kwargs)
 
         wrapper.access_rule = "organisation"  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def use_town_time(organisation: Organisation) -> None:
+    """Read and show the times of the current request in the town's time zone. Called by
+    `org_view` and by the public pages of a town once they know it."""
+    timezone.activate(organisation.time_zone)
 
 
 def public_view(view: ViewFunc) -> ViewFunc:

@@ -50,6 +50,7 @@ ACTION_LABELS: dict[str, str] = {
     "end": "fin du service",
     "leave": "départ sans être servi",
     "redirect": "réorientation",
+    "close_at_closing": "clôture à la fermeture (parti sans être servi)",
     # Whole-register runs, recorded on the town
     "import_requests": "import du registre des courriers",
     "import_act_requests": "import du registre des demandes d'actes",
@@ -58,6 +59,7 @@ ACTION_LABELS: dict[str, str] = {
     "recompute_request_due_dates": "recalcul des échéances des courriers",
     "recompute_act_due_dates": "recalcul des échéances des demandes d'actes",
     "recompute_complaint_due_dates": "recalcul des échéances des réclamations",
+    "recompute_ring_waits": "recalcul des attentes comptées en sonneries",
     "calendar_change": "changement du calendrier",
 }
 

@@ -1,6 +1,9 @@
-"""The local (Europe/Paris) day, month, weekday and half-hour of an event, stored at import
-so that indicators aggregate on indexed columns instead of converting times row by row; the
-time zone of a town, read from its holiday zone, and a moment written in it the French way."""
+"""The local day, month, weekday and half-hour of an event in its town's time zone, stored at
+import so that indicators aggregate on indexed columns instead of converting times row by row;
+the time zone of a town, read from its holiday zone, and a moment written in it the French way.
+
+Every function takes the zone: there is no default, so no code path falls back to Paris time
+for a town of La Réunion or New Caledonia."""
 
 from __future__ import annotations
 
@@ -45,9 +48,9 @@ class LocalStamp:
     half_hour: int
 
 
-def local_stamp(moment: dt.datetime) -> LocalStamp:
-    """`moment` must be timezone-aware."""
-    local = moment.astimezone(PARIS)
+def local_stamp(moment: dt.datetime, zone: ZoneInfo) -> LocalStamp:
+    """The stamps of an aware `moment` read in the town's time `zone`."""
+    local = moment.astimezone(zone)
     day = local.date()
     return LocalStamp(day, day.replace(day=1), day.weekday(), local.hour * 2 + local.minute // 30)
 
@@ -60,8 +63,8 @@ def half_hour_label(slot: int) -> str:
     return f"{start:%H:%M}–{end}"
 
 
-def aware_local(naive: dt.datetime, zone: ZoneInfo = PARIS) -> dt.datetime:
-    """A wall-clock time read in `zone` (Paris unless said) as an aware datetime. In the
+def aware_local(naive: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """A wall-clock time read in the town's time `zone` as an aware datetime. In the
     repeated hour of the October clock change the first occurrence is taken (fold=0); a time
     that does not exist (the skipped hour in March) is moved forward by the gap, as clocks do."""
     aware = naive.replace(tzinfo=zone)

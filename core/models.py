@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 
 from core.colors import contrast_with_white
 from core.localtime import town_time_zone
@@ -98,6 +99,18 @@ class Organisation(models.Model):
         """The town's own date now (it decides whether a period is complete)."""
         return timezone.localdate(timezone=self.time_zone)
 
+    def has_local_stamps(self) -> bool:
+        """Whether the town holds records stamped with their local day at entry or import
+        (calls, tickets, visits: any table of a town with a `local_date` column). Those stamps
+        were read in the town's time zone, so the zone cannot change under them."""
+        from django.apps import apps
+
+        for model in apps.get_models():
+            stamped = issubclass(model, OrgOwned) and any(f.name == "local_date" for f in model._meta.get_fields())
+            if stamped and model._default_manager.filter(organisation=self).exists():
+                return True
+        return False
+
     @property
     def theme_version(self) -> str:
         """Changes whenever the town's colour or logo may have changed, to bust caches."""
@@ -130,6 +143,11 @@ class Site(OrgOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def code(self) -> str:
+        """The site as the command line names it: the slug of its name ("mairie-annexe-du-port")."""
+        return slugify(self.name)
 
 
 class Service(OrgOwned):
@@ -334,3 +352,21 @@ class RateLimitBucket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.window_start:%H:%M} ×{self.hits}"
+
+
+class DailyRun(OrgOwned):
+    """One run of the daily jobs (core.daily) for a town on one of its own days: its presence
+    says the values whose truth depends on the date were refreshed that day."""
+
+    day = models.DateField("jour (heure locale de la commune)")
+    finished_at = models.DateTimeField("terminé le")
+    results = models.JSONField("résultats par tâche", default=dict)
+
+    class Meta:
+        verbose_name = "passage quotidien"
+        verbose_name_plural = "passages quotidiens"
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "day"], name="daily_run_unique_day")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.day:%d/%m/%Y}"

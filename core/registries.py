@@ -17,7 +17,10 @@ Here:
 - CHANGES_LISTENERS: told which months of which metrics changed (`records_changed`);
 - CALENDAR_LISTENERS: each app whose records depend on the town's calendar follows a change
   of it (`calendar_changed`): calls re-judged, due dates moved, figures recomputed;
-- LANDING_PAGES: the page a member lands on in their town (`landing_page`)."""
+- LANDING_PAGES: the page a member lands on in their town (`landing_page`);
+- RING_CYCLE_LISTENERS: told that the town's ring cycle changed (`ring_cycle_changed`);
+- DAILY_JOBS: what each app does once a day for each town so that values never go stale
+  (closing yesterday's queue, an item becoming late...), run by core.daily (`manage.py daily`)."""
 
 from __future__ import annotations
 
@@ -225,3 +228,23 @@ def landing_page(membership: Membership) -> str | None:
     """The URL a member of a town lands on, or None when no app offers one."""
     pages = LANDING_PAGES.values()
     return pages[-1](membership) if pages else None
+
+
+# Told that a town's ring cycle (seconds per ring) changed, once the new cycle is saved, with
+# the person who changed it: calls counted in rings (tallies, a table's rings column) wait
+# rings × the cycle, so what was stored from the old cycle must follow.
+RingCycleListener: TypeAlias = "Callable[[Organisation, User | None], object]"
+RING_CYCLE_LISTENERS: Registry[RingCycleListener] = Registry("ring cycle listeners")
+
+
+def ring_cycle_changed(*, organisation: Organisation, actor: User | None = None) -> None:
+    """The town changed its ring cycle: every listener brings what it stored up to date."""
+    for listener in RING_CYCLE_LISTENERS.values():
+        listener(organisation, actor)
+
+
+# Run once per town and per local day by core.daily (`manage.py daily`), in key order, with the
+# town's own date that day: refresh what the passing of a day changes (reception closes the
+# tickets still waiting from the days before, an item becomes late, the current period moves).
+DailyJob: TypeAlias = "Callable[[Organisation, dt.date], object]"
+DAILY_JOBS: Registry[DailyJob] = Registry("daily jobs")

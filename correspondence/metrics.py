@@ -18,10 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
 from core import registries
-from core.metrics import Measure, Metric, MetricQuery
+from core.metrics import Measure, Metric, MetricParam, MetricQuery, narrow
 from core.workdays import calendar_for
 from correspondence.models import Channel, WrittenRequest
 from correspondence.rules import Rules
@@ -31,6 +29,16 @@ ON_TIME = "correspondence.on_time"
 ANSWERED_WITHIN = "correspondence.answered_within"
 ACKNOWLEDGED_WITHIN = "correspondence.acknowledged_within"
 DEFAULT_ACKNOWLEDGEMENT_DAYS = 2
+
+ANSWER_DAYS = MetricParam(name="days", label="Délai de réponse", default=15, unit="jours", minimum=1, maximum=90)
+ACKNOWLEDGEMENT_DAYS = MetricParam(
+    name="days",
+    label="Délai d'accusé de réception",
+    default=DEFAULT_ACKNOWLEDGEMENT_DAYS,
+    unit="jours",
+    minimum=1,
+    maximum=30,
+)
 
 COLUMNS = (
     "pk",
@@ -53,14 +61,12 @@ def _requests(query: MetricQuery) -> Any:
     categories = query.params.get("categories")
     if categories:
         requests = requests.filter(category__code__in=categories)
-    if query.service is not None:
-        requests = requests.filter(service=query.service)
-    return requests
+    return narrow(requests, query)
 
 
 def _today(query: MetricQuery) -> dt.date:
     """Metrics count on the day they run: an item's status is decided by then or not counted."""
-    return timezone.localdate()
+    return query.organisation.today()
 
 
 def on_time(query: MetricQuery) -> Measure | None:
@@ -81,7 +87,7 @@ def _received_around(query: MetricQuery, days: int) -> Any:
 
 
 def answered_within(query: MetricQuery) -> Measure | None:
-    days = int(query.params.get("days", 15))
+    days = ANSWER_DAYS.value_in(query.params)
     business = bool(query.params.get("business", False))
     calendar = calendar_for(query.organisation)
     items = [
@@ -97,7 +103,7 @@ def _first(*days: dt.date | None) -> dt.date | None:
 
 
 def acknowledged_within(query: MetricQuery) -> Measure | None:
-    days = int(query.params.get("days", DEFAULT_ACKNOWLEDGEMENT_DAYS))
+    days = ACKNOWLEDGEMENT_DAYS.value_in(query.params)
     calendar = calendar_for(query.organisation)
     items = [
         DeadlineItem(
@@ -123,6 +129,7 @@ METRICS = [
         label="Demandes écrites répondues en N jours ouvrés",
         unit="%",
         compute=answered_within,
+        params=(ANSWER_DAYS,),
         description="Paramètres : days (nombre de jours), business (jours ouvrables), channels, categories.",
     ),
     Metric(
@@ -130,6 +137,7 @@ METRICS = [
         label="Demandes écrites dont la réception est accusée en N jours ouvrés",
         unit="%",
         compute=acknowledged_within,
+        params=(ACKNOWLEDGEMENT_DAYS,),
         description="Paramètres : days (2 par défaut), channels, categories.",
     ),
 ]

@@ -84,7 +84,7 @@ def serve_tickets(
     slots = town.hours[service.pk].get(day.weekday(), [])
     per_day = DAILY_TICKETS.get(service.code, DEFAULT_TICKETS) * day_factor(day, rng) / WEEKDAY_FACTOR[1]
     agents = town.agents_of(service.pk)
-    clock = DayClock(day)
+    clock = DayClock(day, town.organisation.time_zone)
     queue = QueueDay(free_at=[0.0] * AGENTS_AT_COUNTER.get(service.code, 1))
     median = MEDIAN_SERVICE_MINUTES.get(service.code, 5.0)
     own_reasons = [reason for reason in reasons if reason.service_id == service.pk] or reasons
@@ -125,7 +125,7 @@ def new_ticket(town: Town, service: Service, issued: dt.datetime, number: int, r
         "status": TicketStatus.WAITING,
         "issued_at": issued,
         "dedupe_key": f"demo-{service.code}-{issued:%Y%m%d}-{number:03d}",
-        **stamp_columns(issued),
+        **stamp_columns(issued, town.organisation.time_zone),
     }
 
 
@@ -145,7 +145,7 @@ def log_visits(
     service = services[0]
     slots = town.hours[service.pk].get(day.weekday(), [])
     agents = [agent.pk if agent else None for agent in town.agents_of(service.pk)]
-    clock = DayClock(day)
+    clock = DayClock(day, town.organisation.time_zone)
     for minute, _ in arrivals(rng, day, slots, 4 * day_factor(day, rng)):
         at = clock.at(minute)
         reason = rng.choice(reasons)
@@ -156,7 +156,7 @@ def log_visits(
             "oriented_to_id": reason.service_id,
             "at": at,
             "agent_id": rng.choice(agents),
-            **stamp_columns(at),
+            **stamp_columns(at, town.organisation.time_zone),
         }
         batches.add(Visit, visit, "visits")
 

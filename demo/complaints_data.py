@@ -231,7 +231,9 @@ def _complaint(town: Town, rng: random.Random, day: dt.date, numbers: set[str]) 
         kind=kind,
         channel=channel,
         received_on=received,
-        received_at=aware_local(dt.datetime.combine(received, dt.time(rng.randint(7, 22), rng.randrange(60))))
+        received_at=aware_local(
+            dt.datetime.combine(received, dt.time(rng.randint(7, 22), rng.randrange(60))), town.organisation.time_zone
+        )
         if channel == Channel.WEB
         else None,
         received_month=received.replace(day=1),
@@ -267,7 +269,9 @@ def _history(complaint: Complaint, rng: random.Random) -> tuple[list[ComplaintTr
         day, to_status = step.on, step.to_status
         automatic = step.action == "create" or (step.action == "acknowledge" and day == complaint.received_on)
         actor = None if complaint.channel == Channel.WEB and automatic else complaint.handled_by
-        at = aware_local(dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.randrange(60))))
+        at = aware_local(
+            dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.randrange(60))), complaint.organisation.time_zone
+        )
         if previous is not None and at <= previous:  # two steps of one day: in their order
             at = previous + STEPS_APART
         previous = at

@@ -10,6 +10,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from core.localtime import aware_local, local_stamp
 from core.models import Membership, OpeningHours, Organisation, Role, Service, User
@@ -79,8 +80,8 @@ class DayClock:
     """Aware local times of one day. The clocks change at night, so the UTC offset read at
     noon holds for every opening hour of the day (and is read once, not per row)."""
 
-    def __init__(self, day: dt.date) -> None:
-        noon = aware_local(dt.datetime(day.year, day.month, day.day, 12))
+    def __init__(self, day: dt.date, zone: ZoneInfo) -> None:
+        noon = aware_local(dt.datetime(day.year, day.month, day.day, 12), zone)
         offset = noon.utcoffset() or dt.timedelta(0)
         self.day = day
         self.midnight = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone(offset))
@@ -134,8 +135,8 @@ def days_between(start: dt.date, end: dt.date) -> Iterator[dt.date]:
         day += ONE_DAY
 
 
-def stamp_columns(moment: dt.datetime) -> Row:
-    stamp = local_stamp(moment)
+def stamp_columns(moment: dt.datetime, zone: ZoneInfo) -> Row:
+    stamp = local_stamp(moment, zone)
     return {
         "local_date": stamp.local_date,
         "local_month": stamp.local_month,

@@ -133,7 +133,7 @@ def make_call(
         "origin": CallOrigin.IMPORT,
         "source_id": source.pk,
         "dedupe_key": key,
-        **stamp_columns(started),
+        **stamp_columns(started, town.organisation.time_zone),
     }
 
 
@@ -191,7 +191,7 @@ def add_calls(
     sequence = 0
     for day in days_between(*span):
         tallied = week is not None and week[0] <= day <= week[1]
-        clock = DayClock(day)
+        clock = DayClock(day, town.organisation.time_zone)
         for line, per_day, talk_mode in lines:
             agents = town.agents_of(line.service_id)
             for plan in plan_calls(town, line, per_day, day, rng):

@@ -1,4 +1,4 @@
-"""Local (Europe/Paris) wall-clock times as import files write them, read fast and right
+"""Local wall-clock times, in the town's time zone, as import files write them, read fast and right
 across the clock changes.
 
 `LocalClock` converts one hour of the file at a time ("2026-10-25 02") to UTC and keeps it;
@@ -15,8 +15,8 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
-from core.localtime import PARIS
 from documents.tabular import TableError
 
 LOCAL_DATETIME = re.compile(
@@ -49,13 +49,14 @@ class Hour:
 
 
 class LocalClock:
-    """Reads local (Europe/Paris) wall-clock times fast: one time-zone conversion per hour
+    """Reads wall-clock times of the town's time `zone` fast: one time-zone conversion per hour
     of the file, then string slicing. `closed(day)` says whether the town is shut that day
     (public holiday, closure day), stored on each hour for the importers."""
 
-    def __init__(self, closed: Callable[[dt.date], bool] = lambda day: False) -> None:
+    def __init__(self, closed: Callable[[dt.date], bool], zone: ZoneInfo) -> None:
         self.hours: dict[str, Hour] = {}  # read directly by hot loops: hours.get(key) or hour(key)
         self._closed = closed
+        self.zone = zone
 
     def hour(self, key: str) -> Hour:
         """`key` is "YYYY-MM-DD HH"; raises ValueError when it is not a date and hour."""
@@ -68,13 +69,14 @@ class LocalClock:
         if len(key) != 13 or key[10] != " ":
             raise ValueError(key)
         naive = dt.datetime.fromisoformat(key + ":00:00")
-        first = naive.replace(tzinfo=PARIS).astimezone(dt.UTC)
-        if first.astimezone(PARIS).replace(tzinfo=None) != naive:  # the skipped hour of March
-            first = (naive + dt.timedelta(hours=1)).replace(tzinfo=PARIS).astimezone(dt.UTC)
-        later = naive.replace(tzinfo=PARIS, fold=1).astimezone(dt.UTC)
+        zone = self.zone
+        first = naive.replace(tzinfo=zone).astimezone(dt.UTC)
+        if first.astimezone(zone).replace(tzinfo=None) != naive:  # the skipped hour of March
+            first = (naive + dt.timedelta(hours=1)).replace(tzinfo=zone).astimezone(dt.UTC)
+        later = naive.replace(tzinfo=zone, fold=1).astimezone(dt.UTC)
         if later < first:
             later = first
-        local = first.astimezone(PARIS)
+        local = first.astimezone(zone)
         day = local.date()
         return Hour(
             utc=f"{first:%Y-%m-%d %H}",

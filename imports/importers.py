@@ -115,7 +115,7 @@ class TableImporter(RowImporter):
         super().__init__(source)
         self.index: dict[str, int] = {}
         self.unit = str((source.options or {}).get("duration_unit") or "s")
-        self.clock = LocalClock()
+        self.clock = LocalClock(lambda day: False, self.organisation.time_zone)
 
     def source_words(self, words: dict[str, tuple[str, ...]]) -> dict[str, str]:
         """The usual words of each code, then the source's own (`options["values"]`)."""

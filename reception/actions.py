@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from core.audit import create_audited, delete_audited, record_event, save_audited, snapshot
-from core.localtime import local_stamp
-from core.models import Organisation, Service, Site, User
+from core.localtime import aware_local, local_stamp
+from core.models import OpeningHours, Organisation, Service, Site, User
 from core.registries import records_changed
 from core.workflow import Workflow
 from reception.models import (
@@ -61,6 +62,7 @@ DEFAULT_REASONS = [
     ("Autre", "accueil"),
 ]
 NUMBER_ATTEMPTS = 20
+END_OF_DAY = dt.time(23, 59, 59)
 
 
 class TransitionRefused(ValidationError):
@@ -102,11 +104,11 @@ WORKFLOW = TicketWorkflow(
 # Months and the indicator engine
 
 
-def touched_months(moments: Iterable[dt.date | dt.datetime]) -> set[dt.date]:
-    """The first days of the local months of these days or aware datetimes."""
+def touched_months(moments: Iterable[dt.date | dt.datetime], zone: ZoneInfo) -> set[dt.date]:
+    """The first days of the months, in the town's time `zone`, of these days or aware datetimes."""
     months = set()
     for moment in moments:
-        day = local_stamp(moment).local_date if isinstance(moment, dt.datetime) else moment
+        day = local_stamp(moment, zone).local_date if isinstance(moment, dt.datetime) else moment
         months.add(day.replace(day=1))
     return months
 
@@ -197,7 +199,7 @@ def issue_ticket(
     the following number."""
     _same_org(organisation, site, reason)
     now = to_the_second(now)
-    stamp = local_stamp(now)
+    stamp = local_stamp(now, organisation.time_zone)
     taken = _next_free_number(organisation, site, stamp.local_date)
     for attempt in range(1, NUMBER_ATTEMPTS + 1):
         number = f"{taken + attempt:03d}"
@@ -225,8 +227,9 @@ def issue_ticket(
 
 
 def refusal_message(ticket: QueueTicket, transition_name: str) -> str:
-    move = MOVES[transition_name]
-    return f"Le ticket {ticket.number} est « {ticket.get_status_display()} » : impossible de {move.infinitive}."
+    move = MOVES.get(transition_name)  # the closing step is the daily rule's, not an agent's move
+    doing = move.infinitive if move is not None else f"passer l'étape « {TRANSITIONS[transition_name].label} »"
+    return f"Le ticket {ticket.number} est « {ticket.get_status_display()} » : impossible de {doing}."
 
 
 def _called(ticket: QueueTicket, now: dt.datetime, redirected_to: Service | None) -> dict[str, Any]:
@@ -307,7 +310,7 @@ def call_next(
     """Call the ticket that has waited longest today. If another agent calls it first, the
     next one is taken."""
     _same_org(organisation, site, service)
-    today = local_stamp(now).local_date
+    today = local_stamp(now, organisation.time_zone).local_date
     for ticket in list(waiting_tickets(organisation, site, service, today)[:5]):
         try:
             return apply_transition(ticket=ticket, transition="call", now=now, actor=actor)
@@ -316,11 +319,65 @@ def call_next(
     raise TransitionRefused("Personne n'attend : aucun ticket à appeler.")
 
 
+# Closing time: the queue left at the end of the day
+
+
+def _closing_times(organisation: Organisation) -> dict[tuple[int, int | None, int], dt.time]:
+    """The latest closing time of each (site, service or None, weekday) of the opening hours."""
+    latest: dict[tuple[int, int | None, int], dt.time] = {}
+    for site_id, service_id, weekday, closes_at in OpeningHours.objects.filter(organisation=organisation).values_list(
+        "site_id", "service_id", "weekday", "closes_at"
+    ):
+        key = (site_id, service_id, weekday)
+        latest[key] = max(closes_at, latest.get(key, closes_at))
+    return latest
+
+
+def closing_time(ticket: QueueTicket, closing_times: dict[tuple[int, int | None, int], dt.time]) -> dt.datetime:
+    """When the ticket's day closed: the latest closing time of its service that weekday (of
+    its site when the service has no hours of its own), else the end of the day; never before
+    the ticket was issued. Read in the town's time zone."""
+    weekday = ticket.local_date.weekday()
+    closes = closing_times.get((ticket.site_id, ticket.service_id, weekday)) or closing_times.get(
+        (ticket.site_id, None, weekday)
+    )
+    local = dt.datetime.combine(ticket.local_date, closes or END_OF_DAY)
+    return max(aware_local(local, ticket.organisation.time_zone), ticket.issued_at)
+
+
+@transaction.atomic
+def close_waiting_tickets(*, organisation: Organisation, before: dt.date, actor: User | None) -> int:
+    """THE closing rule: a ticket still waiting after its day (issued before `before`, the
+    town's date) is closed by the step `close_at_closing` at its day's closing time and counts
+    as left without being called (reception.left_without_service). Called and in-service
+    tickets are left alone: their wait is known. Returns how many were closed."""
+    waiting = (
+        QueueTicket.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .filter(organisation=organisation, status=TicketStatus.WAITING, local_date__lt=before)
+        .order_by("issued_at", "pk")
+    )
+    closing_times = _closing_times(organisation)
+    closed = 0
+    for ticket in waiting:
+        before_counts = ticket.counts()
+        at = closing_time(ticket, closing_times)
+        WORKFLOW.step(ticket, "close_at_closing", actor=actor, changes={}, log={"at": at})
+        _shift_summary(ticket, before_counts, ticket.counts())
+        closed += 1
+    return closed
+
+
+def close_yesterdays_queue(organisation: Organisation, today: dt.date) -> int:
+    """The daily job (core.registries.DAILY_JOBS): close what still waits from before today."""
+    return close_waiting_tickets(organisation=organisation, before=today, actor=None)
+
+
 # Visits without tickets
 
 
 def _stamp_visit(visit: Visit, at: dt.datetime) -> None:
-    stamp = local_stamp(at)
+    stamp = local_stamp(at, visit.organisation.time_zone)
     visit.at = at
     visit.local_date, visit.local_month = stamp.local_date, stamp.local_month
     visit.weekday, visit.half_hour = stamp.weekday, stamp.half_hour

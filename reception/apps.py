@@ -6,10 +6,12 @@ class ReceptionConfig(AppConfig):
     verbose_name = "Accueil physique"
 
     def ready(self) -> None:
-        from core.registries import TOWN_DEFAULTS
+        from core.registries import DAILY_JOBS, TOWN_DEFAULTS
         from reception import importing, metrics
+        from reception.actions import close_yesterdays_queue
         from reception.defaults import create_default_reasons
 
         metrics.register_all()
         importing.register()
         TOWN_DEFAULTS.register("reception", create_default_reasons)
+        DAILY_JOBS.register("reception.close_waiting_tickets", close_yesterdays_queue)

@@ -253,10 +253,11 @@ class VisitEditForm(forms.Form):
         self.fields["site"].queryset = _sites(organisation)  # type: ignore[attr-defined]
         self.fields["reason"].queryset = VisitReason.objects.for_org(organisation)  # type: ignore[attr-defined]
         self.fields["oriented_to"].queryset = _services(organisation)  # type: ignore[attr-defined]
+        self.zone = organisation.time_zone
 
     def changes(self) -> dict[str, Any]:
         data = self.cleaned_data
-        at = aware_local(dt.datetime.combine(data["day"], data["time"]))
+        at = aware_local(dt.datetime.combine(data["day"], data["time"]), self.zone)
         return {"site": data["site"], "reason": data["reason"], "oriented_to": data["oriented_to"], "at": at}
 
 

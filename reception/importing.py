@@ -97,6 +97,7 @@ class TicketImporter(TableImporter):
             empty="La correspondance des services est vide : indiquez quel service reçoit les tickets (« * = code »).",
         )
         self.words = self.source_words(STATUS_WORDS)
+        self.today = self.organisation.today().isoformat()  # compared with the ISO local days of the rows
 
     def records(self, binary: IO[bytes], filename: str, encoding: str) -> Records:
         return self.table_records(
@@ -124,8 +125,8 @@ class TicketImporter(TableImporter):
         ended = self._later(cells, "ended_at", day, issued, "fin du service", too_early=BEFORE_ISSUE)
         if started is not None and ended is not None and ended.epoch < started.epoch:
             raise TableError("la fin du service précède son début.", column="fin du service")
-        status = self._status(cells, called_at, started.utc if started else None)
         hour = issued.hour
+        status = self._status(cells, called_at, started.utc if started else None, day_over=hour.local_date < self.today)
         minute = int(issued_iso[14:16])
         identity = self._cell(cells, "id")
         key = (
@@ -141,8 +142,10 @@ class TicketImporter(TableImporter):
             hour.hour * 2 + (minute >= 30), key,
         )  # fmt: skip
 
-    def _status(self, cells: Sequence[str], called_at: str | None, started_at: str | None) -> str:
-        """The file's status, else the one the ticket's times imply (its day is over)."""
+    def _status(self, cells: Sequence[str], called_at: str | None, started_at: str | None, *, day_over: bool) -> str:
+        """The file's status, else the one the ticket's times imply (its day is over). A ticket
+        of a past day that the file says is still waiting was left at closing time (the closing
+        rule of reception.actions.close_waiting_tickets): it is stored as left."""
         status = self._coded(
             cells,
             "status",
@@ -153,6 +156,8 @@ class TicketImporter(TableImporter):
         if status is None:
             times = QueueTicket(called_at=called_at, started_at=started_at)
             return times.status_implied_by_times(day_over=True).value
+        if status == TicketStatus.WAITING and day_over:
+            return TicketStatus.LEFT.value
         return status
 
     def finished(self, months: set[dt.date]) -> None:

@@ -10,7 +10,7 @@ Every measure reads the monthly summary rows, so a year costs twelve rows per si
 from __future__ import annotations
 
 from core import registries
-from core.metrics import Measure, Metric, MetricQuery
+from core.metrics import Measure, Metric, MetricParam, MetricQuery
 from reception.queries import DEFAULT_THRESHOLD_MINUTES, TicketFigures, ticket_counts
 
 CALLED_WITHIN = "reception.called_within"
@@ -18,10 +18,19 @@ WAIT_MEDIAN = "reception.wait_median"
 WAIT_P90 = "reception.wait_p90"
 LEFT_WITHOUT_SERVICE = "reception.left_without_service"
 
+MINUTES = MetricParam(
+    name="minutes",
+    label="Attente maximale",
+    default=DEFAULT_THRESHOLD_MINUTES,
+    unit="minutes",
+    minimum=1,
+    maximum=240,
+)
+
 
 def _figures(query: MetricQuery) -> TicketFigures:
-    threshold = int(query.params.get("minutes", DEFAULT_THRESHOLD_MINUTES))
-    counts = ticket_counts(organisation=query.organisation, period=query.period, service=query.service)
+    threshold = MINUTES.value_in(query.params)
+    counts = ticket_counts(organisation=query.organisation, period=query.period, site=query.site, service=query.service)
     return TicketFigures(counts, threshold)
 
 
@@ -74,6 +83,7 @@ METRICS = [
         unit="%",
         compute=called_within,
         description="Tickets appelés avec une attente d'au plus N minutes ÷ tickets appelés.",
+        params=(MINUTES,),
     ),
     Metric(
         key=WAIT_MEDIAN,

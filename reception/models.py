@@ -59,6 +59,8 @@ TRANSITIONS: dict[str, Transition] = {
     "end": Transition("fin du service", frozenset({S.IN_SERVICE}), S.SERVED),
     "leave": Transition("départ", frozenset({S.WAITING, S.CALLED}), S.LEFT),
     "redirect": Transition("réorientation", frozenset({S.WAITING, S.CALLED, S.IN_SERVICE}), S.REDIRECTED),
+    # Run by the daily rule (reception.actions.close_waiting_tickets), never by an agent.
+    "close_at_closing": Transition("clôture à la fermeture", frozenset({S.WAITING}), S.LEFT),
 }
 
 

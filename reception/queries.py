@@ -150,7 +150,7 @@ class QueueState:
 
 def queue_state(organisation: Organisation, site: Site, service: Service | None, now: dt.datetime) -> QueueState:
     """How many people wait now and for how long the first of them has waited."""
-    queue = waiting_tickets(organisation, site, service, local_stamp(now).local_date).order_by()
+    queue = waiting_tickets(organisation, site, service, local_stamp(now, organisation.time_zone).local_date).order_by()
     found = queue.aggregate(waiting=Count("pk"), first=Min("issued_at"))
     first = found["first"]
     longest = max(0, int((now - first).total_seconds())) if first else None

@@ -135,7 +135,7 @@ def _desk_context(request: OrgRequest) -> dict[str, Any]:
     now = timezone.now()
     context: dict[str, Any] = {**NAV, "desk": desk, "site": site, "service": service, "now": now}
     if site is not None:
-        today = local_stamp(now).local_date
+        today = local_stamp(now, request.org.time_zone).local_date
         queue = waiting_tickets(request.org, site, service, today).select_related("reason", "service")[:100]
         current = current_ticket(request.org, site, acting_user(request), today)
         context["state"] = queue_state(request.org, site, service, now)

@@ -38,4 +38,5 @@ def survey_pdf(survey: TelephonySurvey) -> bytes:
 
 
 def survey_filename(survey: TelephonySurvey) -> str:
-    return f"enquete-telephonique-{survey.request.start.isoformat()}.pdf"
+    site = f"-{survey.site.code}" if survey.site else ""
+    return f"enquete-telephonique{site}-{survey.request.start.isoformat()}.pdf"

@@ -1,4 +1,5 @@
-"""The survey form: a span of days, the lines and the agents present on each line."""
+"""The survey form: a span of days, the site (in a town with several), the lines and the
+agents present on each line."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
-from core.models import Organisation
+from core.models import Organisation, Site
 from core.periods import Granularity, Period
 from reports.telephony_survey import MAX_SPAN_DAYS, SurveyRequest
 from telephony.models import PhoneLine
@@ -48,7 +49,18 @@ class TelephonySurveyForm(forms.Form):
         super().__init__(data)
         self.organisation = organisation
         self.lines = lines
-        self.fields["lignes"].queryset = PhoneLine.objects.for_org(organisation).order_by("name")  # type: ignore[attr-defined]
+        self.fields["lignes"].queryset = (  # type: ignore[attr-defined]
+            PhoneLine.objects.for_org(organisation).select_related("service").order_by("name")
+        )
+        self.sites = {site.code: site for site in Site.objects.for_org(organisation).order_by("name")}
+        if len(self.sites) > 1:
+            self.fields["site"] = forms.ChoiceField(
+                label="Site",
+                required=False,
+                choices=[("", "Toute la ville"), *((code, site.name) for code, site in self.sites.items())],
+                help_text="Les lignes des services d'un site (mairie annexe, mairie de quartier) ; "
+                "toute la ville par défaut.",
+            )
         for line in self.lines:
             self.fields[agents_field_name(line)] = forms.IntegerField(
                 label=f"Agents présents sur la ligne {line.name}",
@@ -63,6 +75,10 @@ class TelephonySurveyForm(forms.Form):
     def with_defaults(cls, *, organisation: Organisation, today: dt.date) -> TelephonySurveyForm:
         start, end = default_dates(today)
         return cls({"du": start.isoformat(), "au": end.isoformat()}, organisation=organisation)
+
+    @property
+    def site_field(self) -> forms.BoundField | None:
+        return self["site"] if "site" in self.fields else None
 
     @property
     def agent_fields(self) -> list[forms.BoundField]:
@@ -90,4 +106,5 @@ class TelephonySurveyForm(forms.Form):
             end=self.cleaned_data["au"],
             lines=tuple(self.cleaned_data["lignes"]),
             agents_present=agents,
+            site=self.sites.get(self.cleaned_data.get("site") or ""),
         )

@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from core.localtime import half_hour_label
-from core.models import Organisation, Weekday
+from core.models import Organisation, Site, Weekday
 from core.workdays import french_date
 from reports.charts import calls_heatmap, rate_bars, stacked_bars, staffing_bars
 from reports.erlang import agents_needed
@@ -161,8 +161,9 @@ class SurveyRequest:
     organisation: Organisation
     start: dt.date
     end: dt.date  # included
-    lines: tuple[PhoneLine, ...] = ()  # empty: every line of the town
+    lines: tuple[PhoneLine, ...] = ()  # empty: every line of the town (of the site, with one)
     agents_present: dict[str, int] = field(default_factory=dict)  # line code → agents; default 1
+    site: Site | None = None  # an annex or district town hall: the lines of its services only
 
     def present_on(self, line: PhoneLine) -> int:
         return self.agents_present.get(line.code, 1)
@@ -186,6 +187,10 @@ class TelephonySurvey:
     @property
     def organisation(self) -> Organisation:
         return self.request.organisation
+
+    @property
+    def site(self) -> Site | None:
+        return self.request.site
 
     @property
     def rings(self) -> int:
@@ -256,9 +261,14 @@ class TelephonySurvey:
 
 
 def chosen_lines(request: SurveyRequest) -> list[PhoneLine]:
+    """The lines chosen, or every line; with a site, only the lines of its services."""
     if request.lines:
-        return sorted(request.lines, key=lambda line: line.name)
-    return list(PhoneLine.objects.for_org(request.organisation).select_related("service").order_by("name"))
+        chosen = sorted(request.lines, key=lambda line: line.name)
+        return [line for line in chosen if request.site is None or line.service.site_id == request.site.pk]
+    lines = PhoneLine.objects.for_org(request.organisation).select_related("service")
+    if request.site is not None:
+        lines = lines.filter(service__site=request.site)
+    return list(lines.order_by("name"))
 
 
 def survey_calls(request: SurveyRequest, lines: list[PhoneLine]) -> QuerySet[Call]:

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from core.audit import create_audited, delete_audited, record_event, save_audited, snapshot
 from core.concurrency import save_if_unchanged
-from core.localtime import PARIS, local_stamp
+from core.localtime import local_stamp
 from core.models import Organisation, Service, User
 from core.registries import records_changed
 from telephony.hours import Presence
@@ -63,7 +63,7 @@ def _apply_tally(call: Call, *, outcome: str, rings: int | None, started_at: dt.
         raise ValidationError("Choisissez « décroché » ou « manqué ».")
     if rings is not None and not 0 <= rings <= MAX_RINGS:
         raise ValidationError(f"Le nombre de sonneries doit être compris entre 0 et {MAX_RINGS}.")
-    stamp = local_stamp(started_at)
+    stamp = local_stamp(started_at, call.organisation.time_zone)
     call.outcome = outcome
     call.rings = rings
     call.started_at = started_at
@@ -72,13 +72,11 @@ def _apply_tally(call: Call, *, outcome: str, rings: int | None, started_at: dt.
     wait = wait_from_rings(call.organisation, rings) if answered else None
     call.answered_at = started_at + dt.timedelta(seconds=wait or 0) if answered else None
     call.ended_at = None
-    call.in_hours = call.service_id is not None and presence.is_open(call.service_id, _local(started_at))
+    call.in_hours = call.service_id is not None and presence.is_open(
+        call.service_id, started_at.astimezone(call.organisation.time_zone)
+    )
     call.local_date, call.local_month = stamp.local_date, stamp.local_month
     call.weekday, call.half_hour = stamp.weekday, stamp.half_hour
-
-
-def _local(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(PARIS)
 
 
 @transaction.atomic
@@ -157,6 +155,37 @@ def delete_tallied_call(*, call: Call, actor: User | None) -> None:
     delete_audited(call, actor=actor, fields=TALLY_FIELDS)
     rebuild_months(call.organisation, {month})
     calls_changed(organisation=call.organisation, months={month})
+
+
+@transaction.atomic
+def follow_ring_cycle(organisation: Organisation, actor: User | None = None) -> int:
+    """The town changed its ring cycle: the calls counted in rings (answered, rings heard, no
+    measured wait: tallies and a table's rings column) now wait rings × the new cycle. Their
+    months' summary rows are rebuilt and their indicators told, tallied calls take the answer
+    time the new cycle gives, and one audit event counts them. Calls with a measured wait are
+    untouched. Returns how many calls are counted in rings (listener of
+    core.registries.RING_CYCLE_LISTENERS)."""
+    in_rings = Call.objects.filter(
+        organisation=organisation, outcome=CallOutcome.ANSWERED, wait_seconds__isnull=True, rings__isnull=False
+    )
+    months = set(in_rings.values_list("local_month", flat=True).distinct())
+    if not months:
+        return 0
+    tallies = list(in_rings.filter(origin=CallOrigin.TALLY).only("pk", "organisation", "started_at", "rings"))
+    for call in tallies:
+        call.answered_at = call.started_at + dt.timedelta(seconds=wait_from_rings(organisation, call.rings) or 0)
+    Call.objects.bulk_update(tallies, ["answered_at"], batch_size=500)
+    rebuild_months(organisation, months)
+    calls_changed(organisation=organisation, months=months)
+    count = in_rings.count()
+    record_event(
+        organisation=organisation,
+        actor=actor,
+        instance=organisation,
+        action="recompute_ring_waits",
+        after={"calls_in_rings": count},
+    )
+    return count
 
 
 # --- Phone lines --------------------------------------------------------------------------------

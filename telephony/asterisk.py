@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 from documents.tabular import TableError
 from imports import (
@@ -106,6 +107,7 @@ class AsteriskPlan:
     lines: LineMap  # values → (line id or None, service id, opening minutes per weekday), None, or REJECT
     closed_days: frozenset[dt.date]
     caller_key: bytes
+    zone: ZoneInfo  # the town's time, in which the exchange writes its times
 
 
 class AsteriskReader:
@@ -229,7 +231,7 @@ def caller_hasher(key: bytes) -> Callable[[str], str]:
 def asterisk_converter(reader: AsteriskReader) -> Converter:
     """The function turning one Master.csv record into a call row (see telephony.importing)."""
     plan = reader.plan
-    clock = LocalClock(plan.closed_days.__contains__)
+    clock = LocalClock(plan.closed_days.__contains__, plan.zone)
     lines, line_index = plan.lines, plan.line_index
     lines_get, seen_get = lines.get, lines.seen.get
     line_field = ASTERISK_COLUMNS[line_index]

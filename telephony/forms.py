@@ -108,10 +108,14 @@ class TallyCorrectionForm(forms.Form):
     time = forms.TimeField(label="Heure", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = organisation.time_zone
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("day") and data.get("time") is not None:
-            moment = aware_local(dt.datetime.combine(data["day"], data["time"]))
+            moment = aware_local(dt.datetime.combine(data["day"], data["time"]), self.zone)
             if moment > timezone.now() + dt.timedelta(minutes=5):
                 self.add_error("time", "Un appel relevé ne peut pas être dans le futur.")
             data["started_at"] = moment

@@ -21,7 +21,6 @@ key and the organisation), so that repeated calls can be recognised without the 
 
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -151,9 +150,9 @@ class CallImporter(TableImporter):
                 f"Champ « {self.line_field} » inconnu dans Master.csv : choisissez parmi {', '.join(ASTERISK_COLUMNS)}."
             )
         self.presence = Presence(self.organisation)
-        today = dt.date.today()
+        today = self.organisation.today()
         closed = self.presence.closed_days(FIRST_YEAR, today.year + 1)
-        self.clock = LocalClock(closed.__contains__)
+        self.clock = LocalClock(closed.__contains__, self.organisation.time_zone)
         self.hash_caller = caller_hasher(self.organisation)
         self.line_map = source_line_map(
             self.source.line_map,
@@ -163,7 +162,11 @@ class CallImporter(TableImporter):
         )
         if self.is_asterisk:
             self.plan = AsteriskPlan(
-                ASTERISK_COLUMNS.index(self.line_field), self.line_map, closed, caller_key(self.organisation)
+                ASTERISK_COLUMNS.index(self.line_field),
+                self.line_map,
+                closed,
+                caller_key(self.organisation),
+                self.organisation.time_zone,
             )
         self.words = self.source_words(OUTCOME_WORDS)
 

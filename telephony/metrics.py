@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from core import registries
-from core.metrics import Measure, Metric, MetricQuery
+from core.metrics import Measure, Metric, MetricParam, MetricQuery
 from core.models import Organisation, Service
 from core.periods import Period
 from telephony.queries import DEFAULT_RINGS, CallFigures, CallScope, call_figures
@@ -22,10 +22,14 @@ ANSWER_RATE = "telephony.answer_rate"
 ANSWERED_WITHIN_RINGS = "telephony.answered_within_rings"
 OUT_OF_HOURS = "telephony.out_of_hours"
 
+RINGS = MetricParam(
+    name="rings", label="Sonneries au plus", default=DEFAULT_RINGS, unit="sonneries", minimum=1, maximum=30
+)
+
 
 def _figures(query: MetricQuery) -> CallFigures:
-    rings = int(query.params.get("rings", DEFAULT_RINGS))
-    scope = CallScope(organisation=query.organisation, period=query.period, service=query.service)
+    rings = RINGS.value_in(query.params)
+    scope = CallScope(organisation=query.organisation, period=query.period, site=query.site, service=query.service)
     return call_figures(scope, rings=rings)
 
 
@@ -88,6 +92,7 @@ METRICS = [
         label="Appels présentés décrochés en N sonneries au plus (paramètre rings, 5 par défaut)",
         unit="%",
         compute=answered_within_rings,
+        params=(RINGS,),
         description="Appels présentés décrochés après une attente ≤ N × durée d'une sonnerie (réglage de la "
         "ville, 5 s par défaut) ÷ appels présentés. Un appel dont seules les sonneries sont relevées compte "
         "pour ses sonneries. Un appel décroché dont l'attente n'est pas connue reste parmi les présentés "

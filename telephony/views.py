@@ -16,7 +16,6 @@ from django.utils import timezone
 from core.access import Capability, OrgRequest, get_for_org, org_view
 from core.audit import history_of
 from core.concurrency import ConcurrentEditError
-from core.localtime import PARIS
 from core.web import acting_user, page_of, show_refusal
 from telephony import actions
 from telephony.charts import figure_charts
@@ -124,9 +123,10 @@ def tally(request: OrgRequest) -> HttpResponseBase:
                 actor=acting_user(request),
             )
             label = "décroché" if call.is_answered else "manqué"
+            at = call.started_at.astimezone(request.org.time_zone)
             messages.success(
                 request,
-                f"Appel {label} relevé sur la ligne « {call.line} » à {call.started_at.astimezone(PARIS):%H:%M}.",
+                f"Appel {label} relevé sur la ligne « {call.line} » à {at:%H:%M}.",
             )
             return redirect("telephony:tally", org_slug=request.org.slug)
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
@@ -157,7 +157,7 @@ def _back_to_day(request: OrgRequest, call: Call) -> HttpResponseBase:
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 def tally_edit(request: OrgRequest, call_id: int) -> HttpResponseBase:
     call = _tallied(request, call_id)
-    local = call.started_at.astimezone(PARIS)
+    local = call.started_at.astimezone(request.org.time_zone)
     initial = {
         "outcome": call.outcome,
         "rings": call.rings,
@@ -165,7 +165,7 @@ def tally_edit(request: OrgRequest, call_id: int) -> HttpResponseBase:
         "time": local.time(),
         "version": call.version,
     }
-    form = TallyCorrectionForm(**_posted(request), initial=initial)
+    form = TallyCorrectionForm(**_posted(request), initial=initial, organisation=request.org)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:

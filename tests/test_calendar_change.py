@@ -51,8 +51,8 @@ _keys = iter(range(10**6))
 
 def ring(line: PhoneLine, when: dt.datetime, outcome: str = CallOutcome.ABANDONED) -> Call:
     """A call judged as the import judges it (presented or not) at the local time `when`."""
-    started = aware_local(when)
-    stamp = local_stamp(started)
+    started = aware_local(when, line.organisation.time_zone)
+    stamp = local_stamp(started, line.organisation.time_zone)
     answered = outcome == CallOutcome.ANSWERED
     return Call.objects.create(
         organisation=line.organisation,

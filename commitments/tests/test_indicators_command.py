@@ -19,7 +19,8 @@ from .conftest import indicator_of
 pytestmark = pytest.mark.django_db
 
 KEYS = [
-    "commitment", "indicator", "period", "complete", "service", "numerator", "denominator", "value", "target", "status",
+    "commitment", "indicator", "period", "complete", "service", "site", "numerator", "denominator", "value", "target",
+    "status",
 ]  # fmt: skip
 
 
@@ -52,6 +53,7 @@ def test_json_lists_every_monthly_indicator_with_its_value_target_and_status(org
         "period": "2026-03",
         "complete": True,
         "service": None,
+        "site": None,
         "numerator": 9,
         "denominator": 10,
         "value": 90,

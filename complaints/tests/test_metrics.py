@@ -69,21 +69,21 @@ def test_an_unanswered_complaint_not_yet_due_is_not_counted_and_can_never_improv
     assert counts(measure) == (0, 1)
 
 
-def test_acknowledged_on_time_uses_the_days_parameter_of_the_framework(org, make_complaint):
+def test_acknowledged_on_time_follows_the_towns_acknowledgement_deadline(org, make_complaint):
     complaint = make_complaint(received_on=D(2026, 7, 10))  # 2 working days: due 15 July
     actions.acknowledge(complaint=complaint, actor=None, seen_version=complaint.version, on=D(2026, 7, 15), today=TODAY)
-    two_days = acknowledged_on_time(MetricQuery(org, JULY, params={"days": 2}), today=TODAY)
-    assert counts(two_days) == (1, 1)
-    one_day = acknowledged_on_time(MetricQuery(org, JULY, params={"days": 1}), today=TODAY)
-    assert counts(one_day) == (0, 1)
+    assert counts(acknowledged_on_time(MetricQuery(org, JULY), today=TODAY)) == (1, 1)
+    actions.update_settings(organisation=org, actor=None, acknowledge_days=1)  # now due 13 July
+    assert counts(acknowledged_on_time(MetricQuery(org, JULY), today=TODAY)) == (0, 1)
 
 
-def test_the_answer_days_parameter_overrides_the_town_deadline_except_for_letters(org, make_complaint):
+def test_the_answer_deadlines_are_the_towns_and_letters_keep_their_own(org, make_complaint):
+    actions.update_settings(organisation=org, actor=None, answer_days=5)
     email = make_complaint(received_on=D(2026, 7, 1))
     _answer(email, D(2026, 7, 9))  # 6 working days after
     letter = make_complaint(channel=Channel.LETTER, received_on=D(2026, 7, 1))
     _answer(letter, D(2026, 7, 9))
-    measure = answered_on_time(MetricQuery(org, JULY, params={"days": 5}), today=TODAY)
+    measure = answered_on_time(MetricQuery(org, JULY), today=TODAY)
     # The e-mail is due 8 July under 5 days: late. The letter keeps 15 days (due 23 July): on time.
     assert counts(measure) == (1, 2)
     assert measure is not None and measure.record_ids == (letter.pk, email.pk)
@@ -118,4 +118,4 @@ def test_count_by_commitment_and_justified(followed, make_complaint):
 
 def test_an_empty_period_has_no_deadline_measure(org):
     assert answered_on_time(MetricQuery(org, JULY), today=TODAY) is None
-    assert acknowledged_on_time(MetricQuery(org, JULY, params={"days": 2}), today=TODAY) is None
+    assert acknowledged_on_time(MetricQuery(org, JULY), today=TODAY) is None

@@ -38,11 +38,7 @@ def closed(make_complaint, received_on, **fields):
 
 
 def all_measures(org, period):
-    return {
-        metric.key: metric.compute(MetricQuery(org, period, params={"days": 2} if "acknowledged" in metric.key else {}))
-        for metric in METRICS
-        if metric.compute is not None
-    }
+    return {metric.key: metric.compute(MetricQuery(org, period)) for metric in METRICS if metric.compute is not None}
 
 
 def test_anonymise_erases_personal_data_of_complaints_closed_long_ago_and_keeps_the_statistics(org, make_complaint):

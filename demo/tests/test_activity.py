@@ -80,7 +80,7 @@ def test_about_nine_tickets_in_ten_are_called_within_fifteen_minutes_and_a_few_l
 def test_ticket_times_and_local_stamps_agree(town):
     organisation, _ = town
     for ticket in QueueTicket.objects.filter(organisation=organisation, called_at__isnull=False)[:200]:
-        stamp = local_stamp(ticket.issued_at)
+        stamp = local_stamp(ticket.issued_at, organisation.time_zone)
         assert (ticket.local_date, ticket.weekday, ticket.half_hour) == (
             stamp.local_date,
             stamp.weekday,

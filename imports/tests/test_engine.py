@@ -5,6 +5,7 @@ file of a source."""
 import datetime as dt
 import hashlib
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -57,8 +58,15 @@ def test_scanning_a_file_gives_its_size_hash_and_encoding(tmp_path):
     assert scan_file(cp1252).encoding == "cp1252"
 
 
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def OPEN_EVERY_DAY(day: dt.date) -> bool:
+    return False
+
+
 def test_local_times_become_utc_one_conversion_per_hour():
-    clock = LocalClock()
+    clock = LocalClock(OPEN_EVERY_DAY, PARIS)
     winter = read_moment(clock, "2026-01-15 09:30:00")
     summer = read_moment(clock, "2026-07-15 09:30:00")
     assert (winter.utc, summer.utc) == ("2026-01-15 08:30:00", "2026-07-15 07:30:00")
@@ -67,7 +75,7 @@ def test_local_times_become_utc_one_conversion_per_hour():
 
 
 def test_in_the_repeated_october_hour_a_later_time_reading_earlier_takes_the_second_occurrence():
-    clock = LocalClock()
+    clock = LocalClock(OPEN_EVERY_DAY, PARIS)
     start = read_moment(clock, "2026-10-25 02:59:50")
     answer = read_moment(clock, "2026-10-25 02:00:05", after=start)
     assert (start.utc, answer.utc) == ("2026-10-25 00:59:50", "2026-10-25 01:00:05")
@@ -78,13 +86,27 @@ def test_in_the_repeated_october_hour_a_later_time_reading_earlier_takes_the_sec
 
 
 def test_the_skipped_march_hour_is_read_one_hour_later_as_clocks_do():
-    clock = LocalClock()
+    clock = LocalClock(OPEN_EVERY_DAY, PARIS)
     assert read_moment(clock, "2026-03-29 02:30:00").utc == "2026-03-29 01:30:00"
     assert clock.hour("2026-03-29 02").hour == 3
 
 
+def test_a_clock_of_la_reunion_reads_the_exchange_s_times_in_reunion_time():
+    clock = LocalClock(OPEN_EVERY_DAY, ZoneInfo("Indian/Reunion"))
+    morning = read_moment(clock, "2026-07-15 09:00:00")
+    assert morning.utc == "2026-07-15 05:00:00"
+    assert (morning.hour.local_date, morning.hour.hour) == ("2026-07-15", 9)
+
+
+def test_a_clock_of_new_caledonia_puts_an_early_call_on_its_own_day():
+    clock = LocalClock(OPEN_EVERY_DAY, ZoneInfo("Pacific/Noumea"))
+    early = read_moment(clock, "2026-07-15 08:00:00")
+    assert early.utc == "2026-07-14 21:00:00"
+    assert (early.hour.local_date, early.hour.weekday) == ("2026-07-15", 2)
+
+
 def test_closed_days_are_marked_on_their_hours():
-    clock = LocalClock(lambda day: day == dt.date(2026, 7, 14))
+    clock = LocalClock(lambda day: day == dt.date(2026, 7, 14), PARIS)
     assert clock.hour("2026-07-14 10").closed and not clock.hour("2026-07-15 10").closed
 
 

@@ -1,6 +1,7 @@
 """Tickets, visits and reasons change only through the actions, each change audited."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -279,14 +280,14 @@ def test_tickets_written_in_bulk_get_their_summaries_from_one_call(org, site, ac
         for index in range(1, 4)
     )
     assert not TicketMonthSummary.objects.exists()
-    after_tickets_written(organisation=org, months=touched_months([dt.date(2026, 3, 10)]))
+    after_tickets_written(organisation=org, months=touched_months([dt.date(2026, 3, 10)], org.time_zone))
     row = TicketMonthSummary.objects.get(organisation=org)
     assert (row.issued, row.called, row.wait_minutes) == (3, 3, {"1": 1, "2": 1, "3": 1})
 
 
 def test_touched_months_are_the_local_months_of_days_and_moments():
     moments = [dt.date(2026, 3, 10), dt.datetime(2026, 3, 31, 22, 30, tzinfo=dt.UTC), dt.date(2026, 3, 1)]
-    assert touched_months(moments) == {dt.date(2026, 3, 1), dt.date(2026, 4, 1)}
+    assert touched_months(moments, ZoneInfo("Europe/Paris")) == {dt.date(2026, 3, 1), dt.date(2026, 4, 1)}
 
 
 def test_a_call_asks_for_the_indicators_of_its_month_once_committed(

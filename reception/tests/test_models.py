@@ -17,6 +17,7 @@ def test_the_transitions_table_follows_the_ticket_workflow():
         "end": ({S.IN_SERVICE}, S.SERVED),
         "leave": ({S.WAITING, S.CALLED}, S.LEFT),
         "redirect": ({S.WAITING, S.CALLED, S.IN_SERVICE}, S.REDIRECTED),
+        "close_at_closing": ({S.WAITING}, S.LEFT),  # the daily closing rule
     }
 
 

@@ -19,8 +19,9 @@ def add_call(
     line, when, outcome="answered", wait=10, talk=120, in_hours=True, origin="import", source=None, rings=None
 ):
     """A call on `line` ringing at the local wall-clock time `when`."""
-    started = aware_local(when)
-    stamp = local_stamp(started)
+    zone = line.organisation.time_zone
+    started = aware_local(when, zone)
+    stamp = local_stamp(started, zone)
     answered = outcome == CallOutcome.ANSWERED and wait is not None
     return Call.objects.create(
         organisation=line.organisation,

@@ -34,7 +34,7 @@ def test_the_open_runs_of_a_day_are_its_opening_minutes_end_excluded():
 def test_the_local_minute_read_in_sql_is_the_minute_the_call_started_in_summer_and_in_winter(org):
     for local in (dt.datetime(2026, 1, 12, 8, 29), dt.datetime(2026, 7, 13, 17, 59), dt.datetime(2026, 3, 30, 0, 5)):
         started = local.replace(tzinfo=PARIS)
-        stamp = local_stamp(started)
+        stamp = local_stamp(started, PARIS)
         call = Call.objects.create(
             organisation=org,
             started_at=started,

@@ -5,21 +5,23 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from commitments.actions import recompute_indicator
 from commitments.models import Indicator, IndicatorValue
-from commitments.queries import PeriodValue, values_for_period
+from commitments.queries import PeriodValue, chosen_site, sites_with_values, values_for_period
 from core.metrics import MetricQuery
-from core.models import Organisation, Service
+from core.models import Organisation, Service, Site
 from core.periods import Period
 from core.registries import METRICS
 from documents.exports import neutralise
 
 FIELDS = (
-    "commitment", "indicator", "period", "complete", "service", "numerator", "denominator", "value", "target", "status",
+    "commitment", "indicator", "period", "complete", "service", "site", "numerator", "denominator", "value", "target",
+    "status",
 )  # fmt: skip
 EXTRA_FIELDS = ("unit", "label")
 FORMATS = ("json", "csv")
@@ -46,13 +48,27 @@ def is_computed(indicator: Indicator) -> bool:
     return not indicator.is_planned and not METRICS.get(indicator.metric_key).is_manual
 
 
-def with_live_value(item: PeriodValue, period: Period, service: Service | None) -> PeriodValue:
+@dataclass(frozen=True)
+class Scope:
+    """What the figures cover: the whole town, one service, or one site. `stored_site` is the
+    site whose values are stored: none in a town with one site, whose values are the town's."""
+
+    service: Service | None = None
+    site: Site | None = None
+    stored_site: Site | None = None
+
+
+def with_live_value(item: PeriodValue, period: Period, scope: Scope) -> PeriodValue:
     """An automatic indicator with nothing stored for this period (a year of a monthly
     indicator, say) is computed from the records, without being stored."""
     if item.value is not None or not is_computed(item.indicator):
         return item
     query = MetricQuery(
-        organisation=item.indicator.organisation, period=period, service=service, params=dict(item.indicator.params)
+        organisation=item.indicator.organisation,
+        period=period,
+        service=scope.service,
+        params=dict(item.indicator.params),
+        site=scope.stored_site,
     )
     compute = METRICS.get(item.indicator.metric_key).compute
     measure = compute(query) if compute is not None else None
@@ -67,7 +83,7 @@ def with_live_value(item: PeriodValue, period: Period, service: Service | None) 
     return PeriodValue(item.indicator, live)
 
 
-def row_of(item: PeriodValue, period: Period, service: Service | None, today: dt.date) -> dict[str, Any]:
+def row_of(item: PeriodValue, period: Period, scope: Scope, today: dt.date) -> dict[str, Any]:
     """One indicator's figures for the period; an incomplete period (the current month,
     quarter or year) gets `complete: false` and the status `in_progress`, never a verdict."""
     indicator, stored = item.indicator, item.value
@@ -78,7 +94,8 @@ def row_of(item: PeriodValue, period: Period, service: Service | None, today: dt
         "indicator": indicator.code,
         "period": period.key,
         "complete": period.is_complete(today),
-        "service": service.code if service else None,
+        "service": scope.service.code if scope.service else None,
+        "site": scope.site.code if scope.site else None,
         "numerator": number(stored.numerator) if stored else None,
         "denominator": number(stored.denominator) if stored else None,
         "value": number(value),
@@ -96,6 +113,9 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="identifiant de l'organisation")
         parser.add_argument("--period", help="2026-03 (mois), 2026-Q1 (trimestre) ou 2026 (année)")
         parser.add_argument("--service", help="code du service ; par défaut, tous services confondus")
+        parser.add_argument(
+            "--site", help="code du site (mairie annexe, mairie de quartier) ; par défaut, toute la ville"
+        )
         parser.add_argument("--format", default="json", help="json (par défaut) ou csv")
         parser.add_argument(
             "--recompute", action="store_true", help="recalculer d'abord les indicateurs calculés automatiquement"
@@ -104,17 +124,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = self.organisation(options["org"])
         period = self.period(options["period"])
-        service = self.service(organisation, options["service"])
+        scope = self.scope(organisation, options["service"], options["site"])
         file_format = (options["format"] or "").lower()
         if file_format not in FORMATS:
             raise CommandError(f"Format « {options['format']} » inconnu : écrivez json ou csv.")
         if options["recompute"]:
-            self.recompute(organisation, period, service)
+            self.recompute(organisation, period, scope)
         today = organisation.today()
-        rows = [
-            row_of(with_live_value(item, period, service), period, service, today)
-            for item in values_for_period(organisation=organisation, period=period, service=service)
-        ]
+        values = values_for_period(
+            organisation=organisation, period=period, service=scope.service, site=scope.stored_site
+        )
+        rows = [row_of(with_live_value(item, period, scope), period, scope, today) for item in values]
         if file_format == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
         else:
@@ -145,12 +165,28 @@ class Command(BaseCommand):
             raise CommandError(f"Service « {code} » introuvable dans « {organisation.slug} » ; services : {known}.")
         return service
 
-    def recompute(self, organisation: Organisation, period: Period, service: Service | None) -> None:
+    def site(self, organisation: Organisation, code: str) -> Site:
+        sites = list(Site.objects.for_org(organisation).order_by("name"))
+        site = chosen_site(sites, code)
+        if site is None:
+            known = ", ".join(site.code for site in sites)
+            raise CommandError(f"Site « {code} » introuvable dans « {organisation.slug} » ; sites : {known}.")
+        return site
+
+    def scope(self, organisation: Organisation, service_code: str | None, site_code: str | None) -> Scope:
+        if service_code is not None and site_code is not None:
+            raise CommandError("Choisissez --service ou --site, pas les deux.")
+        if site_code is not None:
+            site = self.site(organisation, site_code)
+            return Scope(site=site, stored_site=site if sites_with_values(organisation) else None)
+        return Scope(service=self.service(organisation, service_code))
+
+    def recompute(self, organisation: Organisation, period: Period, scope: Scope) -> None:
         """Computed indicators, stored for this period; manual values stay as entered."""
         indicators = Indicator.objects.for_org(organisation).filter(is_active=True, commitment__is_active=True)
         for indicator in indicators.select_related("organisation"):
             if is_computed(indicator):
-                recompute_indicator(indicator=indicator, period=period, service=service)
+                recompute_indicator(indicator=indicator, period=period, service=scope.service, site=scope.stored_site)
 
     def write_csv(self, rows: list[dict[str, Any]]) -> None:
         writer = csv.writer(self.stdout, lineterminator="\n")

@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from commitments.actions import recompute_all_services
 from commitments.models import PLANNED_METRIC_NOTE, Indicator, IndicatorValue, format_measure
@@ -15,13 +14,12 @@ def periods_for(indicator: Indicator, period: Period | None) -> list[Period]:
     """The given period, or the one running today and the one before (late data lands there)."""
     if period is not None:
         return [period]
-    current = Period.containing(timezone.localdate(), Granularity(indicator.granularity))
+    current = Period.containing(indicator.organisation.today(), Granularity(indicator.granularity))
     return [current.previous(), current]
 
 
 def describe(value: IndicatorValue) -> str:
-    where = value.service.name if value.service else "tous services"
-    return f"{value.period.label}, {where} : {format_measure(value.value, value.indicator.unit)}"
+    return f"{value.period.label}, {value.scope_label} : {format_measure(value.value, value.indicator.unit)}"
 
 
 class Command(BaseCommand):

@@ -1,7 +1,6 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from core.models import Organisation
 from core.registries import ANONYMISERS
@@ -20,7 +19,7 @@ class Command(BaseCommand):
         organisation = Organisation.objects.filter(slug=options["org"]).first()
         if organisation is None:
             raise CommandError(f"Organisation « {options['org']} » inconnue.")
-        today = timezone.localdate()
+        today = organisation.today()
         years = organisation.retention_years
         closed_before = today.replace(
             year=today.year - years, day=min(today.day, 28) if today.month == 2 else today.day

@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from core.models import Membership, Organisation, User
 from core.workdays import calendar_for, french_date
@@ -38,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="afficher sans envoyer")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = _parse_today(options["today"])
+        replayed = _parse_today(options["today"])
         if options["days"] < 0 or options["days"] > 60:
             raise CommandError("--days doit être compris entre 0 et 60.")
         organisations = Organisation.objects.all()
@@ -48,7 +47,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Organisation « {options['org']} » inconnue.")
         sent = 0
         for organisation in organisations:
-            sent += self.send_for(organisation, today, options)
+            sent += self.send_for(organisation, replayed or organisation.today(), options)
         self.stdout.write(f"{sent} e-mail(s) de rappel {'à envoyer' if options['dry_run'] else 'envoyé(s)'}.")
 
     def send_for(self, organisation: Organisation, today: dt.date, options: dict[str, Any]) -> int:
@@ -75,9 +74,10 @@ def _by_email(entry: tuple[User, list[ReminderItem]]) -> str:
     return str(entry[0].email)
 
 
-def _parse_today(text: str | None) -> dt.date:
+def _parse_today(text: str | None) -> dt.date | None:
+    """The day given to replay a sending, or None for each town's own today."""
     if not text:
-        return timezone.localdate()
+        return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.models import Organisation
+from core.models import Organisation, Site
 from reports.documents import survey_pdf
 from reports.telephony_survey import MAX_SPAN_DAYS, SurveyRequest, build_survey
 from telephony.models import PhoneLine
@@ -36,6 +36,16 @@ def parse_agents(texts: list[str], lines: dict[str, PhoneLine]) -> dict[str, int
     return agents
 
 
+def parse_site(organisation: Organisation, code: str | None) -> Site | None:
+    """`--site mairie-annexe-du-port`: a site named by its code (the slug of its name)."""
+    if code is None:
+        return None
+    sites = {site.code: site for site in Site.objects.for_org(organisation).order_by("name")}
+    if code not in sites:
+        raise CommandError(f"--site : site « {code} » inconnu ; sites : {', '.join(sites) or 'aucun'}.")
+    return sites[code]
+
+
 class Command(BaseCommand):
     help = "Écrit le rapport PDF de l'enquête d'affluence téléphonique d'une organisation."
 
@@ -46,6 +56,11 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="fichier PDF à écrire")
         parser.add_argument(
             "--line", action="append", default=[], help="code d'une ligne (répétable) ; toutes par défaut"
+        )
+        parser.add_argument(
+            "--site",
+            help="code d'un site (mairie annexe, mairie de quartier) : les lignes de ses services ; "
+            "toute la ville par défaut",
         )
         parser.add_argument(
             "--agents",
@@ -73,6 +88,7 @@ class Command(BaseCommand):
             end=end,
             lines=tuple(lines[code] for code in options["line"]),
             agents_present=parse_agents(options["agents"], lines),
+            site=parse_site(organisation, options["site"]),
         )
         survey = build_survey(request)
         output = Path(options["output"])
@@ -80,7 +96,8 @@ class Command(BaseCommand):
             output.write_bytes(survey_pdf(survey))
         except OSError as error:
             raise CommandError(f"Impossible d'écrire « {output} » : {error.strerror}.") from error
+        where = f" au site {survey.site.name}" if survey.site else ""
         self.stdout.write(
-            f"Rapport écrit dans {output} : {survey.total.presented} appels présentés "
+            f"Rapport écrit dans {output} : {survey.total.presented} appels présentés{where} "
             f"du {survey.start_label} au {survey.end_label}."
         )

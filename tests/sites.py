@@ -1,0 +1,133 @@
+"""A town with an annex, and a little activity of every kind at each of its sites (March 2026).
+
+The town (the `org` fixture) has its town hall (services Accueil and État civil); `two_sites`
+adds the annex "Mairie annexe du Port" with one service, opening hours at both sites, and at
+each site's reception a different handful of letters, acts, complaints, tickets and calls."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from civil_registry.actions import deliver, record_error, register_act_request
+from civil_registry.models import ActChannel, ActFormat, ActType, ErrorFinder
+from complaints.actions import register_complaint
+from complaints.models import Channel as ComplaintChannel
+from complaints.models import Justified, Kind
+from complaints.workflow import answer as answer_complaint
+from core.models import OpeningHours, Organisation, Service, Site
+from core.periods import Period
+from correspondence.actions import answer, register_request
+from correspondence.models import Channel
+from reception.actions import apply_transition, create_reason, issue_ticket
+from telephony.actions import create_line, tally_call
+from telephony.models import CallOutcome
+
+MARCH = Period.parse("2026-03")
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 3, day, hour, minute, tzinfo=PARIS)
+
+
+def open_weekdays(organisation: Organisation, site: Site) -> None:
+    for weekday in range(5):
+        OpeningHours.objects.create(
+            organisation=organisation, site=site, weekday=weekday, opens_at=dt.time(8), closes_at=dt.time(18)
+        )
+
+
+def written_requests(organisation: Organisation, service: Service, answered: list[bool]) -> None:
+    """Letters received on Monday 2 March: answered the next day, or never (late by June)."""
+    for is_answered in answered:
+        request = register_request(
+            organisation=organisation, actor=None, channel=Channel.LETTER, received_on=dt.date(2026, 3, 2),
+            service=service, subject="Demande",
+        )  # fmt: skip
+        if is_answered:
+            answer(request, actor=None, seen_version=request.version, on=dt.date(2026, 3, 3))
+
+
+def acts(organisation: Organisation, service: Service, count: int, wrong: int, loose_errors: int) -> None:
+    """`count` acts issued on 3 March, `wrong` of them found wrong; `loose_errors` errors
+    recorded without their request, on acts issued the same day by the service."""
+    for index in range(count):
+        act = register_act_request(
+            organisation=organisation, actor=None, act_type=ActType.BIRTH, act_format=ActFormat.FULL,
+            channel=ActChannel.POST, copies=1, received_on=dt.date(2026, 3, 2), service=service,
+        )  # fmt: skip
+        act = deliver(act, actor=None, seen_version=act.version, on=dt.date(2026, 3, 3))
+        if index < wrong:
+            record_error(
+                organisation=organisation, actor=None, act_request=act, act_type=ActType.BIRTH,
+                issued_on=dt.date(2026, 3, 3), found_on=dt.date(2026, 3, 20), found_by=ErrorFinder.CITIZEN,
+                attributable=True, service=service,
+            )  # fmt: skip
+    for _ in range(loose_errors):
+        record_error(
+            organisation=organisation, actor=None, act_type=ActType.BIRTH, issued_on=dt.date(2026, 3, 3),
+            found_on=dt.date(2026, 3, 20), found_by=ErrorFinder.CITIZEN, attributable=True, service=service,
+        )  # fmt: skip
+
+
+def complaints(organisation: Organisation, service: Service, answered: list[str]) -> None:
+    """Complaints received on 2 March; each answered on 5 March and judged as given, or not
+    answered at all ("")."""
+    for justified in answered:
+        complaint = register_complaint(
+            organisation=organisation, actor=None, today=dt.date(2026, 3, 2), kind=Kind.COMPLAINT,
+            channel=ComplaintChannel.EMAIL, received_on=dt.date(2026, 3, 2), subject="Attente", service=service,
+        )  # fmt: skip
+        if justified:
+            answer_complaint(
+                complaint=complaint, actor=None, seen_version=complaint.version, on=dt.date(2026, 3, 5),
+                today=dt.date(2026, 3, 5), justified=justified,
+            )  # fmt: skip
+
+
+def tickets(organisation: Organisation, site: Site, service: Service, waits: list[int | None]) -> None:
+    """Tickets issued on Tuesday 3 March from 09:00, called after `waits` minutes (None: left)."""
+    reason = create_reason(organisation=organisation, actor=None, label=f"Motif {service.code}", service=service)
+    for index, wait in enumerate(waits):
+        issued = paris(3, 9, index)
+        ticket = issue_ticket(organisation=organisation, site=site, reason=reason, now=issued, actor=None)
+        if wait is None:
+            apply_transition(ticket=ticket, transition="leave", now=issued + dt.timedelta(minutes=20), actor=None)
+        else:
+            apply_transition(ticket=ticket, transition="call", now=issued + dt.timedelta(minutes=wait), actor=None)
+
+
+def calls(organisation: Organisation, service: Service, rings: list[int | None]) -> None:
+    """Calls tallied on Tuesday 3 March at 10:00 (rings heard, None: missed) and one on
+    Saturday 7 March (out of hours)."""
+    line = create_line(organisation=organisation, actor=None, code=f"ligne-{service.code}", name=service.name,
+                       service=service)  # fmt: skip
+    for index, heard in enumerate(rings):
+        outcome = CallOutcome.ABANDONED if heard is None else CallOutcome.ANSWERED
+        tally_call(organisation=organisation, line=line, outcome=outcome, rings=heard, now=paris(3, 10, index),
+                   actor=None)  # fmt: skip
+    tally_call(organisation=organisation, line=line, outcome=CallOutcome.ANSWERED, rings=1, now=paris(7, 10),
+               actor=None)  # fmt: skip
+
+
+def two_sites(org: Organisation) -> dict[str, Any]:
+    """The annex and the March activity of both sites: {"town_hall", "reception", "annex", "port"}."""
+    town_hall = Site.objects.get(organisation=org)
+    reception = Service.objects.get(organisation=org, code="accueil")
+    annex = Site.objects.create(organisation=org, name="Mairie annexe du Port")
+    port = Service.objects.create(organisation=org, site=annex, code="accueil-port", name="Accueil du Port")
+    for site in (town_hall, annex):
+        open_weekdays(org, site)
+    written_requests(org, reception, [True, False, True])
+    written_requests(org, port, [True])
+    acts(org, reception, count=4, wrong=1, loose_errors=0)
+    acts(org, port, count=2, wrong=1, loose_errors=1)
+    complaints(org, reception, [Justified.YES, Justified.NO, ""])
+    complaints(org, port, [Justified.YES])
+    tickets(org, town_hall, reception, [5, 10, None])
+    tickets(org, annex, port, [30, None])
+    calls(org, reception, [2, 3, None])
+    calls(org, port, [8])
+    return {"town_hall": town_hall, "reception": reception, "annex": annex, "port": port}
