@@ -1,6 +1,6 @@
 """Benchmark: importing an Asterisk call log, then computing the indicators on it.
 
-    .venv/bin/python bench/import_calls.py [N] [--quick] [--rounds R] [--keep]
+    .venv/bin/python bench/import_calls.py [N] [--quick] [--rounds R] [--keep] [--postgres]
 
 1. Generates N calls (default 1,000,000; 20,000 with --quick) in Asterisk's Master.csv format:
    one year of calls, most in opening hours, local wall-clock times; and N/5 counter tickets
@@ -24,7 +24,13 @@ sampled every 50 ms, and the peak RSS the kernel reports for the command.
 Bars: import ≥ 40 % of the baseline's rows per second (median of the rounds; full mode only:
 at 20,000 rows the start of Python and Django dominates), peak memory < 150 MB, second import
 < 2 s with 0 rows added, each indicator < 0.5 s. The bars are printed, OK or HORS BARRE; the
-exit status is 1 only when a correctness check fails (a row lost, a row added twice)."""
+exit status is 1 only when a correctness check fails (a row lost, a row added twice).
+
+With --postgres (`make bench-postgres`: the throwaway cluster of .ci/postgres.sh sets
+DATABASE_URL), the same call file on PostgreSQL: the baseline is the file parsed with the csv
+module and sent with psycopg's COPY into a plain table; each import runs on a fresh database
+copied from a migrated template; then the same file is read again (--reread) and the summary
+rows are checked against the calls. Same bars for speed and memory."""
 
 from __future__ import annotations
 
@@ -262,6 +268,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="20 000 appels, pour la CI")
     parser.add_argument("--rounds", type=int, default=None, help="manches référence + import (3 ; 1 en --quick)")
     parser.add_argument("--keep", action="store_true", help="garder le dossier de travail")
+    parser.add_argument("--postgres", action="store_true", help="la manche PostgreSQL (DATABASE_URL, voir le Makefile)")
     args = parser.parse_args()
     count = args.count or (20_000 if args.quick else 1_000_000)
     rounds = args.rounds or (1 if args.quick else 3)
@@ -275,7 +282,10 @@ def main() -> int:
         "PYTHONPATH": str(ROOT),
     }
     try:
-        return run(count, rounds, work, env, full=not args.quick and count >= 200_000)
+        full = not args.quick and count >= 200_000
+        if args.postgres:
+            return run_postgres(count, rounds, work, env, full=full)
+        return run(count, rounds, work, env, full=full)
     finally:
         if args.keep:
             print(f"Dossier de travail gardé : {work}")
@@ -379,6 +389,124 @@ def run(count: int, rounds: int, work: Path, env: dict[str, str], *, full: bool)
         print(f"{'OK ' if ok else 'HORS BARRE'} {label}")
     for label, ok in checks:
         print(f"{'OK ' if ok else 'ÉCHEC'} {label}")
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+# --- The PostgreSQL round (--postgres) ----------------------------------------------------------
+# The same call file on the PostgreSQL server that DATABASE_URL names (the throwaway cluster of
+# .ci/postgres.sh: `make bench-postgres`). Baseline: the file parsed with the csv module and
+# sent with psycopg's COPY into a plain table of text columns. Each product import runs on a
+# fresh database copied from a migrated template; then the same file is read again
+# (`--reread`: every row already there) and the summary rows are checked against the calls.
+
+BASELINE_POSTGRES = """
+import csv, sys
+import psycopg
+with psycopg.connect(sys.argv[2], autocommit=True) as con, open(sys.argv[1], newline="", encoding="utf-8") as f:
+    con.execute("DROP TABLE IF EXISTS cdr")
+    con.execute("CREATE TABLE cdr (" + ", ".join(f"c{i} text" for i in range(18)) + ")")
+    with con.cursor().copy("COPY cdr FROM STDIN") as copy:
+        for row in csv.reader(f):
+            copy.write_row(row)
+    con.execute("DROP TABLE cdr")
+"""
+
+PG_TEMPLATE, PG_BENCH = "bench_template", "bench_calls"
+
+
+def _database_url(server: str, name: str) -> str:
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
+def _pg_admin(server: str, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_database_url(server, "postgres"), autocommit=True) as connection:
+        for statement in statements:
+            connection.execute(statement)  # type: ignore[arg-type]
+
+
+def _pg_count(url: str, query: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        row = connection.execute(query).fetchone()  # type: ignore[arg-type]
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _postgres_round(count: int, log: Path, env: dict[str, str], server: str) -> Round:
+    base_wall, _, _, _ = measure([PYTHON, "-c", BASELINE_POSTGRES, str(log), _database_url(server, "postgres")], env)
+    _pg_admin(
+        server,
+        f"DROP DATABASE IF EXISTS {PG_BENCH} WITH (FORCE)",
+        f"CREATE DATABASE {PG_BENCH} TEMPLATE {PG_TEMPLATE}",
+    )
+    command = [PYTHON, "manage.py", "import_calls", "--org", "bench", "--source", "asterisk", str(log), "--quiet"]
+    wall, pss, rss, output = measure(command, {**env, "DATABASE_URL": _database_url(server, PG_BENCH)})
+    inner = float(re.search(r"Durée : ([\d.]+) s", output).group(1))  # type: ignore[union-attr]
+    return Round(base_wall, wall, inner, pss, rss, _number(r"Importées : (\d+)", output))
+
+
+def run_postgres(count: int, rounds: int, work: Path, env: dict[str, str], *, full: bool) -> int:
+    server = env.get("DATABASE_URL", "")
+    if not server.startswith(("postgres://", "postgresql://")):
+        print("--postgres demande DATABASE_URL vers un serveur PostgreSQL : lancez `make bench-postgres`.")
+        return 2
+    log = work / "Master.csv"
+    began = time.perf_counter()
+    generate(log, count)
+    print(f"{count} appels générés ({log.stat().st_size / 1e6:.0f} Mo) en {time.perf_counter() - began:.1f} s")
+    _pg_admin(server, f"DROP DATABASE IF EXISTS {PG_BENCH} WITH (FORCE)", f"DROP DATABASE IF EXISTS {PG_TEMPLATE}")
+    _pg_admin(server, f"CREATE DATABASE {PG_TEMPLATE}")
+    template_env = {**env, "DATABASE_URL": _database_url(server, PG_TEMPLATE)}
+    subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], env=template_env, cwd=ROOT, check=True)
+    subprocess.run([PYTHON, "-c", SETUP], env=template_env, cwd=ROOT, check=True)
+    results = [_postgres_round(count, log, env, server) for _ in range(rounds)]
+
+    bench_url = _database_url(server, PG_BENCH)
+    bench_env = {**env, "DATABASE_URL": bench_url}
+    command = [PYTHON, "manage.py", "import_calls", "--org", "bench", "--source", "asterisk", str(log), "--quiet"]
+    again_wall, again_pss, _, again_output = measure([*command, "--reread"], bench_env)
+    added = _number(r"Importées : (\d+)", again_output)
+    stored = _pg_count(bench_url, "SELECT COUNT(*) FROM telephony_call")
+    summed = _pg_count(bench_url, "SELECT SUM(calls) FROM telephony_callmonthstat")
+    slotted = _pg_count(bench_url, "SELECT SUM(calls) FROM telephony_callslotstat")
+
+    print()
+    print(f"PostgreSQL{'':24}{'lignes/s':>12}{'durée':>10}{'mémoire (PSS)':>16}{'rapport':>10}")
+    for index, result in enumerate(results, start=1):
+        print(f"manche {index}")
+        print(
+            f"{'  référence csv + COPY psycopg':34}{count / result.baseline_wall:>12,.0f}{result.baseline_wall:>9.1f}s"
+        )
+        print(
+            f"{'  import_calls (commande entière)':34}{count / result.wall:>12,.0f}{result.wall:>9.1f}s"
+            f"{result.pss_kb / 1024:>13.0f} Mo{100 * result.ratio(count):>9.0f} %"
+        )
+        print(f"{'    dont import (hors démarrage)':34}{count / result.inner:>12,.0f}{result.inner:>9.1f}s")
+    print(
+        f"{'relecture du même fichier':34}{count / again_wall:>12,.0f}{again_wall:>9.1f}s{again_pss / 1024:>13.0f} Mo"
+    )
+    ratio = statistics.median(result.ratio(count) for result in results)
+    pss = max(result.pss_kb for result in results)
+    print(
+        f"Rapport au débit de référence (médiane, {rounds} manche{'s' if rounds > 1 else ''}) : {100 * ratio:.0f} % ; "
+        f"pic de RSS d'un processus : {max(result.rss_kb for result in results) / 1024:.0f} Mo"
+    )
+    bars = [(f"mémoire < {MEMORY_LIMIT_MB} Mo", max(pss, again_pss) / 1024 < MEMORY_LIMIT_MB)]
+    if full:
+        bars.append((f"débit ≥ {100 * BASELINE_SHARE:.0f} % de la référence", ratio >= BASELINE_SHARE))
+    checks = [
+        ("toutes les lignes importées", all(result.imported == count for result in results)),
+        ("aucune ligne ajoutée à la relecture", added == 0 and stored == count),
+        ("synthèses égales aux appels", summed == count and slotted == count),
+    ]
+    print()
+    for label, ok in bars:
+        print(f"{'OK ' if ok else 'HORS BARRE'} {label}")
+    for label, ok in checks:
+        print(f"{'OK ' if ok else 'ÉCHEC'} {label}")
+    _pg_admin(server, f"DROP DATABASE IF EXISTS {PG_BENCH} WITH (FORCE)", f"DROP DATABASE IF EXISTS {PG_TEMPLATE}")
     return 0 if all(ok for _, ok in checks) else 1
 
 

@@ -2,8 +2,9 @@
 
 Rows go to the database in chunks, each in its own transaction with the run's counters (see
 imports.runs): on SQLite through `cursor().executemany` with `INSERT … ON CONFLICT DO
-NOTHING`, on PostgreSQL through `COPY` into a temporary table then `INSERT … SELECT … ON
-CONFLICT DO NOTHING`. The unique `(organisation, dedupe_key)` constraint makes the same row
+NOTHING`, on PostgreSQL through `COPY` straight into the table inside a savepoint (or, when
+a row's key is already there, into a temporary table then `INSERT … SELECT … ON CONFLICT DO
+NOTHING`). The unique `(organisation, dedupe_key)` constraint makes the same row
 imported twice, by the same file, an overlapping file or two imports at once, count once.
 
 This module loads Django only inside its functions: the reading process imports the package."""
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 IMPORT_WAL_PAGES = 16_384  # SQLite: checkpoint every 64 MB of log while importing, not every 4 MB
 SQLITE_PARAMETERS = 900  # per statement, under SQLite's historical limit of 999
+UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a key already there
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ def _literal(value: int | str) -> str:
 
 def insert_rows(target: InsertTarget, rows: list[InsertRow]) -> int:
     """Insert rows, skipping those whose unique key exists; returns how many were inserted.
-    Runs inside the caller's transaction.
+    Runs inside the caller's transaction, which stays usable after a skipped key; any other
+    refusal (a check constraint) raises IntegrityError.
 
     On SQLite each statement inserts a few dozen rows (`VALUES (…), (…), …`): the work SQLite
     does once per statement (the AUTOINCREMENT counter, the conflict clause) then counts once
@@ -113,6 +116,36 @@ def insert_rows(target: InsertTarget, rows: list[InsertRow]) -> int:
 
 
 def _copy_rows(
+    target: InsertTarget, rows: list[InsertRow], columns: list[str], constants: list[str], conflict: str
+) -> int:
+    """PostgreSQL: `COPY` the rows straight into the table, inside a savepoint; when a row's key
+    is already there (an overlapping file, a file read again), the unique index refuses the
+    copy at that row, the savepoint undoes it, and the chunk goes through a staging table and
+    `INSERT … ON CONFLICT DO NOTHING`. A new chunk, the usual case, is written once."""
+    from django.db import IntegrityError, connection, transaction
+
+    try:
+        with transaction.atomic(), connection.wrap_database_errors:
+            _copy_into(target.table, [*constants, *columns], [value for _, value in target.constants], rows)
+            return len(rows)
+    except IntegrityError as error:
+        if getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
+            raise
+    return _copy_through_staging(target, rows, columns, constants, conflict)
+
+
+def _copy_into(table: str, columns: list[str], constants: list[int | str], rows: list[InsertRow]) -> None:
+    from django.db import connection
+
+    quoted = connection.ops.quote_name(table)
+    head = tuple(constants)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {quoted} ({', '.join(columns)}) FROM STDIN") as copy:
+        write_row = copy.write_row
+        for row in rows:
+            write_row(head + row)
+
+
+def _copy_through_staging(
     target: InsertTarget, rows: list[InsertRow], columns: list[str], constants: list[str], conflict: str
 ) -> int:
     from django.db import connection

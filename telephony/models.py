@@ -52,14 +52,25 @@ class Call(Versioned, OrgOwned):
     Imports insert millions of rows, so the table carries only the indexes its reads need,
     both growing at their end when a time-ordered file is imported: the dedupe key
     (idempotent imports) and the local day (lists of calls, rebuilding a month's summary).
-    Figures and indicators read the summary rows below, never the calls."""
+    Figures and indicators read the summary rows below, never the calls.
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    Its foreign keys have no constraint in the database (`db_constraint=False`): on
+    PostgreSQL each would run a check per row inserted, which tripled the time of an import
+    (docs/adr/0011-call-foreign-keys-without-database-constraints.md). Deletions still follow
+    `on_delete`, which Django applies itself."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False, db_constraint=False)
     line = models.ForeignKey(
-        PhoneLine, on_delete=models.PROTECT, null=True, blank=True, related_name="calls", db_index=False
+        PhoneLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calls",
+        db_index=False,
+        db_constraint=False,
     )
     service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
     )
     started_at = models.DateTimeField("première sonnerie")
     answered_at = models.DateTimeField("décroché à", null=True, blank=True)
@@ -76,11 +87,17 @@ class Call(Versioned, OrgOwned):
     half_hour = models.PositiveSmallIntegerField()
     origin = models.CharField(max_length=10, choices=CallOrigin.choices, default=CallOrigin.IMPORT)
     source = models.ForeignKey(
-        ImportSource, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        ImportSource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     dedupe_key = models.CharField(max_length=64)
     entered_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
     )
 
     class Meta:

@@ -43,33 +43,50 @@ def _table(model: type[CallMonthStat] | type[CallSlotStat] | type[Call]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+STAT_COLUMNS = ("month", "service_id", "line_key", "in_hours", "outcome", "wait_seconds")
+SLOT_COLUMNS = ("month", "service_id", "line_key", "in_hours", "weekday", "half_hour")
+# PostgreSQL: the array type of each column, keys then counts, for `unnest`.
+STAT_ARRAYS = ("date", "bigint", "bigint", "boolean", "text", "integer", "bigint", "bigint")
+SLOT_ARRAYS = ("date", "bigint", "bigint", "boolean", "smallint", "smallint", "bigint", "bigint")
+
+
 def add_counts(organisation: Organisation, stats: dict[StatKey, list[int]], slots: dict[SlotKey, list[int]]) -> None:
     """Add a batch's counts to the summary rows (inside the caller's transaction): stats
     [calls, talk seconds] and slots [calls, answered], keyed like the rows."""
     if not stats:
         return
-    stat, slot = _table(CallMonthStat), _table(CallSlotStat)
+    _add(organisation, CallMonthStat, STAT_COLUMNS, ("calls", "talk_seconds"), STAT_ARRAYS, stats)
+    _add(organisation, CallSlotStat, SLOT_COLUMNS, ("calls", "answered"), SLOT_ARRAYS, slots)
+
+
+def _add(
+    organisation: Organisation,
+    model: type[CallMonthStat] | type[CallSlotStat],
+    keys: tuple[str, ...],
+    counts: tuple[str, ...],
+    arrays: tuple[str, ...],
+    added: dict[Any, list[int]],
+) -> None:
+    """Add counts to one summary table: on PostgreSQL in one statement over arrays (`unnest`),
+    a few thousand rows a chunk; on SQLite one row per statement, which costs little there."""
+    table = _table(model)
+    columns = ", ".join(("organisation_id", *keys, *counts))
+    update = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in counts)
+    conflict = f"ON CONFLICT (organisation_id, {', '.join(keys)}) DO UPDATE SET {update}"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Each column goes as one comma-separated text, split by the server: adapting
+            # thousands of values one by one as array items costs more than the insert.
+            values = [(*key, *numbers) for key, numbers in added.items()]
+            unnest = ", ".join(f"string_to_array(%s, ',')::{kind}[]" for kind in arrays)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT %s, * FROM unnest({unnest}) {conflict}",  # noqa: S608
+                [organisation.pk, *(",".join(map(str, column)) for column in zip(*values, strict=True))],
+            )
+            return
         cursor.executemany(
-            f"INSERT INTO {stat} (organisation_id, month, service_id, line_key, in_hours, outcome, wait_seconds, "  # noqa: S608
-            "calls, talk_seconds) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (organisation_id, month, service_id, line_key, in_hours, outcome, wait_seconds) "
-            f"DO UPDATE SET calls = {stat}.calls + excluded.calls, "
-            f"talk_seconds = {stat}.talk_seconds + excluded.talk_seconds",
-            [
-                (organisation.pk, dt.date.fromisoformat(key[0]), *key[1:], calls, talk)
-                for key, (calls, talk) in stats.items()
-            ],
-        )
-        cursor.executemany(
-            f"INSERT INTO {slot} (organisation_id, month, service_id, line_key, in_hours, weekday, half_hour, "  # noqa: S608
-            "calls, answered) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (organisation_id, month, service_id, line_key, in_hours, weekday, half_hour) "
-            f"DO UPDATE SET calls = {slot}.calls + excluded.calls, answered = {slot}.answered + excluded.answered",
-            [
-                (organisation.pk, dt.date.fromisoformat(key[0]), *key[1:], calls, answered)
-                for key, (calls, answered) in slots.items()
-            ],
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (1 + len(keys) + len(counts)))}) {conflict}",  # noqa: S608
+            [(organisation.pk, dt.date.fromisoformat(key[0]), *key[1:], *numbers) for key, numbers in added.items()],
         )
 
 
