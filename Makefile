@@ -9,7 +9,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres bench-quick bench-postgres demo clean
+.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres bench-quick bench-postgres bench-calendar bench-calendar-postgres demo clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,14 @@ bench-quick: venv
 # The import benchmark on a throwaway PostgreSQL cluster, against a plain COPY (bench/import_calls.py).
 bench-postgres: venv
 	bash .ci/postgres.sh $(BIN)/python bench/import_calls.py --postgres $(BENCH_ARGS)
+
+# A closure day added to a town with five years of calls (5 million), beside DuckDB.
+bench-calendar: venv
+	$(BIN)/python bench/calendar_change.py $(BENCH_ARGS)
+
+# The same on a throwaway PostgreSQL cluster (see .ci/postgres.sh).
+bench-calendar-postgres: venv
+	bash .ci/postgres.sh $(BIN)/python bench/calendar_change.py --postgres $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

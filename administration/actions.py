@@ -22,8 +22,20 @@ from django.utils.http import urlsafe_base64_encode
 
 from core.audit import create_audited, delete_audited, record_event, save_audited, snapshot
 from core.localtime import town_time_zone
-from core.models import ClosureDay, Membership, OpeningHours, Organisation, Role, Service, Site, User
-from core.registries import calendar_changed, ring_cycle_changed
+from core.models import (
+    ClosureDay,
+    HolidayZone,
+    Membership,
+    OpeningHours,
+    Organisation,
+    Role,
+    Service,
+    Site,
+    User,
+    Weekday,
+)
+from core.registries import CalendarChange, calendar_changed, ring_cycle_changed
+from core.workdays import WorkingCalendar, calendar_for, days_off_changed
 
 
 def account_link(user: User, base_url: str) -> str:
@@ -145,6 +157,7 @@ def update_organisation(
         "works_whit_monday": works_whit_monday,
     }
     before = snapshot(organisation, [*values, "logo"])
+    old_calendar = calendar_for(organisation)
     old_logo = organisation.logo.name or ""
     if logo is not None:
         suffix = PurePosixPath(logo.name or "").suffix.lower()
@@ -154,13 +167,50 @@ def update_organisation(
     values["logo"] = organisation.logo
     save_audited(organisation, organisation=organisation, actor=actor, values=values, before=before)
     if (before["holiday_zone"], before["works_whit_monday"]) != (holiday_zone, works_whit_monday):
-        calendar_changed(organisation=organisation, actor=actor)
+        _follow_days_off(organisation, actor, old_calendar, zone_before=before["holiday_zone"])
     if Decimal(before["ring_cycle_seconds"]) != organisation.ring_cycle_seconds:
         ring_cycle_changed(organisation=organisation, actor=actor)
     if old_logo and old_logo != (organisation.logo.name or ""):
         storage = organisation.logo.storage
         transaction.on_commit(lambda: storage.delete(old_logo))
     return organisation
+
+
+def _follow_days_off(
+    organisation: Organisation, actor: User | None, old_calendar: WorkingCalendar, *, zone_before: str
+) -> None:
+    """The holiday zone or the Whit Monday setting changed: the days off that differ move the
+    figures."""
+    days = days_off_changed(old_calendar, calendar_for(organisation), today=organisation.today())
+    if zone_before != organisation.holiday_zone:
+        kind = "holiday_zone"
+        detail = f"{HolidayZone(zone_before).label} → {HolidayZone(organisation.holiday_zone).label}"
+    else:
+        kind = "whit_monday"
+        detail = "travaillé" if organisation.works_whit_monday else "chômé"
+    change = CalendarChange(kind=kind, days=days, detail=detail)
+    calendar_changed(organisation=organisation, actor=actor, change=change)
+
+
+def _follow_opening_hours(organisation: Organisation, actor: User | None, services: set[int], detail: str) -> None:
+    if services:
+        change = CalendarChange(kind="opening_hours", services=frozenset(services), detail=detail)
+        calendar_changed(organisation=organisation, actor=actor, change=change)
+
+
+def _slot_text(slot: OpeningHours) -> str:
+    owner = f"{slot.site.name} — {slot.service.name}" if slot.service else slot.site.name
+    return f"{owner}, {Weekday(slot.weekday).label} {slot.opens_at:%H:%M}–{slot.closes_at:%H:%M}"
+
+
+def _services_following(slot: OpeningHours) -> set[int]:
+    """The services whose opening hours a slot gives: its own service, or the services of its
+    site that have no slots of their own."""
+    if slot.service_id is not None:
+        return {slot.service_id}
+    with_own = OpeningHours.objects.filter(organisation_id=slot.organisation_id, service__isnull=False)
+    services = Service.objects.filter(organisation_id=slot.organisation_id, site_id=slot.site_id)
+    return set(services.exclude(pk__in=with_own.values("service_id")).values_list("pk", flat=True))
 
 
 @transaction.atomic
@@ -218,6 +268,7 @@ def update_service(*, service: Service, actor: User | None, site: Site, code: st
     belonged to the old site (it then follows its new site's hours)."""
     if site.organisation_id != service.organisation_id:
         raise ValidationError("Ce site n'appartient pas à votre ville.", code="other_town")
+    old_site = service.site
     if site.pk != service.site_id:
         for slot in OpeningHours.objects.filter(organisation_id=service.organisation_id, service=service):
             delete_audited(slot, organisation=service.organisation, actor=actor)
@@ -227,6 +278,11 @@ def update_service(*, service: Service, actor: User | None, site: Site, code: st
         actor=actor,
         values={"site": site, "code": code, "name": name},
     )
+    if site.pk != old_site.pk:
+        change = CalendarChange(
+            kind="service_site", services=frozenset({service.pk}), detail=f"{name} : {old_site.name} → {site.name}"
+        )
+        calendar_changed(organisation=service.organisation, actor=actor, change=change)
     return service
 
 
@@ -275,26 +331,35 @@ def add_opening_hours(
         closes_at=closes_at,
     )
     create_audited(slot, organisation=site.organisation, actor=actor)
+    _follow_opening_hours(site.organisation, actor, _services_following(slot), f"ajout : {_slot_text(slot)}")
     return slot
 
 
 @transaction.atomic
 def delete_opening_hours(*, slot: OpeningHours, actor: User | None) -> None:
+    services = _services_following(slot)
     delete_audited(slot, organisation=slot.organisation, actor=actor)
+    _follow_opening_hours(slot.organisation, actor, services, f"retrait : {_slot_text(slot)}")
 
 
 @transaction.atomic
 def add_closure_day(*, organisation: Organisation, actor: User | None, date: dt.date, label: str) -> ClosureDay:
     closure = ClosureDay(organisation=organisation, date=date, label=label)
     create_audited(closure, organisation=organisation, actor=actor)
-    calendar_changed(organisation=organisation, actor=actor)
+    change = CalendarChange(kind="closure_added", days=frozenset({date}), detail=_closure_text(closure))
+    calendar_changed(organisation=organisation, actor=actor, change=change)
     return closure
 
 
 @transaction.atomic
 def delete_closure_day(*, closure: ClosureDay, actor: User | None) -> None:
     delete_audited(closure, organisation=closure.organisation, actor=actor)
-    calendar_changed(organisation=closure.organisation, actor=actor)
+    change = CalendarChange(kind="closure_removed", days=frozenset({closure.date}), detail=_closure_text(closure))
+    calendar_changed(organisation=closure.organisation, actor=actor, change=change)
+
+
+def _closure_text(closure: ClosureDay) -> str:
+    return f"{closure.date:%d/%m/%Y} : {closure.label}" if closure.label else f"{closure.date:%d/%m/%Y}"
 
 
 def _is_lasting_admin(role: str, ends_on: dt.date | None) -> bool:

@@ -25,9 +25,9 @@ from civil_registry.models import (
 from core.audit import delete_audited, record_event, snapshot
 from core.concurrency import save_if_unchanged
 from core.models import Organisation, Service, User
-from core.registries import records_changed
+from core.registries import CalendarChange, records_changed
 from core.workdays import calendar_for
-from registers.deadlines import Deadline, months_of, recompute_stored_due_dates
+from registers.deadlines import Deadline, follow_calendar, months_of
 from registers.models import (
     Numbering,
     Workflow,
@@ -161,15 +161,13 @@ def update_act_request(act: ActRequest, *, actor: User | None, seen_version: int
     return WORKFLOW.step(act, "edit", actor=actor, seen_version=seen_version, changes=changes)
 
 
-def recompute_due_dates(organisation: Organisation, *, actor: User | None = None) -> int:
-    """Recompute stored due dates after a change of the town's calendar (a closure day added
-    or removed, another holiday zone); returns how many moved."""
-    return recompute_stored_due_dates(
+def follow_calendar_change(organisation: Organisation, change: CalendarChange) -> int:
+    """The town's calendar changed: act requests take the due dates it now gives (delivered
+    ones too); returns how many moved."""
+    return follow_calendar(
         ActRequest.objects.for_org(organisation),
         organisation=organisation,
-        actor=actor,
-        action="recompute_act_due_dates",
-        count_key="act_requests_moved",
+        changed_days=change.days,
         metric_prefix=METRIC_PREFIX,
     )
 

@@ -7,10 +7,10 @@ class CivilRegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from civil_registry import metrics
-        from civil_registry.actions import ensure_rules, recompute_due_dates
+        from civil_registry.actions import ensure_rules, follow_calendar_change
         from civil_registry.imports import import_act_errors, import_acts
         from civil_registry.reminders import reminders
-        from core.registries import DUE_DATE_RECOMPUTERS, TOWN_DEFAULTS
+        from core.registries import CALENDAR_LISTENERS, TOWN_DEFAULTS
         from registers.imports import IMPORTERS, RegisteredImporter
         from registers.reminders import REMINDER_PROVIDERS
 
@@ -22,6 +22,6 @@ class CivilRegistryConfig(AppConfig):
         )
         REMINDER_PROVIDERS.register("civil_registry", reminders)
         TOWN_DEFAULTS.register("civil_registry", lambda organisation, actor: ensure_rules(organisation))
-        DUE_DATE_RECOMPUTERS.register(
-            "civil_registry", lambda organisation, actor: recompute_due_dates(organisation, actor=actor)
+        CALENDAR_LISTENERS.register(
+            "civil_registry", lambda organisation, actor, change: follow_calendar_change(organisation, change)
         )

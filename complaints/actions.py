@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from complaints.deadlines import set_due_dates
+from complaints.deadlines import acknowledge_due, answer_due, set_due_dates
 from complaints.models import (
     Channel,
     Complaint,
@@ -49,9 +49,9 @@ from complaints.workflow import (
 from core.audit import record_event, snapshot
 from core.concurrency import save_if_unchanged
 from core.models import Organisation, Service, User
-from core.registries import records_changed
+from core.registries import CalendarChange, records_changed
 from core.workdays import calendar_for
-from registers.deadlines import months_of
+from registers.deadlines import months_of, move_due_dates
 
 __all__ = [
     "AUDIT_FIELDS",
@@ -70,7 +70,6 @@ CHANGED = "update"
 JUDGED = "judge"
 ANONYMISED = "anonymise"
 SETTINGS_CHANGED = "settings"
-DUE_DATES_MOVED = "recompute_complaint_due_dates"
 
 # Free text and contacts: the trail says that they changed, never what they say.
 TEXT_FIELDS = [
@@ -364,19 +363,33 @@ def recompute_due_dates(*, organisation: Organisation) -> int:
     return _follow_due_dates(Complaint.objects.for_org(organisation), organisation=organisation)
 
 
-def follow_calendar(organisation: Organisation, *, actor: User | None = None) -> int:
-    """The town's calendar changed (a closure day added or removed, another holiday zone):
-    open complaints take the due dates it now gives (closed ones keep theirs), their version
-    moves on so that a form opened before cannot write the old date back, one audit event
-    counts them and the indicators of the months touched are told. Returns how many moved."""
-    return _follow_due_dates(
-        Complaint.objects.for_org(organisation).open(), organisation=organisation, actor=actor, audited=True
+def follow_calendar(organisation: Organisation, change: CalendarChange) -> int:
+    """The town's calendar changed: complaints take the due dates it now gives, closed ones
+    too (a past month's figures follow the calendar the town now declares), in set operations
+    (registers.deadlines.move_due_dates); the indicators of the months touched are told.
+    Returns how many complaints moved."""
+    calendar = calendar_for(organisation)
+    settings = ComplaintSettings.for_org(organisation)
+
+    def due_dates(key: tuple[Any, ...]) -> tuple[dt.date | None, ...]:
+        received_on, kind, channel = key
+        return (
+            acknowledge_due(calendar, settings, received_on),
+            answer_due(calendar, settings, kind=kind, channel=channel, received_on=received_on),
+        )
+
+    moved, months = move_due_dates(
+        Complaint.objects.for_org(organisation),
+        changed_days=change.days,
+        key_fields=("received_on", "kind", "channel"),
+        due_fields=("acknowledge_due_on", "answer_due_on"),
+        due_dates=due_dates,
     )
+    records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=months)
+    return moved
 
 
-def _follow_due_dates(
-    complaints: ComplaintQuerySet, *, organisation: Organisation, actor: User | None = None, audited: bool = False
-) -> int:
+def _follow_due_dates(complaints: ComplaintQuerySet, *, organisation: Organisation) -> int:
     calendar = calendar_for(organisation)
     settings = ComplaintSettings.for_org(organisation)
     changed: list[Complaint] = []
@@ -389,17 +402,6 @@ def _follow_due_dates(
             changed.append(complaint)
             months |= months_of(*old, complaint.acknowledge_due_on, complaint.answer_due_on)
     Complaint.objects.bulk_update(changed, ["acknowledge_due_on", "answer_due_on"], batch_size=500)
-    if audited and changed:
-        for start in range(0, len(changed), 500):
-            ids = [complaint.pk for complaint in changed[start : start + 500]]
-            Complaint.objects.filter(pk__in=ids).update(version=F("version") + 1)
-        record_event(
-            organisation=organisation,
-            actor=actor,
-            instance=organisation,
-            action=DUE_DATES_MOVED,
-            after={"complaints_moved": len(changed)},
-        )
     records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=months)
     return len(changed)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from complaints.actions import anonymise_closed, follow_calendar
 from complaints.imports import LABEL, REGISTER, import_complaints
 from complaints.reminders import reminders
-from core.registries import ANONYMISERS, DUE_DATE_RECOMPUTERS, Anonymiser
+from core.registries import ANONYMISERS, CALENDAR_LISTENERS, Anonymiser
 from registers.imports import IMPORTERS, RegisteredImporter
 from registers.reminders import REMINDER_PROVIDERS
 
@@ -16,4 +16,4 @@ def register_all() -> None:
     ANONYMISERS.register(REGISTER, Anonymiser("Réclamations et suggestions", anonymise_closed))
     IMPORTERS.register(REGISTER, RegisteredImporter(REGISTER, LABEL, import_complaints))
     REMINDER_PROVIDERS.register(REGISTER, reminders)
-    DUE_DATE_RECOMPUTERS.register(REGISTER, lambda organisation, actor: follow_calendar(organisation, actor=actor))
+    CALENDAR_LISTENERS.register(REGISTER, lambda organisation, actor, change: follow_calendar(organisation, change))

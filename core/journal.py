@@ -61,6 +61,17 @@ ACTION_LABELS: dict[str, str] = {
     "recompute_act_due_dates": "recalcul des échéances des demandes d'actes",
     "recompute_complaint_due_dates": "recalcul des échéances des réclamations",
     "recompute_ring_waits": "recalcul des attentes comptées en sonneries",
+    "calendar_change": "changement du calendrier",
+}
+
+# The French names of the values an event stores that are no field of its object (the counts
+# of a `calendar_change`, keyed by core.registries.CALENDAR_LISTENERS).
+VALUE_LABELS: dict[str, str] = {
+    "calendar_change": "changement",
+    "telephony": "appels rejugés (présentés ou hors horaires)",
+    "correspondence": "échéances de courriers déplacées",
+    "civil_registry": "échéances de demandes d'actes déplacées",
+    "complaints": "réclamations dont une échéance a bougé",
 }
 
 

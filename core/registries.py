@@ -15,8 +15,8 @@ Here:
 - TOWN_DEFAULTS: each app says what a new town starts with (deadline rules, visit reasons...),
   created with the town (`create_town_defaults`) rather than when a page is first opened;
 - CHANGES_LISTENERS: told which months of which metrics changed (`records_changed`);
-- DUE_DATE_RECOMPUTERS: each register with stored due dates moves them after a calendar
-  change (`calendar_changed`);
+- CALENDAR_LISTENERS: each app whose records depend on the town's calendar follows a change
+  of it (`calendar_changed`): calls re-judged, due dates moved, figures recomputed;
 - LANDING_PAGES: the page a member lands on in their town (`landing_page`);
 - RING_CYCLE_LISTENERS: told that the town's ring cycle changed (`ring_cycle_changed`);
 - DAILY_JOBS: what each app does once a day for each town so that values never go stale
@@ -166,15 +166,56 @@ def records_changed(*, organisation: Organisation, metric_prefix: str, months: s
     transaction.on_commit(_PendingChanges(organisation, metric_prefix, set(months)))
 
 
-# Recomputes the stored due dates of one register after a calendar change; returns how many moved.
-DueDateRecomputer: TypeAlias = "Callable[[Organisation, User | None], int]"
-DUE_DATE_RECOMPUTERS: Registry[DueDateRecomputer] = Registry("due date recomputers")
+@dataclass(frozen=True)
+class CalendarChange:
+    """What moved in a town's calendar: the days that became open or closed (a closure day
+    added or removed, the public holidays that another holiday zone or the Whit Monday setting
+    adds or takes away) and the services whose weekly opening hours changed (every day of
+    theirs). `kind` is a code (`CALENDAR_CHANGE_KINDS`), `detail` says it in French for the
+    journal ("20/07/2026 : Fermeture estivale")."""
+
+    kind: str
+    days: frozenset[dt.date] = frozenset()
+    services: frozenset[int] = frozenset()
+    detail: str = ""
+
+    @property
+    def description(self) -> str:
+        label = CALENDAR_CHANGE_KINDS[self.kind]
+        return f"{label} ({self.detail})" if self.detail else label
 
 
-def calendar_changed(*, organisation: Organisation, actor: User | None = None) -> dict[str, int]:
-    """The town's working calendar changed: every register recomputes its stored due dates
-    (and, through them, its indicator values). Returns how many moved, per register."""
-    return {key: recomputer(organisation, actor) for key, recomputer in DUE_DATE_RECOMPUTERS.items()}
+CALENDAR_CHANGE_KINDS = {
+    "closure_added": "jour de fermeture ajouté",
+    "closure_removed": "jour de fermeture retiré",
+    "holiday_zone": "zone de jours fériés changée",
+    "whit_monday": "lundi de Pentecôte travaillé ou non",
+    "opening_hours": "horaires d'ouverture changés",
+    "service_site": "service rattaché à un autre site",
+}
+
+# Follows a calendar change in one app (calls re-judged, due dates moved, their summaries and
+# indicator values recomputed); returns how many records it changed.
+CalendarListener: TypeAlias = "Callable[[Organisation, User | None, CalendarChange], int]"
+CALENDAR_LISTENERS: Registry[CalendarListener] = Registry("calendar listeners")
+
+
+def calendar_changed(*, organisation: Organisation, actor: User | None, change: CalendarChange) -> dict[str, int]:
+    """THE call after the town's calendar changed (inside the changing transaction): every app
+    follows it, and one `calendar_change` event on the town says what changed and how many
+    records of each app moved (keys labelled in core.journal.VALUE_LABELS). Returns the counts
+    by listener key."""
+    from core.audit import record_event  # here: importing this module loads no Django
+
+    moved = {key: listener(organisation, actor, change) for key, listener in CALENDAR_LISTENERS.items()}
+    record_event(
+        organisation=organisation,
+        actor=actor,
+        instance=organisation,
+        action="calendar_change",
+        after={"calendar_change": change.description, **moved},
+    )
+    return moved
 
 
 # The page a member lands on in their town (the app that owns the town's front page says

@@ -123,6 +123,19 @@ def calendar_for(organisation: Organisation) -> WorkingCalendar:
     )
 
 
+FIRST_FOLLOWED_YEAR = 2000  # records older than this do not follow a change of holiday zone
+YEARS_AHEAD = 5  # due dates reach at most a few months ahead: five years is ample
+
+
+def days_off_changed(before: WorkingCalendar, after: WorkingCalendar, *, today: dt.date) -> frozenset[dt.date]:
+    """The days that are off in one calendar and not in the other (another holiday zone, Whit
+    Monday worked or not), from FIRST_FOLLOWED_YEAR to YEARS_AHEAD years after `today`."""
+    changed: set[dt.date] = set()
+    for year in range(FIRST_FOLLOWED_YEAR, today.year + YEARS_AHEAD + 1):
+        changed |= {day for day, _ in before.days_off(year)} ^ {day for day, _ in after.days_off(year)}
+    return frozenset(changed)
+
+
 def french_date(day: dt.date) -> str:
     """`day` as a French reader writes it: "lundi 3 août 2026", "mercredi 1er juillet 2026"."""
     number = "1er" if day.day == 1 else str(day.day)

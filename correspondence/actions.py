@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.audit import record_event, snapshot
 from core.concurrency import save_if_unchanged
 from core.models import Organisation, Service, User
-from core.registries import records_changed
+from core.registries import CalendarChange, records_changed
 from core.workdays import calendar_for
 from correspondence.models import (
     TRANSITIONS,
@@ -27,7 +27,7 @@ from correspondence.models import (
     WrittenRequest,
 )
 from correspondence.rules import Rules, ensure_defaults
-from registers.deadlines import recompute_stored_due_dates
+from registers.deadlines import follow_calendar
 from registers.models import Numbering, Workflow, deadline_fields, follow_new_deadlines
 
 METRIC_PREFIX = "correspondence"
@@ -160,16 +160,13 @@ def update_request(request: WrittenRequest, *, actor: User | None, seen_version:
     return WORKFLOW.step(request, "edit", actor=actor, seen_version=seen_version, changes=changes)
 
 
-def recompute_due_dates(organisation: Organisation, *, actor: User | None = None) -> int:
-    """Recompute the stored due dates after a change of the town's calendar (a closure day
-    added or removed, another holiday zone): every request keeps its own deadline in days.
-    Returns how many due dates moved. The lead calls it from the closure-day actions."""
-    return recompute_stored_due_dates(
+def follow_calendar_change(organisation: Organisation, change: CalendarChange) -> int:
+    """The town's calendar changed: every request keeps its own deadline in days and takes
+    the due date the calendar now gives (answered ones too); returns how many moved."""
+    return follow_calendar(
         WrittenRequest.objects.for_org(organisation),
         organisation=organisation,
-        actor=actor,
-        action="recompute_request_due_dates",
-        count_key="requests_moved",
+        changed_days=change.days,
         metric_prefix=METRIC_PREFIX,
     )
 

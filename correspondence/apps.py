@@ -6,9 +6,9 @@ class CorrespondenceConfig(AppConfig):
     verbose_name = "Courriers et demandes écrites"
 
     def ready(self) -> None:
-        from core.registries import ANONYMISERS, DUE_DATE_RECOMPUTERS, TOWN_DEFAULTS, Anonymiser
+        from core.registries import ANONYMISERS, CALENDAR_LISTENERS, TOWN_DEFAULTS, Anonymiser
         from correspondence import metrics
-        from correspondence.actions import anonymise_requests, recompute_due_dates
+        from correspondence.actions import anonymise_requests, follow_calendar_change
         from correspondence.imports import import_requests
         from correspondence.reminders import reminders
         from correspondence.rules import ensure_defaults
@@ -20,6 +20,6 @@ class CorrespondenceConfig(AppConfig):
         IMPORTERS.register("requests", RegisteredImporter("requests", "Courriers et demandes écrites", import_requests))
         REMINDER_PROVIDERS.register("correspondence", reminders)
         TOWN_DEFAULTS.register("correspondence", lambda organisation, actor: ensure_defaults(organisation))
-        DUE_DATE_RECOMPUTERS.register(
-            "correspondence", lambda organisation, actor: recompute_due_dates(organisation, actor=actor)
+        CALENDAR_LISTENERS.register(
+            "correspondence", lambda organisation, actor, change: follow_calendar_change(organisation, change)
         )

@@ -17,9 +17,10 @@ Three small pieces, all pure functions of their arguments (time is an argument):
   before the due date, counts as the answer.
 
 When the town's calendar changes (a closure day added or removed, another holiday zone,
-Whit Monday worked or not), whoever changed it calls `calendar_changed(organisation=, actor=)`:
-every register that stores due dates has registered a recomputer here
-(`core.registries.DUE_DATE_RECOMPUTERS`) and moves its due dates.
+Whit Monday worked or not), whoever changed it calls
+`core.registries.calendar_changed(organisation=, actor=, change=)`: every register that stores
+due dates has registered a listener (`CALENDAR_LISTENERS`) that moves them in set operations
+(`move_due_dates`, `follow_calendar`), closed items included.
 
 A register keeps `due_on` stored (indexed, so that "items due in March" is a range query) and
 computes it with `due_date`; the metric then reads `(id, due_on, answered_on, holding reply)`
@@ -29,17 +30,18 @@ rows and hands them to `count_deadlines`, and `measure_of` turns the count into 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import operator
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import reduce
 from typing import Any
 
-from django.db import models, transaction
-from django.db.models import F
+from django.db import models
+from django.db.models import Case, DateField, F, Q, Value, When
 
-from core.audit import record_event
 from core.metrics import Measure
-from core.models import Organisation, User
+from core.models import Organisation
 from core.periods import Period
 from core.registries import records_changed
 from core.workdays import WorkingCalendar, calendar_for
@@ -195,40 +197,66 @@ def measure_of(count: DeadlineCount) -> Measure | None:
     )
 
 
-def recompute_stored_due_dates(
+def move_due_dates(
     rows: models.QuerySet[Any],
     *,
-    organisation: Organisation,
-    actor: User | None,
-    action: str,
-    count_key: str,
-    metric_prefix: str,
-) -> int:
-    """Recompute the stored `due_on` of a register's items (each keeps its own `deadline_days`
-    and `business_days`) after the town's calendar changed; bump their version so an open form
-    cannot overwrite the new date, write one audit event and tell the indicators. Returns how
-    many moved."""
-    calendar = calendar_for(organisation)
-    moved = []
+    changed_days: Collection[dt.date],
+    key_fields: Sequence[str],
+    due_fields: Sequence[str],
+    due_dates: Callable[[tuple[Any, ...]], tuple[dt.date | None, ...]],
+) -> tuple[int, set[dt.date]]:
+    """Move the stored due dates of a register's `rows` after the days `changed_days` opened or
+    closed, in set operations: `due_dates(key)` gives the due dates (in `due_fields` order) of
+    the items sharing the values of `key_fields` (which start with `received_on`), computed once
+    per such group, and one UPDATE per hundred groups writes them with their version bumped (an
+    open form cannot write the old date back). Only an item received before a changed day and
+    due on or after one can move (the day of receipt is never counted), so only those are read.
+    Returns how many items moved and the months of their old and new due dates."""
+    if not changed_days:
+        return 0, set()
+    fields = [*key_fields, *due_fields]
+    reach = Q()
+    for field in due_fields:
+        reach |= Q(**{f"{field}__gte": min(changed_days)})
+    candidates = rows.filter(reach, received_on__lt=max(changed_days)).order_by()
+    moves: list[tuple[tuple[Any, ...], tuple[dt.date | None, ...]]] = []
     months: set[dt.date] = set()
-    for item in rows.only("pk", "received_on", "deadline_days", "business_days", "due_on").iterator(chunk_size=2000):
-        due_on = calendar.add_working_days(item.received_on, item.deadline_days, business=item.business_days)
-        if due_on != item.due_on:
-            months |= months_of(item.due_on, due_on)
-            item.due_on = due_on
-            moved.append(item)
-    with transaction.atomic():
-        for start in range(0, len(moved), 500):
-            chunk = moved[start : start + 500]
-            rows.model.objects.bulk_update(chunk, ["due_on"])
-            rows.model.objects.filter(pk__in=[item.pk for item in chunk]).update(version=F("version") + 1)
-        if moved:
-            record_event(
-                organisation=organisation,
-                actor=actor,
-                instance=organisation,
-                action=action,
-                after={count_key: len(moved)},
-            )
-            records_changed(organisation=organisation, metric_prefix=metric_prefix, months=months)
-    return len(moved)
+    for stored in candidates.values_list(*fields).distinct():
+        old = stored[len(key_fields) :]
+        new = due_dates(stored[: len(key_fields)])
+        if new != old:
+            moves.append((stored, new))
+            months |= months_of(*old, *new)
+    moved = 0
+    for start in range(0, len(moves), 100):
+        chunk = [(Q(**dict(zip(fields, stored, strict=True))), new) for stored, new in moves[start : start + 100]]
+        values = {
+            field: Case(*(When(match, then=Value(new[index])) for match, new in chunk), output_field=DateField())
+            for index, field in enumerate(due_fields)
+        }
+        moved += candidates.filter(reduce(operator.or_, (match for match, _ in chunk))).update(
+            **values, version=F("version") + 1
+        )
+    return moved, months
+
+
+REGISTER_DEADLINE = ("received_on", "deadline_days", "business_days")
+
+
+def follow_calendar(
+    rows: models.QuerySet[Any], *, organisation: Organisation, changed_days: Collection[dt.date], metric_prefix: str
+) -> int:
+    """A register whose items keep their own deadline (`deadline_days`, `business_days`) after
+    the town's calendar changed: their due dates move (closed items too, so that past periods
+    are judged on the calendar the town now declares) and the indicators of the months touched
+    are told. Returns how many moved."""
+    calendar = calendar_for(organisation)
+    moved, months = move_due_dates(
+        rows,
+        changed_days=changed_days,
+        key_fields=REGISTER_DEADLINE,
+        due_fields=("due_on",),
+        due_dates=lambda key: (due_date(calendar, *key),),
+    )
+    records_changed(organisation=organisation, metric_prefix=metric_prefix, months=months)
+    return moved

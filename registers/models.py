@@ -191,7 +191,7 @@ class RegisterQuerySet(OrgQuerySet):
 class RegisterItem(RegisterRecord):
     """An item to answer within a deadline. `deadline_days` and `business_days` are the rule
     applied at registration; `due_on` follows from them in the town's calendar (stored and
-    indexed, moved when the calendar changes: registers.deadlines.recompute_stored_due_dates)."""
+    indexed, moved when the calendar changes: registers.deadlines.follow_calendar)."""
 
     received_on = models.DateField("reçue le")
     deadline_days = models.PositiveSmallIntegerField("délai (jours)")

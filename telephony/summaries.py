@@ -3,7 +3,9 @@ figures and indicators read instead of the raw calls.
 
 An import adds each chunk's counts in the chunk's transaction (`add_counts`); a tally, a
 correction or an import that met already-known calls rebuilds the months concerned from the
-calls (`rebuild_months`), in SQL, reading only those months through the day index.
+calls (`rebuild_months`), in SQL, reading only those months through the day index. Calls judged
+again after a calendar change move their counts to the other side of the opening hours
+(`counts_where`, then `switch_sides`), reading only the calls that changed side.
 
 An answered call's wait in the rows is its measured wait, else its rings heard × the town's
 ring cycle (`ring_wait`), else UNKNOWN_WAIT. A call keeps its rings rather than a wait computed
@@ -123,6 +125,99 @@ def subtract_counts(
 
 
 ANSWERED = CallOutcome.ANSWERED.value
+LINE_KEY = f"COALESCE(line_id, {NO_LINE})"
+TALK = f"CASE WHEN outcome = '{ANSWERED}' THEN talk_seconds ELSE 0 END"
+
+
+def _wait(organisation: Organisation) -> str:
+    """A call's wait as the summary rows count it: measured, else rings × cycle, else unknown."""
+    from_rings = f"(rings * {cycle_tenths(organisation):d}) / 10"  # integers: ⌊rings × cycle⌋ in SQLite and PostgreSQL
+    known = f"COALESCE(wait_seconds, {from_rings}, {UNKNOWN_WAIT})"
+    return f"CASE WHEN outcome = '{ANSWERED}' THEN {known} ELSE {UNKNOWN_WAIT} END"
+
+
+def _month_text(month: Any) -> str:
+    return month.isoformat() if isinstance(month, dt.date) else str(month)
+
+
+def counts_where(
+    organisation: Organisation, where: str, params: list[Any]
+) -> tuple[dict[StatKey, list[int]], dict[SlotKey, list[int]]]:
+    """The counts of the town's calls matching `where` (SQL over the call's columns, with its
+    `params`), keyed like the summary rows: what they add to them now."""
+    calls = _table(Call)
+    wait = _wait(organisation)
+    selected = f"FROM {calls} WHERE organisation_id = %s AND service_id IS NOT NULL AND ({where})"
+    stats: dict[StatKey, list[int]] = {}
+    slots: dict[SlotKey, list[int]] = {}
+    with connection.cursor() as cursor:
+        stat_key = f"local_month, service_id, {LINE_KEY}, in_hours, outcome, {wait}"
+        cursor.execute(
+            f"SELECT {stat_key}, COUNT(*), SUM({TALK}) {selected} GROUP BY {stat_key}",
+            [organisation.pk, *params],
+        )
+        for month, service, line, in_hours, outcome, wait_seconds, calls_count, talk in cursor.fetchall():
+            key = (_month_text(month), service, line, bool(in_hours), outcome, wait_seconds)
+            stats[key] = [calls_count, talk or 0]
+        slot_key = f"local_month, service_id, {LINE_KEY}, in_hours, weekday, half_hour"
+        answered = f"SUM(CASE WHEN outcome = '{ANSWERED}' THEN 1 ELSE 0 END)"
+        cursor.execute(
+            f"SELECT {slot_key}, COUNT(*), {answered} {selected} GROUP BY {slot_key}",
+            [organisation.pk, *params],
+        )
+        for month, service, line, in_hours, weekday, half_hour, calls_count, answers in cursor.fetchall():
+            slots[(_month_text(month), service, line, bool(in_hours), weekday, half_hour)] = [calls_count, answers]
+    return stats, slots
+
+
+def _subtract(organisation: Organisation, stats: dict[StatKey, list[int]], slots: dict[SlotKey, list[int]]) -> bool:
+    """Take these counts off the summary rows; False when a row lacks them (rows not built)."""
+    stat, slot = _table(CallMonthStat), _table(CallSlotStat)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {stat} SET calls = calls - %s, talk_seconds = talk_seconds - %s "  # noqa: S608
+            "WHERE organisation_id = %s AND month = %s AND service_id = %s AND line_key = %s AND in_hours = %s "
+            "AND outcome = %s AND wait_seconds = %s AND calls >= %s AND talk_seconds >= %s",
+            [
+                (calls, talk, organisation.pk, dt.date.fromisoformat(key[0]), *key[1:], calls, talk)
+                for key, (calls, talk) in stats.items()
+            ],
+        )
+        done = cursor.rowcount
+        cursor.executemany(
+            f"UPDATE {slot} SET calls = calls - %s, answered = answered - %s "  # noqa: S608
+            "WHERE organisation_id = %s AND month = %s AND service_id = %s AND line_key = %s AND in_hours = %s "
+            "AND weekday = %s AND half_hour = %s AND calls >= %s AND answered >= %s",
+            [
+                (calls, answered, organisation.pk, dt.date.fromisoformat(key[0]), *key[1:], calls, answered)
+                for key, (calls, answered) in slots.items()
+            ],
+        )
+        done += cursor.rowcount
+        months = sorted({dt.date.fromisoformat(key[0]) for key in stats})
+        for table in (stat, slot):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE organisation_id = %s AND calls = 0 "  # noqa: S608
+                f"AND month IN ({', '.join(['%s'] * len(months))})",
+                [organisation.pk, *months],
+            )
+    return done == len(stats) + len(slots)
+
+
+def switch_sides(organisation: Organisation, stats: dict[StatKey, list[int]], slots: dict[SlotKey, list[int]]) -> None:
+    """Calls counted in `stats` and `slots` (`counts_where` before they changed) moved to the
+    other side of the opening hours: their counts move with them, inside the caller's
+    transaction. Summary rows that do not hold them (never built) are rebuilt instead."""
+    if not stats:
+        return
+    if not _subtract(organisation, stats, slots):
+        rebuild_months(organisation, {dt.date.fromisoformat(key[0]) for key in stats})
+        return
+    add_counts(
+        organisation,
+        {(*key[:3], not key[3], *key[4:]): counts for key, counts in stats.items()},  # type: ignore[misc]
+        {(*key[:3], not key[3], *key[4:]): counts for key, counts in slots.items()},  # type: ignore[misc]
+    )
 
 
 @transaction.atomic
@@ -140,13 +235,7 @@ def rebuild_months(organisation: Organisation, months: Iterable[dt.date]) -> Non
 def _rebuild_month(organisation: Organisation, month: dt.date) -> None:
     calls, stat, slot = _table(Call), _table(CallMonthStat), _table(CallSlotStat)
     where = "organisation_id = %s AND local_date >= %s AND local_date < %s AND service_id IS NOT NULL"
-    from_rings = f"(rings * {cycle_tenths(organisation):d}) / 10"  # integers: ⌊rings × cycle⌋ in SQLite and PostgreSQL
-    wait = (
-        f"CASE WHEN outcome = '{ANSWERED}' THEN COALESCE(wait_seconds, {from_rings}, {UNKNOWN_WAIT}) "
-        f"ELSE {UNKNOWN_WAIT} END"
-    )
-    talk = f"CASE WHEN outcome = '{ANSWERED}' THEN talk_seconds ELSE 0 END"
-    line = f"COALESCE(line_id, {NO_LINE})"
+    wait, talk, line = _wait(organisation), TALK, LINE_KEY
     params: list[Any] = [organisation.pk, month, add_months(month, 1)]
     with connection.cursor() as cursor:
         cursor.execute(

@@ -132,8 +132,10 @@ def test_an_administrator_deletes_a_slot_after_confirming(org, morning, admin_cl
     response = admin_client_org.post(url("opening_hours_delete", org, morning.pk))
     assert response["Location"] == url("opening_hours_site", org, morning.site_id)
     assert not OpeningHours.objects.filter(pk=morning.pk).exists()
-    [event] = AuditEvent.objects.filter(organisation=org)
+    event, follow = AuditEvent.objects.filter(organisation=org).order_by("pk")
     assert event.action == "delete" and event.before["opens_at"] == "08:30:00"
+    assert follow.action == "calendar_change"
+    assert follow.after["calendar_change"].startswith("horaires d'ouverture changés (retrait : ")
 
 
 # --- Closure days ----------------------------------------------------------------------
@@ -170,8 +172,10 @@ def test_an_administrator_adds_a_closure_day(org, admin_client_org):
     assert response.status_code == 302 and response["Location"].endswith("?annee=2026")
     closure = ClosureDay.objects.get(organisation=org)
     assert (closure.date, closure.label) == (dt.date(2026, 8, 14), "Pont du 15 août")
-    [event] = AuditEvent.objects.filter(organisation=org)
+    event, follow = AuditEvent.objects.filter(organisation=org).order_by("pk")
     assert event.action == "create" and event.after == {"date": "2026-08-14", "label": "Pont du 15 août"}
+    assert follow.action == "calendar_change"
+    assert follow.after["calendar_change"] == "jour de fermeture ajouté (14/08/2026 : Pont du 15 août)"
     html = admin_client_org.get(response["Location"]).content.decode()
     assert "Le 14/08/2026 a été ajouté aux jours de fermeture." in html
     assert "Fermeture de la mairie" in html
@@ -207,8 +211,9 @@ def test_an_administrator_deletes_a_closure_day_after_confirming(org, admin_clie
     response = admin_client_org.post(url("closure_day_delete", org, closure.pk))
     assert response["Location"].endswith("?annee=2026")
     assert not ClosureDay.objects.filter(pk=closure.pk).exists()
-    [event] = AuditEvent.objects.filter(organisation=org)
+    event, follow = AuditEvent.objects.filter(organisation=org).order_by("pk")
     assert event.action == "delete" and event.before == {"date": "2026-05-15", "label": "Pont"}
+    assert follow.after["calendar_change"] == "jour de fermeture retiré (15/05/2026 : Pont)"
 
 
 # --- Query counts ------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def test_an_administrator_changes_the_name_colour_zone_and_ring_cycle(org, admin
         "57",
         Decimal("4.5"),
     )
-    event = AuditEvent.objects.get(organisation=org, object_type="core.organisation")
+    event = AuditEvent.objects.get(organisation=org, object_type="core.organisation", action="update")
     assert event.action == "update"
     assert event.before == {
         "name": "Ville de Test",
@@ -228,5 +228,5 @@ def test_a_town_that_opens_on_whit_monday_says_so_and_its_deadlines_follow(org, 
     org.refresh_from_db()
     assert org.works_whit_monday
     assert calendar_for(org).is_working_day(dt.date(2026, 5, 25))
-    event = AuditEvent.objects.get(organisation=org, object_type="core.organisation")
+    event = AuditEvent.objects.get(organisation=org, object_type="core.organisation", action="update")
     assert event.after == {"works_whit_monday": True}

@@ -10,7 +10,7 @@ from civil_registry import actions
 from civil_registry.models import ActChannel, ActDeadlineRule, ActRequest, ActRequestEvent, ActStatus
 from core.concurrency import ConcurrentEditError
 from core.models import AuditEvent, ClosureDay, Role
-from core.registries import calendar_changed
+from core.registries import CalendarChange, calendar_changed
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -46,7 +46,8 @@ def test_a_new_deadline_moves_pending_requests_only(org, make_act):
 def test_a_closure_day_moves_the_due_dates_through_the_shared_calendar_hook(org, make_act):
     act = make_act(received_on=D(2026, 7, 10))
     ClosureDay.objects.create(organisation=org, date=D(2026, 7, 15), label="Pont")
-    moved = calendar_changed(organisation=org)
+    change = CalendarChange(kind="closure_added", days=frozenset({D(2026, 7, 15)}))
+    moved = calendar_changed(organisation=org, actor=None, change=change)
     assert moved["civil_registry"] == 1
     act.refresh_from_db()
     assert act.due_on == D(2026, 7, 21)

@@ -1,4 +1,4 @@
-"""The due dates of open complaints follow the town's calendar: a closure day added or
+"""The due dates of complaints (closed ones too) follow the town's calendar: a closure day added or
 removed moves them, and the indicators of the months touched are recomputed."""
 
 import datetime as dt
@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from complaints import actions
 from complaints.models import Complaint
-from core.audit import history_of
 from core.models import AuditEvent, ClosureDay
-from core.registries import calendar_changed
+from core.registries import CalendarChange, calendar_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -62,24 +61,32 @@ def test_a_calendar_change_tells_the_indicators_the_months_of_the_due_dates_move
     assert (june.answer_due_on, july.answer_due_on) == (D(2026, 7, 9), D(2026, 8, 7))
     ClosureDay.objects.create(organisation=org, date=D(2026, 7, 31), label="Pont")
     recomputations.clear()  # the registrations above
-    moved = calendar_changed(organisation=org)
+    moved = calendar_changed(organisation=org, actor=None, change=closure_added(D(2026, 7, 31)))
     assert moved["complaints"] == 1
     july.refresh_from_db()
+    june.refresh_from_db()
     assert july.answer_due_on == D(2026, 8, 10) and july.version == 1
+    assert june.version == 0
     # The months of the moved complaint's due dates (acknowledgement due 28 July, answer
     # 7 then 10 August); nothing of June's.
-    assert recomputations == [("ville-test", "complaints", [D(2026, 7, 1), D(2026, 8, 1)])]
-    event = AuditEvent.objects.get(organisation=org, action=actions.DUE_DATES_MOVED)
-    assert event.after == {"complaints_moved": 1}
-    assert not history_of(june).filter(action=actions.DUE_DATES_MOVED).exists()
+    assert ("ville-test", "complaints", [D(2026, 7, 1), D(2026, 8, 1)]) in recomputations
+    event = AuditEvent.objects.get(organisation=org, action="calendar_change")
+    assert (event.after or {})["complaints"] == 1
 
 
-def test_a_closed_complaint_keeps_the_due_dates_it_was_judged_by(org, make_complaint):
+def test_a_closed_complaint_follows_the_calendar_too_so_its_month_is_judged_on_the_calendar_declared(
+    org, make_complaint
+):
     complaint = make_complaint(received_on=D(2026, 7, 10))
-    complaint = actions.answer(complaint=complaint, actor=None, seen_version=0, on=D(2026, 7, 20), today=TODAY)
+    complaint = actions.answer(complaint=complaint, actor=None, seen_version=0, on=D(2026, 7, 28), today=TODAY)
     complaint = actions.close(
-        complaint=complaint, actor=None, seen_version=complaint.version, on=D(2026, 7, 21), today=TODAY
+        complaint=complaint, actor=None, seen_version=complaint.version, on=D(2026, 7, 28), today=TODAY
     )
+    assert complaint.answer_due_on == D(2026, 7, 27)  # answered a day late
     ClosureDay.objects.create(organisation=org, date=D(2026, 7, 20), label="Fermeture estivale")
-    assert calendar_changed(organisation=org)["complaints"] == 0
-    assert Complaint.objects.get(pk=complaint.pk).answer_due_on == D(2026, 7, 27)
+    assert calendar_changed(organisation=org, actor=None, change=closure_added(D(2026, 7, 20)))["complaints"] == 1
+    assert Complaint.objects.get(pk=complaint.pk).answer_due_on == D(2026, 7, 28)  # on time after all
+
+
+def closure_added(day: dt.date) -> CalendarChange:
+    return CalendarChange(kind="closure_added", days=frozenset({day}))

@@ -56,7 +56,9 @@ def _field(object_type: str, name: str) -> Any:
 
 def field_label(object_type: str, name: str) -> str:
     field = _field(object_type, name)
-    return str(field.verbose_name) if field is not None else name.replace("_", " ")
+    if field is not None:
+        return str(field.verbose_name)
+    return journal.VALUE_LABELS.get(name) or name.replace("_", " ")
 
 
 def choice_label(object_type: str, name: str, value: Any) -> Any:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from core.concurrency import ConcurrentEditError
 from core.models import AuditEvent, ClosureDay, Organisation, Role
+from core.registries import CalendarChange
 from correspondence import actions
 from correspondence.models import Category, Channel, DeadlineRule, RequestEvent, Status, WrittenRequest
 from correspondence.rules import preview_due_date
@@ -52,7 +53,8 @@ def test_a_closure_day_added_before_the_due_date_moves_it(org, make_request):
     request = make_request(received_on=D(2026, 7, 10))
     later = make_request(received_on=D(2026, 8, 10))
     ClosureDay.objects.create(organisation=org, date=D(2026, 7, 20), label="Fermeture exceptionnelle")
-    assert actions.recompute_due_dates(org) == 1
+    change = CalendarChange(kind="closure_added", days=frozenset({D(2026, 7, 20)}))
+    assert actions.follow_calendar_change(org, change) == 1
     request.refresh_from_db()
     later.refresh_from_db()
     assert request.due_on == D(2026, 8, 4)
