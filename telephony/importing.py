@@ -68,9 +68,9 @@ from telephony.summaries import (
     StatKey,
     add_counts,
     cycle_tenths,
+    move_counts,
     rebuild_months,
     ring_wait,
-    subtract_counts,
 )
 
 CALLS = "calls"
@@ -360,9 +360,8 @@ class CallImporter(TableImporter):
                 before.append(as_stored)
                 after.append(merged)
         if after:
-            subtract_counts(self.organisation, *self._counts(before))  # type: ignore[arg-type]
             _update_calls(self.organisation, after)
-            add_counts(self.organisation, *self._counts(after))
+            move_counts(self.organisation, self._counts(before), self._counts(after))  # type: ignore[arg-type]
         return inserted, bool(after)
 
     def _stored_calls(self, keys: list[str]) -> dict[str, tuple[Any, ...]]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.db import connection, transaction
 
@@ -90,40 +90,6 @@ def _add(
         )
 
 
-def subtract_counts(
-    organisation: Organisation, stats: dict[StatKey, list[int]], slots: dict[SlotKey, list[int]]
-) -> None:
-    """Take a batch's counts off the summary rows (the calls as they were before a merge),
-    keyed like `add_counts`; rows left with no call go."""
-    if not stats:
-        return
-    stat, slot = _table(CallMonthStat), _table(CallSlotStat)
-    stat_key = "organisation_id = %s AND month = %s AND service_id = %s AND line_key = %s AND in_hours = %s "
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {stat} SET calls = calls - %s, talk_seconds = talk_seconds - %s WHERE {stat_key}"  # noqa: S608
-            "AND outcome = %s AND wait_seconds = %s",
-            [
-                (calls, talk, organisation.pk, dt.date.fromisoformat(key[0]), *key[1:])
-                for key, (calls, talk) in stats.items()
-            ],
-        )
-        cursor.executemany(
-            f"UPDATE {slot} SET calls = calls - %s, answered = answered - %s WHERE {stat_key}"  # noqa: S608
-            "AND weekday = %s AND half_hour = %s",
-            [
-                (calls, answered, organisation.pk, dt.date.fromisoformat(key[0]), *key[1:])
-                for key, (calls, answered) in slots.items()
-            ],
-        )
-        for month in sorted({key[0] for key in stats}):
-            for table in (stat, slot):
-                cursor.execute(
-                    f"DELETE FROM {table} WHERE organisation_id = %s AND month = %s AND calls = 0",  # noqa: S608
-                    [organisation.pk, dt.date.fromisoformat(month)],
-                )
-
-
 ANSWERED = CallOutcome.ANSWERED.value
 LINE_KEY = f"COALESCE(line_id, {NO_LINE})"
 TALK = f"CASE WHEN outcome = '{ANSWERED}' THEN talk_seconds ELSE 0 END"
@@ -170,8 +136,11 @@ def counts_where(
     return stats, slots
 
 
-def _subtract(organisation: Organisation, stats: dict[StatKey, list[int]], slots: dict[SlotKey, list[int]]) -> bool:
-    """Take these counts off the summary rows; False when a row lacks them (rows not built)."""
+def subtract_counts(
+    organisation: Organisation, stats: dict[StatKey, list[int]], slots: dict[SlotKey, list[int]]
+) -> bool:
+    """Take these counts off the summary rows (rows left with no call go); False when a row
+    lacks them (rows never built)."""
     stat, slot = _table(CallMonthStat), _table(CallSlotStat)
     with connection.cursor() as cursor:
         cursor.executemany(
@@ -204,20 +173,25 @@ def _subtract(organisation: Organisation, stats: dict[StatKey, list[int]], slots
     return done == len(stats) + len(slots)
 
 
+Counts: TypeAlias = tuple[dict[StatKey, list[int]], dict[SlotKey, list[int]]]
+
+
+def move_counts(organisation: Organisation, before: Counts, after: Counts) -> None:
+    """Calls counted as `before` (keyed like the summary rows) are now, once the calls
+    themselves are updated, counted as `after`: the summary rows follow, inside the caller's
+    transaction. Rows that do not hold `before` (never built) are rebuilt from the calls instead."""
+    if before[0] and not subtract_counts(organisation, *before):
+        rebuild_months(organisation, {dt.date.fromisoformat(key[0]) for key in (*before[0], *after[0])})
+        return
+    add_counts(organisation, *after)
+
+
 def switch_sides(organisation: Organisation, stats: dict[StatKey, list[int]], slots: dict[SlotKey, list[int]]) -> None:
     """Calls counted in `stats` and `slots` (`counts_where` before they changed) moved to the
-    other side of the opening hours: their counts move with them, inside the caller's
-    transaction. Summary rows that do not hold them (never built) are rebuilt instead."""
-    if not stats:
-        return
-    if not _subtract(organisation, stats, slots):
-        rebuild_months(organisation, {dt.date.fromisoformat(key[0]) for key in stats})
-        return
-    add_counts(
-        organisation,
-        {(*key[:3], not key[3], *key[4:]): counts for key, counts in stats.items()},  # type: ignore[misc]
-        {(*key[:3], not key[3], *key[4:]): counts for key, counts in slots.items()},  # type: ignore[misc]
-    )
+    other side of the opening hours: their counts move with them (`move_counts`)."""
+    flipped_stats = {(*key[:3], not key[3], *key[4:]): counts for key, counts in stats.items()}
+    flipped_slots = {(*key[:3], not key[3], *key[4:]): counts for key, counts in slots.items()}
+    move_counts(organisation, (stats, slots), (flipped_stats, flipped_slots))  # type: ignore[arg-type]
 
 
 @transaction.atomic
