@@ -31,13 +31,16 @@ CALLS = [
 
 
 def rows_of(asterisk, lines):
-    """The call rows the importer makes of Master.csv lines, and its target."""
+    """The call rows the importer makes of Master.csv lines (one record per call), and its target."""
     importer = CallImporter(asterisk)
     importer.prepare()
     reader = importer.worker()
     assert isinstance(reader, AsteriskReader)
     convert = asterisk_converter(reader)
-    return importer.target, [convert(cells) for cells in csv.reader(lines)]
+    for cells in csv.reader(lines):
+        convert(cells)
+    rows, _grouped = reader.closed_rows(True)
+    return importer.target, rows
 
 
 @on_postgresql
