@@ -40,6 +40,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -242,15 +243,25 @@ def add_letters(org: Any, days_off: set[dt.date]) -> int:
 
 
 def product_round(org: Any) -> tuple[float, list[tuple]]:
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from administration.actions import add_closure_day
     from telephony.models import CallMonthStat, CallSlotStat
 
+    statements: list[str] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
     began = time.perf_counter()
-    with transaction.atomic():
+    with connection.execute_wrapper(count), transaction.atomic():
         add_closure_day(organisation=org, actor=None, date=CLOSURE, label="Pont de l'Ascension")
     seconds = time.perf_counter() - began  # the indicators recompute once the transaction commits
+    if os.environ.get("BENCH_SHOW_QUERIES"):
+        for sql, times in Counter(statement[:150] for statement in statements).most_common():
+            print(f"{times:>4} × {sql}")
+    print(f"{len(statements)} requêtes pour le jour de fermeture")
     month = CLOSURE.replace(day=1)
     stats = CallMonthStat.objects.filter(organisation=org, month=month).values_list(
         "service_id", "line_key", "in_hours", "outcome", "wait_seconds", "calls", "talk_seconds"

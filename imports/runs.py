@@ -11,10 +11,11 @@
    so the page polling the run sees its progress. When every row of a chunk was new, the
    importer adds the chunk's counts to its summary rows in the same transaction. When some
    rows were already stored, an importer that merges (`RowImporter.merge_stored`, calls
-   made of several records) has the chunk's insert rolled back to its savepoint and writes
-   it again, joining those rows into the stored ones with their summaries kept exact;
-   otherwise the stored rows stay and the months of that chunk are rebuilt at the end. The months touched are returned,
-   for indicator recomputation.
+   made of several records) sees its chunk refused whole (`insert_all_or_none`: a COPY on
+   PostgreSQL, a savepoint on SQLite) and writes it again, joining those rows into the stored
+   ones with their summaries kept exact; otherwise the stored rows stay and the months of
+   that chunk are rebuilt at the end. The months touched are returned, for indicator
+   recomputation.
 
 `replace` (calls) corrects what an earlier rule imported: the file is read once to find its
 period (its first and last local day), then, in one transaction, the source's stored rows of
@@ -46,7 +47,7 @@ from imports.importers import RowImporter
 from imports.kinds import ImportConfigError, kind_spec
 from imports.reader_process import spawned_chunks
 from imports.rows import InsertRow
-from imports.writing import InsertTarget, fewer_checkpoints, insert_rows, lock_organisation_writes
+from imports.writing import InsertTarget, fewer_checkpoints, insert_all_or_none, insert_rows, lock_organisation_writes
 
 if TYPE_CHECKING:
     from core.models import User
@@ -185,25 +186,14 @@ def _write_chunk(
         run.save(update_fields=RUN_COUNTERS)
 
 
-class _SomeStored(Exception):
-    """A chunk met rows already stored: its insert is undone to its savepoint."""
-
-
 def _insert_or_merge(importer: RowImporter, target: InsertTarget, rows: list[InsertRow]) -> tuple[int, bool]:
     """Insert a chunk of an importer that merges; when some of its rows are already stored,
-    undo the insert and let the importer join them into the stored ones. Returns how many
-    rows were new and whether a stored row changed."""
-    from django.db import transaction
-
-    try:
-        with transaction.atomic():
-            inserted = insert_rows(target, rows)
-            if inserted < len(rows):
-                raise _SomeStored
-    except _SomeStored:
-        return importer.merge_stored(target, rows)
-    importer.summarise(rows)
-    return inserted, False
+    insert none and let the importer join them into the stored ones. Returns how many rows
+    were new and whether a stored row changed."""
+    if insert_all_or_none(target, rows):
+        importer.summarise(rows)
+        return len(rows), False
+    return importer.merge_stored(target, rows)
 
 
 def _previous_complete_run(run: ImportRun) -> ImportRun | None:

@@ -118,20 +118,49 @@ def insert_rows(target: InsertTarget, rows: list[InsertRow]) -> int:
 def _copy_rows(
     target: InsertTarget, rows: list[InsertRow], columns: list[str], constants: list[str], conflict: str
 ) -> int:
-    """PostgreSQL: `COPY` the rows straight into the table, inside a savepoint; when a row's key
-    is already there (an overlapping file, a file read again), the unique index refuses the
-    copy at that row, the savepoint undoes it, and the chunk goes through a staging table and
-    `INSERT … ON CONFLICT DO NOTHING`. A new chunk, the usual case, is written once."""
+    """PostgreSQL: `COPY` the rows straight into the table (`_copied`); when a row's key is
+    already there (an overlapping file, a file read again), the chunk goes through a staging
+    table and `INSERT … ON CONFLICT DO NOTHING`. A new chunk, the usual case, is written once."""
+    if _copied(target, rows, [*constants, *columns]):
+        return len(rows)
+    return _copy_through_staging(target, rows, columns, constants, conflict)
+
+
+def _copied(target: InsertTarget, rows: list[InsertRow], columns: list[str]) -> bool:
+    """PostgreSQL: `COPY` the rows into the table inside a savepoint; False when the unique
+    index refused a row whose key is already there, the savepoint having undone the copy."""
     from django.db import IntegrityError, connection, transaction
 
     try:
         with transaction.atomic(), connection.wrap_database_errors:
-            _copy_into(target.table, [*constants, *columns], [value for _, value in target.constants], rows)
-            return len(rows)
+            _copy_into(target.table, columns, [value for _, value in target.constants], rows)
+            return True
     except IntegrityError as error:
         if getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
             raise
-    return _copy_through_staging(target, rows, columns, constants, conflict)
+    return False
+
+
+def insert_all_or_none(target: InsertTarget, rows: list[InsertRow]) -> bool:
+    """Insert every row and return True, or insert none and return False when one of their
+    keys is already stored (an importer that merges then joins them into the stored rows).
+    On PostgreSQL a refused `COPY` says so at once, without the staging table of `insert_rows`."""
+    from django.db import connection, transaction
+
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        return _copied(target, rows, [quote(name) for name, _ in target.constants] + [quote(c) for c in target.columns])
+    try:
+        with transaction.atomic():
+            if insert_rows(target, rows) < len(rows):
+                raise _SomeStored
+    except _SomeStored:
+        return False
+    return True
+
+
+class _SomeStored(Exception):
+    """Some rows were already stored: their insert is undone to its savepoint."""
 
 
 def _copy_into(table: str, columns: list[str], constants: list[int | str], rows: list[InsertRow]) -> None:
