@@ -21,7 +21,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from imports import CHUNK_ROWS, import_file, reader_process
+from imports import CHUNK_ROWS, import_file
 from imports.models import ImportStatus
 from imports.reader_process import PROJECT_ROOT, READER_CODE
 from telephony.importing import CallImporter, caller_hasher
@@ -349,14 +349,13 @@ def test_the_reading_process_loads_neither_django_nor_a_model(org, asterisk, wri
     receiving, sending = os.pipe()
     code = f"import sys; sys.path.insert(0, {str(PROJECT_ROOT)!r}); {READER_CODE}; print(*sorted(sys.modules))"
     process = subprocess.Popen(
-        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, pass_fds=(sending,)
-    )
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, pass_fds=(sending,), cwd="/"
+    )  # from any directory: a daily job's working directory is not the project's
     os.close(sending)
     assert process.stdin is not None and process.stdout is not None
     with process.stdin as arguments:
         pickle.dump(
-            (importer.worker(), str(write("Master.csv", MONDAY)), "Master.csv", "utf-8-sig", sending, (0, None)),
-            arguments,
+            (importer.worker(), str(write("Master.csv", MONDAY)), "Master.csv", "utf-8-sig", sending), arguments
         )
     with Connection(receiving) as pipe:
         rows = pipe.recv()[0]
@@ -435,40 +434,3 @@ def test_a_parallel_import_whose_writing_fails_stops_its_reading_process_at_once
     assert run.status == ImportStatus.FAILED and "Erreur inattendue" in run.error
     # The first chunk stays, as documented (a chunk may pass CHUNK_ROWS by the calls closed at once).
     assert CHUNK_ROWS <= run.imported == Call.objects.count() < 2 * CHUNK_ROWS
-
-
-def _calls_every_half_minute(count: int) -> list[str]:
-    first = dt.datetime(2026, 6, 1, 8)
-    lines = []
-    for index in range(count):
-        start = first + dt.timedelta(seconds=30 * index)
-        lines.append(cdr(f"{start:%Y-%m-%d %H:%M:%S}", "", f"{start + dt.timedelta(seconds=20):%Y-%m-%d %H:%M:%S}",
-                         disposition="NO ANSWER", duration=20, uniqueid=f"1780000000.{index}"))  # fmt: skip
-    return lines
-
-
-def test_a_file_read_by_two_processes_gives_the_calls_of_one_reader(org, asterisk, write, monkeypatch):
-    """Past SPLIT_BYTES a file is read by two processes, each from its half: a call whose two
-    records fall on either side of the middle is still one call, answered after its 25 s of
-    ringing, the summaries equal a rebuild, and a bad line of the second half keeps its number."""
-    lines = _calls_every_half_minute(400)
-    lines[10] = cdr("2026-06-01 08:05:00", "", "2026-06-01 08:05:25", disposition="NO ANSWER", duration=25,
-                    uniqueid="1780000000.straddling", dstchannel="SIP/202-00000003")  # fmt: skip
-    lines[390] = cdr("2026-06-01 08:05:00", "2026-06-01 08:05:25", "2026-06-01 08:07:25", duration=145, billsec=120,
-                     uniqueid="1780000000.straddling")  # fmt: skip
-    lines[300] = '"","0612345678","0130000001","from-trunk"'
-    path = write("Master.csv", lines)
-    monkeypatch.setattr("imports.reader_process.SPLIT_BYTES", 1000)
-    assert len(reader_process.file_parts(path, path.stat().st_size)) == 2
-
-    run = import_file(source=asterisk, path=path, parallel=True).run
-
-    # The half written second met the straddling call stored: its row joined it (counted as met again).
-    assert (run.status, run.rows_read, run.rejected, run.imported, run.duplicates) == ("done", 400, 1, 398, 1)
-    assert [item["line"] for item in run.rejections] == [301]
-    assert run.imported == Call.objects.count() == 398 and run.read_bytes == path.stat().st_size
-    joined = call("1780000000.straddling")
-    assert (joined.outcome, joined.wait_seconds, joined.talk_seconds) == (CallOutcome.ANSWERED, 25, 120)
-    incremental = summary_snapshot()
-    rebuild_months(org, {dt.date(2026, 6, 1)})
-    assert summary_snapshot() == incremental
