@@ -91,34 +91,30 @@ def call_row(call: Part, key: str) -> InsertRow:
     )  # fmt: skip
 
 
-def _epoch(value: Any) -> int:
-    """Epoch seconds of a UTC time read from a call row or from the database."""
-    if isinstance(value, dt.datetime):
-        value = value.astimezone(dt.UTC) if value.tzinfo else value
-        return calendar.timegm(value.timetuple())
-    return calendar.timegm(dt.datetime.fromisoformat(str(value)[:19]).timetuple())
-
-
-def _text(value: Any) -> str | None:
+def _moment(value: Any) -> tuple[int | None, str | None]:
+    """(epoch seconds, UTC text) of a time read from a call row (text) or from the database
+    (a datetime, aware as Django reads it): each time is converted once."""
     if value is None:
-        return None
+        return None, None
     if isinstance(value, dt.datetime):
-        return utc_text(_epoch(value))
-    return str(value)[:19]
+        epoch = int(value.timestamp()) if value.tzinfo else calendar.timegm(value.timetuple())
+        return epoch, utc_text(epoch)
+    text = str(value)[:19]
+    return calendar.timegm(dt.datetime.fromisoformat(text).timetuple()), text
 
 
 def part_of_row(row: Sequence[Any]) -> Part:
     """A call row (from a file, or as stored, with its times as datetimes) as a part."""
     (line_id, service_id, started_at, answered_at, ended_at, outcome, _wait, talk, in_hours, caller,
      local_date, month, weekday, half_hour) = row[:14]  # fmt: skip
-    start_text = _text(started_at)
+    start, start_text = _moment(started_at)
+    assert start is not None  # a call always has its start
     head = (line_id, service_id, start_text, bool(in_hours), caller, str(local_date), str(month), weekday, half_hour)
-    answer = _epoch(answered_at) if answered_at is not None and outcome == ANSWERED else None
-    end = _epoch(ended_at) if ended_at is not None else None
+    answer, answer_text = _moment(answered_at) if outcome == ANSWERED else (None, None)
+    end, end_text = _moment(ended_at)
     return make_part(
-        _epoch(started_at), head, RANK[outcome], answer=answer, answer_text=_text(answered_at) if answer else None,
-        end=end, end_text=_text(ended_at), talk=talk or 0,
-    )  # fmt: skip
+        start, head, RANK[outcome], answer=answer, answer_text=answer_text, end=end, end_text=end_text, talk=talk or 0
+    )
 
 
 def join_rows(stored: Sequence[Any], new: Sequence[Any], key: str) -> InsertRow:

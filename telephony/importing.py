@@ -59,7 +59,7 @@ from imports import (
 )
 from imports.models import ImportSource
 from telephony.asterisk import ASTERISK_COLUMNS, AsteriskPlan, AsteriskReader, keyed_hasher
-from telephony.call_groups import call_row, join_rows, part_of_row
+from telephony.call_groups import call_row, join, join_rows, part_of_row
 from telephony.hours import Presence, Week
 from telephony.models import NO_LINE, UNKNOWN_WAIT, Call, CallOrigin, CallOutcome, PhoneLine
 from telephony.queue_log import QueueLogPlan, QueueLogReader
@@ -354,8 +354,10 @@ class CallImporter(TableImporter):
         self.summarise(new)
         before, after = [], []
         for key, old in stored.items():
-            as_stored = call_row(part_of_row(old), key)
-            merged = join_rows(old, joined[key], key)
+            call = part_of_row(old)
+            as_stored = call_row(call, key)
+            join(call, part_of_row(joined[key]))
+            merged = call_row(call, key)
             if merged != as_stored:
                 before.append(as_stored)
                 after.append(merged)
@@ -368,13 +370,17 @@ class CallImporter(TableImporter):
         """The stored calls of these keys, as rows (telephony.call_groups.part_of_row reads them)."""
         calls = connection.ops.quote_name(Call._meta.db_table)
         found: dict[str, tuple[Any, ...]] = {}
+        # PostgreSQL takes the chunk's keys as one array; SQLite a list of at most 500 values.
+        as_array = connection.vendor == "postgresql"
+        per_query = len(keys) if as_array else KEYS_PER_QUERY
         with connection.cursor() as cursor:
-            for first in range(0, len(keys), KEYS_PER_QUERY):
-                batch = keys[first : first + KEYS_PER_QUERY]
+            for first in range(0, len(keys), max(per_query, 1)):
+                batch = keys[first : first + per_query]
+                matching = "= ANY(%s)" if as_array else f"IN ({', '.join(['%s'] * len(batch))})"
                 cursor.execute(
                     f"SELECT dedupe_key, {', '.join(COMMON_COLUMNS[:KEY])} FROM {calls} "  # noqa: S608
-                    f"WHERE organisation_id = %s AND dedupe_key IN ({', '.join(['%s'] * len(batch))})",
-                    [self.organisation.pk, *batch],
+                    f"WHERE organisation_id = %s AND dedupe_key {matching}",
+                    [self.organisation.pk, batch] if as_array else [self.organisation.pk, *batch],
                 )
                 found.update((row[0], row[1:]) for row in cursor.fetchall())
         return found
