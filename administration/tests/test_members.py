@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.testing import log_in_verified
 from core.localtime import PARIS
 from core.models import AuditEvent, Membership, Role, User
 
@@ -38,7 +39,7 @@ def admin(org, make_member):
 @pytest.fixture
 def admin_client(admin):
     client = Client()
-    client.force_login(admin)
+    log_in_verified(client, admin)
     return client
 
 
@@ -257,7 +258,7 @@ def test_removing_a_member_asks_for_confirmation_and_keeps_their_account(org, ad
     assert event.before == {"user": agent.pk, "role": "agent", "ends_on": None, "email": agent.email}
 
     removed = Client()
-    removed.force_login(agent)
+    log_in_verified(removed, agent)
     assert removed.get(reverse("core:audit_trail", args=[org.slug])).status_code == 404
 
 

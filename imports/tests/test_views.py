@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from accounts.testing import log_in_verified
 from core.models import AuditEvent, Role
 from imports.forms import JSON_FORMAT
 from imports.models import ImportRun, ImportSource
@@ -111,7 +112,7 @@ def test_an_upload_over_the_cap_is_refused_before_it_is_stored(org, source, mana
 
 def test_an_upload_without_its_csrf_token_is_refused(org, source, make_member):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(make_member(org, Role.QUALITY_MANAGER))
+    log_in_verified(client, make_member(org, Role.QUALITY_MANAGER))
     response = client.post(url(org, "upload", source_id=source.pk), {"file": SimpleUploadedFile("Master.csv", MASTER)})
     assert response.status_code == 403
     assert ImportRun.objects.count() == 0
