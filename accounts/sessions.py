@@ -54,7 +54,9 @@ def refresh(request: HttpRequest, user: User, *, now: dt.datetime) -> None:
     timeout) and in its `UserSession` row, created the first time."""
     session = request.session
     session[LAST_SEEN_KEY] = int(now.timestamp())
-    session.set_expiry(int(idle_limit().total_seconds()))
+    # Django drops the session a while after the timeout; until then the middleware ends it
+    # itself and can tell the person why.
+    session.set_expiry(int(idle_limit().total_seconds() * 2))
     if session.session_key is None:
         session.save()
     UserSession.objects.update_or_create(
