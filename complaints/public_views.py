@@ -64,7 +64,7 @@ def _sent(
 
 
 def _last_sent(request: HttpRequest) -> dict[str, object]:
-    raw = request.get_signed_cookie(SENT_COOKIE, default="", salt=SENT_SALT, max_age=WINDOW.total_seconds())
+    raw = request.get_signed_cookie(SENT_COOKIE, default="", salt=SENT_SALT, max_age=WINDOW)
     try:
         sent = json.loads(raw) if raw else {}
     except ValueError:

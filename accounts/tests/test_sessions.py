@@ -124,7 +124,7 @@ def test_logging_out_removes_the_sessions_row(org, make_member):
             "Edge sous Windows",
         ),
         (
-            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Version/17.5 Mobile/15E148 Safari/604.1",
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Version/17.5 Safari/604.1",
             "Safari sous iOS",
         ),
         ("", "navigateur inconnu sous système inconnu"),

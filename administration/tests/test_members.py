@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.testing import log_in_verified
+from conftest import log_in_verified
 from core.localtime import PARIS
 from core.models import AuditEvent, Membership, Role, User
 

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.testing import log_in_verified
 from civil_registry import actions
 from civil_registry.models import ActChannel, ActDeadlineRule, ActError, ActRequest, ActRequestEvent, ActStatus
+from conftest import log_in_verified
 from core.localtime import PARIS
 from core.models import AuditEvent, Role, Service
 

@@ -7,11 +7,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.testing import log_in_verified
 from complaints import actions
 from complaints.models import Complaint, ComplaintSettings, ComplaintTransition, Status
 from complaints.tests.conftest import TODAY
 from complaints.tests.samples import sample_values
+from conftest import log_in_verified
 from core.localtime import PARIS
 from core.models import AuditEvent, Role
 from tests.urlwalk import organisation_routes

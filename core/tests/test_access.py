@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.testing import log_in_verified
+from conftest import log_in_verified
 from core.access import Capability, can
 from core.models import Membership, Role
 

@@ -5,8 +5,7 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from accounts.testing import log_in_verified
-from conftest import PASSWORD
+from conftest import PASSWORD, log_in_verified
 from core.models import Role
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.testing import log_in_verified
+from conftest import log_in_verified
 from core.localtime import PARIS
 from core.models import AuditEvent, Role, Service
 from core.workdays import calendar_for, french_date

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from accounts.testing import log_in_verified
+from conftest import log_in_verified
 from core.models import AuditEvent, Role
 from imports.forms import JSON_FORMAT
 from imports.models import ImportRun, ImportSource
