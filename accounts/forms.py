@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
-CODE_ATTRS = {"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false", "autocapitalize": "off"}
+CODE_ATTRS = {
+    "autofocus": True,
+    "autocomplete": "one-time-code",
+    "inputmode": "numeric",
+    "spellcheck": "false",
+    "autocapitalize": "off",
+}
 
 
 class EnrolForm(forms.Form):
