@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -166,11 +166,12 @@ def end_other_sessions(request: HttpRequest) -> HttpResponseBase:
 
 
 @org_view(read=Capability.ADMINISTER, write=Capability.ADMINISTER)
-@require_POST
 def reset_member_second_factor(request: OrgRequest, membership_id: int) -> HttpResponseBase:
     """An administrator removes a member's second factor: the member enrols again at their
     next login. POST only (the button is on the member's page); written in the journal."""
     membership = get_for_org(Membership.objects.select_related("user"), request, pk=membership_id)
+    if request.method != "POST":  # after the lookup: another town's id is 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
     removed = second_factor.reset_second_factor(
         user=membership.user, actor=acting_user(request), organisations=[request.org]
     )
