@@ -156,3 +156,9 @@ def test_anonymous_visitors_of_the_public_pages_leave_no_session_row(org):
         client.get("/connexion/")
         client.get("/mot-de-passe/oubli/")
     assert Session.objects.count() == 0
+
+
+def test_the_account_pages_ask_an_anonymous_visitor_to_log_in(db):
+    for path in ("/compte/", "/compte/sessions/", "/compte/double-authentification/activer/"):
+        response = Client().get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/connexion/"), path
