@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from accounts.testing import log_in_verified
 from core import registries
 from core.audit import record_event
 from core.models import Membership, Organisation, Role, Service, Site, User
@@ -54,9 +55,7 @@ def client_as(make_member: Callable[..., User]) -> Callable[[Organisation, str],
     """A logged-in test client for a new member of `organisation` with `role`."""
 
     def make(organisation: Organisation, role: str) -> Client:
-        client = Client()
-        client.force_login(make_member(organisation, role))
-        return client
+        return log_in_verified(Client(), make_member(organisation, role))
 
     return make
 

@@ -144,6 +144,7 @@ def update_organisation(
     works_whit_monday: bool = False,
     logo: File | None = None,
     remove_logo: bool = False,
+    two_factor_required: bool | None = None,
 ) -> Organisation:
     """Change the town's name, theme and calendar settings. `logo` must have been checked
     (administration.forms.check_logo): its name only gives the stored file's extension. A
@@ -156,6 +157,8 @@ def update_organisation(
         "ring_cycle_seconds": ring_cycle_seconds.quantize(Decimal("0.1")),
         "works_whit_monday": works_whit_monday,
     }
+    if two_factor_required is not None:  # None: left as it is
+        values["two_factor_required"] = two_factor_required
     before = snapshot(organisation, [*values, "logo"])
     old_calendar = calendar_for(organisation)
     old_logo = organisation.logo.name or ""

@@ -127,6 +127,14 @@ class OrganisationForm(forms.Form):
         required=False,
         help_text="Ce jour férié compte alors comme jour ouvré dans le calcul des délais.",
     )
+    two_factor_required = forms.BooleanField(
+        label="Exiger la double authentification de tous les membres",
+        required=False,
+        help_text=(
+            "Les administrateurs et responsables qualité l'ont toujours. Cochée, les agents, lecteurs et "
+            "auditeurs devront aussi l'activer à leur prochaine connexion."
+        ),
+    )
     ring_cycle_seconds = forms.DecimalField(
         label="Durée d'un cycle de sonnerie (secondes)",
         max_digits=4,
@@ -146,6 +154,7 @@ class OrganisationForm(forms.Form):
                 "holiday_zone": organisation.holiday_zone,
                 "ring_cycle_seconds": organisation.ring_cycle_seconds,
                 "works_whit_monday": organisation.works_whit_monday,
+                "two_factor_required": organisation.two_factor_required,
             },
         )
         super().__init__(*args, **kwargs)

@@ -94,6 +94,7 @@ def organisation_edit(request: OrgRequest) -> HttpResponseBase:
                 holiday_zone=data["holiday_zone"],
                 ring_cycle_seconds=data["ring_cycle_seconds"],
                 works_whit_monday=data["works_whit_monday"],
+                two_factor_required=data["two_factor_required"],
                 logo=data["logo"],
                 remove_logo=data.get("remove_logo", False),
             )

@@ -180,9 +180,12 @@ def file_public_complaint(
     citizen_email: str = "",
     citizen_phone: str = "",
     tracking_url: str = "",
+    email_allowed: bool = True,
 ) -> Complaint:
     """A citizen files a complaint on the town's public page. With an e-mail address, an
-    acknowledgement is e-mailed at once, and that e-mail is the acknowledgement of receipt."""
+    acknowledgement is e-mailed at once, and that e-mail is the acknowledgement of receipt;
+    unless `email_allowed` is false (the address received too many of them lately): the
+    complaint then waits for an acknowledgement by an agent, like one filed without address."""
     received_on = now.astimezone(organisation.time_zone).date()
     complaint = register_complaint(
         organisation=organisation,
@@ -199,7 +202,7 @@ def file_public_complaint(
         citizen_email=citizen_email,
         citizen_phone=citizen_phone,
     )
-    if complaint.citizen_email:
+    if complaint.citizen_email and email_allowed:
         acknowledge_by_email(complaint, tracking_url)
     return complaint
 

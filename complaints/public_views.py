@@ -7,7 +7,9 @@ and leave nothing behind. The tracking page shows dates and status, never person
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,12 +21,16 @@ from complaints.models import normalise_tracking_number
 from complaints.queries import public_status
 from core.access import public_view, use_town_time
 from core.models import Organisation
-from core.ratelimit import allow, client_key
+from core.ratelimit import allow, client_key, email_key
 
 FORM_LIMIT = 5  # complaints per address and hour
 TRACKING_LIMIT = 30  # lookups per address and hour
+EMAIL_LIMIT = 3  # acknowledgements e-mailed to one e-mail address per hour
 WINDOW = dt.timedelta(hours=1)
-SENT_KEY = "complaints_sent"
+# The confirmation page reads what was sent from a signed cookie, not from a session: an
+# anonymous visitor leaves no session row behind (issue 10, item 4).
+SENT_COOKIE = "reclamation_envoyee"
+SENT_SALT = "complaints.sent"
 TOO_MANY = 429
 
 
@@ -39,9 +45,37 @@ def _limited(request: HttpRequest, organisation: Organisation, template: str, me
     return render(request, template, context, status=TOO_MANY)
 
 
-def _sent(request: HttpRequest, organisation: Organisation, number: str, emailed: bool) -> HttpResponseRedirect:
-    request.session[SENT_KEY] = {"org": organisation.slug, "number": number, "emailed": emailed}
-    return redirect("complaints_public:complaint_sent", org_slug=organisation.slug)
+def _sent(
+    request: HttpRequest, organisation: Organisation, number: str, emailed: bool, email_held: bool = False
+) -> HttpResponseRedirect:
+    response = redirect("complaints_public:complaint_sent", org_slug=organisation.slug)
+    value = json.dumps({"org": organisation.slug, "number": number, "emailed": emailed, "held": email_held})
+    response.set_signed_cookie(
+        SENT_COOKIE,
+        value,
+        salt=SENT_SALT,
+        max_age=int(WINDOW.total_seconds()),
+        path=f"/p/{organisation.slug}/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _last_sent(request: HttpRequest) -> dict[str, object]:
+    raw = request.get_signed_cookie(SENT_COOKIE, default="", salt=SENT_SALT, max_age=WINDOW)
+    try:
+        sent = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return sent if isinstance(sent, dict) else {}
+
+
+def _may_email(email: str) -> bool:
+    """Whether the acknowledgement may be e-mailed: a few per address and hour, so the form
+    cannot be used to flood someone's mailbox from many connections."""
+    return not email or allow(email_key("reclamation-courriel", email), limit=EMAIL_LIMIT, window=WINDOW)
 
 
 @public_view
@@ -58,23 +92,36 @@ def complaint_form(request: HttpRequest, org_slug: str) -> HttpResponse:
             return _sent(request, organisation, "", False)
         tracking_url = request.build_absolute_uri(reverse("complaints_public:complaint_tracking", args=[org_slug]))
         data = {name: form.cleaned_data[name] for name in form.cleaned_data if name not in ("consent", "website")}
+        email_allowed = _may_email(data.get("citizen_email", ""))
         complaint = file_public_complaint(
-            organisation=organisation, now=timezone.now(), tracking_url=tracking_url, **data
+            organisation=organisation,
+            now=timezone.now(),
+            tracking_url=tracking_url,
+            email_allowed=email_allowed,
+            **data,
         )
-        return _sent(request, organisation, complaint.tracking_number, bool(complaint.citizen_email))
+        has_email = bool(complaint.citizen_email)
+        return _sent(
+            request,
+            organisation,
+            complaint.tracking_number,
+            has_email and email_allowed,
+            has_email and not email_allowed,
+        )
     return render(request, "complaints/public/form.html", {"org": organisation, "form": form})
 
 
 @public_view
 def complaint_sent(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = _town(org_slug)
-    sent = request.session.get(SENT_KEY) or {}
+    sent = _last_sent(request)
     mine = sent.get("org") == organisation.slug
     context = {
         "org": organisation,
         "submitted": mine,
         "number": sent.get("number", "") if mine else "",
         "emailed": mine and sent.get("emailed", False),
+        "email_held": mine and sent.get("held", False),
     }
     return render(request, "complaints/public/sent.html", context)
 

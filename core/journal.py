@@ -27,6 +27,8 @@ ACTION_LABELS: dict[str, str] = {
     "anonymise": "anonymisation",
     "settings": "modification des paramètres",
     "invite": "invitation",
+    # Accounts (two-factor login)
+    "reset_second_factor": "réinitialisation de la double authentification",
     # Indicator values (commitments) and phone calls entered by hand (telephony)
     "enter": "saisie",
     "compute": "calcul",

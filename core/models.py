@@ -80,6 +80,14 @@ class Organisation(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
+    two_factor_required = models.BooleanField(
+        "double authentification exigée de tous les membres",
+        default=False,
+        help_text=(
+            "Les administrateurs et responsables qualité l'ont toujours ; "
+            "cochée, elle est aussi exigée des agents, lecteurs et auditeurs."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

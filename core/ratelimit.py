@@ -41,3 +41,11 @@ def allow(key: str, *, limit: int, window: dt.timedelta, now: dt.datetime | None
             return allow(key, limit=limit, window=window, now=now)
     RateLimitBucket.objects.filter(window_start__lt=window_start - dt.timedelta(days=1)).delete()
     return True
+
+
+def email_key(scope: str, email: str) -> str:
+    """A key for the scope and an e-mail address (throttling the mail sent to it); the address
+    is hashed, never stored."""
+    normalised = email.strip().lower()
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:email:{normalised}".encode()).hexdigest()[:32]
+    return f"{scope}:{digest}"

@@ -1,7 +1,10 @@
 """Home, login and the pages shared by every organisation."""
 
+import datetime as dt
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -12,6 +15,7 @@ from core.access import OrgRequest, active_memberships, org_view, public_view
 from core.audit_forms import JOURNAL_HEADERS, AuditFilterForm, journal_rows
 from core.forms import EmailAuthenticationForm
 from core.models import Organisation
+from core.ratelimit import allow, client_key, email_key
 from core.registries import landing_page
 from core.web import export_format, page_of, unknown_export_format
 from documents.exports import export_response
@@ -20,8 +24,33 @@ login = public_view(
     auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True)
 )
 logout = public_view(auth_views.LogoutView.as_view())
+RESET_LIMIT_PER_ADDRESS = 3  # reset e-mails asked for one address per hour
+RESET_LIMIT_PER_CLIENT = 10  # reset e-mails asked from one connection per hour
+RESET_WINDOW = dt.timedelta(hours=1)
+TOO_MANY_REQUESTS = 429
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, with the e-mails it sends throttled per address and per client (the
+    same answer whether the address has an account or not)."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        per_client = allow(client_key(self.request, "mot-de-passe"), limit=RESET_LIMIT_PER_CLIENT, window=RESET_WINDOW)
+        if not (
+            per_client and allow(email_key("mot-de-passe", email), limit=RESET_LIMIT_PER_ADDRESS, window=RESET_WINDOW)
+        ):
+            form.add_error(
+                "email",
+                "Trop de demandes de réinitialisation pour cette adresse ou depuis votre connexion : "
+                "réessayez dans une heure, ou contactez l'administrateur de votre ville.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=TOO_MANY_REQUESTS)
+        return super().form_valid(form)
+
+
 password_reset = public_view(
-    auth_views.PasswordResetView.as_view(
+    ThrottledPasswordResetView.as_view(
         success_url=reverse_lazy("core:password_reset_done"),
         email_template_name="registration/password_reset_email.txt",
         subject_template_name="registration/password_reset_subject.txt",

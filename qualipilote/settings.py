@@ -39,6 +39,11 @@ INSTALLED_APPS = [
     "commitments",
     "reports",
     "demo",
+    # Two-factor login and "Mes sessions" (accounts, ADR 0015)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +59,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.middleware.TownTimeMiddleware",
+    # Two-factor login and session bookkeeping, after authentication (accounts, ADR 0015)
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "qualipilote.urls"
@@ -138,6 +146,11 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "qualite@qualipilote.invalid")
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end after this many minutes without a request (accounts, ADR 0015).
+QUALIPILOTE_SESSION_IDLE_MINUTES = env_int("QUALIPILOTE_SESSION_IDLE_MINUTES", 30)
+if QUALIPILOTE_SESSION_IDLE_MINUTES < 1:
+    raise RuntimeError("QUALIPILOTE_SESSION_IDLE_MINUTES doit valoir au moins 1 (minutes).")
+OTP_TOTP_ISSUER = "Qualipilote"
 SESSION_COOKIE_AGE = 8 * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

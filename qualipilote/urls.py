@@ -5,6 +5,7 @@ ORG = "o/<slug:org_slug>/"
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("administration.urls")),
+    path("", include("accounts.urls")),
     path(ORG + "imports/", include("imports.urls")),
     path(ORG + "accueil/", include("reception.urls")),
     path(ORG + "telephone/", include("telephony.urls")),

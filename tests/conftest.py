@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Page
 
+from accounts.testing import log_in_verified
 from core.models import User
 
 # pytest-django's live server and Playwright's sync API share the test thread.
@@ -36,8 +37,7 @@ def log_in(live_server, page: Page) -> Callable[[User], Page]:
     """Open a session for `user` in the browser without typing the password each time."""
 
     def log_in_as(user: User) -> Page:
-        client = Client()
-        client.force_login(user)
+        client = log_in_verified(Client(), user)
         page.context.add_cookies(
             [
                 {

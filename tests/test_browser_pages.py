@@ -3,8 +3,13 @@ gets through the login form and the main menu."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core import signing
+from django.test import Client
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from accounts.second_factor import ENROLMENT_SALT
 from core.models import Role
 from tests.samples import sample_values
 from tests.urlwalk import all_routes, organisation_routes
@@ -13,6 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Views that answer GET with something other than an HTML page.
 NOT_PAGES = {"logout", "theme_css", "logo", "evidence", "password_reset_confirm"}
+# Account actions taking POST only (their answers are checked in the account pages' test).
+NOT_PAGES |= {"recovery_codes", "end_session", "end_other_sessions"}
 PUBLIC_PAGES = ["/connexion/", "/mot-de-passe/oubli/", "/mot-de-passe/envoye/", "/mot-de-passe/termine/"]
 TOWN_PUBLIC_PAGES = ["reclamation/", "reclamation/envoyee/", "suivi/", "suivi/?numero=R2026-AAAAAAAA"]
 
@@ -57,12 +64,17 @@ def test_error_pages_have_no_accessibility_violation(live_server, org, make_memb
 
 
 def test_a_user_logs_in_and_uses_the_main_menu_with_the_keyboard_alone(live_server, org, make_member, page: Page):
-    make_member(org, Role.QUALITY_MANAGER, email="qualite@ville-test.test")
+    manager = make_member(org, Role.QUALITY_MANAGER, email="qualite@ville-test.test")
+    device = TOTPDevice.objects.create(user=manager, name="application", confirmed=True)
     page.goto(live_server.url + "/connexion/")
     expect(page.get_by_label("Adresse e-mail")).to_be_focused()
     page.keyboard.type("qualite@ville-test.test")
     page.keyboard.press("Tab")
     page.keyboard.type("motdepasse-de-test-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/compte/double-authentification/verifier/**")
+    expect(page.get_by_label("Code de l'application ou code de secours")).to_be_focused()
+    page.keyboard.type(f"{TOTP(device.bin_key).token():06d}")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/o/{org.slug}/")
 
@@ -83,5 +95,32 @@ def test_a_user_logs_in_and_uses_the_main_menu_with_the_keyboard_alone(live_serv
 def test_every_public_route_is_covered_or_explicitly_not_a_page():
     public_names = {route.name for route in all_routes() if route.access_rule == "public"}
     covered = {"login", "password_reset", "password_reset_done", "password_reset_complete", "home"}
+    covered |= {"account", "enrol", "verify", "sessions"}
     covered |= {"complaint_form", "complaint_sent", "complaint_tracking"}
     assert public_names - covered - NOT_PAGES == set()
+
+
+def test_every_account_page_has_no_accessibility_violation(live_server, org, make_member, log_in):
+    agent = make_member(org, Role.AGENT)
+    page = log_in(agent)
+    for path in ("/compte/", "/compte/sessions/", "/compte/double-authentification/activer/"):
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status == 200, path
+        assert_no_axe_violations(page)
+    signed = page.locator("input[name=secret]").get_attribute("value") or ""
+    key = signing.loads(signed, salt=ENROLMENT_SALT)["key"]
+    page.get_by_label("Code à six chiffres affiché par l'application").fill(f"{TOTP(bytes.fromhex(key)).token():06d}")
+    page.get_by_role("button", name="Activer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vos codes de secours")
+    assert_no_axe_violations(page)
+
+    # A new session with the password only: the verification page.
+    client = Client()
+    client.force_login(agent)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(live_server.url + "/compte/")
+    page.wait_for_url("**/compte/double-authentification/verifier/**")
+    assert_no_axe_violations(page)

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from civil_registry import actions
 from civil_registry.models import ActChannel, ActDeadlineRule, ActError, ActRequest, ActRequestEvent, ActStatus
+from conftest import log_in_verified
 from core.localtime import PARIS
 from core.models import AuditEvent, Role, Service
 
@@ -160,7 +161,7 @@ def test_a_stale_edit_is_refused_with_the_name_of_who_changed_the_request(org, m
     act = make_act()
     first = make_member(org, Role.AGENT, email="premiere@ville-test.test")
     actions.deliver(act, actor=first, seen_version=0, on=D(2026, 3, 3))
-    client.force_login(make_member(org, Role.AGENT, email="second@ville-test.test"))
+    log_in_verified(client, make_member(org, Role.AGENT, email="second@ville-test.test"))
     data = {
         "act_type": "death",
         "act_format": "full",

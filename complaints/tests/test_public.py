@@ -174,3 +174,17 @@ def test_tracking_lookups_are_rate_limited_against_enumeration(org):
     response = client.get(TRACKING, {"numero": "R2026-BBBBBBBB"})
     assert response.status_code == 429 and "Trop de recherches" in response.content.decode()
     assert client.get(TRACKING).status_code == 200  # the empty form is never limited
+
+
+def test_acknowledgements_to_one_address_are_throttled_and_the_citizen_is_told(org, django_capture_on_commit_callbacks):
+    from complaints.public_views import EMAIL_LIMIT
+
+    for number in range(EMAIL_LIMIT + 1):
+        client = Client(REMOTE_ADDR=f"192.0.2.{number + 1}")  # each from its own connection
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(FORM, filled(subject=f"Objet {number}"), follow=True)
+        assert response.status_code == 200
+    assert len(mail.outbox) == EMAIL_LIMIT
+    assert Complaint.objects.count() == EMAIL_LIMIT + 1  # the complaint itself is filed
+    assert "aucun nouvel accusé de réception" in response.content.decode()
+    assert "vient de vous être envoyé" not in response.content.decode()

@@ -11,6 +11,7 @@ from complaints import actions
 from complaints.models import Complaint, ComplaintSettings, ComplaintTransition, Status
 from complaints.tests.conftest import TODAY
 from complaints.tests.samples import sample_values
+from conftest import log_in_verified
 from core.localtime import PARIS
 from core.models import AuditEvent, Role
 from tests.urlwalk import organisation_routes
@@ -138,8 +139,8 @@ def test_two_agents_editing_at_once_the_second_is_told_who_changed_it_and_nothin
     complaint = make_complaint(subject="Objet initial")
     url = reverse("complaints:edit", args=[org.slug, complaint.pk])
     anne, bruno = Client(), Client()
-    anne.force_login(make_member(org, Role.AGENT, email="anne@ville-test.test"))
-    bruno.force_login(make_member(org, Role.AGENT, email="bruno@ville-test.test"))
+    log_in_verified(anne, make_member(org, Role.AGENT, email="anne@ville-test.test"))
+    log_in_verified(bruno, make_member(org, Role.AGENT, email="bruno@ville-test.test"))
     form = {
         "kind": "reclamation",
         "channel": "courriel",

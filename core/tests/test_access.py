@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from conftest import log_in_verified
 from core.access import Capability, can
 from core.models import Membership, Role
 
@@ -30,7 +31,7 @@ def test_an_auditor_loses_access_after_the_end_date(org, make_member):
     auditor = make_member(org, Role.AUDITOR)
     Membership.objects.filter(user=auditor).update(ends_on=dt.date(2020, 1, 1))
     client = Client()
-    client.force_login(auditor)
+    log_in_verified(client, auditor)
     assert client.get(reverse("core:audit_trail", args=[org.slug])).status_code == 404
 
 

@@ -5,7 +5,7 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from conftest import PASSWORD
+from conftest import PASSWORD, log_in_verified
 from core.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_home_lists_the_towns_of_a_member_of_several(org, other_org, make_member
     user = make_member(org, Role.AGENT)
     Membership.objects.create(organisation=other_org, user=user, role=Role.READER)
     client = Client()
-    client.force_login(user)
+    log_in_verified(client, user)
     page = client.get(reverse("core:home")).content.decode()
     assert org.name in page and other_org.name in page
 
@@ -83,7 +83,7 @@ def test_home_runs_the_same_queries_for_a_member_of_two_towns_or_twelve(org, oth
     user = make_member(org, Role.AGENT)
     Membership.objects.create(organisation=other_org, user=user, role=Role.READER)
     client = Client()
-    client.force_login(user)
+    log_in_verified(client, user)
     few = page_queries(client, reverse("core:home"))
     for number in range(10):
         town = Organisation.objects.create(slug=f"ville-{number}", name=f"Ville {number}")

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import log_in_verified
 from core.localtime import PARIS
 from core.models import AuditEvent, Role, Service
 from core.workdays import calendar_for, french_date
@@ -121,7 +122,7 @@ def test_my_items_show_my_overdue_requests_then_those_due_soon(org, make_member,
     soon.due_on = TODAY
     soon.save()
     make_request(received_on=D(2026, 1, 5))  # someone else's
-    client.force_login(agent)
+    log_in_verified(client, agent)
     mine = client.get(url(org, "home")).context["mine"]
     assert mine.overdue == [overdue] and mine.due_soon == [soon]
 
@@ -159,7 +160,7 @@ def test_a_step_posted_from_a_stale_page_is_refused_with_the_name_of_who_changed
     written = make_request()
     first = make_member(org, Role.AGENT, email="premiere@ville-test.test")
     actions.answer(written, actor=first, seen_version=0, on=D(2026, 3, 4))
-    client.force_login(make_member(org, Role.AGENT, email="second@ville-test.test"))
+    log_in_verified(client, make_member(org, Role.AGENT, email="second@ville-test.test"))
     response = client.post(url(org, "close", request_id=written.pk), {"version": 0, "on": "2026-03-05"}, follow=True)
     assert "modifié par premiere@ville-test.test" in response.content.decode()
     written.refresh_from_db()
@@ -171,7 +172,7 @@ def test_an_edit_of_a_request_someone_changed_meanwhile_is_refused_and_overwrite
 ):
     written = make_request(subject="Premier objet")
     first = make_member(org, Role.AGENT, email="premiere@ville-test.test")
-    client.force_login(make_member(org, Role.AGENT, email="second@ville-test.test"))
+    log_in_verified(client, make_member(org, Role.AGENT, email="second@ville-test.test"))
     edit = url(org, "edit", request_id=written.pk)
     form = client.get(edit).context["form"]
     assert form.initial["version"] == 0

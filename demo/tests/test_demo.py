@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
+from accounts.testing import log_in_verified
 from commitments.models import Commitment, IndicatorValue
 from core.models import Membership, Organisation, Role
 from demo.generator import TOWNS, build_demo, people_of
@@ -66,7 +67,7 @@ def test_load_demo_if_empty_leaves_an_existing_database_alone(demo, capsys):
 def test_a_user_of_the_second_town_gets_404_on_every_url_of_the_first(demo):
     first = existing_values(demo["ville-demo"])
     client = Client()
-    client.force_login(Membership.objects.get(organisation__slug="ville-demo-est", role=Role.ADMIN).user)
+    log_in_verified(client, Membership.objects.get(organisation__slug="ville-demo-est", role=Role.ADMIN).user)
     for route in organisation_routes():
         url = route.url(first)
         assert client.get(url).status_code == 404, url
@@ -86,7 +87,7 @@ def test_no_page_of_the_second_town_shows_anything_of_the_first(demo):
     first_people = Membership.objects.filter(organisation=first_town).values_list("user__full_name", flat=True)
     first_names += [name for name in first_people if name not in second_people]  # a homonym is no leak
     client = Client()
-    client.force_login(Membership.objects.get(organisation__slug="ville-demo-est", role=Role.ADMIN).user)
+    log_in_verified(client, Membership.objects.get(organisation__slug="ville-demo-est", role=Role.ADMIN).user)
     for route in organisation_routes():
         if route.name == "evidence":
             continue

@@ -16,4 +16,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\nComptes de démonstration (mot de passe pour tous : {DEMO_PASSWORD})")
         for slug, email, role in rows:
             self.stdout.write(f"  {slug:<16} {email:<36} {role}")
+        self.stdout.write(
+            "Double authentification : à la première connexion, les administrateurs et responsables qualité "
+            "l'activent en scannant un code QR avec une application d'authentification (FreeOTP, Aegis...)."
+        )
         self.stdout.write("")
