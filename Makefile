@@ -9,11 +9,11 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres bench-quick bench-postgres bench-calendar bench-calendar-postgres demo clean
+.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres lock bench-quick bench-postgres bench-calendar bench-calendar-postgres demo clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $@
 
 venv: $(BIN)/.installed
@@ -82,6 +82,22 @@ bench-calendar: venv
 # The same on a throwaway PostgreSQL cluster (see .ci/postgres.sh).
 bench-calendar-postgres: venv
 	bash .ci/postgres.sh $(BIN)/python bench/calendar_change.py --postgres $(BENCH_ARGS)
+
+# Supply chain: requirements*.txt are lock files (every package, direct and indirect, with its
+# PyPI hashes) written by pip-tools from the exact pins of requirements*.in. pip-compile runs in a
+# throwaway venv and sees PyPI alone, not this machine's pip configuration (local indexes).
+PIP_TOOLS := pip-tools==7.7.0
+PYPI := https://pypi.org/simple
+LOCK_ENV := env CUSTOM_COMPILE_COMMAND="make lock" -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --index-url $(PYPI)
+
+lock:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(LOCK_ENV) $(PYTHON) -m venv "$$tmp" && \
+	$(LOCK_ENV) "$$tmp/bin/pip" install --quiet --disable-pip-version-check --index-url $(PYPI) $(PIP_TOOLS) && \
+	$(LOCK_ENV) "$$tmp/bin/pip-compile" $(LOCK_FLAGS) --output-file requirements.txt requirements.in && \
+	$(LOCK_ENV) "$$tmp/bin/pip-compile" $(LOCK_FLAGS) --output-file requirements-dev.txt requirements-dev.in
+	@echo "requirements.txt et requirements-dev.txt régénérés ; lancez make venv."
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache
