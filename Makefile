@@ -3,7 +3,11 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-MANAGE := DJANGO_DEBUG=true $(BIN)/python manage.py
+# make run serves as production does (DEBUG off: French error pages, static files by whitenoise
+# after collectstatic), with a secret key generated once into var/secret-key, plain HTTP on loopback.
+SECRET_KEY_FILE := var/secret-key
+MANAGE := DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" DJANGO_SECURE_SSL_REDIRECT=false \
+	DJANGO_SECURE_COOKIES=false DJANGO_HSTS_SECONDS=0 $(BIN)/python manage.py
 RUN_PACKAGES := libharfbuzz-subset0
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 HOST ?= 127.0.0.1
@@ -28,9 +32,10 @@ system-packages:
 	  else echo "Paquets Debian manquants (à installer en root) : $$missing"; exit 1; fi; \
 	fi
 
-run: venv
+run: venv $(SECRET_KEY_FILE)
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_PACKAGES)"
 	$(MANAGE) migrate --no-input
+	$(MANAGE) collectstatic --no-input -v 0
 	$(MANAGE) load_demo --if-empty
 	@$(MANAGE) demo_accounts
 	-$(MANAGE) daily
@@ -38,7 +43,10 @@ run: venv
 	$(MANAGE) daily --loop & daily=$$!; trap 'kill $$daily 2>/dev/null' EXIT; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-demo: venv
+$(SECRET_KEY_FILE):
+	@mkdir -p $(@D) && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+demo: venv $(SECRET_KEY_FILE)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo --if-empty
 
