@@ -14,6 +14,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
+from django.core.signals import request_finished
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.views.debug import SafeExceptionReporterFilter
@@ -38,13 +39,19 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         request_id = request_id_for(request)
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = current_request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            current_request_id.reset(token)
+        # Kept until the answer is closed (`forget_request_id`): Django logs an answer's 4xx or
+        # 5xx status after the middleware returned it.
+        current_request_id.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+def forget_request_id(**kwargs: Any) -> None:
+    current_request_id.set(NO_REQUEST)
+
+
+request_finished.connect(forget_request_id, dispatch_uid="core.requestlog.forget_request_id")
 
 
 class RequestIdFilter(logging.Filter):

@@ -192,7 +192,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {
-        "django": {"handlers": ["console", "mail_admins"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
+        "django": {
+            "handlers": ["console", "mail_admins"],
+            "level": env_str("DJANGO_LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
         # A bad Host is a scanner's noise, not an error to mail: logged, and answered by the 400 page.
         "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
     },
