@@ -56,6 +56,14 @@ def test_error_pages_have_no_accessibility_violation(live_server, org, make_memb
     assert_no_axe_violations(page)
 
 
+def test_the_bad_request_page_has_no_accessibility_violation(live_server, page: Page):
+    response = page.request.get(live_server.url + "/connexion/", headers={"Host": "pirate.example"})
+    assert response.status == 400
+    page.set_content(response.text())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Requête refusée")
+    assert_no_axe_violations(page)
+
+
 def test_a_user_logs_in_and_uses_the_main_menu_with_the_keyboard_alone(live_server, org, make_member, page: Page):
     make_member(org, Role.QUALITY_MANAGER, email="qualite@ville-test.test")
     page.goto(live_server.url + "/connexion/")
