@@ -106,7 +106,7 @@ def test_an_error_is_mailed_to_the_administrators_without_what_the_person_typed(
     assert "Erreur du serveur" in response.content.decode()
     [message] = mail.outbox
     assert message.to == ["admin@ville.test"]
-    assert "panne de test" in message.body
+    assert "panne de test" in message.body and "[demande-0002-abcd]" in message.body
     assert "Jeanne Martin" not in message.body and "203.0.113.7" not in message.body
 
 
