@@ -34,8 +34,13 @@ def pins(requirements_in: str) -> dict[str, str]:
     return found
 
 
-@pytest.mark.parametrize(("lock", "inputs"), [("requirements.txt", ["requirements.in"]),
-                                              ("requirements-dev.txt", ["requirements.in", "requirements-dev.in"])])  # fmt: skip
+LOCKS = [
+    ("requirements.txt", ["requirements.in"]),
+    ("requirements-dev.txt", ["requirements.in", "requirements-dev.in"]),
+]
+
+
+@pytest.mark.parametrize(("lock", "inputs"), LOCKS)
 def test_every_package_is_locked_at_its_pinned_version_with_hashes(lock, inputs):
     packages = locked(lock)
     assert all(hashes >= 1 for _, hashes in packages.values()), lock

@@ -81,18 +81,25 @@ def test_the_proxys_request_id_is_kept_when_well_formed_and_replaced_otherwise()
     assert "\n" not in forged and len(forged) == 32
 
 
+class KeepRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 def test_a_log_line_written_while_serving_a_request_names_its_id():
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
+    handler = KeepRecords()
     handler.addFilter(RequestIdFilter())
-    handler.emit = records.append  # type: ignore[method-assign]
     logger = logging.getLogger("django.request")
     logger.addHandler(handler)
     try:
         Client().get("/page-inexistante/", HTTP_X_REQUEST_ID="demande-0001-abcd")
     finally:
         logger.removeHandler(handler)
-    assert [record.request_id for record in records] == ["demande-0001-abcd"]  # type: ignore[attr-defined]
+    assert [record.request_id for record in handler.records] == ["demande-0001-abcd"]  # type: ignore[attr-defined]
     outside = logging.LogRecord("x", logging.INFO, __file__, 1, "hors requête", None, None)
     RequestIdFilter().filter(outside)
     assert outside.request_id == "-"  # type: ignore[attr-defined]
