@@ -13,6 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Views that answer GET with something other than an HTML page.
 NOT_PAGES = {"logout", "theme_css", "logo", "evidence", "password_reset_confirm"}
+# Not HTML either: the monitors' JSON health page and security.txt (issue 10 item 9).
+NOT_PAGES |= {"health", "security_txt"}
 PUBLIC_PAGES = ["/connexion/", "/mot-de-passe/oubli/", "/mot-de-passe/envoye/", "/mot-de-passe/termine/"]
 TOWN_PUBLIC_PAGES = ["reclamation/", "reclamation/envoyee/", "suivi/", "suivi/?numero=R2026-AAAAAAAA"]
 
