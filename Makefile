@@ -96,7 +96,7 @@ bench-calendar-postgres: venv
 # throwaway venv and sees PyPI alone, not this machine's pip configuration (local indexes).
 PIP_TOOLS := pip-tools==7.7.0
 PYPI := https://pypi.org/simple
-LOCK_ENV := env CUSTOM_COMPILE_COMMAND="make lock" -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null
+LOCK_ENV := env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock"
 LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --index-url $(PYPI)
 
 lock:

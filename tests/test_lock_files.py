@@ -1,7 +1,11 @@
 """Supply chain (issue 10 item 10): requirements*.txt are pip-tools lock files of every
 package, direct and indirect, each pinned with its hashes; the .in files are their inputs."""
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,3 +58,18 @@ def test_make_venv_installs_with_hash_checking_and_make_lock_uses_pip_compile():
     makefile = (ROOT / "Makefile").read_text()
     assert "--require-hashes -r requirements-dev.txt" in makefile
     assert "pip-compile" in makefile and "--generate-hashes" in makefile
+
+
+def test_make_lock_runs_pip_compile_away_from_this_machines_pip_configuration():
+    printed = subprocess.run(
+        ["make", "-s", "--no-print-directory", "--eval", "print-lock-env: ; @echo '$(LOCK_ENV)'", "print-lock-env"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    probe = "import os, json; print(json.dumps([os.environ.get(n) for n in NAMES]))".replace(
+        "NAMES", '["PIP_CONFIG_FILE", "PIP_FIND_LINKS", "PIP_EXTRA_INDEX_URL", "CUSTOM_COMPILE_COMMAND"]'
+    )
+    env = {**os.environ, "PIP_FIND_LINKS": "/opt/wheels", "PIP_EXTRA_INDEX_URL": "file:///opt/pypi/simple"}
+    result = subprocess.run(
+        ["bash", "-c", f"{printed} {sys.executable} -c '{probe}'"], env=env, capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == ["/dev/null", None, None, "make lock"]
