@@ -3,17 +3,21 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-MANAGE := DJANGO_DEBUG=true $(BIN)/python manage.py
+# make run serves as production does (DEBUG off: French error pages, static files by whitenoise
+# after collectstatic), with a secret key generated once into var/secret-key, plain HTTP on loopback.
+SECRET_KEY_FILE := var/secret-key
+MANAGE := DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" DJANGO_SECURE_SSL_REDIRECT=false \
+	DJANGO_SECURE_COOKIES=false DJANGO_HSTS_SECONDS=0 $(BIN)/python manage.py
 RUN_PACKAGES := libharfbuzz-subset0
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres bench-quick bench-postgres bench-calendar bench-calendar-postgres demo clean
+.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres lock bench-quick bench-postgres bench-calendar bench-calendar-postgres demo clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $@
 
 venv: $(BIN)/.installed
@@ -28,9 +32,10 @@ system-packages:
 	  else echo "Paquets Debian manquants (à installer en root) : $$missing"; exit 1; fi; \
 	fi
 
-run: venv
+run: venv $(SECRET_KEY_FILE)
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_PACKAGES)"
 	$(MANAGE) migrate --no-input
+	$(MANAGE) collectstatic --no-input -v 0
 	$(MANAGE) load_demo --if-empty
 	@$(MANAGE) demo_accounts
 	-$(MANAGE) daily
@@ -38,7 +43,10 @@ run: venv
 	$(MANAGE) daily --loop & daily=$$!; trap 'kill $$daily 2>/dev/null' EXIT; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-demo: venv
+$(SECRET_KEY_FILE):
+	@mkdir -p $(@D) && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+demo: venv $(SECRET_KEY_FILE)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo --if-empty
 
@@ -82,6 +90,22 @@ bench-calendar: venv
 # The same on a throwaway PostgreSQL cluster (see .ci/postgres.sh).
 bench-calendar-postgres: venv
 	bash .ci/postgres.sh $(BIN)/python bench/calendar_change.py --postgres $(BENCH_ARGS)
+
+# Supply chain: requirements*.txt are lock files (every package, direct and indirect, with its
+# PyPI hashes) written by pip-tools from the exact pins of requirements*.in. pip-compile runs in a
+# throwaway venv and sees PyPI alone, not this machine's pip configuration (local indexes).
+PIP_TOOLS := pip-tools==7.7.0
+PYPI := https://pypi.org/simple
+LOCK_ENV := env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock"
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --index-url $(PYPI)
+
+lock:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(LOCK_ENV) $(PYTHON) -m venv "$$tmp" && \
+	$(LOCK_ENV) "$$tmp/bin/pip" install --quiet --disable-pip-version-check --index-url $(PYPI) $(PIP_TOOLS) && \
+	$(LOCK_ENV) "$$tmp/bin/pip-compile" $(LOCK_FLAGS) --output-file requirements.txt requirements.in && \
+	$(LOCK_ENV) "$$tmp/bin/pip-compile" $(LOCK_FLAGS) --output-file requirements-dev.txt requirements-dev.in
+	@echo "requirements.txt et requirements-dev.txt régénérés ; lancez make venv."
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

@@ -35,6 +35,7 @@ import csv
 import datetime as dt
 import os
 import random
+import secrets
 import shutil
 import sqlite3
 import sys
@@ -302,7 +303,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-calendar-"))
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "qualipilote.settings", "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "bench-secret-key-not-for-production-0123456789", "DJANGO_ALLOWED_HOSTS": "localhost",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": "localhost",
         "DATABASE_URL": _postgres_database(os.environ.get("DATABASE_URL", "")) if args.postgres
         else f"sqlite:///{work / 'bench.sqlite3'}",
     })  # fmt: skip

@@ -41,6 +41,7 @@ import datetime as dt
 import os
 import random
 import re
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -312,7 +313,7 @@ def main() -> int:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "qualipilote.settings",
         "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "localhost",
         "PYTHONPATH": str(ROOT),
     }

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 
 class TownTimeMiddleware:
@@ -23,3 +25,21 @@ class TownTimeMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class SecurityHeadersMiddleware:
+    """Headers every answer carries: a `Permissions-Policy` turning off the browser features no
+    page uses, and `Cache-Control: private, no-store` on the pages of a signed-in person, so that
+    neither a shared cache nor the browser's back button keeps a town's data after logout. An
+    answer that chose its own caching (a logo, a file) keeps it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

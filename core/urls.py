@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import health, views, wellknown
 
 app_name = "core"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("theme/<slug:org_slug>/logo", views.logo, name="logo"),
     path("o/<slug:org_slug>/journal/", views.audit_trail, name="audit_trail"),
     path("o/<slug:org_slug>/journal/export/", views.audit_trail_export, name="audit_trail_export"),
+    # Production details (issue 10 item 9): the monitors' health page and the security contact.
+    path("sante/", health.health, name="health"),
+    path(".well-known/security.txt", wellknown.security_txt, name="security_txt"),
 ]

@@ -37,3 +37,33 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+DEV_SECRET_KEY = "insecure-dev-key-change-me"  # noqa: S105 (development only, refused in production)
+SECRET_KEY_MIN_LENGTH = 50
+
+
+def env_secret_key(name: str, *, debug: bool) -> str:
+    """The signing key. In development a fixed key may stand in; in production (debug off) a
+    missing key, the development key or a short or repetitive one stops the start-up."""
+    key = os.environ.get(name, "")
+    if debug:
+        return key or DEV_SECRET_KEY
+    if not key:
+        raise RuntimeError(f"{name} doit être défini quand DJANGO_DEBUG est faux.")
+    if is_weak_secret_key(key):
+        raise RuntimeError(
+            f"{name} est trop faible pour la production : il faut au moins {SECRET_KEY_MIN_LENGTH} caractères "
+            "aléatoires, par exemple la sortie de : python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    return key
+
+
+def is_weak_secret_key(key: str) -> bool:
+    """Django's own deployment check (`security.W009`) plus the development key."""
+    return (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or key == DEV_SECRET_KEY
+        or len(set(key)) < 5
+        or key.startswith("django-insecure-")
+    )

@@ -4,15 +4,14 @@ from pathlib import Path
 
 import dj_database_url
 
-from qualipilote.env import env_bool, env_int, env_list, env_str
+from qualipilote.env import env_bool, env_int, env_list, env_secret_key, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QUALIPILOTE_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-dev-key-change-me" if DEBUG else "")
-if not SECRET_KEY:
-    raise RuntimeError("DJANGO_SECRET_KEY doit être défini quand DJANGO_DEBUG est faux.")
+# Production refuses a missing, short or development key (issue 10 item 9).
+SECRET_KEY = env_secret_key("DJANGO_SECRET_KEY", debug=DEBUG)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -47,6 +46,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Production details (issue 10 item 9), outermost so that every answer, a refused Host's too,
+    # carries them: the request id in the logs and X-Request-ID, private pages not stored,
+    # browser features off.
+    "core.requestlog.RequestIdMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -173,9 +177,41 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Production details (issue 10 item 9): each log line names its request; errors are mailed to
+# the administrators without what people typed; a health page and security.txt for operators.
+ADMINS = [(address, address) for address in env_list("QUALIPILOTE_ADMINS", [])]
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.requestlog.PersonalDataFilter"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()"
+SECURITY_CONTACT = env_str("QUALIPILOTE_SECURITY_CONTACT", "")
+HEALTH_MIN_FREE_MIB = env_int("QUALIPILOTE_HEALTH_MIN_FREE_MIB", 500)
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]  # a monitor on the machine asks gunicorn directly, in plain HTTP
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "core.requestlog.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {"request": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "request"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "request_id"],
+            "formatter": "request",
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {
+            "handlers": ["console", "mail_admins"],
+            "level": env_str("DJANGO_LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
+        # A bad Host is a scanner's noise, not an error to mail: logged, and answered by the 400 page.
+        "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
+    },
 }

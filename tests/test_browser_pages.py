@@ -20,6 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOT_PAGES = {"logout", "theme_css", "logo", "evidence", "password_reset_confirm"}
 # Account actions taking POST only (their answers are checked in the account pages' test).
 NOT_PAGES |= {"recovery_codes", "end_session", "end_other_sessions"}
+# Not HTML either: the monitors' JSON health page and security.txt (issue 10 item 9).
+NOT_PAGES |= {"health", "security_txt"}
 PUBLIC_PAGES = ["/connexion/", "/mot-de-passe/oubli/", "/mot-de-passe/envoye/", "/mot-de-passe/termine/"]
 TOWN_PUBLIC_PAGES = ["reclamation/", "reclamation/envoyee/", "suivi/", "suivi/?numero=R2026-AAAAAAAA"]
 
@@ -60,6 +62,14 @@ def test_error_pages_have_no_accessibility_violation(live_server, org, make_memb
     page = log_in(make_member(org, Role.READER))
     page.goto(live_server.url + "/o/ville-inconnue/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
+    assert_no_axe_violations(page)
+
+
+def test_the_bad_request_page_has_no_accessibility_violation(live_server, page: Page):
+    response = page.request.get(live_server.url + "/connexion/", headers={"Host": "pirate.example"})
+    assert response.status == 400
+    page.set_content(response.text())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Requête refusée")
     assert_no_axe_violations(page)
 
 

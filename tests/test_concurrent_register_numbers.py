@@ -6,6 +6,7 @@ moment)."""
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -79,7 +80,7 @@ def test_two_processes_registering_at_once_get_distinct_consecutive_numbers(tran
         "DJANGO_SETTINGS_MODULE": "qualipilote.settings",
         "DATABASE_URL": _database_url(tmp_path),
         "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "test-concurrent-numbers-secret-key-0123456789",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "localhost",
         "PYTHONPATH": str(ROOT),
     }

@@ -2,6 +2,7 @@
 neither fails, and overlapping calls are counted once, in the calls and in the summaries."""
 
 import os
+import secrets
 import sqlite3
 import subprocess
 import sys
@@ -45,7 +46,7 @@ def test_two_imports_at_once_neither_fails_and_each_call_counts_once(tmp_path):
         "DJANGO_SETTINGS_MODULE": "qualipilote.settings",
         "DATABASE_URL": f"sqlite:///{database}",
         "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "test-concurrent-imports-secret-key-0123456789",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "localhost",
         "PYTHONPATH": str(ROOT),
     }
