@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from qualipilote.env import env_bool, env_int, env_list, env_str
+from qualipilote.env import env_bool, env_int, env_list, env_str, env_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QUALIPILOTE_VAR_DIR", str(BASE_DIR / "var")))
@@ -15,6 +15,8 @@ if not SECRET_KEY:
     raise RuntimeError("DJANGO_SECRET_KEY doit être défini quand DJANGO_DEBUG est faux.")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies whose X-Forwarded-For gives the client's address (core/client_address.py, ADR 0014).
+QUALIPILOTE_TRUSTED_PROXIES = env_trusted_proxies("QUALIPILOTE_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.client_address.ClientAddressMiddleware",  # first: every later reader sees the client (ADR 0014)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
