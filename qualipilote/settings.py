@@ -110,9 +110,17 @@ LOGOUT_REDIRECT_URL = "core:login"
 
 AXES_FAILURE_LIMIT = env_int("QUALIPILOTE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Lockout on an e-mail and an address together, a slower limit per account from any address,
+# the client's address behind trusted proxies, logins in the town's journal (core/lockout.py, ADR 0014).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+QUALIPILOTE_ACCOUNT_FAILURE_LIMIT = env_int("QUALIPILOTE_ACCOUNT_FAILURE_LIMIT", 30)
+AXES_HANDLER = "core.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "core.lockout.login_username"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.request_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a locked client's tries are refused unheard
 
 LANGUAGE_CODE = "fr"
 TIME_ZONE = "Europe/Paris"

@@ -7,6 +7,7 @@ from django.test import Client, override_settings
 from complaints.models import Complaint
 from complaints.public_views import FORM_LIMIT
 from complaints.tests.test_public import FORM, filled
+from qualipilote.env import env_trusted_proxies
 
 pytestmark = pytest.mark.django_db
 PROXY = "127.0.0.1"
@@ -36,3 +37,12 @@ def test_one_citizen_behind_the_proxy_is_still_limited(org):
     client = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.1")
     statuses = [client.post(FORM, filled()).status_code for _ in range(FORM_LIMIT + 1)]
     assert statuses[-1] == 429
+
+
+def test_the_setting_reads_a_count_or_addresses_and_refuses_anything_else(monkeypatch):
+    for raw, expected in [("", None), ("0", None), ("2", 2), ("127.0.0.1, 10.0.0.0/8", ["127.0.0.1", "10.0.0.0/8"])]:
+        monkeypatch.setenv("QUALIPILOTE_TRUSTED_PROXIES", raw)
+        assert env_trusted_proxies("QUALIPILOTE_TRUSTED_PROXIES") == expected
+    monkeypatch.setenv("QUALIPILOTE_TRUSTED_PROXIES", "nginx.local")
+    with pytest.raises(RuntimeError, match="adresses IP ou réseaux"):
+        env_trusted_proxies("QUALIPILOTE_TRUSTED_PROXIES")
