@@ -9,7 +9,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils nginx
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres bench-quick bench-postgres bench-calendar bench-calendar-postgres demo clean
+.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres bench-quick bench-postgres bench-calendar bench-calendar-postgres bench-load bench-load-postgres demo clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -82,6 +82,14 @@ bench-calendar: venv
 # The same on a throwaway PostgreSQL cluster (see .ci/postgres.sh).
 bench-calendar-postgres: venv
 	bash .ci/postgres.sh $(BIN)/python bench/calendar_change.py --postgres $(BENCH_ARGS)
+
+# Load test: agents and citizens through gunicorn for 2 minutes, with locust (bench/load.py).
+bench-load: venv
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+# The same on a throwaway PostgreSQL cluster (see .ci/postgres.sh).
+bench-load-postgres: venv
+	bash .ci/postgres.sh $(BIN)/python bench/load.py --postgres $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache
