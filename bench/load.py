@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 TOWN = "bench-charge"
-PASSWORD = "mot-de-passe-du-banc-2026"
+PASSWORD = "mot-de-passe-du-banc-2026"  # noqa: S105 -- the bench agents' throwaway accounts
 PG_DATABASE = "bench_load"
 SETUP = f"""
 import django, json
@@ -150,7 +150,7 @@ def wait_until_served(port: int) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/connexion/", timeout=5) as response:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/connexion/", timeout=5) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -179,7 +179,7 @@ def _database(args: argparse.Namespace, work: Path) -> tuple[str, str]:
         return f"sqlite:///{work / 'charge.sqlite3'}", "SQLite"
     server = os.environ.get("DATABASE_URL", "")
     if not server.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("--postgres demande DATABASE_URL vers un serveur PostgreSQL : lancez `make bench-load-postgres`.")
+        raise SystemExit("--postgres demande DATABASE_URL vers PostgreSQL : lancez `make bench-load-postgres`.")
     import psycopg
 
     with psycopg.connect(server.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
