@@ -2,35 +2,21 @@
 or account-wide, and a button that lifts one, journaled."""
 
 import pytest
-from django.test import Client, override_settings
 from django.urls import reverse
 
-from conftest import PASSWORD
 from core.models import AuditEvent, Role
+from core.tests.test_lockout import QUALITE, log_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("axes_on")]
-QUALITE = "qualite@ville-test.test"
-
-
-@pytest.fixture
-def axes_on():
-    with override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=5, QUALIPILOTE_ACCOUNT_FAILURE_LIMIT=30):
-        yield
-
-
-@pytest.fixture
-def qualite(org, make_member):
-    return make_member(org, Role.QUALITY_MANAGER, email=QUALITE)
 
 
 def fail(username, address, times):
     for _ in range(times):
-        Client(REMOTE_ADDR=address).post(reverse("core:login"), {"username": username, "password": "faux"})
+        log_in(address, username=username, password="faux")
 
 
 def can_log_in(address, username=QUALITE):
-    client = Client(REMOTE_ADDR=address)
-    return client.post(reverse("core:login"), {"username": username, "password": PASSWORD}).status_code == 302
+    return log_in(address, username=username) == 302
 
 
 def page(org):
