@@ -62,15 +62,20 @@ def free_port() -> int:
 
 
 def wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
+    """Until the server answers HTTP: gunicorn opens its socket before its workers are ready."""
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(log.read_text(errors="replace"))
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise AssertionError(f"port {port} jamais ouvert\n{log.read_text(errors='replace')}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            connection.request("GET", "/connexion/")
+            connection.getresponse().read()
+            connection.close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"port {port} : aucune réponse\n{log.read_text(errors='replace')}")
 
 
 @dataclass
@@ -86,10 +91,10 @@ class Site:
         if port is None:
             context = ssl._create_unverified_context()  # the throwaway certificate  # noqa: S323
             connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-                "127.0.0.1", self.https_port, context=context, source_address=(client, 0), timeout=30
+                "127.0.0.1", self.https_port, context=context, source_address=(client, 0), timeout=120
             )
         else:
-            connection = http.client.HTTPConnection("127.0.0.1", port, source_address=(client, 0), timeout=30)
+            connection = http.client.HTTPConnection("127.0.0.1", port, source_address=(client, 0), timeout=120)
         connection.request(method, path, headers=headers, **kwargs)  # type: ignore[arg-type]
         response = connection.getresponse()
         response.read()
@@ -175,7 +180,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     nginx = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(conf), "-e", str(nginx_log)], stderr=subprocess.STDOUT)
     try:
         wait_for(gunicorn_port, gunicorn, gunicorn_log)
-        wait_for(https_port, nginx, nginx_log)
+        wait_for(http_port, nginx, nginx_log)
         yield Site(host, https_port, http_port)
     finally:
         for process in (nginx, gunicorn):
