@@ -9,11 +9,11 @@ SECRET_KEY_FILE := var/secret-key
 MANAGE := DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" DJANGO_SECURE_SSL_REDIRECT=false \
 	DJANGO_SECURE_COOKIES=false DJANGO_HSTS_SECONDS=0 $(BIN)/python manage.py
 RUN_PACKAGES := libharfbuzz-subset0
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils nginx
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres lock bench-quick bench-postgres bench-calendar bench-calendar-postgres demo clean
+.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres lock bench-quick bench-postgres bench-calendar bench-calendar-postgres bench-load bench-load-postgres demo clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -90,6 +90,14 @@ bench-calendar: venv
 # The same on a throwaway PostgreSQL cluster (see .ci/postgres.sh).
 bench-calendar-postgres: venv
 	bash .ci/postgres.sh $(BIN)/python bench/calendar_change.py --postgres $(BENCH_ARGS)
+
+# Load test: agents and citizens through gunicorn for 2 minutes, with locust (bench/load.py).
+bench-load: venv
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+# The same on a throwaway PostgreSQL cluster (see .ci/postgres.sh).
+bench-load-postgres: venv
+	bash .ci/postgres.sh $(BIN)/python bench/load.py --postgres $(BENCH_ARGS)
 
 # Supply chain: requirements*.txt are lock files (every package, direct and indirect, with its
 # PyPI hashes) written by pip-tools from the exact pins of requirements*.in. pip-compile runs in a

@@ -414,3 +414,10 @@ class MemberSearchForm(forms.Form):
         if query:
             memberships = memberships.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query))
         return memberships
+
+
+class LiftLockoutForm(forms.Form):
+    """The lockout an administrator lifts: a member, and an address (none: the whole account)."""
+
+    membre = forms.IntegerField(min_value=1)
+    adresse = forms.GenericIPAddressField(required=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from administration import views
+from administration import lockout_views, views
 
 app_name = "administration"
 
@@ -26,4 +26,5 @@ urlpatterns = [
     path(f"{P}membres/inviter/", views.member_invite, name="member_invite"),
     path(f"{P}membres/<int:membership_id>/", views.member_edit, name="member_edit"),
     path(f"{P}membres/<int:membership_id>/retirer/", views.member_remove, name="member_remove"),
+    path(f"{P}connexions-bloquees/", lockout_views.lockouts, name="lockouts"),
 ]

@@ -83,7 +83,7 @@ def complaint_form(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = _town(org_slug)
     form = PublicComplaintForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and (form.is_robot or form.is_valid()):
-        if not allow(client_key(request, "reclamation"), limit=FORM_LIMIT, window=WINDOW):
+        if not allow(client_key(request, "reclamation", organisation=organisation), limit=FORM_LIMIT, window=WINDOW):
             message = (
                 "Trop de messages envoyés depuis votre connexion : réessayez dans une heure, ou contactez la mairie."
             )
@@ -132,7 +132,7 @@ def complaint_tracking(request: HttpRequest, org_slug: str) -> HttpResponse:
     form = TrackingForm(request.GET if "numero" in request.GET else None)
     found = None
     if form.is_valid():
-        if not allow(client_key(request, "suivi"), limit=TRACKING_LIMIT, window=WINDOW):
+        if not allow(client_key(request, "suivi", organisation=organisation), limit=TRACKING_LIMIT, window=WINDOW):
             message = "Trop de recherches depuis votre connexion : réessayez dans une heure."
             return _limited(request, organisation, "complaints/public/limited.html", message)
         found = public_status(organisation, normalise_tracking_number(form.cleaned_data["numero"]))

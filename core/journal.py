@@ -64,6 +64,11 @@ ACTION_LABELS: dict[str, str] = {
     "recompute_complaint_due_dates": "recalcul des échéances des réclamations",
     "recompute_ring_waits": "recalcul des attentes comptées en sonneries",
     "calendar_change": "changement du calendrier",
+    # Logins, recorded on the person in each of their towns (core/login_journal.py)
+    "login": "connexion",
+    "login_failed": "échec de connexion",
+    "lockout": "blocage des connexions",
+    "unlock": "déblocage des connexions",
 }
 
 # The French names of the values an event stores that are no field of its object (the counts
@@ -74,6 +79,9 @@ VALUE_LABELS: dict[str, str] = {
     "correspondence": "échéances de courriers déplacées",
     "civil_registry": "échéances de demandes d'actes déplacées",
     "complaints": "réclamations dont une échéance a bougé",
+    # Login events (core/login_journal.py)
+    "client_address": "adresse du poste",
+    "failures": "échecs de connexion",
 }
 
 

@@ -11,14 +11,15 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from core.models import RateLimitBucket
+from core.models import Organisation, RateLimitBucket
 
 
-def client_key(request: HttpRequest, scope: str) -> str:
-    """A key for the scope and the client's address; the address is hashed, never stored."""
+def client_key(request: HttpRequest, scope: str, *, organisation: Organisation) -> str:
+    """A key for the scope, the town and the client's address (REMOTE_ADDR, the client's own
+    behind trusted proxies: core/client_address.py); the address is hashed, never stored."""
     address = request.META.get("REMOTE_ADDR", "")
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
-    return f"{scope}:{digest}"
+    return f"{scope}:{organisation.pk}:{digest}"
 
 
 def allow(key: str, *, limit: int, window: dt.timedelta, now: dt.datetime | None = None) -> bool:

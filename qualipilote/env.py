@@ -1,5 +1,6 @@
 """Typed readers for environment variables that fail loudly on a bad value."""
 
+import ipaddress
 import os
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -67,3 +68,23 @@ def is_weak_secret_key(key: str) -> bool:
         or len(set(key)) < 5
         or key.startswith("django-insecure-")
     )
+
+
+def env_trusted_proxies(name: str) -> int | list[str] | None:
+    """The reverse proxies in front of the app: None (none: REMOTE_ADDR is the client), a count
+    of proxies, or their addresses or networks, one per proxy from the outermost to the one
+    that connects to the app (docs/configuration.md)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    if raw.isdigit():
+        return int(raw) or None
+    entries = [item.strip() for item in raw.split(",")]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise RuntimeError(
+                f"{name}={raw!r} : un nombre de relais, ou des adresses IP ou réseaux séparés par des virgules."
+            ) from None
+    return entries

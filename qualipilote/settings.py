@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from qualipilote.env import env_bool, env_int, env_list, env_secret_key, env_str
+from qualipilote.env import env_bool, env_int, env_list, env_secret_key, env_str, env_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QUALIPILOTE_VAR_DIR", str(BASE_DIR / "var")))
@@ -14,6 +14,8 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env_secret_key("DJANGO_SECRET_KEY", debug=DEBUG)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies whose X-Forwarded-For gives the client's address (core/client_address.py, ADR 0014).
+QUALIPILOTE_TRUSTED_PROXIES = env_trusted_proxies("QUALIPILOTE_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.client_address.ClientAddressMiddleware",  # first: every later reader sees the client (ADR 0014)
     # Production details (issue 10 item 9), outermost so that every answer, a refused Host's too,
     # carries them: the request id in the logs and X-Request-ID, private pages not stored,
     # browser features off.
@@ -119,9 +122,17 @@ LOGOUT_REDIRECT_URL = "core:login"
 
 AXES_FAILURE_LIMIT = env_int("QUALIPILOTE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Lockout on an e-mail and an address together, a slower limit per account from any address,
+# the client's address behind trusted proxies, logins in the town's journal (core/lockout.py, ADR 0014).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+QUALIPILOTE_ACCOUNT_FAILURE_LIMIT = env_int("QUALIPILOTE_ACCOUNT_FAILURE_LIMIT", 30)
+AXES_HANDLER = "core.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "core.lockout.login_username"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.request_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a locked client's tries are refused unheard
 
 LANGUAGE_CODE = "fr"
 TIME_ZONE = "Europe/Paris"

@@ -134,3 +134,18 @@ def test_every_account_page_has_no_accessibility_violation(live_server, org, mak
     page.goto(live_server.url + "/compte/")
     page.wait_for_url("**/compte/double-authentification/verifier/**")
     assert_no_axe_violations(page)
+
+
+def test_the_lockouts_page_showing_a_lockout_has_no_accessibility_violation(live_server, org, make_member, log_in):
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    locked = make_member(org, Role.AGENT, email="bloque@ville-test.test")
+    AccessAttempt.objects.create(
+        username=locked.email, ip_address="203.0.113.7", user_agent="", get_data="", post_data="",
+        http_accept="", path_info="/connexion/", failures_since_start=settings.AXES_FAILURE_LIMIT,
+    )  # fmt: skip
+    page = log_in(make_member(org, Role.ADMIN))
+    page.goto(f"{live_server.url}/o/{org.slug}/parametres/connexions-bloquees/")
+    expect(page.get_by_role("button", name=f"Débloquer {locked} depuis 203.0.113.7")).to_be_visible()
+    assert_no_axe_violations(page)

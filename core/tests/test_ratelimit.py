@@ -25,10 +25,15 @@ def test_the_next_window_starts_afresh_and_other_keys_are_counted_apart():
     assert allow("plainte:abc", limit=3, window=dt.timedelta(minutes=10), now=later)
 
 
-def test_the_client_address_is_hashed_in_the_key():
+def test_the_client_address_is_hashed_in_the_key(org):
     request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.44")
-    key = client_key(request, "plainte")
+    key = client_key(request, "plainte", organisation=org)
     assert key.startswith("plainte:") and "192.0.2.44" not in key
+
+
+def test_a_client_is_counted_apart_in_each_town(org, other_org):
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.44")
+    assert client_key(request, "plainte", organisation=org) != client_key(request, "plainte", organisation=other_org)
 
 
 @pytest.mark.time_machine(dt.datetime(2026, 3, 10, 12, 0, tzinfo=PARIS), tick=False)
