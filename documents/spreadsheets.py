@@ -79,7 +79,7 @@ def _open_archive(binary: IO[bytes], kind: str, limits: Limits) -> zipfile.ZipFi
     try:
         archive = zipfile.ZipFile(binary)
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise TableError(f"fichier {kind.upper()} illisible : ce n'est pas un classeur {kind.upper()} valide.") from None
+        raise TableError(f"fichier {kind.upper()} illisible : ce n'est pas un classeur valide.") from None
     unzipped = sum(info.file_size for info in archive.infolist())
     if unzipped > limits.unzipped_bytes:
         raise TableError(
