@@ -13,7 +13,7 @@ from core.models import Organisation, Service, User
 from correspondence.letters import PLACEHOLDERS, unknown_placeholders
 from correspondence.models import Category, Channel
 from correspondence.queries import assignable_members
-from registers.forms import DATE, DayStepForm, FilterForm, VersionForm, scope_choices, town_services
+from registers.forms import DATE, DayStepForm, FilterForm, VersionForm, not_future, scope_choices, town_services
 
 SEARCH_MAX_LENGTH = 100
 
@@ -59,8 +59,7 @@ class RequestForm(forms.Form):
 
     def clean_received_on(self) -> dt.date:
         received_on: dt.date = self.cleaned_data["received_on"]
-        if received_on > self.today:
-            raise ValidationError("La date de réception ne peut être dans le futur.")
+        not_future(received_on, self.today)
         return received_on
 
 

@@ -200,3 +200,18 @@ def test_an_ods_with_a_million_trailing_empty_rows_and_cells_reads_its_rows(org,
     content = ods_with_repeats(repeat_cells=1, repeat_rows=2, trailing_empty=1_048_000)
     page = post(manager_client, org, "correspondence:import", {}, content, "r.ods").content.decode()
     assert "2 ligne(s) lue(s)" in page
+
+
+def test_an_import_refuses_a_reply_date_in_the_future_as_the_form_does(org, manager_client, time_machine):
+    time_machine.move_to("2026-07-21 10:00 +02:00", tick=False)
+    content = (REQUESTS_HEADER + REQUEST_ROW + "Courrier;10/07/2026;accueil;Urbanisme;Trop tôt;20/07/2027\r\n").encode()
+    page = post(manager_client, org, "correspondence:import", {}, content).content.decode()
+    assert "1 importée(s)" in page
+    assert "ligne 3, colonne « Date de réponse » : la date du 20/07/2027 est dans le futur" in page
+
+
+def test_an_import_refuses_a_delivery_date_in_the_future(org, manager_client, time_machine):
+    time_machine.move_to("2026-03-06 10:00 +01:00", tick=False)
+    content = (ACTS_HEADER + "Naissance;Copie intégrale;Guichet;1;02/03/2026;02/03/2027;\r\n").encode()
+    page = post(manager_client, org, "civil_registry:import", {"register": "acts"}, content).content.decode()
+    assert "colonne « Date de délivrance » : la date du 02/03/2027 est dans le futur" in page

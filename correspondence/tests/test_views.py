@@ -91,7 +91,7 @@ def test_registering_a_letter_saves_it_and_shows_its_due_date_again(org, client_
 def test_a_date_of_receipt_in_the_future_is_refused_in_french_and_nothing_is_saved(org, client_as):
     future = (TODAY + dt.timedelta(days=3)).isoformat()
     response = client_as(org, Role.AGENT).post(url(org, "new"), {"channel": "letter", "received_on": future})
-    assert "ne peut être dans le futur" in response.content.decode()
+    assert "est dans le futur : une date passée ou celle du jour est attendue" in response.content.decode()
     assert not WrittenRequest.objects.filter(organisation=org).exists()
 
 
