@@ -16,8 +16,9 @@ Bars: the refusal under half the CPU of the whole load and under 10 MiB; streami
 cell under 40 MiB; before and after read the same number of cells. An XLSX without a
 `<dimension>` element (openpyxl's write-only mode, or a crafted file; Excel and LibreOffice
 write it) costs openpyxl's read-only mode one scan of the sheet before the first row, at
-constant memory: that scan is bounded by QUALIPILOTE_IMPORT_MAX_UNZIPPED_BYTES. The bars are printed, OK or HORS BARRE; the exit
-status is 1 only when the readers disagree on the cells."""
+constant memory: that scan is bounded by QUALIPILOTE_IMPORT_MAX_UNZIPPED_BYTES.
+The bars are printed, OK or HORS BARRE; the exit status is 1 only when the readers disagree
+on the cells."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,7 +85,7 @@ def write_ods(path: Path, rows: int, columns: int) -> None:
     path.write_bytes(dataset.export("ods"))
 
 
-def measure(path: Path, mode: str, kind: str) -> dict[str, float | int | str]:
+def measure(path: Path, mode: str, kind: str) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
         [sys.executable, "-c", CHILD.format(root=str(ROOT)), str(path), mode, kind],
@@ -127,7 +129,7 @@ def main() -> int:
             print(f"  rapport CPU avant / refus : {before['cpu'] / max(float(refused['cpu']), 0.001):.0f} x")
             quick_refusal = float(refused["cpu"]) < float(before["cpu"]) / 2 and float(refused["mib"]) < 10
             print(f"  barre refus < moitié du CPU d'avant et < 10 Mio : {bar(quick_refusal)}")
-            print(f"  barre lecture en flux < 40 Mio : {bar(streamed['mib'] < 40)}")
+            print(f"  barre lecture en flux < 40 Mio : {bar(float(streamed['mib']) < 40)}")
             same = before["cells"] == streamed["cells"] == rows * columns
             print(f"  mêmes cellules lues avant et après : {'oui' if same else 'NON'}")
             failed |= not same or not refused["refused"]
