@@ -27,6 +27,9 @@ ACTION_LABELS: dict[str, str] = {
     "anonymise": "anonymisation",
     "settings": "modification des paramètres",
     "invite": "invitation",
+    # Invitations answered by the person invited (administration.Invitation)
+    "accept_invitation": "invitation acceptée",
+    "decline_invitation": "invitation refusée",
     # Indicator values (commitments) and phone calls entered by hand (telephony)
     "enter": "saisie",
     "compute": "calcul",
