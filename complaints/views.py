@@ -63,14 +63,15 @@ def _to_detail(request: OrgRequest, complaint: Complaint) -> HttpResponseBase:
 @org_view()
 def home(request: OrgRequest) -> HttpResponse:
     today = timezone.localdate()
-    filters = FilterForm(request.GET or None, organisation=request.org)
+    personal = _personal(request)
+    filters = FilterForm(request.GET or None, organisation=request.org, personal=personal)
     complaints = filtered_complaints(
-        request.org, filters.filters() if request.GET else {}, today=today, personal=_personal(request)
+        request.org, filters.filters() if request.GET else {}, today=today, personal=personal
     )
     page = page_of(request, complaints, per_page=PAGE_SIZE)
     overdue = Complaint.objects.for_org(request.org).overdue(today=today).count()
     context = {**NAV, "filters": filters, "page": page, "today": today, "overdue": overdue}
-    return render(request, "complaints/list.html", context | {"personal": _personal(request)})
+    return render(request, "complaints/list.html", context | {"personal": personal})
 
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)

@@ -134,10 +134,12 @@ class RequestFilterForm(FilterForm):
     received_from = forms.DateField(label="Reçues depuis le", required=False, widget=DATE)
     received_to = forms.DateField(label="Reçues jusqu'au", required=False, widget=DATE)
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, personal: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope_choices(self, "category", Category.objects.filter(organisation=organisation))
         scope_choices(self, "service", town_services(organisation))
+        if not personal:  # core.access.sees_personal_data: the search matches references only
+            self.fields["q"].help_text = "Référence."
 
 
 class RuleForm(forms.Form):

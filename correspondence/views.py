@@ -87,14 +87,15 @@ PAGES = RegisterPages(
 def home(request: OrgRequest) -> HttpResponse:
     today = timezone.localdate()
     soon_until = _soon_until(request, today)
-    search = RequestFilterForm(request.GET or None, organisation=request.org)
+    personal = sees_personal_data(request.membership)
+    search = RequestFilterForm(request.GET or None, organisation=request.org, personal=personal)
     requests = filter_requests(
         requests_for_list(request.org),
         search.filters(),
         today=today,
         soon_until=soon_until,
         user=acting_user(request),
-        personal=sees_personal_data(request.membership),
+        personal=personal,
     )
     page = page_of(request, requests, per_page=PER_PAGE)
     rules = Rules(request.org)

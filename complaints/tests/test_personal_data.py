@@ -17,7 +17,8 @@ def test_the_search_does_not_match_a_name_or_a_subject_the_member_cannot_see(org
     home = reverse("complaints:home", args=[org.slug])
     for text in ("Usagère", "guichet"):
         assert complaint.tracking_number not in client.get(home, {"q": text}).content.decode()
-    assert complaint.tracking_number in client.get(home, {"q": complaint.tracking_number}).content.decode()
+    page = client.get(home, {"q": complaint.tracking_number}).content.decode()
+    assert complaint.tracking_number in page and "Numéro de suivi, objet ou nom." not in page
 
 
 @pytest.mark.parametrize("role", [Role.READER, Role.AUDITOR])
