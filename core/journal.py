@@ -27,9 +27,6 @@ ACTION_LABELS: dict[str, str] = {
     "anonymise": "anonymisation",
     "settings": "modification des paramètres",
     "invite": "invitation",
-    # Invitations answered by the person invited (administration.Invitation)
-    "accept_invitation": "invitation acceptée",
-    "decline_invitation": "invitation refusée",
     # Indicator values (commitments) and phone calls entered by hand (telephony)
     "enter": "saisie",
     "compute": "calcul",
@@ -65,6 +62,9 @@ ACTION_LABELS: dict[str, str] = {
     "recompute_complaint_due_dates": "recalcul des échéances des réclamations",
     "recompute_ring_waits": "recalcul des attentes comptées en sonneries",
     "calendar_change": "changement du calendrier",
+    # Invitations answered by the person invited (administration.Invitation)
+    "accept_invitation": "invitation acceptée",
+    "decline_invitation": "invitation refusée",
 }
 
 # The French names of the values an event stores that are no field of its object (the counts

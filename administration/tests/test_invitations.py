@@ -6,30 +6,33 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from administration.models import Invitation
 from core.localtime import PARIS
-from core.models import AuditEvent, Membership, Role
+from core.models import AuditEvent, Membership, Role, User
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.time_machine(dt.datetime(2026, 3, 11, 10, 0, tzinfo=PARIS), tick=False),
 ]
-NEIGHBOUR = "voisin@autre-ville.test"
+NEIGHBOUR = "agent@autre-ville.test"  # an agent of the other town, named "agent Autre Ville"
+NAME = "agent Autre Ville"
 
 
 @pytest.fixture
-def admin_client(org, make_member):
-    client = Client()
-    client.force_login(make_member(org, Role.ADMIN, email="admin@ville-test.test"))
-    return client
+def admin_client(org, client_as):
+    return client_as(org, Role.ADMIN)
 
 
 @pytest.fixture
-def neighbour(other_org, make_member):
-    return make_member(other_org, Role.ADMIN, email=NEIGHBOUR)  # full name "admin Autre Ville"
+def neighbour_client(other_org, client_as):
+    return client_as(other_org, Role.AGENT)
+
+
+@pytest.fixture
+def neighbour(neighbour_client):
+    return User.objects.get(email=NEIGHBOUR)
 
 
 def invite(client, org, email, capture):
@@ -46,11 +49,11 @@ def test_the_inviting_page_says_the_same_whether_or_not_the_address_has_an_accou
     unknown = invite(admin_client, org, "personne@nulle-part.test", django_capture_on_commit_callbacks)
     assert f"Une invitation a été envoyée à {NEIGHBOUR}." in known
     assert "Une invitation a été envoyée à personne@nulle-part.test." in unknown
-    assert "admin Autre Ville" not in known
+    assert NAME not in known
     assert not Membership.objects.filter(organisation=org, user=neighbour).exists()
     assert Invitation.objects.get(organisation=org).user == neighbour
     event = AuditEvent.objects.get(organisation=org, action="invite", after__email=NEIGHBOUR)
-    assert "admin Autre Ville" not in str(event.after)
+    assert NAME not in str(event.after)
     sent = next(message for message in mail.outbox if message.to == [NEIGHBOUR])
     assert "/invitations/" in sent.body and "mot-de-passe" not in sent.body
 
@@ -68,15 +71,14 @@ def test_inviting_the_same_address_again_gets_one_message_for_a_member_or_a_pend
 
 
 def test_the_invited_person_accepts_when_logged_in_and_joins_the_town(
-    org, admin_client, neighbour, django_capture_on_commit_callbacks
+    org, admin_client, neighbour, neighbour_client, client, django_capture_on_commit_callbacks
 ):
     invite(admin_client, org, NEIGHBOUR, django_capture_on_commit_callbacks)
     members_page = admin_client.get(reverse("administration:members", args=[org.slug])).content.decode()
-    assert "Invitations en attente" in members_page and "admin Autre Ville" not in members_page
+    assert "Invitations en attente" in members_page and NAME not in members_page
 
-    visitor = Client()
-    assert visitor.get(reverse("administration:invitations")).status_code == 302  # to the login page
-    visitor.force_login(neighbour)
+    assert client.get(reverse("administration:invitations")).status_code == 302  # to the login page
+    visitor = neighbour_client
     page = visitor.get(reverse("administration:invitations")).content.decode()
     assert "Ville de Test" in page and "Accepter" in page
     invitation = Invitation.objects.get(organisation=org)
@@ -88,10 +90,11 @@ def test_the_invited_person_accepts_when_logged_in_and_joins_the_town(
     assert visitor.get(reverse("core:audit_trail", args=[org.slug])).status_code == 200
 
 
-def test_a_refused_invitation_gives_no_access(org, admin_client, neighbour, django_capture_on_commit_callbacks):
+def test_a_refused_invitation_gives_no_access(
+    org, admin_client, neighbour, neighbour_client, django_capture_on_commit_callbacks
+):
     invite(admin_client, org, NEIGHBOUR, django_capture_on_commit_callbacks)
-    visitor = Client()
-    visitor.force_login(neighbour)
+    visitor = neighbour_client
     invitation = Invitation.objects.get(organisation=org)
     visitor.post(reverse("administration:invitation_answer", args=[invitation.pk]), {"answer": "decline"})
     assert not Membership.objects.filter(organisation=org, user=neighbour).exists()
@@ -101,16 +104,13 @@ def test_a_refused_invitation_gives_no_access(org, admin_client, neighbour, djan
 
 
 def test_someone_else_cannot_answer_an_invitation_nor_answer_with_get(
-    org, admin_client, neighbour, make_member, django_capture_on_commit_callbacks
+    org, admin_client, neighbour, neighbour_client, client_as, django_capture_on_commit_callbacks
 ):
     invite(admin_client, org, NEIGHBOUR, django_capture_on_commit_callbacks)
     invitation = Invitation.objects.get(organisation=org)
-    intruder = Client()
-    intruder.force_login(make_member(org, Role.AGENT, email="intrus@ville-test.test"))
+    intruder = client_as(org, Role.AGENT)
     answer = reverse("administration:invitation_answer", args=[invitation.pk])
     assert intruder.post(answer, {"answer": "accept"}).status_code == 404
     assert "Aucune invitation en attente." in intruder.get(reverse("administration:invitations")).content.decode()
-    owner = Client()
-    owner.force_login(neighbour)
-    assert owner.get(answer).status_code == 405
+    assert neighbour_client.get(answer).status_code == 405
     assert Invitation.objects.filter(pk=invitation.pk).exists()
