@@ -280,9 +280,7 @@ def members(request: OrgRequest) -> HttpResponse:
         .order_by("user__full_name", "user__email")
     )
     page = page_of(request, memberships, per_page=MEMBERS_PER_PAGE)
-    invitations = Invitation.objects.filter(organisation=request.org)
-    context = {"search": search, "page": page, "today": timezone.localdate(), "invitations": invitations}
-    return _page(request, "members.html", context)
+    return _page(request, "members.html", {"search": search, "page": page, "today": timezone.localdate()})
 
 
 @org_view(read=Capability.ADMINISTER, write=Capability.ADMINISTER)
@@ -297,7 +295,8 @@ def member_invite(request: OrgRequest) -> HttpResponseBase:
         )
         messages.success(request, f"Une invitation a été envoyée à {form.cleaned_data['email']}.")
         return _goto("members", request)
-    return _page(request, "member_invite.html", {"form": form})
+    invitations = Invitation.objects.filter(organisation=request.org)
+    return _page(request, "member_invite.html", {"form": form, "invitations": invitations})
 
 
 @org_view(read=Capability.ADMINISTER, write=Capability.ADMINISTER)

@@ -1,5 +1,5 @@
 """The invitation pages in a real browser: axe finds no accessibility violation on the
-invited person's page nor on the members page listing a pending invitation."""
+invited person's page nor on the inviting page listing a pending invitation."""
 
 import pytest
 from playwright.sync_api import expect
@@ -19,6 +19,6 @@ def test_the_invitation_pages_have_no_accessibility_violation(live_server, org, 
     expect(page.get_by_role("button", name="Accepter l'invitation de Ville de Test")).to_be_visible()
     assert_no_axe_violations(page)
     page = log_in(make_member(org, Role.ADMIN))
-    page.goto(live_server.url + f"/o/{org.slug}/parametres/membres/")
+    page.goto(live_server.url + f"/o/{org.slug}/parametres/membres/inviter/")
     expect(page.get_by_role("heading", name="Invitations en attente")).to_be_visible()
     assert_no_axe_violations(page)

@@ -74,8 +74,10 @@ def test_the_invited_person_accepts_when_logged_in_and_joins_the_town(
     org, admin_client, neighbour, neighbour_client, client, django_capture_on_commit_callbacks
 ):
     invite(admin_client, org, NEIGHBOUR, django_capture_on_commit_callbacks)
+    invite_page = admin_client.get(reverse("administration:member_invite", args=[org.slug])).content.decode()
+    assert "Invitations en attente" in invite_page and NEIGHBOUR in invite_page and NAME not in invite_page
     members_page = admin_client.get(reverse("administration:members", args=[org.slug])).content.decode()
-    assert "Invitations en attente" in members_page and NAME not in members_page
+    assert NEIGHBOUR not in members_page and NAME not in members_page
 
     assert client.get(reverse("administration:invitations")).status_code == 302  # to the login page
     visitor = neighbour_client
