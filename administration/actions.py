@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from administration.models import Invitation
 from core.audit import create_audited, delete_audited, record_event, save_audited, snapshot
 from core.localtime import town_time_zone
 from core.models import (
@@ -55,13 +56,20 @@ def invite_member(
     base_url: str,
     full_name: str = "",
     ends_on: dt.date | None = None,
-) -> Membership:
-    """Give `email` a role in the organisation, creating the account if needed, and e-mail
-    an invitation with a link to choose a password."""
+) -> Membership | Invitation:
+    """Give `email` a role in the organisation and e-mail them. A new address gets its
+    account, its membership and a link to choose a password. An address that already has an
+    account (a member of another town, say) gets an Invitation to accept when logged in: the
+    town does not choose for them, and learns nothing of them (the `full_name` typed is not
+    written on an existing account)."""
     email = email.strip().lower()
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(email, None, full_name=full_name)
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        return _invite_existing_account(
+            organisation=organisation, user=user, email=email, role=role, invited_by=invited_by, base_url=base_url,
+            ends_on=ends_on,
+        )  # fmt: skip
+    user = User.objects.create_user(email, None, full_name=full_name)
     membership = Membership.objects.create(organisation=organisation, user=user, role=role, ends_on=ends_on)
     record_event(
         organisation=organisation,
@@ -83,6 +91,72 @@ def invite_member(
         lambda: send_mail(f"Invitation à Qualipilote — {organisation.name}", body, settings.DEFAULT_FROM_EMAIL, [email])
     )
     return membership
+
+
+def _invite_existing_account(
+    *,
+    organisation: Organisation,
+    user: User,
+    email: str,
+    role: str,
+    invited_by: User | None,
+    base_url: str,
+    ends_on: dt.date | None,
+) -> Invitation:
+    invitation = Invitation.objects.create(
+        organisation=organisation, user=user, email=email, role=role, ends_on=ends_on, invited_by=invited_by
+    )
+    record_event(
+        organisation=organisation,
+        actor=invited_by,
+        instance=invitation,
+        action="invite",
+        after=snapshot(invitation, ["role", "ends_on"]) | {"email": email},
+    )
+    body = render_to_string(
+        "administration/email/invitation_existing.txt",
+        {
+            "organisation": organisation,
+            "role": invitation.get_role_display(),
+            "link": base_url.rstrip("/") + reverse("administration:invitations"),
+            "ends_on": ends_on,
+        },
+    )
+    transaction.on_commit(
+        lambda: send_mail(f"Invitation à Qualipilote — {organisation.name}", body, settings.DEFAULT_FROM_EMAIL, [email])
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
+    """The invited person joins the town with the role offered (their own decision)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk, user=user)
+    membership = Membership.objects.create(
+        organisation=invitation.organisation, user=user, role=invitation.role, ends_on=invitation.ends_on
+    )
+    record_event(
+        organisation=invitation.organisation,
+        actor=user,
+        instance=membership,
+        action="accept_invitation",
+        after=snapshot(membership, ["user", "role", "ends_on"]),
+    )
+    invitation.delete()
+    return membership
+
+
+@transaction.atomic
+def decline_invitation(*, invitation: Invitation, user: User) -> None:
+    """The invited person says no: the invitation goes, the town's journal says so."""
+    record_event(
+        organisation=invitation.organisation,
+        actor=user,
+        instance=invitation,
+        action="decline_invitation",
+        before=snapshot(invitation, ["role", "ends_on"]) | {"email": invitation.email},
+    )
+    invitation.delete()
 
 
 # --- The organisation's settings -------------------------------------------------------

@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q, QuerySet
 from PIL import Image
 
+from administration.models import Invitation
 from core.models import (
     HEX_COLOR,
     ClosureDay,
@@ -367,8 +368,14 @@ class MemberInviteForm(forms.Form):
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].strip().lower()
-        if Membership.objects.filter(organisation=self.organisation, user__email__iexact=email).exists():
-            raise ValidationError("Cette personne a déjà un accès à votre ville : modifiez plutôt son rôle.")
+        # One message for a member and for a pending invitation: the page tells nothing more
+        # of the address than the town's own lists do.
+        members = Membership.objects.filter(organisation=self.organisation, user__email__iexact=email)
+        invited = Invitation.objects.filter(organisation=self.organisation, email__iexact=email)
+        if members.exists() or invited.exists():
+            raise ValidationError(
+                "Cette personne a déjà un accès à votre ville ou une invitation en attente : modifiez plutôt son rôle."
+            )
         return email
 
     def clean(self) -> dict[str, Any]:

@@ -27,4 +27,6 @@ urlpatterns = [
     path(f"{P}membres/<int:membership_id>/", views.member_edit, name="member_edit"),
     path(f"{P}membres/<int:membership_id>/retirer/", views.member_remove, name="member_remove"),
     path(f"{P}connexions-bloquees/", lockout_views.lockouts, name="lockouts"),
+    path("invitations/", views.invitations, name="invitations"),
+    path("invitations/<int:invitation_id>/reponse/", views.invitation_answer, name="invitation_answer"),
 ]

@@ -7,13 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, QuerySet
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from administration import actions
 from administration.forms import (
@@ -26,7 +28,8 @@ from administration.forms import (
     ServiceForm,
     SiteForm,
 )
-from core.access import Capability, OrgRequest, get_for_org, org_view
+from administration.models import Invitation
+from core.access import Capability, OrgRequest, get_for_org, org_view, public_view
 from core.models import ClosureDay, Membership, OpeningHours, Role, Service, Site
 from core.web import acting_user, page_of, show_refusal
 from core.workdays import calendar_for
@@ -293,7 +296,8 @@ def member_invite(request: OrgRequest) -> HttpResponseBase:
         )
         messages.success(request, f"Une invitation a été envoyée à {form.cleaned_data['email']}.")
         return _goto("members", request)
-    return _page(request, "member_invite.html", {"form": form})
+    invitations = Invitation.objects.filter(organisation=request.org)
+    return _page(request, "member_invite.html", {"form": form, "invitations": invitations})
 
 
 @org_view(read=Capability.ADMINISTER, write=Capability.ADMINISTER)
@@ -326,3 +330,31 @@ def member_remove(request: OrgRequest, membership_id: int) -> HttpResponseBase:
         return redirect("core:home") if membership.user_id == request.user.pk else _goto("members", request)
     blocker = actions.last_administrator_blocker(membership, removing=True)
     return _page(request, "member_remove.html", {"membership": membership, "blocker": blocker})
+
+
+# --- Invitations, answered by the person invited ----------------------------------------
+
+
+@public_view
+@login_required
+def invitations(request: HttpRequest) -> HttpResponse:
+    """The invitations waiting for the logged-in person, each to accept or refuse."""
+    pending = Invitation.objects.filter(user=acting_user(request)).select_related("organisation")
+    return render(request, "administration/invitations.html", {"invitations": pending})
+
+
+@public_view
+@login_required
+@require_POST
+def invitation_answer(request: HttpRequest, invitation_id: int) -> HttpResponseBase:
+    """Accept or refuse one's own invitation; anyone else's is a 404."""
+    user = acting_user(request)
+    invitation = get_object_or_404(Invitation.objects.select_related("organisation"), pk=invitation_id, user=user)
+    town = invitation.organisation.name
+    if request.POST.get("answer") == "accept":
+        actions.accept_invitation(invitation=invitation, user=user)
+        messages.success(request, f"Vous avez rejoint {town}.")
+        return redirect("core:home")
+    actions.decline_invitation(invitation=invitation, user=user)
+    messages.success(request, f"Vous avez refusé l'invitation de {town}.")
+    return redirect("administration:invitations")

@@ -141,8 +141,8 @@ class ActRowReader(RegisterRowReader):
             "copie intégrale, extrait avec filiation, extrait sans filiation ou extrait plurilingue",
         )
         channel = _choice(row, CHANNEL, CHANNELS, "guichet, courrier, internet, COMEDEC ou notaire")
-        copies, received_on = self.copies(row), required_date(row, RECEIVED)
-        delivered_on = optional_date(row, DELIVERED)
+        copies, received_on = self.copies(row), required_date(row, RECEIVED, today=self.today)
+        delivered_on = optional_date(row, DELIVERED, today=self.today)
         refused = _yes_no(row, REFUSED) if cell(row, REFUSED) else False
         service = self.services.get(row, SERVICE)
         if delivered_on is not None and delivered_on < received_on:
@@ -205,11 +205,11 @@ class ErrorRowReader(RegisterRowReader):
 
     def build(self, row: Row) -> ActError:
         act_type = _choice(row, ACT_TYPE, ACT_TYPES, "naissance, mariage, décès ou reconnaissance")
-        issued_on, found_on = required_date(row, ISSUED), required_date(row, FOUND)
+        issued_on, found_on = required_date(row, ISSUED, today=self.today), required_date(row, FOUND, today=self.today)
         found_by = _choice(row, FOUND_BY, FINDERS, "contrôle interne, usager, autre commune ou tribunal")
         attributable = _yes_no(row, ATTRIBUTABLE)
         kind = _choice(row, KIND, KINDS, "une nature de la liste") if cell(row, KIND) else ErrorKind.OTHER
-        corrected_on, act_request = optional_date(row, CORRECTED), self.act_request(row)
+        corrected_on, act_request = optional_date(row, CORRECTED, today=self.today), self.act_request(row)
         service = self.services.get(row, SERVICE) or (act_request.service if act_request else None)
         if found_on < issued_on:
             raise TableError("constatée avant la délivrance de l'acte.", line=row.line, column=FOUND)

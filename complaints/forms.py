@@ -154,8 +154,10 @@ class FilterForm(forms.Form):
     justified = forms.ChoiceField(label="Bien-fondé", required=False, choices=[("", "Tous"), *Justified.choices])
     overdue = forms.BooleanField(label="En retard seulement", required=False)
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, personal: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not personal:  # core.access.sees_personal_data: the search matches tracking numbers only
+            self.fields["q"].help_text = "Numéro de suivi."
         commitment = self.fields["commitment"]
         assert isinstance(commitment, forms.ChoiceField)
         commitment.choices = [("", "Tous"), *commitment_choices(organisation)]

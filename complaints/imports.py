@@ -33,6 +33,7 @@ from core.models import AuditEvent, Organisation, Service, User
 from core.registries import commitment_choices, records_changed
 from core.workdays import WorkingCalendar, calendar_for
 from documents.tabular import Row, TableError, iter_rows, parse_date
+from registers.deadlines import future_day_error
 from registers.imports import ImportReport, import_rows
 
 REGISTER = "complaints"
@@ -159,8 +160,8 @@ class Context:
 def _check_day(row: Row, column: str, day: dt.date | None, received: dt.date, today: dt.date) -> None:
     if day is None:
         return
-    if day > today:
-        raise TableError(f"date {day:%d/%m/%Y} dans le futur.", line=row.line, column=column)
+    if error := future_day_error(day, today):
+        raise TableError(error, line=row.line, column=column)
     if day < received:
         raise TableError(
             f"date {day:%d/%m/%Y} antérieure à la réception ({received:%d/%m/%Y}).", line=row.line, column=column
@@ -202,8 +203,7 @@ def _key(row: Row, tracking: str, received: dt.date, channel: str, kind: str) ->
 def build_complaint(row: Row, context: Context) -> Complaint:
     """One complaint from one row, or TableError saying what is wrong and where."""
     received = parse_date(row.get(RECEIVED), line=row.line, column=RECEIVED)
-    if received > context.today:
-        raise TableError(f"date {received:%d/%m/%Y} dans le futur.", line=row.line, column=RECEIVED)
+    _check_day(row, RECEIVED, received, received, context.today)
     kind = _word(row, KIND, KIND_WORDS, "écrivez réclamation ou suggestion")
     channel = _word(row, CHANNEL, CHANNEL_WORDS, "écrivez guichet, téléphone, courrier, courriel ou formulaire web")
     if not row.get(SUBJECT):

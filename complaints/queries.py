@@ -16,16 +16,19 @@ from core.periods import Period
 from registers.deadlines import STATUS_LABELS, DeadlineStatus, deadline_status
 
 
-def filtered_complaints(organisation: Organisation, filters: dict[str, Any], *, today: dt.date) -> QuerySet[Complaint]:
-    """The list's complaints, searched and filtered, newest first."""
+def filtered_complaints(
+    organisation: Organisation, filters: dict[str, Any], *, today: dt.date, personal: bool
+) -> QuerySet[Complaint]:
+    """The list's complaints, searched and filtered, newest first. Without `personal` (see
+    core.access.sees_personal_data) the search matches tracking numbers only: a name or a
+    subject the member cannot see must not be guessable from what the search finds."""
     complaints = Complaint.objects.for_org(organisation).select_related("service", "handled_by")
     text = (filters.get("q") or "").strip()
     if text:
-        complaints = complaints.filter(
-            Q(tracking_number__icontains=text.replace(" ", ""))
-            | Q(subject__icontains=text)
-            | Q(citizen_name__icontains=text)
-        )
+        found = Q(tracking_number__icontains=text.replace(" ", ""))
+        if personal:
+            found |= Q(subject__icontains=text) | Q(citizen_name__icontains=text)
+        complaints = complaints.filter(found)
     for name, field in (
         ("status", "status"),
         ("kind", "kind"),
@@ -152,7 +155,7 @@ EXPORT_HEADERS = [
     "Accusé de réception attendu le", "Réponse attendue le", "Accusé de réception dans le délai",
     "Réponse dans le délai",
 ]  # fmt: skip
-PERSONAL_HEADERS = {"Description", "Nom", "Courriel", "Téléphone", "Réponse"}
+PERSONAL_HEADERS = {"Objet", "Description", "Nom", "Courriel", "Téléphone", "Réponse"}
 JUSTIFIED_WORDS = {Justified.YES: "oui", Justified.NO: "non", Justified.UNDETERMINED: "à déterminer"}
 
 

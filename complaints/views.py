@@ -26,7 +26,7 @@ from complaints.forms import (
 from complaints.imports import import_complaints
 from complaints.models import Complaint, ComplaintSettings
 from complaints.queries import complaint_page, export_headers, export_rows, filtered_complaints, statistics
-from core.access import Capability, OrgRequest, can, get_for_org, org_view
+from core.access import Capability, OrgRequest, get_for_org, org_view, sees_personal_data
 from core.concurrency import ConcurrentEditError
 from core.periods import Granularity, Period
 from core.web import acting_user, export_format, page_of, show_refusal, unknown_export_format
@@ -53,7 +53,7 @@ DONE_MESSAGES = {
 
 def _personal(request: OrgRequest) -> bool:
     """Names, contacts and free text are shown to those who handle complaints only."""
-    return can(request.membership, Capability.CAPTURE)
+    return sees_personal_data(request.membership)
 
 
 def _to_detail(request: OrgRequest, complaint: Complaint) -> HttpResponseBase:
@@ -63,12 +63,15 @@ def _to_detail(request: OrgRequest, complaint: Complaint) -> HttpResponseBase:
 @org_view()
 def home(request: OrgRequest) -> HttpResponse:
     today = timezone.localdate()
-    filters = FilterForm(request.GET or None, organisation=request.org)
-    complaints = filtered_complaints(request.org, filters.filters() if request.GET else {}, today=today)
+    personal = _personal(request)
+    filters = FilterForm(request.GET or None, organisation=request.org, personal=personal)
+    complaints = filtered_complaints(
+        request.org, filters.filters() if request.GET else {}, today=today, personal=personal
+    )
     page = page_of(request, complaints, per_page=PAGE_SIZE)
     overdue = Complaint.objects.for_org(request.org).overdue(today=today).count()
     context = {**NAV, "filters": filters, "page": page, "today": today, "overdue": overdue}
-    return render(request, "complaints/list.html", context | {"personal": _personal(request)})
+    return render(request, "complaints/list.html", context | {"personal": personal})
 
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
@@ -170,8 +173,8 @@ def export(request: OrgRequest) -> HttpResponseBase:
         return unknown_export_format()
     today = timezone.localdate()
     filters = FilterForm(request.GET, organisation=request.org).filters()
-    complaints = filtered_complaints(request.org, filters, today=today)
     personal = _personal(request)
+    complaints = filtered_complaints(request.org, filters, today=today, personal=personal)
     rows = export_rows(complaints, personal=personal, today=today)
     return export_response(export_headers(personal=personal), rows, file_format, f"reclamations-{today:%Y-%m-%d}")
 

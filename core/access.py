@@ -35,12 +35,16 @@ class Capability(StrEnum):
     CAPTURE = "capture"
     MANAGE_QUALITY = "manage_quality"
     ADMINISTER = "administer"
+    # Requesters' and citizens' names, contacts and free text: for those who handle them.
+    PERSONAL_DATA = "personal_data"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: frozenset(Capability),
-    Role.QUALITY_MANAGER: frozenset({Capability.VIEW, Capability.CAPTURE, Capability.MANAGE_QUALITY}),
-    Role.AGENT: frozenset({Capability.VIEW, Capability.CAPTURE}),
+    Role.QUALITY_MANAGER: frozenset(
+        {Capability.VIEW, Capability.CAPTURE, Capability.MANAGE_QUALITY, Capability.PERSONAL_DATA}
+    ),
+    Role.AGENT: frozenset({Capability.VIEW, Capability.CAPTURE, Capability.PERSONAL_DATA}),
     Role.READER: frozenset({Capability.VIEW}),
     Role.AUDITOR: frozenset({Capability.VIEW}),
 }
@@ -70,6 +74,13 @@ def active_memberships(user: Any, today: dt.date) -> list[Membership]:
 
 def can(membership: Membership, capability: Capability) -> bool:
     return capability in ROLE_CAPABILITIES[membership.role]
+
+
+def sees_personal_data(membership: Membership) -> bool:
+    """Whether the member may see, export and search requesters' and citizens' names,
+    contacts and free text: agents, quality managers and administrators; readers and
+    auditors see the figures and the dates, not the people."""
+    return can(membership, Capability.PERSONAL_DATA)
 
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from core.access import Capability, can
+from core.access import Capability, can, sees_personal_data
 
 
 def organisation(request: HttpRequest) -> dict[str, Any]:
@@ -16,4 +16,5 @@ def organisation(request: HttpRequest) -> dict[str, Any]:
         "can_capture": can(membership, Capability.CAPTURE),
         "can_manage_quality": can(membership, Capability.MANAGE_QUALITY),
         "can_administer": can(membership, Capability.ADMINISTER),
+        "sees_personal_data": sees_personal_data(membership),
     }

@@ -69,6 +69,9 @@ ACTION_LABELS: dict[str, str] = {
     "login_failed": "échec de connexion",
     "lockout": "blocage des connexions",
     "unlock": "déblocage des connexions",
+    # Invitations answered by the person invited (administration.Invitation)
+    "accept_invitation": "invitation acceptée",
+    "decline_invitation": "invitation refusée",
 }
 
 # The French names of the values an event stores that are no field of its object (the counts

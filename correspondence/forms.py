@@ -13,7 +13,7 @@ from core.models import Organisation, Service, User
 from correspondence.letters import PLACEHOLDERS, unknown_placeholders
 from correspondence.models import Category, Channel
 from correspondence.queries import assignable_members
-from registers.forms import DATE, DayStepForm, FilterForm, VersionForm, scope_choices, town_services
+from registers.forms import DATE, DayStepForm, FilterForm, VersionForm, not_future, scope_choices, town_services
 
 SEARCH_MAX_LENGTH = 100
 
@@ -59,8 +59,7 @@ class RequestForm(forms.Form):
 
     def clean_received_on(self) -> dt.date:
         received_on: dt.date = self.cleaned_data["received_on"]
-        if received_on > self.today:
-            raise ValidationError("La date de réception ne peut être dans le futur.")
+        not_future(received_on, self.today)
         return received_on
 
 
@@ -135,10 +134,12 @@ class RequestFilterForm(FilterForm):
     received_from = forms.DateField(label="Reçues depuis le", required=False, widget=DATE)
     received_to = forms.DateField(label="Reçues jusqu'au", required=False, widget=DATE)
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, personal: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope_choices(self, "category", Category.objects.filter(organisation=organisation))
         scope_choices(self, "service", town_services(organisation))
+        if not personal:  # core.access.sees_personal_data: the search matches references only
+            self.fields["q"].help_text = "Référence."
 
 
 class RuleForm(forms.Form):

@@ -120,10 +120,13 @@ class RequestRowReader(RegisterRowReader):
 
     def build(self, row: Row) -> WrittenRequest:
         channel = choice(row, CHANNEL, CHANNELS, UNKNOWN_CHANNEL)
-        received_on = required_date(row, RECEIVED, "date de réception manquante.")
+        received_on = required_date(row, RECEIVED, "date de réception manquante.", today=self.today)
         service, category, agent = self.services.get(row, SERVICE), self.category(row), self.agent(row)
         deadline = self.deadline(row, channel, category)
-        dates = {column: optional_date(row, column) for column in (ACKNOWLEDGED, HOLDING, PROMISED, ANSWERED, CLOSED)}
+        dates = {
+            column: optional_date(row, column, today=self.today) for column in (ACKNOWLEDGED, HOLDING, ANSWERED, CLOSED)
+        }
+        dates[PROMISED] = optional_date(row, PROMISED)  # a promise may be for a later day
         check_dates(row, received_on, dates)
         subject, name, contact = cell(row, SUBJECT), cell(row, NAME), cell(row, CONTACT)
         identity = [

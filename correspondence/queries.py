@@ -35,14 +35,23 @@ def requests_for_list(organisation: Organisation) -> RegisterQuerySet:
 
 
 def filter_requests(
-    requests: RegisterQuerySet, filters: dict[str, Any], *, today: dt.date, soon_until: dt.date, user: User
+    requests: RegisterQuerySet,
+    filters: dict[str, Any],
+    *,
+    today: dt.date,
+    soon_until: dt.date,
+    user: User,
+    personal: bool,
 ) -> RegisterQuerySet:
-    """Apply the list's filters (the cleaned data of `RequestFilterForm`)."""
+    """Apply the list's filters (the cleaned data of `RequestFilterForm`). Without `personal`
+    (core.access.sees_personal_data) the search matches references only, never a subject or
+    a name the member cannot see."""
     text = (filters.get("q") or "").strip()
     if text:
-        requests = requests.filter(
-            Q(reference__icontains=text) | Q(subject__icontains=text) | Q(requester_name__icontains=text)
-        )
+        found = Q(reference__icontains=text)
+        if personal:
+            found |= Q(subject__icontains=text) | Q(requester_name__icontains=text)
+        requests = requests.filter(found)
     requests = requests.chosen(filters, ("channel", "category", "service"))
     state = filters.get("state") or ""
     by_state = {
@@ -101,15 +110,22 @@ EXPORT_HEADERS = [
     "État",
     "Respect du délai",
 ]
+PERSONAL_HEADERS = {"Objet", "Demandeur", "Coordonnées"}
+
+
+def export_headers(*, personal: bool) -> list[str]:
+    return [header for header in EXPORT_HEADERS if personal or header not in PERSONAL_HEADERS]
 
 
 def export_rows(
-    organisation: Organisation, requests: QuerySet[WrittenRequest], *, today: dt.date
+    organisation: Organisation, requests: QuerySet[WrittenRequest], *, today: dt.date, personal: bool
 ) -> Iterator[list[Any]]:
+    """The rows of `export_headers(personal=personal)`."""
     rules = Rules(organisation)
+    kept = [header not in PERSONAL_HEADERS or personal for header in EXPORT_HEADERS]
     for request in requests.iterator(chunk_size=1000):
         counts = rules.deadline(request.channel, request.category_id).holding_reply_counts
-        yield [
+        row = [
             request.reference,
             Channel(request.channel).label,
             request.received_on,
@@ -130,6 +146,7 @@ def export_rows(
             Status(request.status).label,
             STATUS_LABELS[request.deadline_status(today, holding_reply_counts=counts)],
         ]
+        yield [value for value, keep in zip(row, kept, strict=True) if keep]
 
 
 def open_requests_for_reminders(

@@ -14,7 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from core.access import Capability, OrgRequest, get_for_org, org_view
+from core.access import Capability, OrgRequest, get_for_org, org_view, sees_personal_data
 from core.web import acting_user, export_format, page_of, unknown_export_format
 from core.workdays import calendar_for
 from correspondence import actions
@@ -30,7 +30,7 @@ from correspondence.forms import (
 from correspondence.imports import import_requests
 from correspondence.letters import acknowledgement_letter
 from correspondence.models import Category, Channel, WrittenRequest
-from correspondence.queries import EXPORT_HEADERS, export_rows, filter_requests, my_items, requests_for_list
+from correspondence.queries import export_headers, export_rows, filter_requests, my_items, requests_for_list
 from correspondence.rules import Rules, preview_due_date
 from documents.exports import export_response
 from documents.pdf import render_pdf
@@ -87,9 +87,15 @@ PAGES = RegisterPages(
 def home(request: OrgRequest) -> HttpResponse:
     today = timezone.localdate()
     soon_until = _soon_until(request, today)
-    search = RequestFilterForm(request.GET or None, organisation=request.org)
+    personal = sees_personal_data(request.membership)
+    search = RequestFilterForm(request.GET or None, organisation=request.org, personal=personal)
     requests = filter_requests(
-        requests_for_list(request.org), search.filters(), today=today, soon_until=soon_until, user=acting_user(request)
+        requests_for_list(request.org),
+        search.filters(),
+        today=today,
+        soon_until=soon_until,
+        user=acting_user(request),
+        personal=personal,
     )
     page = page_of(request, requests, per_page=PER_PAGE)
     rules = Rules(request.org)
@@ -230,7 +236,7 @@ def reassign(request: OrgRequest, request_id: int) -> HttpResponseBase:
     return PAGES.step(request, written, "reassign_form", form, run, "Demande réattribuée.")
 
 
-@org_view()
+@org_view(read=Capability.PERSONAL_DATA)
 def acknowledgement_pdf(request: OrgRequest, request_id: int) -> HttpResponse:
     written = _get_request(request, request_id)
     template = actions.acknowledgement_template(request.org)
@@ -247,15 +253,18 @@ def export(request: OrgRequest) -> HttpResponse:
     if file_format is None:
         return unknown_export_format()
     search = RequestFilterForm(request.GET or None, organisation=request.org)
+    personal = sees_personal_data(request.membership)
     requests = filter_requests(
         requests_for_list(request.org),
         search.filters(),
         today=today,
         soon_until=_soon_until(request, today),
         user=acting_user(request),
+        personal=personal,
     )
-    rows = export_rows(request.org, requests, today=today)
-    return export_response(EXPORT_HEADERS, rows, file_format, f"registre-courriers-{today:%Y-%m-%d}")
+    rows = export_rows(request.org, requests, today=today, personal=personal)
+    headers = export_headers(personal=personal)
+    return export_response(headers, rows, file_format, f"registre-courriers-{today:%Y-%m-%d}")
 
 
 @org_view(read=Capability.MANAGE_QUALITY, write=Capability.MANAGE_QUALITY)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +18,14 @@ from typing import IO, Any
 
 SEPARATORS = (";", ",", "\t")
 ENCODINGS = ("utf-8-sig", "cp1252")
+ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp1252": "Windows-1252"}
 SAMPLE_BYTES = 64 * 1024
+# A text line longer than this is refused before it is decoded or split (a million-column line).
+MAX_LINE_BYTES = 256 * 1024
+# What a message quotes of a value, and the longest message kept: errors are shown and stored.
+EXCERPT_CHARS = 80
+MAX_MESSAGE_CHARS = 1000
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class TableError(ValueError):
@@ -33,8 +39,14 @@ class TableError(ValueError):
             where.append(f"ligne {line}")
         if column:
             where.append(f"colonne « {column} »")
+        message = shorten(message, MAX_MESSAGE_CHARS)
         super().__init__(f"{', '.join(where)} : {message}" if where else message)
         self.reason = message
+
+
+def shorten(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """`text` cut to `limit` characters, with an ellipsis when cut: values quoted in messages."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -55,7 +67,17 @@ def file_format(filename: str) -> str:
     raise TableError(f"format de fichier « .{suffix} » non pris en charge : utilisez CSV, XLSX ou ODS.")
 
 
+def refuse_utf16(sample: bytes) -> None:
+    """UTF-16 (what Excel's "Unicode text" writes) is refused by name rather than read as garbage."""
+    if sample.startswith(UTF16_BOMS) or (len(sample) >= 4 and sample[:200].count(0) * 3 > len(sample[:200])):
+        raise TableError(
+            "le fichier est encodé en UTF-16 : enregistrez-le en CSV UTF-8 "
+            "(LibreOffice : « Enregistrer sous », jeu de caractères Unicode (UTF-8))."
+        )
+
+
 def detect_encoding(sample: bytes) -> str:
+    refuse_utf16(sample)
     for encoding in ENCODINGS:
         try:
             codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
@@ -71,43 +93,70 @@ def detect_separator(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def open_text(binary: IO[bytes], encoding: str | None = None) -> io.TextIOWrapper:
-    """Wrap a binary file as text in its detected encoding (UTF-8 with or without BOM, else cp1252)."""
-    sample = binary.read(SAMPLE_BYTES)
-    binary.seek(0)
-    return io.TextIOWrapper(binary, encoding=encoding or detect_encoding(sample), newline="")
+def text_lines(binary: IO[bytes], encoding: str, *, errors: str = "strict") -> Iterator[str]:
+    """The lines of a text file, each decoded on its own, so that a byte the encoding cannot
+    read, or a line longer than MAX_LINE_BYTES, is a TableError naming its line (counted from
+    where `binary` stands)."""
+    line = 0
+    while raw := binary.readline(MAX_LINE_BYTES + 1):
+        line += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise TableError(
+                f"ligne trop longue (plus de {MAX_LINE_BYTES // 1024} Kio) : ce fichier n'est pas un tableau attendu.",
+                line=line,
+            )
+        try:
+            yield raw.decode(encoding, errors)
+        except UnicodeDecodeError as error:
+            raise TableError(undecodable(raw, error, encoding), line=line) from None
 
 
-def csv_reader(text: io.TextIOWrapper, separator: str | None = None) -> Any:
-    if separator is None:
-        first_line = text.readline()
-        text.seek(0)
-        separator = detect_separator(first_line)
-    return csv.reader(text, delimiter=separator)
+def undecodable(raw: bytes, error: UnicodeDecodeError, encoding: str) -> str:
+    name = ENCODING_NAMES.get(encoding, encoding)
+    return (
+        f"octet 0x{raw[error.start]:02X} illisible en {name} (caractère {error.start + 1}) : "
+        "enregistrez le fichier en CSV UTF-8."
+    )
+
+
+def csv_records(lines: Iterator[str], separator: str, *, max_columns: int) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of every non-empty record; a record wider than `max_columns` is a TableError."""
+    reader = csv.reader(lines, delimiter=separator)
+    try:
+        for cells in reader:
+            if len(cells) > max_columns:
+                raise TableError(
+                    f"la ligne a {len(cells)} colonnes, plus que le maximum accepté ({max_columns}).",
+                    line=reader.line_num,
+                )
+            if any(cell.strip() for cell in cells):
+                yield reader.line_num, cells
+    except csv.Error as error:
+        raise TableError(csv_error_message(error), line=reader.line_num) from None
+
+
+def csv_error_message(error: csv.Error) -> str:
+    """The csv module's English errors, said in French."""
+    text = str(error)
+    if "NUL" in text:
+        return "le fichier contient un caractère nul : ce n'est pas un fichier texte CSV."
+    if "field limit" in text:
+        return f"valeur de plus de {csv.field_size_limit() // 1024} Kio : ce fichier n'est pas un tableau attendu."
+    return "fichier CSV illisible (guillemet non refermé ?)."
 
 
 def iter_csv_records(binary: IO[bytes], *, separator: str | None = None) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) of every non-empty record of a CSV file, headers included."""
-    reader = csv_reader(open_text(binary), separator)
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                yield reader.line_num, cells
-    except csv.Error as error:
-        raise TableError(f"fichier CSV illisible ({error}).", line=reader.line_num) from None
+    from django.conf import settings
 
-
-def _spreadsheet_records(binary: IO[bytes], kind: str) -> Iterator[tuple[int, list[str]]]:
-    import tablib
-
-    try:
-        dataset = tablib.Dataset().load(binary.read(), format=kind, headers=False)
-    except Exception as error:  # tablib raises whatever its backend raises
-        raise TableError(f"fichier {kind.upper()} illisible ({error.__class__.__name__}).") from None
-    for index, record in enumerate(dataset, start=1):
-        cells = [cell_text(cell) for cell in record]
-        if any(cells):
-            yield index, cells
+    sample = binary.read(SAMPLE_BYTES)
+    binary.seek(0)
+    encoding = detect_encoding(sample)
+    if separator is None:
+        first_line = sample.split(b"\n", 1)[0].decode(encoding, errors="replace")
+        separator = detect_separator(first_line)
+    lines = text_lines(binary, encoding)
+    return csv_records(lines, separator, max_columns=settings.QUALIPILOTE_IMPORT_MAX_COLUMNS)
 
 
 def cell_text(cell: Any) -> str:
@@ -128,7 +177,9 @@ def iter_records(binary: IO[bytes], filename: str) -> Iterator[tuple[int, list[s
     kind = file_format(filename)
     if kind == "csv":
         return iter_csv_records(binary)
-    return _spreadsheet_records(binary, kind)
+    from documents.spreadsheets import spreadsheet_records
+
+    return spreadsheet_records(binary, kind)
 
 
 def iter_rows(binary: IO[bytes], filename: str, *, required: list[str] | None = None) -> Iterator[Row]:
@@ -145,7 +196,8 @@ def iter_rows(binary: IO[bytes], filename: str, *, required: list[str] | None = 
             f"colonne(s) manquante(s) : {', '.join(missing)}. Colonnes trouvées : {', '.join(headers)}.", line=1
         )
     for line, cells in records:
-        yield Row(line, dict(zip(headers, cells, strict=False)))
+        padding = [""] * (len(headers) - len(cells))  # spreadsheets drop a row's trailing empty cells
+        yield Row(line, dict(zip(headers, [*cells, *padding], strict=False)))
 
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y")

@@ -16,7 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from documents.tabular import SEPARATORS, TableError, detect_separator, file_format, iter_records
+from django.conf import settings
+
+from documents.tabular import (
+    SEPARATORS,
+    TableError,
+    detect_separator,
+    file_format,
+    iter_records,
+    refuse_utf16,
+    shorten,
+)
 from imports.kinds import FieldSpec, ImportConfigError
 
 if TYPE_CHECKING:
@@ -33,12 +43,14 @@ class FileFacts:
 
 
 def scan_file(path: Path) -> FileFacts:
-    """Size, SHA-256 and encoding of a file, read once in blocks."""
+    """Size, SHA-256 and encoding of a file, read once in blocks; a UTF-16 file is a TableError."""
     digest = hashlib.sha256()
     decoder: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder("utf-8-sig")()
     size = 0
     with path.open("rb") as binary:
         while block := binary.read(SCAN_BLOCK):
+            if not size:
+                refuse_utf16(block)
             size += len(block)
             digest.update(block)
             if decoder is not None:
@@ -115,7 +127,7 @@ def _column_index(field_spec: FieldSpec, column: Any, headers: list[str] | None)
     for position, header in enumerate(headers):
         if header.strip().casefold() == wanted:
             return position
-    found = ", ".join(f"« {header} »" for header in headers if header.strip()) or "aucune"
+    found = ", ".join(f"« {shorten(header)} »" for header in headers if header.strip()) or "aucune"
     raise ImportConfigError(
         f"Colonne « {column} » (champ « {field_spec.label} ») introuvable dans le fichier. Colonnes trouvées : {found}."
     )
@@ -143,6 +155,12 @@ def table_layout(
             raise TableError("le fichier est vide.") from None
         except csv.Error as error:
             raise TableError(f"fichier CSV illisible ({error}).", line=records.line_num) from None
+        if len(first) > settings.QUALIPILOTE_IMPORT_MAX_COLUMNS:
+            raise TableError(
+                f"la ligne d'en-têtes a {len(first)} colonnes, plus que le maximum accepté "
+                f"({settings.QUALIPILOTE_IMPORT_MAX_COLUMNS}).",
+                line=records.line_num,
+            )
         headers = [header.strip().lstrip("\ufeff") for header in first]
     columns = source.columns or {}
     index = {}

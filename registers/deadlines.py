@@ -111,6 +111,15 @@ def effective_answer(
     return answered_on
 
 
+def future_day_error(day: dt.date | None, today: dt.date) -> str:
+    """Why `day` cannot be recorded on `today` ("" when it can): a receipt, an answer or a
+    delivery has happened, so it is not after today. The forms and the register imports ask
+    this one rule."""
+    if day is not None and day > today:
+        return f"la date du {day:%d/%m/%Y} est dans le futur : une date passée ou celle du jour est attendue."
+    return ""
+
+
 def deadline_status(due_on: dt.date | None, answered_on: dt.date | None, today: dt.date) -> DeadlineStatus:
     """Where an item stands on `today`. An answer decides for good, whatever today is."""
     if due_on is None:

@@ -12,8 +12,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 
 from core.models import Organisation, Service
+from registers.deadlines import future_day_error
 from registers.imports import MAX_IMPORT_BYTES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -31,8 +33,8 @@ def town_services(organisation: Organisation) -> QuerySet[Service]:
 
 
 def not_future(day: dt.date | None, today: dt.date) -> None:
-    if day is not None and day > today:
-        raise ValidationError("La date ne peut être dans le futur.")
+    if error := future_day_error(day, today):
+        raise ValidationError(capfirst(error))
 
 
 class VersionForm(forms.Form):

@@ -36,7 +36,7 @@ from core.audit import record_event
 from core.models import Organisation, Service, User
 from core.registries import Registry, records_changed
 from documents.tabular import Row, TableError, iter_rows, parse_date
-from registers.deadlines import months_of
+from registers.deadlines import future_day_error, months_of
 from registers.models import Numbering, RegisterItem, RegisterRecord, Workflow
 
 # Uploads larger than this are refused before a byte is read (web page only).
@@ -227,13 +227,17 @@ class RowKeys:
         return f"{self.prefix}-{fingerprint}-{self.seen[fingerprint]}"
 
 
-def optional_date(row: Row, column: str) -> dt.date | None:
+def optional_date(row: Row, column: str, *, today: dt.date | None = None) -> dt.date | None:
+    """The date of `column`, if any; with `today`, a later day is refused as the forms refuse it."""
     text = cell(row, column)
-    return parse_date(text, line=row.line, column=column) if text else None
+    day = parse_date(text, line=row.line, column=column) if text else None
+    if today is not None and (error := future_day_error(day, today)):
+        raise TableError(error, line=row.line, column=column)
+    return day
 
 
-def required_date(row: Row, column: str, message: str = "date manquante.") -> dt.date:
-    day = optional_date(row, column)
+def required_date(row: Row, column: str, message: str = "date manquante.", *, today: dt.date | None = None) -> dt.date:
+    day = optional_date(row, column, today=today)
     if day is None:
         raise TableError(message, line=row.line, column=column)
     return day
@@ -290,6 +294,7 @@ class RegisterRowReader:
 
     def __init__(self, organisation: Organisation) -> None:
         self.organisation = organisation
+        self.today = organisation.today()  # dates after it are refused, as the forms refuse them
         self.keys = RowKeys(self.key_prefix)
         self.months: set[dt.date] = set()
 

@@ -26,6 +26,8 @@ PUBLIC_PAGES = ["/connexion/", "/mot-de-passe/oubli/", "/mot-de-passe/envoye/", 
 TOWN_PUBLIC_PAGES = ["reclamation/", "reclamation/envoyee/", "suivi/", "suivi/?numero=R2026-AAAAAAAA"]
 
 axe = Axe()
+# The invitation pages have their own axe test (test_browser_invitations.py); the answer takes POST only.
+NOT_PAGES |= {"invitations", "invitation_answer"}
 
 
 def assert_no_axe_violations(page: Page) -> None:

@@ -58,6 +58,13 @@ def test_scanning_a_file_gives_its_size_hash_and_encoding(tmp_path):
     assert scan_file(cp1252).encoding == "cp1252"
 
 
+def test_scanning_a_utf16_file_refuses_it_naming_its_encoding(tmp_path):
+    utf16 = tmp_path / "c.csv"
+    utf16.write_bytes("nom;ville\nÉlodie;Sète\n".encode("utf-16"))
+    with pytest.raises(TableError, match="le fichier est encodé en UTF-16"):
+        scan_file(utf16)
+
+
 PARIS = ZoneInfo("Europe/Paris")
 
 
