@@ -9,7 +9,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres bench-quick bench-postgres bench-calendar bench-calendar-postgres demo clean
+.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres bench-quick bench-postgres bench-calendar bench-calendar-postgres bench-journal-postgres demo clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -82,6 +82,10 @@ bench-calendar: venv
 # The same on a throwaway PostgreSQL cluster (see .ci/postgres.sh).
 bench-calendar-postgres: venv
 	bash .ci/postgres.sh $(BIN)/python bench/calendar_change.py --postgres $(BENCH_ARGS)
+
+# The journal's hash chain: cost per event before/after, on a throwaway PostgreSQL cluster (bench/journal_chain.py).
+bench-journal-postgres: venv
+	bash .ci/postgres.sh $(BIN)/python bench/journal_chain.py --postgres $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache
