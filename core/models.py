@@ -345,7 +345,11 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("Le journal d'audit est en ajout seul.")
-        AuditEvent.objects.bulk_create([self])  # linked into the town's chain
+        from core.chain import link_new_events  # core.chain reads this model
+
+        with transaction.atomic(savepoint=False):
+            link_new_events([self])
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Le journal d'audit est en ajout seul.")
