@@ -4,9 +4,8 @@ test plays the attacker who dropped them. Never imported by the application."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -41,9 +40,9 @@ def journal_guard_lifted(connection: BaseDatabaseWrapper) -> Iterator[None]:
 _plain_flush = BaseDatabaseOperations.execute_sql_flush
 
 
-def _flush_with_guard_lifted(self: BaseDatabaseOperations, sql_list: list[str]) -> Any:
+def _flush_with_guard_lifted(self: BaseDatabaseOperations, sql_list: Iterable[str]) -> None:
     with journal_guard_lifted(self.connection):
-        return _plain_flush(self, sql_list)
+        _plain_flush(self, sql_list)
 
 
 def lift_guard_for_flushes() -> None:
