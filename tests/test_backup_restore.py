@@ -13,13 +13,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from core.backups import backup_name, rotate
-from tests.test_concurrent_register_numbers import _database_url
+from tests.processes import ROOT, process_env, shared_database
 
-ROOT = Path(settings.BASE_DIR)
 WRITERS = 2
 SLUG = "sauvegarde"
 
@@ -60,18 +58,6 @@ print(json.dumps(sorted(Site.objects.filter(organisation__slug="{SLUG}").values_
 """
 
 
-def _env(url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "qualipilote.settings",
-        "DATABASE_URL": url,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "backup-test-Vn4q8Lz2Xk7Wp1Rt5Ys9Hd3Jf6Gb0Mc-aE_uTiOo",
-        "DJANGO_ALLOWED_HOSTS": "localhost",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
 def _committed(logs: list[Path]) -> set[str]:
     return {line for log in logs if log.exists() for line in log.read_text().splitlines()}
 
@@ -101,11 +87,9 @@ def _drop_restored(url: str) -> None:
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_backup_taken_while_writers_write_restores_every_row_committed_before_it(transactional_db, tmp_path):
-    url = _database_url(tmp_path)
-    env = _env(url)
+    url = shared_database(tmp_path)
+    env = process_env(url)
     manage = [sys.executable, "manage.py"]
-    if connection.vendor == "sqlite":
-        subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, cwd=ROOT, check=True)
     subprocess.run([sys.executable, "-c", SETUP], env=env, cwd=ROOT, check=True)
     stop = tmp_path / "stop"
     logs = [tmp_path / f"writer-{number}.log" for number in range(WRITERS)]
@@ -134,7 +118,7 @@ def test_a_backup_taken_while_writers_write_restores_every_row_committed_before_
 
     restored_url = _restore(backup, tmp_path, url)
     try:
-        restored_env = _env(restored_url)
+        restored_env = process_env(restored_url)
         read = subprocess.run([sys.executable, "-c", READ], env=restored_env, cwd=ROOT, check=True,
                               capture_output=True, text=True)  # fmt: skip
         verified = subprocess.run([*manage, "verify_journal", "--org", SLUG], env=restored_env, cwd=ROOT,

@@ -7,15 +7,11 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
-from tests.test_concurrent_register_numbers import _database_url
+from tests.processes import ROOT, process_env, shared_database
 
-ROOT = Path(settings.BASE_DIR)
 WRITERS = 3
 PER_WRITER = 40  # events one at a time, then as many again in bulk
 
@@ -61,17 +57,7 @@ print(json.dumps({"seqs": sorted(AuditEvent.objects.filter(organisation=town).va
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_concurrent_writers_never_fork_a_towns_chain(transactional_db, tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "qualipilote.settings",
-        "DATABASE_URL": _database_url(tmp_path),
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "chain-test-7Qm2xVr9LpK4sW8nB3tY6cJ1hF5dG0aZeR-uXoPiq",
-        "DJANGO_ALLOWED_HOSTS": "localhost",
-        "PYTHONPATH": str(ROOT),
-    }
-    if connection.vendor == "sqlite":
-        subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], env=env, cwd=ROOT, check=True)
+    env = process_env(shared_database(tmp_path))
     subprocess.run([sys.executable, "-c", SETUP], env=env, cwd=ROOT, check=True)
     go = tmp_path / "go"
     writers = [
