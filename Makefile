@@ -13,7 +13,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils nginx
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres lock bench-quick bench-postgres bench-calendar bench-calendar-postgres bench-load bench-load-postgres demo clean
+.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres lock bench-quick bench-postgres bench-calendar bench-calendar-postgres bench-load bench-load-postgres bench-journal-postgres demo clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -90,6 +90,10 @@ bench-calendar: venv
 # The same on a throwaway PostgreSQL cluster (see .ci/postgres.sh).
 bench-calendar-postgres: venv
 	bash .ci/postgres.sh $(BIN)/python bench/calendar_change.py --postgres $(BENCH_ARGS)
+
+# The journal's hash chain: cost per event before/after, on a throwaway PostgreSQL cluster (bench/journal_chain.py).
+bench-journal-postgres: venv
+	bash .ci/postgres.sh $(BIN)/python bench/journal_chain.py --postgres $(BENCH_ARGS)
 
 # Load test: agents and citizens through gunicorn for 2 minutes, with locust (bench/load.py).
 bench-load: venv

@@ -15,8 +15,13 @@ from core import registries
 from core.audit import record_event
 from core.models import Membership, Organisation, Role, Service, Site, User
 from core.registries import create_town_defaults
+from tests.journal_guard import lift_guard_for_flushes
 
 PASSWORD = "motdepasse-de-test-2026"
+
+# The journal refuses DELETE and TRUNCATE (core migration 0013): the harness alone lifts that
+# guard, for the flush that empties the tables between transactional tests.
+lift_guard_for_flushes()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -304,10 +304,20 @@ class AuditEventQuerySet(OrgQuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("Le journal d'audit est en ajout seul.")
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[AuditEvent]:
+        """New events join their towns' hash chains (core.chain) in the inserting transaction."""
+        from core.chain import link_new_events  # core.chain reads this model
+
+        events = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            link_new_events(events)
+            return super().bulk_create(events, *args, **kwargs)
+
 
 class AuditEvent(models.Model):
-    """Append-only trail of who changed what. The database refuses UPDATE and DELETE
-    (triggers in migration 0002), and the model refuses them before reaching it."""
+    """Append-only trail of who changed what, one hash chain per town (core.chain). The
+    database refuses UPDATE, DELETE and TRUNCATE (triggers of migrations 0002 and 0013), and
+    the model refuses them before reaching it."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, db_constraint=False)
     # DO_NOTHING: the trail keeps the id of a deleted account (its label stays in actor_label).
@@ -320,6 +330,10 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=40)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+    # The town's hash chain (core.chain): place, previous event's hash, own hash.
+    seq = models.PositiveBigIntegerField("n° dans la chaîne de la commune")
+    prev_hash = models.CharField("empreinte de l'événement précédent", max_length=64, blank=True)
+    hash = models.CharField("empreinte", max_length=64)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -331,6 +345,7 @@ class AuditEvent(models.Model):
             models.Index(fields=["organisation", "object_type", "object_id", "at"], name="audit_object_idx"),
             models.Index(fields=["organisation", "at"], name="audit_org_time_idx"),
         ]
+        constraints = [models.UniqueConstraint(fields=["organisation", "seq"], name="audit_chain_unique_seq")]
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_label} {self.action} {self.object_repr}"
@@ -338,7 +353,11 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("Le journal d'audit est en ajout seul.")
-        super().save(*args, **kwargs)
+        from core.chain import link_new_events  # core.chain reads this model
+
+        with transaction.atomic(savepoint=False):
+            link_new_events([self])
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Le journal d'audit est en ajout seul.")

@@ -105,6 +105,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Backups (`manage.py backup`, core/backups.py): where, and how many to keep.
+QUALIPILOTE_BACKUP_DIR = Path(env_str("QUALIPILOTE_BACKUP_DIR", str(VAR_DIR / "backups")))
+QUALIPILOTE_BACKUP_KEEP = env_int("QUALIPILOTE_BACKUP_KEEP", 14)
+
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

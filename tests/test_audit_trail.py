@@ -50,10 +50,16 @@ def test_the_database_refuses_an_update_that_bypasses_the_application(event):
     assert AuditEvent.objects.get(pk=event.pk).action == "create"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps DELETE for the test flush (ADR 0004)")
-def test_postgresql_refuses_a_delete_that_bypasses_the_application(event):
+def test_the_database_refuses_a_delete_that_bypasses_the_application(event):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_database_refuses_to_empty_the_trail_at_once(event):
+    statement = "TRUNCATE core_auditevent" if connection.vendor == "postgresql" else "DELETE FROM core_auditevent"
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
