@@ -14,12 +14,13 @@ from django.utils import timezone
 from core.models import Organisation, RateLimitBucket
 
 
-def client_key(request: HttpRequest, scope: str, *, organisation: Organisation) -> str:
-    """A key for the scope, the town and the client's address (REMOTE_ADDR, the client's own
-    behind trusted proxies: core/client_address.py); the address is hashed, never stored."""
+def client_key(request: HttpRequest, scope: str, *, organisation: Organisation | None) -> str:
+    """A key for the scope, the town (None for a page of no town, the password reset) and the
+    client's address (REMOTE_ADDR, the client's own behind trusted proxies:
+    core/client_address.py); the address is hashed, never stored."""
     address = request.META.get("REMOTE_ADDR", "")
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
-    return f"{scope}:{organisation.pk}:{digest}"
+    return f"{scope}:{organisation.pk if organisation else '-'}:{digest}"
 
 
 def allow(key: str, *, limit: int, window: dt.timedelta, now: dt.datetime | None = None) -> bool:

@@ -36,7 +36,11 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         email = form.cleaned_data["email"]
-        per_client = allow(client_key(self.request, "mot-de-passe"), limit=RESET_LIMIT_PER_CLIENT, window=RESET_WINDOW)
+        per_client = allow(
+            client_key(self.request, "mot-de-passe", organisation=None),
+            limit=RESET_LIMIT_PER_CLIENT,
+            window=RESET_WINDOW,
+        )
         if not (
             per_client and allow(email_key("mot-de-passe", email), limit=RESET_LIMIT_PER_ADDRESS, window=RESET_WINDOW)
         ):
