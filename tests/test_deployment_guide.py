@@ -198,6 +198,14 @@ def test_pages_carry_the_security_headers_and_nginx_hides_its_version(site: Site
     assert response.getheader("Referrer-Policy") == "same-origin"
     assert response.getheader("Server") == "nginx"
     assert "Secure" in response.getheader("Set-Cookie", "")
+    assert response.getheader("Permissions-Policy", "").startswith("camera=()")
+    assert len(response.getheader("X-Request-ID", "")) == 32  # nginx's $request_id, kept by the app
+
+
+def test_the_health_page_answers_through_the_proxy(site: Site):
+    response = site.request("GET", "/sante/")
+    assert response.status == 200  # the database answers and the disk has room
+    assert response.getheader("Content-Type") == "application/json"
 
 
 def test_plain_http_is_sent_to_https(site: Site):
