@@ -41,7 +41,7 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -250,10 +250,15 @@ def product_round(org: Any) -> tuple[float, list[tuple]]:
     from telephony.models import CallMonthStat, CallSlotStat
 
     statements: list[str] = []
+    spent: dict[str, float] = defaultdict(float)
 
     def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         statements.append(sql)
-        return execute(sql, params, many, context)
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[sql[:150]] += time.perf_counter() - began
 
     began = time.perf_counter()
     with connection.execute_wrapper(count), transaction.atomic():
@@ -261,8 +266,8 @@ def product_round(org: Any) -> tuple[float, list[tuple]]:
     seconds = time.perf_counter() - began  # the indicators recompute once the transaction commits
     if os.environ.get("BENCH_SHOW_QUERIES"):
         for sql, times in Counter(statement[:150] for statement in statements).most_common():
-            print(f"{times:>4} × {sql}")
-    print(f"{len(statements)} requêtes pour le jour de fermeture")
+            print(f"{times:>4} × {1000 * spent[sql]:>6.1f} ms  {sql}")
+    print(f"{len(statements)} requêtes pour le jour de fermeture ({1000 * sum(spent.values()):.0f} ms dans la base)")
     month = CLOSURE.replace(day=1)
     stats = CallMonthStat.objects.filter(organisation=org, month=month).values_list(
         "service_id", "line_key", "in_hours", "outcome", "wait_seconds", "calls", "talk_seconds"

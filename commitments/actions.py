@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from administration.actions import invite_member
 from commitments.evidence import check_evidence, download_name
@@ -26,9 +28,9 @@ from commitments.models import (
     ValueSource,
 )
 from commitments.queries import sites_with_values
-from core.audit import record_event, snapshot
+from core.audit import record_event, record_events, snapshot
 from core.daily import last_run_day
-from core.metrics import Measure, MetricQuery
+from core.metrics import Measure, Memo, MetricQuery
 from core.models import Organisation, Role, Service, Site, User
 from core.periods import GRANULARITY_LABELS, Granularity, Period
 from core.registries import METRICS, create_town_defaults
@@ -135,8 +137,8 @@ def _recompute_stored_periods(indicator: Indicator, actor: User | None) -> None:
         .distinct()
     )
     granularity = Granularity(indicator.granularity)
-    for start in sorted(set(starts)):
-        recompute_all_services(indicator=indicator, period=Period(start, granularity), actor=actor)
+    pairs = [(indicator, Period(start, granularity)) for start in sorted(set(starts))]
+    recompute_periods(indicator.organisation, pairs, actor=actor)
 
 
 def _check_target(unit: str, target_value: Decimal) -> None:
@@ -357,62 +359,157 @@ def _apply_measure(stored: IndicatorValue, measure: Measure) -> None:
     stored.sample_size = measure.sample_size
 
 
-def _recompute_manual(
-    indicator: Indicator, period: Period, service: Service | None, site: Site | None, actor: User | None
-) -> IndicatorValue | None:
-    stored = find_value(indicator=indicator, period=period, service=service, site=site)
+Slot = tuple[Indicator, Period, Service | None, Site | None]
+SlotKey = tuple[int, str, dt.date, int | None, int | None]
+
+
+def _slot_key(indicator: Indicator, period: Period, service: Service | None, site: Site | None) -> SlotKey:
+    service_id = service.pk if service is not None else None
+    site_id = site.pk if site is not None else None
+    return (indicator.pk, period.granularity.value, period.start, service_id, site_id)
+
+
+def _stored_values(organisation: Organisation, pairs: list[tuple[Indicator, Period]]) -> dict[SlotKey, IndicatorValue]:
+    """The stored values of the indicators' periods, read in one query, by slot."""
+    if not pairs:
+        return {}
+    wanted = {(indicator.pk, period.granularity.value, period.start) for indicator, period in pairs}
+    rows = IndicatorValue.objects.for_org(organisation).filter(
+        indicator__in={indicator.pk for indicator, _ in pairs},
+        period_start__in={period.start for _, period in pairs},
+    )
+    return {
+        (value.indicator_id, value.granularity, value.period_start, value.service_id, value.site_id): value
+        for value in rows.select_related("service", "site", "entered_by")
+        if (value.indicator_id, value.granularity, value.period_start) in wanted
+    }
+
+
+def _pair_slots(indicator: Indicator, period: Period, stored: dict[SlotKey, IndicatorValue], memo: Memo) -> list[Slot]:
+    """The values of one indicator's period to recompute: for a computed metric the whole town,
+    each service concerned and, in a town with several sites, each site; for a manual one the
+    values stored."""
+    if indicator.is_planned:
+        return []
+    if METRICS.get(indicator.metric_key).is_manual:
+        key = (indicator.pk, period.granularity.value, period.start)
+        return [(indicator, period, value.service, value.site) for slot, value in stored.items() if slot[:3] == key]
+    organisation = indicator.organisation
+    sites = memo.get(("sites", organisation.pk), lambda: sites_with_values(organisation))
+    return [
+        (indicator, period, None, None),
+        *((indicator, period, service, None) for service in indicator.services.all()),
+        *((indicator, period, None, site) for site in sites),
+    ]
+
+
+def _recompute_manual(stored: IndicatorValue | None, indicator: Indicator) -> tuple[dict[str, Any], bool] | None:
+    """A manual share's stored value recomputed from its stored counts: its snapshot before
+    and whether it changed; None when there is nothing to recompute."""
     if stored is None or indicator.metric_key != MANUAL_SHARE or not stored.denominator:
-        return stored
+        return None
     before = snapshot(stored, VALUE_FIELDS)
     _apply_measure(stored, _measure_of_share(stored.numerator, stored.denominator))
-    after = snapshot(stored, VALUE_FIELDS)
-    if before != after:
-        stored.save()
-        record_event(
-            organisation=indicator.organisation,
-            actor=actor,
-            instance=stored,
-            action=COMPUTED,
-            before=before,
-            after=after,
-        )
-    return stored
+    return before, before != snapshot(stored, VALUE_FIELDS)
+
+
+@dataclass
+class _Writes:
+    """What a recomputation writes, in bulk once every slot is measured."""
+
+    created: list[IndicatorValue] = field(default_factory=list)
+    changed: list[IndicatorValue] = field(default_factory=list)
+    checked: list[IndicatorValue] = field(default_factory=list)  # unchanged: only computed_at moves
+    events: list[tuple[IndicatorValue, dict[str, Any] | None]] = field(default_factory=list)  # with before
+
+    def write(self, organisation: Organisation, actor: User | None) -> None:
+        now = timezone.now()
+        for value in (*self.changed, *self.checked):
+            value.computed_at = now
+        if self.changed:
+            IndicatorValue.objects.bulk_update(self.changed, [*WRITTEN_FIELDS, "computed_at"])
+        if self.checked:
+            IndicatorValue.objects.filter(pk__in=[value.pk for value in self.checked]).update(computed_at=now)
+        if self.created:
+            IndicatorValue.objects.bulk_create(self.created)
+        changes = [(value, before, snapshot(value, VALUE_FIELDS)) for value, before in self.events]
+        record_events(organisation=organisation, actor=actor, action=COMPUTED, changes=changes)
+
+
+WRITTEN_FIELDS = ["numerator", "denominator", "value", "sample_size", "source", "entered_by"]
 
 
 def _recompute_computed(
-    indicator: Indicator, period: Period, service: Service | None, site: Site | None, actor: User | None
+    slot: Slot, stored: IndicatorValue | None, writes: _Writes, actor: User | None, memo: Memo
 ) -> IndicatorValue | None:
+    indicator, period, service, site = slot
     metric = METRICS.get(indicator.metric_key)
     if metric.compute is None:
         return None
     query = MetricQuery(
-        organisation=indicator.organisation, period=period, service=service, params=dict(indicator.params), site=site
+        organisation=indicator.organisation,
+        period=period,
+        service=service,
+        params=dict(indicator.params),
+        site=site,
+        memo=memo,
     )
     measure = metric.compute(query)
     if measure is None:
-        stale = find_value(indicator=indicator, period=period, service=service, site=site)
-        if stale is not None:
-            delete_value(value=stale, actor=actor)
+        if stored is not None:
+            delete_value(value=stored, actor=actor)
         return None
-    stored, before = _value_to_write(indicator, period, service, site)
-    _apply_measure(stored, measure)
-    stored.source = ValueSource.COMPUTED
-    stored.entered_by = None
-    stored.save()  # always: computed_at says when the figure was last checked
-    after = snapshot(stored, VALUE_FIELDS)
-    if before != after:
-        record_event(
-            organisation=indicator.organisation,
-            actor=actor,
-            instance=stored,
-            action=COMPUTED,
-            before=before,
-            after=after,
-        )
-    return stored
+    before = snapshot(stored, VALUE_FIELDS) if stored is not None else None
+    value = stored or IndicatorValue(
+        organisation=indicator.organisation,
+        indicator=indicator,
+        granularity=period.granularity,
+        period_start=period.start,
+        service=service,
+        site=site,
+    )
+    _apply_measure(value, measure)
+    value.source = ValueSource.COMPUTED
+    value.entered_by = None
+    changed = before != snapshot(value, VALUE_FIELDS)
+    # always written: computed_at says when the figure was last checked
+    (writes.created if stored is None else writes.changed if changed else writes.checked).append(value)
+    if changed:
+        writes.events.append((value, before))
+    return value
 
 
 @transaction.atomic
+def _recompute_slots(
+    organisation: Organisation,
+    slots: list[Slot],
+    stored: dict[SlotKey, IndicatorValue],
+    actor: User | None,
+    memo: Memo,
+) -> list[IndicatorValue | None]:
+    """Recompute each slot from the values stored (`_stored_values`): the measures read through
+    one memo, then the changed values written in bulk with one audit event each, as before."""
+    writes = _Writes()
+    results: list[IndicatorValue | None] = []
+    for slot in slots:
+        indicator = slot[0]
+        value = stored.get(_slot_key(*slot))
+        if value is not None:
+            value.indicator = indicator  # its code names the value in the trail, without a query
+        if indicator.is_planned:
+            results.append(None)
+        elif METRICS.get(indicator.metric_key).is_manual:
+            recomputed = _recompute_manual(value, indicator)
+            if recomputed is not None and recomputed[1]:
+                writes.changed.append(value)  # type: ignore[arg-type]
+                writes.events.append((value, recomputed[0]))  # type: ignore[arg-type]
+            results.append(value)
+        else:
+            results.append(_recompute_computed(slot, value, writes, actor, memo))
+    writes.write(organisation, actor)
+    return results
+
+
 def recompute_indicator(
     *,
     indicator: Indicator,
@@ -427,50 +524,46 @@ def recompute_indicator(
     A registered computed metric is asked for its measure, which is stored (or the stored value
     removed when the metric has nothing for the period). A manual share is recomputed from its
     stored numerator and denominator. A metric not registered yet is skipped: None."""
-    if indicator.is_planned:
-        return None
-    if METRICS.get(indicator.metric_key).is_manual:
-        return _recompute_manual(indicator, period, service, site, actor)
-    return _recompute_computed(indicator, period, service, site, actor)
+    stored = _stored_values(indicator.organisation, [(indicator, period)])
+    return _recompute_slots(indicator.organisation, [(indicator, period, service, site)], stored, actor, Memo())[0]
+
+
+def recompute_periods(
+    organisation: Organisation, pairs: list[tuple[Indicator, Period]], *, actor: User | None = None
+) -> list[IndicatorValue]:
+    """Recompute each indicator's period for the whole town, each service concerned and, in a
+    town with several sites, each site: the stored values read in one query, what the metrics
+    share read once (`core.metrics.Memo`), the changed values written in bulk."""
+    memo = Memo()
+    stored = _stored_values(organisation, pairs)
+    slots = [slot for indicator, period in pairs for slot in _pair_slots(indicator, period, stored, memo)]
+    results = _recompute_slots(organisation, slots, stored, actor, memo)
+    return [value for value in results if value is not None]
 
 
 def recompute_all_services(*, indicator: Indicator, period: Period, actor: User | None = None) -> list[IndicatorValue]:
     """Recompute one period for the whole town, for each service concerned and, in a town with
     several sites, for each site."""
-    if indicator.is_planned:
-        return []
-    slots: list[tuple[Service | None, Site | None]]
-    if METRICS.get(indicator.metric_key).is_manual:
-        stored = IndicatorValue.objects.for_org(indicator.organisation).filter(
-            indicator=indicator, granularity=period.granularity, period_start=period.start
-        )
-        slots = [(value.service, value.site) for value in stored.select_related("service", "site")]
-    else:
-        slots = [(None, None), *((service, None) for service in indicator.services.all())]
-        slots += [(None, site) for site in sites_with_values(indicator.organisation)]
-    results = [
-        recompute_indicator(indicator=indicator, period=period, service=service, site=site, actor=actor)
-        for service, site in slots
-    ]
-    return [value for value in results if value is not None]
+    return recompute_periods(indicator.organisation, [(indicator, period)], actor=actor)
 
 
 def recompute_after_change(organisation: Organisation, metric_prefix: str, months: set[dt.date]) -> int:
     """Recompute the values of every indicator measured by a `metric_prefix.*` metric for the
     months, quarters and years that contain `months`; returns how many periods were recomputed.
     Registered with core.registries so that operational apps can call it without importing us."""
-    indicators = Indicator.objects.filter(
-        organisation=organisation, is_active=True, metric_key__startswith=f"{metric_prefix}."
-    ).prefetch_related("services")
-    recomputed = 0
-    for indicator in indicators:
-        if indicator.is_planned:
-            continue
-        granularity = Granularity(indicator.granularity)
-        for period in sorted({Period.containing(month, granularity) for month in months}):
-            recompute_all_services(indicator=indicator, period=period)
-            recomputed += 1
-    return recomputed
+    indicators = (
+        Indicator.objects.filter(organisation=organisation, is_active=True, metric_key__startswith=f"{metric_prefix}.")
+        .select_related("organisation")
+        .prefetch_related("services")
+    )
+    pairs = [
+        (indicator, period)
+        for indicator in indicators
+        if not indicator.is_planned
+        for period in sorted({Period.containing(month, Granularity(indicator.granularity)) for month in months})
+    ]
+    recompute_periods(organisation, pairs)
+    return len(pairs)
 
 
 # Days a missed run still catches up on (a server off for a holiday); older changes are
@@ -492,17 +585,19 @@ def refresh_values_time_changes(organisation: Organisation, day: dt.date) -> int
     depends on the date, that is those of the periods holding a day passed since the last
     daily run (or yesterday) and today's period; returns how many periods were recomputed."""
     since = last_run_day(organisation, before=day) or day - dt.timedelta(days=1)
-    indicators = Indicator.objects.filter(
-        organisation=organisation, is_active=True, commitment__is_active=True
-    ).prefetch_related("services")
-    recomputed = 0
-    for indicator in indicators:
-        if indicator.is_planned or METRICS.get(indicator.metric_key).is_manual:
-            continue
-        for period in periods_passed(indicator, since=since, day=day):
-            recompute_all_services(indicator=indicator, period=period)
-            recomputed += 1
-    return recomputed
+    indicators = (
+        Indicator.objects.filter(organisation=organisation, is_active=True, commitment__is_active=True)
+        .select_related("organisation")
+        .prefetch_related("services")
+    )
+    pairs = [
+        (indicator, period)
+        for indicator in indicators
+        if not indicator.is_planned and not METRICS.get(indicator.metric_key).is_manual
+        for period in periods_passed(indicator, since=since, day=day)
+    ]
+    recompute_periods(organisation, pairs)
+    return len(pairs)
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -38,7 +38,7 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return {name: _jsonable(getattr(instance, name)) for name in names}
 
 
-def record_event(
+def _event(
     *,
     organisation: Organisation,
     actor: User | None,
@@ -47,12 +47,12 @@ def record_event(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. Only the fields that changed are kept for an update."""
+    """The unsaved event; only the fields that changed are kept for an update."""
     if before is not None and after is not None:
         changed = [key for key in after if before.get(key) != after.get(key)]
         before = {key: before.get(key) for key in changed}
         after = {key: after[key] for key in changed}
-    return AuditEvent.objects.create(
+    return AuditEvent(
         organisation=organisation,
         actor=actor if actor is not None and actor.pk else None,
         actor_label=str(actor.email) if actor is not None and actor.pk else "système",
@@ -63,6 +63,37 @@ def record_event(
         before=before,
         after=after,
     )
+
+
+def record_event(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    instance: models.Model,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. Only the fields that changed are kept for an update."""
+    event = _event(organisation=organisation, actor=actor, instance=instance, action=action, before=before, after=after)
+    event.save(force_insert=True)
+    return event
+
+
+def record_events(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    action: str,
+    changes: Sequence[tuple[models.Model, dict[str, Any] | None, dict[str, Any] | None]],
+) -> list[AuditEvent]:
+    """Append one event per (instance, before, after) in one INSERT, as `record_event` would
+    one by one (a recomputation that changes many values)."""
+    events = [
+        _event(organisation=organisation, actor=actor, instance=instance, action=action, before=before, after=after)
+        for instance, before, after in changes
+    ]
+    return AuditEvent.objects.bulk_create(events) if events else []
 
 
 def history_of(instance: models.Model) -> models.QuerySet[AuditEvent]:

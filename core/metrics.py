@@ -7,18 +7,38 @@ denominator (or a sample for medians and percentiles) and the ids of the records
 A metric declares its parameters (`MetricParam`: a threshold of 15 minutes, 5 rings...): the
 indicator page shows them and lets the quality manager change them; the metric reads them
 through `MetricParam.value_in(query.params)`, so a missing value is the declared default.
-Filters (channels, a survey question) stay plain entries of the indicator's params."""
+Filters (channels, a survey question) stay plain entries of the indicator's params.
+
+A recomputation of many indicators, periods, services and sites hands every query one `Memo`:
+a metric reads what several metrics or slots share (the summary rows of a period, the town's
+rules) through `query.memo.get(key, read)`, once per recomputation instead of once per value."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db.models import QuerySet
 
 from core.models import Organisation, Service, Site
 from core.periods import Period
+
+Read = TypeVar("Read")
+
+
+class Memo:
+    """What one recomputation has already read, by key. Valid while the records measured do
+    not change: a recomputation only writes indicator values, so one memo lives as long as it."""
+
+    def __init__(self) -> None:
+        self._reads: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable, read: Callable[[], Read]) -> Read:
+        """The value stored under `key`, read by `read()` the first time only."""
+        if key not in self._reads:
+            self._reads[key] = read()
+        return cast("Read", self._reads[key])
 
 
 @dataclass(frozen=True)
@@ -28,6 +48,7 @@ class MetricQuery:
     service: Service | None = None
     params: dict[str, Any] = field(default_factory=dict)
     site: Site | None = None  # a town's annex or district town hall: the records of its services
+    memo: Memo = field(default_factory=Memo, compare=False, repr=False)  # shared by one recomputation
 
 
 Records = TypeVar("Records", bound=QuerySet[Any])
@@ -41,6 +62,26 @@ def narrow(records: Records, query: MetricQuery, *, service: str = "service", si
     if query.site is not None:
         records = records.filter(**{site or f"{service}__site": query.site})
     return records
+
+
+Row = TypeVar("Row")
+
+
+def _field(row: Any, name: str) -> Any:
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
+def narrow_rows(rows: list[Row], query: MetricQuery) -> list[Row]:
+    """`narrow` over rows already read for the whole town (a `Memo`): those of the query's
+    service and site, each row giving its `service_id` and `site_id` (keys or attributes)."""
+    service_id = query.service.pk if query.service is not None else None
+    site_id = query.site.pk if query.site is not None else None
+    return [
+        row
+        for row in rows
+        if (service_id is None or _field(row, "service_id") == service_id)
+        and (site_id is None or _field(row, "site_id") == site_id)
+    ]
 
 
 @dataclass(frozen=True)

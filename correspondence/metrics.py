@@ -18,9 +18,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import F
+
 from core import registries
-from core.metrics import Measure, Metric, MetricParam, MetricQuery, narrow
-from core.workdays import calendar_for
+from core.metrics import Measure, Metric, MetricParam, MetricQuery, narrow_rows
+from core.workdays import WorkingCalendar, calendar_for
 from correspondence.models import Channel, WrittenRequest
 from correspondence.rules import Rules
 from registers.deadlines import DeadlineItem, count_deadlines, due_date, measure_of
@@ -53,7 +55,8 @@ COLUMNS = (
 )
 
 
-def _requests(query: MetricQuery) -> Any:
+def _town_requests(query: MetricQuery) -> Any:
+    """The town's requests of the query's channels and categories (every service and site)."""
     requests = WrittenRequest.objects.for_org(query.organisation)
     channels = query.params.get("channels")
     if channels:
@@ -61,7 +64,18 @@ def _requests(query: MetricQuery) -> Any:
     categories = query.params.get("categories")
     if categories:
         requests = requests.filter(category__code__in=categories)
-    return narrow(requests, query)
+    return requests
+
+
+def _rows(query: MetricQuery, kind: str, requests: Any, order: str) -> list[dict[str, Any]]:
+    """The rows of the query's service and site among `requests` (the town's), read once per
+    recomputation for every service and site of the period (`kind` names the selection)."""
+    filters = tuple(tuple(sorted(query.params.get(name) or ())) for name in ("channels", "categories"))
+    key = ("correspondence", kind, query.organisation.pk, query.period, filters)
+    rows = query.memo.get(
+        key, lambda: list(requests.values(*COLUMNS, "service_id", site_id=F("service__site")).order_by(order, "pk"))
+    )
+    return narrow_rows(rows, query)
 
 
 def _today(query: MetricQuery) -> dt.date:
@@ -69,30 +83,37 @@ def _today(query: MetricQuery) -> dt.date:
     return query.organisation.today()
 
 
+def _calendar(query: MetricQuery) -> WorkingCalendar:
+    return query.memo.get(("calendar", query.organisation.pk), lambda: calendar_for(query.organisation))
+
+
 def on_time(query: MetricQuery) -> Measure | None:
-    rules = Rules(query.organisation)
-    rows = _requests(query).filter(due_on__gte=query.period.start, due_on__lt=query.period.end)
+    rules = query.memo.get(("correspondence.rules", query.organisation.pk), lambda: Rules(query.organisation))
+    due = _town_requests(query).filter(due_on__gte=query.period.start, due_on__lt=query.period.end)
     items = []
-    for row in rows.values(*COLUMNS).order_by("due_on", "pk"):
+    for row in _rows(query, "due", due, "due_on"):
         counts = rules.deadline(row["channel"], row["category_id"]).holding_reply_counts
         holding = row["holding_reply_on"] if counts and row["promised_on"] else None
         items.append(DeadlineItem(row["pk"], row["due_on"], row["answered_on"], holding))
     return measure_of(count_deadlines(items, period=query.period, today=_today(query), holding_reply_counts=True))
 
 
-def _received_around(query: MetricQuery, days: int) -> Any:
+def _received_around(query: MetricQuery, days: int) -> list[dict[str, Any]]:
     """Requests whose deadline of `days` may fall in the period: received up to well before it."""
     margin = dt.timedelta(days=3 * days + 21)
-    return _requests(query).filter(received_on__gte=query.period.start - margin, received_on__lt=query.period.end)
+    received = _town_requests(query).filter(
+        received_on__gte=query.period.start - margin, received_on__lt=query.period.end
+    )
+    return _rows(query, f"received-{days}", received, "received_on")
 
 
 def answered_within(query: MetricQuery) -> Measure | None:
     days = ANSWER_DAYS.value_in(query.params)
     business = bool(query.params.get("business", False))
-    calendar = calendar_for(query.organisation)
+    calendar = _calendar(query)
     items = [
         DeadlineItem(row["pk"], due_date(calendar, row["received_on"], days, business), row["answered_on"])
-        for row in _received_around(query, days).values(*COLUMNS).order_by("received_on", "pk")
+        for row in _received_around(query, days)
     ]
     return measure_of(count_deadlines(items, period=query.period, today=_today(query)))
 
@@ -104,14 +125,14 @@ def _first(*days: dt.date | None) -> dt.date | None:
 
 def acknowledged_within(query: MetricQuery) -> Measure | None:
     days = ACKNOWLEDGEMENT_DAYS.value_in(query.params)
-    calendar = calendar_for(query.organisation)
+    calendar = _calendar(query)
     items = [
         DeadlineItem(
             row["pk"],
             due_date(calendar, row["received_on"], days),
             _first(row["acknowledged_on"], row["holding_reply_on"], row["answered_on"]),
         )
-        for row in _received_around(query, days).values(*COLUMNS).order_by("received_on", "pk")
+        for row in _received_around(query, days)
     ]
     return measure_of(count_deadlines(items, period=query.period, today=_today(query)))
 

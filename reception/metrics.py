@@ -10,8 +10,8 @@ Every measure reads the monthly summary rows, so a year costs twelve rows per si
 from __future__ import annotations
 
 from core import registries
-from core.metrics import Measure, Metric, MetricParam, MetricQuery
-from reception.queries import DEFAULT_THRESHOLD_MINUTES, TicketFigures, ticket_counts
+from core.metrics import Measure, Metric, MetricParam, MetricQuery, narrow_rows
+from reception.queries import DEFAULT_THRESHOLD_MINUTES, TicketFigures, counts_of_summaries, town_summaries
 
 CALLED_WITHIN = "reception.called_within"
 WAIT_MEDIAN = "reception.wait_median"
@@ -29,8 +29,11 @@ MINUTES = MetricParam(
 
 
 def _figures(query: MetricQuery) -> TicketFigures:
+    """The counts of the query's scope, from the period's summary rows read once per recomputation."""
     threshold = MINUTES.value_in(query.params)
-    counts = ticket_counts(organisation=query.organisation, period=query.period, site=query.site, service=query.service)
+    key = ("reception.town_summaries", query.organisation.pk, query.period)
+    summaries = query.memo.get(key, lambda: town_summaries(query.organisation, query.period))
+    counts = counts_of_summaries(narrow_rows(summaries, query))
     return TicketFigures(counts, threshold)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -187,11 +188,22 @@ def _summaries(
     return rows
 
 
+def town_summaries(organisation: Organisation, period: Period) -> list[TicketMonthSummary]:
+    """The summary rows of the whole town for the period, that every counter metric of every
+    site and service of the period can share (`ticket_counts`)."""
+    return list(_summaries(organisation, period.start, period.end, None, None))
+
+
 def ticket_counts(
     *, organisation: Organisation, period: Period, site: Site | None = None, service: Service | None = None
 ) -> TicketCounts:
+    return counts_of_summaries(_summaries(organisation, period.start, period.end, site, service))
+
+
+def counts_of_summaries(rows: Iterable[TicketMonthSummary]) -> TicketCounts:
+    """The counts of summary rows added up (`_summaries`, `town_summaries`)."""
     total = TicketCounts()
-    for row in _summaries(organisation, period.start, period.end, site, service):
+    for row in rows:
         total.add(row.counts())
     return total
 

@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from core import registries
-from core.metrics import Measure, Metric, MetricParam, MetricQuery
+from core.metrics import Measure, Metric, MetricParam, MetricQuery, narrow_rows
 from core.models import Organisation, Service
 from core.periods import Period
-from telephony.queries import DEFAULT_RINGS, CallFigures, CallScope, call_figures
+from telephony.queries import DEFAULT_RINGS, CallFigures, figures_of_rows, town_rows
 
 ANSWER_RATE = "telephony.answer_rate"
 ANSWERED_WITHIN_RINGS = "telephony.answered_within_rings"
@@ -28,9 +28,10 @@ RINGS = MetricParam(
 
 
 def _figures(query: MetricQuery) -> CallFigures:
-    rings = RINGS.value_in(query.params)
-    scope = CallScope(organisation=query.organisation, period=query.period, site=query.site, service=query.service)
-    return call_figures(scope, rings=rings)
+    """The figures of the query's scope, from the period's summary rows read once per recomputation."""
+    key = ("telephony.town_rows", query.organisation.pk, query.period)
+    rows = query.memo.get(key, lambda: town_rows(query.organisation, query.period))
+    return figures_of_rows(query.organisation, narrow_rows(rows, query), rings=RINGS.value_in(query.params))
 
 
 def answer_rate(query: MetricQuery) -> Measure | None:

@@ -19,11 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 
 from core.models import Organisation, Service, Site
 from core.periods import Period
@@ -165,20 +166,32 @@ def _figures(organisation: Organisation, rings: int) -> CallFigures:
     return CallFigures(rings=rings, ring_cycle=Decimal(organisation.ring_cycle_seconds))
 
 
-def _grouped(scope: CallScope, *extra: str) -> QuerySet[CallMonthStat, dict[str, Any]]:
+def _grouped(scope: CallScope, *extra: str, **named: Any) -> QuerySet[CallMonthStat, dict[str, Any]]:
     return (
         CallMonthStat.objects.filter(scope.stat_filter())
-        .values(*extra, "in_hours", "outcome", "wait_seconds")
+        .values(*extra, "in_hours", "outcome", "wait_seconds", **named)
         .annotate(count=Sum("calls"), talk=Sum("talk_seconds"))
         .order_by()
     )
 
 
-def call_figures(scope: CallScope, *, rings: int = DEFAULT_RINGS) -> CallFigures:
-    figures = _figures(scope.organisation, rings)
-    for row in _grouped(scope):
+def town_rows(organisation: Organisation, period: Period) -> list[dict[str, Any]]:
+    """The period's grouped summary rows of the whole town by service and its site (`service_id`,
+    `site_id`), that every phone metric of every service and site of the period can share."""
+    scope = CallScope(organisation=organisation, period=period)
+    return list(_grouped(scope, "service_id", site_id=F("service__site")))
+
+
+def figures_of_rows(organisation: Organisation, rows: Iterable[dict[str, Any]], *, rings: int) -> CallFigures:
+    """The figures of grouped summary rows (`_grouped`, `town_rows`)."""
+    figures = _figures(organisation, rings)
+    for row in rows:
         figures.add(row["in_hours"], row["outcome"], row["wait_seconds"], row["count"], row["talk"])
     return figures
+
+
+def call_figures(scope: CallScope, *, rings: int = DEFAULT_RINGS) -> CallFigures:
+    return figures_of_rows(scope.organisation, _grouped(scope), rings=rings)
 
 
 def monthly_figures(scope: CallScope, *, rings: int = DEFAULT_RINGS) -> list[tuple[Period, CallFigures]]:
