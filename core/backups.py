@@ -85,12 +85,13 @@ def back_up(*, vendor: str, settings_dict: dict[str, Any], directory: Path, keep
         raise BackupError(f"base de données « {vendor} » non prise en charge (SQLite ou PostgreSQL seulement)")
     if keep < 1:
         raise BackupError("le nombre de sauvegardes à garder doit être d'au moins 1")
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     final = directory / backup_name(vendor, now)
     if final.exists():
         raise BackupError(f"une sauvegarde du même instant existe déjà : {final}")
     partial = final.with_name(final.name + PARTIAL)
     partial.unlink(missing_ok=True)
+    partial.touch(mode=0o600)  # citizens' data: readable by the application's account only
     try:
         (_backup_sqlite if vendor == "sqlite" else _backup_postgresql)(settings_dict, partial)
         partial.replace(final)

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from django.conf import settings
-
 from documents.tabular import (
     SEPARATORS,
     TableError,
@@ -43,9 +41,11 @@ class FileFacts:
 
 
 def scan_file(path: Path) -> FileFacts:
-    """Size, SHA-256 and encoding of a file, read once in blocks; a UTF-16 file is a TableError."""
+    """Size, SHA-256 and encoding of a file, read once in blocks. A file that is not UTF-8 is
+    read as Windows-1252; a UTF-16 file, or a UTF-8 file with a byte of another encoding further
+    on (two files pasted together), is a TableError naming the line."""
     digest = hashlib.sha256()
-    decoder: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder("utf-8-sig")()
+    utf8 = Utf8Check()
     size = 0
     with path.open("rb") as binary:
         while block := binary.read(SCAN_BLOCK):
@@ -53,17 +53,39 @@ def scan_file(path: Path) -> FileFacts:
                 refuse_utf16(block)
             size += len(block)
             digest.update(block)
-            if decoder is not None:
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError:
-                    decoder = None
-    if decoder is not None:
+            utf8.read(block)
+    utf8.read(b"", final=True)
+    return FileFacts(size, digest.hexdigest(), "utf-8-sig" if utf8.holds else "cp1252")
+
+
+class Utf8Check:
+    """Whether the blocks read so far are UTF-8. A first bad byte after text that only UTF-8
+    writes (an accent as two bytes) means mixed encodings: refused, with its line."""
+
+    def __init__(self) -> None:
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self.holds = True
+        self.lines = 0
+        self.accented = False
+
+    def read(self, block: bytes, *, final: bool = False) -> None:
+        if not self.holds:
+            return
         try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            decoder = None
-    return FileFacts(size, digest.hexdigest(), "utf-8-sig" if decoder is not None else "cp1252")
+            text = self.decoder.decode(block, final=final)
+        except UnicodeDecodeError as error:
+            before = error.object[: error.start]
+            if self.accented or not before.isascii():
+                line = self.lines + before.count(b"\n") + 1
+                raise TableError(
+                    f"octet 0x{error.object[error.start]:02X} illisible en UTF-8 alors que le début du fichier est en "
+                    "UTF-8 (deux encodages mélangés) : enregistrez le fichier entier en UTF-8.",
+                    line=line,
+                ) from None
+            self.holds = False
+            return
+        self.lines += text.count("\n")
+        self.accented = self.accented or not text.isascii()
 
 
 def text_stream(binary: IO[bytes], encoding: str) -> io.TextIOWrapper:
@@ -155,6 +177,8 @@ def table_layout(
             raise TableError("le fichier est vide.") from None
         except csv.Error as error:
             raise TableError(f"fichier CSV illisible ({error}).", line=records.line_num) from None
+        from django.conf import settings  # here: the reading process (imports.reader_process) loads no Django
+
         if len(first) > settings.QUALIPILOTE_IMPORT_MAX_COLUMNS:
             raise TableError(
                 f"la ligne d'en-têtes a {len(first)} colonnes, plus que le maximum accepté "

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from core.backups import backup_name, rotate
+from core.backups import back_up, backup_name, rotate
 from tests.processes import ROOT, process_env, shared_database
 
 WRITERS = 2
@@ -143,3 +143,18 @@ def test_rotation_keeps_the_newest_backups_and_nothing_else_is_touched(tmp_path)
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
         [*names[2:], "notes.txt", "qualipilote-20261201-020000Z.dump", names[0] + ".partial"]
     )
+
+
+def test_a_backup_is_readable_by_its_owner_only(tmp_path):
+    import datetime as dt
+    import sqlite3
+
+    source = tmp_path / "qualipilote.sqlite3"
+    with sqlite3.connect(source) as connection:
+        connection.execute("CREATE TABLE t (x)")
+    backup = back_up(
+        vendor="sqlite", settings_dict={"NAME": source}, directory=tmp_path / "sauvegardes", keep=2,
+        now=dt.datetime(2026, 12, 6, 2, 0, tzinfo=dt.UTC),
+    )  # fmt: skip
+    assert backup.path.stat().st_mode & 0o777 == 0o600  # citizens' data
+    assert (tmp_path / "sauvegardes").stat().st_mode & 0o777 == 0o700

@@ -43,3 +43,18 @@ def test_a_header_of_a_million_columns_is_refused_in_a_few_words(org, manager_cl
     assert run.status == "failed"
     assert "la ligne d'en-têtes a 1000000 colonnes, plus que le maximum accepté (200)" in run.error
     assert len(run.error) < 1_000 and len(page.content) < 100_000
+
+
+def test_a_utf8_log_with_a_windows_byte_further_on_is_refused_with_its_line(org, manager_client):
+    padding = b"".join(MASTER.splitlines(keepends=True)[1:2]) * 800  # past the first 64 KiB
+    content = "Mairie d'Évry\n".encode() + padding + b"caf\xe9\n"
+    run, page = upload(manager_client, org, content)
+    assert run.status == "failed"
+    lines = content.count(b"\n")
+    assert f"ligne {lines}" in run.error and "deux encodages mélangés" in run.error
+    assert "deux encodages mélangés" in page.content.decode()
+
+
+def test_a_windows_1252_log_is_still_read_as_such(org, manager_client):
+    run, _ = upload(manager_client, org, MASTER.replace(b'""A""', b'""\xc9ric""'))
+    assert run.status == "done"
