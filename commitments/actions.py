@@ -334,14 +334,9 @@ def delete_value(*, value: IndicatorValue, actor: User | None) -> None:
     value.delete()
 
 
-def _value_to_write(
-    indicator: Indicator, period: Period, service: Service | None, site: Site | None = None
-) -> tuple[IndicatorValue, dict[str, Any] | None]:
-    """The stored value of this slot with its snapshot, or a new unsaved one and None."""
-    stored = find_value(indicator=indicator, period=period, service=service, site=site)
-    if stored is not None:
-        return stored, snapshot(stored, VALUE_FIELDS)
-    fresh = IndicatorValue(
+def _new_value(indicator: Indicator, period: Period, service: Service | None, site: Site | None) -> IndicatorValue:
+    """A new unsaved value of this slot."""
+    return IndicatorValue(
         organisation=indicator.organisation,
         indicator=indicator,
         granularity=period.granularity,
@@ -349,7 +344,16 @@ def _value_to_write(
         service=service,
         site=site,
     )
-    return fresh, None
+
+
+def _value_to_write(
+    indicator: Indicator, period: Period, service: Service | None, site: Site | None = None
+) -> tuple[IndicatorValue, dict[str, Any] | None]:
+    """The stored value of this slot with its snapshot, or a new unsaved one and None."""
+    stored = find_value(indicator=indicator, period=period, service=service, site=site)
+    if stored is not None:
+        return stored, snapshot(stored, VALUE_FIELDS)
+    return _new_value(indicator, period, service, site), None
 
 
 def _apply_measure(stored: IndicatorValue, measure: Measure) -> None:
@@ -460,14 +464,7 @@ def _recompute_computed(
             delete_value(value=stored, actor=actor)
         return None
     before = snapshot(stored, VALUE_FIELDS) if stored is not None else None
-    value = stored or IndicatorValue(
-        organisation=indicator.organisation,
-        indicator=indicator,
-        granularity=period.granularity,
-        period_start=period.start,
-        service=service,
-        site=site,
-    )
+    value = stored or _new_value(indicator, period, service, site)
     _apply_measure(value, measure)
     value.source = ValueSource.COMPUTED
     value.entered_by = None
