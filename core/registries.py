@@ -19,17 +19,22 @@ Here:
   of it (`calendar_changed`): calls re-judged, due dates moved, figures recomputed;
 - LANDING_PAGES: the page a member lands on in their town (`landing_page`);
 - RING_CYCLE_LISTENERS: told that the town's ring cycle changed (`ring_cycle_changed`);
+- TODO_LISTS: each app's lines of a home page's "À faire" (`todo_lines`);
+- RECORD_PANELS: what another app holds about a record, shown on its page (`record_panels`):
+  the improvement actions opened from a complaint or a missed indicator;
 - DAILY_JOBS: what each app does once a day for each town so that values never go stale
   (closing yesterday's queue, an item becoming late...), run by core.daily (`manage.py daily`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
 
 if TYPE_CHECKING:  # this module loads no Django: the import engine's reading process uses it
+    from django.db.models import Model
+
     from core.metrics import Metric
     from core.models import Membership, Organisation, User
 
@@ -248,3 +253,62 @@ def ring_cycle_changed(*, organisation: Organisation, actor: User | None = None)
 # tickets still waiting from the days before, an item becomes late, the current period moves).
 DailyJob: TypeAlias = "Callable[[Organisation, dt.date], object]"
 DAILY_JOBS: Registry[DailyJob] = Registry("daily jobs")
+
+
+@dataclass(frozen=True)
+class TodoLine:
+    """A line of a home page's "À faire": what needs doing, how many, and the page listing the
+    records behind it. `urgency` orders the lines: 0 overdue, 1 due soon, 2 to know."""
+
+    label: str
+    count: int
+    url: str
+    urgency: int = 1
+
+
+# What each app asks of a member this week (its overdue and soon-due items, the figures gone
+# quiet...), given the membership and the town's today: lines whose count is 0 are not shown.
+# A provider runs a fixed number of indexed queries, whatever the size of the town.
+TodoProvider: TypeAlias = "Callable[[Membership, dt.date], list[TodoLine]]"
+TODO_LISTS: Registry[TodoProvider] = Registry("to-do lists")
+
+
+def todo_lines(membership: Membership, today: dt.date) -> list[TodoLine]:
+    """Every app's lines for this member, the most urgent first, empty ones left out."""
+    lines = [line for provider in TODO_LISTS.values() for line in provider(membership, today) if line.count]
+    return sorted(lines, key=lambda line: line.urgency)
+
+
+@dataclass(frozen=True)
+class PanelLink:
+    label: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class RecordPanel:
+    """What another app holds about a record, shown on the record's page: the improvement
+    actions opened from a complaint or a missed indicator, with the one-click form that opens
+    one more (`open_url` takes a POST; empty when the member may not)."""
+
+    title: str
+    links: tuple[PanelLink, ...]
+    empty: str
+    open_label: str = ""
+    open_url: str = ""
+
+
+# Given the member looking and records of one model, each provider returns the panel of each
+# record it has something to say about, by primary key, in a fixed number of queries.
+RecordPanelProvider: TypeAlias = "Callable[[Membership, Sequence[Model]], dict[object, RecordPanel]]"
+RECORD_PANELS: Registry[RecordPanelProvider] = Registry("record panels")
+
+
+def record_panels(membership: Membership, records: Sequence[Model]) -> dict[object, list[RecordPanel]]:
+    """The panels of each record (by primary key) from every app, in key order."""
+    panels: dict[object, list[RecordPanel]] = {}
+    for provider in RECORD_PANELS.values():
+        for pk, panel in provider(membership, records).items():
+            panels.setdefault(pk, []).append(panel)
+    return panels

@@ -38,7 +38,9 @@ INSTALLED_APPS = [
     "civil_registry",
     "complaints",
     "commitments",
+    "improvement",
     "reports",
+    "dashboards",
     "demo",
     # Two-factor login and "Mes sessions" (accounts, ADR 0015)
     "django_otp",

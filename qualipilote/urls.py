@@ -13,6 +13,8 @@ urlpatterns = [
     path(ORG + "etat-civil/", include("civil_registry.urls")),
     path(ORG + "reclamations/", include("complaints.urls")),
     path(ORG + "rapports/", include("reports.urls")),
+    path(ORG + "amelioration/", include("improvement.urls")),
+    path(ORG + "tableau-de-bord/", include("dashboards.urls")),
     path(ORG, include("commitments.urls")),
     path("p/<slug:org_slug>/", include("complaints.public_urls")),
 ]
