@@ -54,6 +54,13 @@ ACTION_LABELS: dict[str, str] = {
     "leave": "départ sans être servi",
     "redirect": "réorientation",
     "close_at_closing": "clôture à la fermeture (parti sans être servi)",
+    # Improvement actions (improvement)
+    "plan": "planification",
+    "complete": "réalisation",
+    "confirm_effective": "efficacité vérifiée",
+    "find_ineffective": "constat de non-efficacité",
+    "relaunch": "relance",
+    "cancel": "abandon",
     # Whole-register runs, recorded on the town
     "import_requests": "import du registre des courriers",
     "import_act_requests": "import du registre des demandes d'actes",
