@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -143,10 +143,11 @@ def action_edit(request: OrgRequest, action_id: int) -> HttpResponseBase:
 
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
-@require_POST
 def action_step(request: OrgRequest, action_id: int) -> HttpResponseBase:
     """One workflow step, with its note; a refusal or a concurrent change comes back as a message."""
     action = get_for_org(ImprovementAction.objects.select_related("organisation"), request, pk=action_id)
+    if request.method != "POST":  # after the lookup: another town's action is a 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
     if not may_change(request, action):
         raise PermissionDenied("Seuls le responsable de l'action et les responsables qualité peuvent la faire avancer.")
     form = StepForm(request.POST)
