@@ -161,6 +161,12 @@ class ActionTransition(WorkflowEvent):
     def __str__(self) -> str:
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
+    @property
+    def step_label(self) -> str:
+        """The step's name in the action's own table ("démarrage", not the counter's "start")."""
+        transition = ACTION_TRANSITIONS.get(self.action)
+        return transition.label if transition is not None else self.action
+
 
 class SteeringMeeting(OrgOwned, Versioned):
     """A meeting of the steering committee (*comité de pilotage, COPIL*). It counts as held

@@ -21,11 +21,11 @@ from improvement.models import OPEN_STATUSES, ActionStatus, ActionTransition, Im
 S = ActionStatus
 # The list's `etat=` filter: the codes the home's "À faire" lines and other pages link to.
 STATES = {
+    "toutes": "toutes",
     "ouvertes": "à réaliser",
     "en_retard": "en retard",
     "a_verifier": "efficacité à vérifier",
     "realisees": "réalisées",
-    "toutes": "toutes",
 }
 DEFAULT_STATE = "toutes"
 DONE_STATUSES = frozenset({S.DONE, S.EFFECTIVE, S.INEFFECTIVE})
@@ -59,7 +59,7 @@ def filtered_actions(
     if filters.get("q"):
         text = filters["q"].strip()
         actions = actions.filter(Q(number__icontains=text) | Q(title__icontains=text))
-    return actions.select_related("owner", "commitment").order_by("due_on", "pk")
+    return actions.select_related("owner", "commitment", "origin_indicator").order_by("due_on", "pk")
 
 
 def possible_owners(organisation: Organisation, today: dt.date, *, current: User | None = None) -> QuerySet[User]:
