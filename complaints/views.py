@@ -29,6 +29,7 @@ from complaints.queries import complaint_page, export_headers, export_rows, filt
 from core.access import Capability, OrgRequest, get_for_org, org_view, sees_personal_data
 from core.concurrency import ConcurrentEditError
 from core.periods import Granularity, Period
+from core.registries import record_panels
 from core.web import acting_user, export_format, page_of, show_refusal, unknown_export_format
 from documents.exports import export_response
 
@@ -97,6 +98,7 @@ def detail(request: OrgRequest, complaint_id: int) -> HttpResponse:
     complaint = get_for_org(Complaint.objects.select_related("service", "handled_by"), request, pk=complaint_id)
     page = complaint_page(complaint, today=timezone.localdate())
     context = {**NAV, "page": page, "complaint": complaint, "personal": _personal(request)}
+    context["panels"] = record_panels(request.membership, [complaint]).get(complaint.pk, [])
     return render(request, "complaints/detail.html", context | {"steps": actions.allowed_transitions(complaint)})
 
 

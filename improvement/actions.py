@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from commitments.models import Commitment, Indicator
+from complaints.models import Complaint
+from core.audit import record_event
+from core.concurrency import save_if_unchanged
 from core.models import Organisation, Service, User
-from improvement.models import Decision, ImprovementAction, Origin
+from core.periods import Granularity, Period
+from improvement.models import ActionStatus, Decision, ImprovementAction, Origin
 from improvement.workflow import NUMBERING, WORKFLOW
 
 
@@ -69,3 +74,135 @@ def open_action(
         created_by=actor if actor is not None and actor.pk else None,
     )
     return WORKFLOW.created(action, actor=actor)
+
+
+# What a form may change of an action (its origin stays what it was opened from).
+EDITABLE = (
+    "title",
+    "description",
+    "commitment",
+    "service",
+    "owner",
+    "due_on",
+    "check_indicator",
+    "expected_value",
+    "check_on",
+)
+FROZEN = frozenset({ActionStatus.EFFECTIVE, ActionStatus.CANCELLED})
+FROM_RECORD_DAYS = 30  # a one-click action is due a month later, until its owner says otherwise
+
+
+def check_errors(action: ImprovementAction) -> dict[str, str]:
+    """Why the effectiveness check cannot be kept as written, by field (empty when it can)."""
+    errors: dict[str, str] = {}
+    if action.check_indicator_id is not None:
+        if action.expected_value is None:
+            errors["expected_value"] = "Indiquez la valeur attendue de l'indicateur à faire bouger."
+        if action.check_on is None:
+            errors["check_on"] = "Indiquez la date à laquelle vérifier l'efficacité."
+    elif action.expected_value is not None or action.check_on is not None:
+        errors["check_indicator"] = "Choisissez l'indicateur que l'action doit faire bouger."
+    return errors
+
+
+def _refuse_foreign(organisation: Organisation, *related: models.Model | None) -> None:
+    for record in related:
+        if record is not None and getattr(record, "organisation_id", organisation.pk) != organisation.pk:
+            raise ValidationError("Cet élément n'appartient pas à la commune.")
+
+
+@transaction.atomic
+def update_action(*, action: ImprovementAction, actor: User | None, seen_version: int, **changes: Any) -> None:
+    """Change what the plan says of an action (title, owner, due date, check...): refused once
+    its effectiveness is confirmed or it is cancelled; audited; indicator 23.3 told when its due
+    date moves."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"Not editable: {sorted(unknown)}")
+    if action.status in FROZEN:
+        raise ValidationError(f"L'action est « {action.get_status_display()} » : elle ne peut plus être modifiée.")
+    _refuse_foreign(action.organisation, *(v for v in changes.values() if isinstance(v, models.Model)))
+    before, months_before = WORKFLOW.audit(action), WORKFLOW.indicator_months(action)
+    for name, value in changes.items():
+        setattr(action, name, value)
+    errors = check_errors(action)
+    if errors:
+        raise ValidationError(errors)
+    save_if_unchanged(action, seen_version=seen_version, fields=list(changes))
+    after = WORKFLOW.audit(action)
+    if after != before:
+        record_event(
+            organisation=action.organisation, actor=actor, instance=action, action="update", before=before, after=after
+        )
+    WORKFLOW.tell(action.organisation, months_before | WORKFLOW.indicator_months(action))
+
+
+def step_changes(action: ImprovementAction, step: str, *, today: dt.date, note: str) -> dict[str, Any]:
+    """What a step writes besides the status: completing dates the action, a verdict by hand
+    dates the check and keeps its note, a relaunch clears the check for a new one."""
+    if step == "complete":
+        return {"done_on": today}
+    if step in ("confirm_effective", "find_ineffective"):
+        return {"checked_on": today, "check_note": note}
+    if step == "relaunch":
+        return {"checked_on": None, "checked_value": None, "checked_period_start": None, "check_on": None}
+    return {}
+
+
+@transaction.atomic
+def step_action(
+    *, action: ImprovementAction, step: str, actor: User | None, seen_version: int, today: dt.date, note: str = ""
+) -> ImprovementAction:
+    """One step of the action's workflow (plan, start, complete, a verdict, relaunch, cancel),
+    refused in French when its status does not allow it or someone saved it meanwhile."""
+    if step not in WORKFLOW.transitions or step == "create":
+        raise ValidationError("Étape inconnue.")
+    changes = step_changes(action, step, today=today, note=note.strip())
+    return WORKFLOW.step(
+        action, step, actor=actor, changes=changes, seen_version=seen_version, log={"note": note.strip()}
+    )
+
+
+def _followed_commitment(organisation: Organisation, code: str) -> Commitment | None:
+    if not code:
+        return None
+    commitments = Commitment.objects.for_org(organisation).filter(code=code)
+    return commitments.order_by("-is_active", "framework_id", "pk").first()
+
+
+def open_action_from_complaint(*, complaint: Complaint, actor: User, today: dt.date) -> ImprovementAction:
+    """The complaint page's one click: a proposed action owned by whoever clicked, due in 30
+    days, naming the complaint by its number only (never its author nor its text)."""
+    return open_action(
+        organisation=complaint.organisation,
+        actor=actor,
+        origin=Origin.COMPLAINT,
+        title=f"Suite à la réclamation {complaint.tracking_number}",
+        owner=actor,
+        due_on=today + dt.timedelta(days=FROM_RECORD_DAYS),
+        origin_record=complaint,
+        origin_label=str(complaint),
+        commitment=_followed_commitment(complaint.organisation, complaint.commitment_code),
+        service=complaint.service,
+    )
+
+
+def open_action_from_indicator(*, indicator: Indicator, actor: User, today: dt.date) -> ImprovementAction:
+    """The indicator's one click: a proposed action owned by whoever clicked, due in 30 days,
+    whose effectiveness check is the indicator reaching its target on the first complete period
+    after the due date's."""
+    due_on = today + dt.timedelta(days=FROM_RECORD_DAYS)
+    granularity = Granularity(indicator.granularity)
+    check_on = Period.containing(Period.containing(due_on, granularity).end, granularity).end
+    return open_action(
+        organisation=indicator.organisation,
+        actor=actor,
+        origin=Origin.INDICATOR,
+        title=f"Indicateur {indicator.code} non atteint",
+        owner=actor,
+        due_on=due_on,
+        origin_indicator=indicator,
+        check_indicator=indicator,
+        expected_value=indicator.target_value,
+        check_on=check_on,
+    )

@@ -6,4 +6,14 @@ class ImprovementConfig(AppConfig):
     verbose_name = "Amélioration continue"
 
     def ready(self) -> None:
-        pass
+        from core.registries import DAILY_JOBS, RECORD_PANELS
+        from improvement import metrics
+        from improvement.effectiveness import judge_due_checks
+        from improvement.panels import action_panels
+        from improvement.reminders import reminders
+        from registers.reminders import REMINDER_PROVIDERS
+
+        metrics.register_all()
+        DAILY_JOBS.register("improvement.effectiveness_checks", judge_due_checks)
+        RECORD_PANELS.register("improvement.actions", action_panels)
+        REMINDER_PROVIDERS.register("improvement", reminders)

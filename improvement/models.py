@@ -7,6 +7,7 @@ its number, never its author, and its description is written by staff for staff.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import PurePath
 
 from django.db import models
@@ -128,6 +129,20 @@ class ImprovementAction(OrgOwned, Versioned):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    @property
+    def is_open(self) -> bool:
+        """Still to be carried out: its due date can be missed."""
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Still to be carried out and past its due date."""
+        return self.is_open and self.due_on < today
+
+    def awaits_check(self, today: dt.date) -> bool:
+        """Done and waiting for its effectiveness verdict: its check date has come, or it has
+        none (the verdict is then given by hand)."""
+        return self.status == ActionStatus.DONE and (self.check_on is None or self.check_on <= today)
+
 
 class ActionTransition(WorkflowEvent):
     """The action's workflow log (core.workflow.WorkflowEvent): one row per step."""
@@ -145,6 +160,12 @@ class ActionTransition(WorkflowEvent):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+    @property
+    def step_label(self) -> str:
+        """The step's name in the action's own table ("démarrage", not the counter's "start")."""
+        transition = ACTION_TRANSITIONS.get(self.action)
+        return transition.label if transition is not None else self.action
 
 
 class SteeringMeeting(OrgOwned, Versioned):
