@@ -177,7 +177,7 @@ def open_action_from_complaint(*, complaint: Complaint, actor: User, today: dt.d
         organisation=complaint.organisation,
         actor=actor,
         origin=Origin.COMPLAINT,
-        title=f"Suite à la réclamation {complaint.tracking_number}",
+        title=f"Suite à la {complaint.get_kind_display()} {complaint.tracking_number}",
         owner=actor,
         due_on=today + dt.timedelta(days=FROM_RECORD_DAYS),
         origin_record=complaint,

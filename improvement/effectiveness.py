@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from commitments.models import Indicator, IndicatorValue, Status, format_measure
+from core.concurrency import ConcurrentEditError
 from core.models import Organisation
 from core.periods import Granularity, Period
 from improvement.models import ActionStatus, ImprovementAction
@@ -96,4 +97,10 @@ def due_checks(organisation: Organisation, day: dt.date) -> list[ImprovementActi
 def judge_due_checks(organisation: Organisation, day: dt.date) -> int:
     """The daily job (core.registries.DAILY_JOBS): judge every check that has come; returns
     how many actions got their verdict."""
-    return sum(1 for action in due_checks(organisation, day) if judge(action, day=day) is not None)
+    judged = 0
+    for action in due_checks(organisation, day):
+        try:
+            judged += judge(action, day=day) is not None
+        except ConcurrentEditError:  # someone saved it meanwhile: judged on the next run
+            continue
+    return judged

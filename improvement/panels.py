@@ -51,12 +51,18 @@ def action_panels(membership: Membership, records: Sequence[Model]) -> dict[obje
     may_open = can(membership, Capability.CAPTURE)
     found = actions_from_records(membership.organisation, records)
     return {
-        pk: RecordPanel(
+        record.pk: RecordPanel(
             title="Actions d'amélioration",
-            links=tuple(action_link(action, slug) for action in actions),
+            links=tuple(action_link(action, slug) for action in found[record.pk]),
             empty=EMPTY[label],
-            open_label="Ouvrir une action d'amélioration" if may_open else "",
-            open_url=open_url(slug, label, pk) if may_open else "",
+            open_label=open_label(record) if may_open else "",
+            open_url=open_url(slug, label, record.pk) if may_open else "",
         )
-        for pk, actions in found.items()
+        for record in records
     }
+
+
+def open_label(record: Model) -> str:
+    """The button's words; an indicator's names it, as a commitment page shows several."""
+    code = getattr(record, "code", "") if record._meta.label_lower == "commitments.indicator" else ""
+    return f"Ouvrir une action d'amélioration ({code})" if code else "Ouvrir une action d'amélioration"

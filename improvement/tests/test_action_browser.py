@@ -14,7 +14,7 @@ from complaints.models import Channel, Kind
 from core.models import Role
 from improvement.actions import open_action_from_complaint, step_action
 from improvement.effectiveness import judge
-from improvement.models import ActionStatus
+from improvement.models import ActionStatus, ImprovementAction
 from improvement.tests.conftest import indicator_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,3 +73,7 @@ def test_the_plan_pages_have_no_accessibility_violation_and_a_step_takes_one_cli
     expect(page.get_by_text("Statut : planifiée")).to_be_visible()
     from_complaint.refresh_from_db()
     assert from_complaint.status == ActionStatus.PLANNED
+    page.goto(f"{base}/reclamations/{complaint.pk}/")
+    page.get_by_role("button", name="Ouvrir une action d'amélioration").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Modifier l'action A-")
+    assert ImprovementAction.objects.filter(origin_id=str(complaint.pk)).count() == 2

@@ -16,7 +16,7 @@ from core.localtime import PARIS
 from core.models import AuditEvent, Role
 from core.registries import record_panels
 from improvement.actions import step_action
-from improvement.models import ActionStatus, ImprovementAction, Origin
+from improvement.models import ActionStatus, ActionTransition, ImprovementAction, Origin
 from improvement.tests.conftest import TODAY, indicator_of
 from improvement.tests.samples import sample_values
 from tests.urlwalk import organisation_routes
@@ -168,7 +168,7 @@ def test_the_owner_edits_an_action_and_a_stale_form_is_refused(org, client_as, m
 
 
 def test_the_list_filters_searches_exports_and_paginates_without_n_plus_one(
-    org, client_as, make_action, make_member, page_queries
+    org, client_as, make_action, make_member, page_queries, add_history
 ):
     reader = client_as(org, Role.READER)
     address = url("action_list", org)
@@ -182,6 +182,7 @@ def test_the_list_filters_searches_exports_and_paginates_without_n_plus_one(
     done = make_action(title="Fiches réflexes")
     for step in ("plan", "complete"):
         done = step_action(action=done, step=step, actor=None, seen_version=done.version, today=TODAY)
+    add_history(late, lambda actor: ActionTransition.of(late, action="plan", actor=actor, from_status=S.PROPOSED))
     assert page_queries(reader, address) == few
     assert page_queries(reader, url("action_detail", org, late.pk)) == few_detail
     page = reader.get(address).content.decode()
