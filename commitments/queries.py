@@ -27,6 +27,26 @@ from core.periods import Granularity, Period
 from core.registries import RecordPanel
 
 
+def values_marker(organisation: Organisation, today: dt.date) -> str:
+    """A cheap mark that changes whenever what the commitment pages show may have changed:
+    the town's latest stored value (its `computed_at`, set at each write and recomputation),
+    its latest audit event (a target, a commitment, a site or a deleted value changed), and
+    the day (a period becomes complete). One query on two indexes, whatever the town's size:
+    the overview and the summary keep their rendered HTML under it, ten minutes at most: two
+    writers committing out of order could leave the mark of the later one in place."""
+    latest_value = IndicatorValue.objects.filter(organisation=OuterRef("pk")).order_by("-computed_at")
+    latest_event = AuditEvent.objects.filter(organisation=OuterRef("pk")).order_by("-at", "-id")
+    value_at, event_id = (
+        Organisation.objects.filter(pk=organisation.pk)
+        .annotate(value_at=Subquery(latest_value.values("computed_at")[:1]))
+        .annotate(event_id=Subquery(latest_event.values("pk")[:1]))
+        .values_list("value_at", "event_id")
+        .get()
+    )
+    stamp = value_at.isoformat() if value_at else "-"
+    return f"{organisation.pk}:{today.isoformat()}:{stamp}:{event_id or '-'}"
+
+
 def sites_with_values(organisation: Organisation) -> list[Site]:
     """The sites whose own values are stored and shown: every site of a town with several
     (annexes, district town halls), none for a town with one site, whose values are the town's."""

@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Q
-
 from commitments.models import (
     COMPARATOR_SYMBOLS,
     COUNT_UNIT,
@@ -169,22 +167,21 @@ def indicator_trends(
     if not indicators:
         return {}
     windows = {granularity: complete_periods(granularity, today) for granularity in Granularity}
-    in_window = Q()
-    for granularity in {Granularity(indicator.granularity) for indicator in indicators}:
-        periods = windows[granularity]
-        first = min(periods[0].start, year_before(periods[-1]).start)
-        in_window |= Q(granularity=granularity, period_start__gte=first, period_start__lt=periods[-1].end)
-    rows = (
-        IndicatorValue.objects.filter(
-            in_window,
-            organisation=organisation,
-            indicator__in=[indicator.pk for indicator in indicators],
-            service__isnull=True,
-            site=site,
-        )
-        .values_list("indicator_id", "granularity", "period_start", "value")
-        .order_by()
-    )
+    scope = IndicatorValue.objects.filter(organisation=organisation, service__isnull=True, site=site).order_by()
+    branches = []
+    for granularity, periods in windows.items():
+        ids = [indicator.pk for indicator in indicators if indicator.granularity == granularity]
+        if ids:
+            first = min(periods[0].start, year_before(periods[-1]).start)
+            window = scope.filter(indicator__in=ids, granularity=granularity, period_start__gte=first)
+            branches.append(
+                window.filter(period_start__lt=periods[-1].end).values_list(
+                    "indicator_id", "granularity", "period_start", "value"
+                )
+            )
+    # One statement: a branch per granularity, each an index range (organisation, indicator,
+    # granularity, period_start) that SQLite cannot use across an OR of granularities.
+    rows = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
     stored = {(indicator_id, granularity, start): value for indicator_id, granularity, start, value in rows}
     return {
         indicator.pk: _trend(indicator, windows[Granularity(indicator.granularity)], stored) for indicator in indicators
