@@ -113,7 +113,7 @@ def rows(page):
 def test_each_overview_row_shows_its_trend(values, reader, org):
     page = reader.get(url("overview", org)).content.decode()
     row = next(row for row in rows(page) if "8.1 Tickets" in row)
-    assert "−4,2\u00a0pts vs période précédente, en recul" in row
+    assert '−4,2\u00a0pts<span class="trend__versus"> vs période précédente</span>, en recul' in row
     assert 'class="sparkline" aria-hidden="true"' in row
 
 
@@ -197,7 +197,7 @@ def test_the_summary_gives_each_commitment_the_worst_status_of_its_indicators(va
     page = response.content.decode()
     eight = next(item for item in re.findall(r'<li class="summary-item">.*?</li>', page, re.S) if ">8. " in item)
     assert "status--not_met" in eight and "8.1 : 87,8\u00a0% (novembre 2026)" in eight
-    assert "−4,2\u00a0pts vs période précédente, en recul" in eight
+    assert '−4,2\u00a0pts<span class="trend__versus"> vs période précédente</span>, en recul' in eight
     four = next(item for item in re.findall(r'<li class="summary-item">.*?</li>', page, re.S) if ">4. " in item)
     assert "status--met" in four
     summary = response.context["page"].counts
