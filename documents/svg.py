@@ -50,8 +50,9 @@ def line_chart(
 ) -> SafeString:
     """A line of values over periods (`labels`: a short label and an optional second line,
     such as the year), the target as a dashed line, as an inline <svg role="img"> named by
-    `title`. Missing values break the line."""
-    width, height, left, right, top, bottom = 420, 190, 52, 12, 14, 34
+    `title`. Missing values break the line; with many periods every other one is labelled,
+    and a second line is written only when it changes."""
+    width, height, left, right, top, bottom = 360, 180, 50, 18, 14, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     low, high = _bounds([value for value in values if value is not None], target)
 
@@ -71,11 +72,16 @@ def line_chart(
             f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" fill="{TEXT}">'
             f"{escape(value_text(tick))}</text>"
         )
+    step = 2 if len(labels) > 8 else 1  # every other label when many: the table names them all
+    shown_second = ""
     for index, (label, second) in enumerate(labels):
+        if (len(labels) - 1 - index) % step:
+            continue
         out.append(f'<text x="{x(index):.1f}" y="{height - bottom + 15}" text-anchor="middle" fill="{TEXT}">')
         out.append(f"{escape(label)}")
-        if second:
+        if second and second != shown_second:  # a second line (the year) written once
             out.append(f'<tspan x="{x(index):.1f}" dy="13">{escape(second)}</tspan>')
+            shown_second = second
         out.append("</text>")
     if target is not None:
         out.append(

@@ -29,14 +29,13 @@ def number(value: float | str | None) -> str:
 SHORT_MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
 
-def _short_label(period: Period, first: bool) -> tuple[str, str]:
-    """A chart's label of a period, the year under the first one and under each January."""
+def _short_label(period: Period) -> tuple[str, str]:
+    """A chart's label of a period and its year (the chart writes a year once)."""
     year = str(period.start.year)
     if period.granularity == Granularity.MONTH:
-        return SHORT_MONTHS[period.start.month - 1], year if first or period.start.month == 1 else ""
+        return SHORT_MONTHS[period.start.month - 1], year
     if period.granularity == Granularity.QUARTER:
-        quarter = (period.start.month + 2) // 3
-        return f"T{quarter}", year if first or quarter == 1 else ""
+        return f"T{(period.start.month + 2) // 3}", year
     return year, ""
 
 
@@ -61,7 +60,7 @@ def trend_chart(trend: Trend) -> SafeString:
         f"{format_measure(latest.value, indicator.unit)} ({latest.status_label.lower()})"
     )
     return line_chart(
-        labels=[_short_label(point.period, index == 0) for index, point in enumerate(trend.points)],
+        labels=[_short_label(point.period) for point in trend.points],
         values=[point.value for point in trend.points],
         target=float(indicator.target_value),
         title=title,
