@@ -365,6 +365,7 @@ def test_an_outsider_gets_404_on_value_deletion(outsider_client, stored_value, o
 def test_every_page_of_the_app_has_one_h1(manager_client, stored_value, share_indicator, commitment, org):
     pages = [
         url("overview", org),
+        url("summary", org),
         url("framework_load", org),
         url("commitment_detail", org, commitment.pk),
         url("commitment_edit", org, commitment.pk),
