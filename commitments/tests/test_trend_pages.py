@@ -256,3 +256,18 @@ def test_a_new_value_or_a_new_target_shows_at_once_on_the_cached_pages(values, o
     update_indicator(indicator=tickets, actor=None, target_value=Decimal(95))  # audited: a new mark
     assert ">1 non atteint<" in reader.get(url("summary", org)).content.decode()
     assert ">1 non atteint<" in reader.get(url("overview", org)).content.decode()
+
+
+def test_the_summary_and_the_overview_of_a_site_show_the_sites_values(values, org, reader):
+    from core.models import Site
+
+    annex = Site.objects.create(organisation=org, name="Mairie annexe")
+    tickets = values[0]
+    store(tickets, "2026-10", 70, site=annex)
+    store(tickets, "2026-11", 75.5, site=annex)
+    page = reader.get(url("summary", org), {"site": annex.code}).content.decode()
+    assert "8.1 : 75,5\u00a0% (novembre 2026)" in page and "+5,5\u00a0pts" in page
+    assert f'value="{annex.code}" selected' in page
+    page = reader.get(url("overview", org), {"site": annex.code, "statut": "non_atteint"}).content.decode()
+    row = next(row for row in rows(page) if "8.1 Tickets" in row)
+    assert "75,5\u00a0%" in row and "+5,5\u00a0pts" in row
