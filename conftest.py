@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +23,15 @@ PASSWORD = "motdepasse-de-test-2026"
 # The journal refuses DELETE and TRUNCATE (core migration 0013): the harness alone lifts that
 # guard, for the flush that empties the tables between transactional tests.
 lift_guard_for_flushes()
+
+
+@pytest.fixture(autouse=True)
+def empty_caches() -> Iterator[None]:
+    """Each test starts with empty caches: a page cached under a mark of one test's town
+    (commitments.queries.values_marker) must not answer in the next, whose ids start over."""
+    for cache in caches.all():
+        cache.clear()
+    yield
 
 
 @pytest.fixture

@@ -283,7 +283,11 @@ class IndicatorValue(OrgOwned):
                 condition=Q(service__isnull=True) | Q(site__isnull=True), name="indicator_value_service_or_site"
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "indicator", "granularity", "period_start"])]
+        indexes = [
+            models.Index(fields=["organisation", "indicator", "granularity", "period_start"]),
+            # the latest write of a town's values, the overview's cache marker (queries.values_marker)
+            models.Index(fields=["organisation", "computed_at"], name="indicator_value_written_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period.key}"

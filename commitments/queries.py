@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from commitments.models import (
     PLANNED_METRIC_NOTE,
@@ -14,13 +15,36 @@ from commitments.models import (
     Commitment,
     Framework,
     Indicator,
+    IndicatorService,
     IndicatorValue,
     Module,
     Status,
 )
+from commitments.trends import Trend, indicator_trends
 from core.audit import history_of
 from core.models import AuditEvent, Organisation, Service, Site
 from core.periods import Granularity, Period
+from core.registries import RecordPanel
+
+
+def values_marker(organisation: Organisation, today: dt.date) -> str:
+    """A cheap mark that changes whenever what the commitment pages show may have changed:
+    the town's latest stored value (its `computed_at`, set at each write and recomputation),
+    its latest audit event (a target, a commitment, a site or a deleted value changed), and
+    the day (a period becomes complete). One query on two indexes, whatever the town's size:
+    the overview and the summary keep their rendered HTML under it, ten minutes at most: two
+    writers committing out of order could leave the mark of the later one in place."""
+    latest_value = IndicatorValue.objects.filter(organisation=OuterRef("pk")).order_by("-computed_at")
+    latest_event = AuditEvent.objects.filter(organisation=OuterRef("pk")).order_by("-at", "-id")
+    value_at, event_id = (
+        Organisation.objects.filter(pk=organisation.pk)
+        .annotate(value_at=Subquery(latest_value.values("computed_at")[:1]))
+        .annotate(event_id=Subquery(latest_event.values("pk")[:1]))
+        .values_list("value_at", "event_id")
+        .get()
+    )
+    stamp = value_at.isoformat() if value_at else "-"
+    return f"{organisation.pk}:{today.isoformat()}:{stamp}:{event_id or '-'}"
 
 
 def sites_with_values(organisation: Organisation) -> list[Site]:
@@ -44,6 +68,7 @@ class IndicatorRow:
     latest: IndicatorValue | None
     current_period: Period
     current: IndicatorValue | None = None
+    trend: Trend | None = None
 
     @property
     def status(self) -> Status:
@@ -100,6 +125,43 @@ class Summary:
         return self.met + self.not_met + self.no_data
 
 
+# The overview's status filter (?statut=), in the query string's French words.
+STATUS_FILTERS = {
+    "atteint": Status.MET,
+    "non_atteint": Status.NOT_MET,
+    "sans_donnee": Status.NO_DATA,
+    "en_cours": Status.IN_PROGRESS,
+}
+
+
+@dataclass(frozen=True)
+class OverviewFilters:
+    """What the overview's form chose (each empty for all): framework and site by code, module
+    by id, service by code, status by its word in STATUS_FILTERS."""
+
+    framework: str = ""
+    site: str = ""
+    module: str = ""
+    service: str = ""
+    status: str = ""
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> OverviewFilters:
+        status = query.get("statut", "")
+        return cls(
+            framework=query.get("framework", ""),
+            site=query.get("site", ""),
+            module=query.get("module", ""),
+            service=query.get("service", ""),
+            status=status if status in STATUS_FILTERS else "",
+        )
+
+    @property
+    def narrowing(self) -> bool:
+        """Whether the list is narrowed below the framework and site: empty commitments hide."""
+        return bool(self.module or self.service or self.status)
+
+
 @dataclass
 class Overview:
     frameworks: list[FrameworkRow]
@@ -108,6 +170,13 @@ class Overview:
     summary: Summary
     sites: list[Site] = field(default_factory=list)
     site: Site | None = None
+    modules: list[Module] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+    filters: OverviewFilters = OverviewFilters()
+
+    @property
+    def status_choices(self) -> list[tuple[str, str]]:
+        return [(word, STATUS_LABELS[status]) for word, status in STATUS_FILTERS.items()]
 
 
 def _current_starts(today: dt.date) -> dict[Granularity, dt.date]:
@@ -187,20 +256,56 @@ def _group(commitment_rows: list[CommitmentRow]) -> list[FrameworkRow]:
     return list(frameworks.values())
 
 
+def _concerning(indicators: QuerySet[Indicator], service: Service | None) -> QuerySet[Indicator]:
+    """The indicators that concern `service`: those naming it, and those naming none (they
+    concern every service)."""
+    if service is None:
+        return indicators
+    links = IndicatorService.objects.filter(indicator=OuterRef("pk"))
+    return indicators.filter(Exists(links.filter(service=service)) | ~Exists(links))
+
+
+def _shows(row: IndicatorRow, status: str) -> bool:
+    """Whether a row passes the status filter: its latest verdict, or a current value so far."""
+    if not status:
+        return True
+    wanted = STATUS_FILTERS[status]
+    if wanted == Status.IN_PROGRESS:
+        return row.current_status == Status.IN_PROGRESS
+    return row.status == wanted
+
+
+def _with_trends(
+    rows: list[IndicatorRow], *, organisation: Organisation, today: dt.date, site: Site | None
+) -> list[IndicatorRow]:
+    trends = indicator_trends([row.indicator for row in rows], organisation=organisation, today=today, site=site)
+    return [replace(row, trend=trends[row.indicator.pk]) for row in rows]
+
+
 def commitments_overview(
-    *, organisation: Organisation, today: dt.date, framework_code: str | None = None, site_code: str | None = None
+    *,
+    organisation: Organisation,
+    today: dt.date,
+    framework_code: str | None = None,
+    site_code: str | None = None,
+    filters: OverviewFilters | None = None,
 ) -> Overview:
     """The town's commitments grouped by framework then module, each indicator with its target,
     latest result (latest complete period) and its verdict, the current period's value so far,
-    and the count of indicators met, not met and without data on their latest result; of the
-    whole town, or of the site named by `site_code` in a town with several.
+    its trend over its last complete periods, and the count of indicators met, not met and
+    without data on their latest result; of the whole town, or of the site named by
+    `site_code` in a town with several. `filters` narrow the list by module, service (the
+    indicators concerning it) and status; the counts follow module and service, not status.
 
-    Five queries whatever the number of commitments: sites, frameworks, commitments,
-    indicators, values."""
+    Seven queries whatever the number of commitments: sites, services, frameworks,
+    commitments, indicators, latest values, trend values."""
+    filters = filters or OverviewFilters(framework=framework_code or "", site=site_code or "")
     sites = sites_with_values(organisation)
-    site = chosen_site(sites, site_code)
+    site = chosen_site(sites, filters.site)
+    services = list(Service.objects.for_org(organisation).order_by("name"))
+    service = next((choice for choice in services if choice.code == filters.service), None) if filters.service else None
     available = list(Framework.objects.for_org(organisation))
-    selected = next((framework for framework in available if framework.code == framework_code), None)
+    selected = next((framework for framework in available if framework.code == filters.framework), None)
     shown = [selected] if selected else available
     commitments = list(
         Commitment.objects.for_org(organisation)
@@ -208,19 +313,31 @@ def commitments_overview(
         .select_related("module", "framework")
         .order_by("framework__name", "module__number", "position", "code")
     )
+    modules = list({commitment.module_id: commitment.module for commitment in commitments}.values())
+    if any(str(module.pk) == filters.module for module in modules):
+        commitments = [commitment for commitment in commitments if str(commitment.module_id) == filters.module]
     rows = {commitment.pk: CommitmentRow(commitment) for commitment in commitments}
-    indicators = Indicator.objects.for_org(organisation).filter(commitment__framework__in=shown)
+    indicators = _concerning(Indicator.objects.for_org(organisation).filter(commitment__in=commitments), service)
     ordered_indicators = indicators.order_by("commitment", "position", "code")
-    for indicator_row in indicator_rows(ordered_indicators, today=today, site=site):
+    indicator_list = indicator_rows(ordered_indicators, today=today, site=site)
+    for indicator_row in _with_trends(indicator_list, organisation=organisation, today=today, site=site):
         rows[indicator_row.indicator.commitment_id].indicators.append(indicator_row)
     ordered = [rows[commitment.pk] for commitment in commitments]
+    summary = _summary(ordered)
+    for commitment_row in ordered:
+        commitment_row.indicators = [row for row in commitment_row.indicators if _shows(row, filters.status)]
+    if filters.narrowing:
+        ordered = [row for row in ordered if row.indicators]
     return Overview(
         frameworks=_group(ordered),
         available=available,
         selected=selected,
-        summary=_summary(ordered),
+        summary=summary,
         sites=sites,
         site=site,
+        modules=modules,
+        services=services,
+        filters=filters,
     )
 
 
@@ -240,6 +357,7 @@ class ValueRow:
 class IndicatorDetail:
     row: IndicatorRow
     values: list[ValueRow]
+    panels: list[RecordPanel] = field(default_factory=list)
 
 
 @dataclass
@@ -266,7 +384,9 @@ def commitment_page(*, commitment: Commitment, today: dt.date, site_code: str | 
         .prefetch_related(Prefetch("services", queryset=Service.objects.select_related("site")))
         .order_by("position", "code")
     )
-    rows = indicator_rows(indicators, today=today, site=site)
+    rows = _with_trends(
+        indicator_rows(indicators, today=today, site=site), organisation=organisation, today=today, site=site
+    )
     by_id = {row.indicator.pk: row.indicator for row in rows}
     values: dict[int, list[ValueRow]] = defaultdict(list)
     stored = IndicatorValue.objects.for_org(organisation).filter(indicator__commitment=commitment)

@@ -6,6 +6,7 @@ app_name = "commitments"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("synthese/", views.summary, name="summary"),
     path("referentiels/charger/", views.framework_load, name="framework_load"),
     path("engagements/<int:commitment_id>/", views.commitment_detail, name="commitment_detail"),
     path("engagements/<int:commitment_id>/modifier/", views.commitment_edit, name="commitment_edit"),

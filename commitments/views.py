@@ -9,13 +9,16 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 
 from commitments.actions import delete_value, record_manual_value, update_commitment, update_indicator
 from commitments.forms import CommitmentForm, IndicatorForm, ValueForm
 from commitments.frameworks import framework_names, load_framework
 from commitments.models import STATUS_LABELS, Commitment, Framework, Indicator, IndicatorValue, format_measure
-from commitments.queries import commitment_page, commitments_overview
-from core.access import Capability, OrgRequest, can, get_for_org, org_view
+from commitments.queries import OverviewFilters, commitment_page, commitments_overview, values_marker
+from commitments.summary import commitments_summary
+from core.access import Capability, OrgRequest, get_for_org, org_view
+from core.registries import record_panels
 from core.web import acting_user, show_refusal
 
 NAV = {"nav_section": "commitments"}
@@ -33,14 +36,26 @@ def _loadable_frameworks(request: OrgRequest) -> list[tuple[str, str]]:
 
 @org_view()
 def overview(request: OrgRequest) -> HttpResponse:
-    data = commitments_overview(
-        organisation=request.org,
-        today=request.org.today(),
-        framework_code=request.GET.get("framework") or None,
-        site_code=request.GET.get("site") or None,
+    """Rendered from the fragment cache while the town's values are unchanged (values_marker):
+    the overview is then computed only when the cached HTML is missing."""
+    filters = OverviewFilters.from_query(request.GET)
+    today = request.org.today()
+    data = SimpleLazyObject(lambda: commitments_overview(organisation=request.org, today=today, filters=filters))
+    context = {"overview": data, "filters": filters, "framework_count": len(framework_names())}
+    context |= {"marker": values_marker(request.org, today)}
+    return render(request, "commitments/overview.html", {**NAV, **context})
+
+
+@org_view()
+def summary(request: OrgRequest) -> HttpResponse:
+    """The reader's one screen, cached like the overview."""
+    today = request.org.today()
+    missed_only, site_code = request.GET.get("non_atteints") == "1", request.GET.get("site") or None
+    page = SimpleLazyObject(
+        lambda: commitments_summary(organisation=request.org, today=today, missed_only=missed_only, site_code=site_code)
     )
-    can_load = can(request.membership, Capability.MANAGE_QUALITY) and len(data.available) < len(framework_names())
-    return render(request, "commitments/overview.html", {**NAV, "overview": data, "can_load_framework": can_load})
+    context = {"page": page, "marker": values_marker(request.org, today), "variant": f"{missed_only}:{site_code}"}
+    return render(request, "commitments/summary.html", {**NAV, **context})
 
 
 @org_view(read=Capability.MANAGE_QUALITY, write=Capability.MANAGE_QUALITY)
@@ -61,6 +76,9 @@ def framework_load(request: OrgRequest) -> HttpResponseBase:
 def commitment_detail(request: OrgRequest, commitment_id: int) -> HttpResponse:
     commitment = get_for_org(Commitment.objects.select_related("framework", "module"), request, pk=commitment_id)
     page = commitment_page(commitment=commitment, today=request.org.today(), site_code=request.GET.get("site") or None)
+    panels = record_panels(request.membership, [detail.row.indicator for detail in page.indicators])
+    for detail in page.indicators:
+        detail.panels = panels.get(detail.row.indicator.pk, [])
     return render(request, "commitments/commitment_detail.html", {**NAV, "page": page})
 
 

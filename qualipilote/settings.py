@@ -107,6 +107,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Caches in each process's memory: "charts" keeps the matplotlib SVGs, drawn once per change of
+# their data (documents.charts.cached_svg; a few hundred charts of 20 to 100 kB per worker);
+# "template_fragments" the commitment overview's and summary's HTML under a mark of the
+# town's stored values ({% cache %}, commitments.queries.values_marker).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template_fragments",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+    "charts": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "charts",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
+}
+
 # Backups (`manage.py backup`, core/backups.py): where, and how many to keep.
 QUALIPILOTE_BACKUP_DIR = Path(env_str("QUALIPILOTE_BACKUP_DIR", str(VAR_DIR / "backups")))
 QUALIPILOTE_BACKUP_KEEP = env_int("QUALIPILOTE_BACKUP_KEEP", 14)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from documents.charts import figure, heatmap, to_svg
+from documents.charts import figure, heatmap, kept, to_svg
 
 BLUE, RED, GREEN = "#1f4e79", "#b3261e", "#18753c"
 ID_REFERENCE = re.compile(r'(id="|url\(#|href="#)([^")]+)')
@@ -29,6 +29,7 @@ def _finish(axes: Axes, unit: str, legend_columns: int, legend_at: float = -0.18
     axes.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, legend_at), ncol=legend_columns)
 
 
+@kept("reports.rate_bars")
 def rate_bars(labels: Sequence[str], series: dict[str, Sequence[float]], *, title: str, prefix: str) -> str:
     """Grouped bars of percentages on a 0–100 scale, one group per label; drawn at the size
     it is printed (13 × 5 cm), so that its text keeps the size of the document's."""
@@ -48,6 +49,7 @@ def rate_bars(labels: Sequence[str], series: dict[str, Sequence[float]], *, titl
     return unique_ids(to_svg(fig, title=title), prefix)
 
 
+@kept("reports.stacked_bars")
 def stacked_bars(
     labels: Sequence[str], answered: Sequence[int], missed: Sequence[int], *, title: str, prefix: str
 ) -> str:
@@ -63,6 +65,7 @@ def stacked_bars(
     return unique_ids(to_svg(fig, title=title), prefix)
 
 
+@kept("reports.staffing_bars")
 def staffing_bars(labels: Sequence[str], needed: Sequence[int], present: int, *, title: str, prefix: str) -> str:
     """Agents needed per half-hour as bars, the agents present as a dashed line."""
     fig = figure(7.0, 2.8)

@@ -92,7 +92,9 @@ def test_the_overview_runs_the_same_number_of_queries_for_8_or_31_commitments(or
         overview = commitments_overview(organisation=org, today=TODAY)
     assert overview.summary.met == 3  # 2026-Q1; the year 2026 and 2026-Q2 are en cours on 15 April
     assert len(rows_with(overview, Status.IN_PROGRESS)) == 4
-    assert len(small.captured_queries) == 5  # sites (the site selector), frameworks, commitments, indicators, values
+    # sites (the site selector), services (the service filter), frameworks, commitments,
+    # indicators, latest values, trend values
+    assert len(small.captured_queries) == 7
 
 
 def rows_with(overview, current_status):

@@ -88,8 +88,8 @@ def test_the_overview_page_runs_the_same_number_of_queries_whatever_the_size(rea
     # the large page reads one more query only because it has a value to fetch
     assert len(large.captured_queries) <= len(small.captured_queries) + 1
     assert (
-        len(large.captured_queries) == with_a_value <= 8
-    )  # +1: the sites; 31 commitments more, and values in both frameworks
+        len(large.captured_queries) == with_a_value <= 11
+    )  # +1: the sites; +1: the services (filter); +1: the trends; +1: the cache's mark; 31 commitments more
 
 
 def test_an_outsider_gets_404_on_the_overview(outsider_client, qualivilles, org):
@@ -365,6 +365,7 @@ def test_an_outsider_gets_404_on_value_deletion(outsider_client, stored_value, o
 def test_every_page_of_the_app_has_one_h1(manager_client, stored_value, share_indicator, commitment, org):
     pages = [
         url("overview", org),
+        url("summary", org),
         url("framework_load", org),
         url("commitment_detail", org, commitment.pk),
         url("commitment_edit", org, commitment.pk),
@@ -387,4 +388,4 @@ def test_indicators_of_a_detail_page_are_not_fetched_one_by_one(reader_client, o
     single = Commitment.objects.get(organisation=org, framework=qualivilles, code="9")
     with CaptureQueriesContext(connection) as one:
         reader_client.get(url("commitment_detail", org, single.pk))
-    assert len(many.captured_queries) == len(one.captured_queries) <= 10  # +1: the sites, for the site selector
+    assert len(many.captured_queries) == len(one.captured_queries) <= 11  # +1: the sites (selector), +1: the trends
