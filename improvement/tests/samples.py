@@ -1,0 +1,52 @@
+"""Objects the URL walkers route to: a steering meeting with a decision, and an annual review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core.models import Membership, Organisation, Role, User
+from improvement.meetings import add_decision, create_meeting, create_review
+from improvement.models import AnnualReview, SteeringMeeting
+
+
+def _owner(organisation: Organisation) -> User:
+    membership = Membership.objects.filter(organisation=organisation, role=Role.QUALITY_MANAGER).first()
+    if membership is not None:
+        return membership.user
+    user = User.objects.create_user(f"copil@{organisation.slug}.test", "x", full_name="Responsable qualité témoin")
+    Membership.objects.create(organisation=organisation, user=user, role=Role.QUALITY_MANAGER)
+    return user
+
+
+def sample_values(organisation: Organisation) -> dict[str, Any]:
+    meeting = create_meeting(
+        organisation=organisation,
+        actor=None,
+        held_on=dt.date(2026, 3, 20),
+        title="Comité de pilotage qualité",
+        place="Salle du conseil",
+        attendees="Mme Martin, directrice générale des services\nM. Durand, responsable qualité",
+        agenda="Résultats du trimestre",
+        minutes="Les délais de réponse aux courriers sont tenus.",
+        held=True,
+    )
+    add_decision(
+        meeting=meeting,
+        actor=None,
+        text="Renforcer l'accueil téléphonique le lundi matin.",
+        title="Renfort téléphonique du lundi",
+        owner=_owner(organisation),
+        due_on=dt.date(2026, 6, 30),
+    )
+    review = create_review(organisation=organisation, actor=None, year=2025)
+    return {"meeting_id": meeting.pk, "review_id": review.pk}
+
+
+def existing_values(organisation: Organisation) -> dict[str, Any]:
+    """The demo town's first meeting and review; sample ones while the demo has none."""
+    meeting = SteeringMeeting.objects.for_org(organisation).order_by("pk").values_list("pk", flat=True).first()
+    review = AnnualReview.objects.for_org(organisation).order_by("pk").values_list("pk", flat=True).first()
+    if meeting is None or review is None:
+        return sample_values(organisation)
+    return {"meeting_id": meeting, "review_id": review}
