@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core.audit import record_event, snapshot
 from core.concurrency import ConcurrentEditError, changed_by_message, save_if_unchanged
-from core.models import Organisation, User
+from core.models import Membership, Organisation, User
 from core.registries import records_changed
 from improvement.actions import open_action
 from improvement.models import AnnualReview, Decision, ImprovementAction, Origin, ReviewStatus, SteeringMeeting
@@ -104,6 +104,8 @@ def add_decision(
     """Record a decision of the meeting and open its improvement action (origin "décision du
     comité de pilotage"), both or neither."""
     organisation = meeting.organisation
+    if not Membership.objects.for_org(organisation).filter(user=owner).exists():
+        raise ValidationError({"owner": "Le responsable doit être membre de la commune."})
     last = Decision.objects.filter(meeting=meeting).aggregate(last=Max("position"))["last"]
     decision = Decision.objects.create(organisation=organisation, meeting=meeting, position=(last or 0) + 1, text=text)
     record_event(

@@ -52,9 +52,9 @@ def review_pdf(request: OrgRequest, review_id: int) -> HttpResponseBase:
 @org_view(read=Capability.VIEW, write=Capability.MANAGE_QUALITY)
 def review_validate(request: OrgRequest, review_id: int) -> HttpResponseBase:
     """POST only: render the review now and freeze that very file."""
+    review = get_for_org(AnnualReview.objects.select_related("organisation"), request, pk=review_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    review = get_for_org(AnnualReview.objects.select_related("organisation"), request, pk=review_id)
     try:
         validate_review(review=review, pdf=annual_review_pdf(review=review), actor=acting_user(request))
     except ValidationError as error:

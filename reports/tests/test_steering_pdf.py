@@ -110,3 +110,12 @@ def test_the_annual_review_of_a_complete_year_gives_verdicts(org, tmp_path):
     assert "12/12" in text
     # One complaint in 2025 (March), founded.
     assert "1 réclamation reçue" in text
+
+
+def test_the_documents_read_the_whole_towns_values_only_and_ignore_older_years(org, tmp_path):
+    steering_town(org, large=True)
+    meeting(org, dt.date(2026, 9, 15), held=True)
+    pack = pdf_text(meeting_pack_pdf(meeting=meeting(org, dt.date(2026, 12, 10))), tmp_path)
+    assert "3/3" in pack and "50 %" not in pack and "75 %" not in pack
+    review = pdf_text(annual_review_pdf(review=create_review(organisation=org, actor=None, year=2025)), tmp_path)
+    assert "89,58 %" in review and "75 %" in review  # 2024 at 75 %: the previous year of 2025
