@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 
-from commitments.models import STATUS_LABELS, Indicator, IndicatorValue, Status, format_measure, format_number
+from commitments.models import (
+    STATUS_LABELS,
+    YES_NO_UNIT,
+    Indicator,
+    IndicatorValue,
+    Status,
+    format_measure,
+    format_number,
+)
 from complaints.models import Complaint, Justified, Kind
 from core.localtime import aware_local
 from core.models import Organisation
@@ -27,6 +35,7 @@ from reports.steering_charts import grouped_bars, trend_line
 
 SURVEY_PREFIX = "surveys."
 LISTED_ACTIONS = 60
+LISTED_LATE = 30
 TREND_PERIODS = 12
 MONTH_ABBREVIATIONS = (
     "janv.",
@@ -96,7 +105,7 @@ def _points(
 
 def _change_text(indicator: Indicator, new: float | None, old: float | None) -> str:
     """ "+2,5 pts", "−1 min", "=" ; empty when either is missing."""
-    if new is None or old is None:
+    if new is None or old is None or indicator.unit == YES_NO_UNIT:
         return ""
     difference = new - old
     if abs(difference) < 0.005:
@@ -390,9 +399,8 @@ class ActionFigures:
     late: int
     effective: int
     ineffective: int
-    listed: list[ImprovementAction]
-    start: dt.date
-    end: dt.date
+    late_actions: list[ImprovementAction]
+    done_actions: list[ImprovementAction]  # carried out or checked in the span
     as_of: dt.date
 
     @property
@@ -400,17 +408,12 @@ class ActionFigures:
         return percent(self.closed_on_time, self.closed)
 
     @property
-    def late_actions(self) -> list[ImprovementAction]:
-        return [action for action in self.listed if action.status in OPEN_STATUSES and action.due_on < self.as_of]
+    def more_late(self) -> int:
+        return self.late - len(self.late_actions)
 
     @property
-    def done_actions(self) -> list[ImprovementAction]:
-        """Actions carried out or checked in the span, with their effectiveness."""
-
-        def within(day: dt.date | None) -> bool:
-            return day is not None and self.start <= day < self.end
-
-        return [action for action in self.listed if within(action.done_on) or within(action.checked_on)]
+    def listed_limit(self) -> int:
+        return LISTED_ACTIONS
 
 
 def _local_midnight(organisation: Organisation, day: dt.date) -> dt.datetime:
@@ -419,8 +422,8 @@ def _local_midnight(organisation: Organisation, day: dt.date) -> dt.datetime:
 
 def action_figures(organisation: Organisation, *, start: dt.date, end: dt.date, as_of: dt.date) -> ActionFigures:
     """Actions opened and closed from `start` to `end` (excluded), those late on `as_of`, the
-    effectiveness checks made in the span; and the actions behind them (late, or checked or
-    closed in the span), at most LISTED_ACTIONS. Two queries."""
+    effectiveness checks made in the span; and the actions behind them (the late ones, those
+    closed or checked in the span), at most LISTED_LATE and LISTED_ACTIONS. Three queries."""
     actions = ImprovementAction.objects.for_org(organisation)
     opened = Q(created_at__gte=_local_midnight(organisation, start), created_at__lt=_local_midnight(organisation, end))
     closed = Q(done_on__gte=start, done_on__lt=end)
@@ -434,9 +437,7 @@ def action_figures(organisation: Organisation, *, start: dt.date, end: dt.date, 
         effective=Count("pk", filter=checked & Q(status=ActionStatus.EFFECTIVE)),
         ineffective=Count("pk", filter=checked & ~Q(status=ActionStatus.EFFECTIVE)),
     )
-    listed = list(
-        actions.filter(late | checked | closed)
-        .select_related("owner", "check_indicator")
-        .order_by("due_on", "number")[:LISTED_ACTIONS]
-    )
-    return ActionFigures(**counts, listed=listed, start=start, end=end, as_of=as_of)
+    listed = actions.select_related("owner", "check_indicator")
+    late_actions = list(listed.filter(late).order_by("due_on", "number")[:LISTED_LATE])
+    done_actions = list(listed.filter(closed | checked).order_by("done_on", "number")[:LISTED_ACTIONS])
+    return ActionFigures(**counts, late_actions=late_actions, done_actions=done_actions, as_of=as_of)
