@@ -6,4 +6,6 @@ class ImprovementConfig(AppConfig):
     verbose_name = "Amélioration continue"
 
     def ready(self) -> None:
-        pass
+        from improvement import review_metrics  # steering: indicator 23.2 from the validated reviews
+
+        review_metrics.register_all()
