@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from commitments.models import Indicator, IndicatorValue
 from improvement.meetings import add_decision, create_meeting, create_review, text_fingerprint, update_review
 from reports.steering import annual_review_pdf, meeting_pack_pdf, minutes_pdf
 from reports.tests.steering_data import CITIZEN, steering_town
@@ -119,3 +120,35 @@ def test_the_documents_read_the_whole_towns_values_only_and_ignore_older_years(o
     assert "3/3" in pack and "50 %" not in pack and "75 %" not in pack
     review = pdf_text(annual_review_pdf(review=create_review(organisation=org, actor=None, year=2025)), tmp_path)
     assert "89,58 %" in review and "75 %" in review  # 2024 at 75 %: the previous year of 2025
+
+
+def test_the_pack_names_the_indicators_that_missed_their_target_on_its_first_page(org, tmp_path):
+    steering_town(org)
+    meeting(org, dt.date(2026, 9, 15), held=True)
+    content = meeting_pack_pdf(meeting=meeting(org, dt.date(2026, 12, 10)))
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(content)
+    first_page = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Indicateurs sous leur cible" in first_page and "8.2 Attente médiane au guichet" in first_page
+    assert "16.2" not in first_page
+
+
+def test_survey_results_appear_when_a_survey_indicator_has_values(org, tmp_path):
+    steering_town(org)
+    survey = Indicator.objects.get(organisation=org, code="20.2")
+    IndicatorValue.objects.create(
+        organisation=org,
+        indicator=survey,
+        granularity=survey.granularity,
+        period_start=dt.date(2025, 1, 1),
+        numerator=87,
+        denominator=100,
+        value=87,
+        sample_size=100,
+    )
+    text = pdf_text(meeting_pack_pdf(meeting=meeting(org, dt.date(2026, 3, 10))), tmp_path)
+    assert "Aucune enquête sur la période" not in text
+    assert "Résultats des enquêtes de satisfaction" in text and "20.2 Satisfaction globale (enquête)" in text
+    assert "87 %" in text
