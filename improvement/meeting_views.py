@@ -113,7 +113,8 @@ def review_new(request: OrgRequest) -> HttpResponseBase:
 @org_view()
 def review_detail(request: OrgRequest, review_id: int) -> HttpResponse:
     review = get_for_org(AnnualReview.objects.select_related("validated_by"), request, pk=review_id)
-    return render(request, "improvement/review_detail.html", {**NAV, "review": review})
+    year_over = request.org.today().year > review.year
+    return render(request, "improvement/review_detail.html", {**NAV, "review": review, "year_over": year_over})
 
 
 @org_view(read=MANAGE, write=MANAGE)

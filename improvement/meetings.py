@@ -193,12 +193,23 @@ def update_review(
     )
 
 
+def check_validable(*, review: AnnualReview, today: dt.date) -> None:
+    """A review is validated once: and only once its year is over, when every figure is final."""
+    _refuse_validated(review)
+    if today < dt.date(review.year + 1, 1, 1):
+        raise ValidationError(
+            f"L'année {review.year} n'est pas terminée : son bilan pourra être validé à partir du 1er janvier "
+            f"{review.year + 1}.",
+            code="year_not_over",
+        )
+
+
 @transaction.atomic
 def validate_review(*, review: AnnualReview, pdf: bytes, actor: User | None) -> AnnualReview:
     """Freeze the review: store its PDF (a new file, never over another one) with its SHA-256,
     who validated it and when. A validated review is refused, even by a second click that
     read it as a draft: the status is checked again in the database."""
-    _refuse_validated(review)
+    check_validable(review=review, today=review.organisation.today())
     if not pdf.startswith(b"%PDF-"):
         raise ValidationError("Le bilan n'a pas pu être mis en PDF.", code="not_pdf")
     still_draft = AnnualReview.objects.filter(pk=review.pk, status=ReviewStatus.DRAFT)

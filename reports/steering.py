@@ -8,11 +8,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from commitments.models import Indicator
+from core.models import User
 from core.workdays import french_date
 from documents.pdf import render_pdf
 from improvement.meeting_queries import DecisionRow, Span, decision_rows, pack_span
-from improvement.models import AnnualReview, SteeringMeeting
+from improvement.models import AnnualReview, ReviewStatus, SteeringMeeting
 from reports.documents import quiet_svg_styles
 from reports.steering_figures import (
     MONTH_ABBREVIATIONS,
@@ -118,10 +121,24 @@ class ReviewDocument:
     complaints: ComplaintFigures
     previous_complaints: ComplaintFigures
     actions: ActionFigures
+    validated_by: User | None = None  # the person validating it now: the frozen file says so
 
     @property
     def year(self) -> int:
         return self.review.year
+
+    @property
+    def state_label(self) -> str:
+        """ "validée le 12/01/2027 par Paule Pilote", or "brouillon, non validé"."""
+        review = self.review
+        if review.status == ReviewStatus.VALIDATED and review.validated_at is not None:
+            day, person = timezone.localtime(review.validated_at).date(), review.validated_by
+        elif self.validated_by is not None:
+            day, person = self.today, self.validated_by
+        else:
+            return "brouillon, non validé"
+        who = f" par {person.full_name or person.email}" if person is not None else ""
+        return f"validée le {day:%d/%m/%Y}{who}"
 
     @property
     def groups(self) -> list[CommitmentGroup]:
@@ -157,7 +174,7 @@ class ReviewDocument:
         return self.today >= dt.date(self.year + 1, 1, 1)
 
 
-def review_document(*, review: AnnualReview) -> ReviewDocument:
+def review_document(*, review: AnnualReview, validated_by: User | None = None) -> ReviewDocument:
     organisation = review.organisation
     today = organisation.today()
     start, end = dt.date(review.year, 1, 1), dt.date(review.year + 1, 1, 1)
@@ -169,11 +186,14 @@ def review_document(*, review: AnnualReview) -> ReviewDocument:
         complaints=complaint_figures(organisation, start=start, end=end),
         previous_complaints=complaint_figures(organisation, start=dt.date(review.year - 1, 1, 1), end=start),
         actions=action_figures(organisation, start=start, end=end, as_of=as_of),
+        validated_by=validated_by,
     )
 
 
-def annual_review_pdf(*, review: AnnualReview) -> bytes:
-    document = review_document(review=review)
+def annual_review_pdf(*, review: AnnualReview, validated_by: User | None = None) -> bytes:
+    """The review as a PDF: a draft, or, with `validated_by`, the file to freeze as validated
+    today by that person (improvement.meetings.validate_review stores it)."""
+    document = review_document(review=review, validated_by=validated_by)
     with quiet_svg_styles():
         return render_pdf("reports/pdf/annual_review.html", {"org": review.organisation, "doc": document})
 

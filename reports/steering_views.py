@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 
 from core.access import Capability, OrgRequest, get_for_org, org_view
 from core.web import acting_user
-from improvement.meetings import validate_review
+from improvement.meetings import check_validable, validate_review
 from improvement.models import AnnualReview, ReviewStatus, SteeringMeeting
 from reports.steering import (
     annual_review_pdf,
@@ -56,7 +56,9 @@ def review_validate(request: OrgRequest, review_id: int) -> HttpResponseBase:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        validate_review(review=review, pdf=annual_review_pdf(review=review), actor=acting_user(request))
+        check_validable(review=review, today=request.org.today())
+        actor = acting_user(request)
+        validate_review(review=review, pdf=annual_review_pdf(review=review, validated_by=actor), actor=actor)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -99,3 +99,11 @@ def test_something_that_is_not_a_pdf_is_refused(org):
         validate_review(review=review, pdf=b"<html>", actor=None)
     review.refresh_from_db()
     assert review.status == ReviewStatus.DRAFT and not review.pdf
+
+
+def test_the_review_of_a_year_not_over_cannot_be_validated(org):
+    review = create_review(organisation=org, actor=None, year=2026)
+    with pytest.raises(ValidationError, match="L'année 2026 n'est pas terminée"):
+        validate_review(review=review, pdf=PDF, actor=None)
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.DRAFT and not review.pdf

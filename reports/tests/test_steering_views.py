@@ -3,6 +3,7 @@ review served as its frozen file, and a fixed number of queries on a small and a
 
 import datetime as dt
 import hashlib
+import subprocess
 
 import pytest
 from django.db import connection
@@ -113,3 +114,31 @@ def test_the_documents_read_as_many_queries_on_a_small_town_as_on_a_large_one(or
     large = [count_queries(client, address) for address in addresses(other_org)]
     assert small == large
     assert max(small) <= 25
+
+
+def test_the_frozen_file_says_who_validated_it_and_when(org, client_as, tmp_path):
+    manager = client_as(org, Role.QUALITY_MANAGER)
+    review = create_review(organisation=org, actor=None, year=2025)
+    draft = tmp_path / "draft.pdf"
+    draft.write_bytes(pdf_response(manager, url("review_pdf", org, review_id=review.pk)))
+    manager.post(url("review_validate", org, review_id=review.pk))
+    frozen = tmp_path / "frozen.pdf"
+    frozen.write_bytes(pdf_response(manager, url("review_pdf", org, review_id=review.pk)))
+
+    def text(path):
+        return " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
+
+    assert "brouillon, non validé" in text(draft)
+    assert "validée le 06/12/2026 par quality_manager Ville de Test" in text(frozen)
+    assert "brouillon" not in text(frozen)
+
+
+def test_the_review_of_the_current_year_is_not_validated_through_the_page(org, manager_client):
+    review = create_review(organisation=org, actor=None, year=2026)
+    response = manager_client.post(url("review_validate", org, review_id=review.pk), follow=True)
+    assert "n&#x27;est pas terminée" in response.content.decode()
+    assert AnnualReview.objects.get().status == ReviewStatus.DRAFT
+    page = manager_client.get(
+        reverse("improvement:review_detail", kwargs={"org_slug": org.slug, "review_id": review.pk})
+    )
+    assert "Valider et figer" not in page.content.decode()
