@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from core import registries
 from core.metrics import Measure, Metric, MetricQuery
+from core.periods import Granularity
 from improvement.models import AnnualReview, ReviewStatus
 
 REVIEW_VALIDATED = "improvement.review_validated"
 
 
 def review_validated(query: MetricQuery) -> Measure | None:
-    """Of the whole town only (a review covers every service and site): whether a validated
-    version of the review of the period's year exists, with its id as the record behind."""
-    if query.service is not None or query.site is not None:
+    """Of a whole year and the whole town only (a review covers a year, every service and site):
+    whether a validated version of the year's review exists, with its id as the record behind."""
+    if query.period.granularity != Granularity.YEAR or query.service is not None or query.site is not None:
         return None
     validated = AnnualReview.objects.for_org(query.organisation).filter(
         year=query.period.start.year, status=ReviewStatus.VALIDATED

@@ -32,9 +32,10 @@ def test_a_year_counts_as_reviewed_once_a_version_is_validated(org, other_org):
     assert measured(other_org, YEAR_2025).value == 0
 
 
-def test_the_measure_is_of_the_whole_town_only(org):
+def test_the_measure_is_of_a_whole_year_and_the_whole_town_only(org):
     service = Service.objects.filter(organisation=org).first()
     assert review_validated(MetricQuery(org, YEAR_2025, service=service)) is None
+    assert review_validated(MetricQuery(org, Period.parse("2025-03"))) is None
 
 
 def test_indicator_23_2_of_qualivilles_is_computed_on_validation(org, django_capture_on_commit_callbacks):
