@@ -3,9 +3,11 @@ rendered on each request; a validated one is the stored frozen file), and its va
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseServerError
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
@@ -20,6 +22,11 @@ from reports.steering import (
     minutes_pdf,
     pack_filename,
     review_filename,
+)
+
+TAMPERED = (
+    "Le PDF conservé de ce bilan ne correspond plus à l'empreinte SHA-256 enregistrée à sa validation : "
+    "il n'est pas servi. Prévenez l'administrateur."
 )
 
 
@@ -45,7 +52,11 @@ def meeting_minutes(request: OrgRequest, meeting_id: int) -> HttpResponse:
 def review_pdf(request: OrgRequest, review_id: int) -> HttpResponseBase:
     review = get_for_org(AnnualReview.objects.select_related("organisation"), request, pk=review_id)
     if review.status == ReviewStatus.VALIDATED:
-        return FileResponse(review.pdf.open("rb"), as_attachment=True, filename=review_filename(review))
+        with review.pdf.open("rb") as stored:
+            content = stored.read()
+        if hashlib.sha256(content).hexdigest() != review.pdf_sha256:
+            return HttpResponseServerError(TAMPERED, content_type="text/plain; charset=utf-8")
+        return _pdf(content, review_filename(review))
     return _pdf(annual_review_pdf(review=review), review_filename(review))
 
 

@@ -142,3 +142,13 @@ def test_the_review_of_the_current_year_is_not_validated_through_the_page(org, m
         reverse("improvement:review_detail", kwargs={"org_slug": org.slug, "review_id": review.pk})
     )
     assert "Valider et figer" not in page.content.decode()
+
+
+def test_a_stored_file_that_no_longer_matches_its_sha256_is_not_served(org, manager_client):
+    review = create_review(organisation=org, actor=None, year=2025)
+    manager_client.post(url("review_validate", org, review_id=review.pk))
+    review.refresh_from_db()
+    with open(review.pdf.path, "ab") as stored:
+        stored.write(b"altered")
+    response = manager_client.get(url("review_pdf", org, review_id=review.pk))
+    assert response.status_code == 500 and "SHA-256" in response.content.decode()
