@@ -61,6 +61,9 @@ ACTION_LABELS: dict[str, str] = {
     "find_ineffective": "constat de non-efficacité",
     "relaunch": "relance",
     "cancel": "abandon",
+    # Steering committee and annual review (improvement.meetings)
+    "add_decision": "décision du comité enregistrée (action d'amélioration ouverte)",
+    "validate_review": "validation du bilan annuel (PDF figé)",
     # Whole-register runs, recorded on the town
     "import_requests": "import du registre des courriers",
     "import_act_requests": "import du registre des demandes d'actes",

@@ -7,7 +7,7 @@ class ImprovementConfig(AppConfig):
 
     def ready(self) -> None:
         from core.registries import DAILY_JOBS, RECORD_PANELS
-        from improvement import metrics
+        from improvement import metrics, review_metrics
         from improvement.effectiveness import judge_due_checks
         from improvement.panels import action_panels
         from improvement.reminders import reminders
@@ -17,3 +17,4 @@ class ImprovementConfig(AppConfig):
         DAILY_JOBS.register("improvement.effectiveness_checks", judge_due_checks)
         RECORD_PANELS.register("improvement.actions", action_panels)
         REMINDER_PROVIDERS.register("improvement", reminders)
+        review_metrics.register_all()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import steering_views, views
 
 app_name = "reports"
 
@@ -8,4 +8,8 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("enquete-telephonique/", views.telephony_survey, name="telephony_survey"),
     path("enquete-telephonique/pdf/", views.telephony_survey_pdf, name="telephony_survey_pdf"),
+    path("comites/<int:meeting_id>/dossier.pdf", steering_views.meeting_pack, name="meeting_pack"),
+    path("comites/<int:meeting_id>/compte-rendu.pdf", steering_views.meeting_minutes, name="meeting_minutes"),
+    path("bilans/<int:review_id>/bilan.pdf", steering_views.review_pdf, name="review_pdf"),
+    path("bilans/<int:review_id>/valider/", steering_views.review_validate, name="review_validate"),
 ]

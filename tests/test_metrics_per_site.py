@@ -16,6 +16,7 @@ import pytest
 
 from core.metrics import Measure, MetricQuery
 from core.models import Organisation
+from core.periods import Granularity, Period
 from core.registries import METRICS
 from tests.sites import MARCH, two_sites
 
@@ -27,8 +28,22 @@ def town(org: Organisation) -> dict[str, Any]:
     return two_sites(org)
 
 
+# Measures of the whole town that no site has on its own: they answer None for a site or a service.
+TOWN_WIDE_METRICS = {"improvement.review_validated"}
+
+
 def computed_metric_keys() -> list[str]:
-    return [key for key, metric in METRICS.items() if metric.compute is not None]
+    return [key for key, metric in METRICS.items() if metric.compute is not None and key not in TOWN_WIDE_METRICS]
+
+
+@pytest.mark.parametrize("key", sorted(TOWN_WIDE_METRICS))
+def test_a_town_wide_metric_answers_nothing_for_a_site_or_a_service(org, town, key):
+    compute = METRICS.get(key).compute
+    assert compute is not None
+    year = Period.containing(MARCH.start, Granularity.YEAR)
+    assert compute(MetricQuery(organisation=org, period=year)) is not None
+    assert compute(MetricQuery(organisation=org, period=year, site=town["annex"])) is None
+    assert compute(MetricQuery(organisation=org, period=year, service=town["port"])) is None
 
 
 def measure(org: Organisation, key: str, **scope: Any) -> Measure | None:

@@ -24,6 +24,7 @@ COMPUTED_KEYS = {
     "surveys.held",
     "improvement.actions_closed_on_time",
     "improvement.meetings_held",
+    "improvement.review_validated",
 }
 MANUAL_KEYS = {"manual.score", "manual.share", "manual.count", "manual.yes_no"}
 

@@ -1,5 +1,5 @@
-"""Objects the URL walkers route to: one improvement action per town (helper "steering" adds
-meeting_id and review_id in its branch: the lead merges both)."""
+"""Objects the URL walkers route to: an improvement action, a steering meeting with a decision,
+and an annual review."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 
 from core.models import Membership, Organisation, Role, User
 from improvement.actions import open_action
-from improvement.models import ImprovementAction, Origin
+from improvement.meetings import add_decision, create_meeting, create_review
+from improvement.models import AnnualReview, ImprovementAction, Origin, SteeringMeeting
 
 
 def _owner(organisation: Organisation) -> User:
@@ -21,19 +22,44 @@ def _owner(organisation: Organisation) -> User:
 
 
 def sample_values(organisation: Organisation) -> dict[str, Any]:
+    owner = _owner(organisation)
     action = open_action(
         organisation=organisation,
         actor=None,
         origin=Origin.SUGGESTION,
         title="Refaire la signalétique du hall",
-        owner=_owner(organisation),
+        owner=owner,
         due_on=dt.date(2026, 4, 30),
         description="Les usagers cherchent le guichet de l'état civil.",
     )
-    return {"action_id": action.pk}
+    meeting = create_meeting(
+        organisation=organisation,
+        actor=None,
+        held_on=dt.date(2026, 3, 20),
+        title="Comité de pilotage qualité",
+        place="Salle du conseil",
+        attendees="Mme Martin, directrice générale des services\nM. Durand, responsable qualité",
+        agenda="Résultats du trimestre",
+        minutes="Les délais de réponse aux courriers sont tenus.",
+        held=True,
+    )
+    add_decision(
+        meeting=meeting,
+        actor=None,
+        text="Renforcer l'accueil téléphonique le lundi matin.",
+        title="Renfort téléphonique du lundi",
+        owner=owner,
+        due_on=dt.date(2026, 6, 30),
+    )
+    review = create_review(organisation=organisation, actor=None, year=2025)
+    return {"action_id": action.pk, "meeting_id": meeting.pk, "review_id": review.pk}
 
 
 def existing_values(organisation: Organisation) -> dict[str, Any]:
-    """The demo town's first action; a sample one while the demo has none."""
-    first = ImprovementAction.objects.for_org(organisation).order_by("pk").values_list("pk", flat=True).first()
-    return {"action_id": first} if first is not None else sample_values(organisation)
+    """The demo town's first action, meeting and review; sample ones while the demo has none."""
+    action = ImprovementAction.objects.for_org(organisation).order_by("pk").values_list("pk", flat=True).first()
+    meeting = SteeringMeeting.objects.for_org(organisation).order_by("pk").values_list("pk", flat=True).first()
+    review = AnnualReview.objects.for_org(organisation).order_by("pk").values_list("pk", flat=True).first()
+    if action is None or meeting is None or review is None:
+        return sample_values(organisation)
+    return {"action_id": action, "meeting_id": meeting, "review_id": review}
