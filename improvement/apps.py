@@ -6,4 +6,7 @@ class ImprovementConfig(AppConfig):
     verbose_name = "Amélioration continue"
 
     def ready(self) -> None:
-        pass
+        from core.registries import TODO_LISTS
+        from improvement import todo
+
+        TODO_LISTS.register("improvement", todo.todo)
