@@ -76,7 +76,12 @@ def test_a_town_with_nothing_to_do_gets_a_kind_empty_state(org, manager_client):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Rien ne presse" in page and "Bonne journée" in page
-    assert "due d'ici le mardi 8 décembre (3 jours ouvrés" in page
+
+
+def test_the_page_says_when_due_soon_ends(org, manager_client):
+    builders.written_request(org, dt.date(2026, 12, 8))
+    page = manager_client.get(home_url(org)).content.decode()
+    assert "échéance entre aujourd'hui et le mardi 8 décembre (3 jours ouvrés" in page
 
 
 def test_written_requests_overdue_and_due_soon_are_counted_for_the_town_and_open_their_list(
