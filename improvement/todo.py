@@ -1,5 +1,6 @@
 """The improvement plan and the steering committee on a home's "À faire": actions past their
-due date, actions done whose effectiveness check date has come (to be judged), and the next
+due date, actions done whose effectiveness check date has come or that have none (to be
+judged), and the next
 committee. A quality manager or an administrator sees the town's actions, an agent the ones
 they own. Two queries: one count of the actions (index on organisation, status and due date),
 the next meeting (index on organisation and date)."""
@@ -29,7 +30,8 @@ def action_lines(membership: Membership, today: dt.date) -> list[TodoLine]:
         actions, scope = actions.filter(owner_id=membership.user_id), {"responsable": membership.user_id}
     counts = actions.aggregate(
         late=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
-        check=Count("pk", filter=Q(status=ActionStatus.DONE, check_on__lte=today)),
+        # As the list's `etat=a_verifier`: done, and its check date has come or it has none.
+        check=Count("pk", filter=Q(status=ActionStatus.DONE) & (Q(check_on__isnull=True) | Q(check_on__lte=today))),
     )
     lines = []
     if counts["late"]:

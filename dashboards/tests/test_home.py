@@ -200,12 +200,15 @@ def test_improvement_actions_overdue_and_due_for_their_check_are_listed(org, oth
     builders.action(org, owner, dt.date(2026, 12, 2))
     builders.action(org, owner, dt.date(2026, 12, 3))  # due today: not late
     builders.action(org, owner, dt.date(2026, 11, 2), status=ActionStatus.DONE, check_on=dt.date(2026, 12, 3))
+    builders.action(org, owner, dt.date(2026, 11, 2), status=ActionStatus.DONE, check_on=None)
     builders.action(org, owner, dt.date(2026, 11, 2), status=ActionStatus.DONE, check_on=dt.date(2026, 12, 4))
     builders.action(org, owner, dt.date(2026, 11, 2), status=ActionStatus.CANCELLED)
     builders.action(other_org, make_member(other_org, Role.AGENT), dt.date(2026, 12, 1))
     lines = lines_of(manager_client, org)
     assert query_of(lines["1 action d'amélioration en retard"].url) == {"etat": ["en_retard"]}
-    assert query_of(lines["1 action réalisée dont vérifier l'efficacité"].url) == {"etat": ["a_verifier"]}
+    assert query_of(lines["2 actions réalisées dont vérifier l'efficacité"].url) == {"etat": ["a_verifier"]}
+    for line in lines.values():
+        assert listed(manager_client, line.url) == line.count
 
 
 @needs_meeting_detail
