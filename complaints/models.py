@@ -175,7 +175,9 @@ class ComplaintQuerySet(OrgQuerySet):
         return self.filter(kind=Kind.COMPLAINT)
 
     def open(self) -> ComplaintQuerySet:
-        return self.filter(status__in=OPEN_STATUSES)
+        """Not closed. A closed complaint has its closure day (reopening erases it): saying both
+        lets the index (organisation, status, closed_on) find the few open ones among many."""
+        return self.filter(status__in=OPEN_STATUSES, closed_on__isnull=True)
 
     def overdue(self, *, today: dt.date) -> ComplaintQuerySet:
         """Still waiting for an acknowledgement or an answer whose due date has passed."""
