@@ -13,11 +13,12 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from core.access import Capability, can
-from core.models import Membership, Role
+from core.models import Membership
 from core.registries import TodoLine
 from core.web import town_url
 from core.workdays import french_date
 from improvement.models import OPEN_STATUSES, ActionStatus, ImprovementAction, SteeringMeeting
+from registers.todo import has_work, own_work_only
 
 TO_KNOW = 2  # core.registries.TodoLine.urgency
 
@@ -26,7 +27,7 @@ def action_lines(membership: Membership, today: dt.date) -> list[TodoLine]:
     organisation = membership.organisation
     actions = ImprovementAction.objects.for_org(organisation).filter(status__in=[*OPEN_STATUSES, ActionStatus.DONE])
     scope = {}
-    if membership.role == Role.AGENT:
+    if own_work_only(membership):
         actions, scope = actions.filter(owner_id=membership.user_id), {"responsable": membership.user_id}
     counts = actions.aggregate(
         late=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
@@ -58,7 +59,7 @@ def next_meeting_line(membership: Membership, today: dt.date) -> list[TodoLine]:
 
 
 def todo(membership: Membership, today: dt.date) -> list[TodoLine]:
-    if not can(membership, Capability.CAPTURE):
+    if not has_work(membership):
         return []
     lines = action_lines(membership, today)
     if can(membership, Capability.MANAGE_QUALITY):
