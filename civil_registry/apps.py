@@ -6,11 +6,11 @@ class CivilRegistryConfig(AppConfig):
     verbose_name = "État civil"
 
     def ready(self) -> None:
-        from civil_registry import metrics
+        from civil_registry import metrics, todo
         from civil_registry.actions import ensure_rules, follow_calendar_change
         from civil_registry.imports import import_act_errors, import_acts
         from civil_registry.reminders import reminders
-        from core.registries import CALENDAR_LISTENERS, TOWN_DEFAULTS
+        from core.registries import CALENDAR_LISTENERS, TODO_LISTS, TOWN_DEFAULTS
         from registers.imports import IMPORTERS, RegisteredImporter
         from registers.reminders import REMINDER_PROVIDERS
 
@@ -21,6 +21,7 @@ class CivilRegistryConfig(AppConfig):
             RegisteredImporter("act_errors", "Erreurs constatées sur des actes d'état civil", import_act_errors),
         )
         REMINDER_PROVIDERS.register("civil_registry", reminders)
+        TODO_LISTS.register("civil_registry", todo.todo)
         TOWN_DEFAULTS.register("civil_registry", lambda organisation, actor: ensure_rules(organisation))
         CALENDAR_LISTENERS.register(
             "civil_registry", lambda organisation, actor, change: follow_calendar_change(organisation, change)

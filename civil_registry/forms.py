@@ -75,6 +75,7 @@ STATES = [
     ("", "Toutes"),
     ("pending", "À délivrer"),
     ("overdue", "En retard"),
+    ("soon", "Échéance proche"),
     (ActStatus.DELIVERED, "Délivrées"),
     (ActStatus.REFUSED, "Refusées"),
 ]

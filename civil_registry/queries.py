@@ -20,7 +20,7 @@ from civil_registry.models import (
     ErrorKind,
 )
 from core.models import Organisation
-from registers.deadlines import STATUS_LABELS
+from registers.deadlines import STATUS_LABELS, due_soon_until
 
 
 def act_requests_for_list(organisation: Organisation) -> ActRequestQuerySet:
@@ -35,7 +35,11 @@ def act_requests_for_list(organisation: Organisation) -> ActRequestQuerySet:
     )
 
 
-def filter_act_requests(requests: ActRequestQuerySet, filters: dict[str, Any], *, today: dt.date) -> ActRequestQuerySet:
+def filter_act_requests(
+    requests: ActRequestQuerySet, filters: dict[str, Any], *, today: dt.date, organisation: Organisation
+) -> ActRequestQuerySet:
+    """Apply the list's filters; "soon" keeps the requests to deliver from today to
+    registers.deadlines.due_soon_until (3 working days) in the town's calendar."""
     if filters.get("q"):
         requests = requests.filter(reference__icontains=filters["q"].strip())
     requests = requests.chosen(filters, ("channel", "act_type", "act_format", "service"))
@@ -44,6 +48,8 @@ def filter_act_requests(requests: ActRequestQuerySet, filters: dict[str, Any], *
         requests = requests.pending()
     elif state == "overdue":
         requests = requests.overdue(today)
+    elif state == "soon":
+        requests = requests.due_soon(today, due_soon_until(organisation, today))
     elif state in (ActStatus.DELIVERED, ActStatus.REFUSED):
         requests = requests.filter(status=state)
     return requests.received_between(filters.get("received_from"), filters.get("received_to"))

@@ -77,7 +77,9 @@ PAGES = RegisterPages(
 def home(request: OrgRequest) -> HttpResponse:
     today = timezone.localdate()
     search = ActFilterForm(request.GET or None, organisation=request.org)
-    acts = filter_act_requests(act_requests_for_list(request.org), search.filters(), today=today)
+    acts = filter_act_requests(
+        act_requests_for_list(request.org), search.filters(), today=today, organisation=request.org
+    )
     page = page_of(request, acts, per_page=PER_PAGE)
     rows = list(page)
     for act in rows:
@@ -178,7 +180,9 @@ def export(request: OrgRequest) -> HttpResponse:
             ERROR_HEADERS, error_rows(errors), file_format, f"registre-erreurs-actes-{today:%Y-%m-%d}"
         )
     search = ActFilterForm(request.GET or None, organisation=request.org)
-    acts = filter_act_requests(act_requests_for_list(request.org), search.filters(), today=today)
+    acts = filter_act_requests(
+        act_requests_for_list(request.org), search.filters(), today=today, organisation=request.org
+    )
     return export_response(ACT_HEADERS, act_rows(acts, today=today), file_format, f"registre-actes-{today:%Y-%m-%d}")
 
 

@@ -6,7 +6,9 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Réclamations"
 
     def ready(self) -> None:
-        from complaints import hooks, metrics
+        from complaints import hooks, metrics, todo
+        from core.registries import TODO_LISTS
 
         metrics.register_all()
         hooks.register_all()
+        TODO_LISTS.register("complaints", todo.todo)

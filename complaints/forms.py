@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from complaints.models import Channel, Complaint, ComplaintSettings, Justified, Kind, Status
+from complaints.models import AWAITED_STEPS, Channel, Complaint, ComplaintSettings, Justified, Kind, Status
 from core.access import ROLE_CAPABILITIES, Capability
 from core.models import Membership, Organisation, Service, User
 from core.registries import commitment_choices
@@ -153,6 +153,13 @@ class FilterForm(forms.Form):
     commitment = forms.ChoiceField(label="Engagement", required=False)
     justified = forms.ChoiceField(label="Bien-fondé", required=False, choices=[("", "Tous"), *Justified.choices])
     overdue = forms.BooleanField(label="En retard seulement", required=False)
+    echeance = forms.BooleanField(label="À échéance proche (3 jours ouvrés)", required=False)
+    attente = forms.ChoiceField(
+        label="Étape attendue",
+        required=False,
+        choices=[("", "Toutes"), *((code, label) for code, (label, _) in AWAITED_STEPS.items())],
+    )
+    miennes = forms.BooleanField(label="Seulement celles dont je suis chargé·e", required=False)
 
     def __init__(self, *args: Any, organisation: Organisation, personal: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

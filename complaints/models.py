@@ -132,6 +132,40 @@ class ComplaintSettings(OrgOwned):
         return self.answer_days_letter if channel == Channel.LETTER else self.answer_days
 
 
+# Statuses still waiting for a step (a closed complaint waits for nothing).
+OPEN_STATUSES = (Status.RECEIVED, Status.ACKNOWLEDGED, Status.ANSWERED)
+
+
+def overdue_q(today: dt.date) -> Q:
+    """Waiting for an acknowledgement or an answer whose due date has passed (open ones only)."""
+    late_ack = Q(acknowledged_on__isnull=True, acknowledge_due_on__lt=today)
+    late_answer = Q(answered_on__isnull=True, answer_due_on__lt=today)
+    return late_ack | late_answer
+
+
+def due_soon_q(today: dt.date, until: dt.date) -> Q:
+    """Waiting for an acknowledgement or an answer due from `today` to `until` (open ones only)."""
+    waiting_ack = Q(acknowledged_on__isnull=True, acknowledge_due_on__gte=today, acknowledge_due_on__lte=until)
+    waiting_answer = Q(answered_on__isnull=True, answer_due_on__gte=today, answer_due_on__lte=until)
+    return waiting_ack | waiting_answer
+
+
+# The step an open complaint waits for (the list's filter `attente`, the homes' "À faire"):
+# code → (what is awaited, which open complaints await it). A suggestion expects no answer.
+AWAITED_STEPS: dict[str, tuple[str, Q]] = {
+    "accuse": ("accusé de réception à envoyer", Q(status=Status.RECEIVED)),
+    "reponse": (
+        "réponse à envoyer",
+        Q(kind=Kind.COMPLAINT, status__in=[Status.RECEIVED, Status.ACKNOWLEDGED]),
+    ),
+    "cloture": ("répondue, à clore", Q(status=Status.ANSWERED)),
+    "bien_fonde": (
+        "répondue, bien-fondé à juger",
+        Q(kind=Kind.COMPLAINT, status=Status.ANSWERED, justified=Justified.UNDETERMINED),
+    ),
+}
+
+
 class ComplaintQuerySet(OrgQuerySet):
     def for_org(self, organisation: Organisation) -> ComplaintQuerySet:
         return self.filter(organisation=organisation)
@@ -141,18 +175,20 @@ class ComplaintQuerySet(OrgQuerySet):
         return self.filter(kind=Kind.COMPLAINT)
 
     def open(self) -> ComplaintQuerySet:
-        return self.exclude(status=Status.CLOSED)
+        """Not closed. A closed complaint has its closure day (reopening erases it): saying both
+        lets the index (organisation, status, closed_on) find the few open ones among many."""
+        return self.filter(status__in=OPEN_STATUSES, closed_on__isnull=True)
 
     def overdue(self, *, today: dt.date) -> ComplaintQuerySet:
         """Still waiting for an acknowledgement or an answer whose due date has passed."""
-        late_ack = Q(acknowledged_on__isnull=True, acknowledge_due_on__lt=today)
-        late_answer = Q(answered_on__isnull=True, answer_due_on__lt=today)
-        return self.open().filter(late_ack | late_answer)
+        return self.open().filter(overdue_q(today))
 
     def due_soon(self, *, today: dt.date, until: dt.date) -> ComplaintQuerySet:
-        waiting_ack = Q(acknowledged_on__isnull=True, acknowledge_due_on__gte=today, acknowledge_due_on__lte=until)
-        waiting_answer = Q(answered_on__isnull=True, answer_due_on__gte=today, answer_due_on__lte=until)
-        return self.open().filter(waiting_ack | waiting_answer)
+        return self.open().filter(due_soon_q(today, until))
+
+    def awaiting(self, step: str) -> ComplaintQuerySet:
+        """Open complaints waiting for `step` (a code of AWAITED_STEPS)."""
+        return self.open().filter(AWAITED_STEPS[step][1])
 
 
 class Complaint(OrgOwned, Versioned):

@@ -9,19 +9,20 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from complaints.models import Channel, Complaint, ComplaintTransition, Justified, Kind, Status
+from complaints.models import AWAITED_STEPS, Channel, Complaint, ComplaintTransition, Justified, Kind, Status
 from core.audit import history_of
-from core.models import AuditEvent, Organisation
+from core.models import AuditEvent, Organisation, User
 from core.periods import Period
-from registers.deadlines import STATUS_LABELS, DeadlineStatus, deadline_status
+from registers.deadlines import STATUS_LABELS, DeadlineStatus, deadline_status, due_soon_until
 
 
 def filtered_complaints(
-    organisation: Organisation, filters: dict[str, Any], *, today: dt.date, personal: bool
+    organisation: Organisation, filters: dict[str, Any], *, today: dt.date, personal: bool, user: User | None = None
 ) -> QuerySet[Complaint]:
     """The list's complaints, searched and filtered, newest first. Without `personal` (see
     core.access.sees_personal_data) the search matches tracking numbers only: a name or a
-    subject the member cannot see must not be guessable from what the search finds."""
+    subject the member cannot see must not be guessable from what the search finds. "Due
+    soon" (`echeance`) reaches registers.deadlines.due_soon_until; `miennes`, those `user` handles."""
     complaints = Complaint.objects.for_org(organisation).select_related("service", "handled_by")
     text = (filters.get("q") or "").strip()
     if text:
@@ -40,6 +41,12 @@ def filtered_complaints(
             complaints = complaints.filter(**{field: filters[name]})
     if filters.get("overdue"):
         complaints = complaints.overdue(today=today)
+    if filters.get("echeance"):
+        complaints = complaints.due_soon(today=today, until=due_soon_until(organisation, today))
+    if filters.get("attente") in AWAITED_STEPS:
+        complaints = complaints.awaiting(filters["attente"])
+    if filters.get("miennes") and user is not None:
+        complaints = complaints.filter(handled_by=user)
     return complaints.order_by("-received_on", "-pk")
 
 

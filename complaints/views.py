@@ -35,6 +35,7 @@ from documents.exports import export_response
 
 NAV = {"nav_section": "complaints"}
 PAGE_SIZE = 25
+CHECKBOXES = ("overdue", "echeance", "miennes")  # the list's filters shown as checkboxes
 SAMPLE_FILE = Path(django_settings.BASE_DIR) / "docs" / "samples" / "registre-reclamations.csv"
 ACTION_TITLES = {
     "acknowledge": "Accuser réception",
@@ -67,11 +68,11 @@ def home(request: OrgRequest) -> HttpResponse:
     personal = _personal(request)
     filters = FilterForm(request.GET or None, organisation=request.org, personal=personal)
     complaints = filtered_complaints(
-        request.org, filters.filters() if request.GET else {}, today=today, personal=personal
+        request.org, filters.filters() if request.GET else {}, today=today, personal=personal, user=acting_user(request)
     )
     page = page_of(request, complaints, per_page=PAGE_SIZE)
     overdue = Complaint.objects.for_org(request.org).overdue(today=today).count()
-    context = {**NAV, "filters": filters, "page": page, "today": today, "overdue": overdue}
+    context = {**NAV, "filters": filters, "page": page, "today": today, "overdue": overdue, "checkboxes": CHECKBOXES}
     return render(request, "complaints/list.html", context | {"personal": personal})
 
 
@@ -176,7 +177,7 @@ def export(request: OrgRequest) -> HttpResponseBase:
     today = timezone.localdate()
     filters = FilterForm(request.GET, organisation=request.org).filters()
     personal = _personal(request)
-    complaints = filtered_complaints(request.org, filters, today=today, personal=personal)
+    complaints = filtered_complaints(request.org, filters, today=today, personal=personal, user=acting_user(request))
     rows = export_rows(complaints, personal=personal, today=today)
     return export_response(export_headers(personal=personal), rows, file_format, f"reclamations-{today:%Y-%m-%d}")
 

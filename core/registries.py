@@ -265,6 +265,11 @@ class TodoLine:
     url: str
     urgency: int = 1
 
+    @classmethod
+    def counted(cls, count: int, one: str, many: str, url: str, urgency: int = 1) -> TodoLine:
+        """A line that says how many: "1 courrier en retard", "3 courriers en retard"."""
+        return cls(f"{count} {one if count == 1 else many}", count, url, urgency)
+
 
 # What each app asks of a member this week (its overdue and soon-due items, the figures gone
 # quiet...), given the membership and the town's today: lines whose count is 0 are not shown.

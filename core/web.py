@@ -12,8 +12,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponseBadRequest
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from core.models import User
+from core.models import Organisation, User
 
 # The formats every export offers (documents.exports writes them); CSV when the page names none.
 EXPORT_FORMATS = ("csv", "xlsx", "ods")
@@ -52,3 +54,10 @@ def page_of(request: HttpRequest, items: Any, *, per_page: int) -> Page[Any]:
     """The page of `items` asked by `?page=`: the first when absent or not a number, the last
     when past the end (Django's `get_page`)."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def town_url(name: str, organisation: Organisation, **query: Any) -> str:
+    """The address of the town's page `name` opened on the filters `query` (a home's "À faire"
+    line opens the list of the records it counts): `town_url("complaints:home", org, overdue="on")`."""
+    address = reverse(name, kwargs={"org_slug": organisation.slug})
+    return f"{address}?{urlencode(query)}" if query else address

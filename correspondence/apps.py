@@ -6,8 +6,8 @@ class CorrespondenceConfig(AppConfig):
     verbose_name = "Courriers et demandes écrites"
 
     def ready(self) -> None:
-        from core.registries import ANONYMISERS, CALENDAR_LISTENERS, TOWN_DEFAULTS, Anonymiser
-        from correspondence import metrics
+        from core.registries import ANONYMISERS, CALENDAR_LISTENERS, TODO_LISTS, TOWN_DEFAULTS, Anonymiser
+        from correspondence import metrics, todo
         from correspondence.actions import anonymise_requests, follow_calendar_change
         from correspondence.imports import import_requests
         from correspondence.reminders import reminders
@@ -19,6 +19,7 @@ class CorrespondenceConfig(AppConfig):
         ANONYMISERS.register("correspondence", Anonymiser("Courriers et demandes écrites", anonymise_requests))
         IMPORTERS.register("requests", RegisteredImporter("requests", "Courriers et demandes écrites", import_requests))
         REMINDER_PROVIDERS.register("correspondence", reminders)
+        TODO_LISTS.register("correspondence", todo.todo)
         TOWN_DEFAULTS.register("correspondence", lambda organisation, actor: ensure_defaults(organisation))
         CALENDAR_LISTENERS.register(
             "correspondence", lambda organisation, actor, change: follow_calendar_change(organisation, change)

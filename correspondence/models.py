@@ -170,6 +170,13 @@ class WrittenRequest(RegisterItem):
             models.Index(fields=["organisation", "due_on", "channel", "service"], name="request_due_idx"),
             models.Index(fields=["organisation", "received_on", "channel"], name="request_received_idx"),
             models.Index(fields=["organisation", "assigned_to", "status", "due_on"], name="request_agent_idx"),
+            # The unanswered requests overdue or due soon of a whole town (a home's "À faire"):
+            # partial, so it stays as small as the work in hand whatever the register's size.
+            models.Index(
+                fields=["organisation", "status", "due_on"],
+                condition=Q(answered_on__isnull=True),
+                name="request_open_due_idx",
+            ),
             models.Index(fields=["organisation", "closed_on"], name="request_closed_idx"),
         ]
 

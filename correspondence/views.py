@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from core.access import Capability, OrgRequest, get_for_org, org_view, sees_personal_data
 from core.web import acting_user, export_format, page_of, unknown_export_format
-from core.workdays import calendar_for
 from correspondence import actions
 from correspondence.forms import (
     DuePreviewForm,
@@ -34,14 +33,13 @@ from correspondence.queries import export_headers, export_rows, filter_requests,
 from correspondence.rules import Rules, preview_due_date
 from documents.exports import export_response
 from documents.pdf import render_pdf
+from registers.deadlines import due_soon_until
 from registers.forms import DayStepForm, RegisterImportForm, VersionForm
 from registers.views import PER_PAGE, RegisterPages, edit_initial
 
-SOON_WORKING_DAYS = 2
-
 
 def _soon_until(request: OrgRequest, today: dt.date) -> dt.date:
-    return calendar_for(request.org).add_working_days(today, SOON_WORKING_DAYS)
+    return due_soon_until(request.org, today)
 
 
 def _get_request(request: OrgRequest, request_id: int) -> WrittenRequest:

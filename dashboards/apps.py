@@ -6,4 +6,8 @@ class DashboardsConfig(AppConfig):
     verbose_name = "Accueil"
 
     def ready(self) -> None:
-        pass
+        from core.registries import LANDING_PAGES
+        from dashboards.landing import landing
+
+        # "dashboards" sorts after "commitments": core.registries.landing_page takes this one.
+        LANDING_PAGES.register("dashboards", landing)

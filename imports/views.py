@@ -223,9 +223,15 @@ def _upload(request: OrgRequest, source_id: int) -> HttpResponseBase:
 
 @org_view(read=MANAGE)
 def runs(request: OrgRequest) -> HttpResponse:
+    """Every import, newest first; `?type=calls` keeps those of one kind of data (an unknown
+    kind shows them all)."""
     all_runs = ImportRun.objects.for_org(request.org).select_related("source", "actor")
+    kind = request.GET.get("type", "")
+    spec = KINDS.get(kind) if kind in KINDS else None
+    if spec is not None:
+        all_runs = all_runs.filter(source__kind=kind)
     page = page_of(request, all_runs, per_page=RUNS_PER_PAGE)
-    return _page(request, "runs.html", {"page": page})
+    return _page(request, "runs.html", {"page": page, "kind": spec})
 
 
 @org_view(read=MANAGE)

@@ -6,8 +6,8 @@ class ReceptionConfig(AppConfig):
     verbose_name = "Accueil physique"
 
     def ready(self) -> None:
-        from core.registries import DAILY_JOBS, TOWN_DEFAULTS
-        from reception import importing, metrics
+        from core.registries import DAILY_JOBS, TODO_LISTS, TOWN_DEFAULTS
+        from reception import importing, metrics, todo
         from reception.actions import close_yesterdays_queue
         from reception.defaults import create_default_reasons
 
@@ -15,3 +15,4 @@ class ReceptionConfig(AppConfig):
         importing.register()
         TOWN_DEFAULTS.register("reception", create_default_reasons)
         DAILY_JOBS.register("reception.close_waiting_tickets", close_yesterdays_queue)
+        TODO_LISTS.register("reception", todo.todo)

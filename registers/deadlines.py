@@ -92,6 +92,22 @@ class Deadline:
         return due_date(calendar, received_on, self.days, self.business_days)
 
 
+# "Due soon" on the homes' "À faire" and the register lists ("Échéance proche"): due from today
+# to the 3rd working day after it (Monday to Friday, minus holidays and closure days), so that
+# on a Friday it still reaches Wednesday.
+DUE_SOON_WORKING_DAYS = 3
+
+
+def due_soon_until(organisation: Organisation, today: dt.date) -> dt.date:
+    """The last day an item counts as due soon: the DUE_SOON_WORKING_DAYS-th working day after
+    `today` in the town's calendar. Its closure days are read once per organisation object (one
+    request: a home asks every register's "À faire" with the same one)."""
+    known: dict[dt.date, dt.date] = organisation.__dict__.setdefault("_due_soon_until", {})
+    if today not in known:
+        known[today] = calendar_for(organisation).add_working_days(today, DUE_SOON_WORKING_DAYS)
+    return known[today]
+
+
 def months_of(*days: dt.date | None) -> set[dt.date]:
     """The first day of the month of each day given (None skipped): the months whose
     indicator values a change touches."""

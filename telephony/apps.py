@@ -6,14 +6,15 @@ class TelephonyConfig(AppConfig):
     verbose_name = "Accueil téléphonique"
 
     def ready(self) -> None:
-        from core.registries import CALENDAR_LISTENERS, RING_CYCLE_LISTENERS
-        from telephony import importing, metrics
+        from core.registries import CALENDAR_LISTENERS, RING_CYCLE_LISTENERS, TODO_LISTS
+        from telephony import importing, metrics, todo
         from telephony.actions import follow_ring_cycle
         from telephony.calendar import follow_calendar
 
         metrics.register_all()
         importing.register()
         RING_CYCLE_LISTENERS.register("telephony", follow_ring_cycle)
+        TODO_LISTS.register("telephony", todo.todo)
         CALENDAR_LISTENERS.register(
             "telephony", lambda organisation, actor, change: follow_calendar(organisation, change)
         )

@@ -16,7 +16,7 @@ def test_a_member_logs_in_with_their_email_and_lands_on_their_town(org, make_mem
     client = Client()
     response = client.post(reverse("core:login"), {"username": "Agent@Ville-Test.test", "password": PASSWORD})
     assert response["Location"] == reverse("core:home")
-    assert client.get(reverse("core:home"))["Location"] == reverse("commitments:overview", args=[org.slug])
+    assert client.get(reverse("core:home"))["Location"] == reverse("dashboards:home", args=[org.slug])
 
 
 def test_a_wrong_password_is_refused_with_a_french_message(org, make_member):

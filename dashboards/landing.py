@@ -1,0 +1,16 @@
+"""Where a member lands in their town (core.registries.LANDING_PAGES, registered by this app,
+whose key sorts after "commitments": core.registries.landing_page takes the last)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from core.access import Capability, can
+from core.models import Membership
+
+
+def landing(membership: Membership) -> str:
+    """Those who handle items (agents, quality managers, administrators) land on their home and
+    what they have to do; readers and auditors on the one-screen summary of the commitments."""
+    name = "dashboards:home" if can(membership, Capability.CAPTURE) else "commitments:summary"
+    return reverse(name, kwargs={"org_slug": membership.organisation.slug})
