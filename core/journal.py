@@ -56,6 +56,7 @@ ACTION_LABELS: dict[str, str] = {
     "close_at_closing": "clôture à la fermeture (parti sans être servi)",
     # Improvement actions (improvement)
     "plan": "planification",
+    "begin": "démarrage",
     "complete": "réalisation",
     "confirm_effective": "efficacité vérifiée",
     "find_ineffective": "constat de non-efficacité",

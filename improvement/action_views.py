@@ -30,7 +30,7 @@ PAGE_SIZE = 25
 # The buttons of the action's page, in the table's order.
 STEP_BUTTONS = {
     "plan": "Planifier",
-    "start": "Démarrer",
+    "begin": "Démarrer",
     "complete": "Marquer comme réalisée",
     "confirm_effective": "Efficacité vérifiée",
     "find_ineffective": "Constater la non-efficacité",

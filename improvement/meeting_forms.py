@@ -9,7 +9,7 @@ from django import forms
 
 from core.access import ROLE_CAPABILITIES, Capability
 from core.models import Membership, Organisation, User
-from improvement.meetings import MEETING_FIELDS, text_fingerprint
+from improvement.meetings import MEETING_FIELDS
 from improvement.models import AnnualReview, SteeringMeeting
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -113,7 +113,7 @@ class ReviewNewForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    seen_text = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     conclusions = forms.CharField(
         label="Conclusions",
         required=False,
@@ -127,7 +127,7 @@ class ReviewForm(forms.Form):
     @classmethod
     def initial_for(cls, review: AnnualReview) -> dict[str, Any]:
         return {
-            "seen_text": text_fingerprint(review),
+            "version": review.version,
             "conclusions": review.conclusions,
             "objectives": review.objectives,
         }

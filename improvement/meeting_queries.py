@@ -78,4 +78,4 @@ def pack_span(meeting: SteeringMeeting) -> Span:
 
 
 def reviews(organisation: Organisation) -> QuerySet[AnnualReview]:
-    return AnnualReview.objects.for_org(organisation).select_related("validated_by").order_by("-year", "-version")
+    return AnnualReview.objects.for_org(organisation).select_related("validated_by").order_by("-year", "-number")

@@ -127,7 +127,8 @@ def review_edit(request: OrgRequest, review_id: int) -> HttpResponseBase:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            meetings.update_review(review=review, actor=acting_user(request), **form.cleaned_data)
+            seen = form.cleaned_data.pop("version")
+            meetings.update_review(review=review, actor=acting_user(request), seen_version=seen, **form.cleaned_data)
         except (ConcurrentEditError, ValidationError) as error:
             form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
             status = 409

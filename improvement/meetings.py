@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.audit import record_event, snapshot
-from core.concurrency import ConcurrentEditError, changed_by_message, save_if_unchanged
+from core.concurrency import save_if_unchanged
 from core.models import Membership, Organisation, User
 from core.registries import records_changed
 from improvement.actions import open_action
@@ -136,11 +136,11 @@ def add_decision(
 def create_review(*, organisation: Organisation, actor: User | None, year: int) -> AnnualReview:
     """A new version of the year's review: the next number, with the text of the latest
     version (validated or not) to start from. A validated version stays as it is."""
-    latest = AnnualReview.objects.for_org(organisation).filter(year=year).order_by("-version").first()
+    latest = AnnualReview.objects.for_org(organisation).filter(year=year).order_by("-number").first()
     review = AnnualReview.objects.create(
         organisation=organisation,
         year=year,
-        version=latest.version + 1 if latest else 1,
+        number=latest.number + 1 if latest else 1,
         conclusions=latest.conclusions if latest else "",
         objectives=latest.objectives if latest else "",
         created_by=actor if actor is not None and actor.pk else None,
@@ -160,29 +160,18 @@ def _refuse_validated(review: AnnualReview) -> None:
         raise ValidationError(VALIDATED_REFUSAL, code="validated")
 
 
-def text_fingerprint(review: AnnualReview) -> str:
-    """What the edit form remembers of the text it opened with. AnnualReview's `version` is the
-    review's version number (it shadows core.concurrency's counter), so a concurrent edit is
-    recognised by its text instead."""
-    text = f"{review.conclusions}\x00{review.objectives}".encode()
-    return hashlib.sha256(text).hexdigest()[:32]
-
-
 @transaction.atomic
 def update_review(
-    *, review: AnnualReview, actor: User | None, seen_text: str, conclusions: str, objectives: str
+    *, review: AnnualReview, actor: User | None, seen_version: int, conclusions: str, objectives: str
 ) -> None:
     """Write the conclusions and next year's objectives of a draft; a validated one is refused,
-    and so is a text changed by someone else since the form was opened (`seen_text`)."""
+    and so is a review someone else saved since the form was opened (`seen_version`)."""
     _refuse_validated(review)
-    stored = AnnualReview.objects.filter(pk=review.pk, status=ReviewStatus.DRAFT).first()
-    if stored is None:
+    if AnnualReview.objects.filter(pk=review.pk, status=ReviewStatus.VALIDATED).exists():
         raise ValidationError(VALIDATED_REFUSAL, code="validated")
-    if text_fingerprint(stored) != seen_text:
-        raise ConcurrentEditError(changed_by_message(review))
     before = snapshot(review, REVIEW_TEXT_FIELDS)
     review.conclusions, review.objectives = conclusions, objectives
-    AnnualReview.objects.filter(pk=review.pk).update(conclusions=conclusions, objectives=objectives)
+    save_if_unchanged(review, seen_version=seen_version, fields=REVIEW_TEXT_FIELDS)
     record_event(
         organisation=review.organisation,
         actor=actor,
@@ -216,7 +205,7 @@ def validate_review(*, review: AnnualReview, pdf: bytes, actor: User | None) -> 
     if not still_draft.select_for_update().exists():
         raise ValidationError(VALIDATED_REFUSAL, code="validated")
     before = snapshot(review, REVIEW_AUDIT_FIELDS)
-    review.pdf.save(f"bilan-{review.year}-v{review.version}.pdf", ContentFile(pdf), save=False)
+    review.pdf.save(f"bilan-{review.year}-v{review.number}.pdf", ContentFile(pdf), save=False)
     review.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     review.validated_at = timezone.now()
     review.validated_by = actor if actor is not None and actor.pk else None

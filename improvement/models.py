@@ -46,7 +46,7 @@ S = ActionStatus
 ACTION_TRANSITIONS: dict[str, Transition] = {
     "create": Transition("création", frozenset(), S.PROPOSED),
     "plan": Transition("planification", frozenset({S.PROPOSED}), S.PLANNED),
-    "start": Transition("démarrage", frozenset({S.PLANNED}), S.IN_PROGRESS),
+    "begin": Transition("démarrage", frozenset({S.PLANNED}), S.IN_PROGRESS),
     "complete": Transition("réalisation", frozenset({S.PLANNED, S.IN_PROGRESS, S.RELAUNCHED}), S.DONE),
     "confirm_effective": Transition("efficacité vérifiée", frozenset({S.DONE}), S.EFFECTIVE),
     "find_ineffective": Transition("constat de non-efficacité", frozenset({S.DONE}), S.INEFFECTIVE),
@@ -163,7 +163,7 @@ class ActionTransition(WorkflowEvent):
 
     @property
     def step_label(self) -> str:
-        """The step's name in the action's own table ("démarrage", not the counter's "start")."""
+        """The step's name in the action's own table ("démarrage", not the counter's "début du service")."""
         transition = ACTION_TRANSITIONS.get(self.action)
         return transition.label if transition is not None else self.action
 
@@ -216,7 +216,7 @@ class ReviewStatus(models.TextChoices):
 def review_path(instance: AnnualReview, filename: str) -> str:
     """Served only through a scoped view; the name says the town, year and version."""
     suffix = PurePath(filename).suffix.lower()[:5] or ".pdf"
-    return f"reviews/{instance.organisation_id}/bilan-{instance.year}-v{instance.version}{suffix}"
+    return f"reviews/{instance.organisation_id}/bilan-{instance.year}-v{instance.number}{suffix}"
 
 
 class AnnualReview(OrgOwned, Versioned):
@@ -225,7 +225,7 @@ class AnnualReview(OrgOwned, Versioned):
     version."""
 
     year = models.PositiveSmallIntegerField("année")
-    version = models.PositiveSmallIntegerField("version", default=1)
+    number = models.PositiveSmallIntegerField("version", default=1)
     status = models.CharField("statut", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     conclusions = models.TextField("conclusions", blank=True)
     objectives = models.TextField("objectifs de l'année suivante", blank=True)
@@ -239,9 +239,9 @@ class AnnualReview(OrgOwned, Versioned):
     class Meta:
         verbose_name = "bilan annuel"
         verbose_name_plural = "bilans annuels"
-        ordering = ["-year", "-version"]
+        ordering = ["-year", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "year", "version"], name="annual_review_unique_version"),
+            models.UniqueConstraint(fields=["organisation", "year", "number"], name="annual_review_unique_version"),
             models.CheckConstraint(
                 condition=Q(status=ReviewStatus.DRAFT) | (~Q(pdf="") & ~Q(pdf_sha256="")),
                 name="annual_review_validated_has_pdf",
@@ -249,4 +249,4 @@ class AnnualReview(OrgOwned, Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"Bilan {self.year} (version {self.version})"
+        return f"Bilan {self.year} (version {self.number})"

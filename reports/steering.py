@@ -200,7 +200,7 @@ def annual_review_pdf(*, review: AnnualReview, validated_by: User | None = None)
 
 def review_filename(review: AnnualReview) -> str:
     state = "" if review.status == "validated" else "-brouillon"
-    return f"bilan-annuel-{review.year}-v{review.version}{state}.pdf"
+    return f"bilan-annuel-{review.year}-v{review.number}{state}.pdf"
 
 
 def pack_filename(meeting: SteeringMeeting) -> str:

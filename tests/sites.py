@@ -2,7 +2,7 @@
 
 The town (the `org` fixture) has its town hall (services Accueil and État civil); `two_sites`
 adds the annex "Mairie annexe du Port" with one service, opening hours at both sites, and at
-each site's reception a different handful of letters, acts, complaints, tickets and calls."""
+each site's reception a different handful of letters, acts, complaints, tickets, calls and improvement actions."""
 
 from __future__ import annotations
 
@@ -16,10 +16,13 @@ from complaints.actions import register_complaint
 from complaints.models import Channel as ComplaintChannel
 from complaints.models import Justified, Kind
 from complaints.workflow import answer as answer_complaint
-from core.models import OpeningHours, Organisation, Service, Site
+from core.models import Membership, OpeningHours, Organisation, Role, Service, Site, User
 from core.periods import Period
 from correspondence.actions import answer, register_request
 from correspondence.models import Channel
+from improvement.actions import open_action
+from improvement.models import Origin
+from improvement.workflow import WORKFLOW
 from reception.actions import apply_transition, create_reason, issue_ticket
 from telephony.actions import create_line, tally_call
 from telephony.models import CallOutcome
@@ -112,6 +115,21 @@ def calls(organisation: Organisation, service: Service, rings: list[int | None])
                actor=None)  # fmt: skip
 
 
+def improvement_actions(organisation: Organisation, service: Service, done: list[dt.date | None]) -> None:
+    """Improvement actions of `service` due on 10 March, each done on the day given (None: not done)."""
+    owner = User.objects.create_user(f"pilote-{service.code}@{organisation.slug}.test", "x", full_name="Pilote")
+    Membership.objects.create(organisation=organisation, user=owner, role=Role.QUALITY_MANAGER)
+    for done_on in done:
+        action = open_action(
+            organisation=organisation, actor=None, origin=Origin.SUGGESTION, title="Action", owner=owner,
+            due_on=dt.date(2026, 3, 10), service=service,
+        )  # fmt: skip
+        if done_on is not None:
+            for step in ("plan", "begin"):
+                WORKFLOW.step(action, step, actor=None, changes={})
+            WORKFLOW.step(action, "complete", actor=None, changes={"done_on": done_on})
+
+
 def two_sites(org: Organisation) -> dict[str, Any]:
     """The annex and the March activity of both sites: {"town_hall", "reception", "annex", "port"}."""
     town_hall = Site.objects.get(organisation=org)
@@ -130,4 +148,6 @@ def two_sites(org: Organisation) -> dict[str, Any]:
     tickets(org, annex, port, [30, None])
     calls(org, reception, [2, 3, None])
     calls(org, port, [8])
+    improvement_actions(org, reception, [dt.date(2026, 3, 9), dt.date(2026, 3, 12), None])
+    improvement_actions(org, port, [dt.date(2026, 3, 10)])
     return {"town_hall": town_hall, "reception": reception, "annex": annex, "port": port}

@@ -29,7 +29,7 @@ def town(org: Organisation) -> dict[str, Any]:
 
 
 # Measures of the whole town that no site has on its own: they answer None for a site or a service.
-TOWN_WIDE_METRICS = {"improvement.review_validated"}
+TOWN_WIDE_METRICS = {"improvement.review_validated", "improvement.meetings_held"}
 
 
 def computed_metric_keys() -> list[str]:

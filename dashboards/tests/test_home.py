@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import escape
 
 from complaints.models import Justified, Kind, Status
@@ -22,28 +22,6 @@ from improvement.models import ActionStatus
 PARIS = ZoneInfo("Europe/Paris")
 TODAY = dt.date(2026, 12, 3)  # a Thursday: due soon = due by Tuesday 8 December (3 working days)
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(dt.datetime(2026, 12, 3, 10, tzinfo=PARIS), tick=False)]
-
-
-def _has_url(name: str, **kwargs: object) -> bool:
-    try:
-        reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return False
-    return True
-
-
-# Built on other branches of issue 11 (improvement: helpers "actions" and "steering"; the
-# reader's summary: helper "trends"): these tests run once they are merged.
-needs_action_list = pytest.mark.skipif(
-    not _has_url("improvement:action_list", org_slug="x"), reason="improvement:action_list (branch i11-actions)"
-)
-needs_meeting_detail = pytest.mark.skipif(
-    not _has_url("improvement:meeting_detail", org_slug="x", meeting_id=1),
-    reason="improvement:meeting_detail (branch i11-steering)",
-)
-needs_summary = pytest.mark.skipif(
-    not _has_url("commitments:summary", org_slug="x"), reason="commitments:summary (branch i11-trends)"
-)
 
 
 def home_url(org) -> str:
@@ -194,7 +172,6 @@ def test_a_target_missed_in_the_last_complete_period_is_listed_but_not_one_of_th
     assert not lines_of(manager_client, org)
 
 
-@needs_action_list
 def test_improvement_actions_overdue_and_due_for_their_check_are_listed(org, other_org, make_member, manager_client):
     owner = make_member(org, Role.AGENT, email="pilote@ville-test.test")
     builders.action(org, owner, dt.date(2026, 12, 2))
@@ -211,7 +188,6 @@ def test_improvement_actions_overdue_and_due_for_their_check_are_listed(org, oth
         assert listed(manager_client, line.url) == line.count
 
 
-@needs_meeting_detail
 def test_the_next_committee_not_yet_held_is_announced_with_its_page(org, other_org, manager_client):
     builders.meeting(org, dt.date(2026, 11, 20), held=True)
     builders.meeting(org, dt.date(2027, 3, 4))
@@ -262,7 +238,6 @@ def test_a_member_of_one_town_lands_on_the_home_after_logging_in(org, client_as)
     assert client.get(reverse("core:home"))["Location"] == home_url(org)
 
 
-@needs_summary
 @pytest.mark.parametrize("role", [Role.READER, Role.AUDITOR])
 def test_readers_and_auditors_land_on_the_summary_and_the_home_sends_them_there(org, client_as, role):
     client = client_as(org, role)

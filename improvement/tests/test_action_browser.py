@@ -47,7 +47,7 @@ def test_the_plan_pages_have_no_accessibility_violation_and_a_step_takes_one_cli
         owner=manager, due_on=today, check_indicator=waits, expected_value=Decimal(8), check_on=today,
         title="Deuxième guichet le lundi matin",
     )  # fmt: skip
-    checked = run(checked, "plan", "start", "complete", today=today)
+    checked = run(checked, "plan", "begin", "complete", today=today)
     period_start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     IndicatorValue.objects.create(
         organisation=org, indicator=waits, granularity="month", period_start=period_start, value=9.5

@@ -40,14 +40,14 @@ def test_an_action_is_numbered_in_its_year_and_proposed(make_action):
 
 
 def test_an_action_goes_from_proposed_to_effective_with_a_log_row_per_step(make_action):
-    action = run(make_action(), "plan", "start", "complete")
+    action = run(make_action(), "plan", "begin", "complete")
     assert action.status == S.DONE and action.done_on == TODAY
     action = run(action, "confirm_effective", note="Plus aucune plainte sur l'orientation.")
     action.refresh_from_db()
     assert action.status == S.EFFECTIVE
     assert (action.checked_on, action.check_note) == (TODAY, "Plus aucune plainte sur l'orientation.")
     logged = list(action.transitions.order_by("at", "pk").values_list("action", "to_status", "note"))
-    assert [code for code, _, _ in logged] == ["create", "plan", "start", "complete", "confirm_effective"]
+    assert [code for code, _, _ in logged] == ["create", "plan", "begin", "complete", "confirm_effective"]
     assert logged[-1][2] == "Plus aucune plainte sur l'orientation."
     assert AuditEvent.objects.filter(object_id=str(action.pk), action="complete").exists()
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from core.concurrency import ConcurrentEditError
 from core.models import AuditEvent, Role
-from improvement.meetings import create_review, text_fingerprint, update_review, validate_review
+from improvement.meetings import create_review, update_review, validate_review
 from improvement.models import AnnualReview, ReviewStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(dt.datetime(2026, 12, 6, 9, tzinfo=dt.UTC))]
@@ -18,13 +18,13 @@ PDF = b"%PDF-1.7 bilan de test"
 
 def write(review, conclusions, objectives=""):
     update_review(
-        review=review, actor=None, seen_text=text_fingerprint(review), conclusions=conclusions, objectives=objectives
+        review=review, actor=None, seen_version=review.version, conclusions=conclusions, objectives=objectives
     )
 
 
 def test_the_first_review_of_a_year_is_version_1_and_empty(org):
     review = create_review(organisation=org, actor=None, year=2025)
-    assert (review.version, review.status, review.conclusions) == (1, ReviewStatus.DRAFT, "")
+    assert (review.number, review.status, review.conclusions) == (1, ReviewStatus.DRAFT, "")
     assert AuditEvent.objects.filter(object_type="improvement.annualreview", action="create").count() == 1
 
 
@@ -32,8 +32,8 @@ def test_a_new_version_copies_the_text_of_the_latest_version(org):
     first = create_review(organisation=org, actor=None, year=2025)
     write(first, "Année contrastée.", "Tenir les délais.")
     second = create_review(organisation=org, actor=None, year=2025)
-    assert (second.version, second.conclusions, second.objectives) == (2, "Année contrastée.", "Tenir les délais.")
-    assert create_review(organisation=org, actor=None, year=2024).version == 1
+    assert (second.number, second.conclusions, second.objectives) == (2, "Année contrastée.", "Tenir les délais.")
+    assert create_review(organisation=org, actor=None, year=2024).number == 1
 
 
 def test_validating_stores_the_pdf_with_its_sha256_who_and_when(org, make_member):
@@ -41,7 +41,7 @@ def test_validating_stores_the_pdf_with_its_sha256_who_and_when(org, make_member
     review = create_review(organisation=org, actor=None, year=2025)
     validate_review(review=review, pdf=PDF, actor=manager)
     review.refresh_from_db()
-    assert review.status == ReviewStatus.VALIDATED and review.version == 1
+    assert review.status == ReviewStatus.VALIDATED and review.number == 1
     assert review.pdf_sha256 == hashlib.sha256(PDF).hexdigest()
     assert review.pdf.read() == PDF and review.pdf.name.endswith("bilan-2025-v1.pdf")
     assert review.validated_by == manager and review.validated_at is not None
@@ -87,10 +87,10 @@ def test_a_new_version_never_overwrites_a_validated_one(org):
 
 def test_text_changed_by_someone_else_since_the_form_opened_is_refused(org):
     review = create_review(organisation=org, actor=None, year=2025)
-    seen = text_fingerprint(review)
+    seen = review.version
     write(review, "Premier")
     with pytest.raises(ConcurrentEditError):
-        update_review(review=review, actor=None, seen_text=seen, conclusions="Second", objectives="")
+        update_review(review=review, actor=None, seen_version=seen, conclusions="Second", objectives="")
 
 
 def test_something_that_is_not_a_pdf_is_refused(org):

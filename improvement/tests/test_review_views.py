@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent, Role
-from improvement.meetings import create_review, text_fingerprint, validate_review
+from improvement.meetings import create_review, validate_review
 from improvement.models import AnnualReview
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(dt.datetime(2026, 12, 6, 9, tzinfo=dt.UTC))]
@@ -22,7 +22,7 @@ def test_the_quality_manager_starts_a_review_and_writes_it(org, manager_client):
     response = manager_client.post(url("review_new", org), {"year": "2025"})
     review = AnnualReview.objects.get()
     assert response.status_code == 302 and response["Location"] == url("review_detail", org, review_id=review.pk)
-    form = {"seen_text": text_fingerprint(review), "conclusions": "Année tenue.", "objectives": "Enquête au printemps."}
+    form = {"version": review.version, "conclusions": "Année tenue.", "objectives": "Enquête au printemps."}
     assert manager_client.post(url("review_edit", org, review_id=review.pk), form).status_code == 302
     page = manager_client.get(url("review_detail", org, review_id=review.pk)).content.decode()
     assert "Année tenue." in page and "Enquête au printemps." in page and "Valider et figer le PDF" in page
@@ -42,13 +42,13 @@ def test_the_new_version_button_of_a_validated_review_copies_its_text(org, manag
     page = manager_client.get(url("review_detail", org, review_id=review.pk)).content.decode()
     assert "Créer une nouvelle version" in page and "Valider et figer" not in page
     manager_client.post(url("review_new", org), {"year": "2025"})
-    assert AnnualReview.objects.get(version=2).conclusions == "Texte validé."
+    assert AnnualReview.objects.get(number=2).conclusions == "Texte validé."
 
 
 def test_the_editor_of_a_validated_review_is_refused(org, manager_client):
     review = create_review(organisation=org, actor=None, year=2025)
     validate_review(review=review, pdf=PDF, actor=None)
-    form = {"seen_text": text_fingerprint(review), "conclusions": "Réécrit.", "objectives": ""}
+    form = {"version": review.version, "conclusions": "Réécrit.", "objectives": ""}
     response = manager_client.post(url("review_edit", org, review_id=review.pk), form, follow=True)
     assert "ne peut plus être modifié" in response.content.decode()
     review.refresh_from_db()
@@ -79,7 +79,7 @@ def test_a_reader_reads_the_reviews_but_writes_nothing(org, client_as, role):
     events = AuditEvent.objects.count()
     assert reader.get(url("review_new", org)).status_code == 403
     assert reader.post(url("review_new", org), {"year": "2024"}).status_code == 403
-    form = {"seen_text": text_fingerprint(review), "conclusions": "X", "objectives": ""}
+    form = {"version": review.version, "conclusions": "X", "objectives": ""}
     assert reader.post(url("review_edit", org, review_id=review.pk), form).status_code == 403
     assert AuditEvent.objects.count() == events and AnnualReview.objects.count() == 1
 

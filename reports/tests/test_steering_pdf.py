@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from commitments.models import Indicator, IndicatorValue
-from improvement.meetings import add_decision, create_meeting, create_review, text_fingerprint, update_review
+from improvement.meetings import add_decision, create_meeting, create_review, update_review
 from reports.steering import annual_review_pdf, meeting_pack_pdf, minutes_pdf
 from reports.tests.steering_data import CITIZEN, steering_town
 
@@ -88,7 +88,7 @@ def test_the_annual_review_compares_each_indicator_with_its_target_and_the_previ
     update_review(
         review=review,
         actor=None,
-        seen_text=text_fingerprint(review),
+        seen_version=review.version,
         conclusions="Le téléphone progresse.",
         objectives="Tenir 95 % en 2027.",
     )
