@@ -311,7 +311,8 @@ def _meeting_days(today: dt.date) -> list[dt.date]:
 
 
 def _missed_between(town: Town, start: dt.date, end: dt.date) -> list[str]:
-    return sorted({f"{i.code}" for i, period in town.misses() if start <= period.start and period.end <= end})
+    codes = {indicator.code for indicator, period in town.misses() if start <= period.start and period.end <= end}
+    return sorted(codes, key=lambda code: [int(part) if part.isdigit() else 0 for part in code.split(".")])
 
 
 def _attendees(town: Town) -> str:
@@ -355,17 +356,24 @@ def _meetings(town: Town, tally: Tally) -> tuple[int, int]:
     return len(days), decided
 
 
+def _check_after(
+    town: Town, indicator: Indicator | None, done_on: dt.date | None
+) -> tuple[dt.date | None, Check | None]:
+    """The check day of an action done on `done_on`: the end of the period after the one it
+    was done in; and the verdict the stored values give then, when they hold one."""
+    if indicator is None or done_on is None:
+        return None, None
+    granularity = Granularity(indicator.granularity)
+    day = Period(Period.containing(done_on, granularity).end, granularity).end
+    return day, town.check(indicator, day)
+
+
 def _decision_action(town: Town, tally: Tally, decision: Decision, code: str, *, last: bool) -> None:
     held_on = decision.meeting.held_on
     opened_on, due_on = held_on + dt.timedelta(days=1), held_on + dt.timedelta(days=60)
     done_on = None if last else held_on + dt.timedelta(days=40)
     indicator = town.indicators.get(code)
-    check = None
-    if indicator is not None and done_on is not None:  # judged on the period after the one it was done in
-        after = Period(
-            Period.containing(done_on, Granularity(indicator.granularity)).end, Granularity(indicator.granularity)
-        )
-        check = town.check(indicator, after.end)
+    _, check = _check_after(town, indicator, done_on)
     late_due = max(opened_on + dt.timedelta(days=7), town.today - dt.timedelta(days=5))
     action = _open(
         town, opened_on, origin=Origin.DECISION, title=decision.text, decision=decision,
@@ -376,14 +384,26 @@ def _decision_action(town: Town, tally: Tally, decision: Decision, code: str, *,
     _carry_out(town, action, opened_on, done_on)
     verdict = _judge(town, action, check)
     if verdict == "ineffective" and check is not None and not tally.relaunched:  # the first one is relaunched
-        relaunched_on = check.check_on + dt.timedelta(days=7)
-        if relaunched_on < town.today:
-            _step(town, action, "relaunch", relaunched_on, due_on=relaunched_on + dt.timedelta(days=DAYS_TO_ACT))
-            tally.relaunched = True
-            done_again = relaunched_on + dt.timedelta(days=30)
-            if done_again < town.today:
-                _step(town, action, "complete", done_again, done_on=done_again)
+        _relaunch(town, action, check)
+        tally.relaunched = True
     tally.add(verdict)
+
+
+def _relaunch(town: Town, action: ImprovementAction, check: Check) -> None:
+    """Relaunched a week after its failed check, with a new due date and a new check day (the
+    first verdict stays in its log), done again a month later and judged again when the
+    stored values allow."""
+    relaunched_on = check.check_on + dt.timedelta(days=7)
+    if relaunched_on >= town.today:
+        return
+    done_again = relaunched_on + dt.timedelta(days=30)
+    check_on, again = _check_after(town, check.indicator, done_again)
+    cleared = {"checked_on": None, "checked_value": None, "checked_period_start": None, "check_note": ""}
+    new_due = relaunched_on + dt.timedelta(days=DAYS_TO_ACT)
+    _step(town, action, "relaunch", relaunched_on, due_on=new_due, check_on=check_on, **cleared)
+    if done_again < town.today:
+        _step(town, action, "complete", done_again, done_on=done_again)
+        _judge(town, action, again)
 
 
 def _review(town: Town) -> AnnualReview:
@@ -433,14 +453,15 @@ def add_improvement(organisation: Organisation, *, today: dt.date) -> Improvemen
 
 
 def validate_demo_review(organisation: Organisation) -> AnnualReview:
-    """Freeze last year's draft review as its validated PDF (reports.steering and
-    improvement.meetings come with the steering helper's branch: the lead calls this from
-    build_demo after the merge)."""
+    """Freeze last year's draft review as its validated PDF, signed by the quality manager.
+    reports.steering and improvement.meetings come with the steering helper's branch: after the
+    merge, build_demo calls this for each town once add_improvement has run (and the imports may
+    become plain ones)."""
     steering = importlib.import_module("reports.steering")
     meetings = importlib.import_module("improvement.meetings")
     review = AnnualReview.objects.for_org(organisation).get(status=ReviewStatus.DRAFT, version=1)
-    manager = Membership.objects.for_org(organisation).filter(role=Role.QUALITY_MANAGER).first()
-    pdf = steering.annual_review_pdf(review=review)
-    meetings.validate_review(review=review, pdf=pdf, actor=manager.user if manager else None)
+    manager = Membership.objects.for_org(organisation).get(role=Role.QUALITY_MANAGER).user
+    pdf = steering.annual_review_pdf(review=review, validated_by=manager)
+    meetings.validate_review(review=review, pdf=pdf, actor=manager)
     review.refresh_from_db()
     return review
