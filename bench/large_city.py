@@ -1,6 +1,7 @@
 """Benchmark: a large city (10 sites, 5 years), its steering pages under load, its PDFs.
 
     .venv/bin/python bench/large_city.py [--quick] [--scale F] [--seconds S] [--clients C] [--postgres] [--keep]
+    .venv/bin/python bench/large_city.py --reuse sqlite:////tmp/bench-city-…/ville.sqlite3  (steps 2 and 3 only)
 
 1. A fresh database (a SQLite file in a temporary folder, or with --postgres a fresh database on
    the server that DATABASE_URL names: `make bench-city-postgres` runs it on the throwaway
@@ -32,8 +33,9 @@
    peak resident memory (goal < 10 s each); "absent" when the function does not exist yet.
 
 `--quick` (CI, `make bench-quick`): 2 sites, 1 year, a few thousand rows, 3 s a page. The
-database is removed at the end unless --keep. Exit status 1 when a page answers anything but
-200 or 404."""
+database is removed at the end unless --keep; `--reuse URL` measures a kept city again (after a
+change of the pages) without generating it (migrations are applied first). Exit status 1 when
+a page answers anything but 200 or 404."""
 
 from __future__ import annotations
 
@@ -610,7 +612,7 @@ def database(args: argparse.Namespace, work: Path) -> tuple[str, str]:
     return server.rsplit("/", 1)[0] + "/" + PG_DATABASE, "PostgreSQL"
 
 
-def database_size(work: Path) -> str:
+def database_size(url: str) -> str:
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -618,7 +620,8 @@ def database_size(work: Path) -> str:
             cursor.execute("SELECT pg_database_size(current_database())")
             size = cursor.fetchone()[0]
     else:
-        size = sum(path.stat().st_size for path in work.glob("ville.sqlite3*"))
+        path = Path(url.removeprefix("sqlite:///"))
+        size = sum(part.stat().st_size for part in path.parent.glob(path.name + "*"))
     return f"{size / 1024**3:.2f} Go" if size > 1024**3 else f"{size / 1024**2:.0f} Mo"
 
 
@@ -630,12 +633,13 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8, help="clients simultanés (8)")
     parser.add_argument("--postgres", action="store_true", help="sur PostgreSQL (DATABASE_URL, voir le Makefile)")
     parser.add_argument("--keep", action="store_true", help="garder la base et le dossier de travail")
+    parser.add_argument("--reuse", metavar="DATABASE_URL", help="mesurer une ville gardée (--keep), sans la refaire")
     args = parser.parse_args()
     sizes = {kind: max(1, round(count * args.scale)) for kind, count in (QUICK if args.quick else FULL).items()}
     sites, years = (2, 1) if args.quick else (10, 5)
     seconds = args.seconds or (3 if args.quick else 30)
     work = Path(tempfile.mkdtemp(prefix="bench-city-"))
-    url, label = database(args, work)
+    url, label = (args.reuse, args.reuse.split(":")[0]) if args.reuse else database(args, work)
     env = {
         **{name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "QUALIPILOTE_"))},
         "DJANGO_SETTINGS_MODULE": "qualipilote.settings",
@@ -650,19 +654,22 @@ def main() -> int:
     }
     os.environ.update(env)
     try:
-        print(f"Grande ville sur {label} : {sites} sites, {years} an(s), " + ", ".join(
-            f"{count:,} {kind}".replace(",", " ") for kind, count in sizes.items()))  # fmt: skip
+        volumes = ", ".join(f"{count:,} {kind}".replace(",", " ") for kind, count in sizes.items())
+        if args.reuse:
+            print(f"Ville gardée sur {label} : {url}")
+        else:
+            print(f"Grande ville sur {label} : {sites} sites, {years} an(s), {volumes}")
         subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], env=env, cwd=ROOT, check=True)
         import django
 
         django.setup()
-        began = time.perf_counter()
-        today = dt.date.today()
-        generate(sizes, sites, years, today)
-        total = time.perf_counter() - began
-        print(f"Génération : {total:.0f} s ({total / 60:.1f} min), base : {database_size(work)}")
-        if not args.quick and args.scale >= 1:
-            print(f"  rapport au but de 10 min : {total / 600:.2f}")
+        if not args.reuse:
+            began = time.perf_counter()
+            generate(sizes, sites, years, dt.date.today())
+            total = time.perf_counter() - began
+            print(f"Génération : {total:.0f} s ({total / 60:.1f} min), base : {database_size(url)}")
+            if not args.quick and args.scale >= 1:
+                print(f"  rapport au but de 10 min : {total / 600:.2f}")
         cookie, sessions, urls = sessions_and_urls(args.clients)
         from django.db import connections
 
