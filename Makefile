@@ -13,7 +13,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils nginx
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres lock bench-quick bench-postgres bench-calendar bench-calendar-postgres bench-load bench-load-postgres bench-journal-postgres demo clean
+.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres lock bench-quick bench-postgres bench-calendar bench-calendar-postgres bench-load bench-load-postgres bench-city bench-city-postgres bench-journal-postgres demo clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -102,6 +102,15 @@ bench-load: venv
 # The same on a throwaway PostgreSQL cluster (see .ci/postgres.sh).
 bench-load-postgres: venv
 	bash .ci/postgres.sh $(BIN)/python bench/load.py --postgres $(BENCH_ARGS)
+
+# A large city (10 sites, 5 years, 10 million calls...): generation, home and overview under 8
+# clients through gunicorn, the steering PDFs (bench/large_city.py).
+bench-city: venv
+	$(BIN)/python bench/large_city.py $(BENCH_ARGS)
+
+# The same on a throwaway PostgreSQL cluster (see .ci/postgres.sh).
+bench-city-postgres: venv
+	bash .ci/postgres.sh $(BIN)/python bench/large_city.py --postgres $(BENCH_ARGS)
 
 # Supply chain: requirements*.txt are lock files (every package, direct and indirect, with its
 # PyPI hashes) written by pip-tools from the exact pins of requirements*.in. pip-compile runs in a
