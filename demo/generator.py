@@ -18,7 +18,7 @@ from core.periods import Granularity, Period
 from core.registries import METRICS, create_town_defaults, records_changed
 from demo.activity import activity_months, add_activity
 from demo.complaints_data import add_complaints
-from demo.improvement_data import add_improvement
+from demo.improvement_data import add_improvement, validate_demo_review
 from demo.registers_data import add_registers
 from imports.models import ImportRun, ImportSource, ImportStatus
 from reception.actions import after_tickets_written
@@ -188,10 +188,12 @@ def enter_manual_values(organisation: Organisation, rng: random.Random, today: d
 
 def build_demo(*, seed: int = DEFAULT_SEED, today: dt.date) -> list[Organisation]:
     """The demo towns, then their improvement loop (demo.improvement_data) in a second
-    transaction: it reads the indicator values that the first one's commit stored."""
+    transaction: it reads the indicator values that the first one's commit stored; last, last
+    year's annual review validated and frozen as its PDF."""
     towns = build_towns(seed=seed, today=today)
     for organisation in towns:
         add_improvement(organisation, today=today)
+        validate_demo_review(organisation, today=today)
     return towns
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import importlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -33,6 +32,7 @@ from core.models import Membership, Organisation, Role, User
 from core.periods import Granularity, Period
 from core.registries import records_changed
 from improvement.actions import open_action
+from improvement.meetings import create_review, validate_review
 from improvement.models import (
     ActionTransition,
     AnnualReview,
@@ -43,6 +43,7 @@ from improvement.models import (
     SteeringMeeting,
 )
 from improvement.workflow import METRIC_PREFIX, WORKFLOW
+from reports.steering import annual_review_pdf
 
 MEETING_MONTHS = (3, 10)  # a committee in spring, one in autumn
 MISSED_INDICATORS = 4  # actions opened from a missed indicator
@@ -160,7 +161,7 @@ def _carry_out(town: Town, action: ImprovementAction, opened_on: dt.date, done_o
     """Planned two days after it was opened, started a week later, done on `done_on` (or still
     in progress when None). Steps after today are not taken."""
     planned, started = opened_on + dt.timedelta(days=2), opened_on + dt.timedelta(days=7)
-    for step, day in (("plan", planned), ("start", started)):
+    for step, day in (("plan", planned), ("begin", started)):
         if day < town.today and (done_on is None or day <= done_on):
             _step(town, action, step, day)
     if done_on is not None and done_on < town.today:
@@ -452,16 +453,13 @@ def add_improvement(organisation: Organisation, *, today: dt.date) -> Improvemen
     )
 
 
-def validate_demo_review(organisation: Organisation) -> AnnualReview:
-    """Freeze last year's draft review as its validated PDF, signed by the quality manager.
-    reports.steering and improvement.meetings come with the steering helper's branch: after the
-    merge, build_demo calls this for each town once add_improvement has run (and the imports may
-    become plain ones)."""
-    steering = importlib.import_module("reports.steering")
-    meetings = importlib.import_module("improvement.meetings")
-    review = AnnualReview.objects.for_org(organisation).get(status=ReviewStatus.DRAFT, version=1)
+def validate_demo_review(organisation: Organisation, *, today: dt.date) -> AnnualReview:
+    """Freeze last year's draft review as its validated PDF, signed by the quality manager, and
+    open this year's draft, in preparation (a new version never touches the validated one)."""
+    review = AnnualReview.objects.for_org(organisation).get(status=ReviewStatus.DRAFT, number=1)
     manager = Membership.objects.for_org(organisation).get(role=Role.QUALITY_MANAGER).user
-    pdf = steering.annual_review_pdf(review=review, validated_by=manager)
-    meetings.validate_review(review=review, pdf=pdf, actor=manager)
+    pdf = annual_review_pdf(review=review, validated_by=manager)
+    validate_review(review=review, pdf=pdf, actor=manager)
+    create_review(organisation=organisation, actor=manager, year=today.year)
     review.refresh_from_db()
     return review

@@ -3,6 +3,7 @@ effectiveness verdict the one the stored indicator values give, some late, some 
 nothing that crosses from one town to the other."""
 
 import datetime as dt
+import hashlib
 
 import pytest
 from django.db import transaction
@@ -13,7 +14,7 @@ from complaints.models import Complaint
 from core.models import Membership
 from core.periods import Granularity, Period
 from demo.generator import build_towns
-from demo.improvement_data import add_improvement
+from demo.improvement_data import add_improvement, validate_demo_review
 from improvement.models import (
     OPEN_STATUSES,
     ActionStatus,
@@ -35,6 +36,8 @@ def towns(django_db_setup, django_db_blocker):
         with TestCase.captureOnCommitCallbacks(execute=True):
             built = build_towns(today=TODAY)
         counts = {town.slug: add_improvement(town, today=TODAY) for town in built}
+        for town in built:
+            validate_demo_review(town, today=TODAY)
         yield {town.slug: town for town in built}, counts
         transaction.set_rollback(True)
 
@@ -124,8 +127,12 @@ def test_nothing_of_one_town_reaches_the_other(towns):
             assert action.transitions.exclude(organisation=town).count() == 0
 
 
-def test_last_years_review_waits_as_a_draft_for_its_validation(towns):
+def test_last_years_review_is_validated_and_frozen_and_this_years_is_a_draft(towns):
     for town in towns[0].values():
-        review = AnnualReview.objects.for_org(town).get()
-        assert (review.year, review.status) == (2025, ReviewStatus.DRAFT)
-        assert review.conclusions and review.objectives
+        validated, draft = AnnualReview.objects.for_org(town).order_by("year")
+        assert (validated.year, validated.status, draft.year, draft.status) == (
+            2025, ReviewStatus.VALIDATED, 2026, ReviewStatus.DRAFT,
+        )  # fmt: skip
+        assert validated.conclusions and validated.objectives and validated.validated_by is not None
+        stored = validated.pdf.read()
+        assert stored.startswith(b"%PDF-") and hashlib.sha256(stored).hexdigest() == validated.pdf_sha256

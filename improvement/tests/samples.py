@@ -59,7 +59,9 @@ def existing_values(organisation: Organisation) -> dict[str, Any]:
     """The demo town's first action, meeting and review; sample ones while the demo has none."""
     action = ImprovementAction.objects.for_org(organisation).order_by("pk").values_list("pk", flat=True).first()
     meeting = SteeringMeeting.objects.for_org(organisation).order_by("pk").values_list("pk", flat=True).first()
-    review = AnnualReview.objects.for_org(organisation).order_by("pk").values_list("pk", flat=True).first()
+    # A draft, whose edit page opens (a validated one's redirects to it).
+    reviews = AnnualReview.objects.for_org(organisation).order_by("status", "pk")
+    review = reviews.values_list("pk", flat=True).first()
     if action is None or meeting is None or review is None:
         return sample_values(organisation)
     return {"action_id": action, "meeting_id": meeting, "review_id": review}
