@@ -15,7 +15,7 @@ from commitments.models import Indicator, IndicatorValue
 from commitments.queries import PeriodValue, chosen_site, sites_with_values, values_for_period
 from core.metrics import MetricQuery
 from core.models import Organisation, Service, Site
-from core.periods import Period
+from core.periods import MONTHS_IN, Granularity, Period
 from core.registries import METRICS
 from documents.exports import neutralise
 
@@ -60,8 +60,12 @@ class Scope:
 
 def with_live_value(item: PeriodValue, period: Period, scope: Scope) -> PeriodValue:
     """An automatic indicator with nothing stored for this period (a year of a monthly
-    indicator, say) is computed from the records, without being stored."""
+    indicator, say) is computed from the records, without being stored. A period shorter than
+    the indicator's own gets nothing: a month of "committees held in the year" (target 1)
+    would read 0, not met."""
     if item.value is not None or not is_computed(item.indicator):
+        return item
+    if MONTHS_IN[period.granularity] < MONTHS_IN[Granularity(item.indicator.granularity)]:
         return item
     query = MetricQuery(
         organisation=item.indicator.organisation,
