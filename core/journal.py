@@ -64,7 +64,7 @@ ACTION_LABELS: dict[str, str] = {
     "cancel": "abandon",
     # Steering committee and annual review (improvement.meetings)
     "add_decision": "décision du comité enregistrée (action d'amélioration ouverte)",
-    "validate_review": "validation du bilan annuel (PDF figé)",
+    "validate_review": "validation du bilan annuel (document figé)",
     # Whole-register runs, recorded on the town
     "import_requests": "import du registre des courriers",
     "import_act_requests": "import du registre des demandes d'actes",

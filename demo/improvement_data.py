@@ -148,7 +148,9 @@ def _open(town: Town, opened_on: dt.date, **fields: object) -> ImprovementAction
     """open_action on a day of the past: numbered in that year, created and logged on it."""
     action = open_action(organisation=_as_of(town.organisation, opened_on), actor=town.manager, **fields)  # type: ignore[arg-type]
     action.organisation = town.organisation
-    ImprovementAction.objects.filter(pk=action.pk).update(created_at=town.at(opened_on, 9))
+    # In memory too: the workflow's later steps save the whole record.
+    action.created_at = town.at(opened_on, 9)
+    ImprovementAction.objects.filter(pk=action.pk).update(created_at=action.created_at)
     ActionTransition.objects.filter(action_record=action, action="create").update(at=town.at(opened_on, 9))
     return action
 

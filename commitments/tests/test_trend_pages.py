@@ -88,7 +88,7 @@ def test_the_commitment_page_shows_the_panels_other_apps_give_each_indicator(val
 
     def provider(membership, records):
         return {
-            record.pk: RecordPanel("Actions d'amélioration", (PanelLink("A-2026-00001", "/a/"),), "Aucune")
+            record.pk: RecordPanel("Panneau d'essai", (PanelLink("A-2026-00001", "/a/"),), "Aucune")
             for record in records
             if record.pk == tickets.pk
         }
@@ -99,8 +99,8 @@ def test_the_commitment_page_shows_the_panels_other_apps_give_each_indicator(val
     finally:
         RECORD_PANELS.unregister("test")
     block = section(page, "<h3>8.1", "Valeurs de l'indicateur 8.1")
-    assert "Actions d&#x27;amélioration</h4>" in block and "A-2026-00001" in block
-    assert page.count("Actions d&#x27;amélioration") == 1
+    assert "Panneau d&#x27;essai</h4>" in block and "A-2026-00001" in block
+    assert page.count("Panneau d&#x27;essai") == 1
 
 
 # The overview

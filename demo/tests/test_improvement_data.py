@@ -136,3 +136,11 @@ def test_last_years_review_is_validated_and_frozen_and_this_years_is_a_draft(tow
         assert validated.conclusions and validated.objectives and validated.validated_by is not None
         stored = validated.pdf.read()
         assert stored.startswith(b"%PDF-") and hashlib.sha256(stored).hexdigest() == validated.pdf_sha256
+
+
+def test_each_action_was_opened_on_its_day_of_the_past_before_its_due_date(towns):
+    for town in towns[0].values():
+        for action in ImprovementAction.objects.for_org(town):
+            opened = action.created_at.astimezone(town.time_zone).date()
+            assert opened < TODAY and opened <= action.due_on, action.number
+            assert action.number.startswith(f"A-{opened.year}-"), action.number
