@@ -504,9 +504,17 @@ def load(base: str, path: str, cookie: str, sessions: list[str], seconds: float)
 
 
 PDF_PROBE = """
-import django, json, resource, sys, time
+import datetime as dt, django, json, re, sys, time
+from pathlib import Path
 django.setup()
 from improvement.models import AnnualReview, SteeringMeeting
+
+
+def high_water_mb():
+    # VmHWM is this process's own peak; ru_maxrss would carry the parent's across exec.
+    return int(re.search(r"VmHWM:\\s+(\\d+)", Path("/proc/self/status").read_text())[1]) / 1024
+
+
 try:
     from reports import steering
     render = getattr(steering, sys.argv[1])
@@ -517,13 +525,13 @@ if sys.argv[1] == "meeting_pack_pdf":
     meetings = SteeringMeeting.objects.filter(organisation__slug=sys.argv[2], held=True)
     kwargs = {"meeting": meetings.order_by("-held_on")[0]}
 else:
-    kwargs = {"review": AnnualReview.objects.filter(organisation__slug=sys.argv[2]).order_by("-year", "-version")[0]}
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    reviews = AnnualReview.objects.filter(organisation__slug=sys.argv[2], year=dt.date.today().year - 1)
+    kwargs = {"review": reviews.order_by("-number")[0]}
+before = high_water_mb()
 began = time.perf_counter()
 pdf = render(**kwargs)
 seconds = time.perf_counter() - began
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_mb": peak / 1024, "before_mb": before / 1024, "bytes": len(pdf)}))
+print(json.dumps({"seconds": seconds, "peak_mb": high_water_mb(), "before_mb": before, "bytes": len(pdf)}))
 """
 
 
