@@ -47,6 +47,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from _postgres import fresh_database  # bench/_postgres.py: run as `python bench/x.py`
+
 ROOT = Path(__file__).resolve().parent.parent
 PARIS = ZoneInfo("Europe/Paris")
 FIRST_DAY, LAST_DAY = dt.date(2021, 1, 1), dt.date(2025, 12, 31)
@@ -285,18 +287,6 @@ def _spaced(number: int) -> str:
 PG_BENCH = "bench_calendar"
 
 
-def _postgres_database(server: str) -> str:
-    """A fresh database on the PostgreSQL server DATABASE_URL names."""
-    if not server.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("--postgres demande DATABASE_URL vers un serveur PostgreSQL : `make bench-calendar-postgres`.")
-    import psycopg
-
-    with psycopg.connect(server.rsplit("/", 1)[0] + "/postgres", autocommit=True) as con:
-        con.execute(f"DROP DATABASE IF EXISTS {PG_BENCH}")  # type: ignore[arg-type]
-        con.execute(f"CREATE DATABASE {PG_BENCH}")  # type: ignore[arg-type]
-    return server.rsplit("/", 1)[0] + "/" + PG_BENCH
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("count", nargs="?", type=int, default=None, help="nombre d'appels (5 000 000)")
@@ -309,7 +299,7 @@ def main() -> int:
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "qualipilote.settings", "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": "localhost",
-        "DATABASE_URL": _postgres_database(os.environ.get("DATABASE_URL", "")) if args.postgres
+        "DATABASE_URL": fresh_database(PG_BENCH, make_target="bench-calendar-postgres") if args.postgres
         else f"sqlite:///{work / 'bench.sqlite3'}",
     })  # fmt: skip
     sys.path.insert(0, str(ROOT))

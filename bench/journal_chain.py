@@ -27,21 +27,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from _postgres import fresh_database  # bench/_postgres.py: run as `python bench/x.py`
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_BENCH = "qualipilote_bench_journal"
 BATCH = 1000
-
-
-def _postgres_database(server: str) -> str:
-    """A fresh database on the PostgreSQL server DATABASE_URL names."""
-    if not server.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("--postgres demande DATABASE_URL vers un serveur PostgreSQL : `make bench-journal-postgres`.")
-    import psycopg
-
-    with psycopg.connect(server.rsplit("/", 1)[0] + "/postgres", autocommit=True) as con:
-        con.execute(f"DROP DATABASE IF EXISTS {PG_BENCH}")  # type: ignore[arg-type]
-        con.execute(f"CREATE DATABASE {PG_BENCH}")  # type: ignore[arg-type]
-    return server.rsplit("/", 1)[0] + "/" + PG_BENCH
 
 
 def main() -> int:
@@ -56,7 +46,7 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "qualipilote.settings", "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "bench-journal-Qw7Er4Ty1Ui8Op5As2Df9Gh6Jk3Lz0Xc-VbNm_Pl",
         "DJANGO_ALLOWED_HOSTS": "localhost",
-        "DATABASE_URL": _postgres_database(os.environ.get("DATABASE_URL", "")) if args.postgres
+        "DATABASE_URL": fresh_database(PG_BENCH, make_target="bench-journal-postgres") if args.postgres
         else f"sqlite:///{work / 'bench.sqlite3'}",
     })  # fmt: skip
     sys.path.insert(0, str(ROOT))

@@ -62,6 +62,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from _postgres import fresh_database  # bench/_postgres.py: run as `python bench/x.py`
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
@@ -621,15 +623,7 @@ def pages_under_load(
 def database(args: argparse.Namespace, work: Path) -> tuple[str, str]:
     if not args.postgres:
         return f"sqlite:///{work / 'ville.sqlite3'}", "SQLite"
-    server = os.environ.get("DATABASE_URL", "")
-    if not server.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("--postgres demande DATABASE_URL vers PostgreSQL : lancez `make bench-city-postgres`.")
-    import psycopg
-
-    with psycopg.connect(server.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {PG_DATABASE}")
-    return server.rsplit("/", 1)[0] + "/" + PG_DATABASE, "PostgreSQL"
+    return fresh_database(PG_DATABASE, make_target="bench-city-postgres"), "PostgreSQL"
 
 
 def database_size(url: str) -> str:

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import gevent
+from _postgres import fresh_database  # bench/_postgres.py: run as `python bench/x.py`
 from locust import HttpUser, between, task
 from locust.env import Environment
 
@@ -177,15 +178,7 @@ def _database(args: argparse.Namespace, work: Path) -> tuple[str, str]:
     """The URL of the fresh database, and a label for the report."""
     if not args.postgres:
         return f"sqlite:///{work / 'charge.sqlite3'}", "SQLite"
-    server = os.environ.get("DATABASE_URL", "")
-    if not server.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("--postgres demande DATABASE_URL vers PostgreSQL : lancez `make bench-load-postgres`.")
-    import psycopg
-
-    with psycopg.connect(server.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {PG_DATABASE}")
-    return server.rsplit("/", 1)[0] + "/" + PG_DATABASE, "PostgreSQL"
+    return fresh_database(PG_DATABASE, make_target="bench-load-postgres"), "PostgreSQL"
 
 
 def report(environment: Environment, seconds: int, stored: dict[str, int], label: str) -> int:
