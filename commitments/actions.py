@@ -28,7 +28,7 @@ from commitments.models import (
     ValueSource,
 )
 from commitments.queries import sites_with_values
-from core.audit import record_event, record_events, snapshot
+from core.audit import record_event, record_events, saved_user, snapshot
 from core.daily import last_run_day
 from core.metrics import Measure, Memo, MetricQuery
 from core.models import Organisation, Role, Service, Site, User
@@ -305,7 +305,7 @@ def record_manual_value(
     _apply_measure(stored, measure)
     stored.source = ValueSource.MANUAL
     stored.comment = comment.strip()
-    stored.entered_by = actor if actor is not None and actor.pk else None
+    stored.entered_by = saved_user(actor)
     if evidence is not None and kind is not None:
         stored.evidence_name = download_name(evidence.name or "", kind)
         stored.evidence.save(f"justificatif{kind.extension}", evidence, save=False)

@@ -46,7 +46,7 @@ from complaints.workflow import (
     indicator_months,
     reopen,
 )
-from core.audit import record_event, snapshot
+from core.audit import record_event, saved_user, snapshot
 from core.concurrency import save_if_unchanged
 from core.models import Organisation, Service, User
 from core.registries import CalendarChange, records_changed
@@ -158,8 +158,8 @@ def register_complaint(
         citizen_name=citizen_name.strip(),
         citizen_email=citizen_email.strip(),
         citizen_phone=citizen_phone.strip(),
-        created_by=actor if actor is not None and actor.pk else None,
-        handled_by=handled_by or (actor if actor is not None and actor.pk else None),
+        created_by=saved_user(actor),
+        handled_by=handled_by or saved_user(actor),
     )
     check_handler(organisation, complaint.handled_by)
     set_due_dates(complaint, calendar_for(organisation), ComplaintSettings.for_org(organisation))

@@ -28,7 +28,7 @@ from complaints.models import (
     new_tracking_number,
     normalise_tracking_number,
 )
-from core.audit import snapshot
+from core.audit import saved_user, snapshot
 from core.models import AuditEvent, Organisation, Service, User
 from core.registries import commitment_choices, records_changed
 from core.workdays import WorkingCalendar, calendar_for
@@ -295,7 +295,7 @@ def import_complaints(
 ) -> ImportReport:
     """Import a complaint register file; see the module docstring and docs/complaints.md."""
     context = Context.for_org(organisation, today or organisation.today())
-    actor = actor if actor is not None and actor.pk else None
+    actor = saved_user(actor)
     months: set[dt.date] = set()
 
     def save(batch: list[Complaint]) -> None:

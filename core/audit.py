@@ -38,6 +38,12 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return {name: _jsonable(getattr(instance, name)) for name in names}
 
 
+def saved_user(actor: User | None) -> User | None:
+    """The person to store as who did something: a saved user, or None for the system (None,
+    or an unsaved stand-in for nobody)."""
+    return actor if actor is not None and actor.pk else None
+
+
 def _event(
     *,
     organisation: Organisation,
@@ -54,7 +60,7 @@ def _event(
         after = {key: after[key] for key in changed}
     return AuditEvent(
         organisation=organisation,
-        actor=actor if actor is not None and actor.pk else None,
+        actor=saved_user(actor),
         actor_label=str(actor.email) if actor is not None and actor.pk else "système",
         object_type=instance._meta.label_lower,
         object_id=str(instance.pk),

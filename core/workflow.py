@@ -30,7 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from core.audit import record_event, snapshot
+from core.audit import record_event, saved_user, snapshot
 from core.concurrency import Versioned, save_if_unchanged
 from core.models import Organisation, OrgOwned, User
 from core.registries import records_changed
@@ -79,7 +79,7 @@ class WorkflowEvent(OrgOwned):
         `to_status`, for a step of its past written afterwards: an import, the demo)."""
         return cls(
             organisation_id=record.organisation_id,
-            actor=actor if actor is not None and actor.pk else None,
+            actor=saved_user(actor),
             action=action,
             from_status=from_status,
             to_status=status_of(record) if to_status is None else to_status,

@@ -11,7 +11,7 @@ from django.db import models, transaction
 
 from commitments.models import Commitment, Indicator
 from complaints.models import Complaint
-from core.audit import record_event
+from core.audit import record_event, saved_user
 from core.concurrency import save_if_unchanged
 from core.models import Organisation, Service, User
 from core.periods import Granularity, Period
@@ -71,7 +71,7 @@ def open_action(
         check_indicator=check_indicator,
         expected_value=expected_value,
         check_on=check_on,
-        created_by=actor if actor is not None and actor.pk else None,
+        created_by=saved_user(actor),
     )
     return WORKFLOW.created(action, actor=actor)
 

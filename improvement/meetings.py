@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.audit import record_event, snapshot
+from core.audit import record_event, saved_user, snapshot
 from core.concurrency import save_if_unchanged
 from core.models import Membership, Organisation, User
 from core.registries import records_changed
@@ -58,7 +58,7 @@ def create_meeting(
         agenda=agenda,
         minutes=minutes,
         held=held,
-        created_by=actor if actor is not None and actor.pk else None,
+        created_by=saved_user(actor),
     )
     record_event(
         organisation=organisation,
@@ -143,7 +143,7 @@ def create_review(*, organisation: Organisation, actor: User | None, year: int) 
         number=latest.number + 1 if latest else 1,
         conclusions=latest.conclusions if latest else "",
         objectives=latest.objectives if latest else "",
-        created_by=actor if actor is not None and actor.pk else None,
+        created_by=saved_user(actor),
     )
     record_event(
         organisation=organisation,
@@ -208,7 +208,7 @@ def validate_review(*, review: AnnualReview, pdf: bytes, actor: User | None) -> 
     review.pdf.save(f"bilan-{review.year}-v{review.number}.pdf", ContentFile(pdf), save=False)
     review.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     review.validated_at = timezone.now()
-    review.validated_by = actor if actor is not None and actor.pk else None
+    review.validated_by = saved_user(actor)
     review.status = ReviewStatus.VALIDATED
     fields = ["pdf", "pdf_sha256", "validated_at", "validated_by", "status"]
     if not still_draft.update(**{name: getattr(review, name) for name in fields}):

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from core.audit import create_audited, delete_audited, record_event, save_audited, snapshot
+from core.audit import create_audited, delete_audited, record_event, save_audited, saved_user, snapshot
 from core.localtime import aware_local, local_stamp
 from core.models import OpeningHours, Organisation, Service, Site, User
 from core.registries import records_changed
@@ -395,7 +395,7 @@ def log_visit(
 ) -> Visit:
     _same_org(organisation, site, reason, oriented_to)
     visit = Visit(organisation=organisation, site=site, reason=reason, oriented_to=oriented_to)
-    visit.agent = actor if actor is not None and actor.pk else None
+    visit.agent = saved_user(actor)
     _stamp_visit(visit, now)
     visit.save()
     record_event(
