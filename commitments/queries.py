@@ -32,8 +32,9 @@ def values_marker(organisation: Organisation, today: dt.date) -> str:
     the town's latest stored value (its `computed_at`, set at each write and recomputation),
     its latest audit event (a target, a commitment, a site or a deleted value changed), and
     the day (a period becomes complete). One query on two indexes, whatever the town's size:
-    the overview and the summary keep their rendered HTML under it, ten minutes at most: two
-    writers committing out of order could leave the mark of the later one in place."""
+    the overview, the summary and the home (dashboards.views.home: every step, import and
+    setting is journaled) keep their rendered HTML under it, ten minutes at most: two writers
+    committing out of order could leave the mark of the later one in place."""
     latest_value = IndicatorValue.objects.filter(organisation=OuterRef("pk")).order_by("-computed_at")
     latest_event = AuditEvent.objects.filter(organisation=OuterRef("pk")).order_by("-at", "-id")
     value_at, event_id = (

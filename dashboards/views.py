@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 
+from commitments.queries import values_marker
 from core.access import Capability, OrgRequest, can, org_view
 from dashboards.landing import landing
 from dashboards.queries import home_page
@@ -13,7 +15,12 @@ from dashboards.queries import home_page
 
 @org_view()
 def home(request: OrgRequest) -> HttpResponseBase:
+    """Rendered from the fragment cache while nothing changed in the town (values_marker: every
+    step, import, setting and recomputation moves it): the lines are then counted only when
+    the member's cached HTML is missing."""
     if not can(request.membership, Capability.CAPTURE):  # readers and auditors: their summary
         return redirect(landing(request.membership))
-    page = home_page(request.membership, request.org.today())
-    return render(request, "dashboards/home.html", {"nav_section": "dashboards", "home": page})
+    today = request.org.today()
+    page = SimpleLazyObject(lambda: home_page(request.membership, today))
+    context = {"home": page, "marker": values_marker(request.org, today), "member": request.membership.pk}
+    return render(request, "dashboards/home.html", {"nav_section": "dashboards", **context})

@@ -109,8 +109,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches in each process's memory: "charts" keeps the matplotlib SVGs, drawn once per change of
 # their data (documents.charts.cached_svg; a few hundred charts of 20 to 100 kB per worker);
-# "template_fragments" the commitment overview's and summary's HTML under a mark of the
-# town's stored values ({% cache %}, commitments.queries.values_marker).
+# "template_fragments" the commitment overview's and summary's HTML and each member's home under
+# a mark of the town's stored values and journal ({% cache %}, commitments.queries.values_marker).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "template_fragments": {
