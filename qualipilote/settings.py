@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "correspondence",
     "civil_registry",
     "complaints",
+    "surveys",
     "commitments",
     "improvement",
     "reports",

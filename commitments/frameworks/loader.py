@@ -6,12 +6,11 @@ own edits (wording, targets, services) survive a reload."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from django.db import transaction
 
@@ -19,12 +18,13 @@ from commitments.models import Commitment, Comparator, Framework, Indicator, Mod
 from core.audit import record_event, snapshot
 from core.models import Organisation, User
 from core.periods import Granularity
+from core.spec_files import SpecFileError, TableReader, read_toml
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent
 CREATED = "create"
 
 
-class FrameworkFileError(ValueError):
+class FrameworkFileError(SpecFileError):
     """A framework file that cannot be loaded; the message, in French, names the file and the place."""
 
 
@@ -83,68 +83,13 @@ def framework_path(code: str) -> Path:
     return FRAMEWORKS_DIR / f"{code}.toml"
 
 
-class _Reader:
-    """Reads one table of the file, raising errors that say where the problem is."""
-
-    def __init__(self, filename: str, where: str, table: Any) -> None:
-        self.filename = filename
-        self.where = where
-        if not isinstance(table, dict):
-            self.fail("une table était attendue")
-        self.table: dict[str, Any] = table
-
-    def fail(self, problem: str) -> NoReturn:
-        raise FrameworkFileError(f"Fichier {self.filename}, {self.where} : {problem}.")
-
-    def text(self, key: str, *, default: str | None = None) -> str:
-        value = self.table.get(key, default)
-        if value is None:
-            self.fail(f"la clé « {key} » manque")
-        if not isinstance(value, str) or (default is None and not value.strip()):
-            self.fail(f"la clé « {key} » doit être un texte non vide")
-        return str(value).strip()
-
-    def integer(self, key: str, *, default: int | None = None) -> int:
-        value = self.table.get(key, default)
-        if value is None:
-            self.fail(f"la clé « {key} » manque")
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            self.fail(f"la clé « {key} » doit être un entier positif")
-        return int(value)
-
-    def decimal(self, key: str) -> Decimal:
-        value = self.table.get(key)
-        if value is None:
-            self.fail(f"la clé « {key} » manque")
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(f"la clé « {key} » doit être un nombre")
-        try:
-            return Decimal(str(value))
-        except InvalidOperation:
-            self.fail(f"la clé « {key} » doit être un nombre")
-
-    def choice(self, key: str, choices: list[str]) -> str:
-        value = self.text(key)
-        if value not in choices:
-            self.fail(f"la clé « {key} » vaut « {value} », attendu : {', '.join(choices)}")
-        return value
-
-    def tables(self, key: str) -> list[Any]:
-        value = self.table.get(key, [])
-        if not isinstance(value, list):
-            self.fail(f"la clé « {key} » doit être une liste de tables")
-        return list(value)
-
-    def mapping(self, key: str) -> dict[str, Any]:
-        value = self.table.get(key, {})
-        if not isinstance(value, dict):
-            self.fail(f"la clé « {key} » doit être une table")
-        return dict(value)
+def _reader(filename: str, where: str, table: Any) -> TableReader:
+    return TableReader(filename, where, table, FrameworkFileError)
 
 
 def _read_indicator(filename: str, commitment_code: str, table: Any, index: int) -> IndicatorSpec:
     code = table.get("code", f"n° {index + 1}") if isinstance(table, dict) else f"n° {index + 1}"
-    reader = _Reader(filename, f"engagement {commitment_code}, indicateur {code}", table)
+    reader = _reader(filename, f"engagement {commitment_code}, indicateur {code}", table)
     return IndicatorSpec(
         code=reader.text("code"),
         label=reader.text("label"),
@@ -160,7 +105,7 @@ def _read_indicator(filename: str, commitment_code: str, table: Any, index: int)
 
 def _read_commitment(filename: str, table: Any, index: int, module_numbers: set[int]) -> CommitmentSpec:
     code = table.get("code", f"n° {index + 1}") if isinstance(table, dict) else f"n° {index + 1}"
-    reader = _Reader(filename, f"engagement {code}", table)
+    reader = _reader(filename, f"engagement {code}", table)
     code = reader.text("code")
     module_number = reader.integer("module")
     if module_number not in module_numbers:
@@ -179,7 +124,7 @@ def _read_commitment(filename: str, table: Any, index: int, module_numbers: set[
     )
 
 
-def _refuse_duplicates(reader: _Reader, kind: str, codes: list[Any]) -> None:
+def _refuse_duplicates(reader: TableReader, kind: str, codes: list[Any]) -> None:
     duplicates = sorted({str(code) for code in codes if codes.count(code) > 1})
     if duplicates:
         reader.fail(f"{kind} en double : {', '.join(duplicates)}")
@@ -187,15 +132,12 @@ def _refuse_duplicates(reader: _Reader, kind: str, codes: list[Any]) -> None:
 
 def read_framework_file(path: Path) -> FrameworkSpec:
     """Parse and validate a framework file; raise FrameworkFileError with a French message."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise FrameworkFileError(f"Fichier {path.name} illisible : {error}.") from error
-    header = _Reader(path.name, "en-tête", data)
+    data = read_toml(path, FrameworkFileError)
+    header = _reader(path.name, "en-tête", data)
     modules = tuple(
         ModuleSpec(number=reader.integer("number"), name=reader.text("name"))
         for reader in (
-            _Reader(path.name, f"module n° {index + 1}", table) for index, table in enumerate(header.tables("modules"))
+            _reader(path.name, f"module n° {index + 1}", table) for index, table in enumerate(header.tables("modules"))
         )
     )
     _refuse_duplicates(header, "module", [module.number for module in modules])
