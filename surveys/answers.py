@@ -36,7 +36,7 @@ from surveys.models import (
     Response,
 )
 
-METRIC_PREFIX = "surveys."
+METRIC_PREFIX = "surveys"
 COMMENT_MAX_LENGTH = 2000
 # The channels a campaign must offer for an answer to come through them; an imported file
 # carries paper questionnaires typed elsewhere.
