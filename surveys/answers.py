@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from core import registries
 from core.models import Site
 from surveys.models import (
+    ANSWERED,
     Answer,
     AnswerCount,
     Campaign,
@@ -132,7 +133,8 @@ def kept_answers(questions: list[Question], submission: Submission) -> tuple[dic
 def count_rows(
     questions: list[Question], kept: dict[int, list[str]], *, channel: str, site: Site | None
 ) -> Counter[tuple[int, str, str, str]]:
-    """The stored counts one response raises: (question id, code, dimension, value) → 1."""
+    """The stored counts one response raises: (question id, code, dimension, value) → 1, and
+    (question id, ANSWERED, …) once per question answered (a multiple choice gives several codes)."""
     profile = [
         f"{question.key}:{code}" for question in questions if question.is_profile for code in kept.get(question.pk, [])
     ]
@@ -142,7 +144,7 @@ def count_rows(
     return Counter(
         (question_id, code, str(dimension), value)
         for question_id, codes in kept.items()
-        for code in codes
+        for code in (ANSWERED, *codes)
         for dimension, value in groups
     )
 

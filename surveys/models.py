@@ -247,9 +247,14 @@ class Dimension(models.TextChoices):
     PROFILE = "profile", "profil"
 
 
+# The code of the count of responses that answered a question at all.
+ANSWERED = ""
+
+
 class AnswerCount(OrgOwned):
-    """How many responses of a campaign gave `code` to `question`, by channel, by site (`value`:
-    the site's id) and by each profile question's answer (`value`: "<profile key>:<code>")."""
+    """How many responses of a campaign gave `code` to `question` (ANSWERED: gave any answer),
+    by channel, by site (`value`: the site's id) and by each profile question's answer
+    (`value`: "<profile key>:<code>")."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="counts")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")

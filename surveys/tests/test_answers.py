@@ -7,14 +7,22 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.models import AuditEvent, Site
-from surveys.models import Answer, AnswerCount, Comment, Response
+from surveys.models import ANSWERED, Answer, AnswerCount, Comment, Response
 
 pytestmark = pytest.mark.django_db
 
 
 def counts(campaign, key: str, dimension: str = "channel") -> dict[tuple[str, str], int]:
-    rows = AnswerCount.objects.filter(campaign=campaign, question__key=key, dimension=dimension)
+    rows = AnswerCount.objects.filter(campaign=campaign, question__key=key, dimension=dimension).exclude(code=ANSWERED)
     return {(row.code, row.value): row.count for row in rows}
+
+
+def answered(campaign, key: str) -> int:
+    return sum(
+        AnswerCount.objects.filter(
+            campaign=campaign, question__key=key, dimension="channel", code=ANSWERED
+        ).values_list("count", flat=True)
+    )
 
 
 def test_a_response_keeps_its_answers_and_raises_the_stored_counts(campaign, answer):
@@ -26,6 +34,11 @@ def test_a_response_keeps_its_answers_and_raises_the_stored_counts(campaign, ans
     assert counts(campaign, "priorites") == {("attente", "web"): 1, ("horaires", "web"): 1}
     assert counts(campaign, "note") == {("8", "web"): 1, ("10", "web"): 1}
     assert Answer.objects.filter(response__campaign=campaign, question__key="priorites").count() == 2
+    assert (answered(campaign, "globale"), answered(campaign, "priorites"), answered(campaign, "signaletique")) == (
+        3,
+        1,
+        0,
+    )
 
 
 def test_counts_are_kept_by_site_and_by_each_profile_answer(org, campaign, answer):
