@@ -81,7 +81,7 @@ def previous_campaign(campaign: Campaign) -> Campaign | None:
     """The town's latest campaign closed before this one opened (any questionnaire: questions are
     compared by their key)."""
     return (
-        Campaign.objects.for_org(campaign.organisation_id)
+        Campaign.objects.filter(organisation_id=campaign.organisation_id)
         .filter(closes_on__lt=campaign.opens_on)
         .order_by("-closes_on", "-pk")
         .first()
