@@ -15,12 +15,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.codes import READABLE_ALPHABET, readable_code
 from core.concurrency import Versioned
 from core.models import Organisation, OrgOwned, OrgQuerySet, Service, User
 from core.workflow import Transition, WorkflowEvent
 
-# No I, O, 0 or 1: a tracking number is read aloud on the phone and copied from paper.
-TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# Read aloud on the phone and copied from paper (core.codes).
+TRACKING_ALPHABET = READABLE_ALPHABET
 TRACKING_LENGTH = 8
 
 
@@ -81,7 +82,7 @@ class PastStep:
 def new_tracking_number(year: int, *, choose: Callable[[str], str] = secrets.choice) -> str:
     """ "R2026-K7QH3MZP": the year, then 8 characters drawn at random (32⁸, about 10¹² values),
     so that numbers cannot be guessed from one another. `choose` lets the demo be seeded."""
-    return f"R{year}-" + "".join(choose(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+    return f"R{year}-" + readable_code(TRACKING_LENGTH, choose=choose)
 
 
 def normalise_tracking_number(text: str) -> str:

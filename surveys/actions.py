@@ -4,12 +4,18 @@ journaled (core.audit). Anonymous answers are the exception, see `surveys.answer
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Min
 
-from core.audit import create_audited
+from core import registries
+from core.audit import create_audited, save_audited
+from core.codes import readable_code
 from core.models import Organisation, User
-from surveys.models import Question, Questionnaire, Section
+from surveys.answers import METRIC_PREFIX
+from surveys.models import Campaign, Question, Questionnaire, Section
 from surveys.questionnaire_file import DEFAULT_TEMPLATE, read_questionnaire_file, template_path
 
 
@@ -49,3 +55,76 @@ def create_questionnaire_from_template(
             create_audited(question, actor=actor)
             questions[question.key] = question
     return questionnaire
+
+
+CAMPAIGN_CODE_LENGTH = 8
+CAMPAIGN_FIELDS = ["title", "opens_on", "closes_on", "on_web", "on_kiosk", "on_paper", "on_email", "sample_every"]
+
+
+def _check_campaign(values: dict[str, Any]) -> None:
+    problems = {}
+    if values["closes_on"] < values["opens_on"]:
+        problems["closes_on"] = "La clôture ne peut pas précéder l'ouverture."
+    if not any(values[offer] for offer in ("on_web", "on_kiosk", "on_paper", "on_email")):
+        problems["on_web"] = "Cochez au moins un canal de réponse."
+    if values.get("sample_every") and not values["on_kiosk"]:
+        problems["sample_every"] = "L'échantillonnage s'applique à la borne : proposez la borne ou laissez vide."
+    if problems:
+        raise ValidationError(problems)
+
+
+def _keep_answers_inside(campaign: Campaign, opens_on: dt.date, closes_on: dt.date) -> None:
+    """Refuse dates that would leave answers already received outside the campaign."""
+    days = campaign.responses.aggregate(first=Min("answered_on"), last=Max("answered_on"))
+    if days["first"] is not None and (opens_on > days["first"] or closes_on < days["last"]):
+        raise ValidationError(
+            f"Des réponses ont été reçues du {days['first']:%d/%m/%Y} au {days['last']:%d/%m/%Y} : "
+            "l'enquête doit couvrir ces jours."
+        )
+
+
+def _campaign_months(campaign: Campaign) -> set[dt.date]:
+    return {campaign.closes_on.replace(day=1)}
+
+
+@transaction.atomic
+def create_campaign(
+    *, organisation: Organisation, actor: User | None, questionnaire: Questionnaire, **values: Any
+) -> Campaign:
+    """A campaign of the town's questionnaire; `values` as CAMPAIGN_FIELDS. Its public code is
+    drawn at random (8 readable characters: not guessable from another campaign's)."""
+    if questionnaire.organisation_id != organisation.pk:
+        raise ValidationError("Ce questionnaire appartient à une autre organisation.")
+    values = {"sample_every": None, "on_web": False, "on_kiosk": False, "on_paper": False, "on_email": False} | values
+    _check_campaign(values)
+    code = readable_code(CAMPAIGN_CODE_LENGTH)
+    while Campaign.objects.filter(code=code).exists():
+        code = readable_code(CAMPAIGN_CODE_LENGTH)
+    campaign = Campaign(organisation=organisation, questionnaire=questionnaire, code=code, **values)
+    create_audited(campaign, actor=actor)
+    return campaign
+
+
+@transaction.atomic
+def update_campaign(*, campaign: Campaign, actor: User | None, **values: Any) -> Campaign:
+    """Change a campaign's dates, channels or title. Its figures follow: the periods of the old
+    and the new closing day are recomputed (a campaign counts in the period of its closing day)."""
+    before_months = _campaign_months(campaign)
+    _check_campaign({name: getattr(campaign, name) for name in CAMPAIGN_FIELDS} | values)
+    _keep_answers_inside(
+        campaign, values.get("opens_on", campaign.opens_on), values.get("closes_on", campaign.closes_on)
+    )
+    if save_audited(campaign, actor=actor, values=values):
+        registries.records_changed(
+            organisation=campaign.organisation,
+            metric_prefix=METRIC_PREFIX,
+            months=before_months | _campaign_months(campaign),
+        )
+    return campaign
+
+
+def close_campaign(*, campaign: Campaign, actor: User | None, today: dt.date) -> Campaign:
+    """Close an open campaign today, before its planned closing day."""
+    if not campaign.is_open(today):
+        raise ValidationError("Seule une enquête en cours peut être close.")
+    return update_campaign(campaign=campaign, actor=actor, closes_on=today)
