@@ -17,4 +17,5 @@ urlpatterns = [
     path(ORG + "tableau-de-bord/", include("dashboards.urls")),
     path(ORG, include("commitments.urls")),
     path("p/<slug:org_slug>/", include("complaints.public_urls")),
+    path("p/<slug:org_slug>/enquete/", include("surveys.public_urls")),
 ]

@@ -109,6 +109,7 @@ def test_every_public_route_is_covered_or_explicitly_not_a_page():
     covered = {"login", "password_reset", "password_reset_done", "password_reset_complete", "home"}
     covered |= {"account", "enrol", "verify", "sessions"}
     covered |= {"complaint_form", "complaint_sent", "complaint_tracking"}
+    covered |= {"answer", "thanks"}  # a survey's questionnaire: surveys/tests/test_public_browser.py
     assert public_names - covered - NOT_PAGES == set()
 
 

@@ -10,6 +10,7 @@ import pytest
 from surveys.actions import create_questionnaire_from_template
 from surveys.answers import Submission, record_response
 from surveys.models import Campaign, Questionnaire, Response
+from tests.conftest import browser_type_launch_args  # noqa: F401 -- Debian's Chromium
 
 TODAY = dt.date(2026, 12, 3)
 
