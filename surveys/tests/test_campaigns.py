@@ -6,8 +6,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from commitments.frameworks import load_framework
-from commitments.models import IndicatorValue
 from core.audit import history_of
 from core.codes import READABLE_ALPHABET
 from surveys.actions import close_campaign, create_campaign, update_campaign
@@ -56,17 +54,3 @@ def test_dates_that_would_leave_answers_outside_the_campaign_are_refused(campaig
     campaign.refresh_from_db()
     assert campaign.closes_on == dt.date(2026, 12, 3)
     assert history_of(campaign).filter(action="update").count() == 1
-
-
-def test_moving_the_closing_day_into_next_year_moves_the_figures(
-    org, campaign, answer, django_capture_on_commit_callbacks
-):
-    load_framework(organisation=org, code="qualivilles")
-    with django_capture_on_commit_callbacks(execute=True):
-        answer(globale="satisfait")
-    held = IndicatorValue.objects.filter(organisation=org, indicator__code="20.1")
-    assert held.get(period_start=dt.date(2026, 1, 1)).value == 1
-    with django_capture_on_commit_callbacks(execute=True):
-        update_campaign(campaign=campaign, actor=None, closes_on=dt.date(2027, 1, 15))
-    assert held.get(period_start=dt.date(2026, 1, 1)).value == 0
-    assert held.get(period_start=dt.date(2027, 1, 1)).value == 1

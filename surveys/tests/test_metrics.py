@@ -5,8 +5,6 @@ import datetime as dt
 
 import pytest
 
-from commitments.frameworks import load_framework
-from commitments.models import Indicator
 from core.metrics import MetricQuery
 from core.models import Service, Site
 from core.periods import Period
@@ -60,18 +58,3 @@ def test_a_campaign_is_held_when_it_closed_in_the_period_with_answers(org, campa
     campaign.closes_on = dt.date(2027, 1, 10)
     campaign.save()
     assert held_in(org, "2026") == 0 and held_in(org, "2027") == 1
-
-
-def test_the_framework_indicators_are_computed_from_the_answers_once_recorded(
-    org, answer, django_capture_on_commit_callbacks
-):
-    load_framework(organisation=org, code="qualivilles")
-    with django_capture_on_commit_callbacks(execute=True):
-        answer(globale="satisfait", signaletique="peu_satisfait")
-    values = {
-        indicator.code: indicator.values.filter(period_start=dt.date(2026, 1, 1)).first()
-        for indicator in Indicator.objects.filter(organisation=org, code__in=["1.2", "20.1", "20.2"])
-    }
-    assert values["20.2"] is not None and values["20.2"].value == 100.0
-    assert values["1.2"] is not None and values["1.2"].value == 0.0
-    assert values["20.1"] is not None and values["20.1"].value == 1
