@@ -14,6 +14,7 @@ from core.metrics import MetricParam
 from core.models import OrgOwned, Service, Site, User
 from core.periods import GRANULARITY_LABELS, Granularity, Period
 from core.registries import METRICS
+from documents.french import NBSP, format_number
 
 PLANNED_METRIC_NOTE = "Mesure automatique prévue (module à venir)"
 
@@ -98,14 +99,7 @@ STATUS_LABELS = {
 
 COMPARATOR_SYMBOLS = {Comparator.AT_LEAST: "≥", Comparator.AT_MOST: "≤", Comparator.EQUALS: "="}
 YES_NO_UNIT = "oui/non"
-NBSP = "\u00a0"  # keeps "≥ 90 %" on one line, as French typography wants
 COUNT_UNIT = "nombre"
-
-
-def format_number(number: float) -> str:
-    """French decimal writing, at most two decimals, no trailing zeros: 92,5 ; 100 ; 0,25."""
-    text = f"{number:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text.replace(".", ",")
 
 
 def format_measure(number: float | None, unit: str) -> str:

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 
 from complaints.models import AWAITED_STEPS, Channel, Complaint, ComplaintSettings, Justified, Kind, Status
 from core.access import ROLE_CAPABILITIES, Capability
+from core.forms import DATE_WIDGET
 from core.models import Membership, Organisation, Service, User
 from core.registries import commitment_choices
 from registers.imports import MAX_IMPORT_BYTES
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NO_COMMITMENT = ("", "— Aucun en particulier —")
 CAPTURE_ROLES = [role for role, capabilities in ROLE_CAPABILITIES.items() if Capability.CAPTURE in capabilities]
 

@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+# A day typed in the browser's own date picker (the value travels as 2026-12-03).
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(

@@ -1,5 +1,5 @@
-"""Small charts written as plain SVG, without matplotlib: a line chart against a target and a
-sparkline. Cheap enough to draw on every request (a few dozen microseconds), script-free and
+"""Small charts written as plain SVG, without matplotlib: a line chart against a target, a
+sparkline and a share bar. Cheap enough to draw on every request (a few dozen microseconds), script-free and
 CSP-safe: presentation attributes only, never a style attribute or element (see
 documents.charts.csp_safe). A chart is always shown with a table of its data (RGAA)."""
 
@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 LINE = "#1f4e79"
 TARGET = "#b3261e"
 GRID = "#c8c8c8"
+TRACK = "#e6e9ee"  # the empty part of a share bar, behind the line colour (8.6:1 on white)
 TEXT = "#525252"
 FONT = 'font-family="system-ui, sans-serif"'
 
@@ -129,3 +130,15 @@ def sparkline(values: Sequence[float | None], target: float | None) -> SafeStrin
         out.append(f'<circle cx="{last[0]:.1f}" cy="{last[1]:.1f}" r="2.5" fill="{LINE}"/>')
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 -- numbers only
+
+
+def share_bar(share: float, width: int = 160, height: int = 14) -> SafeString:
+    """A horizontal bar of a share (0 to 1) on a light track, hidden from screen readers: the
+    table cell beside it gives the figure."""
+    filled = max(0.0, min(1.0, share)) * width
+    return mark_safe(  # noqa: S308 -- numbers only
+        f'<svg class="share-bar" aria-hidden="true" focusable="false" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
+        f'<rect width="{width}" height="{height}" fill="{TRACK}"/>'
+        f'<rect width="{filled:.1f}" height="{height}" fill="{LINE}"/></svg>'
+    )

@@ -9,12 +9,12 @@ from typing import Any
 from django import forms
 
 from commitments.models import Commitment, Indicator
+from core.forms import DATE_WIDGET
 from core.models import Organisation, Service, User
 from improvement.actions import EDITABLE, check_errors
 from improvement.models import ImprovementAction, Origin
 from improvement.queries import STATES, possible_owners
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # The origins a form may give; a complaint's and a decision's actions are opened from them.
 ALL_ORIGINS = [(o.value, o.label.capitalize()) for o in Origin]
 FORM_ORIGINS = [(code, label) for code, label in ALL_ORIGINS if code not in (Origin.COMPLAINT, Origin.DECISION)]

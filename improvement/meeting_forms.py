@@ -8,11 +8,11 @@ from typing import Any
 from django import forms
 
 from core.access import ROLE_CAPABILITIES, Capability
+from core.forms import DATE_WIDGET
 from core.models import Membership, Organisation, User
 from improvement.meetings import MEETING_FIELDS
 from improvement.models import AnnualReview, SteeringMeeting
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Who may own an action: the members who act (agents, quality managers, administrators).
 OWNER_ROLES = [role for role, capabilities in ROLE_CAPABILITIES.items() if Capability.CAPTURE in capabilities]
 FIRST_YEAR = 2000

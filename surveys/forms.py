@@ -8,8 +8,10 @@ from typing import Any
 from django import forms
 from django.core import signing
 
+from core.forms import DATE_WIDGET
+from core.models import Organisation
 from surveys.answers import COMMENT_MAX_LENGTH, Submission
-from surveys.models import Question, QuestionKind
+from surveys.models import Question, QuestionKind, Questionnaire
 
 # A questionnaire sent back sooner than this after the page was shown was not filled by a
 # person; later than the age, the page is stale (the form's signed start, never stored).
@@ -82,3 +84,32 @@ class AnswerForm(forms.Form):
             elif value:
                 choices[question.key] = list(value) if isinstance(value, list) else [value]
         return Submission(channel=channel, answered_on=answered_on, site=site, choices=choices, texts=texts)
+
+
+class CampaignForm(forms.Form):
+    questionnaire = forms.ModelChoiceField(label="Questionnaire", queryset=Questionnaire.objects.none())
+    title = forms.CharField(
+        label="Intitulé", max_length=200, help_text="Par exemple « Enquête de satisfaction, avril 2027 »."
+    )
+    opens_on = forms.DateField(label="Ouverture", widget=DATE_WIDGET)
+    closes_on = forms.DateField(
+        label="Clôture", widget=DATE_WIDGET, help_text="Les résultats comptent dans la période de ce jour."
+    )
+    on_web = forms.BooleanField(label="Lien web (affiche avec code QR, site de la ville)", required=False)
+    on_kiosk = forms.BooleanField(label="Borne à l'accueil", required=False)
+    on_paper = forms.BooleanField(label="Questionnaire papier saisi par les agents", required=False)
+    on_email = forms.BooleanField(label="Invitation par courriel après une demande close", required=False)
+    sample_every = forms.IntegerField(
+        label="À la borne, proposer le questionnaire à un visiteur sur",
+        required=False,
+        min_value=2,
+        max_value=100,
+        help_text="Laissez vide pour le proposer à chaque visiteur.",
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["questionnaire"].queryset = Questionnaire.objects.for_org(organisation)  # type: ignore[attr-defined]
+
+    def changes(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)

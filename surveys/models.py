@@ -193,6 +193,10 @@ class Campaign(OrgOwned, Versioned):
         }
         return [channel for channel, on in offered.items() if on]
 
+    @property
+    def channel_labels(self) -> list[str]:
+        return [str(Channel(channel).label) for channel in self.channels]
+
 
 class Response(OrgOwned):
     """One anonymous questionnaire: the channel, the site when known, the day only."""

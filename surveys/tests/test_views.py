@@ -1,0 +1,92 @@
+"""The survey pages of the back office: the quality manager prepares a campaign and reads its
+results; readers read, never write; outsiders get 404; lists and results read a fixed number
+of queries."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from core.models import Role
+from surveys.models import Campaign
+
+PARIS = ZoneInfo("Europe/Paris")
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(dt.datetime(2026, 12, 3, 10, tzinfo=PARIS), tick=False)]
+
+
+def url(name: str, org, **kwargs) -> str:
+    return reverse(f"surveys:{name}", kwargs={"org_slug": org.slug, **kwargs})
+
+
+def test_the_quality_manager_starts_from_the_template_then_launches_a_campaign(org, manager_client):
+    page = manager_client.get(url("home", org)).content.decode()
+    assert "Créer un questionnaire à partir du modèle Qualivilles" in page and "Lancer une enquête" not in page
+    assert manager_client.post(url("questionnaire_from_template", org))["Location"] == url("campaign_new", org)
+    form = {"title": "Enquête de décembre", "opens_on": "2026-12-01", "closes_on": "2026-12-20"}
+    form["questionnaire"] = manager_client.get(url("campaign_new", org)).context["form"].initial["questionnaire"].pk
+    refused = manager_client.post(url("campaign_new", org), form)
+    assert "Cochez au moins un canal de réponse." in refused.content.decode() and not Campaign.objects.exists()
+    response = manager_client.post(url("campaign_new", org), form | {"on_web": "on"})
+    campaign = Campaign.objects.get()
+    assert response["Location"] == url("campaign_detail", org, campaign_id=campaign.pk)
+    page = manager_client.get(response["Location"]).content.decode()
+    assert f"/p/{org.slug}/enquete/{campaign.code}/" in page and "en cours" in page
+
+
+def test_the_results_show_each_question_with_its_share_interval_and_warning(org, campaign, answer, client_as):
+    for code in ["tres_satisfait", "satisfait", "satisfait", "pas_satisfait"]:
+        answer(globale=code)
+    page = client_as(org, Role.READER).get(url("campaign_detail", org, campaign_id=campaign.pk)).content.decode()
+    assert "75\u00a0% satisfaits" in page and "n = 4" in page and "moins de 30 réponses" in page
+    assert "satisfaction nette +50\u00a0pts" in page
+    assert "Clore l'enquête" not in page  # a reader reads
+
+
+def test_closing_a_campaign_today_is_the_quality_managers_and_a_post(org, campaign, manager_client, client_as):
+    reader = client_as(org, Role.READER)
+    assert reader.post(url("campaign_close", org, campaign_id=campaign.pk)).status_code == 403
+    assert reader.get(url("campaign_new", org)).status_code == 403
+    manager_client.get(url("campaign_close", org, campaign_id=campaign.pk))
+    campaign.refresh_from_db()
+    assert campaign.closes_on == dt.date(2026, 12, 20)  # GET never writes
+    manager_client.post(url("campaign_close", org, campaign_id=campaign.pk))
+    campaign.refresh_from_db()
+    assert campaign.closes_on == dt.date(2026, 12, 3)
+
+
+def test_an_outsider_gets_404_on_every_survey_page(org, campaign, outsider_client):
+    assert outsider_client.get(url("home", org)).status_code == 404
+    assert outsider_client.get(url("campaign_detail", org, campaign_id=campaign.pk)).status_code == 404
+    assert outsider_client.post(url("campaign_close", org, campaign_id=campaign.pk)).status_code == 404
+
+
+def test_the_list_and_the_results_read_as_many_queries_small_or_large(
+    org, questionnaire, campaign, answer, manager_client, page_queries
+):
+    def old_campaign(index: int) -> None:
+        Campaign.objects.create(
+            organisation=org,
+            questionnaire=questionnaire,
+            title=f"Enquête {index}",
+            opens_on=dt.date(2025, 1, 1) + dt.timedelta(days=index),
+            closes_on=dt.date(2025, 1, 2) + dt.timedelta(days=index),
+            on_paper=True,
+            code=f"OLD{index:05d}",
+        )
+
+    answer(globale="satisfait")
+    old_campaign(0)  # a previous campaign to compare with
+    small = (
+        page_queries(manager_client, url("home", org)),
+        page_queries(manager_client, url("campaign_detail", org, campaign_id=campaign.pk)),
+    )
+    for index in range(1, 30):
+        answer(globale="peu_satisfait", age="25_44", priorites=["attente"])
+        old_campaign(index)
+    large = (
+        page_queries(manager_client, url("home", org)),
+        page_queries(manager_client, url("campaign_detail", org, campaign_id=campaign.pk)),
+    )
+    assert small == large
+    assert large[0] <= 10 and large[1] <= 12
