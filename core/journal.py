@@ -33,6 +33,8 @@ ACTION_LABELS: dict[str, str] = {
     "enter": "saisie",
     "compute": "calcul",
     "tally": "relevé d'appel",
+    # Survey comments (surveys): published without personal data, or set aside
+    "moderate": "modération",
     # Register workflows: written requests (correspondence) and act requests (civil_registry)
     "register": "enregistrement",
     "acknowledge": "accusé de réception",

@@ -24,6 +24,7 @@ from improvement.forms import ActionForm, FilterForm, StepForm
 from improvement.models import ImprovementAction, Origin
 from improvement.queries import EXPORT_HEADERS, STATES, action_page, export_rows, filtered_actions
 from improvement.workflow import WORKFLOW
+from surveys.models import Comment, Question
 
 NAV = {"nav_section": "improvement"}
 PAGE_SIZE = 25
@@ -170,7 +171,8 @@ def action_step(request: OrgRequest, action_id: int) -> HttpResponseBase:
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 @require_POST
 def action_open_from(request: OrgRequest) -> HttpResponseBase:
-    """The one click from a complaint or an indicator: a proposed action, then its edit page."""
+    """The one click from a complaint, an indicator, a survey comment or a survey question: a
+    proposed action, then its edit page."""
     data = request.GET.copy()
     data.update(request.POST)
     today, actor = timezone.localdate(), acting_user(request)
@@ -180,8 +182,15 @@ def action_open_from(request: OrgRequest) -> HttpResponseBase:
     elif data.get("origin") == Origin.INDICATOR:
         indicator = get_for_org(Indicator, request, pk=_number(data.get("indicator")))
         action = actions.open_action_from_indicator(indicator=indicator, actor=actor, today=today)
+    elif data.get("origin") == Origin.SURVEY and data.get("comment"):
+        comments = Comment.objects.select_related("response__campaign", "question")
+        comment = get_for_org(comments, request, pk=_number(data.get("comment")))
+        action = actions.open_action_from_survey_comment(comment=comment, actor=actor, today=today)
+    elif data.get("origin") == Origin.SURVEY:
+        question = get_for_org(Question, request, pk=_number(data.get("question")))
+        action = actions.open_action_from_survey_question(question=question, actor=actor, today=today)
     else:
-        return HttpResponse("Origine inconnue : réclamation ou indicateur attendu.", status=400)
+        return HttpResponse("Origine inconnue : réclamation, indicateur ou enquête attendu.", status=400)
     messages.success(request, f"L'action {action.number} est ouverte : précisez-la puis enregistrez.")
     return redirect("improvement:action_edit", org_slug=request.org.slug, action_id=action.pk)
 

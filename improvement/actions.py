@@ -17,6 +17,7 @@ from core.models import Organisation, Service, User
 from core.periods import Granularity, Period
 from improvement.models import ActionStatus, Decision, ImprovementAction, Origin
 from improvement.workflow import NUMBERING, WORKFLOW
+from surveys.models import Comment, Question
 
 
 def origin_reference(record: models.Model) -> tuple[str, str]:
@@ -184,6 +185,40 @@ def open_action_from_complaint(*, complaint: Complaint, actor: User, today: dt.d
         origin_label=str(complaint),
         commitment=_followed_commitment(complaint.organisation, complaint.commitment_code),
         service=complaint.service,
+    )
+
+
+def open_action_from_survey_comment(*, comment: Comment, actor: User, today: dt.date) -> ImprovementAction:
+    """A survey comment's one click: a proposed action owned by whoever clicked, due in 30 days,
+    naming the comment by its number and campaign only (never its text, which may hold personal
+    data before moderation), on the commitment its question measures."""
+    campaign = comment.response.campaign
+    return open_action(
+        organisation=comment.organisation,
+        actor=actor,
+        origin=Origin.SURVEY,
+        title=f"Suite au commentaire n° {comment.pk} de l'enquête « {campaign.title} »",
+        owner=actor,
+        due_on=today + dt.timedelta(days=FROM_RECORD_DAYS),
+        origin_record=comment,
+        origin_label=f"Commentaire n° {comment.pk}, {campaign.title}",
+        commitment=_followed_commitment(comment.organisation, comment.question.commitment_code),
+    )
+
+
+def open_action_from_survey_question(*, question: Question, actor: User, today: dt.date) -> ImprovementAction:
+    """A survey question's one click (a low satisfaction): a proposed action on the commitment
+    it measures, due in 30 days."""
+    return open_action(
+        organisation=question.organisation,
+        actor=actor,
+        origin=Origin.SURVEY,
+        title=f"Satisfaction à améliorer : « {question.text} »",
+        owner=actor,
+        due_on=today + dt.timedelta(days=FROM_RECORD_DAYS),
+        origin_record=question,
+        origin_label=f"Question d'enquête « {question.text} »",
+        commitment=_followed_commitment(question.organisation, question.commitment_code),
     )
 
 

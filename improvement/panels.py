@@ -1,6 +1,7 @@
 """The improvement actions shown on the page of the record they come from (core.registries
-RECORD_PANELS): a complaint's, an indicator's. One query for any number of records; the
-one-click button that opens another action for members who may capture. The panel names actions
+RECORD_PANELS): a complaint's, an indicator's, a survey comment's or question's. One query for
+any number of records; the one-click button that opens another action for members who may
+capture. The panel names actions
 by number, title, status and due date: no personal data, readers see it too."""
 
 from __future__ import annotations
@@ -21,10 +22,14 @@ from improvement.queries import actions_from_records
 OPENED_FROM = {
     "complaints.complaint": (Origin.COMPLAINT, "record"),
     "commitments.indicator": (Origin.INDICATOR, "indicator"),
+    "surveys.comment": (Origin.SURVEY, "comment"),
+    "surveys.question": (Origin.SURVEY, "question"),
 }
 EMPTY = {
     "complaints.complaint": "Aucune action d'amélioration n'a été ouverte à la suite de cette réclamation.",
     "commitments.indicator": "Aucune action d'amélioration n'a été ouverte pour cet indicateur.",
+    "surveys.comment": "Aucune action d'amélioration n'a été ouverte à la suite de ce commentaire.",
+    "surveys.question": "Aucune action d'amélioration n'a été ouverte pour cette question.",
 }
 
 

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.db.models import Max, Min
 
 from core import registries
-from core.audit import create_audited, save_audited
+from core.audit import create_audited, record_event, save_audited, snapshot
 from core.codes import readable_code
 from core.models import Organisation, User
 from surveys.answers import METRIC_PREFIX
-from surveys.models import Campaign, Question, Questionnaire, Section
+from surveys.models import Campaign, Comment, Moderation, Question, Questionnaire, Section
 from surveys.questionnaire_file import DEFAULT_TEMPLATE, read_questionnaire_file, template_path
 
 
@@ -128,3 +128,25 @@ def close_campaign(*, campaign: Campaign, actor: User | None, today: dt.date) ->
     if not campaign.is_open(today):
         raise ValidationError("Seule une enquête en cours peut être close.")
     return update_campaign(campaign=campaign, actor=actor, closes_on=today)
+
+
+@transaction.atomic
+def moderate_comment(*, comment: Comment, actor: User | None, publish: bool, published_text: str = "") -> Comment:
+    """Publish a comment as `published_text` (the text with any name, address or other personal
+    data taken out), or set it aside. Journaled without the texts, which may hold personal data."""
+    text = published_text.strip()
+    if publish and not text:
+        raise ValidationError({"published_text": "Écrivez le texte à publier, sans donnée personnelle."})
+    before = snapshot(comment, ["moderation"])
+    comment.moderation = Moderation.PUBLISHED if publish else Moderation.HIDDEN
+    comment.published_text = text if publish else ""
+    comment.save(update_fields=["moderation", "published_text"])
+    record_event(
+        organisation=comment.organisation,
+        actor=actor,
+        instance=comment,
+        action="moderate",
+        before=before,
+        after=snapshot(comment, ["moderation"]),
+    )
+    return comment

@@ -113,3 +113,13 @@ class CampaignForm(forms.Form):
 
     def changes(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
+
+
+class ModerationForm(forms.Form):
+    published_text = forms.CharField(
+        label="Texte à publier",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Retirez tout nom, adresse, numéro ou détail qui permettrait de reconnaître quelqu'un.",
+    )
+    decision = forms.ChoiceField(choices=[("publish", "Publier"), ("hide", "Écarter")], widget=forms.HiddenInput)

@@ -1,6 +1,7 @@
 """Back-office pages of the surveys. Thin: fetch through get_for_org, call a query or an
 action, render. Every member reads the campaigns and their results; the quality manager (and
-the administrator) prepares and closes them. Free-text comments are not shown here."""
+the administrator) prepares and closes them, and alone reads the comments as written: the others
+read them once moderated."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from core.access import Capability, OrgRequest, get_for_org, org_view
+from core.access import Capability, OrgRequest, can, get_for_org, org_view
+from core.registries import record_panels
 from core.web import acting_user, page_of, show_refusal
 from surveys import actions
-from surveys.forms import CampaignForm
-from surveys.models import Campaign, Questionnaire
-from surveys.queries import campaign_rows
+from surveys.forms import CampaignForm, ModerationForm
+from surveys.models import Campaign, Comment, Questionnaire
+from surveys.queries import campaign_comments, campaign_rows, comment_counts
 from surveys.results import campaign_results
 
 NAV = {"nav_section": "surveys"}
@@ -69,8 +71,12 @@ def campaign_detail(request: OrgRequest, campaign_id: int) -> HttpResponse:
     public = request.build_absolute_uri(
         reverse("surveys_public:answer", kwargs={"org_slug": request.org.slug, "code": campaign.code})
     )
-    context = {**NAV, "campaign": campaign, "results": campaign_results(campaign), "public_url": public}
-    return render(request, "surveys/campaign_detail.html", context | {"today": request.org.today()})
+    results = campaign_results(campaign)
+    panels = record_panels(request.membership, [result.question for result in results.questions if result.satisfaction])
+    rows = [(result, panels.get(result.question.pk, [])) for result in results.questions]
+    context = {**NAV, "campaign": campaign, "results": results, "rows": rows, "public_url": public}
+    context |= {"today": request.org.today(), "comments": comment_counts(campaign)}
+    return render(request, "surveys/campaign_detail.html", context)
 
 
 @org_view(read=MANAGE, write=MANAGE)
@@ -84,3 +90,39 @@ def campaign_close(request: OrgRequest, campaign_id: int) -> HttpResponseBase:
         else:
             messages.success(request, f"L'enquête « {campaign} » est close : ses résultats sont définitifs.")
     return _to_campaign(request, campaign)
+
+
+@org_view()
+def comment_list(request: OrgRequest, campaign_id: int) -> HttpResponse:
+    """The quality manager reads the comments as written and moderates them; every other member
+    reads the published ones only."""
+    campaign = get_for_org(Campaign, request, pk=campaign_id)
+    raw = can(request.membership, MANAGE)
+    page = page_of(request, campaign_comments(campaign, raw=raw), per_page=PAGE_SIZE)
+    panels = record_panels(request.membership, list(page)) if raw else {}
+    rows = [(comment, panels.get(comment.pk, [])) for comment in page]
+    context = {**NAV, "campaign": campaign, "page": page, "rows": rows, "raw": raw}
+    return render(request, "surveys/comment_list.html", context)
+
+
+@org_view(read=MANAGE, write=MANAGE)
+def comment_moderate(request: OrgRequest, comment_id: int) -> HttpResponseBase:
+    """Publish or set aside a comment (POST); a GET goes back to the comments' page."""
+    comment = get_for_org(Comment.objects.select_related("response"), request, pk=comment_id)
+    if request.method == "POST":
+        _moderate(request, comment)
+    return redirect("surveys:comment_list", org_slug=request.org.slug, campaign_id=comment.response.campaign_id)
+
+
+def _moderate(request: OrgRequest, comment: Comment) -> None:
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez de publier ou d'écarter le commentaire.")
+        return
+    publish, text = form.cleaned_data["decision"] == "publish", form.cleaned_data["published_text"]
+    try:
+        actions.moderate_comment(comment=comment, actor=acting_user(request), publish=publish, published_text=text)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, "Commentaire publié." if publish else "Commentaire écarté.")

@@ -1,5 +1,5 @@
 """Objects the URL walkers route to: the town's copy of the default questionnaire and a
-campaign of it with one answer."""
+campaign of it with one answer and its comment."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from core.models import Organisation
 from surveys.actions import create_campaign, create_questionnaire_from_template
 from surveys.answers import Submission, record_response
-from surveys.models import Campaign
+from surveys.models import Campaign, Comment
 
 
 def sample_values(organisation: Organisation) -> dict[str, Any]:
@@ -25,11 +25,16 @@ def sample_values(organisation: Organisation) -> dict[str, Any]:
         on_paper=True,
     )
     answers = {"globale": ["satisfait"], "signaletique": ["peu_satisfait"], "age": ["45_64"]}
-    record_response(campaign=campaign, submission=Submission("paper", dt.date(2026, 3, 10), choices=answers))
-    return {"campaign_id": campaign.pk}
+    texts = {"commentaire": "Le hall manque de sièges."}
+    submission = Submission("paper", dt.date(2026, 3, 10), choices=answers, texts=texts)
+    response = record_response(campaign=campaign, submission=submission)
+    return {"campaign_id": campaign.pk, "comment_id": response.comments.get().pk}
 
 
 def existing_values(organisation: Organisation) -> dict[str, Any]:
-    """The demo town's first campaign; a sample one while the demo has none."""
+    """The demo town's first campaign and comment; sample ones while the demo has none."""
     campaign = Campaign.objects.for_org(organisation).order_by("pk").values_list("pk", flat=True).first()
-    return sample_values(organisation) if campaign is None else {"campaign_id": campaign}
+    comment = Comment.objects.for_org(organisation).order_by("pk").values_list("pk", flat=True).first()
+    if campaign is None or comment is None:
+        return sample_values(organisation)
+    return {"campaign_id": campaign, "comment_id": comment}

@@ -89,4 +89,31 @@ def test_the_list_and_the_results_read_as_many_queries_small_or_large(
         page_queries(manager_client, url("campaign_detail", org, campaign_id=campaign.pk)),
     )
     assert small == large
-    assert large[0] <= 10 and large[1] <= 12
+    assert large[0] <= 10 and large[1] <= 14
+
+
+def test_the_quality_manager_moderates_and_the_others_read_only_the_published_text(
+    org, campaign, answer, manager_client, client_as
+):
+    from core.audit import history_of
+    from surveys.models import Comment
+
+    answer(globale="satisfait", texts={"commentaire": "Mme Dupont du 3 rue des Lilas a été très bien reçue"})
+    answer(globale="satisfait", texts={"commentaire": "Achetez des chaises, bande de nuls"})
+    polite, rude = Comment.objects.order_by("pk")
+    reader = client_as(org, Role.READER)
+    listing = url("comment_list", org, campaign_id=campaign.pk)
+    assert "Dupont" in manager_client.get(listing).content.decode()
+    assert "Dupont" not in reader.get(listing).content.decode()
+    moderate = url("comment_moderate", org, comment_id=polite.pk)
+    assert reader.post(moderate, {"decision": "publish", "published_text": "x"}).status_code == 403
+    refused = manager_client.post(moderate, {"decision": "publish", "published_text": " "}, follow=True)
+    assert "Écrivez le texte à publier" in refused.content.decode()
+    manager_client.post(moderate, {"decision": "publish", "published_text": "Une usagère a été très bien reçue."})
+    manager_client.post(url("comment_moderate", org, comment_id=rude.pk), {"decision": "hide"})
+    page = reader.get(listing).content.decode()
+    assert "Une usagère a été très bien reçue." in page and "Dupont" not in page and "nuls" not in page
+    detail = manager_client.get(url("campaign_detail", org, campaign_id=campaign.pk)).content.decode()
+    assert "0 à modérer, 1 publié, 1 écarté" in detail
+    event = history_of(polite).get(action="moderate")
+    assert "Dupont" not in str(event.before) + str(event.after) and event.after == {"moderation": "published"}
