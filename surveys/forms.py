@@ -9,7 +9,7 @@ from django import forms
 from django.core import signing
 
 from core.forms import DATE_WIDGET
-from core.models import Organisation
+from core.models import Organisation, Site
 from surveys.answers import COMMENT_MAX_LENGTH, Submission
 from surveys.models import Question, QuestionKind, Questionnaire
 
@@ -123,3 +123,72 @@ class ModerationForm(forms.Form):
         help_text="Retirez tout nom, adresse, numéro ou détail qui permettrait de reconnaître quelqu'un.",
     )
     decision = forms.ChoiceField(choices=[("publish", "Publier"), ("hide", "Écarter")], widget=forms.HiddenInput)
+
+
+def digit_choices(question: Question) -> list[tuple[str, str, str]]:
+    """(digit typed, code, label) of each answer on a paper entry form: 1 for the first choice,
+    2 for the second…; a score is typed as itself (0 to 10)."""
+    if question.kind == QuestionKind.SCORE:
+        return [(code, code, label) for code, label in question.choices]
+    return [(str(index), code, label) for index, (code, label) in enumerate(question.choices, start=1)]
+
+
+class PaperEntryForm(forms.Form):
+    """A paper questionnaire typed at the keyboard: the day written on it, the site, then for
+    each question the digit of the answer ticked (several digits for a multiple choice, nothing
+    when left blank) and the free texts as written."""
+
+    answered_on = forms.DateField(label="Jour de la réponse", widget=DATE_WIDGET)
+    site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none(), required=False)
+
+    def __init__(self, *args: Any, questions: list[Question], organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.fields["site"].queryset = Site.objects.for_org(organisation)  # type: ignore[attr-defined]
+        for question in questions:
+            if question.kind == QuestionKind.TEXT:
+                field: forms.Field = forms.CharField(
+                    label=question.text, required=False, widget=forms.Textarea(attrs={"rows": 2})
+                )
+            else:
+                keys = " ; ".join(f"{digit} {label}" for digit, _, label in digit_choices(question))
+                field = forms.CharField(
+                    label=question.text,
+                    required=False,
+                    max_length=20,
+                    help_text=keys,
+                    widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "digits"}),
+                )
+            self.fields[question.key] = field
+        if questions and not self.is_bound:  # the next questionnaire: the cursor on its first answer
+            self.fields[questions[0].key].widget.attrs["autofocus"] = True
+
+    def _codes(self, question: Question, typed: str) -> list[str]:
+        by_digit = {digit: code for digit, code, _ in digit_choices(question)}
+        if question.kind == QuestionKind.SCORE:
+            tokens = [typed] if typed else []
+        else:
+            tokens = [char for char in typed if not char.isspace() and char not in ",;"]
+        unknown = [token for token in tokens if token not in by_digit]
+        if unknown:
+            raise forms.ValidationError(f"« {typed} » : tapez {', '.join(by_digit)}.")
+        if len(tokens) > 1 and question.kind != QuestionKind.MULTIPLE:
+            raise forms.ValidationError("Un seul chiffre pour cette question.")
+        return [by_digit[token] for token in tokens]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for question in self.questions:
+            if question.kind == QuestionKind.TEXT:
+                continue
+            try:
+                data[question.key] = self._codes(question, (data.get(question.key) or "").strip())
+            except forms.ValidationError as error:
+                self.add_error(question.key, error)
+        return data
+
+    def submission(self, channel: str) -> Submission:
+        data = self.cleaned_data
+        choices = {q.key: data[q.key] for q in self.questions if q.kind != QuestionKind.TEXT and data.get(q.key)}
+        texts = {q.key: data.get(q.key) or "" for q in self.questions if q.kind == QuestionKind.TEXT}
+        return Submission(channel, data["answered_on"], site=data.get("site"), choices=choices, texts=texts)

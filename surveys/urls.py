@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:campaign_id>/", views.campaign_detail, name="campaign_detail"),
     path("<int:campaign_id>/clore/", views.campaign_close, name="campaign_close"),
     path("<int:campaign_id>/commentaires/", views.comment_list, name="comment_list"),
+    path("<int:campaign_id>/saisie-papier/", views.paper_entry, name="paper_entry"),
     path("commentaires/<int:comment_id>/moderer/", views.comment_moderate, name="comment_moderate"),
 ]

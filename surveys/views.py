@@ -5,8 +5,11 @@ read them once moderated."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import BoundField
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -16,8 +19,9 @@ from core.access import Capability, OrgRequest, can, get_for_org, org_view
 from core.registries import record_panels
 from core.web import acting_user, page_of, show_refusal
 from surveys import actions
-from surveys.forms import CampaignForm, ModerationForm
-from surveys.models import Campaign, Comment, Questionnaire
+from surveys.answers import campaign_questions, record_response
+from surveys.forms import CampaignForm, ModerationForm, PaperEntryForm
+from surveys.models import Campaign, Channel, Comment, Question, Questionnaire
 from surveys.queries import campaign_comments, campaign_rows, comment_counts
 from surveys.results import campaign_results
 
@@ -126,3 +130,36 @@ def _moderate(request: OrgRequest, comment: Comment) -> None:
         messages.error(request, " ".join(refused.messages))
     else:
         messages.success(request, "Commentaire publié." if publish else "Commentaire écarté.")
+
+
+@org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
+def paper_entry(request: OrgRequest, campaign_id: int) -> HttpResponseBase:
+    """An agent types paper questionnaires one after the other: after each, an empty form again
+    with the same day and site, the cursor on the first answer."""
+    campaign = get_for_org(Campaign.objects.select_related("questionnaire"), request, pk=campaign_id)
+    questions = campaign_questions(campaign)
+    initial = {"answered_on": request.GET.get("jour") or request.org.today(), "site": request.GET.get("site")}
+    form = PaperEntryForm(request.POST or None, questions=questions, organisation=request.org, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_response(campaign=campaign, submission=form.submission(Channel.PAPER))
+        except ValidationError as refused:
+            show_refusal(form, refused)
+        else:
+            typed = campaign.responses.filter(channel=Channel.PAPER).count()
+            messages.success(request, f"Questionnaire enregistré ({typed} questionnaires papier saisis).")
+            site = form.cleaned_data.get("site")
+            query = urlencode({"jour": form.cleaned_data["answered_on"].isoformat(), "site": site.pk if site else ""})
+            return redirect(f"{reverse('surveys:paper_entry', args=[request.org.slug, campaign.pk])}?{query}")
+    context = {**NAV, "campaign": campaign, "form": form, "rows": _entry_rows(questions, form)}
+    return render(request, "surveys/paper_entry.html", context)
+
+
+def _entry_rows(questions: list[Question], form: PaperEntryForm) -> list[tuple[str, list[BoundField]]]:
+    """(section title, its questions' fields) in the order of the paper."""
+    rows: list[tuple[str, list[BoundField]]] = []
+    for question in questions:
+        if not rows or rows[-1][0] != question.section.title:
+            rows.append((question.section.title, []))
+        rows[-1][1].append(form[question.key])
+    return rows

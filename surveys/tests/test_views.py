@@ -117,3 +117,43 @@ def test_the_quality_manager_moderates_and_the_others_read_only_the_published_te
     assert "0 à modérer, 1 publié, 1 écarté" in detail
     event = history_of(polite).get(action="moderate")
     assert "Dupont" not in str(event.before) + str(event.after) and event.after == {"moderation": "published"}
+
+
+def test_an_agent_types_paper_questionnaires_digit_by_digit(org, campaign, client_as):
+    from surveys.models import AnswerCount, Response
+
+    agent = client_as(org, Role.AGENT)
+    entry = url("paper_entry", org, campaign_id=campaign.pk)
+    page = agent.get(entry).content.decode()
+    assert "1 Très satisfait ; 2 Satisfait ; 3 Peu satisfait ; 4 Pas du tout satisfait ; 5 Sans avis" in page
+    typed = {"answered_on": "2026-12-02", "site": "", "globale": "2", "priorites": "1 3", "note": "9", "age": "4"}
+    saved = agent.post(entry, typed)
+    assert saved["Location"] == entry + "?jour=2026-12-02&site="
+    response = Response.objects.get()
+    assert (response.channel, response.answered_on) == ("paper", dt.date(2026, 12, 2))
+    given = AnswerCount.objects.filter(dimension="channel").exclude(code="")
+    assert set(given.values_list("question__key", "code")) == {
+        ("globale", "satisfait"),
+        ("priorites", "attente"),
+        ("priorites", "signaletique"),
+        ("note", "9"),
+        ("age", "65_plus"),
+    }
+    again = agent.get(saved["Location"])
+    assert again.context["form"].initial["answered_on"] == "2026-12-02"
+
+
+def test_a_wrong_digit_is_said_at_its_question_and_nothing_is_kept(org, campaign, client_as):
+    from surveys.models import Response
+
+    agent = client_as(org, Role.AGENT)
+    entry = url("paper_entry", org, campaign_id=campaign.pk)
+    refused = agent.post(entry, {"answered_on": "2026-12-02", "globale": "7", "horaires": "12"})
+    page = refused.content.decode()
+    assert "« 7 » : tapez 1, 2, 3, 4, 5." in page and "Un seul chiffre pour cette question." in page
+    missing = agent.post(entry, {"answered_on": "2026-12-02", "signaletique": "1"}).content.decode()
+    assert "Cette question demande une réponse." in missing  # globale is required
+    late = agent.post(entry, {"answered_on": "2026-12-25", "globale": "1"}).content.decode()
+    assert "ouverte du 01/12/2026 au 20/12/2026" in late
+    assert not Response.objects.exists()
+    assert client_as(org, Role.READER).get(entry).status_code == 403
