@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
 from django.db.models import Case, Count, QuerySet, When
 
 from core.models import Organisation
-from surveys.models import Campaign, Comment, Moderation
+from surveys.models import Answer, Campaign, Channel, Comment, Moderation, Question
 
 
 def campaign_rows(organisation: Organisation) -> QuerySet[Campaign]:
@@ -38,3 +42,32 @@ def comment_counts(campaign: Campaign) -> dict[str, int]:
         .annotate(count=Count("pk"))
     )
     return {str(state): count for state, count in rows}
+
+
+def answer_table(campaign: Campaign, questions: list[Question]) -> tuple[list[str], Iterator[list[Any]]]:
+    """The campaign's responses as a table for the town's own analysis: one row per response
+    (its number in the campaign, day, channel, site) and one column per question, answers by
+    their label (several joined by " ; "), comments only as published after moderation."""
+    headers = ["Réponse", "Jour", "Canal", "Site", *(question.text for question in questions)]
+    labels = {question.pk: dict(question.choices) for question in questions}
+    answers: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for response_id, question_id, code in (
+        Answer.objects.filter(organisation_id=campaign.organisation_id, response__campaign=campaign)
+        .order_by("pk")
+        .values_list("response_id", "question_id", "code")
+    ):
+        answers[response_id][question_id].append(labels.get(question_id, {}).get(code, code))
+    published = Comment.objects.filter(
+        organisation_id=campaign.organisation_id, response__campaign=campaign, moderation=Moderation.PUBLISHED
+    )
+    for response_id, question_id, text in published.values_list("response_id", "question_id", "published_text"):
+        answers[response_id][question_id].append(text)
+    responses = campaign.responses.order_by("pk").values_list("pk", "answered_on", "channel", "site__name")
+
+    def rows() -> Iterator[list[Any]]:
+        for number, (pk, day, channel, site) in enumerate(responses.iterator(), start=1):
+            given = answers.get(pk, {})
+            cells = [" ; ".join(given.get(question.pk, [])) for question in questions]
+            yield [number, day, Channel(channel).label, site or "", *cells]
+
+    return headers, rows()

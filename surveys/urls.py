@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:campaign_id>/clore/", views.campaign_close, name="campaign_close"),
     path("<int:campaign_id>/commentaires/", views.comment_list, name="comment_list"),
     path("<int:campaign_id>/saisie-papier/", views.paper_entry, name="paper_entry"),
+    path("<int:campaign_id>/reponses/exporter/", views.answer_export, name="answer_export"),
     path("commentaires/<int:comment_id>/moderer/", views.comment_moderate, name="comment_moderate"),
 ]

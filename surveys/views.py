@@ -17,12 +17,13 @@ from django.urls import reverse
 
 from core.access import Capability, OrgRequest, can, get_for_org, org_view
 from core.registries import record_panels
-from core.web import acting_user, page_of, show_refusal
+from core.web import acting_user, export_format, page_of, show_refusal, unknown_export_format
+from documents.exports import export_response
 from surveys import actions
 from surveys.answers import campaign_questions, record_response
 from surveys.forms import CampaignForm, ModerationForm, PaperEntryForm
 from surveys.models import Campaign, Channel, Comment, Question, Questionnaire
-from surveys.queries import campaign_comments, campaign_rows, comment_counts
+from surveys.queries import answer_table, campaign_comments, campaign_rows, comment_counts
 from surveys.results import campaign_results
 
 NAV = {"nav_section": "surveys"}
@@ -163,3 +164,14 @@ def _entry_rows(questions: list[Question], form: PaperEntryForm) -> list[tuple[s
             rows.append((question.section.title, []))
         rows[-1][1].append(form[question.key])
     return rows
+
+
+@org_view()
+def answer_export(request: OrgRequest, campaign_id: int) -> HttpResponseBase:
+    """The campaign's answers as CSV, XLSX or ODS (?format=), formulas neutralised."""
+    campaign = get_for_org(Campaign, request, pk=campaign_id)
+    file_format = export_format(request)
+    if file_format is None:
+        return unknown_export_format()
+    headers, rows = answer_table(campaign, campaign_questions(campaign))
+    return export_response(headers, rows, file_format, f"enquete-{campaign.opens_on:%Y-%m}-{campaign.pk}-reponses")

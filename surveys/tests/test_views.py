@@ -157,3 +157,36 @@ def test_a_wrong_digit_is_said_at_its_question_and_nothing_is_kept(org, campaign
     assert "ouverte du 01/12/2026 au 20/12/2026" in late
     assert not Response.objects.exists()
     assert client_as(org, Role.READER).get(entry).status_code == 403
+
+
+def test_the_answers_export_to_a_spreadsheet_with_published_comments_only_and_formulas_neutralised(
+    org, campaign, answer, client_as
+):
+    import csv
+    import io
+
+    from surveys.actions import moderate_comment
+    from surveys.models import Comment
+
+    answer(globale="satisfait", priorites=["attente", "horaires"], texts={"commentaire": '=HYPERLINK("x") Mme Roux'})
+    answer(globale="peu_satisfait", texts={"commentaire": "Trop d'attente"})
+    moderate_comment(
+        comment=Comment.objects.get(text="Trop d'attente"), actor=None, publish=True, published_text="=1+1"
+    )
+    reader = client_as(org, Role.READER)
+    exported = reader.get(url("answer_export", org, campaign_id=campaign.pk), {"format": "csv"})
+    assert exported["Content-Disposition"] == f'attachment; filename="enquete-2026-12-{campaign.pk}-reponses.csv"'
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    header, first, second = rows
+    assert header[:4] == ["Réponse", "Jour", "Canal", "Site"] and len(header) == 4 + 22
+    column = {text: index for index, text in enumerate(header)}
+    assert first[column["Dans l'ensemble, êtes-vous satisfait de l'accueil de la mairie ?"]] == "Satisfait"
+    assert first[column["Que faudrait-il améliorer en priorité ?"]] == "Le temps d'attente ; Les horaires d'ouverture"
+    assert first[column["Vos remarques et suggestions"]] == ""  # not moderated: not exported
+    assert second[column["Vos remarques et suggestions"]] == "'=1+1"
+    assert first[:3] == ["1", "03/12/2026", "lien web"]
+    for file_format in ("xlsx", "ods"):
+        assert (
+            reader.get(url("answer_export", org, campaign_id=campaign.pk), {"format": file_format}).status_code == 200
+        )
+    assert reader.get(url("answer_export", org, campaign_id=campaign.pk), {"format": "pdf"}).status_code == 400
