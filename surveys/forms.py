@@ -192,3 +192,11 @@ class PaperEntryForm(forms.Form):
         choices = {q.key: data[q.key] for q in self.questions if q.kind != QuestionKind.TEXT and data.get(q.key)}
         texts = {q.key: data.get(q.key) or "" for q in self.questions if q.kind == QuestionKind.TEXT}
         return Submission(channel, data["answered_on"], site=data.get("site"), choices=choices, texts=texts)
+
+
+class AnswerImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier des réponses",
+        help_text="CSV (séparateur ; ou ,), XLSX ou ODS : une colonne « Jour », une colonne « Site » facultative, "
+        "puis une colonne par question, titrée par son texte ou son code, comme l'export des réponses.",
+    )

@@ -19,9 +19,11 @@ from core.access import Capability, OrgRequest, can, get_for_org, org_view
 from core.registries import record_panels
 from core.web import acting_user, export_format, page_of, show_refusal, unknown_export_format
 from documents.exports import export_response
+from documents.tabular import TableError
 from surveys import actions
 from surveys.answers import campaign_questions, record_response
-from surveys.forms import CampaignForm, ModerationForm, PaperEntryForm
+from surveys.forms import AnswerImportForm, CampaignForm, ModerationForm, PaperEntryForm
+from surveys.imports import import_answers
 from surveys.models import Campaign, Channel, Comment, Question, Questionnaire
 from surveys.queries import answer_table, campaign_comments, campaign_rows, comment_counts
 from surveys.results import campaign_results
@@ -175,3 +177,20 @@ def answer_export(request: OrgRequest, campaign_id: int) -> HttpResponseBase:
         return unknown_export_format()
     headers, rows = answer_table(campaign, campaign_questions(campaign))
     return export_response(headers, rows, file_format, f"enquete-{campaign.opens_on:%Y-%m}-{campaign.pk}-reponses")
+
+
+@org_view(read=MANAGE, write=MANAGE)
+def answer_import(request: OrgRequest, campaign_id: int) -> HttpResponseBase:
+    """A spreadsheet of answers, all recorded or none (surveys.imports)."""
+    campaign = get_for_org(Campaign.objects.select_related("questionnaire", "organisation"), request, pk=campaign_id)
+    form = AnswerImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            count = import_answers(campaign=campaign, binary=upload, filename=upload.name)
+        except TableError as error:
+            form.add_error("file", f"Fichier {upload.name}, {error}. Rien n'a été enregistré.")
+        else:
+            messages.success(request, f"{count} réponses importées depuis {upload.name}.")
+            return _to_campaign(request, campaign)
+    return render(request, "surveys/answer_import.html", {**NAV, "campaign": campaign, "form": form})
