@@ -12,6 +12,7 @@ urlpatterns = [
     path("nouvelle/", views.campaign_new, name="campaign_new"),
     path("<int:campaign_id>/", views.campaign_detail, name="campaign_detail"),
     path("<int:campaign_id>/clore/", views.campaign_close, name="campaign_close"),
+    path("<int:campaign_id>/affiche.pdf", views.campaign_poster, name="campaign_poster"),
     path("<int:campaign_id>/commentaires/", views.comment_list, name="comment_list"),
     path("<int:campaign_id>/saisie-papier/", views.paper_entry, name="paper_entry"),
     path("<int:campaign_id>/reponses/exporter/", views.answer_export, name="answer_export"),

@@ -25,6 +25,7 @@ from surveys.answers import campaign_questions, record_response
 from surveys.forms import AnswerImportForm, CampaignForm, ModerationForm, PaperEntryForm
 from surveys.imports import import_answers
 from surveys.models import Campaign, Channel, Comment, Question, Questionnaire
+from surveys.poster import poster_filename, poster_pdf
 from surveys.queries import answer_table, campaign_comments, campaign_rows, comment_counts
 from surveys.results import campaign_results
 
@@ -194,3 +195,15 @@ def answer_import(request: OrgRequest, campaign_id: int) -> HttpResponseBase:
             messages.success(request, f"{count} réponses importées depuis {upload.name}.")
             return _to_campaign(request, campaign)
     return render(request, "surveys/answer_import.html", {**NAV, "campaign": campaign, "form": form})
+
+
+@org_view()
+def campaign_poster(request: OrgRequest, campaign_id: int) -> HttpResponseBase:
+    """The A4 poster (PDF) with the public address and its QR code."""
+    campaign = get_for_org(Campaign.objects.select_related("organisation"), request, pk=campaign_id)
+    address = request.build_absolute_uri(
+        reverse("surveys_public:answer", kwargs={"org_slug": request.org.slug, "code": campaign.code})
+    )
+    response = HttpResponse(poster_pdf(campaign, address), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{poster_filename(campaign)}"'
+    return response

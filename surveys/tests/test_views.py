@@ -190,3 +190,20 @@ def test_the_answers_export_to_a_spreadsheet_with_published_comments_only_and_fo
             reader.get(url("answer_export", org, campaign_id=campaign.pk), {"format": file_format}).status_code == 200
         )
     assert reader.get(url("answer_export", org, campaign_id=campaign.pk), {"format": "pdf"}).status_code == 400
+
+
+def test_the_poster_is_a_one_page_pdf_with_the_address_and_a_vector_qr_code(org, campaign, client_as, tmp_path):
+    import re
+    import subprocess
+
+    poster = client_as(org, Role.AGENT).get(url("campaign_poster", org, campaign_id=campaign.pk))
+    assert poster["Content-Type"] == "application/pdf"
+    path = tmp_path / "affiche.pdf"
+    path.write_bytes(poster.content)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"http://testserver/p/{org.slug}/enquete/{campaign.code}/" in "".join(text.split())
+    assert "Votre avis compte" in text and "du 1 décembre 2026 au 20 décembre 2026" in text
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.MULTILINE)
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    assert len(images.strip().splitlines()) == 2  # the header lines only: the QR code is paths, not a picture
