@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from core.models import Site
 from surveys.answers import campaign_questions
 from surveys.models import (
     ANSWERED,
@@ -20,6 +21,7 @@ from surveys.models import (
     SATISFIED,
     AnswerCount,
     Campaign,
+    Channel,
     Dimension,
     Question,
     QuestionKind,
@@ -139,3 +141,42 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
         responses=responses,
         questions=question_results(campaign_questions(campaign), counts, _satisfaction_by_key(previous)),
     )
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The satisfaction of each question by group (a channel, a site, a profile answer)."""
+
+    title: str
+    groups: list[str]
+    rows: list[tuple[Question, list[Satisfaction]]]
+
+
+def breakdown_choices(questions: list[Question]) -> list[tuple[str, str]]:
+    """What the results can be read by: the channel, the site, each profile question."""
+    profiles = [(question.key, question.text) for question in questions if question.is_profile]
+    return [("canal", "Canal de réponse"), ("site", "Site"), *profiles]
+
+
+def breakdown(campaign: Campaign, questions: list[Question], by: str) -> Breakdown | None:
+    """The satisfaction questions read by `by` (a key of breakdown_choices); None if unknown."""
+    choices = dict(breakdown_choices(questions))
+    if by not in choices:
+        return None
+    if by == "canal":
+        counts = stored_counts(campaign, Dimension.CHANNEL)
+        labels = {value: str(Channel(value).label) for value in counts}
+    elif by == "site":
+        counts = stored_counts(campaign, Dimension.SITE)
+        sites = Site.objects.filter(organisation_id=campaign.organisation_id, pk__in=[int(v) for v in counts])
+        labels = {str(site.pk): site.name for site in sites}
+    else:
+        profile = next(question for question in questions if question.key == by)
+        prefix = f"{by}:"
+        counts = {v: c for v, c in stored_counts(campaign, Dimension.PROFILE).items() if v.startswith(prefix)}
+        names = dict(profile.choices)
+        labels = {value: names.get(value.removeprefix(prefix), value) for value in counts}
+    order = sorted(counts, key=lambda value: labels.get(value, value))
+    satisfaction = [question for question in questions if question.kind in _SATISFACTION]
+    rows = [(question, [satisfaction_of(counts[value], question.pk) for value in order]) for question in satisfaction]
+    return Breakdown(title=choices[by], groups=[labels.get(value, value) for value in order], rows=rows)

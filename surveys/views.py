@@ -27,7 +27,7 @@ from surveys.imports import import_answers
 from surveys.models import Campaign, Channel, Comment, Question, Questionnaire
 from surveys.poster import poster_filename, poster_pdf
 from surveys.queries import answer_table, campaign_comments, campaign_rows, comment_counts
-from surveys.results import campaign_results
+from surveys.results import breakdown, breakdown_choices, campaign_results
 
 NAV = {"nav_section": "surveys"}
 MANAGE = Capability.MANAGE_QUALITY
@@ -80,10 +80,13 @@ def campaign_detail(request: OrgRequest, campaign_id: int) -> HttpResponse:
         reverse("surveys_public:answer", kwargs={"org_slug": request.org.slug, "code": campaign.code})
     )
     results = campaign_results(campaign)
+    questions = [result.question for result in results.questions]
+    by = request.GET.get("par", "")
+    context_by = {"by": by, "by_choices": breakdown_choices(questions), "breakdown": breakdown(campaign, questions, by)}
     panels = record_panels(request.membership, [result.question for result in results.questions if result.satisfaction])
     rows = [(result, panels.get(result.question.pk, [])) for result in results.questions]
     context = {**NAV, "campaign": campaign, "results": results, "rows": rows, "public_url": public}
-    context |= {"today": request.org.today(), "comments": comment_counts(campaign)}
+    context |= {"today": request.org.today(), "comments": comment_counts(campaign), **context_by}
     return render(request, "surveys/campaign_detail.html", context)
 
 

@@ -207,3 +207,19 @@ def test_the_poster_is_a_one_page_pdf_with_the_address_and_a_vector_qr_code(org,
     assert re.search(r"^Pages:\s+1$", info, re.MULTILINE)
     images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
     assert len(images.strip().splitlines()) == 2  # the header lines only: the QR code is paths, not a picture
+
+
+def test_the_results_read_by_channel_and_by_a_profile_answer(org, campaign, answer, client_as):
+    answer(globale="satisfait", age="65_plus")
+    answer(globale="pas_satisfait", age="65_plus")
+    answer(globale="satisfait", age="25_44", channel="paper")
+    reader = client_as(org, Role.READER)
+    detail = url("campaign_detail", org, campaign_id=campaign.pk)
+    by_age = reader.get(detail, {"par": "age"})
+    table = by_age.context["breakdown"]
+    assert table.groups == ["25 à 44 ans", "65 ans ou plus"]
+    globale = next(cells for question, cells in table.rows if question.key == "globale")
+    assert [(cell.satisfied, cell.answers) for cell in globale] == [(1, 1), (1, 2)]
+    by_channel = reader.get(detail, {"par": "canal"}).context["breakdown"]
+    assert by_channel.groups == ["lien web", "questionnaire papier"]
+    assert reader.get(detail, {"par": "inconnu"}).context["breakdown"] is None
