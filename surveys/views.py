@@ -10,10 +10,11 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BoundField
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from core.access import Capability, OrgRequest, can, get_for_org, org_view
 from core.registries import record_panels
@@ -47,9 +48,8 @@ def home(request: OrgRequest) -> HttpResponse:
 
 
 @org_view(read=MANAGE, write=MANAGE)
+@require_POST
 def questionnaire_from_template(request: OrgRequest) -> HttpResponseBase:
-    if request.method != "POST":
-        return redirect("surveys:home", org_slug=request.org.slug)
     questionnaire = actions.create_questionnaire_from_template(
         organisation=request.org, actor=acting_user(request), today=request.org.today()
     )
@@ -93,13 +93,14 @@ def campaign_detail(request: OrgRequest, campaign_id: int) -> HttpResponse:
 @org_view(read=MANAGE, write=MANAGE)
 def campaign_close(request: OrgRequest, campaign_id: int) -> HttpResponseBase:
     campaign = get_for_org(Campaign, request, pk=campaign_id)
-    if request.method == "POST":
-        try:
-            actions.close_campaign(campaign=campaign, actor=acting_user(request), today=request.org.today())
-        except ValidationError as refused:
-            messages.error(request, " ".join(refused.messages))
-        else:
-            messages.success(request, f"L'enquête « {campaign} » est close : ses résultats sont définitifs.")
+    if request.method != "POST":  # after the lookup: another town's campaign is a 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        actions.close_campaign(campaign=campaign, actor=acting_user(request), today=request.org.today())
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, f"L'enquête « {campaign} » est close : ses résultats sont définitifs.")
     return _to_campaign(request, campaign)
 
 
@@ -118,10 +119,11 @@ def comment_list(request: OrgRequest, campaign_id: int) -> HttpResponse:
 
 @org_view(read=MANAGE, write=MANAGE)
 def comment_moderate(request: OrgRequest, comment_id: int) -> HttpResponseBase:
-    """Publish or set aside a comment (POST); a GET goes back to the comments' page."""
+    """Publish or set aside a comment (POST only)."""
     comment = get_for_org(Comment.objects.select_related("response"), request, pk=comment_id)
-    if request.method == "POST":
-        _moderate(request, comment)
+    if request.method != "POST":  # after the lookup: another town's comment is a 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
+    _moderate(request, comment)
     return redirect("surveys:comment_list", org_slug=request.org.slug, campaign_id=comment.response.campaign_id)
 
 

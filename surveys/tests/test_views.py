@@ -47,7 +47,7 @@ def test_closing_a_campaign_today_is_the_quality_managers_and_a_post(org, campai
     reader = client_as(org, Role.READER)
     assert reader.post(url("campaign_close", org, campaign_id=campaign.pk)).status_code == 403
     assert reader.get(url("campaign_new", org)).status_code == 403
-    manager_client.get(url("campaign_close", org, campaign_id=campaign.pk))
+    assert manager_client.get(url("campaign_close", org, campaign_id=campaign.pk)).status_code == 405
     campaign.refresh_from_db()
     assert campaign.closes_on == dt.date(2026, 12, 20)  # GET never writes
     manager_client.post(url("campaign_close", org, campaign_id=campaign.pk))
