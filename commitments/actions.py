@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from administration.actions import invite_member
@@ -565,10 +568,22 @@ def recompute_all_services(*, indicator: Indicator, period: Period, actor: User 
 
 def recompute_after_change(organisation: Organisation, metric_prefix: str, months: set[dt.date]) -> int:
     """Recompute the values of every indicator measured by a `metric_prefix.*` metric for the
-    months, quarters and years that contain `months`; returns how many periods were recomputed.
-    Registered with core.registries so that operational apps can call it without importing us."""
+    months, quarters and years that contain `months`; returns how many periods were recomputed."""
+    return recompute_after_changes(organisation, {metric_prefix: months})
+
+
+def recompute_after_changes(organisation: Organisation, changes: dict[str, set[dt.date]]) -> int:
+    """Recompute, in one batch (`recompute_periods`), the values of every indicator measured by
+    a metric of a prefix in `changes` for the months, quarters and years that contain that
+    prefix's months; returns how many periods were recomputed. Registered with core.registries
+    (every prefix one transaction changed at once), so that operational apps can call it
+    without importing us."""
+    prefixes = [prefix for prefix, months in changes.items() if months]
+    if not prefixes:
+        return 0
+    measured = reduce(operator.or_, (Q(metric_key__startswith=f"{prefix}.") for prefix in prefixes))
     indicators = (
-        Indicator.objects.filter(organisation=organisation, is_active=True, metric_key__startswith=f"{metric_prefix}.")
+        Indicator.objects.filter(measured, organisation=organisation, is_active=True)
         .select_related("organisation")
         .prefetch_related("services")
     )
@@ -576,10 +591,20 @@ def recompute_after_change(organisation: Organisation, metric_prefix: str, month
         (indicator, period)
         for indicator in indicators
         if not indicator.is_planned
-        for period in sorted({Period.containing(month, Granularity(indicator.granularity)) for month in months})
+        for period in sorted(
+            {
+                Period.containing(month, Granularity(indicator.granularity))
+                for month in _months_of_metric(changes, indicator.metric_key)
+            }
+        )
     ]
     recompute_periods(organisation, pairs)
     return len(pairs)
+
+
+def _months_of_metric(changes: dict[str, set[dt.date]], metric_key: str) -> set[dt.date]:
+    """The changed months of every prefix of `changes` that measures `metric_key`."""
+    return {month for prefix, months in changes.items() if metric_key.startswith(f"{prefix}.") for month in months}
 
 
 # Days a missed run still catches up on (a server off for a holiday); older changes are

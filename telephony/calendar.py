@@ -149,7 +149,7 @@ def _day(value: Any) -> dt.date | None:
     return value if value is None or isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # within the calendar change's transaction: all or nothing
 def follow_calendar(organisation: Organisation, change: CalendarChange) -> int:
     """Judge again the calls a calendar change concerns, move their counts in the summary rows
     and tell the indicators of the months where one changed side. Returns how many calls moved
