@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
 from django.db import connection, transaction
 
 from core.models import Organisation
 from core.registries import CalendarChange
+from core.workdays import calendar_for
 from telephony.actions import calls_changed
 from telephony.hours import MINUTES_IN_DAY, Presence, Week
 from telephony.models import Call
@@ -107,21 +109,28 @@ def _switch(
     return moved
 
 
-def _rejudge_days(organisation: Organisation, presence: Presence, days: Iterable[dt.date]) -> Counter[dt.date]:
+def _rejudge_days(
+    organisation: Organisation, presence: Callable[[], Presence], days: Iterable[dt.date]
+) -> Counter[dt.date]:
     """Judge again the calls of days that opened or closed: those of a closed day leave the
-    opening hours, those of an open day follow their service's hours. Calls moved, by month."""
+    opening hours, those of an open day follow their service's hours. Calls moved, by month.
+    Closing a day needs only the calendar: the opening hours (`presence()`) are read only when
+    a day opened."""
+    days = sorted(set(days))
+    off = {when for year in {day.year for day in days} for when, _ in calendar_for(organisation).days_off(year)}
     by_month: dict[dt.date, list[dt.date]] = defaultdict(list)
-    for day in sorted(set(days)):
+    for day in days:
         by_month[day.replace(day=1)].append(day)
-    in_hours = opening_hours_sql(presence, presence.weeks)
     moved: Counter[dt.date] = Counter()
+    in_hours = ""
     for month_days in by_month.values():
-        closed = [day for day in month_days if presence.closed(day)]
-        opened = [day for day in month_days if not presence.closed(day)]
+        closed = [day for day in month_days if day in off]
+        opened = [day for day in month_days if day not in off]
         if closed:
             stale = f"local_date IN ({_placeholders(closed)}) AND in_hours"
             moved.update(_switch(organisation, stale, closed, "FALSE", []))
         if opened:
+            in_hours = in_hours or opening_hours_sql(presence(), presence().weeks)
             stale = f"local_date IN ({_placeholders(opened)}) AND in_hours <> {in_hours}"
             moved.update(_switch(organisation, stale, opened, in_hours, []))
     return moved
@@ -154,11 +163,11 @@ def follow_calendar(organisation: Organisation, change: CalendarChange) -> int:
     """Judge again the calls a calendar change concerns, move their counts in the summary rows
     and tell the indicators of the months where one changed side. Returns how many calls moved
     in or out of the opening hours."""
-    presence = Presence(organisation)
+    presence = cache(lambda: Presence(organisation))  # read once, and only if needed
     moved: Counter[dt.date] = Counter()
     if change.days:
         moved.update(_rejudge_days(organisation, presence, change.days))
     if change.services:
-        moved.update(_rejudge_services(organisation, presence, change.services))
+        moved.update(_rejudge_services(organisation, presence(), change.services))
     calls_changed(organisation=organisation, months=set(moved))
     return sum(moved.values())
