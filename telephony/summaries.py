@@ -136,6 +136,51 @@ def counts_where(
     return stats, slots
 
 
+def flip_counting(
+    organisation: Organisation, where: str, params: list[Any], in_hours: str, in_hours_params: list[Any]
+) -> tuple[dict[StatKey, list[int]], dict[SlotKey, list[int]]]:
+    """PostgreSQL: the town's calls matching `where` take the value of `in_hours` (another
+    than theirs: they change side of the opening hours), and their counts before the change
+    come back keyed like the summary rows, as `counts_where` reads them before an UPDATE: one
+    statement that reads the calls once instead of three (an UPDATE returning its rows, grouped
+    by both summaries' keys at once)."""
+    calls, wait = _table(Call), _wait(organisation)
+    stat_key = "local_month, service_id, line_key, was_in_hours, outcome, wait"
+    slot_key = "local_month, service_id, line_key, was_in_hours, weekday, half_hour"
+    stats: dict[StatKey, list[int]] = {}
+    slots: dict[SlotKey, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH moved AS (UPDATE {calls} SET in_hours = {in_hours} "  # noqa: S608
+            f"WHERE organisation_id = %s AND service_id IS NOT NULL AND ({where}) "
+            f"RETURNING local_month, service_id, {LINE_KEY} AS line_key, NOT in_hours AS was_in_hours, outcome, "
+            f"{wait} AS wait, {TALK} AS talk, weekday, half_hour) "
+            f"SELECT local_month, service_id, line_key, was_in_hours, outcome, wait, weekday, half_hour, COUNT(*), "
+            f"SUM(talk), SUM(CASE WHEN outcome = '{ANSWERED}' THEN 1 ELSE 0 END), GROUPING(weekday) FROM moved "
+            f"GROUP BY GROUPING SETS (({stat_key}), ({slot_key}))",
+            [*in_hours_params, organisation.pk, *params],
+        )
+        for (
+            month,
+            service,
+            line,
+            was,
+            outcome,
+            wait_seconds,
+            weekday,
+            half_hour,
+            count,
+            talk,
+            answered,
+            of_stats,
+        ) in cursor.fetchall():
+            if of_stats:
+                stats[(_month_text(month), service, line, bool(was), outcome, wait_seconds)] = [count, talk or 0]
+            else:
+                slots[(_month_text(month), service, line, bool(was), weekday, half_hour)] = [count, answered]
+    return stats, slots
+
+
 def subtract_counts(
     organisation: Organisation, stats: dict[StatKey, list[int]], slots: dict[SlotKey, list[int]]
 ) -> bool:
