@@ -56,31 +56,26 @@ COLUMNS = (
 )
 
 
-def _town_requests(query: MetricQuery) -> Any:
-    """The town's requests of the query's channels and categories (every service and site)."""
-    requests = WrittenRequest.objects.for_org(query.organisation)
-    channels = query.params.get("channels")
-    if channels:
-        requests = requests.filter(channel__in=[Channel(channel) for channel in channels])
-    categories = query.params.get("categories")
-    if categories:
-        requests = requests.filter(category__code__in=categories)
-    return requests
-
-
 def _rows(query: MetricQuery, kind: str, select: Callable[[Any], Any], order: str) -> list[dict[str, Any]]:
-    """The rows of the query's service and site among the town's requests that `select` keeps,
-    read once per recomputation for every service and site of the period (`kind` names the
-    selection). The query set is built only when the memo does not hold the rows yet: a
-    recomputation asks for them once per value."""
-    filters = tuple(tuple(sorted(query.params.get(name) or ())) for name in ("channels", "categories"))
-    key = ("correspondence", kind, query.organisation.pk, query.period, filters)
+    """The rows of the query's channels, categories, service and site among the town's requests
+    that `select` keeps. The town's rows of every channel and category are read once per
+    recomputation and period (`kind` names the selection), then chosen here: the indicators of
+    letters and of e-mails share one read, and the query set is built only then."""
+    key = ("correspondence", kind, query.organisation.pk, query.period)
 
     def read() -> list[dict[str, Any]]:
-        requests = select(_town_requests(query))
-        return list(requests.values(*COLUMNS, "service_id", site_id=F("service__site")).order_by(order, "pk"))
+        requests = select(WrittenRequest.objects.for_org(query.organisation))
+        fields = {"site_id": F("service__site"), "category_code": F("category__code")}
+        return list(requests.values(*COLUMNS, "service_id", **fields).order_by(order, "pk"))
 
-    return narrow_rows(query.memo.get(key, read), query)
+    channels = {Channel(channel) for channel in query.params.get("channels") or ()}
+    categories = set(query.params.get("categories") or ())
+    rows = [
+        row
+        for row in query.memo.get(key, read)
+        if (not channels or row["channel"] in channels) and (not categories or row["category_code"] in categories)
+    ]
+    return narrow_rows(rows, query)
 
 
 def _today(query: MetricQuery) -> dt.date:
