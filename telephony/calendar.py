@@ -7,7 +7,9 @@ Monday setting changes, a service's opening hours change or it moves to another 
 one UPDATE per month of changed days (read through the day index), or one per change of
 opening hours over the services concerned. The counts of the calls that changed side move to
 the other side in the summary rows (telephony.summaries.switch_sides: only those calls are
-read, not their months) and the indicators of those months are told (telephony.actions).
+read, not their months; on PostgreSQL counted by the UPDATE itself, `flip_counting`) and the
+indicators of those months are told (telephony.actions). Closing a day needs only the
+calendar: the opening hours are read when a day opens or a service's hours change.
 
 The local minute a call started is not stored: it is the stored local half-hour's hour plus
 the minute of the stored UTC start. That holds because every town's time zone is a whole

@@ -5,7 +5,8 @@ An import adds each chunk's counts in the chunk's transaction (`add_counts`); a 
 correction or an import that met already-known calls rebuilds the months concerned from the
 calls (`rebuild_months`), in SQL, reading only those months through the day index. Calls judged
 again after a calendar change move their counts to the other side of the opening hours
-(`counts_where`, then `switch_sides`), reading only the calls that changed side.
+(`counts_where` then the UPDATE, or on PostgreSQL `flip_counting`, one statement; then
+`switch_sides`), reading only the calls that changed side.
 
 An answered call's wait in the rows is its measured wait, else its rings heard × the town's
 ring cycle (`ring_wait`), else UNKNOWN_WAIT. A call keeps its rings rather than a wait computed
