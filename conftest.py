@@ -97,8 +97,8 @@ def recomputations() -> Iterator[list[tuple[str, str, list[dt.date]]]]:
     (town slug, metric prefix, months), in the order heard."""
     heard: list[tuple[str, str, list[dt.date]]] = []
 
-    def listener(organisation: Organisation, prefix: str, months: set[dt.date]) -> None:
-        heard.append((organisation.slug, prefix, sorted(months)))
+    def listener(organisation: Organisation, changes: dict[str, set[dt.date]]) -> None:
+        heard.extend((organisation.slug, prefix, sorted(months)) for prefix, months in changes.items())
 
     registries.CHANGES_LISTENERS.register("test", listener)
     yield heard

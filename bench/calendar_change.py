@@ -1,6 +1,6 @@
 """Benchmark: a closure day added to a town with five years of calls, beside DuckDB.
 
-    .venv/bin/python bench/calendar_change.py [N] [--quick] [--keep] [--postgres]
+    .venv/bin/python bench/calendar_change.py [N] [--quick] [--rounds R] [--keep] [--postgres]
 
 1. Generates N calls (default 5,000,000; 100,000 with --quick) over five years (2021–2025),
    on four lines of three services at two sites (the town hall open Monday to Friday 08:30–12:00
@@ -10,38 +10,47 @@
 2. The product: a fresh SQLite database (migrated), the town, the Qualivilles commitments,
    the calls loaded from the CSV file, the summary rows of every month and the indicator
    values of the month concerned computed. Then, timed: `administration.actions.add_closure_day`
-   on Friday 10 May 2024 (a working day, a bridge after Ascension), through its commit, that
-   is the calls of that day judged again, their counts moved in the summary rows of May 2024,
-   the letters' due dates moved, the audit event, and the indicator values of the month
-   recomputed once the transaction commits.
+   on Friday 10 May 2024 (a working day, a bridge after Ascension), called as the settings page
+   calls it (its own transaction), through its commit, that is the calls of that day judged
+   again, their counts moved in the summary rows of May 2024, the letters' due dates moved, the
+   audit events, and, once the transaction commits, the indicator values of every month whose
+   calls or letters moved recomputed (in one batch: ADR 0019).
 3. DuckDB (bench-only, requirements-dev.txt) over the same rows loaded from the same file
    (loading not timed): the calls of that day judged again by the same rule, the month's
    summary rows rebuilt from its calls (by outcome and wait, by weekday and half-hour), and
    the answer rate and the share answered within 5 rings of the month, per service and for
    the town.
 
+Steps 2 and 3 alternate R times (5; 2 with --quick), so that both meet the same load of the
+machine; before each round after the first, the closure day is removed (product) and the day's
+calls presented again (DuckDB), untimed. The garbage left by the setup is collected before each
+timed step (on both sides). The ratio is that of the medians; each round is printed.
+
 With --postgres (`make bench-calendar-postgres`: the throwaway cluster of .ci/postgres.sh sets
 DATABASE_URL), the product runs on a fresh PostgreSQL database of that server instead, the calls
 loaded with COPY.
 
-The bar: the product within 5× of DuckDB (printed, OK or HORS BARRE, from a million calls on). The exit status is 1
-only when a check fails: the day's calls left in the presented calls, the month's summary rows
-of the product and of DuckDB differing, a letter's due date not moved."""
+The bar: the product within 5× of DuckDB (printed, OK or HORS BARRE, from a million calls on).
+The exit status is 1 only when a check fails: the day's calls left in the presented calls, the
+month's summary rows of the product and of DuckDB differing, a letter's due date not moved.
+BENCH_SHOW_QUERIES=1 prints the last round's queries by kind, with the time spent in each."""
 
 from __future__ import annotations
 
 import argparse
 import csv
 import datetime as dt
+import gc
 import os
 import random
 import secrets
 import shutil
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -151,12 +160,25 @@ CREATE TABLE calls AS SELECT * FROM read_csv(?, header = false, columns = {
 """
 
 
-def run_duckdb(calls: Path, ids: dict[str, tuple[int, int]]) -> tuple[float, list[tuple]]:
+def load_duckdb(calls: Path) -> Any:
+    """A DuckDB connection holding the calls of the file, and the ids of the closed day's
+    presented calls (to present them again between rounds)."""
     import duckdb
 
     con = duckdb.connect()
     con.execute(DUCK_LOAD, [str(calls)])
+    con.execute("CREATE TABLE presented AS SELECT rowid AS id FROM calls WHERE local_date = ? AND in_hours", [CLOSURE])
+    return con
+
+
+def duckdb_round(con: Any, first: bool) -> tuple[float, list[tuple]]:
+    """One timed round in DuckDB (after the first, the day's calls presented again, untimed)."""
+    if not first:
+        con.execute("UPDATE calls SET in_hours = true WHERE rowid IN (SELECT id FROM presented)")
+        con.execute("DROP TABLE month_stat")
+        con.execute("DROP TABLE month_slot")
     month = CLOSURE.replace(day=1)
+    gc.collect()
     began = time.perf_counter()
     con.execute("UPDATE calls SET in_hours = false WHERE local_date = ? AND in_hours", [CLOSURE])
     wait = "CASE WHEN outcome = 'answered' THEN coalesce(wait_seconds, -1) ELSE -1 END"
@@ -245,31 +267,37 @@ def add_letters(org: Any, days_off: set[dt.date]) -> int:
     return len(letters)
 
 
-def product_round(org: Any) -> tuple[float, list[tuple]]:
-    from django.db import connection, transaction
+def product_round(org: Any, first: bool) -> tuple[float, int, dict[str, list[float]]]:
+    """One timed closure day added, as the settings page adds it (its own transaction, the
+    indicators recomputed once it commits); after the first round, the day is removed first,
+    untimed. Returns the seconds, the number of queries and the time spent in each kind."""
+    from django.db import connection
 
-    from administration.actions import add_closure_day
-    from telephony.models import CallMonthStat, CallSlotStat
+    from administration.actions import add_closure_day, delete_closure_day
+    from core.models import ClosureDay
 
-    statements: list[str] = []
-    spent: dict[str, float] = defaultdict(float)
+    if not first:
+        delete_closure_day(closure=ClosureDay.objects.get(organisation=org, date=CLOSURE), actor=None)
+    spent: dict[str, list[float]] = defaultdict(list)
 
     def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        statements.append(sql)
         began = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            spent[sql[:150]] += time.perf_counter() - began
+            spent[sql[:150]].append(time.perf_counter() - began)
 
+    gc.collect()  # the setup's garbage is not the change's: neither side pays for it
     began = time.perf_counter()
-    with connection.execute_wrapper(count), transaction.atomic():
+    with connection.execute_wrapper(count):
         add_closure_day(organisation=org, actor=None, date=CLOSURE, label="Pont de l'Ascension")
-    seconds = time.perf_counter() - began  # the indicators recompute once the transaction commits
-    if os.environ.get("BENCH_SHOW_QUERIES"):
-        for sql, times in Counter(statement[:150] for statement in statements).most_common():
-            print(f"{times:>4} × {1000 * spent[sql]:>6.1f} ms  {sql}")
-    print(f"{len(statements)} requêtes pour le jour de fermeture ({1000 * sum(spent.values()):.0f} ms dans la base)")
+    seconds = time.perf_counter() - began  # through the commit and the recomputation it triggers
+    return seconds, sum(len(times) for times in spent.values()), spent
+
+
+def product_month_rows(org: Any) -> list[tuple]:
+    from telephony.models import CallMonthStat, CallSlotStat
+
     month = CLOSURE.replace(day=1)
     stats = CallMonthStat.objects.filter(organisation=org, month=month).values_list(
         "service_id", "line_key", "in_hours", "outcome", "wait_seconds", "calls", "talk_seconds"
@@ -277,7 +305,13 @@ def product_round(org: Any) -> tuple[float, list[tuple]]:
     slots = CallSlotStat.objects.filter(organisation=org, month=month).values_list(
         "service_id", "line_key", "in_hours", "weekday", "half_hour", "calls", "answered"
     )
-    return seconds, [*sorted(stats), *sorted(slots)]
+    return [*sorted(stats), *sorted(slots)]
+
+
+def show_queries(spent: dict[str, list[float]]) -> None:
+    """The queries of one round, by kind: how many and the time spent (BENCH_SHOW_QUERIES=1)."""
+    for sql, times in sorted(spent.items(), key=lambda item: -len(item[1])):
+        print(f"{len(times):>4} × {1000 * sum(times):>6.1f} ms  {sql}")
 
 
 def _spaced(number: int) -> str:
@@ -291,10 +325,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("count", nargs="?", type=int, default=None, help="nombre d'appels (5 000 000)")
     parser.add_argument("--quick", action="store_true", help="100 000 appels, pour la CI")
+    parser.add_argument("--rounds", type=int, default=None, help="manches produit + DuckDB (5 ; 2 en --quick)")
     parser.add_argument("--keep", action="store_true", help="garder le dossier de travail")
     parser.add_argument("--postgres", action="store_true", help="sur PostgreSQL (DATABASE_URL, voir le Makefile)")
     args = parser.parse_args()
     count = args.count or (100_000 if args.quick else 5_000_000)
+    rounds = max(1, args.rounds or (2 if args.quick else 5))
     work = Path(tempfile.mkdtemp(prefix="bench-calendar-"))
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "qualipilote.settings", "DJANGO_DEBUG": "false",
@@ -304,7 +340,7 @@ def main() -> int:
     })  # fmt: skip
     sys.path.insert(0, str(ROOT))
     try:
-        return run(count, work)
+        return run(count, rounds, work)
     finally:
         if args.keep:
             print(f"Dossier de travail gardé : {work}")
@@ -312,7 +348,7 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def run(count: int, work: Path) -> int:
+def run(count: int, rounds: int, work: Path) -> int:
     import django
 
     django.setup()
@@ -347,20 +383,36 @@ def run(count: int, work: Path) -> int:
     )
 
     moving = WrittenRequest.objects.filter(organisation=org, received_on__lt=CLOSURE, due_on__gte=CLOSURE).count()
-    product_seconds, product_rows = product_round(org)
-    duck_seconds, duck_rows = run_duckdb(calls, ids)
-    ratio = product_seconds / duck_seconds
+    duck_con = load_duckdb(calls)
+    product_times, duck_times = [], []
+    for index in range(rounds):  # alternated, so that both sides meet the same load of the machine
+        product_seconds, queries, spent = product_round(org, first=index == 0)
+        duck_seconds, duck_rows = duckdb_round(duck_con, first=index == 0)
+        product_times.append(product_seconds)
+        duck_times.append(duck_seconds)
+    product_rows = product_month_rows(org)
+    if os.environ.get("BENCH_SHOW_QUERIES"):
+        show_queries(spent)
+    print(f"{queries} requêtes pour le jour de fermeture ({1000 * sum(map(sum, spent.values())):.0f} ms dans la base)")
+    product_median, duck_median = statistics.median(product_times), statistics.median(duck_times)
+    ratio = product_median / duck_median
     print()
-    print(f"{'':58}{'durée':>10}")
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
-    print(f"{f'produit : jour de fermeture ajouté ({engine}, tout compris)':58}{1000 * product_seconds:>8.0f} ms")
-    print(f"{'DuckDB : même rejugement et même agrégation du mois':58}{1000 * duck_seconds:>8.0f} ms")
-    print(f"Rapport produit / DuckDB : {ratio:.1f}×")
+    print(f"{'':58}{'médiane':>10}   manches (ms)")
+    for label, median, times in (
+        (f"produit : jour de fermeture ajouté ({engine}, tout compris)", product_median, product_times),
+        ("DuckDB : même rejugement et même agrégation du mois", duck_median, duck_times),
+    ):
+        print(f"{label:58}{1000 * median:>7.0f} ms   {' '.join(f'{1000 * one:.0f}' for one in times)}")
+    print(f"Rapport produit / DuckDB (médianes, {rounds} manche{'s' if rounds > 1 else ''}) : {ratio:.1f}×")
 
     from correspondence.models import WrittenRequest as Letters
 
     still = Call.objects.filter(organisation=org, local_date=CLOSURE, in_hours=True).count()
-    moved = Letters.objects.filter(organisation=org, received_on__lt=CLOSURE, due_on__gte=CLOSURE, version=1).count()
+    # each round's closure day moves them, each removal (from the second round) back
+    moved = Letters.objects.filter(
+        organisation=org, received_on__lt=CLOSURE, due_on__gte=CLOSURE, version=2 * rounds - 1
+    ).count()
     duck = [(*row[:2], bool(row[2]), *row[3:]) for row in duck_rows]
     checks = [
         ("aucun appel du jour fermé parmi les présentés", still == 0),

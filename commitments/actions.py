@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from administration.actions import invite_member
@@ -430,10 +433,8 @@ class _Writes:
         now = timezone.now()
         for value in (*self.changed, *self.checked):
             value.computed_at = now
-        if self.changed:
-            IndicatorValue.objects.bulk_update(self.changed, [*WRITTEN_FIELDS, "computed_at"])
-        if self.checked:
-            IndicatorValue.objects.filter(pk__in=[value.pk for value in self.checked]).update(computed_at=now)
+        # an unchanged value is written with the figures it holds: only computed_at moves
+        _update_values([*self.changed, *self.checked], [*WRITTEN_FIELDS, "computed_at"])
         if self.created:
             IndicatorValue.objects.bulk_create(self.created)
         changes = [(value, before, snapshot(value, VALUE_FIELDS)) for value, before in self.events]
@@ -441,6 +442,27 @@ class _Writes:
 
 
 WRITTEN_FIELDS = ["numerator", "denominator", "value", "sample_size", "source", "entered_by"]
+
+
+def _update_values(values: list[IndicatorValue], names: list[str]) -> None:
+    """Write these fields of saved values: one UPDATE by id per value, sent together
+    (`executemany`: one round trip on PostgreSQL). Django's `bulk_update` builds a CASE per
+    field and value, which costs more in Python than the database spends on the rows."""
+    if not values:
+        return
+    meta = IndicatorValue._meta
+    fields = [field for field in meta.concrete_fields if field.name in names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    rows = [
+        [*(field.get_db_prep_save(getattr(value, field.attname), connection) for field in fields), value.pk]
+        for value in values
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE id = %s",  # noqa: S608
+            rows,
+        )
 
 
 def _recompute_computed(
@@ -546,10 +568,22 @@ def recompute_all_services(*, indicator: Indicator, period: Period, actor: User 
 
 def recompute_after_change(organisation: Organisation, metric_prefix: str, months: set[dt.date]) -> int:
     """Recompute the values of every indicator measured by a `metric_prefix.*` metric for the
-    months, quarters and years that contain `months`; returns how many periods were recomputed.
-    Registered with core.registries so that operational apps can call it without importing us."""
+    months, quarters and years that contain `months`; returns how many periods were recomputed."""
+    return recompute_after_changes(organisation, {metric_prefix: months})
+
+
+def recompute_after_changes(organisation: Organisation, changes: dict[str, set[dt.date]]) -> int:
+    """Recompute, in one batch (`recompute_periods`), the values of every indicator measured by
+    a metric of a prefix in `changes` for the months, quarters and years that contain that
+    prefix's months; returns how many periods were recomputed. Registered with core.registries
+    (every prefix one transaction changed at once), so that operational apps can call it
+    without importing us."""
+    prefixes = [prefix for prefix, months in changes.items() if months]
+    if not prefixes:
+        return 0
+    measured = reduce(operator.or_, (Q(metric_key__startswith=f"{prefix}.") for prefix in prefixes))
     indicators = (
-        Indicator.objects.filter(organisation=organisation, is_active=True, metric_key__startswith=f"{metric_prefix}.")
+        Indicator.objects.filter(measured, organisation=organisation, is_active=True)
         .select_related("organisation")
         .prefetch_related("services")
     )
@@ -557,10 +591,20 @@ def recompute_after_change(organisation: Organisation, metric_prefix: str, month
         (indicator, period)
         for indicator in indicators
         if not indicator.is_planned
-        for period in sorted({Period.containing(month, Granularity(indicator.granularity)) for month in months})
+        for period in sorted(
+            {
+                Period.containing(month, Granularity(indicator.granularity))
+                for month in _months_of_metric(changes, indicator.metric_key)
+            }
+        )
     ]
     recompute_periods(organisation, pairs)
     return len(pairs)
+
+
+def _months_of_metric(changes: dict[str, set[dt.date]], metric_key: str) -> set[dt.date]:
+    """The changed months of every prefix of `changes` that measures `metric_key`."""
+    return {month for prefix, months in changes.items() if metric_key.startswith(f"{prefix}.") for month in months}
 
 
 # Days a missed run still catches up on (a server off for a holiday); older changes are

@@ -111,40 +111,41 @@ def create_town_defaults(*, organisation: Organisation, actor: User | None) -> N
         create(organisation, actor)
 
 
-# Called with the organisation, the metric prefix of the app whose records changed (e.g.
-# "telephony") and the first days of the months touched.
-ChangesListener: TypeAlias = "Callable[[Organisation, str, set[dt.date]], object]"
+# Called with the organisation and, for each metric prefix whose records changed (e.g.
+# "telephony"), the first days of the months touched: every prefix a transaction changed at
+# once, so that the indicator engine recomputes them in one batch (ADR 0019).
+ChangesListener: TypeAlias = "Callable[[Organisation, dict[str, set[dt.date]]], object]"
 CHANGES_LISTENERS: Registry[ChangesListener] = Registry("changes listeners")
 
 
 @dataclass
 class _PendingChanges:
-    """The months of one town and metric prefix to hand to the listeners once the writing
-    transaction commits; later changes of the same transaction add their months to it."""
+    """The months of one town, by metric prefix, to hand to the listeners once the writing
+    transaction commits; later changes of the same transaction add their prefixes and months
+    to it."""
 
     organisation: Organisation
-    metric_prefix: str
-    months: set[dt.date]
+    months: dict[str, set[dt.date]]
 
     def __call__(self) -> None:
         for listener in CHANGES_LISTENERS.values():
-            listener(self.organisation, self.metric_prefix, set(self.months))
+            listener(self.organisation, {prefix: set(months) for prefix, months in self.months.items()})
 
 
-def _pending_changes(organisation: Organisation, metric_prefix: str) -> _PendingChanges | None:
-    """The pending call of the current transaction for this town and prefix that the new months
-    can join: one registered under every savepoint open now, so that rolling back any of them
-    drops it (at worst it recomputes a month that a released inner savepoint had added). Reads
-    Django's list of on-commit callbacks (`run_on_commit`, the same since Django 4.2)."""
+def _pending_changes(organisation: Organisation) -> _PendingChanges | None:
+    """The pending call of the current transaction for this town that the new months can join:
+    one registered under every savepoint open now, so that rolling back any of them drops it
+    (at worst it recomputes a month that a released inner savepoint had added). Reads Django's
+    list of on-commit callbacks (`run_on_commit`, the same since Django 4.2)."""
     from django.db import transaction
 
     connection = transaction.get_connection()
-    open_savepoints = set(connection.savepoint_ids)
+    # None marks an atomic block without a savepoint: it cannot be rolled back alone
+    open_savepoints = set(connection.savepoint_ids) - {None}
     for savepoints, callback, _robust in connection.run_on_commit:
         if (
             isinstance(callback, _PendingChanges)
             and callback.organisation.pk == organisation.pk
-            and callback.metric_prefix == metric_prefix
             and open_savepoints <= savepoints
         ):
             return callback
@@ -157,18 +158,19 @@ def records_changed(*, organisation: Organisation, metric_prefix: str, months: s
 
     The one rule for every app: the listeners run once the writing transaction commits (at once
     outside a transaction), so a rolled-back write recomputes nothing and a recomputation never
-    holds the user's transaction. The months of several changes in one transaction are merged
-    into one call per town and prefix."""
+    holds the user's transaction. The changes of one transaction are merged into one call per
+    town, months by prefix (a calendar change tells telephony and correspondence: one
+    recomputation)."""
     if not months:
         return
     from django.db import transaction  # here: importing this module loads no Django
 
     if transaction.get_connection().in_atomic_block:
-        pending = _pending_changes(organisation, metric_prefix)
+        pending = _pending_changes(organisation)
         if pending is not None:
-            pending.months |= set(months)
+            pending.months.setdefault(metric_prefix, set()).update(months)
             return
-    transaction.on_commit(_PendingChanges(organisation, metric_prefix, set(months)))
+    transaction.on_commit(_PendingChanges(organisation, {metric_prefix: set(months)}))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ yet past their due date are not counted; an unanswered item past it counts as la
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import F
@@ -55,26 +56,25 @@ COLUMNS = (
 )
 
 
-def _town_requests(query: MetricQuery) -> Any:
-    """The town's requests of the query's channels and categories (every service and site)."""
-    requests = WrittenRequest.objects.for_org(query.organisation)
-    channels = query.params.get("channels")
-    if channels:
-        requests = requests.filter(channel__in=[Channel(channel) for channel in channels])
-    categories = query.params.get("categories")
-    if categories:
-        requests = requests.filter(category__code__in=categories)
-    return requests
+def _rows(query: MetricQuery, kind: str, select: Callable[[Any], Any], order: str) -> list[dict[str, Any]]:
+    """The rows of the query's channels, categories, service and site among the town's requests
+    that `select` keeps. The town's rows of every channel and category are read once per
+    recomputation and period (`kind` names the selection), then chosen here: the indicators of
+    letters and of e-mails share one read, and the query set is built only then."""
+    key = ("correspondence", kind, query.organisation.pk, query.period)
 
+    def read() -> list[dict[str, Any]]:
+        requests = select(WrittenRequest.objects.for_org(query.organisation))
+        fields = {"site_id": F("service__site"), "category_code": F("category__code")}
+        return list(requests.values(*COLUMNS, "service_id", **fields).order_by(order, "pk"))
 
-def _rows(query: MetricQuery, kind: str, requests: Any, order: str) -> list[dict[str, Any]]:
-    """The rows of the query's service and site among `requests` (the town's), read once per
-    recomputation for every service and site of the period (`kind` names the selection)."""
-    filters = tuple(tuple(sorted(query.params.get(name) or ())) for name in ("channels", "categories"))
-    key = ("correspondence", kind, query.organisation.pk, query.period, filters)
-    rows = query.memo.get(
-        key, lambda: list(requests.values(*COLUMNS, "service_id", site_id=F("service__site")).order_by(order, "pk"))
-    )
+    channels = {Channel(channel) for channel in query.params.get("channels") or ()}
+    categories = set(query.params.get("categories") or ())
+    rows = [
+        row
+        for row in query.memo.get(key, read)
+        if (not channels or row["channel"] in channels) and (not categories or row["category_code"] in categories)
+    ]
     return narrow_rows(rows, query)
 
 
@@ -89,9 +89,9 @@ def _calendar(query: MetricQuery) -> WorkingCalendar:
 
 def on_time(query: MetricQuery) -> Measure | None:
     rules = query.memo.get(("correspondence.rules", query.organisation.pk), lambda: Rules(query.organisation))
-    due = _town_requests(query).filter(due_on__gte=query.period.start, due_on__lt=query.period.end)
+    period = query.period
     items = []
-    for row in _rows(query, "due", due, "due_on"):
+    for row in _rows(query, "due", lambda town: town.filter(due_on__gte=period.start, due_on__lt=period.end), "due_on"):
         counts = rules.deadline(row["channel"], row["category_id"]).holding_reply_counts
         holding = row["holding_reply_on"] if counts and row["promised_on"] else None
         items.append(DeadlineItem(row["pk"], row["due_on"], row["answered_on"], holding))
@@ -100,11 +100,10 @@ def on_time(query: MetricQuery) -> Measure | None:
 
 def _received_around(query: MetricQuery, days: int) -> list[dict[str, Any]]:
     """Requests whose deadline of `days` may fall in the period: received up to well before it."""
-    margin = dt.timedelta(days=3 * days + 21)
-    received = _town_requests(query).filter(
-        received_on__gte=query.period.start - margin, received_on__lt=query.period.end
+    first, end = query.period.start - dt.timedelta(days=3 * days + 21), query.period.end
+    return _rows(
+        query, f"received-{days}", lambda town: town.filter(received_on__gte=first, received_on__lt=end), "received_on"
     )
-    return _rows(query, f"received-{days}", received, "received_on")
 
 
 def answered_within(query: MetricQuery) -> Measure | None:

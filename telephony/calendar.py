@@ -7,7 +7,9 @@ Monday setting changes, a service's opening hours change or it moves to another 
 one UPDATE per month of changed days (read through the day index), or one per change of
 opening hours over the services concerned. The counts of the calls that changed side move to
 the other side in the summary rows (telephony.summaries.switch_sides: only those calls are
-read, not their months) and the indicators of those months are told (telephony.actions).
+read, not their months; on PostgreSQL counted by the UPDATE itself, `flip_counting`) and the
+indicators of those months are told (telephony.actions). Closing a day needs only the
+calendar: the opening hours are read when a day opens or a service's hours change.
 
 The local minute a call started is not stored: it is the stored local half-hour's hour plus
 the minute of the stored UTC start. That holds because every town's time zone is a whole
@@ -18,17 +20,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
 from django.db import connection, transaction
 
 from core.models import Organisation
 from core.registries import CalendarChange
+from core.workdays import calendar_for
 from telephony.actions import calls_changed
 from telephony.hours import MINUTES_IN_DAY, Presence, Week
 from telephony.models import Call
-from telephony.summaries import counts_where, switch_sides
+from telephony.summaries import counts_where, flip_counting, switch_sides
 
 UTC_MINUTE = {
     "sqlite": "CAST(strftime('%%M', started_at) AS INTEGER)",
@@ -90,16 +94,21 @@ def _switch(
 ) -> dict[dt.date, int]:
     """The town's calls matching `stale` (those whose judgement changes) take the value of
     `in_hours`, and their counts move to the other side in the summary rows. Calls moved, by
-    month."""
-    stats, slots = counts_where(organisation, stale, params)
+    month. PostgreSQL counts them as it updates them (`flip_counting`: one statement, the calls
+    read once); SQLite counts them first (`counts_where`), which costs no round trip there."""
+    if connection.vendor == "postgresql":
+        stats, slots = flip_counting(organisation, stale, params, in_hours, in_hours_params)
+    else:
+        stats, slots = counts_where(organisation, stale, params)
+        if stats:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {_table()} SET in_hours = {in_hours} WHERE organisation_id = %s "  # noqa: S608
+                    f"AND service_id IS NOT NULL AND ({stale})",
+                    [*in_hours_params, organisation.pk, *params],
+                )
     if not stats:
         return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {_table()} SET in_hours = {in_hours} WHERE organisation_id = %s "  # noqa: S608
-            f"AND service_id IS NOT NULL AND ({stale})",
-            [*in_hours_params, organisation.pk, *params],
-        )
     switch_sides(organisation, stats, slots)
     moved: dict[dt.date, int] = defaultdict(int)
     for key, (calls, _talk) in stats.items():
@@ -107,21 +116,28 @@ def _switch(
     return moved
 
 
-def _rejudge_days(organisation: Organisation, presence: Presence, days: Iterable[dt.date]) -> Counter[dt.date]:
+def _rejudge_days(
+    organisation: Organisation, presence: Callable[[], Presence], days: Iterable[dt.date]
+) -> Counter[dt.date]:
     """Judge again the calls of days that opened or closed: those of a closed day leave the
-    opening hours, those of an open day follow their service's hours. Calls moved, by month."""
+    opening hours, those of an open day follow their service's hours. Calls moved, by month.
+    Closing a day needs only the calendar: the opening hours (`presence()`) are read only when
+    a day opened."""
+    days = sorted(set(days))
+    off = {when for year in {day.year for day in days} for when, _ in calendar_for(organisation).days_off(year)}
     by_month: dict[dt.date, list[dt.date]] = defaultdict(list)
-    for day in sorted(set(days)):
+    for day in days:
         by_month[day.replace(day=1)].append(day)
-    in_hours = opening_hours_sql(presence, presence.weeks)
     moved: Counter[dt.date] = Counter()
+    in_hours = ""
     for month_days in by_month.values():
-        closed = [day for day in month_days if presence.closed(day)]
-        opened = [day for day in month_days if not presence.closed(day)]
+        closed = [day for day in month_days if day in off]
+        opened = [day for day in month_days if day not in off]
         if closed:
             stale = f"local_date IN ({_placeholders(closed)}) AND in_hours"
             moved.update(_switch(organisation, stale, closed, "FALSE", []))
         if opened:
+            in_hours = in_hours or opening_hours_sql(presence(), presence().weeks)
             stale = f"local_date IN ({_placeholders(opened)}) AND in_hours <> {in_hours}"
             moved.update(_switch(organisation, stale, opened, in_hours, []))
     return moved
@@ -149,16 +165,16 @@ def _day(value: Any) -> dt.date | None:
     return value if value is None or isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # within the calendar change's transaction: all or nothing
 def follow_calendar(organisation: Organisation, change: CalendarChange) -> int:
     """Judge again the calls a calendar change concerns, move their counts in the summary rows
     and tell the indicators of the months where one changed side. Returns how many calls moved
     in or out of the opening hours."""
-    presence = Presence(organisation)
+    presence = cache(lambda: Presence(organisation))  # read once, and only if needed
     moved: Counter[dt.date] = Counter()
     if change.days:
         moved.update(_rejudge_days(organisation, presence, change.days))
     if change.services:
-        moved.update(_rejudge_services(organisation, presence, change.services))
+        moved.update(_rejudge_services(organisation, presence(), change.services))
     calls_changed(organisation=organisation, months=set(moved))
     return sum(moved.values())
