@@ -22,8 +22,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from imports import CHUNK_ROWS, import_file
+from imports.chunks import Chunk
 from imports.models import ImportStatus
-from imports.reader_process import PROJECT_ROOT, READER_CODE
+from imports.reader_process import PROJECT_ROOT, READER_CODE, decode_message
 from telephony.importing import CallImporter, caller_hasher
 from telephony.models import Call, CallMonthStat, CallOutcome, CallSlotStat
 from telephony.summaries import rebuild_months
@@ -358,12 +359,12 @@ def test_the_reading_process_loads_neither_django_nor_a_model(org, asterisk, wri
             (importer.worker(), str(write("Master.csv", MONDAY)), "Master.csv", "utf-8-sig", sending), arguments
         )
     with Connection(receiving) as pipe:
-        rows = pipe.recv()[0]
-        assert pipe.recv() is None
+        chunk = decode_message(pipe.recv_bytes())
+        assert decode_message(pipe.recv_bytes()) is None
     modules = process.stdout.read().decode().split()
     process.wait(timeout=30)
 
-    assert len(rows) == 7 and process.returncode == 0
+    assert isinstance(chunk, Chunk) and len(chunk.rows) == 7 and process.returncode == 0
     assert {"imports.reader_process", "telephony.asterisk"} <= set(modules)
     assert [name for name in modules if name.split(".")[0] == "django" or name.endswith(".models")] == []
 
