@@ -112,7 +112,7 @@ class RowImporter(ABC):
         return None
 
     def summarise(self, rows: list[InsertRow]) -> None:  # noqa: B027 (a hook)
-        """Count a chunk's rows for the summary rows, inside the chunk's transaction; called
+        """Count a chunk's rows for the summary rows, inside its transaction; called
         when every row of the chunk was new (otherwise `refresh` rebuilds the months at the end).
         The counts may wait for `flush_summaries`, so that a transaction of several chunks
         writes each summary row once. It runs in the writing process, which leaves the reading
