@@ -112,9 +112,15 @@ class RowImporter(ABC):
         return None
 
     def summarise(self, rows: list[InsertRow]) -> None:  # noqa: B027 (a hook)
-        """Add a chunk's rows to the summary rows, inside the chunk's transaction; called when
-        every row of the chunk was new (otherwise `refresh` rebuilds the months at the end).
-        It runs in the writing process, which leaves the reading one, the slower, less to do."""
+        """Count a chunk's rows for the summary rows, inside its transaction; called
+        when every row of the chunk was new (otherwise `refresh` rebuilds the months at the end).
+        The counts may wait for `flush_summaries`, so that a transaction of several chunks
+        writes each summary row once. It runs in the writing process, which leaves the reading
+        one, the slower, less to do."""
+
+    def flush_summaries(self) -> None:  # noqa: B027 (a hook)
+        """Write the counts `summarise` kept to the summary rows: the engine calls it in each
+        transaction, before it commits."""
 
     def refresh(self, months: set[dt.date]) -> None:  # noqa: B027 (a hook)
         """Rebuild the summary rows of these months from the stored rows."""

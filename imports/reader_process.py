@@ -3,7 +3,9 @@ reads and converts the file while this process writes, so that an import uses tw
 
 `spawned_chunks` starts `python -c "import imports.reader_process as m;
 m.reader_process_main()"`, hands it the importer's plain-data reader (`RowImporter.worker`)
-pickled on its standard input, and yields the chunks it sends back through a pipe. That
+pickled on its standard input, and yields the chunks it sends back through a pipe, in
+`marshal`'s format: a chunk is plain data (tuples of numbers, texts, None), which marshal
+writes in half the time pickle takes and reads a fifth faster; only an error goes pickled. That
 process loads this package and the reader's module, never Django's settings nor a model (a
 test checks it): it stays small and touches no database. A thread of this process (`_receive`)
 takes the chunks off the pipe as they come, up to BUFFERED_CHUNKS ahead, so that neither
@@ -13,6 +15,7 @@ early (an error, a generator closed), the reading process is killed and waited f
 from __future__ import annotations
 
 import gc
+import marshal
 import os
 import pickle
 import queue
@@ -31,6 +34,7 @@ from imports.kinds import ImportConfigError
 BUFFERED_CHUNKS = 3  # converted chunks the writing process holds ahead (about 1.5 MB each)
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 READER_CODE = "import imports.reader_process as m; m.reader_process_main()"
+CHUNK, END, ERROR = b"c", b"e", b"x"  # the first byte of a message: a chunk, the end, an error
 
 
 def _produce(reader: ChunkReader, path: str, filename: str, encoding: str, writer: Connection) -> None:
@@ -39,14 +43,24 @@ def _produce(reader: ChunkReader, path: str, filename: str, encoding: str, write
     try:
         with open(path, "rb") as binary:
             for chunk in read_chunks(reader, binary, filename, encoding, CHUNK_ROWS):
-                writer.send(chunk.as_message())
-        writer.send(None)
+                writer.send_bytes(CHUNK + marshal.dumps(chunk.as_message()))
+        writer.send_bytes(END)
     except (TableError, ImportConfigError) as error:
-        writer.send(error)
+        writer.send_bytes(ERROR + pickle.dumps(error))
     except Exception as error:  # reported by the writing process
-        writer.send(RuntimeError(f"{error.__class__.__name__}: {error}"))
+        writer.send_bytes(ERROR + pickle.dumps(RuntimeError(f"{error.__class__.__name__}: {error}")))
     finally:
         writer.close()
+
+
+def decode_message(data: bytes) -> Chunk | BaseException | None:
+    """A message of the reading process: a chunk, the error that stopped it, or None at the end."""
+    kind, body = data[:1], memoryview(data)[1:]
+    if kind == CHUNK:
+        return Chunk(*marshal.loads(body))  # noqa: S302 (from our own reading process)
+    if kind == ERROR:
+        return pickle.loads(body)  # type: ignore[no-any-return]  # noqa: S301 (from our own reading process)
+    return None
 
 
 def reader_process_main() -> None:
@@ -78,13 +92,13 @@ def spawned_chunks(reader: ChunkReader, path: Path, filename: str, encoding: str
             pickle.dump((reader, str(path), filename, encoding, sending_end), process.stdin)
         receiver.start()
         while (data := buffered.get()) is not None:
-            message = pickle.loads(data)  # noqa: S301 (from our own reading process)
+            message = decode_message(data)
             if message is None:
                 ended = True
                 return
             if isinstance(message, BaseException):
                 raise message
-            yield Chunk(*message)
+            yield message
         raise RuntimeError("Le processus de lecture du fichier s'est arrêté.")
     finally:
         stop.set()

@@ -1,6 +1,6 @@
 """Writing imported rows: where they go, and fast.
 
-Rows go to the database in chunks, each in its own transaction with the run's counters (see
+Rows go to the database in chunks, several to a transaction with the run's counters (see
 imports.runs): on SQLite through `cursor().executemany` with `INSERT … ON CONFLICT DO
 NOTHING`, on PostgreSQL through `COPY` straight into the table inside a savepoint (or, when
 a row's key is already there, into a temporary table then `INSERT … SELECT … ON CONFLICT DO

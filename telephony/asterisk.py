@@ -36,6 +36,8 @@ from imports import (
 )
 from telephony.call_groups import ABANDONED, ANSWERED, BUSY, FAILED, RANK, VOICEMAIL, OpenCalls
 
+RANK_ANSWERED, RANK_VOICEMAIL, RANK_ABANDONED = RANK[ANSWERED], RANK[VOICEMAIL], RANK[ABANDONED]
+
 ASTERISK_COLUMNS = (
     "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp", "lastdata",
     "start", "answer", "end", "duration", "billsec", "disposition", "amaflags", "uniqueid", "userfield",
@@ -238,7 +240,12 @@ def caller_hasher(key: bytes) -> Callable[[str], str]:
 
 def asterisk_converter(reader: AsteriskReader) -> Converter:
     """The function turning one Master.csv record into its part of a call, joined into the
-    reader's open calls (telephony.call_groups); the call rows come out of `reader.closed`."""
+    reader's open calls (telephony.call_groups); the call rows come out of `reader.closed`.
+
+    It runs once per record of files of millions of lines, so the usual case is written out
+    here rather than called: a start whose hour was met before, an answer and an end in the
+    start's hour (`moment_reader`'s fast path), a caller met recently. Anything else goes
+    through `read_start`, `moment` and `answer_of`, which give the French reasons."""
     plan = reader.plan
     clock = LocalClock(plan.closed_days.__contains__, plan.zone)
     lines, line_index = plan.lines, plan.line_index
@@ -249,6 +256,7 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
     dispositions_get = DISPOSITIONS.get
     add, open_get = reader.open_calls.add, reader.open_calls.calls.get
     ranks = RANK
+    hours_get, seconds_get = clock.hours.get, SECONDS_IN_HOUR.get
 
     def convert(cells: Sequence[str]) -> InsertRow | None:
         if len(cells) < MIN_COLUMNS:
@@ -262,21 +270,46 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
         if target.__class__ is str:  # LineMap.REJECT
             raise TableError(f"valeur « {value} » absente de la correspondance des lignes.", column=line_field)
         start_text = cells[START]
-        start = read_start(clock, start_text)
-        _, hour, offset = start
+        start_key = start_text[:13]
+        hour = hours_get(start_key)
+        offset = seconds_get(start_text[14:]) if start_text[13:14] == ":" else None
+        if hour is None or offset is None:
+            start_key, hour, offset = read_start(clock, start_text)
         start_epoch = hour.epoch + offset
         outcome = dispositions_get(cells[DISPOSITION]) or disposition_of(cells[DISPOSITION])
         answer = answer_text = None
-        talk = 0
+        talk = rank = 0
         if outcome == ANSWERED:
-            if is_voicemail(cells):
-                outcome = VOICEMAIL
-            elif not cells[DSTCHANNEL]:  # the exchange's own menu, queue or announcement: not a person
-                outcome = ABANDONED
+            lastapp, dstchannel = cells[LASTAPP], cells[DSTCHANNEL]
+            if (lastapp[:1] in "Vv" and lastapp.casefold() in VOICEMAIL_APPS) or (
+                dstchannel[:1] in "Vv" and dstchannel[:9].casefold() == "voicemail"
+            ):
+                rank = RANK_VOICEMAIL
+            elif not dstchannel:  # the exchange's own menu, queue or announcement: not a person
+                rank = RANK_ABANDONED
             else:
-                answer_text, wait, talk = answer_of(cells, moment, start, start_epoch)
-                answer = start_epoch + wait
-        end_text, end = moment(cells[END], "end", start, start_epoch) if cells[END] else (None, None)
+                text = cells[ANSWER]
+                seconds = seconds_get(text[14:]) if text[:13] == start_key and text[13:14] == ":" else None
+                if seconds is not None and seconds >= offset:  # answered in the start's hour
+                    answer_text, answer = hour.utc + text[13:], hour.epoch + seconds
+                    talk = _number(cells[BILLSEC], "billsec")
+                else:
+                    answer_text, wait, talk = answer_of(cells, moment, (start_key, hour, offset), start_epoch)
+                    answer = start_epoch + wait
+                rank = RANK_ANSWERED
+        else:
+            rank = ranks[outcome]
+        text = cells[END]
+        end_text: str | None
+        end: int | None
+        if text:
+            seconds = seconds_get(text[14:]) if text[:13] == start_key and text[13:14] == ":" else None
+            if seconds is not None and seconds >= offset:  # ended in the start's hour
+                end_text, end = hour.utc + text[13:], hour.epoch + seconds
+            else:
+                end_text, end = moment(text, "end", (start_key, hour, offset), start_epoch)
+        else:
+            end_text = end = None
         width = len(cells)  # the usual key sliced here; call_key for the rest (no id, a long one)
         call_id = (
             cells[LINKEDID] if width > LINKEDID and cells[LINKEDID] else cells[UNIQUEID] if width > UNIQUEID else ""
@@ -294,7 +327,7 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
                 not hour.closed and week[hour.weekday][hour.hour * 60 + minutes] == 1, caller(cells[SRC]),
                 hour.local_date, hour.local_month, hour.weekday, hour.hour * 2 + (minutes >= 30),
             )  # fmt: skip
-        add(key, [start_epoch, head, answer, answer_text, end, end_text, talk, ranks[outcome], 0])
+        add(key, [start_epoch, head, answer, answer_text, end, end_text, talk, rank, 0])
         return None
 
     return convert

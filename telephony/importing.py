@@ -160,6 +160,7 @@ class CallImporter(TableImporter):
         self.merges = self.is_asterisk or self.is_queue_log  # a call's records may straddle two files
         self.day_column = 10  # local_date in COMMON_COLUMNS
         self.line_field = source.line_field or ("dst" if self.is_asterisk else "queue" if self.is_queue_log else "line")
+        self.pending: tuple[dict[StatKey, list[int]], dict[SlotKey, list[int]]] = ({}, {})  # see summarise
 
     @property
     def target(self) -> InsertTarget:
@@ -308,8 +309,17 @@ class CallImporter(TableImporter):
         return QueueLogReader(self.queue_plan) if self.is_queue_log else None
 
     def summarise(self, rows: list[InsertRow]) -> None:
-        """Add a chunk's calls to the summary rows (telephony.summaries)."""
-        add_counts(self.organisation, *self._counts(rows))
+        """Count a chunk's calls; `flush_summaries` adds the counts of the transaction's chunks
+        to the summary rows (telephony.summaries) at once."""
+        stats, slots = self._counts(rows)
+        _add_into(self.pending[0], stats)
+        _add_into(self.pending[1], slots)
+
+    def flush_summaries(self) -> None:
+        stats, slots = self.pending
+        if stats:
+            add_counts(self.organisation, stats, slots)
+        self.pending = ({}, {})
 
     def _counts(self, rows: list[InsertRow]) -> tuple[dict[StatKey, list[int]], dict[SlotKey, list[int]]]:
         """Count calls as the summary rows do (telephony.summaries). Counter and itemgetter
@@ -343,6 +353,7 @@ class CallImporter(TableImporter):
         """A call whose records straddle two files (or come back after its call was closed):
         the rows of calls already stored are joined into them (telephony.call_groups), and the
         summary rows lose the stored calls' counts and gain the joined ones'."""
+        self.flush_summaries()  # the stored calls' counts are in the summary rows before they move
         joined: dict[str, InsertRow] = {}
         for row in rows:
             key = row[KEY]
@@ -351,7 +362,7 @@ class CallImporter(TableImporter):
         stored = self._stored_calls(list(joined))
         new = [row for key, row in joined.items() if key not in stored]
         inserted = insert_rows(target, new)
-        self.summarise(new)
+        add_counts(self.organisation, *self._counts(new))  # now: a rebuild below reads these calls
         before, after = [], []
         for key, old in stored.items():
             call = part_of_row(old)
@@ -400,6 +411,17 @@ class CallImporter(TableImporter):
         from telephony.actions import calls_changed
 
         calls_changed(organisation=self.organisation, months=months)
+
+
+def _add_into(pending: dict[Any, list[int]], counts: dict[Any, list[int]]) -> None:
+    """Add counts ([calls, talk] or [calls, answered] per summary key) to those kept."""
+    for key, (first, second) in counts.items():
+        entry = pending.get(key)
+        if entry is None:
+            pending[key] = [first, second]
+        else:
+            entry[0] += first
+            entry[1] += second
 
 
 def _update_calls(organisation: Organisation, rows: list[InsertRow]) -> None:

@@ -20,10 +20,14 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+import imports.chunks
+import imports.runs
 from imports import CHUNK_ROWS, import_file
+from imports.chunks import Chunk
 from imports.models import ImportStatus
-from imports.reader_process import PROJECT_ROOT, READER_CODE
+from imports.reader_process import PROJECT_ROOT, READER_CODE, decode_message
 from telephony.importing import CallImporter, caller_hasher
 from telephony.models import Call, CallMonthStat, CallOutcome, CallSlotStat
 from telephony.summaries import rebuild_months
@@ -358,12 +362,12 @@ def test_the_reading_process_loads_neither_django_nor_a_model(org, asterisk, wri
             (importer.worker(), str(write("Master.csv", MONDAY)), "Master.csv", "utf-8-sig", sending), arguments
         )
     with Connection(receiving) as pipe:
-        rows = pipe.recv()[0]
-        assert pipe.recv() is None
+        chunk = decode_message(pipe.recv_bytes())
+        assert decode_message(pipe.recv_bytes()) is None
     modules = process.stdout.read().decode().split()
     process.wait(timeout=30)
 
-    assert len(rows) == 7 and process.returncode == 0
+    assert isinstance(chunk, Chunk) and len(chunk.rows) == 7 and process.returncode == 0
     assert {"imports.reader_process", "telephony.asterisk"} <= set(modules)
     assert [name for name in modules if name.split(".")[0] == "django" or name.endswith(".models")] == []
 
@@ -421,6 +425,7 @@ def test_a_parallel_import_whose_writing_fails_stops_its_reading_process_at_once
         summarise(importer, rows)
 
     monkeypatch.setattr(CallImporter, "summarise", fail_on_the_second_chunk)
+    monkeypatch.setattr(imports.runs, "TRANSACTION_ROWS", CHUNK_ROWS)  # the first chunk commits alone
     with _at_most(60), pytest.raises(RuntimeError, match="le disque est plein"):
         import_file(source=asterisk, path=path, parallel=True)
     stopped_after = time.monotonic() - seen["failed_at"]
@@ -434,3 +439,40 @@ def test_a_parallel_import_whose_writing_fails_stops_its_reading_process_at_once
     assert run.status == ImportStatus.FAILED and "Erreur inattendue" in run.error
     # The first chunk stays, as documented (a chunk may pass CHUNK_ROWS by the calls closed at once).
     assert CHUNK_ROWS <= run.imported == Call.objects.count() < 2 * CHUNK_ROWS
+
+
+def test_the_chunks_of_one_transaction_add_their_summary_counts_at_once(org, asterisk, write, monkeypatch):
+    monkeypatch.setattr(imports.chunks, "CHUNK_ROWS", 100)
+    monkeypatch.setattr(imports.runs, "TRANSACTION_ROWS", 1500)  # about 800 + 1,000 calls, then the rest
+    path = write("Master.csv", _many_calls(3000))
+
+    with CaptureQueriesContext(connection) as queries:
+        result = import_file(source=asterisk, path=path)
+
+    stat_writes = [query for query in queries.captured_queries if 'INTO "telephony_callmonthstat"' in query["sql"]]
+    assert result.run.imported == Call.objects.count() == 3000
+    assert len(stat_writes) == 2
+    incremental = summary_snapshot()
+    rebuild_months(org, {dt.date(2026, 6, 1)})
+    assert summary_snapshot() == incremental
+
+
+def test_a_failed_transaction_leaves_the_run_counting_what_was_committed(org, asterisk, write, monkeypatch):
+    monkeypatch.setattr(imports.chunks, "CHUNK_ROWS", 100)
+    monkeypatch.setattr(imports.runs, "TRANSACTION_ROWS", 1500)
+    flush = CallImporter.flush_summaries
+    flushed: list[int] = []
+
+    def fail_on_the_second_transaction(importer: CallImporter) -> None:
+        flushed.append(1)
+        if len(flushed) == 2:
+            raise RuntimeError("le disque est plein")
+        flush(importer)
+
+    monkeypatch.setattr(CallImporter, "flush_summaries", fail_on_the_second_transaction)
+    with pytest.raises(RuntimeError, match="le disque est plein"):
+        import_file(source=asterisk, path=write("Master.csv", _many_calls(3000)))
+
+    run = asterisk.runs.get()
+    assert run.status == ImportStatus.FAILED
+    assert 1500 <= run.imported == Call.objects.count() < 3000  # the first transaction's calls, no more

@@ -103,3 +103,15 @@ def test_the_calls_foreign_keys_carry_no_per_row_check_in_the_database():
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, Call._meta.db_table)
     assert [name for name, facts in constraints.items() if facts["foreign_key"]] == []
+
+
+@on_postgresql
+def test_postgresql_compares_the_calls_dedupe_keys_byte_by_byte():
+    """The unique index on (organisation, dedupe_key) compares keys at every call imported:
+    under "C" a comparison is a memcmp, not a locale-aware strcoll (migration 0006)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT collation_name FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
+            [Call._meta.db_table, "dedupe_key"],
+        )
+        assert cursor.fetchone() == ("C",)
