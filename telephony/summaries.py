@@ -1,7 +1,8 @@
 """The monthly summary rows of calls (`CallMonthStat`, `CallSlotStat`): additive counts that
 figures and indicators read instead of the raw calls.
 
-An import adds each chunk's counts in the chunk's transaction (`add_counts`); a tally, a
+An import adds its chunks' counts once per writing transaction, before it commits (`add_counts`,
+imports.runs.TRANSACTION_ROWS); a tally, a
 correction or an import that met already-known calls rebuilds the months concerned from the
 calls (`rebuild_months`), in SQL, reading only those months through the day index. Calls judged
 again after a calendar change move their counts to the other side of the opening hours
