@@ -35,6 +35,12 @@ MANAGE = Capability.MANAGE_QUALITY
 PAGE_SIZE = 20
 
 
+def _public_address(request: OrgRequest, campaign: Campaign) -> str:
+    """The questionnaire's full address, as the poster and the e-mails give it."""
+    path = reverse("surveys_public:answer", kwargs={"org_slug": request.org.slug, "code": campaign.code})
+    return request.build_absolute_uri(path)
+
+
 def _to_campaign(request: OrgRequest, campaign: Campaign) -> HttpResponseBase:
     return redirect("surveys:campaign_detail", org_slug=request.org.slug, campaign_id=campaign.pk)
 
@@ -76,9 +82,7 @@ def campaign_new(request: OrgRequest) -> HttpResponseBase:
 @org_view()
 def campaign_detail(request: OrgRequest, campaign_id: int) -> HttpResponse:
     campaign = get_for_org(Campaign.objects.select_related("questionnaire"), request, pk=campaign_id)
-    public = request.build_absolute_uri(
-        reverse("surveys_public:answer", kwargs={"org_slug": request.org.slug, "code": campaign.code})
-    )
+    public = _public_address(request, campaign)
     results = campaign_results(campaign)
     questions = [result.question for result in results.questions]
     by = request.GET.get("par", "")
@@ -206,9 +210,6 @@ def answer_import(request: OrgRequest, campaign_id: int) -> HttpResponseBase:
 def campaign_poster(request: OrgRequest, campaign_id: int) -> HttpResponseBase:
     """The A4 poster (PDF) with the public address and its QR code."""
     campaign = get_for_org(Campaign.objects.select_related("organisation"), request, pk=campaign_id)
-    address = request.build_absolute_uri(
-        reverse("surveys_public:answer", kwargs={"org_slug": request.org.slug, "code": campaign.code})
-    )
-    response = HttpResponse(poster_pdf(campaign, address), content_type="application/pdf")
+    response = HttpResponse(poster_pdf(campaign, _public_address(request, campaign)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{poster_filename(campaign)}"'
     return response
