@@ -14,7 +14,7 @@ import random
 
 from core.models import Organisation, Site
 from surveys.actions import create_campaign, create_questionnaire_from_template, moderate_comment
-from surveys.answers import Submission, campaign_questions, record_response
+from surveys.answers import Submission, campaign_changed, campaign_questions, record_response
 from surveys.models import Campaign, Comment, Question, QuestionKind, Questionnaire
 
 ANSWERS_A_CAMPAIGN = (180, 230)  # the first year's, then the second's
@@ -108,7 +108,8 @@ def add_surveys(organisation: Organisation, *, rng: random.Random, today: dt.dat
             submission = Submission(
                 "paper" if site else "web", day, site=site, choices=_choices(questions, year_index, rng), texts=texts
             )
-            record_response(campaign=campaign, submission=submission)
+            record_response(campaign=campaign, submission=submission, notify=False)
+        campaign_changed(campaign)
         moderate_demo_comments(campaign, all_of_them=year_index == 0)
         campaigns.append(campaign)
     return campaigns

@@ -167,8 +167,17 @@ def raise_counts(campaign: Campaign, rows: Iterable[tuple[tuple[int, str, str, s
         cursor.executemany(statement, parameters)
 
 
+def campaign_changed(campaign: Campaign) -> None:
+    """Tell the indicator engine that the campaign's answers changed (once its transaction commits)."""
+    registries.records_changed(
+        organisation=campaign.organisation, metric_prefix=METRIC_PREFIX, months={campaign.closes_on.replace(day=1)}
+    )
+
+
 @transaction.atomic
-def record_response(*, campaign: Campaign, submission: Submission) -> Response:
+def record_response(*, campaign: Campaign, submission: Submission, notify: bool = True) -> Response:
+    """Record one response. `notify=False` for many at once (an import, the demo): the caller
+    then calls `campaign_changed` once, rather than once per response."""
     _check_campaign(campaign, submission)
     questions = campaign_questions(campaign)
     kept, texts = kept_answers(questions, submission)
@@ -189,7 +198,6 @@ def record_response(*, campaign: Campaign, submission: Submission) -> Response:
         for question_id, text in texts.items()
     )
     raise_counts(campaign, count_rows(questions, kept, channel=submission.channel, site=submission.site).items())
-    registries.records_changed(
-        organisation=campaign.organisation, metric_prefix=METRIC_PREFIX, months={campaign.closes_on.replace(day=1)}
-    )
+    if notify:
+        campaign_changed(campaign)
     return response
