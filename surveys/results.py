@@ -18,6 +18,7 @@ from surveys.models import (
     ANSWERED,
     DISSATISFIED,
     NO_OPINION,
+    SATISFACTION_KINDS,
     SATISFIED,
     AnswerCount,
     Campaign,
@@ -94,11 +95,8 @@ def _satisfaction_by_key(previous: Campaign | None) -> dict[str, Satisfaction]:
     if previous is None:
         return {}
     counts = totals(stored_counts(previous))
-    questions = Question.objects.filter(questionnaire_id=previous.questionnaire_id, kind__in=list(_SATISFACTION))
+    questions = Question.objects.filter(questionnaire_id=previous.questionnaire_id, kind__in=list(SATISFACTION_KINDS))
     return {question.key: satisfaction_of(counts, question.pk) for question in questions}
-
-
-_SATISFACTION = {QuestionKind.SCALE, QuestionKind.YES_NO}
 
 
 def question_results(
@@ -115,7 +113,7 @@ def question_results(
             ChoiceResult(code, label, given[code], given[code] / answers if answers else None)
             for code, label in question.choices
         ]
-        satisfaction = satisfaction_of(counts, question.pk) if question.kind in _SATISFACTION else None
+        satisfaction = satisfaction_of(counts, question.pk) if question.measures_satisfaction else None
         before = previous.get(question.key)
         change = change_between(before, satisfaction) if before and satisfaction else None
         results.append(QuestionResult(question, choices, answers, satisfaction, change))
@@ -177,6 +175,6 @@ def breakdown(campaign: Campaign, questions: list[Question], by: str) -> Breakdo
         names = dict(profile.choices)
         labels = {value: names.get(value.removeprefix(prefix), value) for value in counts}
     order = sorted(counts, key=lambda value: labels.get(value, value))
-    satisfaction = [question for question in questions if question.kind in _SATISFACTION]
+    satisfaction = [question for question in questions if question.measures_satisfaction]
     rows = [(question, [satisfaction_of(counts[value], question.pk) for value in order]) for question in satisfaction]
     return Breakdown(title=choices[by], groups=[labels.get(value, value) for value in order], rows=rows)
