@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -38,6 +39,7 @@ from surveys.models import (
 )
 
 METRIC_PREFIX = "surveys"
+T = TypeVar("T")
 COMMENT_MAX_LENGTH = 2000
 # The channels a campaign must offer for an answer to come through them; an imported file
 # carries paper questionnaires typed elsewhere.
@@ -69,6 +71,16 @@ def campaign_questions(campaign: Campaign) -> list[Question]:
         .select_related("section")
         .order_by("section__position", "position", "pk")
     )
+
+
+def by_section(questions: list[Question], value: Callable[[Question], T]) -> list[tuple[str, list[T]]]:
+    """(section title, [value of each of its questions]) in the order asked."""
+    sections: list[tuple[str, list[T]]] = []
+    for question in questions:
+        if not sections or sections[-1][0] != question.section.title:
+            sections.append((question.section.title, []))
+        sections[-1][1].append(value(question))
+    return sections
 
 
 def _is_asked(question: Question, kept: dict[int, list[str]]) -> bool:

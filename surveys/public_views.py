@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from core.access import public_view, use_town_time
 from core.models import Organisation
 from core.ratelimit import allow, client_key
-from surveys.answers import campaign_questions, record_response
+from surveys.answers import by_section, campaign_questions, record_response
 from surveys.forms import AnswerForm
 from surveys.models import Campaign, Channel
 
@@ -65,18 +65,8 @@ def answer(request: HttpRequest, org_slug: str, code: str) -> HttpResponse:
                 form.add_error(None if field == "__all__" else field, messages)
         else:
             return redirect("surveys_public:thanks", org_slug=org_slug, code=code)
-    sections = _sections(questions, form)
+    sections = by_section(questions, lambda question: (question, form[question.key]))
     return render(request, "surveys/public/answer.html", _context(campaign, form=form, sections=sections))
-
-
-def _sections(questions: list, form: AnswerForm) -> list[tuple[str, list]]:
-    """(section title, [(question, bound field)]) in the order asked."""
-    sections: list[tuple[str, list]] = []
-    for question in questions:
-        if not sections or sections[-1][0] != question.section.title:
-            sections.append((question.section.title, []))
-        sections[-1][1].append((question, form[question.key]))
-    return sections
 
 
 @public_view

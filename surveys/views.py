@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import BoundField
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,10 +21,10 @@ from core.web import acting_user, export_format, page_of, show_refusal, unknown_
 from documents.exports import export_response
 from documents.tabular import TableError
 from surveys import actions
-from surveys.answers import campaign_questions, record_response
+from surveys.answers import by_section, campaign_questions, record_response
 from surveys.forms import AnswerImportForm, CampaignForm, ModerationForm, PaperEntryForm
 from surveys.imports import import_answers
-from surveys.models import Campaign, Channel, Comment, Question, Questionnaire
+from surveys.models import Campaign, Channel, Comment, Questionnaire
 from surveys.poster import poster_filename, poster_pdf
 from surveys.queries import answer_table, campaign_comments, campaign_rows, comment_counts
 from surveys.results import breakdown, breakdown_choices, campaign_results
@@ -164,18 +163,13 @@ def paper_entry(request: OrgRequest, campaign_id: int) -> HttpResponseBase:
             site = form.cleaned_data.get("site")
             query = urlencode({"jour": form.cleaned_data["answered_on"].isoformat(), "site": site.pk if site else ""})
             return redirect(f"{reverse('surveys:paper_entry', args=[request.org.slug, campaign.pk])}?{query}")
-    context = {**NAV, "campaign": campaign, "form": form, "rows": _entry_rows(questions, form)}
+    context = {
+        **NAV,
+        "campaign": campaign,
+        "form": form,
+        "rows": by_section(questions, lambda question: form[question.key]),
+    }
     return render(request, "surveys/paper_entry.html", context)
-
-
-def _entry_rows(questions: list[Question], form: PaperEntryForm) -> list[tuple[str, list[BoundField]]]:
-    """(section title, its questions' fields) in the order of the paper."""
-    rows: list[tuple[str, list[BoundField]]] = []
-    for question in questions:
-        if not rows or rows[-1][0] != question.section.title:
-            rows.append((question.section.title, []))
-        rows[-1][1].append(form[question.key])
-    return rows
 
 
 @org_view()
