@@ -48,7 +48,6 @@ import json
 import math
 import os
 import random
-import secrets
 import shutil
 import string
 import subprocess
@@ -56,18 +55,15 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from _postgres import fresh_database  # bench/_postgres.py: run as `python bench/x.py`
+from _served import PYTHON, ROOT, app_environment, migrate, served
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 PG_DATABASE = "bench_city"
 SLUG = "grande-ville"
 SEED = 2026
@@ -554,37 +550,11 @@ def pdf_figures(env: dict[str, str]) -> None:
         )
 
 
-def wait_until_served(port: int) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/connexion/", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn ne répond pas.")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def pages_under_load(
     env: dict[str, str], cookie: str, sessions: list[str], urls: dict[str, str], seconds: float
 ) -> int:
-    port = free_port()
-    command = [GUNICORN, "--config", "qualipilote/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-    gunicorn = subprocess.Popen(
-        [*command, "--timeout", "300", "--access-logfile", "/dev/null"], env=env, cwd=ROOT, stderr=subprocess.DEVNULL
-    )
     errors = 0
-    try:
-        wait_until_served(port)
+    with served(env, workers=2, timeout=300, config=True, ready_within=120) as base:
         pause = f"pause de {THINK[0]:g} à {THINK[1]:g} s entre deux pages" if THINK[1] else "sans pause"
         print(
             f"\ngunicorn, 2 workers, {len(sessions)} clients connectés (responsable qualité), {pause}, "
@@ -595,7 +565,7 @@ def pages_under_load(
             ("commitments:overview", "vue d'ensemble des engagements", True),
             ("telephony:home", "chiffres du téléphone (référence)", False),
         ):
-            times, failures, status = load(f"http://127.0.0.1:{port}", urls[name], cookie, sessions, seconds)
+            times, failures, status = load(base, urls[name], cookie, sessions, seconds)
             if status == 404:
                 print(f"{label} ({urls[name]}) : page absente (404)")
                 continue
@@ -611,9 +581,6 @@ def pages_under_load(
                 f"{verdict if goal else ''}" + (f", {failures} réponses en erreur" if failures else "")
             )
             errors += failures
-    finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=30)
     return errors
 
 
@@ -657,18 +624,7 @@ def main() -> int:
     seconds = args.seconds or (3 if args.quick else 30)
     work = Path(tempfile.mkdtemp(prefix="bench-city-"))
     url, label = (args.reuse, args.reuse.split(":")[0]) if args.reuse else database(args, work)
-    env = {
-        **{name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "QUALIPILOTE_"))},
-        "DJANGO_SETTINGS_MODULE": "qualipilote.settings",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_SECURE_COOKIES": "false",
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-        "QUALIPILOTE_VAR_DIR": str(work / "var"),
-        "DATABASE_URL": url,
-        "PYTHONPATH": str(ROOT),
-    }
+    env = app_environment(work, url)
     os.environ.update(env)
     try:
         volumes = ", ".join(f"{count:,} {kind}".replace(",", " ") for kind, count in sizes.items())
@@ -676,7 +632,7 @@ def main() -> int:
             print(f"Ville gardée sur {label} : {url}")
         else:
             print(f"Grande ville sur {label} : {sites} sites, {years} an(s), {volumes}")
-        subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], env=env, cwd=ROOT, check=True)
+        migrate(env)
         import django
 
         django.setup()

@@ -22,28 +22,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import itertools
-import json
-import os
-import secrets
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import gevent
 from _postgres import fresh_database  # bench/_postgres.py: run as `python bench/x.py`
+from _served import app_environment, django_json, migrate, served
 from locust import HttpUser, between, task
 from locust.env import Environment
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 TOWN = "bench-charge"
 PASSWORD = "mot-de-passe-du-banc-2026"  # noqa: S105 -- the bench agents' throwaway accounts
 PG_DATABASE = "bench_load"
@@ -140,25 +132,6 @@ class Citizen(HttpUser):
         _sent(self, "complaints", path, data, **{"X-Forwarded-For": address})
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_served(port: int) -> None:
-    """Until gunicorn's workers answer a page (its socket is open before they are ready)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/connexion/", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn ne répond pas.")
-
-
 def run_load(host: str, seconds: int) -> Environment:
     environment = Environment(user_classes=[Agent, Citizen], host=host)
     runner = environment.create_local_runner()
@@ -167,11 +140,6 @@ def run_load(host: str, seconds: int) -> Environment:
     gevent.sleep(seconds)
     runner.quit()
     return environment
-
-
-def _django(code: str, env: dict[str, str], *args: str) -> dict[str, int]:
-    output = subprocess.run([PYTHON, "-c", code, *args], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
-    return dict(json.loads(output.stdout.strip().splitlines()[-1]))
 
 
 def _database(args: argparse.Namespace, work: Path) -> tuple[str, str]:
@@ -213,35 +181,16 @@ def main() -> int:
     Agent.fixed_count, Citizen.fixed_count = args.agents, args.citizens
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
     url, label = _database(args, work)
-    env = {
-        **{name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "QUALIPILOTE_"))},
-        "DJANGO_SETTINGS_MODULE": "qualipilote.settings",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_SECURE_COOKIES": "false",
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-        "QUALIPILOTE_TRUSTED_PROXIES": "127.0.0.1",
-        "QUALIPILOTE_VAR_DIR": str(work / "var"),
-        "DATABASE_URL": url,
-        "PYTHONPATH": str(ROOT),
-    }
-    gunicorn = None
+    env = app_environment(work, url, QUALIPILOTE_TRUSTED_PROXIES="127.0.0.1")
     try:
-        subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], env=env, cwd=ROOT, check=True)
-        ids.update(_django(SETUP, env, str(args.agents)))
-        port = free_port()
-        command = [GUNICORN, "qualipilote.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "3"]
-        gunicorn = subprocess.Popen([*command, "--timeout", "60"], env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
-        wait_until_served(port)
-        began = time.perf_counter()
-        environment = run_load(f"http://127.0.0.1:{port}", seconds)
-        elapsed = round(time.perf_counter() - began)
-        return report(environment, elapsed, _django(COUNT, env), label)
+        migrate(env)
+        ids.update(django_json(SETUP, env, str(args.agents)))
+        with served(env, workers=3) as host:
+            began = time.perf_counter()
+            environment = run_load(host, seconds)
+            elapsed = round(time.perf_counter() - began)
+        return report(environment, elapsed, django_json(COUNT, env), label)
     finally:
-        if gunicorn is not None:
-            gunicorn.terminate()
-            gunicorn.wait(timeout=30)
         if args.keep:
             print(f"Dossier de travail gardé : {work}")
         else:

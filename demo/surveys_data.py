@@ -52,7 +52,9 @@ def _choice(question: Question, satisfied: float, rng: random.Random) -> str:
     return "peu_satisfait" if rng.random() < 0.75 else "pas_satisfait"
 
 
-def _choices(questions: list[Question], year_index: int, rng: random.Random) -> dict[str, list[str]]:
+def drawn_choices(questions: list[Question], year_index: int, rng: random.Random) -> dict[str, list[str]]:
+    """A respondent's answers drawn at random, by question key: the demo's two campaigns
+    (`year_index` 0 or 1) and the survey benchmarks (bench/survey_*.py) use them."""
     choices: dict[str, list[str]] = {}
     for question in questions:
         if question.key == "telephone_utilise":
@@ -105,9 +107,8 @@ def add_surveys(organisation: Organisation, *, rng: random.Random, today: dt.dat
             texts = {}
             if number % 23 == 0:
                 texts["commentaire"] = COMMENTS[(number // 23 + year_index) % len(COMMENTS)][0]
-            submission = Submission(
-                "paper" if site else "web", day, site=site, choices=_choices(questions, year_index, rng), texts=texts
-            )
+            choices = drawn_choices(questions, year_index, rng)
+            submission = Submission("paper" if site else "web", day, site=site, choices=choices, texts=texts)
             record_response(campaign=campaign, submission=submission, notify=False)
         campaign_changed(campaign)
         moderate_demo_comments(campaign, all_of_them=year_index == 0)
