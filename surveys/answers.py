@@ -9,8 +9,13 @@ typed by an agent, a row of an imported file): THE way answers are written.
   raised by an upsert, so the results never read the answers themselves.
 - Not journaled one by one: an audit event holds the exact time and the acting account, which
   an anonymous answer must not have. Moderating a comment or deleting a response is journaled.
-- The indicator engine is told once the transaction commits: a campaign's figures belong to the
-  period of its closing day (surveys.metrics)."""
+- The indicator engine is told once the transaction commits (a campaign's figures belong to the
+  period of its closing day: surveys.metrics) for a response typed or imported by staff. A
+  response the citizen gave himself (web, kiosk, e-mail: SELF_ANSWERED) is told the next
+  morning by the daily job `tell_campaigns_answered`, for the day's responses together: told at
+  once, each answer would write indicator values journaled at the minute it arrived, their
+  numerators moved by that answer alone (ADR 0022), and would recompute them on every answer
+  of a busy campaign."""
 
 from __future__ import annotations
 
@@ -24,7 +29,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from core import registries
-from core.models import Site
+from core.daily import last_run_day
+from core.models import Organisation, Site
 from surveys.models import (
     ANSWERED,
     Answer,
@@ -50,6 +56,9 @@ OFFER_OF_CHANNEL = {
     Channel.EMAIL: "on_email",
     Channel.IMPORT: "on_paper",
 }
+# The channels where the respondent answers by himself, at a time of his own: told to the
+# indicator engine by the daily job, never per response.
+SELF_ANSWERED = frozenset({Channel.WEB, Channel.KIOSK, Channel.EMAIL})
 
 
 @dataclass(frozen=True)
@@ -186,10 +195,25 @@ def campaign_changed(campaign: Campaign) -> None:
     )
 
 
+def tell_campaigns_answered(organisation: Organisation, day: dt.date) -> int:
+    """The daily job (core.registries.DAILY_JOBS): tell the indicator engine about every campaign
+    that received self-answered responses since the town's last daily run (or yesterday), once
+    for all of them; returns how many campaigns were told."""
+    since = last_run_day(organisation, before=day) or day - dt.timedelta(days=1)
+    answered = Campaign.objects.for_org(organisation).filter(
+        responses__answered_on__gte=since, responses__channel__in=SELF_ANSWERED
+    )
+    campaigns = list(answered.distinct().order_by("pk"))
+    for campaign in campaigns:
+        campaign_changed(campaign)
+    return len(campaigns)
+
+
 @transaction.atomic
 def record_response(*, campaign: Campaign, submission: Submission, notify: bool = True) -> Response:
-    """Record one response. `notify=False` for many at once (an import, the demo): the caller
-    then calls `campaign_changed` once, rather than once per response."""
+    """Record one response. A self-answered one (SELF_ANSWERED) leaves the indicators to the
+    daily job; the others tell them once this transaction commits, unless `notify=False` for many
+    at once (an import, the demo): the caller then calls `campaign_changed` once."""
     _check_campaign(campaign, submission)
     questions = campaign_questions(campaign)
     kept, texts = kept_answers(questions, submission)
@@ -210,6 +234,6 @@ def record_response(*, campaign: Campaign, submission: Submission, notify: bool 
         for question_id, text in texts.items()
     )
     raise_counts(campaign, count_rows(questions, kept, channel=submission.channel, site=submission.site).items())
-    if notify:
+    if notify and submission.channel not in SELF_ANSWERED:
         campaign_changed(campaign)
     return response

@@ -5,8 +5,10 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from core.models import AuditEvent, Site
+from core.models import AuditEvent, DailyRun, Site
+from surveys.answers import tell_campaigns_answered
 from surveys.models import ANSWERED, Answer, AnswerCount, Comment, Response
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +99,31 @@ def test_a_response_holds_no_trace_of_the_respondent_and_is_not_journaled(campai
 def test_a_comment_too_long_is_refused(answer):
     with pytest.raises(ValidationError, match="2000 caractères au plus"):
         answer(globale="satisfait", texts={"commentaire": "a" * 2001})
+
+
+def test_a_citizen_s_own_answer_tells_the_indicators_nothing_and_a_paper_one_tells_them_at_once(
+    campaign, answer, recomputations, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(channel="web", globale="satisfait")
+    assert recomputations == []
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(channel="paper", globale="satisfait")
+    assert recomputations == [("ville-test", "surveys", [dt.date(2026, 12, 1)])]
+
+
+def test_the_daily_job_tells_the_campaigns_answered_by_citizens_since_its_last_run(
+    org, campaign, answer, recomputations, django_capture_on_commit_callbacks
+):
+    campaign.on_kiosk = True
+    campaign.save()
+    DailyRun.objects.create(organisation=org, day=dt.date(2026, 12, 2), finished_at=timezone.now())
+    answer(channel="web", day=dt.date(2026, 12, 1), globale="satisfait")  # told by the run of the 2nd
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tell_campaigns_answered(org, dt.date(2026, 12, 4)) == 0
+    assert recomputations == []
+
+    answer(channel="kiosk", day=dt.date(2026, 12, 3), globale="peu_satisfait")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tell_campaigns_answered(org, dt.date(2026, 12, 4)) == 1
+    assert recomputations == [("ville-test", "surveys", [dt.date(2026, 12, 1)])]
