@@ -41,6 +41,14 @@ def test_the_results_show_each_question_with_its_share_interval_and_warning(org,
     assert "75\u00a0% satisfaits" in page and "n = 4" in page and "moins de 30 réponses" in page
     assert "satisfaction nette +50\u00a0pts" in page
     assert "Clore l'enquête" not in page  # a reader reads
+    assert "les réponses en ligne comptent dans les indicateurs le lendemain matin" in page
+
+
+def test_a_paper_only_campaign_says_nothing_of_a_lag_in_the_indicators(org, campaign, client_as):
+    campaign.on_web = False
+    campaign.save()
+    page = client_as(org, Role.READER).get(url("campaign_detail", org, campaign_id=campaign.pk)).content.decode()
+    assert "le lendemain matin" not in page
 
 
 def test_closing_a_campaign_today_is_the_quality_managers_and_a_post(org, campaign, manager_client, client_as):
