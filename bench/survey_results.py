@@ -259,7 +259,8 @@ def build(responses: int) -> tuple[Any, Any]:
     began = phase(f"Enquête de cette année : {responses:,} réponses en bloc".replace(",", " "))
     current = campaign(town, questionnaire, today - dt.timedelta(days=30), "Enquête de cette année")
     written = write_in_bulk(current, drawn_submissions(current, responses, rng))
-    print(f"  {time.perf_counter() - began:.1f} s : " + ", ".join(f"{n:,} {what}" for what, n in written.items()))
+    figures = ", ".join(f"{n:,} {what}".replace(",", " ") for what, n in written.items())
+    print(f"  {time.perf_counter() - began:.1f} s : {figures}")
     began = phase("Comptes stockés contre un recomptage des réponses")
     compared = check_counts(current)
     print(f"  {time.perf_counter() - began:.1f} s : {compared} comptes, tous égaux au recomptage")
@@ -279,6 +280,7 @@ def main() -> int:
     database = work / "resultats.sqlite3"
     env = app_environment(work, f"sqlite:///{database}")
     os.environ.update(env)
+    (work / "var" / "staticfiles").mkdir(parents=True)  # whitenoise's folder (the pages name no file of it)
     try:
         migrate(env)
         import django
