@@ -59,9 +59,7 @@ def invitation_message(campaign: Campaign, address: str, link: str) -> EmailMess
 
 def _with_valid_address(requests: list[ClosedRequest]) -> list[ClosedRequest]:
     """The requests whose address is one valid e-mail address, as written to send to."""
-    return [
-        replace(request, email=address) for request in requests if (address := single_email_address(request.email))
-    ]
+    return [replace(request, email=address) for request in requests if (address := single_email_address(request.email))]
 
 
 def _to_invite(campaign: Campaign, requests: list[ClosedRequest], taken: set[str]) -> list[ClosedRequest]:

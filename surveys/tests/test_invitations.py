@@ -155,7 +155,10 @@ def test_without_sampling_every_request_is_drawn(email_campaign):
     ("change", "result"),
     [
         ({"closes_on": dt.date(2026, 12, 2)}, "aucune enquête par courriel en cours"),  # closed yesterday
-        ({"opens_on": dt.date(2026, 12, 4), "closes_on": dt.date(2026, 12, 20)}, "aucune enquête par courriel en cours"),
+        (
+            {"opens_on": dt.date(2026, 12, 4), "closes_on": dt.date(2026, 12, 20)},
+            "aucune enquête par courriel en cours",
+        ),
         ({"on_email": False, "on_web": True}, "aucune enquête par courriel en cours"),
     ],
 )
