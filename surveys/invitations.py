@@ -11,6 +11,7 @@ the day's transaction commits; the journal keeps the number sent per campaign, n
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import zlib
 from dataclasses import replace
 from urllib.parse import urlencode
@@ -26,6 +27,8 @@ from core.contacts import single_email_address
 from core.models import Organisation
 from core.registries import ClosedRequest, closed_requests
 from surveys.models import Campaign, SurveyInvitation
+
+logger = logging.getLogger(__name__)
 
 WINDOW_DAYS = 7  # today and the six days before
 LINK_MARK = {"canal": "courriel"}  # read back by surveys.public_views.LINK_CHANNELS
@@ -67,9 +70,50 @@ def _to_invite(campaign: Campaign, requests: list[ClosedRequest], taken: set[str
     return [request for request in requests if request.key not in taken and is_drawn(campaign, request.key)]
 
 
+def _one_per_address(requests: list[ClosedRequest]) -> list[ClosedRequest]:
+    """The first request of each address: a citizen with two requests closed the same week
+    gets one message (both requests count as invited)."""
+    first: dict[str, ClosedRequest] = {}
+    for request in requests:
+        first.setdefault(request.email, request)
+    return list(first.values())
+
+
 def _send(messages: list[EmailMessage]) -> None:
-    with get_connection() as connection:
-        connection.send_messages(messages)
+    """Hand the messages to the mail server. A failure is logged without the addresses: the
+    invitations stay recorded and are not sent again (ADR 0022, e-mail invitations)."""
+    try:
+        with get_connection() as connection:
+            connection.send_messages(messages)
+    except Exception as error:  # the day's run is committed: say it, do not raise
+        logger.error(
+            "Invitations aux enquêtes : envoi de %d message(s) en échec (%s).", len(messages), type(error).__name__
+        )
+
+
+def _invite(campaign: Campaign, requests: list[ClosedRequest], *, site_url: str, today: dt.date) -> list[EmailMessage]:
+    """Record the campaign's invitations of the day, journal their number, and write the messages."""
+    organisation = campaign.organisation
+    SurveyInvitation.objects.bulk_create(
+        SurveyInvitation(organisation=organisation, campaign=campaign, request_key=request.key, sent_on=today)
+        for request in requests
+    )
+    addressed = _one_per_address(requests)
+    record_event(
+        organisation=organisation,
+        actor=None,
+        instance=campaign,
+        action="email_invitations",
+        after={"invitations_sent": len(addressed)},
+    )
+    link = public_link(campaign, site_url)
+    return [invitation_message(campaign, request.email, link) for request in addressed]
+
+
+def _open_email_campaigns(organisation: Organisation, today: dt.date) -> list[Campaign]:
+    """The campaigns open today on the e-mail channel, the one opened first first."""
+    campaigns = Campaign.objects.for_org(organisation).open_on(today).filter(on_email=True)
+    return list(campaigns.select_related("organisation").order_by("opens_on", "pk"))
 
 
 @transaction.atomic
@@ -77,41 +121,21 @@ def email_invitations(organisation: Organisation, today: dt.date) -> str:
     """The daily job (core.registries.DAILY_JOBS): invite the citizens of the requests closed in
     the last 7 days to each open campaign with the e-mail channel. Returns what it did, in
     French, for `manage.py daily`."""
-    campaigns = list(
-        Campaign.objects.for_org(organisation)
-        .open_on(today)
-        .filter(on_email=True)
-        .select_related("organisation")
-        .order_by("opens_on", "pk")
-    )
+    campaigns = _open_email_campaigns(organisation, today)
     if not campaigns:
         return "aucune enquête par courriel en cours"
     site_url: str = settings.QUALIPILOTE_SITE_URL
     if not site_url:
         return NO_SITE_URL
     requests = _with_valid_address(closed_requests(organisation, today - dt.timedelta(days=WINDOW_DAYS - 1), today))
-    keys = [request.key for request in requests]
-    invited = SurveyInvitation.objects.for_org(organisation).filter(request_key__in=keys)
+    invited = SurveyInvitation.objects.for_org(organisation).filter(request_key__in=[r.key for r in requests])
     taken = set(invited.values_list("request_key", flat=True))
     messages: list[EmailMessage] = []
     for campaign in campaigns:
         chosen = _to_invite(campaign, requests, taken)
-        if not chosen:
-            continue
-        SurveyInvitation.objects.bulk_create(
-            SurveyInvitation(organisation=organisation, campaign=campaign, request_key=request.key, sent_on=today)
-            for request in chosen
-        )
-        link = public_link(campaign, site_url)
-        messages += [invitation_message(campaign, request.email, link) for request in chosen]
-        taken.update(request.key for request in chosen)
-        record_event(
-            organisation=organisation,
-            actor=None,
-            instance=campaign,
-            action="email_invitations",
-            after={"invitations_sent": len(chosen)},
-        )
+        if chosen:
+            messages += _invite(campaign, chosen, site_url=site_url, today=today)
+            taken.update(request.key for request in chosen)
     if messages:
         transaction.on_commit(lambda: _send(messages))
     return f"{len(messages)} invitation{'s' if len(messages) > 1 else ''} par courriel"

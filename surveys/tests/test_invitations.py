@@ -8,6 +8,7 @@ complaints and the written requests register theirs (tests/test_survey_invitatio
 messages go through Django's mail framework to the test runner's local-memory backend."""
 
 import datetime as dt
+import socket
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -272,3 +273,27 @@ def test_the_campaign_page_says_how_many_invitations_were_sent(
     invite(org, django_capture_on_commit_callbacks)
     page = manager_client.get(reverse("surveys:campaign_detail", args=[org.slug, email_campaign.pk]))
     assert "<dt>Invitations par courriel</dt><dd>2 envoyées" in page.content.decode()
+
+
+def test_a_citizen_with_two_requests_closed_the_same_week_gets_one_message(
+    org, email_campaign, django_capture_on_commit_callbacks
+):
+    closed("a", 1, email="jeanne@exemple.fr"), closed("b", 3, email="Jeanne@exemple.fr")
+    assert invite(org, django_capture_on_commit_callbacks) == "1 invitation par courriel"
+    assert [message.to for message in mail.outbox] == [["jeanne@exemple.fr"]]
+    assert SurveyInvitation.objects.count() == 2  # neither request is invited later
+    assert history_of(email_campaign).get(action="email_invitations").after == {"invitations_sent": 1}
+
+
+def test_a_mail_server_that_refuses_is_logged_without_the_addresses(
+    org, email_campaign, settings, caplog, django_capture_on_commit_callbacks
+):
+    with socket.socket() as probe:  # a port nobody listens on: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    closed("a", 1)
+    assert invite(org, django_capture_on_commit_callbacks) == "1 invitation par courriel"
+    assert "envoi de 1 message(s) en échec (ConnectionRefusedError)" in caplog.text
+    assert "@" not in caplog.text
