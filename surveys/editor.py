@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from core.audit import create_audited, delete_audited, record_event, save_audited, snapshot
-from core.concurrency import save_if_unchanged
+from core.concurrency import ConcurrentEditError, save_if_unchanged
 from core.models import Organisation, User
 from surveys import editor_checks as checks
 from surveys.models import Question, QuestionKind, Questionnaire, Section
@@ -58,10 +58,20 @@ class QuestionValues:
         }
 
 
+STALE = (
+    "Le questionnaire a été modifié depuis que vous avez ouvert cette page (par une autre personne ou dans un "
+    "autre onglet). Rien n'a été enregistré : rechargez la page pour repartir de sa version actuelle."
+)
+
+
 def _claim(questionnaire: Questionnaire, seen_version: int) -> None:
-    """Refuse a locked questionnaire or a stale page; else move the version on."""
+    """Refuse a locked questionnaire or a stale page; else move the version on. The change
+    itself is journaled on the section or question it touches, so the message names no one."""
     checks.check_unlocked(questionnaire)
-    save_if_unchanged(questionnaire, seen_version=seen_version, fields=[])
+    try:
+        save_if_unchanged(questionnaire, seen_version=seen_version, fields=[])
+    except ConcurrentEditError as stale:
+        raise ConcurrentEditError(STALE) from stale
 
 
 def _renumber(items: Sequence[Section] | Sequence[Question]) -> None:

@@ -17,6 +17,8 @@ from core.registries import commitment_choices
 from surveys.models import Question, QuestionKind, Questionnaire, Response
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# A choice's code is stored with each answer and read back by the imports: « 25_44 » is one.
+CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
 # The names the answer forms already give to their own fields (surveys.forms): a question
 # named so would take their place.
 RESERVED_KEYS = frozenset({"website", "started", "answered_on", "site", "csrfmiddlewaretoken"})
@@ -69,7 +71,7 @@ def check_options(kind: str, options: Sequence[tuple[str, str]]) -> None:
         raise ValidationError({"options": f"Proposez de {MIN_OPTIONS} à {MAX_OPTIONS} réponses, une par ligne."})
     codes = [code for code, _ in options]
     for code, label in options:
-        if not KEY_PATTERN.match(code):
+        if not CODE_PATTERN.match(code):
             raise ValidationError(
                 {"options": f"Réponse « {label} » : son code « {code} » doit être en minuscules sans accent ni espace."}
             )
