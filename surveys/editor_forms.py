@@ -53,7 +53,7 @@ class SectionForm(VersionForm):
 def slug_key(text: str) -> str:
     """A question key or a choice code drawn from its text: « Prise de rendez-vous » →
     prise_de_rendez_vous (a key starts with a letter: « 2e visite » → q_2e_visite)."""
-    key = slugify(text).replace("-", "_")[:40].strip("_")
+    key = slugify(text.replace("'", " ").replace("’", " ")).replace("-", "_")[:40].strip("_")
     return key if key[:1].isalpha() else f"q_{key}"[:40].strip("_")
 
 
