@@ -131,8 +131,12 @@ class QuestionForm(VersionForm):
         condition.choices = _condition_choices(questions, question)
         commitment = self.fields["commitment_code"]
         assert isinstance(commitment, forms.ChoiceField)
-        current = (question.commitment_code, f"{question.commitment_code} (engagement que la commune ne suit plus)")
-        commitment.choices = commitment_field_choices(organisation, current if question else None)
+        current = (
+            (question.commitment_code, f"{question.commitment_code} (engagement que la commune ne suit plus)")
+            if question
+            else None
+        )
+        commitment.choices = commitment_field_choices(organisation, current)
 
     @classmethod
     def initial_for(cls, question: Question, version: int) -> dict[str, Any]:

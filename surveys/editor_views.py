@@ -88,11 +88,11 @@ def _show_detail(
 
 
 def _locked(request: OrgRequest, questionnaire: Questionnaire) -> HttpResponseBase | None:
-    """An edit page of a questionnaire that has received responses: back to its page."""
+    """An edit page of a questionnaire that has received responses shows the questionnaire's
+    own page, which says why it reads only and offers the copy."""
     if not is_locked(questionnaire):
         return None
-    messages.error(request, "Ce questionnaire a déjà reçu des réponses : il ne se modifie plus. Dupliquez-le.")
-    return redirect(_detail_url(request, questionnaire))
+    return _show_detail(request, questionnaire)
 
 
 def _form_page(
