@@ -149,7 +149,7 @@ def test_the_preview_checks_answers_as_a_campaign_would_and_records_nothing(org,
     started = manager_client.get(preview).context["form"]["started"].value()
     refused = manager_client.post(preview, {"started": started})
     assert refused.status_code == 400 and "Cette question demande une réponse." in refused.content.decode()
-    accepted = manager_client.post(preview, {"started": started, "signaletique": "satisfait"})
+    accepted = manager_client.post(preview, {"started": started, "signaletique": "satisfait", "globale": "satisfait"})
     assert accepted.status_code == 200 and "Ces réponses seraient acceptées" in accepted.content.decode()
     assert not questionnaire.campaigns.exists()
 
