@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +25,8 @@ from surveys import editor_checks as checks
 from surveys.models import Question, QuestionKind, Questionnaire, Section
 
 Direction = Literal["up", "down"]
+# What the editor puts in order: sections in their questionnaire, questions in their section.
+Ordered = TypeVar("Ordered", Section, Question)
 QUESTIONNAIRE_FIELDS = ["title", "introduction", "thanks"]
 
 
@@ -74,7 +76,7 @@ def _claim(questionnaire: Questionnaire, seen_version: int) -> None:
         raise ConcurrentEditError(STALE) from stale
 
 
-def _renumber(items: Sequence[Section] | Sequence[Question]) -> None:
+def _renumber(items: Sequence[Ordered]) -> None:
     for position, item in enumerate(items, start=1):
         if item.position != position:
             item.position = position
@@ -163,9 +165,7 @@ def move_section(*, section: Section, actor: User | None, seen_version: int, dir
     return section
 
 
-def _move(
-    items: list[Section] | list[Question], item: Section | Question, direction: Direction, *, actor: User | None
-) -> None:
+def _move(items: list[Ordered], item: Ordered, direction: Direction, *, actor: User | None) -> None:
     index = [each.pk for each in items].index(item.pk)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(items):
