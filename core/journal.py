@@ -98,6 +98,8 @@ VALUE_LABELS: dict[str, str] = {
     # Login events (core/login_journal.py)
     "client_address": "adresse du poste",
     "failures": "échecs de connexion",
+    # A questionnaire duplicated as a new version (surveys.editor): the id of the original
+    "copied_from": "copie du questionnaire n°",
 }
 
 

@@ -68,15 +68,15 @@ def _option(line: str) -> tuple[str, str]:
     return code.strip(), label.strip()
 
 
-def _condition_choices(questions: list[Question], question: Question | None) -> list[Any]:
-    """« After the answer X to the question Q », grouped by question: only questions with one
-    answer among fixed choices, other than this one."""
-    groups: list[Any] = [ALWAYS]
+def _condition_choices(questions: list[Question], question: Question | None) -> list[tuple[str, str]]:
+    """« After the answer X to the question Q », each option naming both (a closed select shows
+    one option, without its group): only questions with one answer among fixed choices, other
+    than this one."""
+    choices = [ALWAYS]
     for source in questions:
         if source.kind in CONDITION_KINDS and (question is None or source.pk != question.pk):
-            answers = [(f"{source.pk}:{code}", f"Si la réponse est « {label} »") for code, label in source.choices]
-            groups.append((f"Après « {source.text} »", answers))
-    return groups
+            choices += [(f"{source.pk}:{code}", f"« {source.text} » : {label}") for code, label in source.choices]
+    return choices
 
 
 class QuestionForm(VersionForm):
