@@ -158,3 +158,16 @@ def test_the_list_shows_which_questionnaires_are_locked(org, questionnaire, answ
     answer(globale="satisfait")
     page = manager_client.get(url("questionnaire_list", org)).content.decode()
     assert "verrouillé (a reçu des réponses)" in page and "Nouveau questionnaire" in page
+
+
+def test_the_list_and_a_questionnaire_read_as_many_queries_small_or_large(
+    org, questionnaire, manager_client, page_queries
+):
+    manager_client.post(url("questionnaire_new", org), {"title": "Petit"})
+    small = Questionnaire.objects.get(title="Petit")
+    list_small = page_queries(manager_client, url("questionnaire_list", org))
+    assert page_queries(manager_client, url("questionnaire_detail", org, small.pk)) == page_queries(
+        manager_client, url("questionnaire_detail", org, questionnaire.pk)
+    )
+    manager_client.post(url("questionnaire_duplicate", org, questionnaire.pk))
+    assert page_queries(manager_client, url("questionnaire_list", org)) == list_small
