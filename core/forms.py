@@ -9,7 +9,9 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NO_COMMITMENT = ("", "— Aucun en particulier —")
 
 
-def commitment_field_choices(organisation: Organisation, current: tuple[str, str] | None = None) -> list[tuple[str, str]]:
+def commitment_field_choices(
+    organisation: Organisation, current: tuple[str, str] | None = None
+) -> list[tuple[str, str]]:
     """The choices of a "commitment concerned" select: none, then the commitments the town
     follows; `current` (code, label), the record's own, stays offered when the town stopped
     following it, so that saving the form does not drop it."""

@@ -113,7 +113,7 @@ def test_readers_and_auditors_read_the_questionnaire_and_its_preview_only(org, q
 
 def test_an_agent_reads_but_cannot_edit(org, questionnaire, client_as):
     agent = client_as(org, Role.AGENT)
-    question = Question.objects.filter(questionnaire=questionnaire).first()
+    question = Question.objects.filter(questionnaire=questionnaire)[0]
     assert agent.get(url("questionnaire_list", org)).status_code == 200
     assert agent.get(url("question_edit", org, question.pk)).status_code == 403
     assert agent.post(url("question_delete", org, question.pk), {"version": 0}).status_code == 403
