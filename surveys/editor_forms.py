@@ -123,6 +123,7 @@ class QuestionForm(VersionForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.questions = {each.pk: each for each in questions}
+        self.taken_keys = {each.key for each in questions if question is None or each.pk != question.pk}
         section = self.fields["section"]
         assert isinstance(section, forms.ModelChoiceField)
         section.queryset = questionnaire.sections.order_by("position", "pk")
@@ -164,13 +165,21 @@ class QuestionForm(VersionForm):
         lines = [line.strip() for line in self.cleaned_data.get("options", "").splitlines()]
         return tuple(_option(line) for line in lines if line)
 
+    def _free_key(self, key: str) -> str:
+        """A key drawn from the text, numbered when another question has it already."""
+        number, free = 1, key
+        while free in self.taken_keys:
+            number += 1
+            free = f"{key[: 40 - len(str(number)) - 1]}_{number}"
+        return free
+
     def values(self) -> QuestionValues:
         data = self.cleaned_data
         source, _, answer = (data.get("condition") or "").partition(":")
         return QuestionValues(
             text=data["text"],
             kind=data["kind"],
-            key=data["key"] or slug_key(data["text"]),
+            key=data["key"] or self._free_key(slug_key(data["text"])),
             help_text=data["help_text"],
             required=data["required"],
             is_profile=data["is_profile"],

@@ -171,3 +171,16 @@ def test_the_list_and_a_questionnaire_read_as_many_queries_small_or_large(
     )
     manager_client.post(url("questionnaire_duplicate", org, questionnaire.pk))
     assert page_queries(manager_client, url("questionnaire_list", org)) == list_small
+
+
+def test_a_key_drawn_from_a_text_another_question_has_is_numbered(org, manager_client):
+    manager_client.post(url("questionnaire_new", org), {"title": "Accueil"})
+    questionnaire = Questionnaire.objects.get()
+    section = questionnaire.sections.get()
+    for _ in range(2):
+        questionnaire.refresh_from_db()
+        manager_client.post(url("question_new", org, section.pk), question_form(section, questionnaire.version))
+    assert list(Question.objects.order_by("position").values_list("key", flat=True)) == [
+        "etiez_vous_satisfait",
+        "etiez_vous_satisfait_2",
+    ]
