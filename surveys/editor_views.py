@@ -125,7 +125,9 @@ def _form_page(
     return render(request, f"surveys/editor/{template}", {**NAV, "form": form, **context}, status=status)
 
 
-def _button(request: OrgRequest, questionnaire: Questionnaire, form: forms.Form, run: Save, done: str, anchor: str):
+def _button(
+    request: OrgRequest, questionnaire: Questionnaire, form: forms.Form, run: Save, done: str, anchor: str
+) -> HttpResponseBase:
     """A change posted by a button of the questionnaire's page (move, duplicate): back to the
     page, at `anchor`; a refusal shows on the page itself."""
     if not form.is_valid():
@@ -320,7 +322,9 @@ def section_move(request: OrgRequest, section_id: int) -> HttpResponseBase:
     return _button(request, section.questionnaire, MoveForm(request.POST), run, done, f"section-{section.pk}")
 
 
-def _question_form(request: OrgRequest, questionnaire: Questionnaire, question: Question | None, **kwargs: Any):
+def _question_form(
+    request: OrgRequest, questionnaire: Questionnaire, question: Question | None, **kwargs: Any
+) -> QuestionForm:
     questions = questionnaire_questions(questionnaire.pk)
     return QuestionForm(
         request.POST or None,
@@ -343,7 +347,6 @@ def question_new(request: OrgRequest, section_id: int) -> HttpResponseBase:
     )
 
     def save(data: dict[str, Any]) -> object:
-        assert isinstance(form, QuestionForm)
         return editor.add_question(
             section=data["section"], actor=acting_user(request), seen_version=data["version"], values=form.values()
         )
@@ -366,7 +369,6 @@ def question_edit(request: OrgRequest, question_id: int) -> HttpResponseBase:
     form = _question_form(request, questionnaire, question, initial=initial)
 
     def save(data: dict[str, Any]) -> object:
-        assert isinstance(form, QuestionForm)
         return editor.update_question(
             question=question,
             actor=acting_user(request),
