@@ -10,20 +10,12 @@ from django.core.exceptions import ValidationError
 
 from complaints.models import AWAITED_STEPS, Channel, Complaint, ComplaintSettings, Justified, Kind, Status
 from core.access import ROLE_CAPABILITIES, Capability
-from core.forms import DATE_WIDGET
+from core.forms import DATE_WIDGET, commitment_field_choices
 from core.models import Membership, Organisation, Service, User
 from core.registries import commitment_choices
 from registers.imports import MAX_IMPORT_BYTES
 
-NO_COMMITMENT = ("", "— Aucun en particulier —")
 CAPTURE_ROLES = [role for role, capabilities in ROLE_CAPABILITIES.items() if Capability.CAPTURE in capabilities]
-
-
-def _commitments(organisation: Organisation, current: tuple[str, str] | None = None) -> list[tuple[str, str]]:
-    choices = [NO_COMMITMENT, *commitment_choices(organisation)]
-    if current and current[0] and current[0] not in dict(choices):
-        choices.append(current)  # a commitment the town stopped following stays shown
-    return choices
 
 
 class VersionForm(forms.Form):
@@ -62,7 +54,7 @@ class ComplaintForm(VersionForm):
         current = (complaint.commitment_code, complaint.commitment_label) if complaint else None
         commitment = self.fields["commitment_code"]
         assert isinstance(commitment, forms.ChoiceField)
-        commitment.choices = _commitments(organisation, current)
+        commitment.choices = commitment_field_choices(organisation, current)
         if complaint is None:
             self.fields["version"].required = False
         else:

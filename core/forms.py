@@ -1,8 +1,24 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from core.models import Organisation
+from core.registries import commitment_choices
+
 # A day typed in the browser's own date picker (the value travels as 2026-12-03).
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NO_COMMITMENT = ("", "— Aucun en particulier —")
+
+
+def commitment_field_choices(
+    organisation: Organisation, current: tuple[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """The choices of a "commitment concerned" select: none, then the commitments the town
+    follows; `current` (code, label), the record's own, stays offered when the town stopped
+    following it, so that saving the form does not drop it."""
+    choices = [NO_COMMITMENT, *commitment_choices(organisation)]
+    if current and current[0] and current[0] not in dict(choices):
+        choices.append(current)
+    return choices
 
 
 class EmailAuthenticationForm(AuthenticationForm):

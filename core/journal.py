@@ -102,6 +102,8 @@ VALUE_LABELS: dict[str, str] = {
     "failures": "échecs de connexion",
     # E-mail invitations of a survey campaign (surveys/invitations.py)
     "invitations_sent": "invitations envoyées",
+    # A questionnaire duplicated as a new version (surveys.editor): the id of the original
+    "copied_from": "copie du questionnaire n°",
 }
 
 

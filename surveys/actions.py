@@ -98,6 +98,13 @@ def create_campaign(
     drawn at random (8 readable characters: not guessable from another campaign's)."""
     if questionnaire.organisation_id != organisation.pk:
         raise ValidationError("Ce questionnaire appartient à une autre organisation.")
+    if not questionnaire.questions.exists():
+        raise ValidationError(
+            {
+                "questionnaire": f"Le questionnaire « {questionnaire} » n'a aucune question : "
+                "ajoutez-en avant de lancer une enquête."
+            }
+        )
     values = {"sample_every": None, "on_web": False, "on_kiosk": False, "on_paper": False, "on_email": False} | values
     _check_campaign(values)
     code = readable_code(CAMPAIGN_CODE_LENGTH)

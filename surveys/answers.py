@@ -73,13 +73,18 @@ class Submission:
     texts: dict[str, str] = field(default_factory=dict)
 
 
-def campaign_questions(campaign: Campaign) -> list[Question]:
-    """The campaign's questions in the order they are asked (one query)."""
+def questionnaire_questions(questionnaire_id: int) -> list[Question]:
+    """A questionnaire's questions in the order they are asked (one query)."""
     return list(
-        Question.objects.filter(questionnaire_id=campaign.questionnaire_id)
-        .select_related("section")
+        Question.objects.filter(questionnaire_id=questionnaire_id)
+        .select_related("section", "shown_after")
         .order_by("section__position", "position", "pk")
     )
+
+
+def campaign_questions(campaign: Campaign) -> list[Question]:
+    """The campaign's questions in the order they are asked (one query)."""
+    return questionnaire_questions(campaign.questionnaire_id)
 
 
 def by_section(questions: list[Question], value: Callable[[Question], T]) -> list[tuple[str, list[T]]]:

@@ -1,6 +1,6 @@
 """URLs of the surveys, under /o/<slug>/enquetes/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from surveys import views
 
@@ -9,6 +9,7 @@ app_name = "surveys"
 urlpatterns = [
     path("", views.home, name="home"),
     path("questionnaire-qualivilles/", views.questionnaire_from_template, name="questionnaire_from_template"),
+    path("questionnaires/", include("surveys.editor_urls")),
     path("nouvelle/", views.campaign_new, name="campaign_new"),
     path("<int:campaign_id>/", views.campaign_detail, name="campaign_detail"),
     path("<int:campaign_id>/clore/", views.campaign_close, name="campaign_close"),

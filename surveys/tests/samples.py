@@ -9,7 +9,8 @@ from typing import Any
 from core.models import Organisation
 from surveys.actions import create_campaign, create_questionnaire_from_template
 from surveys.answers import Submission, record_response
-from surveys.models import Campaign, Comment
+from surveys.editor import duplicate_questionnaire
+from surveys.models import Campaign, Comment, Question, Questionnaire
 
 
 def sample_values(organisation: Organisation) -> dict[str, Any]:
@@ -29,13 +30,32 @@ def sample_values(organisation: Organisation) -> dict[str, Any]:
     texts = {"commentaire": "Le hall manque de sièges."}
     submission = Submission("paper", dt.date(2026, 3, 10), choices=answers, texts=texts)
     response = record_response(campaign=campaign, submission=submission)
-    return {"campaign_id": campaign.pk, "comment_id": response.comments.get().pk}
+    return {"campaign_id": campaign.pk, "comment_id": response.comments.get().pk} | editor_values(questionnaire)
+
+
+def editor_values(questionnaire: Questionnaire) -> dict[str, Any]:
+    """The editor's pages on an editable copy (the questionnaire answered above is locked)."""
+    copy = duplicate_questionnaire(questionnaire=questionnaire, actor=None, today=dt.date(2026, 3, 1))
+    question = Question.objects.filter(questionnaire=copy).order_by("section__position", "position").first()
+    assert question is not None
+    return question_values(question)
+
+
+def question_values(question: Question) -> dict[str, Any]:
+    return {
+        "questionnaire_id": question.questionnaire_id,
+        "section_id": question.section_id,
+        "question_id": question.pk,
+    }
 
 
 def existing_values(organisation: Organisation) -> dict[str, Any]:
     """The demo town's first campaign and comment; sample ones while the demo has none."""
     campaign = Campaign.objects.for_org(organisation).order_by("pk").values_list("pk", flat=True).first()
     comment = Comment.objects.for_org(organisation).order_by("pk").values_list("pk", flat=True).first()
-    if campaign is None or comment is None:
+    questionnaire = Questionnaire.objects.for_org(organisation).order_by("pk").first()
+    if campaign is None or comment is None or questionnaire is None:
         return sample_values(organisation)
-    return {"campaign_id": campaign, "comment_id": comment}
+    question = Question.objects.filter(questionnaire=questionnaire).order_by("section__position", "position").first()
+    assert question is not None
+    return {"campaign_id": campaign, "comment_id": comment} | question_values(question)
