@@ -36,6 +36,7 @@ from surveys.models import (
     Question,
     QuestionKind,
     Response,
+    mark_routing,
 )
 
 METRIC_PREFIX = "surveys"
@@ -65,11 +66,14 @@ class Submission:
 
 
 def campaign_questions(campaign: Campaign) -> list[Question]:
-    """The campaign's questions in the order they are asked (one query)."""
-    return list(
-        Question.objects.filter(questionnaire_id=campaign.questionnaire_id)
-        .select_related("section")
-        .order_by("section__position", "position", "pk")
+    """The campaign's questions in the order they are asked, each knowing whether it routes to
+    others (one query)."""
+    return mark_routing(
+        list(
+            Question.objects.filter(questionnaire_id=campaign.questionnaire_id)
+            .select_related("section")
+            .order_by("section__position", "position", "pk")
+        )
     )
 
 
