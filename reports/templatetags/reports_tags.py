@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from commitments.models import NBSP, format_number
+from documents.french import format_count
 
 register = template.Library()
 
@@ -41,3 +42,9 @@ def duration(seconds: float | None) -> str:
 def at(sequence: list, index: int) -> object:
     """The item of a list at a position known only in the template's loop."""
     return sequence[index]
+
+
+@register.filter
+def thousands(count: int) -> str:
+    """A whole number with its thousands apart: 100000 → 100 000."""
+    return format_count(int(count))
