@@ -54,6 +54,8 @@ def answer_bars(
             continue
         filled = round(max(0.0, min(1.0, share)) * bar_width, 1)
         out.append(f'<rect x="{label_width}" y="{y}" width="{filled}" height="{row}" fill="{colour}"/>')
-        out.append(f'<text x="{label_width + bar_width + 4}" y="{y + 13}" fill="{TEXT}">{escape(format_share(share))}</text>')
+        out.append(
+            f'<text x="{label_width + bar_width + 4}" y="{y + 13}" fill="{TEXT}">{escape(format_share(share))}</text>'
+        )
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 -- every text above is escaped

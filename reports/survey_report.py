@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString
 from commitments.models import STATUS_LABELS, Indicator, IndicatorValue, Status, format_measure
 from core.models import Organisation
 from core.periods import Granularity, Period
-from documents.pdf import render_pdf
+from documents.pdf import kept_pdf
 from reports.documents import quiet_svg_styles
 from reports.survey_charts import answer_bars
 from surveys.metrics import SATISFACTION
@@ -178,8 +178,8 @@ class SurveyReport:
         return [line for line in self.commitments if line.status == Status.NOT_MET]
 
     @property
-    def in_progress(self) -> list[CommitmentLine]:
-        return [line for line in self.commitments if line.status == Status.IN_PROGRESS]
+    def without_value(self) -> list[CommitmentLine]:
+        return [line for line in self.commitments if line.status == Status.NO_DATA]
 
     @property
     def sections(self) -> list[tuple[str, list[ReportQuestion]]]:
@@ -200,7 +200,9 @@ def _method(campaign: Campaign) -> Method:
         .annotate(count=Count("pk"), first=Min("answered_on"), last=Max("answered_on"))
     )
     counted = {row["channel"]: row for row in rows}
-    channels = [ChannelCount(str(Channel(code).label), counted[code]["count"]) for code in Channel.values if code in counted]
+    channels = [
+        ChannelCount(str(Channel(code).label), counted[code]["count"]) for code in Channel.values if code in counted
+    ]
     firsts = [row["first"] for row in counted.values()]
     lasts = [row["last"] for row in counted.values()]
     return Method(channels, min(firsts, default=None), max(lasts, default=None))
@@ -220,9 +222,7 @@ def _survey_indicators(organisation: Organisation) -> list[Indicator]:
     )
 
 
-def commitment_lines(
-    campaign: Campaign, questions: list[ReportQuestion], *, today: dt.date
-) -> list[CommitmentLine]:
+def commitment_lines(campaign: Campaign, questions: list[ReportQuestion], *, today: dt.date) -> list[CommitmentLine]:
     """Each survey indicator's town-wide value of the period holding the campaign's closing
     day, judged only when that period is complete (two queries)."""
     indicators = _survey_indicators(campaign.organisation)
@@ -303,7 +303,7 @@ def report_filename(campaign: Campaign) -> str:
 
 
 def survey_results_pdf(campaign: Campaign) -> bytes:
-    """The tagged (PDF/UA) results report, in French, on A4."""
+    """The tagged (PDF/UA) results report, in French, on A4, kept until what it shows changes."""
     report = survey_report(campaign)
     with quiet_svg_styles():
-        return render_pdf("reports/pdf/survey_results.html", {"org": report.organisation, "report": report})
+        return kept_pdf("reports/pdf/survey_results.html", {"org": report.organisation, "report": report})
