@@ -20,7 +20,7 @@ from core.models import Role
 from documents.pdf import DOCUMENTS_CACHE
 from reports.survey_report import survey_report, survey_results_pdf
 from surveys.actions import create_campaign, create_questionnaire_from_template, moderate_comment
-from surveys.answers import Submission, campaign_questions, count_rows, raise_counts, record_response
+from surveys.answers import Submission, campaign_changed, campaign_questions, count_rows, raise_counts, record_response
 from surveys.models import Campaign, Comment, Response
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +81,6 @@ def surveyed_town(org, django_capture_on_commit_callbacks, *, closes_on=dt.date(
         record(november, dt.date(2026, 11, 25), globale="satisfait", texts={"commentaire": RAW_COMMENT})
         record(november, dt.date(2026, 11, 26), globale="satisfait", texts={"commentaire": PENDING_COMMENT})
         record(november, dt.date(2026, 11, 27), globale="satisfait", texts={"commentaire": HIDDEN_COMMENT})
-        from surveys.answers import campaign_changed
-
         campaign_changed(april)
         campaign_changed(november)
     comments = {comment.text: comment for comment in Comment.objects.filter(organisation=org)}
