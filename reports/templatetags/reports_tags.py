@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
 
 from commitments.models import NBSP, format_number
+from core.workdays import french_date
 from documents.french import format_count
 
 register = template.Library()
@@ -48,3 +51,9 @@ def at(sequence: list, index: int) -> object:
 def thousands(count: int) -> str:
     """A whole number with its thousands apart: 100000 → 100 000."""
     return format_count(int(count))
+
+
+@register.filter
+def long_date(day: dt.date) -> str:
+    """A day as a French reader writes it: "mercredi 1er avril 2026"."""
+    return french_date(day)
