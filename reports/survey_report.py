@@ -102,7 +102,8 @@ class ReportQuestion:
     def compared(self) -> bool:
         """Whether the comparison with the previous campaign is published: both sides on 5 answers or more."""
         before = self.result.before
-        return self.result.change is not None and before is not None and publishable(before.answers)
+        shown = self.satisfaction_shown and before is not None and publishable(before.answers)
+        return self.result.change is not None and shown
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from django.urls import reverse
 from commitments.frameworks import load_framework
 from core.models import Role
 from documents.pdf import DOCUMENTS_CACHE
-from reports.survey_report import survey_report, survey_results_pdf
+from reports.survey_charts import answer_bars
+from reports.survey_report import Cell, survey_report, survey_results_pdf
 from surveys.actions import create_campaign, create_questionnaire_from_template, moderate_comment
 from surveys.answers import Submission, campaign_changed, campaign_questions, count_rows, raise_counts, record_response
 from surveys.models import Campaign, Comment, Response
@@ -268,3 +269,17 @@ def test_the_pdf_is_kept_until_what_it_shows_changes(org):
     assert time.perf_counter() - started < 0.5  # read back, not drawn again (a draw takes seconds)
     record(campaign, dt.date(2026, 12, 3), globale="pas_satisfait")
     assert survey_results_pdf(campaign) != first
+
+
+def test_a_count_of_one_to_four_is_hidden_and_a_zero_is_shown():
+    assert [Cell("satisfait", "Satisfait", count, None).shown for count in (0, 1, 4, 5)] == [True, False, False, True]
+
+
+def test_a_hidden_answer_has_no_bar_in_the_chart_and_each_text_is_escaped():
+    svg = answer_bars(
+        [("satisfait", "Satisfait", 0.75), ("peu_satisfait", "<Peu> satisfait", None)], title="Q « x »", judged=True
+    )
+    assert svg.startswith("<svg") and 'role="img"' in svg and "<title>Q « x »</title>" in svg
+    assert svg.count("<rect") == 3  # two tracks, one bar: the hidden answer has none
+    assert "&lt; 5" in svg and "&lt;Peu&gt; satisfait" in svg and "75\u00a0%" in svg
+    assert "style=" not in svg
