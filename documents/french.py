@@ -12,6 +12,11 @@ def format_number(number: float) -> str:
     return "0" if text == "-0" else text.replace(".", ",")
 
 
+def format_count(count: int) -> str:
+    """A whole number with its thousands apart, as French writes them: 100000 → "100 000"."""
+    return f"{count:,}".replace(",", NBSP)
+
+
 def format_share(share: float) -> str:
     """A fraction as a percentage with one decimal at most: 0.8125 → "81,3 %"."""
     return f"{format_number(round(100 * share, 1))}{NBSP}%"

@@ -124,6 +124,12 @@ CACHES = {
         "LOCATION": "charts",
         "OPTIONS": {"MAX_ENTRIES": 300},
     },
+    # PDFs kept until what they show changes (documents.pdf.kept_pdf): about 100 KB each.
+    "documents": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "documents",
+        "OPTIONS": {"MAX_ENTRIES": 30},
+    },
 }
 
 # Backups (`manage.py backup`, core/backups.py): where, and how many to keep.

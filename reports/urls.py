@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import steering_views, views
+from reports import steering_views, survey_views, views
 
 app_name = "reports"
 
@@ -11,5 +11,6 @@ urlpatterns = [
     path("comites/<int:meeting_id>/dossier.pdf", steering_views.meeting_pack, name="meeting_pack"),
     path("comites/<int:meeting_id>/compte-rendu.pdf", steering_views.meeting_minutes, name="meeting_minutes"),
     path("bilans/<int:review_id>/bilan.pdf", steering_views.review_pdf, name="review_pdf"),
+    path("enquetes/<int:campaign_id>/resultats.pdf", survey_views.survey_results, name="survey_results_pdf"),
     path("bilans/<int:review_id>/valider/", steering_views.review_validate, name="review_validate"),
 ]

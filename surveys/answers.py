@@ -42,6 +42,7 @@ from surveys.models import (
     Question,
     QuestionKind,
     Response,
+    mark_routing,
 )
 
 METRIC_PREFIX = "surveys"
@@ -74,11 +75,14 @@ class Submission:
 
 
 def questionnaire_questions(questionnaire_id: int) -> list[Question]:
-    """A questionnaire's questions in the order they are asked (one query)."""
-    return list(
-        Question.objects.filter(questionnaire_id=questionnaire_id)
-        .select_related("section", "shown_after")
-        .order_by("section__position", "position", "pk")
+    """A questionnaire's questions in the order they are asked, each knowing whether it routes to
+    others (one query)."""
+    return mark_routing(
+        list(
+            Question.objects.filter(questionnaire_id=questionnaire_id)
+            .select_related("section", "shown_after")
+            .order_by("section__position", "position", "pk")
+        )
     )
 
 

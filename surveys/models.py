@@ -11,6 +11,7 @@ response, so that a campaign of 100,000 answers reads a few hundred rows."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -134,9 +135,27 @@ class Question(OrgOwned):
                 return tuple((str(code), str(label)) for code, label in self.options)
         return ()
 
+    @cached_property
+    def routes(self) -> bool:
+        """Whether other questions are asked only after a given answer to this one (« Avez-vous
+        appelé la mairie ? »): such a question sorts the respondents rather than judging a
+        service. One query, unless the questionnaire's loader already set it (mark_routing)."""
+        return Question.objects.filter(shown_after=self).exists()
+
     @property
     def measures_satisfaction(self) -> bool:
-        return self.kind in SATISFACTION_KINDS
+        """Whether its answers give a satisfaction share: the scale and yes/no, unless the
+        question routes to others, whose "non" is no dissatisfaction: then it is reported as a
+        distribution only, on the campaign page and in the report alike."""
+        return self.kind in SATISFACTION_KINDS and not self.routes
+
+
+def mark_routing(questions: list[Question]) -> list[Question]:
+    """Set `routes` on each of a questionnaire's questions from the list itself (no query)."""
+    leading = {question.shown_after_id for question in questions}
+    for question in questions:
+        question.routes = question.pk in leading
+    return questions
 
 
 class CampaignQuerySet(OrgQuerySet):

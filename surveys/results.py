@@ -48,6 +48,7 @@ class QuestionResult:
     answers: int  # responses that answered it (a multiple choice gives several codes, counted once)
     satisfaction: Satisfaction | None
     change: Change | None
+    before: Satisfaction | None = None  # the previous campaign's, when compared
 
     @property
     def is_small(self) -> bool:
@@ -116,7 +117,7 @@ def question_results(
         satisfaction = satisfaction_of(counts, question.pk) if question.measures_satisfaction else None
         before = previous.get(question.key)
         change = change_between(before, satisfaction) if before and satisfaction else None
-        results.append(QuestionResult(question, choices, answers, satisfaction, change))
+        results.append(QuestionResult(question, choices, answers, satisfaction, change, before if change else None))
     return results
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
 
 from commitments.models import NBSP, format_number
+from core.workdays import french_date
+from documents.french import format_count
 
 register = template.Library()
 
@@ -41,3 +45,15 @@ def duration(seconds: float | None) -> str:
 def at(sequence: list, index: int) -> object:
     """The item of a list at a position known only in the template's loop."""
     return sequence[index]
+
+
+@register.filter
+def thousands(count: int) -> str:
+    """A whole number with its thousands apart: 100000 → 100 000."""
+    return format_count(int(count))
+
+
+@register.filter
+def long_date(day: dt.date) -> str:
+    """A day as a French reader writes it: "mercredi 1er avril 2026"."""
+    return french_date(day)

@@ -75,3 +75,20 @@ def test_the_results_read_the_same_number_of_queries_for_ten_or_a_hundred_answer
     with CaptureQueriesContext(connection) as large:
         campaign_results(campaign)
     assert len(small.captured_queries) == len(large.captured_queries) <= 5
+
+
+def test_a_question_that_routes_to_others_gives_its_distribution_without_a_satisfaction_share(campaign, answer):
+    answer(globale="satisfait", telephone_utilise="oui", telephone="satisfait", agent_identifiable="non")
+    answer(globale="satisfait", telephone_utilise="non", agent_identifiable="oui")
+    results = results_by_key(campaign)
+    routing = results["telephone_utilise"]  # "Avez-vous appelé la mairie ?": its "non" is no dissatisfaction
+    assert routing.satisfaction is None and routing.change is None
+    assert [(choice.code, choice.count) for choice in routing.choices] == [("oui", 1), ("non", 1)]
+    assert results["telephone"].satisfaction is not None  # the question it leads to is judged
+    assert results["agent_identifiable"].satisfaction.share == 0.5  # a yes/no leading nowhere is judged
+
+
+def test_whether_a_question_routes_is_read_from_its_questionnaire(questionnaire):
+    questions = {question.key: question for question in questionnaire.questions.all()}
+    assert questions["telephone_utilise"].routes and not questions["telephone_utilise"].measures_satisfaction
+    assert not questions["agent_identifiable"].routes and questions["agent_identifiable"].measures_satisfaction

@@ -51,6 +51,13 @@ def test_a_paper_only_campaign_says_nothing_of_a_lag_in_the_indicators(org, camp
     assert "le lendemain matin" not in page
 
 
+def test_the_campaign_page_gives_a_routing_question_no_satisfaction_share(org, campaign, answer, client_as):
+    answer(globale="satisfait", telephone_utilise="non")
+    page = client_as(org, Role.READER).get(url("campaign_detail", org, campaign_id=campaign.pk)).content.decode()
+    routing = page.split('id="q-telephone_utilise"')[1].split("</section>")[0]
+    assert "Oui" in routing and "Non" in routing and "satisfaits" not in routing
+
+
 def test_closing_a_campaign_today_is_the_quality_managers_and_a_post(org, campaign, manager_client, client_as):
     reader = client_as(org, Role.READER)
     assert reader.post(url("campaign_close", org, campaign_id=campaign.pk)).status_code == 403
