@@ -23,7 +23,9 @@ Here:
 - RECORD_PANELS: what another app holds about a record, shown on its page (`record_panels`):
   the improvement actions opened from a complaint or a missed indicator;
 - DAILY_JOBS: what each app does once a day for each town so that values never go stale
-  (closing yesterday's queue, an item becoming late...), run by core.daily (`manage.py daily`)."""
+  (closing yesterday's queue, an item becoming late...), run by core.daily (`manage.py daily`);
+- KIOSK_SCREENS: the public screens a paired tablet may show (reception's ticket, the
+  survey's questionnaire), reached through `core.access.kiosk_view` (ADR 0023)."""
 
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ if TYPE_CHECKING:  # this module loads no Django: the import engine's reading pr
     from django.db.models import Model
 
     from core.metrics import Metric
-    from core.models import Membership, Organisation, User
+    from core.models import KioskDevice, Membership, Organisation, User
 
 T = TypeVar("T")
 
@@ -319,3 +321,19 @@ def record_panels(membership: Membership, records: Sequence[Model]) -> dict[obje
         for pk, panel in provider(membership, records).items():
             panels.setdefault(pk, []).append(panel)
     return panels
+
+
+@dataclass(frozen=True)
+class KioskScreen:
+    """A public screen a paired tablet may show (core.kiosk, ADR 0023). `url_name` takes the
+    town's slug; `position` orders the screens, the first one a tablet shows being its start
+    screen. `invites(device, visitor, today)` says whether the screen invites the day's
+    `visitor`-th visitor of the tablet's site (after taking a ticket): the survey's sampling."""
+
+    label: str
+    url_name: str
+    position: int
+    invites: Callable[[KioskDevice, int, dt.date], bool] | None = None
+
+
+KIOSK_SCREENS: Registry[KioskScreen] = Registry("kiosk screens")

@@ -6,6 +6,7 @@ class SurveysConfig(AppConfig):
     verbose_name = "Enquêtes de satisfaction"
 
     def ready(self) -> None:
-        from surveys import metrics
+        from surveys import kiosk_views, metrics
 
         metrics.register_all()
+        kiosk_views.register()
