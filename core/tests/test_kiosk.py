@@ -23,7 +23,8 @@ def site(org):
 
 
 def new_device(org, site, screens=("ticket",), now=NOW):
-    return kiosk.create_device(organisation=org, actor=None, name="Tablette du hall", site=site, screens=screens, now=now)
+    name = "Tablette du hall"
+    return kiosk.create_device(organisation=org, actor=None, name=name, site=site, screens=screens, now=now)
 
 
 def type_code(client, org, code):

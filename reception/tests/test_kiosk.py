@@ -76,9 +76,7 @@ def test_the_screen_runs_the_same_number_of_queries_for_the_defaults_or_many_mor
     assert page_queries(tablet, screen(org)) == few <= 5
 
 
-def test_the_tablet_shows_nobodys_name_nor_the_menu_even_with_an_agents_session_open(
-    kiosk_client, org, agent, reason
-):
+def test_the_tablet_shows_nobodys_name_nor_the_menu_even_with_an_agents_session_open(kiosk_client, org, agent, reason):
     from accounts.testing import log_in_verified
 
     tablet = log_in_verified(kiosk_client(org), agent)
