@@ -102,3 +102,11 @@ def test_the_list_runs_the_same_queries_for_one_tablet_or_many(manager_client, k
     for _ in range(10):
         kiosk_client(org)
     assert page_queries(manager_client, url("kiosks", org)) == few
+
+
+def test_a_site_holding_a_tablet_cannot_be_deleted_and_says_so(kiosk_client, org):
+    from administration.actions import site_deletion_blocker
+
+    annex = Site.objects.create(organisation=org, name="Mairie annexe")
+    kiosk_client(org, site=annex)
+    assert "borne" in site_deletion_blocker(annex)
