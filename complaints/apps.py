@@ -6,9 +6,10 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Réclamations"
 
     def ready(self) -> None:
-        from complaints import hooks, metrics, todo
-        from core.registries import TODO_LISTS
+        from complaints import closed_requests, hooks, metrics, todo
+        from core.registries import CLOSED_REQUESTS, TODO_LISTS
 
         metrics.register_all()
         hooks.register_all()
         TODO_LISTS.register("complaints", todo.todo)
+        CLOSED_REQUESTS.register("complaints", closed_requests.closed_requests)

@@ -35,6 +35,8 @@ ACTION_LABELS: dict[str, str] = {
     "tally": "relevé d'appel",
     # Survey comments (surveys): published without personal data, or set aside
     "moderate": "modération",
+    # Survey campaigns (surveys): the day's e-mail invitations, counted (never the addresses)
+    "email_invitations": "envoi des invitations par courriel",
     # Register workflows: written requests (correspondence) and act requests (civil_registry)
     "register": "enregistrement",
     "acknowledge": "accusé de réception",
@@ -101,6 +103,8 @@ VALUE_LABELS: dict[str, str] = {
     # Login events (core/login_journal.py)
     "client_address": "adresse du poste",
     "failures": "échecs de connexion",
+    # E-mail invitations of a survey campaign (surveys/invitations.py)
+    "invitations_sent": "invitations envoyées",
 }
 
 

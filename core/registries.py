@@ -24,6 +24,9 @@ Here:
   the improvement actions opened from a complaint or a missed indicator;
 - DAILY_JOBS: what each app does once a day for each town so that values never go stale
   (closing yesterday's queue, an item becoming late...), run by core.daily (`manage.py daily`);
+- CLOSED_REQUESTS: each app that handles citizens' requests (complaints, written requests)
+  says which were closed between two days with the citizen's e-mail address
+  (`closed_requests`): the surveys invite those citizens to answer a campaign;
 - KIOSK_SCREENS: the public screens a paired tablet may show (reception's ticket, the
   survey's questionnaire), reached through `core.access.kiosk_view` (ADR 0023)."""
 
@@ -321,6 +324,31 @@ def record_panels(membership: Membership, records: Sequence[Model]) -> dict[obje
         for pk, panel in provider(membership, records).items():
             panels.setdefault(pk, []).append(panel)
     return panels
+
+
+@dataclass(frozen=True)
+class ClosedRequest:
+    """A citizen's request closed on `closed_on`, with the one e-mail address it holds. `key`
+    names it across apps and never changes ("complaints:12"), so that a request is invited at
+    most once; `site_id` is the site of its service, when known."""
+
+    key: str
+    closed_on: dt.date
+    email: str
+    site_id: int | None = None
+
+
+# Given a town and two days (both included), the requests closed between them whose citizen
+# left one valid e-mail address (core.contacts.single_email_address), in a fixed number of
+# queries; anonymised requests are left out.
+ClosedRequestsProvider: TypeAlias = "Callable[[Organisation, dt.date, dt.date], list[ClosedRequest]]"
+CLOSED_REQUESTS: Registry[ClosedRequestsProvider] = Registry("closed requests")
+
+
+def closed_requests(organisation: Organisation, first: dt.date, last: dt.date) -> list[ClosedRequest]:
+    """Every app's requests closed from `first` to `last`, by closing day then key."""
+    found = [request for provider in CLOSED_REQUESTS.values() for request in provider(organisation, first, last)]
+    return sorted(found, key=lambda request: (request.closed_on, request.key))
 
 
 @dataclass(frozen=True)

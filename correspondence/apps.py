@@ -6,8 +6,15 @@ class CorrespondenceConfig(AppConfig):
     verbose_name = "Courriers et demandes écrites"
 
     def ready(self) -> None:
-        from core.registries import ANONYMISERS, CALENDAR_LISTENERS, TODO_LISTS, TOWN_DEFAULTS, Anonymiser
-        from correspondence import metrics, todo
+        from core.registries import (
+            ANONYMISERS,
+            CALENDAR_LISTENERS,
+            CLOSED_REQUESTS,
+            TODO_LISTS,
+            TOWN_DEFAULTS,
+            Anonymiser,
+        )
+        from correspondence import closed_requests, metrics, todo
         from correspondence.actions import anonymise_requests, follow_calendar_change
         from correspondence.imports import import_requests
         from correspondence.reminders import reminders
@@ -20,6 +27,7 @@ class CorrespondenceConfig(AppConfig):
         IMPORTERS.register("requests", RegisteredImporter("requests", "Courriers et demandes écrites", import_requests))
         REMINDER_PROVIDERS.register("correspondence", reminders)
         TODO_LISTS.register("correspondence", todo.todo)
+        CLOSED_REQUESTS.register("correspondence", closed_requests.closed_requests)
         TOWN_DEFAULTS.register("correspondence", lambda organisation, actor: ensure_defaults(organisation))
         CALENDAR_LISTENERS.register(
             "correspondence", lambda organisation, actor, change: follow_calendar_change(organisation, change)

@@ -75,7 +75,7 @@ def _choices(questions: list[Question], year_index: int, rng: random.Random) -> 
     return choices
 
 
-def _campaign(organisation: Organisation, questionnaire: Questionnaire, year: int) -> Campaign:
+def _campaign(organisation: Organisation, questionnaire: Questionnaire, year: int, *, on_email: bool) -> Campaign:
     return create_campaign(
         organisation=organisation,
         actor=None,
@@ -85,7 +85,16 @@ def _campaign(organisation: Organisation, questionnaire: Questionnaire, year: in
         closes_on=dt.date(year, 4, 30),
         on_web=True,
         on_paper=True,
+        on_email=on_email,
     )
+
+
+def _channel(campaign: Campaign, site: Site | None, number: int) -> str:
+    """Paper at a counter; else the web, or one answer in four from an e-mail invitation when
+    the campaign invites (the second year's: the town started inviting after closed requests)."""
+    if site is not None:
+        return "paper"
+    return "email" if campaign.on_email and number % 4 == 0 else "web"
 
 
 def add_surveys(organisation: Organisation, *, rng: random.Random, today: dt.date) -> list[Campaign]:
@@ -97,7 +106,7 @@ def add_surveys(organisation: Organisation, *, rng: random.Random, today: dt.dat
     sites = list(Site.objects.for_org(organisation).order_by("pk"))
     campaigns = []
     for year_index, year in enumerate((last_april - 1, last_april)):
-        campaign = _campaign(organisation, questionnaire, year)
+        campaign = _campaign(organisation, questionnaire, year, on_email=year_index == 1)
         questions = campaign_questions(campaign)
         for number in range(ANSWERS_A_CAMPAIGN[year_index]):
             day = dt.date(year, 4, 1) + dt.timedelta(days=rng.randint(0, 29))
@@ -106,7 +115,11 @@ def add_surveys(organisation: Organisation, *, rng: random.Random, today: dt.dat
             if number % 23 == 0:
                 texts["commentaire"] = COMMENTS[(number // 23 + year_index) % len(COMMENTS)][0]
             submission = Submission(
-                "paper" if site else "web", day, site=site, choices=_choices(questions, year_index, rng), texts=texts
+                _channel(campaign, site, number),
+                day,
+                site=site,
+                choices=_choices(questions, year_index, rng),
+                texts=texts,
             )
             record_response(campaign=campaign, submission=submission, notify=False)
         campaign_changed(campaign)

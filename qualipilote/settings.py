@@ -229,6 +229,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DEFAULT_EXCEPTION_REPORTER_FILTER = "core.requestlog.PersonalDataFilter"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()"
 SECURITY_CONTACT = env_str("QUALIPILOTE_SECURITY_CONTACT", "")
+# The site's public address, for links in messages sent without a request (the survey
+# invitations of the daily job): empty, no invitation is sent.
+QUALIPILOTE_SITE_URL = env_str("QUALIPILOTE_SITE_URL", "").strip()
+if QUALIPILOTE_SITE_URL and not QUALIPILOTE_SITE_URL.startswith(("https://", "http://")):
+    raise RuntimeError(
+        f"QUALIPILOTE_SITE_URL={QUALIPILOTE_SITE_URL!r} : adresse attendue, par exemple https://qualite.ville.fr"
+    )
 HEALTH_MIN_FREE_MIB = env_int("QUALIPILOTE_HEALTH_MIN_FREE_MIB", 500)
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]  # a monitor on the machine asks gunicorn directly, in plain HTTP
 

@@ -67,8 +67,11 @@ def _check_campaign(values: dict[str, Any]) -> None:
         problems["closes_on"] = "La clôture ne peut pas précéder l'ouverture."
     if not any(values[offer] for offer in ("on_web", "on_kiosk", "on_paper", "on_email")):
         problems["on_web"] = "Cochez au moins un canal de réponse."
-    if values.get("sample_every") and not values["on_kiosk"]:
-        problems["sample_every"] = "L'échantillonnage s'applique à la borne : proposez la borne ou laissez vide."
+    if values.get("sample_every") and not (values["on_kiosk"] or values["on_email"]):
+        problems["sample_every"] = (
+            "L'échantillonnage s'applique à la borne et aux invitations par courriel : "
+            "proposez l'un de ces canaux ou laissez vide."
+        )
     if problems:
         raise ValidationError(problems)
 

@@ -6,7 +6,10 @@ class SurveysConfig(AppConfig):
     verbose_name = "Enquêtes de satisfaction"
 
     def ready(self) -> None:
+        from core.registries import DAILY_JOBS
         from surveys import kiosk_views, metrics
+        from surveys.invitations import email_invitations
 
         metrics.register_all()
+        DAILY_JOBS.register("surveys.email_invitations", email_invitations)
         kiosk_views.register()

@@ -98,13 +98,23 @@ class CampaignForm(forms.Form):
     on_web = forms.BooleanField(label="Lien web (affiche avec code QR, site de la ville)", required=False)
     on_kiosk = forms.BooleanField(label="Borne à l'accueil", required=False)
     on_paper = forms.BooleanField(label="Questionnaire papier saisi par les agents", required=False)
-    on_email = forms.BooleanField(label="Invitation par courriel après une demande close", required=False)
+    on_email = forms.BooleanField(
+        label="Invitation par courriel après une demande close",
+        required=False,
+        help_text=(
+            "Chaque jour, les usagers dont une réclamation ou un courrier a été clos dans les 7 derniers jours "
+            "reçoivent une fois le lien du questionnaire, sans rien qui les relie à leurs réponses."
+        ),
+    )
     sample_every = forms.IntegerField(
-        label="À la borne, proposer le questionnaire à un visiteur sur",
+        label="Échantillonnage : solliciter une personne sur",
         required=False,
         min_value=2,
         max_value=100,
-        help_text="Laissez vide pour le proposer à chaque visiteur.",
+        help_text=(
+            "À la borne, un visiteur sur ce nombre ; par courriel, une demande close sur ce nombre. "
+            "Laissez vide pour solliciter tout le monde."
+        ),
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:

@@ -159,7 +159,7 @@ class Campaign(OrgOwned, Versioned):
     on_kiosk = models.BooleanField("borne à l'accueil", default=False)
     on_paper = models.BooleanField("questionnaire papier", default=False)
     on_email = models.BooleanField("invitation par courriel", default=False)
-    # Ask one visitor in N at the kiosk (none: everyone).
+    # Ask one visitor in N at the kiosk, invite one closed request in N by e-mail (none: everyone).
     sample_every = models.PositiveSmallIntegerField(
         "un visiteur sur", null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(100)]
     )
@@ -279,3 +279,20 @@ class AnswerCount(OrgOwned):
                 fields=["campaign", "question", "code", "dimension", "value"], name="survey_count_unique"
             )
         ]
+
+
+class SurveyInvitation(OrgOwned):
+    """A citizen invited by e-mail, after their request was closed, to answer a campaign: which
+    request (`request_key`, core.registries.ClosedRequest.key) and the day it was sent, so that a
+    request is invited once. It keeps no address, and nothing links it to a response: the
+    e-mail carries the campaign's public link, the same for everyone (ADR 0022)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
+    request_key = models.CharField("demande", max_length=60)
+    sent_on = models.DateField("envoyée le")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "request_key"], name="survey_invitation_once_a_request")
+        ]
+        indexes = [models.Index(fields=["organisation", "campaign", "sent_on"], name="survey_invitation_campaign")]

@@ -24,6 +24,7 @@ from surveys import actions
 from surveys.answers import by_section, campaign_questions, record_response
 from surveys.forms import AnswerImportForm, CampaignForm, ModerationForm, PaperEntryForm
 from surveys.imports import import_answers
+from surveys.invitations import invitations_sent
 from surveys.models import Campaign, Channel, Comment, Questionnaire
 from surveys.poster import poster_filename, poster_pdf
 from surveys.queries import answer_table, campaign_comments, campaign_rows, comment_counts
@@ -90,6 +91,7 @@ def campaign_detail(request: OrgRequest, campaign_id: int) -> HttpResponse:
     rows = [(result, panels.get(result.question.pk, [])) for result in results.questions]
     context = {**NAV, "campaign": campaign, "results": results, "rows": rows, "public_url": public}
     context |= {"today": request.org.today(), "comments": comment_counts(campaign), **context_by}
+    context["invitations"] = invitations_sent(campaign) if campaign.on_email else None
     return render(request, "surveys/campaign_detail.html", context)
 
 

@@ -23,6 +23,7 @@ def sample_values(organisation: Organisation) -> dict[str, Any]:
         closes_on=dt.date(2026, 3, 31),
         on_web=True,
         on_paper=True,
+        on_email=True,
     )
     answers = {"globale": ["satisfait"], "signaletique": ["peu_satisfait"], "age": ["45_64"]}
     texts = {"commentaire": "Le hall manque de sièges."}

@@ -31,12 +31,19 @@ def test_a_campaign_gets_a_readable_random_code_and_is_journaled(org, questionna
         ({"on_web": True, "sample_every": 5}, "sample_every"),
     ],
 )
-def test_a_campaign_without_channel_with_dates_reversed_or_sampling_without_kiosk_is_refused(
+def test_a_campaign_without_channel_with_dates_reversed_or_sampling_without_kiosk_nor_e_mail_is_refused(
     org, questionnaire, values, field
 ):
     with pytest.raises(ValidationError) as refused:
         create_campaign(organisation=org, actor=None, questionnaire=questionnaire, **(DECEMBER | values))
     assert field in refused.value.message_dict
+
+
+@pytest.mark.parametrize("channel", ["on_kiosk", "on_email"])
+def test_sampling_applies_to_the_kiosk_and_to_the_e_mail_invitations(org, questionnaire, channel):
+    values = DECEMBER | {channel: True, "sample_every": 4}
+    campaign = create_campaign(organisation=org, actor=None, questionnaire=questionnaire, **values)
+    assert campaign.sample_every == 4
 
 
 def test_a_questionnaire_of_another_town_is_refused(org, other_org, questionnaire):
