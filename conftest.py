@@ -135,3 +135,30 @@ def page_queries() -> Callable[..., int]:
         return len(captured.captured_queries)
 
     return count
+
+
+@pytest.fixture
+def kiosk_client(db: None) -> Callable[..., Client]:
+    """A test client of a tablet paired with `organisation` through the product's own actions
+    (a code asked for, then typed): kiosk_client(org, screens=("ticket",)). Its `device`
+    attribute is the KioskDevice; nobody is logged in."""
+    from django.utils import timezone
+
+    from core import kiosk
+
+    def make(
+        organisation: Organisation, screens: tuple[str, ...] = ("ticket", "enquete"), site: Site | None = None
+    ) -> Client:
+        site = site or Site.objects.filter(organisation=organisation).first()
+        assert site is not None
+        now = timezone.now()
+        device, code = kiosk.create_device(
+            organisation=organisation, actor=None, name="Tablette du hall", site=site, screens=screens, now=now
+        )
+        device, token = kiosk.pair_device(organisation=organisation, code=code, now=now)
+        client = Client()
+        client.cookies[kiosk.COOKIE_NAME] = f"{organisation.pk}:{token}"
+        client.device = device  # type: ignore[attr-defined]
+        return client
+
+    return make

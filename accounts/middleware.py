@@ -5,7 +5,10 @@ A person who must have a second factor and has none reaches only the enrolment p
 logout); a person who has one reaches only the verification page until they give a code.
 Whether a person must or does have one is read once a minute with the activity (one query)
 and kept in the session, so a page view adds no query for people without a second factor,
-and one (django-otp reading the verified device) for people with one."""
+and one (django-otp reading the verified device) for people with one.
+
+A paired kiosk tablet's pages (/borne/) are left alone: they read no account, so an agent's
+session left open on the tablet's browser neither shows there nor ends there (ADR 0023)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from accounts import second_factor, sessions
+from core.kiosk import COOKIE_PATH as KIOSK_PATH
 
 STATE_KEY = "accounts_second_factor"  # [must have one, has one], refreshed with the activity
 # Pages a person between password and second factor may open (by URL name).
@@ -35,7 +39,7 @@ class AccountMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and not request.path_info.startswith(KIOSK_PATH):
             answer = self.check(request)
             if answer is not None:
                 return answer

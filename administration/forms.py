@@ -428,3 +428,34 @@ class LiftLockoutForm(forms.Form):
 
     membre = forms.IntegerField(min_value=1)
     adresse = forms.GenericIPAddressField(required=False)
+
+
+class KioskDeviceForm(forms.Form):
+    """A tablet to pair (core.kiosk): its name, its site, the screens it shows."""
+
+    name = forms.CharField(
+        label="Nom de la borne",
+        max_length=120,
+        help_text="Par exemple « Tablette du hall ».",
+        error_messages={"required": "Donnez un nom à la borne, par exemple « Tablette du hall »."},
+    )
+    site = forms.ModelChoiceField(
+        label="Site",
+        queryset=Site.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choisissez le site de la borne.", "invalid_choice": "Site inconnu."},
+    )
+    screens = forms.MultipleChoiceField(
+        label="Écrans proposés",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choisissez au moins un écran pour la borne.",
+            "invalid_choice": "Écran inconnu : %(value)s.",
+        },
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, screens: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Site.objects.for_org(organisation)  # type: ignore[attr-defined]
+        self.fields["screens"].choices = screens  # type: ignore[attr-defined]
+        self.fields["screens"].initial = [key for key, _ in screens]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from administration import lockout_views, views
+from administration import kiosk_views, lockout_views, views
 
 app_name = "administration"
 
@@ -27,6 +27,8 @@ urlpatterns = [
     path(f"{P}membres/<int:membership_id>/", views.member_edit, name="member_edit"),
     path(f"{P}membres/<int:membership_id>/retirer/", views.member_remove, name="member_remove"),
     path(f"{P}connexions-bloquees/", lockout_views.lockouts, name="lockouts"),
+    path(f"{P}bornes/", kiosk_views.kiosks, name="kiosks"),
+    path(f"{P}bornes/<int:kiosk_id>/revoquer/", kiosk_views.kiosk_revoke, name="kiosk_revoke"),
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/<int:invitation_id>/reponse/", views.invitation_answer, name="invitation_answer"),
 ]

@@ -4,14 +4,15 @@
 
 1. A fresh database (a SQLite file, or with --postgres a fresh database on the server that
    DATABASE_URL names: `make bench-load-postgres` runs it on the throwaway cluster of
-   .ci/postgres.sh), migrated, with one town and one account per agent.
+   .ci/postgres.sh), migrated, with one town, one account per agent and a paired kiosk tablet.
 2. gunicorn started as the deployment guide starts it (docs/deployment.md: 3 workers), in
    production settings, with QUALIPILOTE_TRUSTED_PROXIES=127.0.0.1: the load stands for a
    reverse proxy that names each citizen in X-Forwarded-For, since the public form allows five
    complaints an hour per address.
 3. locust (bench-only, requirements-dev.txt), in this process, for S seconds (120; 10 with
-   --quick): A agents (6) log in, then open and send the written-request form and the kiosk's
-   ticket form; C citizens (6) open and send the public complaint form, each time from a new
+   --quick): A agents (6) log in, then open and send the written-request form, and take tickets
+   on the ticket screen of a kiosk tablet paired in step 1 (its device cookie); C citizens
+   (6) open and send the public complaint form, each time from a new
    address. A send counts as done when it answers with its redirect (302).
 4. Prints requests per second, the 50th/95th/99th percentiles of the response times, the errors
    (any other answer, or none), and the rows lost: sends answered 302 whose row is not in the
@@ -43,7 +44,9 @@ SETUP = f"""
 import django, json
 django.setup()
 from core.models import Membership, Organisation, Role, Service, Site, User
+from core.kiosk import create_device, pair_device
 from core.registries import create_town_defaults
+from django.utils import timezone
 from reception.models import VisitReason
 town = Organisation.objects.create(slug="{TOWN}", name="Ville du banc de charge")
 site = Site.objects.create(organisation=town, name="Hôtel de ville")
@@ -53,7 +56,10 @@ reason = VisitReason.objects.create(organisation=town, label="État civil", serv
 for number in range(int(__import__("sys").argv[1])):
     agent = User.objects.create_user(f"agent{{number}}@banc.test", "{PASSWORD}")
     Membership.objects.create(organisation=town, user=agent, role=Role.AGENT)
-print(json.dumps({{"site": site.pk, "reason": reason.pk}}))
+now = timezone.now()
+_, code = create_device(organisation=town, actor=None, name="Tablette", site=site, screens=["ticket"], now=now)
+device, token = pair_device(organisation=town, code=code, now=now)
+print(json.dumps({{"site": site.pk, "reason": reason.pk, "kiosk": f"{{town.pk}}:{{token}}"}}))
 """
 COUNT = f"""
 import django, json
@@ -71,7 +77,7 @@ print(json.dumps({{
 KINDS = {"requests": "courriers enregistrés", "tickets": "tickets de la borne", "complaints": "réclamations"}
 
 done: Counter[str] = Counter()
-ids: dict[str, int] = {}
+ids: dict[str, Any] = {}
 agent_numbers = itertools.count()
 citizen_addresses = (f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}" for n in itertools.count(1))
 
@@ -97,6 +103,7 @@ class Agent(HttpUser):
         token = self.client.cookies.get("csrftoken", "")
         data = {"username": email, "password": PASSWORD, "csrfmiddlewaretoken": token}
         self.client.post("/connexion/", data, name="connexion", allow_redirects=False)
+        self.client.cookies.set("qualipilote_borne", ids["kiosk"], path="/borne/")  # the tablet's, beside
 
     @task
     def register_request(self) -> None:
@@ -107,9 +114,9 @@ class Agent(HttpUser):
 
     @task
     def issue_ticket(self) -> None:
-        path = f"/o/{TOWN}/accueil/borne/"
-        self.client.get(f"{path}?site={ids['site']}", name="borne (page)")
-        _sent(self, "tickets", path, {"site": ids["site"], "reason": ids["reason"]})
+        path = f"/borne/{TOWN}/ticket/"
+        self.client.get(path, name="borne (page)")
+        _sent(self, "tickets", path, {"reason": ids["reason"]})
 
 
 class Citizen(HttpUser):

@@ -1,9 +1,11 @@
-"""The one access helper: every view goes through `org_view` or is marked `public_view`.
+"""The one access helper: every view goes through `org_view` or `kiosk_view`, or is marked
+`public_view`.
 
-An organisation's pages live under /o/<org_slug>/. Someone who is not an active member of
-that organisation gets 404, never a hint that the town or the object exists. A member whose
-role lacks the capability gets 403. Objects are fetched with `get_for_org`, which scopes the
-lookup to the organisation of the request.
+An organisation's pages live under /o/<org_slug>/; the screens of a paired tablet under
+/borne/<org_slug>/, through `kiosk_view` (no account: the device's cookie, ADR 0023).
+Someone who is not an active member of that organisation gets 404, never a hint that the
+town or the object exists. A member whose role lacks the capability gets 403. Objects are
+fetched with `get_for_org`, which scopes the lookup to the organisation of the request.
 
 A town's page runs in the town's own time (`use_town_time`): templates show times, forms read
 them and `timezone.localdate()` gives the date of the town, La Réunion's or Nouméa's as Paris's;
@@ -20,12 +22,14 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
-from core.models import Membership, Organisation, Role
+from core import kiosk
+from core.models import KioskDevice, Membership, Organisation, Role
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -126,6 +130,50 @@ def public_view(view: ViewFunc) -> ViewFunc:
     """Mark a view as reachable without an organisation membership (login, public pages)."""
     view.access_rule = "public"  # type: ignore[attr-defined]
     return view
+
+
+class KioskRequest(HttpRequest):
+    org: Organisation
+    kiosk: KioskDevice
+
+
+KIOSK_METHODS = ("GET", "HEAD", "POST")
+
+
+def kiosk_view(screen: str | None) -> Callable[[ViewFunc], ViewFunc]:
+    """Scope a kiosk screen to the tablet paired with the town named by `org_slug`.
+
+    An unknown town, a tablet of another town, or a screen the tablet is not paired for: 404.
+    No device cookie, or a revoked or unknown token: the pairing page. Nobody's account is read
+    (an agent's session on the same browser changes nothing). `screen=None` for the start
+    screen, which every paired tablet opens."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapper(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            organisation = get_object_or_404(Organisation, slug=org_slug)
+            try:
+                device = kiosk.device_of_request(request, organisation)
+            except kiosk.OtherTown:
+                raise Http404("Page introuvable.") from None
+            if device is None:
+                return HttpResponseRedirect(kiosk.pairing_url(org_slug))
+            if screen is not None and not device.shows(screen):
+                raise Http404("Page introuvable.")
+            if request.method not in KIOSK_METHODS:
+                return HttpResponseNotAllowed(KIOSK_METHODS)
+            request.org = organisation  # type: ignore[attr-defined]
+            request.kiosk = device  # type: ignore[attr-defined]
+            use_town_time(organisation)
+            response = view(request, *args, **kwargs)
+            kiosk.renew_cookie(request, response, device)
+            patch_cache_control(response, private=True, no_store=True)  # a ticket is the visitor's
+            return response
+
+        wrapper.access_rule = "kiosk"  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
 
 
 ModelT = TypeVar("ModelT", bound=models.Model)

@@ -32,3 +32,25 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].lower()
+
+
+class KioskPairingForm(forms.Form):
+    """What a tablet types to pair itself (core.kiosk): the town's identifier and the code."""
+
+    ville = forms.SlugField(
+        label="Identifiant de la ville",
+        max_length=60,
+        help_text="Tel qu'il figure dans les adresses de la ville, par exemple « ville-de-test ».",
+        error_messages={"required": "Saisissez l'identifiant de la ville.", "invalid": "Identifiant invalide."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+    code = forms.CharField(
+        label="Code d'appairage",
+        max_length=20,
+        help_text="8 caractères, affichés sur la page « Bornes » des paramètres.",
+        error_messages={"required": "Saisissez le code d'appairage."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def clean_ville(self) -> str:
+        return str(self.cleaned_data["ville"]).strip().lower()

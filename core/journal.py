@@ -84,6 +84,9 @@ ACTION_LABELS: dict[str, str] = {
     "login_failed": "échec de connexion",
     "lockout": "blocage des connexions",
     "unlock": "déblocage des connexions",
+    # Kiosk tablets (core.kiosk): paired with their one-time code, revoked by the quality manager
+    "pair": "appairage de la borne",
+    "revoke": "révocation de la borne",
     # Invitations answered by the person invited (administration.Invitation)
     "accept_invitation": "invitation acceptée",
     "decline_invitation": "invitation refusée",

@@ -397,3 +397,64 @@ class DailyRun(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.day:%d/%m/%Y}"
+
+
+class KioskState:
+    """What a kiosk device is at a given moment (`KioskDevice.state`), as a French label."""
+
+    WAITING = "en attente d'appairage"
+    CODE_EXPIRED = "code expiré"
+    PAIRED = "appairée"
+    REVOKED = "révoquée"
+
+
+class KioskDevice(OrgOwned):
+    """A tablet of the town that shows public screens (take a ticket, answer the survey) without
+    anyone's account (core.kiosk, ADR 0023). Created with a one-time pairing code, then known by
+    a long random token kept in the tablet's cookie and stored here only hashed. The token names
+    the tablet, never a person, and nothing else stores it."""
+
+    name = models.CharField("nom", max_length=120, help_text="Par exemple « Tablette du hall ».")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="kiosks", verbose_name="site")
+    # The keys of the screens it shows (core.registries.KIOSK_SCREENS: "ticket", "enquete").
+    screens = models.JSONField("écrans", default=list)
+    token_hash = models.CharField(max_length=64, blank=True, default="")
+    pairing_code_hash = models.CharField(max_length=64, blank=True, default="")
+    pairing_expires_at = models.DateTimeField("code valable jusqu'au", null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="créée par"
+    )
+    created_at = models.DateTimeField("créée le")
+    paired_at = models.DateTimeField("appairée le", null=True, blank=True)
+    last_seen_on = models.DateField("dernière utilisation", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "borne"
+        verbose_name_plural = "bornes"
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "token_hash"], condition=~Q(token_hash=""), name="kiosk_unique_token"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "pairing_code_hash"],
+                condition=~Q(pairing_code_hash=""),
+                name="kiosk_unique_pairing_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def state(self, now: dt.datetime) -> str:
+        if self.revoked_at is not None:
+            return KioskState.REVOKED
+        if self.paired_at is not None:
+            return KioskState.PAIRED
+        if self.pairing_expires_at is not None and now < self.pairing_expires_at:
+            return KioskState.WAITING
+        return KioskState.CODE_EXPIRED
+
+    def shows(self, screen: str) -> bool:
+        return screen in self.screens

@@ -26,7 +26,9 @@ Here:
   (closing yesterday's queue, an item becoming late...), run by core.daily (`manage.py daily`);
 - CLOSED_REQUESTS: each app that handles citizens' requests (complaints, written requests)
   says which were closed between two days with the citizen's e-mail address
-  (`closed_requests`): the surveys invite those citizens to answer a campaign."""
+  (`closed_requests`): the surveys invite those citizens to answer a campaign;
+- KIOSK_SCREENS: the public screens a paired tablet may show (reception's ticket, the
+  survey's questionnaire), reached through `core.access.kiosk_view` (ADR 0023)."""
 
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ if TYPE_CHECKING:  # this module loads no Django: the import engine's reading pr
     from django.db.models import Model
 
     from core.metrics import Metric
-    from core.models import Membership, Organisation, User
+    from core.models import KioskDevice, Membership, Organisation, User
 
 T = TypeVar("T")
 
@@ -347,3 +349,19 @@ def closed_requests(organisation: Organisation, first: dt.date, last: dt.date) -
     """Every app's requests closed from `first` to `last`, by closing day then key."""
     found = [request for provider in CLOSED_REQUESTS.values() for request in provider(organisation, first, last)]
     return sorted(found, key=lambda request: (request.closed_on, request.key))
+
+
+@dataclass(frozen=True)
+class KioskScreen:
+    """A public screen a paired tablet may show (core.kiosk, ADR 0023). `url_name` takes the
+    town's slug; `position` orders the screens, the first one a tablet shows being its start
+    screen. `invites(device, visitor, today)` says whether the screen invites the day's
+    `visitor`-th visitor of the tablet's site (after taking a ticket): the survey's sampling."""
+
+    label: str
+    url_name: str
+    position: int
+    invites: Callable[[KioskDevice, int, dt.date], bool] | None = None
+
+
+KIOSK_SCREENS: Registry[KioskScreen] = Registry("kiosk screens")

@@ -13,6 +13,8 @@ from django.utils import timezone
 from commitments.actions import record_manual_value
 from commitments.frameworks import load_framework
 from commitments.models import Indicator
+from core.kiosk import create_device, pair_device
+from core.localtime import aware_local
 from core.models import ClosureDay, Membership, OpeningHours, Organisation, Role, Service, Site, User
 from core.periods import Granularity, Period
 from core.registries import METRICS, create_town_defaults, records_changed
@@ -218,8 +220,28 @@ def build_towns(*, seed: int = DEFAULT_SEED, today: dt.date) -> list[Organisatio
         # What every new town gets, in the transaction that creates it; last, so that the
         # demo's own visit reasons and rules stand in for the defaults where it has them.
         create_town_defaults(organisation=organisation, actor=None)
+        add_kiosk(organisation, today)
         towns.append(organisation)
     return towns
+
+
+def add_kiosk(organisation: Organisation, today: dt.date) -> None:
+    """The town hall's tablet, paired yesterday morning for the ticket and the survey, through
+    the product's own actions. Its token is thrown away: no browser holds it. To try the kiosk,
+    pair a tablet (or a browser window) from the "Bornes" page (README)."""
+    quality_manager = Membership.objects.get(organisation=organisation, role=Role.QUALITY_MANAGER).user
+    town_hall = Site.objects.get(organisation=organisation, name="Hôtel de ville")
+    yesterday = today - dt.timedelta(days=1)
+    morning = aware_local(dt.datetime.combine(yesterday, dt.time(8, 15)), organisation.time_zone)
+    _device, code = create_device(
+        organisation=organisation,
+        actor=quality_manager,
+        name="Tablette du hall",
+        site=town_hall,
+        screens=["ticket", "enquete"],
+        now=morning,
+    )
+    pair_device(organisation=organisation, code=code, now=morning + dt.timedelta(minutes=5))
 
 
 def record_demo_import(organisation: Organisation, today: dt.date) -> None:

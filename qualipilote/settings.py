@@ -195,6 +195,11 @@ EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "qualite@qualipilote.invalid")
 
+# A paired kiosk tablet (core.kiosk, ADR 0023) returns to its start screen after this many
+# seconds without a touch, and this many seconds after a thank-you screen. Not environment
+# settings: the issue fixes them; the browser test shortens them.
+KIOSK_IDLE_SECONDS = 60
+KIOSK_DONE_SECONDS = 10
 SESSION_COOKIE_HTTPONLY = True
 # Sessions end after this many minutes without a request (accounts, ADR 0015).
 QUALIPILOTE_SESSION_IDLE_MINUTES = env_int("QUALIPILOTE_SESSION_IDLE_MINUTES", 30)

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 ORG = "o/<slug:org_slug>/"
+KIOSK = "borne/<slug:org_slug>/"  # a paired tablet's screens (core.kiosk, ADR 0023)
 
 urlpatterns = [
     path("", include("core.urls")),
@@ -19,4 +20,7 @@ urlpatterns = [
     path(ORG, include("commitments.urls")),
     path("p/<slug:org_slug>/", include("complaints.public_urls")),
     path("p/<slug:org_slug>/enquete/", include("surveys.public_urls")),
+    path("borne/", include("core.kiosk_urls")),
+    path(KIOSK + "ticket/", include("reception.kiosk_urls")),
+    path(KIOSK + "enquete/", include("surveys.kiosk_urls")),
 ]

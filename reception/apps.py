@@ -7,7 +7,7 @@ class ReceptionConfig(AppConfig):
 
     def ready(self) -> None:
         from core.registries import DAILY_JOBS, TODO_LISTS, TOWN_DEFAULTS
-        from reception import importing, metrics, todo
+        from reception import importing, kiosk_views, metrics, todo
         from reception.actions import close_yesterdays_queue
         from reception.defaults import create_default_reasons
 
@@ -16,3 +16,4 @@ class ReceptionConfig(AppConfig):
         TOWN_DEFAULTS.register("reception", create_default_reasons)
         DAILY_JOBS.register("reception.close_waiting_tickets", close_yesterdays_queue)
         TODO_LISTS.register("reception", todo.todo)
+        kiosk_views.register()

@@ -186,10 +186,8 @@ class DeskForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    site = forms.ModelChoiceField(
-        queryset=Site.objects.none(),
-        error_messages={"required": "Choisissez le site.", "invalid_choice": "Site inconnu."},
-    )
+    """The reason tapped on a kiosk's ticket screen; the site is the kiosk's own."""
+
     reason = forms.ModelChoiceField(
         queryset=VisitReason.objects.none(),
         error_messages={
@@ -200,7 +198,6 @@ class IssueForm(forms.Form):
 
     def __init__(self, data: Any, *, organisation: Organisation) -> None:
         super().__init__(data)
-        self.fields["site"].queryset = _sites(organisation)  # type: ignore[attr-defined]
         self.fields["reason"].queryset = VisitReason.objects.for_org(organisation).filter(is_active=True)  # type: ignore[attr-defined]
 
 

@@ -7,7 +7,6 @@ app_name = "reception"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("borne/", views.kiosk, name="kiosk"),
     path("guichet/", views.desk, name="desk"),
     path("guichet/file/", views.desk_status, name="desk_status"),
     path("tickets/", views.tickets, name="tickets"),

@@ -23,7 +23,6 @@ from core.web import acting_user, page_of, show_refusal
 from reception import actions
 from reception.forms import (
     DeskForm,
-    IssueForm,
     ReasonForm,
     RedirectForm,
     ScopeForm,
@@ -97,36 +96,7 @@ def visits(request: OrgRequest) -> HttpResponse:
     return render(request, "reception/visit_list.html", {**NAV, "form": form, "page": page})
 
 
-# Kiosk and desk
-
-
-def _issued_ticket(request: OrgRequest) -> tuple[QueueTicket | None, int]:
-    """The ticket just issued on this kiosk (named in the query string) and how many wait before it."""
-    ticket_id = request.GET.get("ticket", "")
-    issued = QueueTicket.objects.for_org(request.org).filter(pk=ticket_id).first() if ticket_id.isdigit() else None
-    if issued is None:
-        return None, 0
-    queue = waiting_tickets(request.org, issued.site, None, issued.local_date)
-    return issued, queue.filter(issued_at__lt=issued.issued_at).count()
-
-
-@org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
-def kiosk(request: OrgRequest) -> HttpResponseBase:
-    site, _ = DeskForm(request.GET, organisation=request.org).queue()
-    if request.method == "POST":
-        form = IssueForm(request.POST, organisation=request.org)
-        if not form.is_valid():
-            messages.error(request, " ".join(str(message) for errors in form.errors.values() for message in errors))
-            return redirect(f"{_url(request, 'kiosk')}?site={site.pk if site else ''}")
-        site, reason = form.cleaned_data["site"], form.cleaned_data["reason"]
-        ticket = actions.issue_ticket(
-            organisation=request.org, site=site, reason=reason, now=timezone.now(), actor=acting_user(request)
-        )
-        return redirect(f"{_url(request, 'kiosk')}?site={site.pk}&ticket={ticket.pk}")
-    issued, ahead = _issued_ticket(request)
-    context: dict[str, Any] = {**NAV, "desk": DeskForm(request.GET, organisation=request.org), "site": site}
-    context |= {"reasons": active_reasons(request.org), "issued": issued, "ahead": ahead}
-    return render(request, "reception/kiosk.html", context)
+# Desk (the kiosk's ticket screen is in kiosk_views: a paired tablet, no agent)
 
 
 def _desk_context(request: OrgRequest) -> dict[str, Any]:

@@ -216,6 +216,12 @@ class Campaign(OrgOwned, Versioned):
     def channel_labels(self) -> list[str]:
         return [str(Channel(channel).label) for channel in self.channels]
 
+    def invites_visitor(self, visitor: int) -> bool:
+        """Whether the kiosk invites the day's `visitor`-th visitor (counted from 1) to answer:
+        everyone without a sampling rule, else one visitor in `sample_every` (the N-th, the
+        2N-th...)."""
+        return not self.sample_every or visitor % self.sample_every == 0
+
 
 class Response(OrgOwned):
     """One anonymous questionnaire: the channel, the site when known, the day only."""

@@ -10,9 +10,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from core.access import public_view, use_town_time
-from core.models import Organisation
+from core.models import Organisation, Site
 from core.ratelimit import allow, client_key
 from surveys.answers import by_section, campaign_questions, record_response
 from surveys.forms import AnswerForm
@@ -23,6 +24,8 @@ WINDOW = dt.timedelta(hours=1)
 TOO_MANY = 429
 # The channel a link names (?canal=courriel in the e-mail invitations); the web by default.
 LINK_CHANNELS = {"courriel": Channel.EMAIL}
+# The page the questionnaire's templates extend: the public pages', or the kiosk's (kiosk_views).
+PUBLIC_LAYOUT = "public/base.html"
 
 
 def _campaign(org_slug: str, code: str) -> Campaign:
@@ -37,9 +40,14 @@ def _channel(request: HttpRequest) -> str:
     return LINK_CHANNELS.get(request.GET.get("canal", ""), Channel.WEB)
 
 
+def _client(request: HttpRequest, campaign: Campaign) -> str:
+    return client_key(request, "enquete", organisation=campaign.organisation)
+
+
 def _context(campaign: Campaign, **more: object) -> dict[str, object]:
     organisation: Organisation = campaign.organisation
-    return {"org": organisation, "campaign": campaign, "questionnaire": campaign.questionnaire, **more}
+    context = {"org": organisation, "campaign": campaign, "questionnaire": campaign.questionnaire}
+    return {"layout": PUBLIC_LAYOUT, **context, **more}
 
 
 @public_view
@@ -49,24 +57,44 @@ def answer(request: HttpRequest, org_slug: str, code: str) -> HttpResponse:
     channel = _channel(request)
     if not campaign.is_open(today) or channel not in campaign.channels:
         return render(request, "surveys/public/closed.html", _context(campaign, today=today))
+    thanks_url = reverse("surveys_public:thanks", args=[org_slug, code])
+    return answer_page(request, campaign, channel=channel, today=today, thanks_url=thanks_url)
+
+
+def answer_page(
+    request: HttpRequest,
+    campaign: Campaign,
+    *,
+    channel: str,
+    today: dt.date,
+    thanks_url: str,
+    site: Site | None = None,
+    limited: bool = True,
+    more: dict[str, object] | None = None,
+) -> HttpResponse:
+    """The questionnaire of an open campaign and its submission, on the web or the kiosk
+    (`more`: the kiosk's layout). `limited`: submissions are rate-limited per address (not on
+    a paired kiosk, whose device cookie is the gate)."""
+    more = more or {}
     questions = campaign_questions(campaign)
     form = AnswerForm(request.POST or None, questions=questions)
     if request.method == "POST" and (form.is_robot or form.is_valid()):
-        key = client_key(request, "enquete", organisation=campaign.organisation)
-        if not allow(key, limit=ANSWER_LIMIT, window=WINDOW):
+        if limited and not allow(_client(request, campaign), limit=ANSWER_LIMIT, window=WINDOW):
             message = "Trop de questionnaires envoyés depuis votre connexion : réessayez dans une heure."
-            return render(request, "surveys/public/limited.html", _context(campaign, message=message), status=TOO_MANY)
+            context = _context(campaign, message=message, **more)
+            return render(request, "surveys/public/limited.html", context, status=TOO_MANY)
         if form.is_robot:
-            return redirect("surveys_public:thanks", org_slug=org_slug, code=code)
+            return redirect(thanks_url)
         try:
-            record_response(campaign=campaign, submission=form.submission(channel=channel, answered_on=today))
+            submission = form.submission(channel=channel, answered_on=today, site=site)
+            record_response(campaign=campaign, submission=submission)
         except ValidationError as refused:
             for field, messages in refused.message_dict.items():
                 form.add_error(None if field == "__all__" else field, messages)
         else:
-            return redirect("surveys_public:thanks", org_slug=org_slug, code=code)
+            return redirect(thanks_url)
     sections = by_section(questions, lambda question: (question, form[question.key]))
-    return render(request, "surveys/public/answer.html", _context(campaign, form=form, sections=sections))
+    return render(request, "surveys/public/answer.html", _context(campaign, form=form, sections=sections, **more))
 
 
 @public_view

@@ -1,7 +1,8 @@
 """Browser fixtures: Playwright drives Debian's Chromium (never a downloaded browser)."""
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -50,3 +51,27 @@ def log_in(live_server, page: Page) -> Callable[[User], Page]:
         return page
 
     return log_in_as
+
+
+@pytest.fixture
+def kiosk_page(live_server, browser, kiosk_client) -> Iterator[Callable[..., Page]]:
+    """A browser page of a tablet paired with `organisation` (its own context: no agent's
+    session), opened on nothing yet: kiosk_page(org, screens=("ticket",)). Its `device`
+    attribute is the KioskDevice."""
+    from core.kiosk import COOKIE_NAME
+
+    contexts = []
+
+    def open_tablet(organisation: Any, screens: tuple[str, ...] = ("ticket", "enquete")) -> Page:
+        client = kiosk_client(organisation, screens)
+        context = browser.new_context(viewport={"width": 1024, "height": 768})
+        contexts.append(context)
+        cookie = {"name": COOKIE_NAME, "value": client.cookies[COOKIE_NAME].value, "url": live_server.url + "/borne/"}
+        context.add_cookies([cookie])
+        page = context.new_page()
+        page.device = client.device  # type: ignore[attr-defined]
+        return page
+
+    yield open_tablet
+    for context in contexts:
+        context.close()

@@ -17,7 +17,8 @@ from django.conf import settings
 from commitments.actions import record_manual_value
 from commitments.frameworks import load_framework
 from commitments.models import Indicator
-from core.models import ClosureDay, Membership, OpeningHours, Organisation, Role, Service, Site, User
+from core.kiosk import create_device
+from core.models import ClosureDay, KioskDevice, Membership, OpeningHours, Organisation, Role, Service, Site, User
 from core.periods import Period
 
 
@@ -59,6 +60,14 @@ def core_sample_values(organisation: Organisation) -> dict[str, Any]:
     closure = ClosureDay.objects.create(organisation=organisation, date=dt.date(2026, 5, 15), label="Pont")
     member = User.objects.create_user(f"membre@{organisation.slug}.test", "x", full_name="Membre témoin")
     membership = Membership.objects.create(organisation=organisation, user=member, role=Role.AGENT)
+    device, _code = create_device(
+        organisation=organisation,
+        actor=None,
+        name="Tablette témoin",
+        site=site,
+        screens=["ticket", "enquete"],
+        now=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC),
+    )
     load_framework(organisation=organisation, code="qualivilles")
     indicator = Indicator.objects.get(organisation=organisation, code="4.1")
     value = record_manual_value(
@@ -74,6 +83,7 @@ def core_sample_values(organisation: Organisation) -> dict[str, Any]:
         "slot_id": slot.pk,
         "closure_id": closure.pk,
         "membership_id": membership.pk,
+        "kiosk_id": device.pk,
     }
 
 
@@ -96,4 +106,5 @@ def core_existing_values(organisation: Organisation) -> dict[str, Any]:
         "slot_id": first_id(OpeningHours),
         "closure_id": first_id(ClosureDay),
         "membership_id": first_id(Membership),
+        "kiosk_id": first_id(KioskDevice),
     }

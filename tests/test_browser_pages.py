@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from accounts.second_factor import ENROLMENT_SALT
 from core.models import Role
 from tests.samples import sample_values
-from tests.urlwalk import all_routes, organisation_routes
+from tests.urlwalk import all_routes, kiosk_routes, organisation_routes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ NOT_PAGES = {"logout", "theme_css", "logo", "evidence", "password_reset_confirm"
 NOT_PAGES |= {"recovery_codes", "end_session", "end_other_sessions"}
 # Not HTML either: the monitors' JSON health page and security.txt (issue 10 item 9).
 NOT_PAGES |= {"health", "security_txt"}
-PUBLIC_PAGES = ["/connexion/", "/mot-de-passe/oubli/", "/mot-de-passe/envoye/", "/mot-de-passe/termine/"]
+PUBLIC_PAGES = ["/connexion/", "/mot-de-passe/oubli/", "/mot-de-passe/envoye/", "/mot-de-passe/termine/", "/borne/"]
 TOWN_PUBLIC_PAGES = ["reclamation/", "reclamation/envoyee/", "suivi/", "suivi/?numero=R2026-AAAAAAAA"]
 
 axe = Axe()
@@ -58,6 +58,17 @@ def test_every_organisation_page_has_no_accessibility_violation(live_server, org
         assert_no_axe_violations(page)
         checked.append(route.pattern)
     assert len(checked) >= 2
+
+
+def test_every_kiosk_screen_of_a_paired_tablet_has_no_accessibility_violation(live_server, org, kiosk_page):
+    tablet = kiosk_page(org)
+    checked = []
+    for route in kiosk_routes():
+        response = tablet.goto(live_server.url + route.url({"org_slug": org.slug}))
+        assert response is not None and response.status == 200, route.pattern
+        assert_no_axe_violations(tablet)
+        checked.append(route.pattern)
+    assert len(checked) >= 4
 
 
 def test_error_pages_have_no_accessibility_violation(live_server, org, make_member, log_in):
@@ -110,6 +121,7 @@ def test_every_public_route_is_covered_or_explicitly_not_a_page():
     covered |= {"account", "enrol", "verify", "sessions"}
     covered |= {"complaint_form", "complaint_sent", "complaint_tracking"}
     covered |= {"answer", "thanks"}  # a survey's questionnaire: surveys/tests/test_public_browser.py
+    covered |= {"pair"}  # a kiosk tablet's pairing page: below and tests/test_browser_kiosk.py
     assert public_names - covered - NOT_PAGES == set()
 
 

@@ -13,7 +13,7 @@ from django.db.models import Model
 from accounts.models import UserSession
 from core.models import Organisation, Role
 from tests.samples import sample_values
-from tests.urlwalk import all_routes
+from tests.urlwalk import all_routes, kiosk_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +52,11 @@ def test_opening_every_page_with_get_writes_nothing(org, client_as, role):
     opened = [(route.pattern, client.get(route.url(values)).status_code) for route in routes]
     assert changed_tables(before, database_dump()) == [], opened
     assert any(status == 200 for _, status in opened)
+
+
+def test_a_paired_tablet_opening_every_kiosk_screen_writes_nothing(org, kiosk_client):
+    tablet = kiosk_client(org)
+    before = database_dump()
+    opened = [(route.pattern, tablet.get(route.url({"org_slug": org.slug})).status_code) for route in kiosk_routes()]
+    assert changed_tables(before, database_dump()) == [], opened
+    assert [status for _, status in opened].count(200) >= 3

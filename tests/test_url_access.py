@@ -5,18 +5,44 @@ from django.test import Client
 
 from core.models import AuditEvent, Role
 from tests.samples import sample_values
-from tests.urlwalk import all_routes, organisation_routes
+from tests.urlwalk import all_routes, kiosk_routes, organisation_routes
 
 pytestmark = pytest.mark.django_db
 
 
-def test_every_view_declares_whether_it_is_public_or_scoped_to_an_organisation():
-    undeclared = [route.pattern for route in all_routes() if route.access_rule not in ("public", "organisation")]
+def test_every_view_declares_whether_it_is_public_or_scoped_to_an_organisation_or_a_kiosk():
+    rules = ("public", "organisation", "kiosk")
+    undeclared = [route.pattern for route in all_routes() if route.access_rule not in rules]
     assert undeclared == []
 
 
 def test_every_organisation_view_takes_the_organisation_slug_first():
     assert all(route.parameters[:1] == ["org_slug"] for route in organisation_routes())
+
+
+def test_every_kiosk_screen_lives_under_borne_and_takes_the_organisation_slug_only():
+    routes = kiosk_routes()
+    assert len(routes) >= 4
+    assert all(
+        route.pattern.startswith("borne/<slug:org_slug>/") and route.parameters == ["org_slug"] for route in routes
+    )
+
+
+def test_every_kiosk_screen_sends_a_browser_without_a_paired_tablet_to_the_pairing_page(org, client_as):
+    for client in (Client(), client_as(org, Role.ADMIN)):  # an agent's session is no tablet
+        for route in kiosk_routes():
+            response = client.get(route.url({"org_slug": org.slug}))
+            assert response.status_code == 302 and response["Location"] == f"/borne/?ville={org.slug}", route.pattern
+
+
+def test_a_tablet_of_another_town_gets_404_on_every_kiosk_screen_and_changes_nothing(org, other_org, kiosk_client):
+    tablet = kiosk_client(other_org)
+    events_before = AuditEvent.objects.count()
+    for route in kiosk_routes():
+        url = route.url({"org_slug": org.slug})
+        assert tablet.get(url).status_code == 404, url
+        assert tablet.post(url, {}).status_code == 404, url
+    assert AuditEvent.objects.count() == events_before
 
 
 def test_an_outsider_gets_404_on_every_url_of_another_town(org, other_org, client_as):

@@ -50,3 +50,8 @@ def all_routes() -> list[Route]:
 
 def organisation_routes() -> list[Route]:
     return [route for route in all_routes() if route.access_rule == "organisation"]
+
+
+def kiosk_routes() -> list[Route]:
+    """The screens of a paired tablet (core.access.kiosk_view, under /borne/<org_slug>/)."""
+    return [route for route in all_routes() if route.access_rule == "kiosk"]

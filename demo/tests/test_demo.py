@@ -52,6 +52,19 @@ def test_each_demo_town_has_a_member_of_every_role(demo):
         assert Membership.objects.filter(organisation=town, role=Role.AGENT).count() == 6
 
 
+def test_each_demo_town_has_its_hall_tablet_paired_for_the_ticket_and_the_survey(demo):
+    from core.models import KioskDevice, KioskState
+
+    for town in demo.values():
+        tablet = KioskDevice.objects.get(organisation=town)
+        assert (tablet.name, tablet.site.name, tablet.screens) == (
+            "Tablette du hall",
+            "Hôtel de ville",
+            ["ticket", "enquete"],
+        )
+        assert tablet.state(tablet.paired_at) == KioskState.PAIRED and tablet.last_seen_on == dt.date(2026, 11, 27)
+
+
 def test_the_same_seed_gives_the_same_people():
     first = people_of(TOWNS[0], random.Random(7))
     assert first == people_of(TOWNS[0], random.Random(7))

@@ -8,7 +8,7 @@ import pytest
 
 from core.models import Role, Service, Site
 from reception.models import VisitReason
-from tests.conftest import browser_type_launch_args, log_in  # noqa: F401  Debian's Chromium, session login
+from tests.conftest import browser_type_launch_args, kiosk_page, log_in  # noqa: F401  Chromium, login, tablet
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -22,7 +22,7 @@ def values(org):
 
 def test_the_counter_has_its_pages_under_the_accueil_prefix():
     names = {route.name for route in reception_routes()}
-    assert {"home", "kiosk", "desk", "desk_status", "tickets", "ticket_detail", "ticket_call", "visits"} <= names
+    assert {"home", "desk", "desk_status", "tickets", "ticket_detail", "ticket_call", "visits"} <= names
 
 
 def test_an_outsider_gets_404_on_every_counter_url_and_changes_nothing(org, other_org, client_as, values):

@@ -25,16 +25,17 @@ def queue_card(page: Page, title: str):
     return page.locator("#etat-file .card").filter(has_text=title).locator("strong")
 
 
-def test_an_agent_issues_calls_starts_and_ends_a_ticket_and_sees_the_queue_change(
-    live_server, org, make_member, log_in, reason
+def test_a_visitor_takes_a_ticket_on_the_tablet_and_an_agent_calls_starts_and_ends_it(
+    live_server, org, make_member, log_in, reason, kiosk_page
 ):
+    tablet = kiosk_page(org, screens=("ticket",))
+    tablet.goto(f"{live_server.url}/borne/{org.slug}/")
+    tablet.get_by_role("button", name="Renseignement").click()
+    expect(tablet.get_by_role("status")).to_contain_text("001")
+    expect(tablet.get_by_role("status")).to_contain_text("Personne n'attend avant vous.")
+
     page = log_in(make_member(org, Role.AGENT))
     base = f"{live_server.url}/o/{org.slug}/accueil"
-
-    page.goto(f"{base}/borne/")
-    page.get_by_role("button", name="Renseignement").click()
-    expect(page.get_by_role("status")).to_contain_text("001")
-    expect(page.get_by_role("status")).to_contain_text("Personne n'attend avant vous.")
 
     page.goto(f"{base}/guichet/")
     expect(queue_card(page, "En attente")).to_have_text("1")
@@ -71,7 +72,7 @@ def test_the_desk_works_with_the_keyboard_alone(live_server, org, make_member, l
     expect(page.get_by_role("heading", name="Ticket 001 : appelé")).to_be_visible()
 
 
-def test_every_counter_page_has_no_accessibility_violation(live_server, org, make_member, log_in, reason):
+def test_every_counter_page_has_no_accessibility_violation(live_server, org, make_member, log_in, reason, kiosk_page):
     values = {"org_slug": org.slug, **sample_values(org)}
     page = log_in(make_member(org, Role.ADMIN))
     checked = 0
@@ -82,10 +83,14 @@ def test_every_counter_page_has_no_accessibility_violation(live_server, org, mak
         assert_no_axe_violations(page)
         checked += 1
     assert checked >= 15
-    # The states the walk does not reach: a number just issued, a current ticket on the desk.
-    page.goto(f"{live_server.url}/o/{org.slug}/accueil/borne/")
-    page.get_by_role("button", name="Renseignement").click()
-    assert_no_axe_violations(page)
+    # The states the walk does not reach: a number just issued on the tablet, a current ticket
+    # on the desk.
+    tablet = kiosk_page(org)
+    tablet.goto(f"{live_server.url}/borne/{org.slug}/ticket/")
+    assert_no_axe_violations(tablet)
+    tablet.get_by_role("button", name="Renseignement").click()
+    expect(tablet.get_by_role("status")).to_contain_text("001")
+    assert_no_axe_violations(tablet)
     page.goto(f"{live_server.url}/o/{org.slug}/accueil/guichet/")
     page.get_by_role("button", name="Appeler le suivant").click()
     expect(page.get_by_role("button", name="Commencer le ticket 001")).to_be_visible()

@@ -34,36 +34,6 @@ def waiting(org, site, reason):
     return issue_ticket(organisation=org, site=site, reason=reason, now=NOW - dt.timedelta(minutes=5), actor=None)
 
 
-# Kiosk
-
-
-def test_the_kiosk_offers_one_button_per_active_reason_and_creates_the_defaults(agent_client, org):
-    page = agent_client.get(url("kiosk", org)).content.decode()
-    assert VisitReason.objects.filter(organisation=org).count() == 6
-    assert page.count('name="reason"') == 6 and "Carte d&#x27;identité / passeport" in page
-
-
-def test_tapping_a_reason_on_the_kiosk_issues_a_ticket_and_shows_its_number(agent_client, org, site, reason):
-    response = agent_client.post(url("kiosk", org), {"site": site.pk, "reason": reason.pk}, follow=True)
-    ticket = QueueTicket.objects.get(organisation=org)
-    assert ticket.reason == reason and ticket.number == "001"
-    page = response.content.decode()
-    assert '<p class="ticket-number">001</p>' in page and "Personne n'attend avant vous." in page
-
-
-def test_a_withdrawn_reason_on_the_kiosk_is_refused_in_french(agent_client, org, site, reason):
-    VisitReason.objects.filter(pk=reason.pk).update(is_active=False)
-    response = agent_client.post(url("kiosk", org), {"site": site.pk, "reason": reason.pk}, follow=True)
-    assert messages_of(response) == ["Ce motif n'est plus proposé : choisissez-en un autre."]
-    assert not QueueTicket.objects.exists()
-
-
-def test_a_reader_cannot_issue_a_ticket(reader_client, org, site, reason):
-    assert reader_client.get(url("kiosk", org)).status_code == 403
-    assert reader_client.post(url("kiosk", org), {"site": site.pk, "reason": reason.pk}).status_code == 403
-    assert not QueueTicket.objects.exists()
-
-
 # Desk
 
 
@@ -352,7 +322,7 @@ def test_the_desk_runs_the_same_number_of_queries_whatever_the_queue(agent_clien
 def test_the_pages_listing_the_reasons_run_the_same_queries_for_the_defaults_or_many_more(
     manager_client, org, site, page_queries
 ):
-    pages = ("reasons", "kiosk", "visit_log")
+    pages = ("reasons", "visit_log")
     Site.objects.create(organisation=org, name="Mairie annexe")  # two sites or more: the pages offer a choice
     for name in pages:
         manager_client.get(url(name, org))  # the town's default reasons, created on the first visit
@@ -363,10 +333,10 @@ def test_the_pages_listing_the_reasons_run_the_same_queries_for_the_defaults_or_
         create_reason(organisation=org, actor=None, label=f"Motif {number}", service=service, position=10 + number)
     assert "Motif 19" in manager_client.get(url("reasons", org)).content.decode()
     assert {name: page_queries(manager_client, url(name, org)) for name in pages} == few
-    assert few["reasons"] <= 7 and few["kiosk"] <= 12 and few["visit_log"] <= 13
+    assert few["reasons"] <= 7 and few["visit_log"] <= 13
 
 
-@pytest.mark.parametrize("name", ["home", "tickets", "visits", "kiosk", "desk", "desk_status", "visit_log", "reasons"])
+@pytest.mark.parametrize("name", ["home", "tickets", "visits", "desk", "desk_status", "visit_log", "reasons"])
 def test_an_outsider_gets_404_on_every_counter_page(outsider_client, org, name):
     assert outsider_client.get(url(name, org)).status_code == 404
     assert outsider_client.post(url(name, org)).status_code == 404

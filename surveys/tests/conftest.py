@@ -10,7 +10,7 @@ import pytest
 from surveys.actions import create_questionnaire_from_template
 from surveys.answers import Submission, record_response
 from surveys.models import Campaign, Questionnaire, Response
-from tests.conftest import browser_type_launch_args  # noqa: F401 -- Debian's Chromium
+from tests.conftest import browser_type_launch_args, kiosk_page  # noqa: F401 -- Debian's Chromium, a tablet
 
 TODAY = dt.date(2026, 12, 3)
 
