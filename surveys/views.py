@@ -212,7 +212,7 @@ def campaign_poster(request: OrgRequest, campaign_id: int) -> HttpResponseBase:
     return response
 
 
-# The invitation refusals page: a form to set an address aside, one to check or put back one.
+# The invitation refusals page: a form to set an address aside, another to check or put one back.
 SET_ASIDE, CHECK = "ecarter", "verifier"  # the two forms' prefixes
 Outcome = tuple[int, str]  # a message level and its text
 

@@ -176,7 +176,9 @@ def test_the_quality_manager_checks_an_address_then_puts_it_back(org, manager_cl
     assert "Cette adresse n&#x27;était pas dans la liste : rien n&#x27;a changé." in page
 
 
-def test_setting_aside_and_putting_back_are_journaled_on_the_town_as_a_count_without_the_address(org, manager_client):
+def test_setting_aside_and_putting_back_are_journaled_on_the_town_as_a_count_without_the_address(
+    org, manager_client, client_as
+):
     manager_client.post(page_url(org), {"action": "ecarter", "ecarter-address": ADDRESS})
     manager_client.post(page_url(org), {"action": "ecarter", "ecarter-address": "paul@exemple.fr"})
     manager_client.post(page_url(org), {"action": "verifier", "verifier-address": ADDRESS})
@@ -188,6 +190,10 @@ def test_setting_aside_and_putting_back_are_journaled_on_the_town_as_a_count_wit
         ("restore_invitations", {"invitation_refusals": 1}),
     ]
     assert all(event.actor is not None and event.actor.email.startswith("quality") for event in events)
+    journal_url = reverse("core:audit_trail", kwargs={"org_slug": org.slug})
+    journal = client_as(org, Role.ADMIN).get(journal_url).content.decode().lower()
+    assert "adresse écartée des invitations aux enquêtes" in journal and "adresses écartées des invitations" in journal
+    assert "adresse remise dans les invitations aux enquêtes" in journal and "exemple.fr" not in journal
     digests = set(InvitationRefusal.objects.values_list("address_digest", flat=True)) | {address_digest(org, ADDRESS)}
     for event in AuditEvent.objects.all():
         written = f"{event.object_repr} {event.before} {event.after}"
