@@ -37,6 +37,9 @@ ACTION_LABELS: dict[str, str] = {
     "moderate": "modération",
     # Survey campaigns (surveys): the day's e-mail invitations, counted (never the addresses)
     "email_invitations": "envoi des invitations par courriel",
+    # The addresses set aside from the e-mail invitations (surveys/refusals.py), counted only
+    "refuse_invitations": "adresse écartée des invitations aux enquêtes",
+    "restore_invitations": "adresse remise dans les invitations aux enquêtes",
     # Register workflows: written requests (correspondence) and act requests (civil_registry)
     "register": "enregistrement",
     "acknowledge": "accusé de réception",
@@ -107,6 +110,8 @@ VALUE_LABELS: dict[str, str] = {
     "invitations_sent": "invitations envoyées",
     # A questionnaire duplicated as a new version (surveys.editor): the id of the original
     "copied_from": "copie du questionnaire n°",
+    # The addresses set aside from them (surveys/refusals.py): the town's count after the change
+    "invitation_refusals": "adresses écartées des invitations",
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core import signing
 
+from core.contacts import single_email_address
 from core.forms import DATE_WIDGET
 from core.models import Organisation, Site
 from surveys.answers import COMMENT_MAX_LENGTH, Submission
@@ -210,3 +211,26 @@ class AnswerImportForm(forms.Form):
         help_text="CSV (séparateur ; ou ,), XLSX ou ODS : une colonne « Jour », une colonne « Site » facultative, "
         "puis une colonne par question, titrée par son texte ou son code, comme l'export des réponses.",
     )
+
+
+class RefusalAddressForm(forms.Form):
+    """An address typed by the quality manager, to set aside from the e-mail invitations, check
+    or put back. A pasted sender line ("Jeanne Roy <Jeanne.Roy@exemple.fr>") gives its address;
+    it is read as the daily job reads a request's (core.contacts.single_email_address)."""
+
+    address = forms.CharField(
+        label="Adresse électronique",
+        max_length=254,
+        help_text="L'adresse de l'usager telle qu'elle figure dans sa réponse, par exemple prenom.nom@exemple.fr.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "email", "spellcheck": "false"}),
+    )
+
+    def clean_address(self) -> str:
+        typed: str = self.cleaned_data["address"]
+        address = single_email_address(typed)
+        if address is None:
+            raise forms.ValidationError(
+                "Ce n'est pas une adresse électronique valide : saisissez une seule adresse, "
+                "de la forme prenom.nom@exemple.fr."
+            )
+        return address

@@ -4,7 +4,8 @@ Each day, for each campaign open on the e-mail channel, the citizens whose reque
 a written request: core.registries.CLOSED_REQUESTS) was closed in the last 7 days get one
 message with the campaign's public link, marked `?canal=courriel` so that their answers count
 on the e-mail channel. A request is invited once (`SurveyInvitation`, unique per request); a
-campaign sampling one in N invites the requests its draw picks. The link carries no token:
+campaign sampling one in N invites the requests its draw picks; an address the town was asked
+to set aside (surveys.refusals) is never invited. The link carries no token:
 nothing ties an answer to the invitation or to the request (ADR 0022). The messages leave once
 the day's transaction commits; the journal keeps the number sent per campaign, never an address."""
 
@@ -27,6 +28,7 @@ from core.contacts import single_email_address
 from core.models import Organisation
 from core.registries import ClosedRequest, closed_requests
 from surveys.models import Campaign, SurveyInvitation
+from surveys.refusals import refused_addresses
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +65,13 @@ def invitation_message(campaign: Campaign, address: str, link: str) -> EmailMess
 def _with_valid_address(requests: list[ClosedRequest]) -> list[ClosedRequest]:
     """The requests whose address is one valid e-mail address, as written to send to."""
     return [replace(request, email=address) for request in requests if (address := single_email_address(request.email))]
+
+
+def _not_refused(organisation: Organisation, requests: list[ClosedRequest]) -> list[ClosedRequest]:
+    """The requests whose address did not ask for no more invitations. A request skipped is not
+    recorded as invited: should its address come off the list within the week, it is invited."""
+    refused = refused_addresses(organisation, (request.email for request in requests))
+    return [request for request in requests if request.email not in refused]
 
 
 def _to_invite(campaign: Campaign, requests: list[ClosedRequest], taken: set[str]) -> list[ClosedRequest]:
@@ -127,7 +136,8 @@ def email_invitations(organisation: Organisation, today: dt.date) -> str:
     site_url: str = settings.QUALIPILOTE_SITE_URL
     if not site_url:
         return NO_SITE_URL
-    requests = _with_valid_address(closed_requests(organisation, today - dt.timedelta(days=WINDOW_DAYS - 1), today))
+    closed = closed_requests(organisation, today - dt.timedelta(days=WINDOW_DAYS - 1), today)
+    requests = _not_refused(organisation, _with_valid_address(closed))
     invited = SurveyInvitation.objects.for_org(organisation).filter(request_key__in=[r.key for r in requests])
     taken = set(invited.values_list("request_key", flat=True))
     messages: list[EmailMessage] = []

@@ -315,3 +315,21 @@ class SurveyInvitation(OrgOwned):
             models.UniqueConstraint(fields=["organisation", "request_key"], name="survey_invitation_once_a_request")
         ]
         indexes = [models.Index(fields=["organisation", "campaign", "sent_on"], name="survey_invitation_campaign")]
+
+
+class InvitationRefusal(OrgOwned):
+    """An e-mail address that asked for no more survey invitations: the daily job skips it.
+    Kept as a keyed hash of the address (surveys.refusals.address_digest: HMAC-SHA256 with a
+    key derived from the site's secret key and the town), never the address itself, so the
+    list cannot be read back, only checked against an address typed again or a request's."""
+
+    address_digest = models.CharField("empreinte de l'adresse", max_length=64)
+    recorded_on = models.DateField("écartée le")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "address_digest"], name="survey_refusal_once_an_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"adresse écartée le {self.recorded_on:%d/%m/%Y}"

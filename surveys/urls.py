@@ -18,5 +18,6 @@ urlpatterns = [
     path("<int:campaign_id>/saisie-papier/", views.paper_entry, name="paper_entry"),
     path("<int:campaign_id>/reponses/exporter/", views.answer_export, name="answer_export"),
     path("<int:campaign_id>/reponses/importer/", views.answer_import, name="answer_import"),
+    path("invitations/refus/", views.invitation_refusals, name="invitation_refusals"),
     path("commentaires/<int:comment_id>/moderer/", views.comment_moderate, name="comment_moderate"),
 ]

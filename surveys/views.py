@@ -22,12 +22,13 @@ from documents.exports import export_response
 from documents.tabular import TableError
 from surveys import actions
 from surveys.answers import by_section, campaign_questions, record_response
-from surveys.forms import AnswerImportForm, CampaignForm, ModerationForm, PaperEntryForm
+from surveys.forms import AnswerImportForm, CampaignForm, ModerationForm, PaperEntryForm, RefusalAddressForm
 from surveys.imports import import_answers
 from surveys.invitations import invitations_sent
 from surveys.models import Campaign, Channel, Comment, Questionnaire
 from surveys.poster import poster_filename, poster_pdf
 from surveys.queries import answer_table, campaign_comments, campaign_rows, comment_counts
+from surveys.refusals import refusal_count, refusal_of, refuse_invitations, restore_invitations
 from surveys.results import breakdown, breakdown_choices, campaign_results
 
 NAV = {"nav_section": "surveys"}
@@ -209,3 +210,61 @@ def campaign_poster(request: OrgRequest, campaign_id: int) -> HttpResponseBase:
     response = HttpResponse(poster_pdf(campaign, _public_address(request, campaign)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{poster_filename(campaign)}"'
     return response
+
+
+# The invitation refusals page: a form to set an address aside, another to check or put one back.
+SET_ASIDE, CHECK = "ecarter", "verifier"  # the two forms' prefixes
+Outcome = tuple[int, str]  # a message level and its text
+
+
+def _set_aside(request: OrgRequest, address: str) -> Outcome:
+    today = request.org.today()
+    refusal, created = refuse_invitations(
+        organisation=request.org, actor=acting_user(request), address=address, today=today
+    )
+    if created:
+        return messages.SUCCESS, "Adresse écartée : elle ne recevra plus d'invitation aux enquêtes."
+    return (
+        messages.INFO,
+        f"Cette adresse était déjà écartée, depuis le {refusal.recorded_on:%d/%m/%Y} : rien n'a changé.",
+    )
+
+
+def _check(request: OrgRequest, address: str) -> Outcome:
+    refusal = refusal_of(request.org, address)
+    if refusal is None:
+        return messages.INFO, "Cette adresse n'est pas dans la liste : elle peut recevoir les invitations aux enquêtes."
+    return (
+        messages.INFO,
+        f"Cette adresse est dans la liste : écartée des invitations depuis le {refusal.recorded_on:%d/%m/%Y}.",
+    )
+
+
+def _restore(request: OrgRequest, address: str) -> Outcome:
+    if restore_invitations(organisation=request.org, actor=acting_user(request), address=address):
+        return messages.SUCCESS, "Adresse remise dans les envois : elle pourra de nouveau recevoir les invitations."
+    return messages.INFO, "Cette adresse n'était pas dans la liste : rien n'a changé."
+
+
+REFUSAL_ACTIONS = {"ecarter": (SET_ASIDE, _set_aside), "verifier": (CHECK, _check), "remettre": (CHECK, _restore)}
+
+
+@org_view(read=MANAGE, write=MANAGE)
+def invitation_refusals(request: OrgRequest) -> HttpResponseBase:
+    """The addresses set aside from the e-mail invitations: only their number can be shown (they
+    are kept hashed); an address is typed to set it aside, check it or put it back. POST only,
+    so that no address travels in a URL or a server log."""
+    forms = {SET_ASIDE: RefusalAddressForm(prefix=SET_ASIDE), CHECK: RefusalAddressForm(prefix=CHECK)}
+    if request.method == "POST":
+        prefix, act = REFUSAL_ACTIONS.get(request.POST.get("action", ""), (SET_ASIDE, _set_aside))
+        form = forms[prefix] = RefusalAddressForm(request.POST, prefix=prefix)
+        if form.is_valid():
+            messages.add_message(request, *act(request, form.cleaned_data["address"]))
+            return redirect("surveys:invitation_refusals", org_slug=request.org.slug)
+    context = {
+        **NAV,
+        "count": refusal_count(request.org),
+        "set_aside_form": forms[SET_ASIDE],
+        "check_form": forms[CHECK],
+    }
+    return render(request, "surveys/invitation_refusals.html", context)
