@@ -34,6 +34,7 @@ def campaign(org):
 
 def take_tickets(tablet, org, count):
     reason = VisitReason.objects.filter(organisation=org, is_active=True).first()
+    assert reason is not None
     ticket_screen = reverse("reception_kiosk:ticket", args=[org.slug])
     return [tablet.post(ticket_screen, {"reason": reason.pk}, follow=True).content.decode() for _ in range(count)]
 

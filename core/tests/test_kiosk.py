@@ -59,7 +59,7 @@ def test_a_new_device_keeps_its_code_only_hashed_and_journals_no_secret(org, sit
     assert device.pairing_code_hash == kiosk.code_hash(code) and code not in device.pairing_code_hash
     assert device.pairing_expires_at == NOW + dt.timedelta(hours=24) and device.token_hash == ""
     event = AuditEvent.objects.get(object_type="core.kioskdevice", action="create")
-    assert set(event.after) == {"name", "site", "screens", "pairing_expires_at"}
+    assert event.after is not None and set(event.after) == {"name", "site", "screens", "pairing_expires_at"}
 
 
 def test_the_tablet_typing_a_valid_code_gets_a_long_lived_strict_httponly_cookie_and_its_start_screen(org, site):

@@ -62,7 +62,11 @@ def test_each_demo_town_has_its_hall_tablet_paired_for_the_ticket_and_the_survey
             "Hôtel de ville",
             ["ticket", "enquete"],
         )
-        assert tablet.state(tablet.paired_at) == KioskState.PAIRED and tablet.last_seen_on == dt.date(2026, 11, 27)
+        assert (
+            tablet.paired_at is not None
+            and tablet.state(tablet.paired_at) == KioskState.PAIRED
+            and tablet.last_seen_on == dt.date(2026, 11, 27)
+        )
 
 
 def test_the_same_seed_gives_the_same_people():
