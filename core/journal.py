@@ -110,6 +110,8 @@ VALUE_LABELS: dict[str, str] = {
     "invitations_sent": "invitations envoyées",
     # A questionnaire duplicated as a new version (surveys.editor): the id of the original
     "copied_from": "copie du questionnaire n°",
+    # A grid duplicated as a new version (audits.editor): the id of the original
+    "copied_from_grid": "copie de la grille n°",
     # The addresses set aside from them (surveys/refusals.py): the town's count after the change
     "invitation_refusals": "adresses écartées des invitations",
 }

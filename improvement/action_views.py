@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audits.models import CriterionAnswer
 from commitments.models import Indicator
 from complaints.models import Complaint
 from core.access import Capability, OrgRequest, can, get_for_org, org_view
@@ -92,9 +93,23 @@ def origin_url(request: OrgRequest, action: ImprovementAction) -> str:
     """The page of the record the action comes from: a complaint, an indicator."""
     if action.origin_type == "complaints.complaint" and action.origin_id.isdigit():
         return reverse("complaints:detail", args=[request.org.slug, int(action.origin_id)])
+    if action.origin_type == "audits.criterionanswer" and action.origin_id.isdigit():
+        return finding_url(request, int(action.origin_id))
     if action.origin_indicator is not None:
         return reverse("commitments:commitment_detail", args=[request.org.slug, action.origin_indicator.commitment_id])
     return ""
+
+
+def finding_url(request: OrgRequest, answer_id: int) -> str:
+    """The filled grid's page, at the finding the action comes from (empty once it is gone)."""
+    assessment_id = (
+        CriterionAnswer.objects.filter(organisation=request.org, pk=answer_id)
+        .values_list("assessment_id", flat=True)
+        .first()
+    )
+    if assessment_id is None:
+        return ""
+    return reverse("audits:assessment_detail", args=[request.org.slug, assessment_id]) + f"#reponse-{answer_id}"
 
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
@@ -171,8 +186,8 @@ def action_step(request: OrgRequest, action_id: int) -> HttpResponseBase:
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 @require_POST
 def action_open_from(request: OrgRequest) -> HttpResponseBase:
-    """The one click from a complaint, an indicator, a survey comment or a survey question: a
-    proposed action, then its edit page."""
+    """The one click from a complaint, an indicator, a survey comment or question, or an audit
+    finding: a proposed action, then its edit page."""
     data = request.GET.copy()
     data.update(request.POST)
     today, actor = timezone.localdate(), acting_user(request)
@@ -189,8 +204,19 @@ def action_open_from(request: OrgRequest) -> HttpResponseBase:
     elif data.get("origin") == Origin.SURVEY:
         question = get_for_org(Question, request, pk=_number(data.get("question")))
         action = actions.open_action_from_survey_question(question=question, actor=actor, today=today)
+    elif data.get("origin") == Origin.AUDIT:
+        answers = CriterionAnswer.objects.select_related(
+            "assessment__campaign__grid", "assessment__service", "criterion"
+        )
+        answer = get_for_org(answers, request, pk=_number(data.get("finding")))
+        try:
+            action = actions.open_action_from_audit_finding(answer=answer, actor=actor, today=today)
+        except ValidationError as error:
+            return HttpResponse(" ".join(error.messages), status=400)
     else:
-        return HttpResponse("Origine inconnue : réclamation, indicateur ou enquête attendu.", status=400)
+        return HttpResponse(
+            "Origine inconnue : réclamation, indicateur, enquête ou constat de contrôle attendu.", status=400
+        )
     messages.success(request, f"L'action {action.number} est ouverte : précisez-la puis enregistrez.")
     return redirect("improvement:action_edit", org_slug=request.org.slug, action_id=action.pk)
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from audits.models import FINDINGS, AssessmentStatus, CriterionAnswer
 from commitments.models import Commitment, Indicator
 from complaints.models import Complaint
 from core.audit import record_event, saved_user
@@ -219,6 +220,37 @@ def open_action_from_survey_question(*, question: Question, actor: User, today: 
         origin_record=question,
         origin_label=f"Question d'enquête « {question.text} »",
         commitment=_followed_commitment(question.organisation, question.commitment_code),
+    )
+
+
+def finding_label(answer: CriterionAnswer) -> str:
+    """How an action names an audit finding: its number, the grid and the day of the check,
+    the criterion and the answer, never the assessor (grids rate the service, not a person)."""
+    assessment = answer.assessment
+    day = assessment.checked_on or assessment.due_on
+    return (
+        f"Constat n° {answer.pk}, {assessment.campaign.grid.title} du {day:%d/%m/%Y} : "
+        f"« {answer.criterion.question} » ({answer.get_rating_display()})"
+    )[:300]
+
+
+def open_action_from_audit_finding(*, answer: CriterionAnswer, actor: User, today: dt.date) -> ImprovementAction:
+    """A finding's one click (a criterion answered "non" or "en partie" on a submitted grid): a
+    proposed action owned by whoever clicked, due in 30 days, on the commitment the criterion
+    checks and the service checked."""
+    if answer.rating not in FINDINGS or answer.assessment.status != AssessmentStatus.SUBMITTED:
+        raise ValidationError("Seul un critère « non » ou « en partie » d'une grille remise ouvre une action.")
+    return open_action(
+        organisation=answer.organisation,
+        actor=actor,
+        origin=Origin.AUDIT,
+        title=f"Suite au constat : « {answer.criterion.question} »"[:200],
+        owner=actor,
+        due_on=today + dt.timedelta(days=FROM_RECORD_DAYS),
+        origin_record=answer,
+        origin_label=finding_label(answer),
+        commitment=_followed_commitment(answer.organisation, answer.criterion.commitment_code),
+        service=answer.assessment.service,
     )
 
 

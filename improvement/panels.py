@@ -1,5 +1,6 @@
 """The improvement actions shown on the page of the record they come from (core.registries
-RECORD_PANELS): a complaint's, an indicator's, a survey comment's or question's. One query for
+RECORD_PANELS): a complaint's, an indicator's, a survey comment's or question's, an audit
+finding's (a criterion answered "non" or "en partie" on a filled grid). One query for
 any number of records; the one-click button that opens another action for members who may
 capture. The panel names actions
 by number, title, status and due date: no personal data, readers see it too."""
@@ -24,12 +25,14 @@ OPENED_FROM = {
     "commitments.indicator": (Origin.INDICATOR, "indicator"),
     "surveys.comment": (Origin.SURVEY, "comment"),
     "surveys.question": (Origin.SURVEY, "question"),
+    "audits.criterionanswer": (Origin.AUDIT, "finding"),
 }
 EMPTY = {
     "complaints.complaint": "Aucune action d'amélioration n'a été ouverte à la suite de cette réclamation.",
     "commitments.indicator": "Aucune action d'amélioration n'a été ouverte pour cet indicateur.",
     "surveys.comment": "Aucune action d'amélioration n'a été ouverte à la suite de ce commentaire.",
     "surveys.question": "Aucune action d'amélioration n'a été ouverte pour cette question.",
+    "audits.criterionanswer": "Aucune action d'amélioration n'a été ouverte pour ce constat.",
 }
 
 
@@ -68,6 +71,9 @@ def action_panels(membership: Membership, records: Sequence[Model]) -> dict[obje
 
 
 def open_label(record: Model) -> str:
-    """The button's words; an indicator's names it, as a commitment page shows several."""
-    code = getattr(record, "code", "") if record._meta.label_lower == "commitments.indicator" else ""
+    """The button's words; an indicator's and a finding's name it, as their pages show several."""
+    label = record._meta.label_lower
+    if label == "audits.criterionanswer":
+        return f"Ouvrir une action d'amélioration (constat n° {record.pk})"
+    code = getattr(record, "code", "") if label == "commitments.indicator" else ""
     return f"Ouvrir une action d'amélioration ({code})" if code else "Ouvrir une action d'amélioration"
