@@ -69,10 +69,8 @@ def core_sample_values(organisation: Organisation) -> dict[str, Any]:
         now=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC),
     )
     load_framework(organisation=organisation, code="qualivilles")
-    indicator = Indicator.objects.get(organisation=organisation, code="4.1")
-    value = record_manual_value(
-        indicator=indicator, period=Period.parse("2026-03"), actor=None, numerator=9, denominator=10
-    )
+    indicator = Indicator.objects.get(organisation=organisation, code="6.2")  # typed: a yes or a no
+    value = record_manual_value(indicator=indicator, period=Period.parse("2026"), actor=None, value=1)
     return {
         "commitment_id": indicator.commitment_id,
         "indicator_id": indicator.pk,

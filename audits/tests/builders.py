@@ -45,7 +45,9 @@ def make_grid(
     return grid
 
 
-def make_campaign(grid: Grid, *, starts_on: dt.date = dt.date(2026, 3, 1), ends_on: dt.date | None = None) -> CheckCampaign:
+def make_campaign(
+    grid: Grid, *, starts_on: dt.date = dt.date(2026, 3, 1), ends_on: dt.date | None = None
+) -> CheckCampaign:
     return CheckCampaign.objects.create(
         organisation_id=grid.organisation_id,
         grid=grid,
