@@ -25,6 +25,7 @@ from django.urls import reverse
 from commitments.actions import recompute_all_services, record_manual_value
 from commitments.frameworks import load_framework
 from commitments.models import Indicator, IndicatorValue
+from commitments.tests.conftest import keep_typed
 from core.models import Organisation, Role, Service, Site
 from core.periods import Period
 from tests.sites import MARCH, calls, open_weekdays, two_sites
@@ -158,6 +159,7 @@ def test_in_a_town_with_one_site_the_site_s_values_are_the_town_s(org, framework
 
 
 def test_a_manual_value_may_be_entered_for_a_site(org, town):
+    keep_typed(org)  # 4.1 typed, as a town that enters its own figures has it
     indicator = Indicator.objects.get(organisation=org, code="4.1")
     annex = Site.objects.get(organisation=org, name="Mairie annexe du Port")
     value = record_manual_value(
@@ -177,6 +179,7 @@ def test_a_manual_value_may_be_entered_for_a_site(org, town):
 
 
 def test_a_manager_enters_a_site_s_value_on_the_entry_form(org, town, manager_client):
+    keep_typed(org)  # 4.1 typed, as a town that enters its own figures has it
     indicator = Indicator.objects.get(organisation=org, code="4.1")
     address = reverse("commitments:value_entry", args=[org.slug, indicator.pk])
     assert '<label for="id_site">Ou un site</label>' in manager_client.get(address).content.decode()
@@ -189,6 +192,7 @@ def test_a_manager_enters_a_site_s_value_on_the_entry_form(org, town, manager_cl
 
 
 def test_a_town_with_one_site_enters_no_site_value(org, framework, manager_client):
+    keep_typed(org)  # 4.1 typed, as a town that enters its own figures has it
     indicator = Indicator.objects.get(organisation=org, code="4.1")
     page = manager_client.get(reverse("commitments:value_entry", args=[org.slug, indicator.pk])).content.decode()
     assert 'name="site"' not in page

@@ -12,9 +12,27 @@ from core.registries import METRICS
 TODAY = dt.date(2026, 4, 15)
 
 
+# Since issue 13 the catalogue measures these from the filled grids ("audits.score"). The tests
+# of typed values (entry, evidence, trends, exports) keep them typed, as a town that goes on
+# entering its own figures has them: a typed share (4.1) and typed scores.
+TYPED_AS_BEFORE = {"4.1": "manual.share"} | {
+    code: "manual.score" for code in ("1.1", "2.1", "3.1", "5.1", "7.2", "10.1", "12.2", "14.2", "15.1")
+}
+
+
+def keep_typed(organisation) -> None:
+    """Give the town's Qualivilles grid indicators back their typed measure (TYPED_AS_BEFORE)."""
+    for code, metric_key in TYPED_AS_BEFORE.items():
+        Indicator.objects.filter(
+            organisation=organisation, commitment__framework__code="qualivilles", code=code
+        ).update(metric_key=metric_key, params={})
+
+
 @pytest.fixture
 def qualivilles(org):
-    return load_framework(organisation=org, code="qualivilles")
+    framework = load_framework(organisation=org, code="qualivilles")
+    keep_typed(org)
+    return framework
 
 
 def indicator_of(organisation, code: str) -> Indicator:

@@ -8,7 +8,7 @@ from commitments.models import Commitment, Indicator, Status
 from commitments.queries import commitments_overview
 from core.periods import Period
 
-from .conftest import TODAY, indicator_of
+from .conftest import TODAY, indicator_of, keep_typed
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +85,7 @@ def test_the_overview_runs_the_same_number_of_queries_for_8_or_31_commitments(or
     with CaptureQueriesContext(connection) as small:
         commitments_overview(organisation=org, today=TODAY)
     load_framework(organisation=org, code="qualivilles")
+    keep_typed(org)
     for code in ("1.1", "2.1", "3.1"):
         for quarter in ("2026-Q1", "2026-Q2"):
             record_manual_value(indicator=indicator_of(org, code), period=Period.parse(quarter), actor=None, value=100)

@@ -9,7 +9,7 @@ from commitments.models import Commitment, Framework, Indicator, IndicatorValue
 from core.models import AuditEvent, Role, Service
 from core.periods import Period
 
-from .conftest import indicator_of
+from .conftest import indicator_of, keep_typed
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,7 @@ def test_the_overview_page_runs_the_same_number_of_queries_whatever_the_size(rea
     record_manual_value(indicator=published, period=Period.parse("2026"), actor=None, value=1)
     with_a_value = page_queries(reader_client, url("overview", org))  # 8 commitments, one value
     load_framework(organisation=org, code="qualivilles")
+    keep_typed(org)
     record_manual_value(indicator=indicator_of(org, "1.1"), period=Period.parse("2026-Q1"), actor=None, value=100)
     with CaptureQueriesContext(connection) as large:
         reader_client.get(url("overview", org))

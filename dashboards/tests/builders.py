@@ -13,6 +13,7 @@ from civil_registry.models import ActChannel, ActFormat, ActRequest, ActType
 from commitments.actions import record_manual_value
 from commitments.frameworks import load_framework
 from commitments.models import Indicator
+from commitments.tests.conftest import keep_typed
 from complaints.models import Channel as ComplaintChannel
 from complaints.models import Complaint
 from core.models import Organisation, Site, User
@@ -83,6 +84,7 @@ def call_log_import(organisation: Organisation, day: dt.date, status: str = Impo
 def missed_target(organisation: Organisation, month: str) -> Indicator:
     """Indicator 4.1 (target ≥ 100 %) at 50 % in `month`."""
     load_framework(organisation=organisation, code="qualivilles")
+    keep_typed(organisation)
     indicator = Indicator.objects.get(organisation=organisation, code="4.1")
     record_manual_value(indicator=indicator, period=Period.parse(month), actor=None, numerator=5, denominator=10)
     return indicator

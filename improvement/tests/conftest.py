@@ -9,6 +9,7 @@ import pytest
 
 from commitments.frameworks import load_framework
 from commitments.models import Indicator
+from commitments.tests.conftest import keep_typed
 from core.models import Role, User
 from improvement.actions import open_action
 from improvement.models import ImprovementAction, Origin
@@ -19,7 +20,9 @@ TODAY = dt.date(2026, 6, 15)
 
 @pytest.fixture
 def qualivilles(org):
-    return load_framework(organisation=org, code="qualivilles")
+    framework = load_framework(organisation=org, code="qualivilles")
+    keep_typed(org)  # 4.1 and 7.2 as typed figures, whose values the tests enter
+    return framework
 
 
 def indicator_of(organisation, code: str) -> Indicator:
