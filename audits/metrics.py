@@ -91,6 +91,7 @@ METRICS = [
         label="Score des grilles de contrôle (autoévaluation, visites, appels et courriers mystères)",
         unit="%",
         compute=score,
+        records_url=records_url,
         description="Points obtenus ÷ points possibles sur les critères de l'engagement des grilles remises dont le "
         "contrôle a eu lieu dans la période : « oui » rapporte le poids du critère, « en partie » la moitié, "
         "« non » rien ; les critères « sans objet » sont écartés. Les grilles sont additionnées, pas moyennées.",

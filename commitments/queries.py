@@ -19,12 +19,13 @@ from commitments.models import (
     IndicatorValue,
     Module,
     Status,
+    ValueSource,
 )
 from commitments.trends import Trend, indicator_trends
 from core.audit import history_of
 from core.models import AuditEvent, Organisation, Service, Site
 from core.periods import Granularity, Period
-from core.registries import RecordPanel
+from core.registries import METRICS, RecordPanel
 
 
 def values_marker(organisation: Organisation, today: dt.date) -> str:
@@ -348,10 +349,19 @@ class ValueRow:
 
     value: IndicatorValue
     status: Status
+    records_url: str = ""  # the records behind a computed value, when its metric lists them
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+
+def records_url(indicator: Indicator, value: IndicatorValue) -> str:
+    """The page of the records behind a computed value (core.metrics.Metric.records_url)."""
+    if value.source != ValueSource.COMPUTED or indicator.metric_key not in METRICS:
+        return ""
+    link = METRICS.get(indicator.metric_key).records_url
+    return link(indicator.organisation, value.period, dict(indicator.params)) if link is not None else ""
 
 
 @dataclass
@@ -397,7 +407,7 @@ def commitment_page(*, commitment: Commitment, today: dt.date, site_code: str | 
         "indicator", "-period_start", "site__name", "service__name"
     ):
         value.indicator = by_id[value.indicator_id]  # the indicator already read: no query per value
-        values[value.indicator_id].append(ValueRow(value, value.status(today)))
+        values[value.indicator_id].append(ValueRow(value, value.status(today), records_url(value.indicator, value)))
     history = history_of(commitment) | AuditEvent.objects.filter(
         organisation=organisation,
         object_type=Indicator._meta.label_lower,

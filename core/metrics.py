@@ -131,6 +131,9 @@ class Metric:
     compute: Callable[[MetricQuery], Measure | None] | None = None
     description: str = ""
     params: tuple[MetricParam, ...] = ()
+    # The page listing the records behind a value of the period (the drill-down an indicator's
+    # values link to): given the town, the period and the indicator's params.
+    records_url: Callable[[Organisation, Period, dict[str, Any]], str] | None = None
 
     def param_values(self, params: dict[str, Any]) -> dict[str, int]:
         """Every declared parameter with the value `params` gives it (or its default)."""

@@ -60,7 +60,9 @@ def test_a_finding_of_another_town_gives_404(org, other_org, done, client_as):
     finding = done.answers.get(rating="no")
     outsider = client_as(other_org, Role.ADMIN)
     assert (
-        outsider.post(f"/o/{other_org.slug}/amelioration/actions/ouvrir-depuis/?origin=audit&finding={finding.pk}").status_code
+        outsider.post(
+            f"/o/{other_org.slug}/amelioration/actions/ouvrir-depuis/?origin=audit&finding={finding.pk}"
+        ).status_code
         == 404
     )
     assert not ImprovementAction.objects.exists()
@@ -79,3 +81,15 @@ def test_the_grid_indicators_read_the_scores_of_the_filled_grids(org, done):
         indicator=Indicator.objects.get(organisation=org, code="15.1"), period=Period.parse("2026-Q1")
     )
     assert calls is None  # no mystery call this quarter
+
+
+@pytest.mark.time_machine(dt.datetime(2026, 4, 15, 10, tzinfo=dt.UTC))
+def test_a_value_computed_from_grids_opens_the_filled_grids_behind_it(org, done, client_as):
+    indicator = Indicator.objects.get(organisation=org, code="10.1")
+    recompute_indicator(indicator=indicator, period=Period.parse("2026-Q1"))
+    reader = client_as(org, Role.READER)
+    page = reader.get(f"/o/{org.slug}/engagements/{indicator.commitment_id}/").content.decode()
+    link = f"/o/{org.slug}/controles/grilles-remplies/?engagement=10&amp;periode=2026-Q1&amp;type=self&amp;type=visit"
+    assert link in page
+    drill_down = reader.get(link.replace("&amp;", "&")).content.decode()
+    assert f"/controles/grilles-remplies/{done.pk}/" in drill_down

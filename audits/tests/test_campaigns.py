@@ -33,10 +33,11 @@ def test_the_shipped_grids_cover_the_commitments_checked_by_looking():
 def test_a_grid_file_with_a_weight_out_of_range_is_refused_in_french(tmp_path: Path):
     path = tmp_path / "mauvaise.toml"
     path.write_text(
-        'title = "T"\nkind = "self"\nfrequency = "month"\n[[criteria]]\ncommitment = "1"\nquestion = "Q"\nweight = 12\n',
+        'title = "T"\nkind = "self"\nfrequency = "month"\n'
+        '[[criteria]]\ncommitment = "1"\nquestion = "Q"\nweight = 12\n',
         encoding="utf-8",
     )
-    with pytest.raises(GridFileError, match="mauvaise.toml, critère 1 : le poids doit être un nombre entier de 1 à 10"):
+    with pytest.raises(GridFileError, match=r"mauvaise\.toml, critère 1 : le poids doit être un nombre entier"):
         read_grid_file(path)
 
 
