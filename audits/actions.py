@@ -113,7 +113,7 @@ def create_campaign(
 
 
 def open_due_campaigns(organisation: Organisation, today: dt.date) -> list[CheckCampaign]:
-    """The daily job (core.registries.DAILY_JOBS): each active grid with a frequency gets the
+    """What the daily job does (core.registries.DAILY_JOBS): each active grid with a frequency gets the
     campaign of the current month, quarter or year, unless one of its campaigns already starts
     in that period (opened by an earlier run or by hand). Running it again opens nothing."""
     opened = []
@@ -135,6 +135,11 @@ def open_due_campaigns(organisation: Organisation, today: dt.date) -> list[Check
             )
         )
     return opened
+
+
+def open_campaigns_of_the_day(organisation: Organisation, today: dt.date) -> int:
+    """The daily job's entry (`manage.py daily` prints how many campaigns it opened)."""
+    return len(open_due_campaigns(organisation, today))
 
 
 def assessor_memberships(organisation: Organisation, today: dt.date) -> list[Membership]:

@@ -7,9 +7,9 @@ class AuditsConfig(AppConfig):
 
     def ready(self) -> None:
         from audits import metrics
-        from audits.actions import create_default_grids, open_due_campaigns
+        from audits.actions import create_default_grids, open_campaigns_of_the_day
         from core.registries import DAILY_JOBS, TOWN_DEFAULTS
 
         metrics.register_all()
         TOWN_DEFAULTS.register("audits", create_default_grids)
-        DAILY_JOBS.register("audits.open_due_campaigns", open_due_campaigns)
+        DAILY_JOBS.register("audits.open_campaigns", open_campaigns_of_the_day)

@@ -127,3 +127,13 @@ def test_a_member_whose_access_ended_or_of_another_town_is_not_given_a_grid(org,
             assign_assessment(
                 campaign=campaign, actor=None, assessor=person, due_on=dt.date(2026, 6, 15), today=dt.date(2026, 4, 2)
             )
+
+
+@pytest.mark.time_machine(dt.datetime(2026, 7, 1, 6, tzinfo=dt.UTC))
+def test_manage_py_daily_opens_the_campaigns_of_the_new_quarter(org):
+    from core.daily import run_daily_jobs
+
+    outcome = run_daily_jobs(org)
+    assert outcome.results["audits.open_campaigns"] == "5"
+    starts = set(CheckCampaign.objects.filter(organisation=org).values_list("starts_on", flat=True))
+    assert starts == {dt.date(2026, 7, 1)}
