@@ -93,7 +93,9 @@ class CriterionForm(VersionForm):
         super().__init__(*args, **kwargs)
         current = (criterion.commitment_code, criterion.commitment_code) if criterion is not None else None
         choices = [choice for choice in commitment_field_choices(organisation, current) if choice[0]]
-        self.fields["commitment_code"].choices = [CHOOSE, *choices]
+        field = self.fields["commitment_code"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [CHOOSE, *choices]
 
     @staticmethod
     def initial_for(criterion: Criterion, version: int) -> dict[str, Any]:

@@ -42,7 +42,8 @@ def test_a_finding_opens_an_action_that_names_it_and_shows_back_on_the_grid(org,
     assert action.origin_label == (
         f"Constat n° {finding.pk}, Visite d'essai du 10/03/2026 : « Point n° 1 de l'engagement 10 » (non)"
     )
-    assert "testeur" not in action.origin_label and action.commitment.code == "10"
+    assert "testeur" not in action.origin_label
+    assert action.commitment is not None and action.commitment.code == "10"
     assert action.due_on == dt.date(2026, 4, 19)
     detail = manager_client.get(f"/o/{org.slug}/amelioration/actions/{action.pk}/").content.decode()
     assert f"/controles/grilles-remplies/{done.pk}/#reponse-{finding.pk}" in detail
@@ -72,11 +73,12 @@ def test_the_grid_indicators_read_the_scores_of_the_filled_grids(org, done):
     visit_10 = Indicator.objects.get(organisation=org, code="10.1")
     assert (visit_10.metric_key, visit_10.params) == ("audits.score", {"commitment": "10", "kinds": ["self", "visit"]})
     value = recompute_indicator(indicator=visit_10, period=Period.parse("2026-Q1"))
+    assert value is not None
     assert (value.numerator, value.denominator, value.sample_size) == (1, 3, 1)
     courtesy = recompute_indicator(
         indicator=Indicator.objects.get(organisation=org, code="12.2"), period=Period.parse("2026-Q1")
     )
-    assert courtesy.value == 50
+    assert courtesy is not None and courtesy.value == 50
     calls = recompute_indicator(
         indicator=Indicator.objects.get(organisation=org, code="15.1"), period=Period.parse("2026-Q1")
     )
