@@ -59,7 +59,7 @@ class Grid(OrgOwned, Versioned):
 
 
 class Criterion(OrgOwned):
-    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="criteria")
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="criteria", verbose_name="grille")
     position = models.PositiveSmallIntegerField("ordre")
     # The commitment it checks, by its code ("1", "15"): the indicators read scores by it.
     commitment_code = models.CharField("engagement vérifié", max_length=40)
@@ -122,16 +122,26 @@ class Assessment(OrgOwned, Versioned):
     (the assessor, who may be an outside tester). Assigned first, then filled and submitted;
     submitted, it is final and its scores are stored."""
 
-    campaign = models.ForeignKey(CheckCampaign, on_delete=models.PROTECT, related_name="assessments")
+    campaign = models.ForeignKey(
+        CheckCampaign, on_delete=models.PROTECT, related_name="assessments", verbose_name="campagne"
+    )
     assessor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="contrôleur")
-    site = models.ForeignKey(Site, on_delete=models.RESTRICT, null=True, blank=True, related_name="+")
-    service = models.ForeignKey(Service, on_delete=models.RESTRICT, null=True, blank=True, related_name="+")
+    site = models.ForeignKey(
+        Site, on_delete=models.RESTRICT, null=True, blank=True, related_name="+", verbose_name="site"
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.RESTRICT, null=True, blank=True, related_name="+", verbose_name="service"
+    )
     due_on = models.DateField("à remettre avant le")
     checked_on = models.DateField("date du contrôle", null=True, blank=True)
-    status = models.CharField(max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.ASSIGNED)
-    source = models.CharField(max_length=10, choices=AssessmentSource.choices, default=AssessmentSource.ONLINE)
+    status = models.CharField(
+        "état", max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.ASSIGNED
+    )
+    source = models.CharField(
+        "origine", max_length=10, choices=AssessmentSource.choices, default=AssessmentSource.ONLINE
+    )
     scan = models.FileField("grille papier numérisée", upload_to=scan_path, blank=True, max_length=200)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField("remise le", null=True, blank=True)
 
     class Meta:
         verbose_name = "grille remplie"
@@ -173,8 +183,10 @@ def photo_path(instance: CriterionAnswer, filename: str) -> str:
 class CriterionAnswer(OrgOwned):
     """The answer to one criterion of a filled grid, saved as soon as it is given."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="answers")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="answers", verbose_name="grille remplie"
+    )
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="answers", verbose_name="critère")
     rating = models.CharField("réponse", max_length=10, choices=Rating.choices)
     comment = models.TextField("commentaire", blank=True)
     photo = models.FileField("photo", upload_to=photo_path, blank=True, max_length=200)
@@ -191,7 +203,9 @@ class CommitmentScore(OrgOwned):
     """A filled grid's score for one commitment: the weight earned over the weight of the
     criteria that apply. Written when the grid is submitted, or typed from a paper grid."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="scores", verbose_name="grille remplie"
+    )
     commitment_code = models.CharField("engagement", max_length=40)
     earned = models.DecimalField("points obtenus", max_digits=7, decimal_places=1)
     possible = models.DecimalField("points possibles", max_digits=7, decimal_places=1)
