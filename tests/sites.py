@@ -2,7 +2,8 @@
 
 The town (the `org` fixture) has its town hall (services Accueil and État civil); `two_sites`
 adds the annex "Mairie annexe du Port" with one service, opening hours at both sites, and at
-each site's reception a different handful of letters, acts, complaints, tickets, calls and improvement actions."""
+each site's reception a different handful of letters, acts, complaints, tickets, calls, improvement
+actions and filled check grids."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from audits.tests.builders import make_assessment, make_campaign, make_grid
 from civil_registry.actions import deliver, record_error, register_act_request
 from civil_registry.models import ActChannel, ActFormat, ActType, ErrorFinder
 from complaints.actions import register_complaint
@@ -130,6 +132,14 @@ def improvement_actions(organisation: Organisation, service: Service, done: list
             WORKFLOW.step(action, "complete", actor=None, changes={"done_on": done_on})
 
 
+def checks(organisation: Organisation, service: Service, ratings: list[str]) -> None:
+    """A self-assessment of `service` on 10 March: one criterion of commitment 1 (weight 2) per rating."""
+    assessor = User.objects.create_user(f"controle-{service.code}@{organisation.slug}.test", "x", full_name="Contrôle")
+    Membership.objects.create(organisation=organisation, user=assessor, role=Role.AGENT)
+    grid = make_grid(organisation, [("1", 2)] * len(ratings), title=f"Autoévaluation {service.code}")
+    make_assessment(make_campaign(grid), assessor, ratings, service=service)
+
+
 def two_sites(org: Organisation) -> dict[str, Any]:
     """The annex and the March activity of both sites: {"town_hall", "reception", "annex", "port"}."""
     town_hall = Site.objects.get(organisation=org)
@@ -150,4 +160,6 @@ def two_sites(org: Organisation) -> dict[str, Any]:
     calls(org, port, [8])
     improvement_actions(org, reception, [dt.date(2026, 3, 9), dt.date(2026, 3, 12), None])
     improvement_actions(org, port, [dt.date(2026, 3, 10)])
+    checks(org, reception, ["yes", "partly", "na"])
+    checks(org, port, ["no"])
     return {"town_hall": town_hall, "reception": reception, "annex": annex, "port": port}

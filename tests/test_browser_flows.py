@@ -5,6 +5,7 @@ from playwright.sync_api import Page, expect
 
 from commitments.frameworks import load_framework
 from commitments.models import IndicatorValue
+from commitments.tests.conftest import keep_typed
 from core.models import AuditEvent, Role, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,6 +16,7 @@ SMALL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture
 def manager_page(live_server, org, make_member, log_in) -> Page:
     load_framework(organisation=org, code="qualivilles")
+    keep_typed(org)  # 2.1 typed with its evidence, as before the grids (issue 13)
     page = log_in(make_member(org, Role.QUALITY_MANAGER, email="qualite@ville-test.test"))
     page.goto(f"{live_server.url}/o/{org.slug}/")
     return page
