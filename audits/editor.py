@@ -16,7 +16,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from audits.models import Assessment, AssessmentStatus, Criterion, Frequency, Grid, GridKind
 from core.audit import create_audited, delete_audited, record_event, save_audited, snapshot
@@ -238,4 +238,5 @@ def duplicate_grid(*, grid: Grid, actor: User | None, today: dt.date) -> Grid:
         )
     if grid.is_active:
         save_audited(grid, actor=actor, values={"is_active": False})
+        Grid.objects.filter(pk=grid.pk).update(version=F("version") + 1)  # its open pages are stale
     return copy
