@@ -256,21 +256,14 @@ def test_an_administrator_changes_a_member_s_role_and_end_date(org, admin_client
     assert event.after == {"role": "auditor", "ends_on": NEXT_MONTH.isoformat()}
 
 
-def test_making_a_member_an_auditor_without_an_end_date_is_refused(org, admin_client, agent):
+@pytest.mark.parametrize(("role", "who"), [("auditor", "Un auditeur"), ("tester", "Un testeur")])
+def test_making_a_member_an_auditor_or_a_tester_without_an_end_date_is_refused(org, admin_client, agent, role, who):
     membership = membership_of(org, agent)
-    response = admin_client.post(url("member_edit", org, membership.pk), {"role": "auditor", "ends_on": ""})
-    assert "indiquez une date de fin d&#x27;accès" in response.content.decode()
+    response = admin_client.post(url("member_edit", org, membership.pk), {"role": role, "ends_on": ""})
+    assert f"{who} n&#x27;a accès que pour une durée limitée : indiquez une date de fin" in response.content.decode()
     membership.refresh_from_db()
     assert membership.role == Role.AGENT
     assert not AuditEvent.objects.exists()
-
-
-def test_making_a_member_a_tester_without_an_end_date_is_refused(org, admin_client, agent):
-    membership = membership_of(org, agent)
-    response = admin_client.post(url("member_edit", org, membership.pk), {"role": "tester", "ends_on": ""})
-    assert "Un testeur n&#x27;a accès que pour une durée limitée" in response.content.decode()
-    membership.refresh_from_db()
-    assert membership.role == Role.AGENT
 
 
 def test_a_past_end_date_already_recorded_does_not_block_a_role_change(org, admin_client, agent):
