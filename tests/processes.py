@@ -4,6 +4,8 @@ migrated SQLite database, which lives in memory)."""
 
 import os
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 from urllib.parse import quote
@@ -37,8 +39,17 @@ def shared_database(tmp_path: Path) -> str:
         user = quote(db["USER"] or "")
         password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
         return f"postgres://{user}{password}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-    path = tmp_path / "shared.sqlite3"
-    _copy_suite_database(path)
+    return migrated_sqlite_file(tmp_path / "shared.sqlite3")
+
+
+def migrated_sqlite_file(path: Path) -> str:
+    """The URL of a new SQLite file with the schema `migrate` builds: a copy of the suite's own
+    database when the suite runs on SQLite, else `migrate` (the PostgreSQL run)."""
+    if connection.vendor == "sqlite":
+        _copy_suite_database(path)
+    else:
+        command = [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"]
+        subprocess.run(command, env=process_env(f"sqlite:///{path}"), cwd=ROOT, check=True)
     return f"sqlite:///{path}"
 
 
