@@ -12,8 +12,9 @@ from django.db import transaction
 
 from audits.default_grids import GridSpec, default_grids
 from audits.models import Assessment, AssessmentStatus, CheckCampaign, Criterion, Frequency, Grid
+from core.access import Capability, can
 from core.audit import create_audited, delete_audited, record_events, snapshot
-from core.models import Membership, Organisation, Role, Service, Site, User
+from core.models import Membership, Organisation, Service, Site, User
 from core.periods import Granularity, Period
 
 # The period a campaign of each frequency covers; "à la demande" opens none by itself.
@@ -22,8 +23,6 @@ PERIOD_OF = {
     Frequency.QUARTER: Granularity.QUARTER,
     Frequency.YEAR: Granularity.YEAR,
 }
-# The members who may not fill a grid: they read only.
-NOT_ASSESSORS = frozenset({Role.READER, Role.AUDITOR})
 
 
 def _grid_from_spec(organisation: Organisation, actor: User | None, spec: GridSpec, today: dt.date) -> Grid:
@@ -143,10 +142,10 @@ def open_campaigns_of_the_day(organisation: Organisation, today: dt.date) -> int
 
 
 def assessor_memberships(organisation: Organisation, today: dt.date) -> list[Membership]:
-    """The members who may be given a grid to fill: every active member but readers and
-    auditors (testers included), by name."""
-    members = Membership.objects.for_org(organisation).exclude(role__in=NOT_ASSESSORS).select_related("user")
-    active = [membership for membership in members if membership.is_active_on(today)]
+    """The members who may be given a grid to fill: every active member who may fill grids
+    (testers, agents, quality managers, administrators; not readers nor auditors), by name."""
+    members = Membership.objects.for_org(organisation).select_related("user")
+    active = [m for m in members if m.is_active_on(today) and can(m, Capability.FILL_GRIDS)]
     return sorted(active, key=lambda membership: (membership.user.full_name or membership.user.email).lower())
 
 

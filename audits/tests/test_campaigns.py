@@ -137,3 +137,16 @@ def test_manage_py_daily_opens_the_campaigns_of_the_new_quarter(org):
     assert outcome.results["audits.open_campaigns"] == "5"
     starts = set(CheckCampaign.objects.filter(organisation=org).values_list("starts_on", flat=True))
     assert starts == {dt.date(2026, 7, 1)}
+
+
+def test_an_outside_tester_is_given_a_grid_until_their_end_date(org, campaign, make_member):
+    tester = make_member(org, Role.TESTER)
+    Membership.objects.filter(user=tester).update(ends_on=dt.date(2026, 4, 30))
+    assessment = assign_assessment(
+        campaign=campaign, actor=None, assessor=tester, due_on=dt.date(2026, 4, 30), today=dt.date(2026, 4, 2)
+    )
+    assert assessment.assessor == tester
+    with pytest.raises(ValidationError, match="membre actif"):
+        assign_assessment(
+            campaign=campaign, actor=None, assessor=tester, due_on=dt.date(2026, 6, 30), today=dt.date(2026, 5, 2)
+        )
