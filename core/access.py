@@ -41,14 +41,22 @@ class Capability(StrEnum):
     ADMINISTER = "administer"
     # Requesters' and citizens' names, contacts and free text: for those who handle them.
     PERSONAL_DATA = "personal_data"
+    # Filling the check grids assigned to you (audits): staff, and outside testers who reach nothing else.
+    FILL_GRIDS = "fill_grids"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: frozenset(Capability),
     Role.QUALITY_MANAGER: frozenset(
-        {Capability.VIEW, Capability.CAPTURE, Capability.MANAGE_QUALITY, Capability.PERSONAL_DATA}
+        {
+            Capability.VIEW,
+            Capability.CAPTURE,
+            Capability.MANAGE_QUALITY,
+            Capability.PERSONAL_DATA,
+            Capability.FILL_GRIDS,
+        }
     ),
-    Role.AGENT: frozenset({Capability.VIEW, Capability.CAPTURE, Capability.PERSONAL_DATA}),
+    Role.AGENT: frozenset({Capability.VIEW, Capability.CAPTURE, Capability.PERSONAL_DATA, Capability.FILL_GRIDS}),
     Role.READER: frozenset({Capability.VIEW}),
     Role.AUDITOR: frozenset({Capability.VIEW}),
 }

@@ -232,14 +232,20 @@ def calendar_changed(*, organisation: Organisation, actor: User | None, change: 
 
 # The page a member lands on in their town (the app that owns the town's front page says
 # which: `commitments` today). Without one, the list of the member's towns stays the home.
-LandingPage: TypeAlias = "Callable[[Membership], str]"
+# A page may decline a member (None): an app whose key sorts last speaks for the members it
+# knows (audits: the outside testers) and leaves the others to the keys before it.
+LandingPage: TypeAlias = "Callable[[Membership], str | None]"
 LANDING_PAGES: Registry[LandingPage] = Registry("landing pages")
 
 
 def landing_page(membership: Membership) -> str | None:
-    """The URL a member of a town lands on, or None when no app offers one."""
-    pages = LANDING_PAGES.values()
-    return pages[-1](membership) if pages else None
+    """The URL a member of a town lands on: the last page in key order that does not decline
+    them, or None when no app offers one."""
+    for page in reversed(LANDING_PAGES.values()):
+        address = page(membership)
+        if address is not None:
+            return address
+    return None
 
 
 # Told that a town's ring cycle (seconds per ring) changed, once the new cycle is saved, with
