@@ -12,7 +12,7 @@ from django.utils.html import escape
 from accounts.testing import log_in_verified
 from audits import fill
 from audits.models import AssessmentStatus, CommitmentScore, CriterionAnswer, Rating
-from audits.tests.factories import make_assessment, make_campaign
+from audits.tests.factories import make_assessment
 from audits.tests.images import image_upload, pdf_upload
 from core.access import ROLE_CAPABILITIES, Capability
 from core.models import Membership, Role, User

@@ -90,7 +90,8 @@ def test_the_scan_is_required_and_must_be_a_pdf_or_an_image(manager_client, chec
 def test_a_grid_without_any_points_is_refused(manager_client, check_campaign):
     data = {"checked_on": "2026-12-02", "scan": pdf_upload()}
     response = manager_client.post(paper_url(check_campaign), data)
-    assert response.status_code == 400 and "Saisissez les points d&#x27;au moins un engagement." in response.content.decode()
+    assert response.status_code == 400
+    assert "Saisissez les points d&#x27;au moins un engagement." in response.content.decode()
 
 
 def test_only_the_quality_manager_types_in_a_paper_grid(org, client_as, check_campaign):
