@@ -9,6 +9,7 @@ import pytest
 from audits.models import Assessment, CheckCampaign, Criterion, Grid
 from audits.tests.factories import make_assessment, make_campaign, make_grid
 from core.models import Organisation, Role, User
+from tests.conftest import browser_type_launch_args, log_in  # noqa: F401 -- Debian's Chromium, session login
 
 TODAY = dt.date(2026, 12, 3)
 
