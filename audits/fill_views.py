@@ -43,8 +43,13 @@ def _criteria(assessment: Assessment) -> list[Criterion]:
     return list(Criterion.objects.filter(grid_id=assessment.campaign.grid_id).order_by("position", "pk"))
 
 
+def _nav(request: OrgRequest) -> dict[str, object]:
+    """The menu: a member who may read nothing else of the town (a tester) sees « Mes grilles » only."""
+    return {**NAV, "fills_only": not can(request.membership, Capability.VIEW)}
+
+
 def _submitted(request: OrgRequest, assessment: Assessment, status: int = 200) -> HttpResponse:
-    context = {**NAV, "assessment": assessment, "scores": assessment.scores.all()}
+    context = {**_nav(request), "assessment": assessment, "scores": assessment.scores.all()}
     return render(request, "audits/fill/submitted.html", context, status=status)
 
 
@@ -57,7 +62,7 @@ def my_grids(request: OrgRequest) -> HttpResponse:
         .select_related("campaign__grid", "site", "service")
         .order_by("due_on", "pk")
     )
-    context = {**NAV, "assessments": assessments, "today": request.org.today()}
+    context = {**_nav(request), "assessments": assessments, "today": request.org.today()}
     return render(request, "audits/fill/my_grids.html", context)
 
 
@@ -108,7 +113,7 @@ def fill_grid(request: OrgRequest, assessment_id: int) -> HttpResponseBase:
             pass
         answers = {answer.criterion_id: answer for answer in assessment.answers.all()}
     context = {
-        **NAV,
+        **_nav(request),
         "assessment": assessment,
         "date_form": date_form,
         "sections": _by_commitment(request, forms, answers),

@@ -187,6 +187,8 @@ def test_a_tester_fills_only_the_grids_assigned_to_them_and_lands_on_them(org, c
     assert client.post(fill_url(assessment, "audits:fill_answer"), answer).status_code == 404
     assert client.post(fill_url(assessment, "audits:fill_date"), {"checked_on": "2026-12-01"}).status_code == 404
     assert landing_page(Membership.objects.get(user=tester)) == reverse("audits:my_grids", args=[org.slug])
+    menu = client.get(reverse("audits:my_grids", args=[org.slug])).content.decode()
+    assert "Mes grilles à remplir</a>" in menu and "Plan d&#x27;amélioration" not in menu
 
 
 def test_the_other_members_keep_their_landing_page(org, assessor):
