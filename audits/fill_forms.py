@@ -109,7 +109,7 @@ class AnswerForm(forms.Form):
         return bool(self.cleaned_data.get("rating"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("rating") and (data.get("comment") or data.get("photo")):
             self.add_error("rating", "Choisissez une réponse pour enregistrer le commentaire ou la photo.")
         return data
@@ -178,7 +178,7 @@ class PaperGridForm(forms.Form):
         return [(label, self[f"earned_{code}"], self[f"possible_{code}"]) for code, label, _ in self.commitments]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for code, label, _ in self.commitments:
             earned, possible = data.get(f"earned_{code}"), data.get(f"possible_{code}")
             if self.has_error(f"earned_{code}") or self.has_error(f"possible_{code}"):

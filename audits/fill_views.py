@@ -186,7 +186,7 @@ def save_one_answer(request: OrgRequest, assessment_id: int) -> HttpResponseBase
         return _refused("Critère inconnu pour cette grille.", 400)
     form = answer_form(criterion, request.POST, request.FILES)
     if not form.is_valid() or not form.is_answered:
-        errors = [error for errors in form.errors.values() for error in errors] or ["Choisissez une réponse."]
+        errors = [str(error) for errors in form.errors.values() for error in errors] or ["Choisissez une réponse."]
         return _refused(" ".join(errors), 400)
     try:
         answer = fill.save_answer(
@@ -210,7 +210,7 @@ def save_check_date(request: OrgRequest, assessment_id: int) -> HttpResponseBase
         return HttpResponseNotAllowed(["POST"])
     form = CheckDateForm(request.POST)
     if not form.is_valid():
-        return _refused(" ".join(form.errors["checked_on"]), 400)
+        return _refused(" ".join(str(error) for error in form.errors["checked_on"]), 400)
     try:
         fill.set_check_date(
             assessment=assessment,

@@ -3,6 +3,7 @@ per commitment, the criteria missed with their comments and photos, and no one n
 
 import datetime as dt
 import subprocess
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -67,7 +68,7 @@ def campaign_with_grids(org, make_member):
         campaign=campaign,
         checked_on=dt.date(2026, 12, 10),
         scan=pdf_upload(),
-        scores=[PaperScore("1", "Engagement 1", 1, 3)],
+        scores=[PaperScore("1", "Engagement 1", Decimal(1), Decimal(3))],
         site=None,
         service=None,
         actor=manager,
