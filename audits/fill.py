@@ -197,12 +197,23 @@ def submit_assessment(
         after={
             "status": AssessmentStatus.SUBMITTED,
             "checked_on": checked_on.isoformat(),
-            "scores": {score.commitment_code: f"{score.earned}/{score.possible}" for score in scores},
+            "scores": scores_text(scores),
         },
     )
     records_changed(organisation=current.organisation, metric_prefix=METRIC_PREFIX, months={checked_on.replace(day=1)})
     assessment.status, assessment.checked_on, assessment.submitted_at = AssessmentStatus.SUBMITTED, checked_on, now
     return stored
+
+
+def scores_text(scores: Sequence[Score]) -> str:
+    """The scores as the journal shows them: "engagement 1 : 2/3 ; engagement 2 : 0,5/1"."""
+    return " ; ".join(
+        f"engagement {score.commitment_code} : {_number(score.earned)}/{_number(score.possible)}" for score in scores
+    )
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}".replace(".", ",")
 
 
 @dataclass(frozen=True)
@@ -272,7 +283,7 @@ def enter_paper_grid(
         instance=assessment,
         action="enter_paper_grid",
         after=snapshot(assessment, ["campaign", "site", "service", "checked_on", "scan"])
-        | {"scores": {score.commitment_code: f"{score.earned}/{score.possible}" for score in scores}},
+        | {"scores": scores_text([Score(score.commitment_code, score.earned, score.possible) for score in scores])},
     )
     records_changed(organisation=campaign.organisation, metric_prefix=METRIC_PREFIX, months={checked_on.replace(day=1)})
     return assessment

@@ -79,7 +79,7 @@ def test_a_submitted_grid_stores_one_weighted_score_per_commitment_and_its_date(
     scores = [(s.commitment_code, s.earned, s.possible) for s in CommitmentScore.objects.order_by("commitment_code")]
     assert scores == [("1", Decimal(2), Decimal(3)), ("2", Decimal("0.5"), Decimal(1))]
     event = AuditEvent.objects.get(action="submit_grid")
-    assert event.after is not None and event.after["scores"] == {"1": "2/3", "2": "0.5/1"}
+    assert event.after is not None and event.after["scores"] == "engagement 1 : 2/3 ; engagement 2 : 0,5/1"
     assert recomputations == [("ville-test", "audits", [dt.date(2026, 12, 1)])]
 
 

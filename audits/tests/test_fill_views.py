@@ -211,3 +211,16 @@ def test_an_outsider_gets_404_on_every_fill_page(org, assessment, outsider_clien
     ):
         assert outsider_client.get(url).status_code == 404, url
         assert outsider_client.post(url, {}).status_code == 404, url
+
+
+def test_my_grids_and_the_fill_page_read_a_fixed_number_of_queries(
+    org, check_campaign, assessment, assessor, assessor_client, criteria, page_queries
+):
+    my_grids = reverse("audits:my_grids", args=[org.slug])
+    small = (page_queries(assessor_client, my_grids), page_queries(assessor_client, fill_url(assessment)))
+    for _ in range(6):
+        make_assessment(check_campaign, assessor)
+    for criterion in criteria:
+        fill.save_answer(assessment=assessment, criterion=criterion, rating="no", comment="Vu", actor=assessor)
+    large = (page_queries(assessor_client, my_grids), page_queries(assessor_client, fill_url(assessment)))
+    assert small == large

@@ -48,7 +48,7 @@ def test_a_paper_grid_is_stored_as_a_submitted_assessment_with_paper_scores(org,
     scores = list(CommitmentScore.objects.values_list("commitment_code", "earned", "possible"))
     assert scores == [("1", Decimal("2.5"), Decimal(3))]  # commitment 2 left empty: it did not apply
     event = AuditEvent.objects.get(action="enter_paper_grid")
-    assert event.after is not None and event.after["scores"] == {"1": "2.5/3"}
+    assert event.after is not None and event.after["scores"] == "engagement 1 : 2,5/3"
 
 
 def test_a_scanned_image_is_accepted_too(manager_client, check_campaign):
