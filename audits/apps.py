@@ -9,6 +9,6 @@ class AuditsConfig(AppConfig):
         from audits.fill_views import tester_landing
         from core.registries import LANDING_PAGES
 
-        # "testers" sorts after "dashboards": core.registries.landing_page asks it first, and
-        # it speaks only for the outside testers (the others' front page stays the dashboards').
-        LANDING_PAGES.register("testers", tester_landing)
+        # Offered to the outside testers only; core.registries.landing_page skips the pages a
+        # tester may not open (the dashboards', the commitments'), so they land here.
+        LANDING_PAGES.register("audits", tester_landing)

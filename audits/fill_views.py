@@ -43,13 +43,8 @@ def _criteria(assessment: Assessment) -> list[Criterion]:
     return list(Criterion.objects.filter(grid_id=assessment.campaign.grid_id).order_by("position", "pk"))
 
 
-def _nav(request: OrgRequest) -> dict[str, object]:
-    """The menu: a member who may read nothing else of the town (a tester) sees « Mes grilles » only."""
-    return {**NAV, "fills_only": not can(request.membership, Capability.VIEW)}
-
-
 def _submitted(request: OrgRequest, assessment: Assessment, status: int = 200) -> HttpResponse:
-    context = {**_nav(request), "assessment": assessment, "scores": assessment.scores.all()}
+    context = {**NAV, "assessment": assessment, "scores": assessment.scores.all()}
     return render(request, "audits/fill/submitted.html", context, status=status)
 
 
@@ -62,7 +57,7 @@ def my_grids(request: OrgRequest) -> HttpResponse:
         .select_related("campaign__grid", "site", "service")
         .order_by("due_on", "pk")
     )
-    context = {**_nav(request), "assessments": assessments, "today": request.org.today()}
+    context = {**NAV, "assessments": assessments, "today": request.org.today()}
     return render(request, "audits/fill/my_grids.html", context)
 
 
@@ -113,7 +108,7 @@ def fill_grid(request: OrgRequest, assessment_id: int) -> HttpResponseBase:
             pass
         answers = {answer.criterion_id: answer for answer in assessment.answers.all()}
     context = {
-        **_nav(request),
+        **NAV,
         "assessment": assessment,
         "date_form": date_form,
         "sections": _by_commitment(request, forms, answers),
@@ -271,8 +266,8 @@ def paper_grid(request: OrgRequest, check_campaign_id: int) -> HttpResponse:
 
 def tester_landing(membership: Membership) -> str | None:
     """Where an outside tester lands (core.registries.LANDING_PAGES): their grids to fill. A
-    member who may fill grids but read nothing else of the town is one; others are left to
-    the town's front page."""
+    member who may fill grids but read nothing else of the town is one; the others are left
+    to the town's front page (None)."""
     if can(membership, FILL) and not can(membership, Capability.VIEW):
         return reverse("audits:my_grids", kwargs={"org_slug": membership.organisation.slug})
     return None

@@ -14,7 +14,6 @@ from audits import fill
 from audits.models import AssessmentStatus, CommitmentScore, CriterionAnswer, Rating
 from audits.tests.factories import make_assessment
 from audits.tests.images import image_upload, pdf_upload
-from core.access import ROLE_CAPABILITIES, Capability
 from core.models import Membership, Role, User
 from core.registries import landing_page
 
@@ -30,11 +29,10 @@ def assessor_client(assessor):
 
 
 @pytest.fixture
-def tester(org, monkeypatch):
-    """An outside tester, as the tester role will be: fills grids, reads nothing else."""
-    monkeypatch.setitem(ROLE_CAPABILITIES, "tester", frozenset({Capability.FILL_GRIDS}))
+def tester(org):
+    """An outside tester: fills the grids given to them, reaches nothing else, until an end date."""
     user = User.objects.create_user("testeur@exterieur.test", "x", full_name="Testeur extérieur")
-    Membership.objects.create(organisation=org, user=user, role="tester", ends_on=dt.date(2027, 1, 31))
+    Membership.objects.create(organisation=org, user=user, role=Role.TESTER, ends_on=dt.date(2027, 1, 31))
     return user
 
 
@@ -188,11 +186,21 @@ def test_a_tester_fills_only_the_grids_assigned_to_them_and_lands_on_them(org, c
     assert client.post(fill_url(assessment, "audits:fill_date"), {"checked_on": "2026-12-01"}).status_code == 404
     assert landing_page(Membership.objects.get(user=tester)) == reverse("audits:my_grids", args=[org.slug])
     menu = client.get(reverse("audits:my_grids", args=[org.slug])).content.decode()
-    assert "Mes grilles à remplir</a>" in menu and "Plan d&#x27;amélioration" not in menu
+    assert f'<a href="/o/{org.slug}/controles/mes-grilles/" aria-current="page">Mes grilles</a>' in menu
+    assert "Plan d&#x27;amélioration" not in menu
+    # Past their end date, nothing opens.
+    Membership.objects.filter(user=tester).update(ends_on=dt.date(2026, 12, 2))
+    assert client.get(fill_url(own)).status_code == 404
+    assert client.get(reverse("audits:my_grids", args=[org.slug])).status_code == 404
 
 
 def test_the_other_members_keep_their_landing_page(org, assessor):
     assert landing_page(Membership.objects.get(user=assessor)) == reverse("dashboards:home", args=[org.slug])
+
+
+def test_a_tester_cannot_type_in_a_paper_grid(org, check_campaign, tester):
+    client = log_in_verified(Client(), tester)
+    assert client.get(reverse("audits:paper_grid", args=[org.slug, check_campaign.pk])).status_code == 404
 
 
 def test_a_reader_cannot_open_a_grid_to_fill(org, assessment, client_as):
