@@ -86,7 +86,7 @@ def test_a_tester_gets_404_on_every_page_of_their_own_town_and_changes_nothing(o
     routes = organisation_routes()
     assert len(routes) > 100
     for route in routes:
-        if route.view.read_capability == Capability.FILL_GRIDS:
+        if getattr(route.view, "read_capability", None) == Capability.FILL_GRIDS:
             continue  # the grid pages: their own rule (the assessor's grids only), audits/tests/test_fill_views.py
         url = route.url(values)
         assert tester_client.get(url).status_code == 404, url
