@@ -1,7 +1,7 @@
 """URLs of the grids and checks, under /o/<slug>/controles/. The pages where a grid is filled
-("Mes grilles", the phone form, the paper grid typed in) are in the fill modules' URLs."""
+(« Mes grilles », the fill page, the paper grid typed in) are in audits.fill_urls."""
 
-from django.urls import path
+from django.urls import include, path
 
 from audits import editor_views, views
 
@@ -14,9 +14,9 @@ urlpatterns = [
     path("campagnes/<int:check_campaign_id>/", views.campaign_detail, name="campaign_detail"),
     path("campagnes/<int:check_campaign_id>/confier/", views.assessment_new, name="assessment_new"),
     path("grilles-remplies/", views.assessment_list, name="assessment_list"),
-    path("grilles-remplies/<int:assessment_id>/", views.assessment_detail, name="assessment_detail"),
-    path("grilles-remplies/<int:assessment_id>/retirer/", views.assessment_withdraw, name="assessment_withdraw"),
-    path("grilles-remplies/<int:assessment_id>/grille-papier/", views.assessment_scan, name="assessment_scan"),
+    path("grilles-remplies/<int:filled_grid_id>/", views.assessment_detail, name="assessment_detail"),
+    path("grilles-remplies/<int:filled_grid_id>/grille-papier/", views.assessment_scan, name="assessment_scan"),
+    path("grilles-a-remplir/<int:assessment_id>/retirer/", views.assessment_withdraw, name="assessment_withdraw"),
     path("reponses/<int:answer_id>/photo/", views.answer_photo, name="answer_photo"),
     path("grilles/", editor_views.grid_list, name="grid_list"),
     path("grilles/nouvelle/", editor_views.grid_new, name="grid_new"),
@@ -27,4 +27,5 @@ urlpatterns = [
     path("criteres/<int:criterion_id>/modifier/", editor_views.criterion_edit, name="criterion_edit"),
     path("criteres/<int:criterion_id>/supprimer/", editor_views.criterion_delete, name="criterion_delete"),
     path("criteres/<int:criterion_id>/deplacer/", editor_views.criterion_move, name="criterion_move"),
+    path("", include("audits.fill_urls")),
 ]

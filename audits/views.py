@@ -97,6 +97,7 @@ def campaign_detail(request: OrgRequest, check_campaign_id: int) -> HttpResponse
         "campaign": campaign,
         "assessments": campaign_assessments(campaign),
         "shows_assessor": manages,
+        "may_fill": can(request.membership, Capability.CAPTURE),  # staff fill any grid of the town
         "form": AssignForm(campaign=campaign, today=today, initial={"due_on": campaign.ends_on}) if manages else None,
     }
     return render(request, "audits/campaign_detail.html", context)
@@ -151,11 +152,11 @@ def assessment_list(request: OrgRequest) -> HttpResponse:
 
 
 @org_view()
-def assessment_detail(request: OrgRequest, assessment_id: int) -> HttpResponse:
+def assessment_detail(request: OrgRequest, filled_grid_id: int) -> HttpResponse:
     """A filled grid, read-only: answers, comments and photos by commitment, the scores, and
     the improvement actions opened from each finding."""
     related = ("campaign__grid", "assessor", "site", "service")
-    assessment = get_for_org(Assessment.objects.select_related(*related), request, pk=assessment_id)
+    assessment = get_for_org(Assessment.objects.select_related(*related), request, pk=filled_grid_id)
     submitted = assessment.status == AssessmentStatus.SUBMITTED
     groups = answers_by_commitment(assessment, commitment_labels(request.org)) if submitted else []
     found = findings(groups)
@@ -194,7 +195,7 @@ def answer_photo(request: OrgRequest, answer_id: int) -> FileResponse:
 
 
 @org_view()
-def assessment_scan(request: OrgRequest, assessment_id: int) -> FileResponse:
+def assessment_scan(request: OrgRequest, filled_grid_id: int) -> FileResponse:
     """The scanned paper grid of a typed assessment, for the members of its town only."""
-    assessment = get_for_org(Assessment, request, pk=assessment_id)
+    assessment = get_for_org(Assessment, request, pk=filled_grid_id)
     return _stored_file(assessment.scan, f"grille-{assessment.pk}")

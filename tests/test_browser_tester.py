@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from core.models import Role
-from core.registries import LANDING_PAGES
 from tests.test_browser_pages import assert_no_axe_violations
+from tests.test_tester_access import grids_landing, no_landing  # noqa: F401 -- the audits' landing set aside
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 GRIDS = "/o/ville-test/grilles-essai/"
@@ -18,6 +18,7 @@ def tester_page(org, make_member, log_in) -> Page:
     return log_in(make_member(org, Role.TESTER))
 
 
+@pytest.mark.usefixtures("no_landing")
 def test_a_tester_offered_no_page_sees_the_list_of_their_towns_in_plain_french(live_server, tester_page):
     tester_page.goto(live_server.url + "/")
     expect(tester_page.get_by_role("heading", level=1)).to_have_text("Mes organisations")
@@ -29,20 +30,17 @@ def test_a_tester_offered_no_page_sees_the_list_of_their_towns_in_plain_french(l
 
 
 @pytest.mark.urls("tests.fill_grids_urls")
+@pytest.mark.usefixtures("grids_landing")
 def test_a_tester_lands_on_the_grids_whose_menu_holds_one_link_reached_by_the_keyboard(live_server, tester_page):
-    LANDING_PAGES.register("audits", lambda membership: GRIDS if membership.role == Role.TESTER else None)
-    try:
-        tester_page.goto(live_server.url + "/")
-        assert tester_page.url == live_server.url + GRIDS
-        menu = tester_page.get_by_role("navigation", name="Menu principal")
-        expect(menu.get_by_role("link")).to_have_count(1)
-        expect(menu.get_by_role("link", name="Mes grilles")).to_have_attribute("aria-current", "page")
-        assert_no_axe_violations(tester_page)
-        for _ in range(8):
-            tester_page.keyboard.press("Tab")
-            if tester_page.evaluate("document.activeElement.textContent") == "Mes grilles":
-                break
-        else:
-            pytest.fail("The keyboard never reached the menu link.")
-    finally:
-        LANDING_PAGES.unregister("audits")
+    tester_page.goto(live_server.url + "/")
+    assert tester_page.url == live_server.url + GRIDS
+    menu = tester_page.get_by_role("navigation", name="Menu principal")
+    expect(menu.get_by_role("link")).to_have_count(1)
+    expect(menu.get_by_role("link", name="Mes grilles")).to_have_attribute("aria-current", "page")
+    assert_no_axe_violations(tester_page)
+    for _ in range(8):
+        tester_page.keyboard.press("Tab")
+        if tester_page.evaluate("document.activeElement.textContent") == "Mes grilles":
+            break
+    else:
+        pytest.fail("The keyboard never reached the menu link.")

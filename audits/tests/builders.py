@@ -1,23 +1,14 @@
-"""Filled grids made directly in the database for the tests of the pages, the metric and the
-findings: answers given and their stored scores (CommitmentScore) written with the score rule
-(audits.scores), as the submit of a grid writes them."""
+"""Grids, campaigns and filled grids for the tests of the pages, the metric and the findings:
+a grid of criteria given as (commitment, weight), answered and submitted through the fill
+actions, so that the stored scores are those a real submission writes."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 
-from audits.models import (
-    Assessment,
-    AssessmentStatus,
-    CheckCampaign,
-    CommitmentScore,
-    Criterion,
-    CriterionAnswer,
-    Grid,
-    GridKind,
-)
-from audits.scores import RatedCriterion, scores_by_commitment
+from audits.fill import save_answer, submit_assessment
+from audits.models import Assessment, CheckCampaign, Criterion, Grid, GridKind
 from core.models import Organisation, Service, Site, User
 
 
@@ -67,9 +58,9 @@ def make_assessment(
     site: Site | None = None,
     service: Service | None = None,
 ) -> Assessment:
-    """A filled grid with one rating per criterion of the campaign's grid, in order: submitted
-    with its scores when `checked_on` is given, else left assigned (a draft) with its answers."""
-    submitted = checked_on is not None
+    """A grid of the campaign given to `assessor`, answered with one rating per criterion of
+    the grid, in order, through the fill actions (audits.fill); submitted on `checked_on`
+    (its scores stored by the submit), or left to fill (a draft) when `checked_on` is None."""
     assessment = Assessment.objects.create(
         organisation_id=campaign.organisation_id,
         campaign=campaign,
@@ -77,28 +68,12 @@ def make_assessment(
         site=site,
         service=service,
         due_on=campaign.ends_on,
-        checked_on=checked_on,
-        status=AssessmentStatus.SUBMITTED if submitted else AssessmentStatus.ASSIGNED,
-        submitted_at=dt.datetime.combine(checked_on, dt.time(12), tzinfo=dt.UTC) if checked_on else None,
     )
     criteria = list(campaign.grid.criteria.order_by("position"))
-    rated = []
     for criterion, rating in zip(criteria, ratings, strict=False):
-        CriterionAnswer.objects.create(
-            organisation_id=campaign.organisation_id,
-            assessment=assessment,
-            criterion=criterion,
-            rating=rating,
-            comment=f"Constat sur le point {criterion.position}",
-        )
-        rated.append(RatedCriterion(criterion.commitment_code, criterion.weight, rating))
-    if submitted:
-        for score in scores_by_commitment(rated):
-            CommitmentScore.objects.create(
-                organisation_id=campaign.organisation_id,
-                assessment=assessment,
-                commitment_code=score.commitment_code,
-                earned=score.earned,
-                possible=score.possible,
-            )
+        comment = f"Constat sur le point {criterion.position}"
+        save_answer(assessment=assessment, criterion=criterion, rating=rating, comment=comment, actor=assessor)
+    if checked_on is not None:
+        now = dt.datetime.combine(checked_on, dt.time(12), tzinfo=dt.UTC)
+        submit_assessment(assessment=assessment, checked_on=checked_on, actor=assessor, now=now, today=checked_on)
     return assessment

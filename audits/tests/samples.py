@@ -1,5 +1,6 @@
-"""Objects the URL walkers route to: an editable grid and its criterion, a campaign of the
-visit grid with a submitted filled grid (a finding with a photo), and a filled grid to do."""
+"""Objects the URL walkers route to: an editable grid and its criterion; a campaign of a visit
+grid with a grid still to fill (assigned to another member, so the walkers open it as the
+town's staff) and a submitted one (a finding with a photo, a scanned paper grid)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 
-from audits.models import Assessment, CheckCampaign, Criterion, CriterionAnswer, Grid
+from audits.models import Assessment, AssessmentStatus, CheckCampaign, Criterion, CriterionAnswer, Grid
 from audits.tests.builders import make_assessment, make_campaign, make_grid
 from core.models import Membership, Organisation, Role, User
 
@@ -25,6 +26,7 @@ def sample_values(organisation: Organisation) -> dict[str, Any]:
     editable = make_grid(organisation, [("1", 2), ("1", 1), ("10", 3)], title="Grille témoin")
     locked = make_grid(organisation, [("1", 2), ("10", 3)], kind="visit", title="Visite témoin")
     campaign = make_campaign(locked, starts_on=dt.date(2026, 3, 1))
+    to_fill = make_assessment(campaign, assessor, [], checked_on=None)
     done = make_assessment(campaign, assessor, ["partly", "no"], checked_on=dt.date(2026, 3, 10))
     answer = done.answers.order_by("pk").first()
     assert answer is not None
@@ -36,25 +38,27 @@ def sample_values(organisation: Organisation) -> dict[str, Any]:
         "grid_id": editable.pk,
         "criterion_id": criterion.pk,
         "check_campaign_id": campaign.pk,
-        "assessment_id": done.pk,
+        "assessment_id": to_fill.pk,
+        "filled_grid_id": done.pk,
         "answer_id": answer.pk,
     }
 
 
 def existing_values(organisation: Organisation) -> dict[str, Any]:
-    """The demo town's first grid, campaign and filled grid; sample ones while the demo has none."""
+    """The demo town's first grid, campaign, grid to fill and submitted grid with a photo;
+    sample ones while the demo has none."""
     answer = CriterionAnswer.objects.for_org(organisation).exclude(photo="").order_by("pk").first()
-    campaign = CheckCampaign.objects.for_org(organisation).order_by("pk").first()
-    if answer is None or campaign is None:
-        return sample_values(organisation)
+    to_fill = Assessment.objects.for_org(organisation).filter(status=AssessmentStatus.ASSIGNED).order_by("pk").first()
     grid = Grid.objects.for_org(organisation).order_by("pk").first()
     criterion = Criterion.objects.for_org(organisation).order_by("pk").first()
-    assessment = Assessment.objects.for_org(organisation).order_by("pk").first()
-    assert grid is not None and criterion is not None and assessment is not None
+    if answer is None or to_fill is None or grid is None or criterion is None:
+        return sample_values(organisation)
+    campaign = CheckCampaign.objects.for_org(organisation).filter(pk=to_fill.campaign_id).get()
     return {
         "grid_id": grid.pk,
         "criterion_id": criterion.pk,
         "check_campaign_id": campaign.pk,
-        "assessment_id": answer.assessment_id,
+        "assessment_id": to_fill.pk,
+        "filled_grid_id": answer.assessment_id,
         "answer_id": answer.pk,
     }

@@ -48,10 +48,13 @@ def _model(object_type: str) -> Any:
 
 
 def _field(object_type: str, name: str) -> Any:
+    """The model's own field of that name; None for a value that is no field of its own (a
+    reverse relation of that name, as the scores of a grid, reads from journal.VALUE_LABELS)."""
     try:
-        return _model(object_type)._meta.get_field(name)
+        field = _model(object_type)._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
         return None
+    return None if field.auto_created and not field.concrete else field
 
 
 def field_label(object_type: str, name: str) -> str:
