@@ -13,7 +13,7 @@ from django.db import transaction
 from audits.default_grids import GridSpec, default_grids
 from audits.models import Assessment, AssessmentStatus, CheckCampaign, Criterion, Frequency, Grid
 from core.access import Capability, can
-from core.audit import create_audited, delete_audited, record_events, snapshot
+from core.audit import create_audited, delete_audited
 from core.models import Membership, Organisation, Service, Site, User
 from core.periods import Granularity, Period
 
@@ -25,8 +25,8 @@ PERIOD_OF = {
 }
 
 
-def _grid_from_spec(organisation: Organisation, actor: User | None, spec: GridSpec, today: dt.date) -> Grid:
-    grid = Grid(
+def _grid_from_spec(organisation: Organisation, spec: GridSpec, today: dt.date) -> Grid:
+    grid = Grid.objects.create(
         organisation=organisation,
         title=spec.title,
         kind=spec.kind,
@@ -34,8 +34,7 @@ def _grid_from_spec(organisation: Organisation, actor: User | None, spec: GridSp
         instructions=spec.instructions,
         created_on=today,
     )
-    create_audited(grid, actor=actor)
-    criteria = Criterion.objects.bulk_create(
+    Criterion.objects.bulk_create(
         Criterion(
             organisation=organisation,
             grid=grid,
@@ -47,25 +46,18 @@ def _grid_from_spec(organisation: Organisation, actor: User | None, spec: GridSp
         )
         for position, criterion in enumerate(spec.criteria, start=1)
     )
-    record_events(
-        organisation=organisation,
-        actor=actor,
-        action="create",
-        changes=[(criterion, None, snapshot(criterion)) for criterion in criteria],
-    )
     return grid
 
 
 @transaction.atomic
 def create_default_grids(organisation: Organisation, actor: User | None) -> list[Grid]:
     """The shipped grids (audits/grids/*.toml) a town does not have yet, by title and kind
-    (core.registries.TOWN_DEFAULTS: run when the town is created)."""
+    (core.registries.TOWN_DEFAULTS: run when the town is created). Like every app's defaults,
+    they are what the town starts with, not a change anyone made: nothing is journaled."""
     have = set(Grid.objects.for_org(organisation).values_list("title", "kind"))
     today = organisation.today()
     return [
-        _grid_from_spec(organisation, actor, spec, today)
-        for spec in default_grids()
-        if (spec.title, spec.kind) not in have
+        _grid_from_spec(organisation, spec, today) for spec in default_grids() if (spec.title, spec.kind) not in have
     ]
 
 
