@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.base import ContentFile
+from django.urls import reverse
 
 from audits.models import Assessment, CheckCampaign, Grid
 from audits.tests.builders import make_assessment, make_campaign, make_grid
@@ -117,3 +118,9 @@ def test_lists_read_in_the_same_number_of_queries_whatever_their_length(org, age
         make_assessment(campaign, agent, [], checked_on=None)
     large = [page_queries(manager_client, base(org) + address) for address in addresses]
     assert small == large
+
+
+def test_the_journal_reads_a_submitted_grid_and_its_scores_in_french(org, done, manager_client):
+    page = manager_client.get(reverse("core:audit_trail", args=[org.slug])).content.decode()
+    assert "Remise de la grille" in page and "<dt>Points par engagement (obtenus/possibles)</dt>" in page
+    assert "engagement 1 : 2,5/3 ; engagement 10 : 0/3" in page
