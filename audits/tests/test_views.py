@@ -75,7 +75,7 @@ def test_agents_do_not_see_who_checked(org, done, client_as):
 def test_a_submitted_grid_reads_with_its_scores_and_a_button_for_each_finding(org, done, manager_client):
     page = manager_client.get(base(org) + f"grilles-remplies/{done.pk}/").content.decode()
     assert "Score : <strong>83 %</strong> (2,5 points sur 3)" in page
-    assert "Score : <strong>0 %</strong>" in page
+    assert "Score : <strong>0 %</strong> (0 point sur 3)" in page
     partly, no = done.answers.order_by("criterion__position")[1:]
     assert f"Ouvrir une action d&#x27;amélioration (constat n° {partly.pk})" in page
     assert f"Ouvrir une action d&#x27;amélioration (constat n° {no.pk})" in page
