@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from audits.tests.builders import make_assessment, make_campaign, make_grid
+from audits.tests.factories import make_filled_grid, make_grid_campaign, make_weighted_grid
 from civil_registry.actions import deliver, record_error, register_act_request
 from civil_registry.models import ActChannel, ActFormat, ActType, ErrorFinder
 from complaints.actions import register_complaint
@@ -136,8 +136,8 @@ def checks(organisation: Organisation, service: Service, ratings: list[str]) -> 
     """A self-assessment of `service` on 10 March: one criterion of commitment 1 (weight 2) per rating."""
     assessor = User.objects.create_user(f"controle-{service.code}@{organisation.slug}.test", "x", full_name="Contrôle")
     Membership.objects.create(organisation=organisation, user=assessor, role=Role.AGENT)
-    grid = make_grid(organisation, [("1", 2)] * len(ratings), title=f"Autoévaluation {service.code}")
-    make_assessment(make_campaign(grid), assessor, ratings, service=service)
+    grid = make_weighted_grid(organisation, [("1", 2)] * len(ratings), title=f"Autoévaluation {service.code}")
+    make_filled_grid(make_grid_campaign(grid), assessor, ratings, service=service)
 
 
 def two_sites(org: Organisation) -> dict[str, Any]:

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from audits.tests.builders import make_assessment, make_campaign, make_grid
+from audits.tests.factories import make_filled_grid, make_grid_campaign, make_weighted_grid
 from commitments.actions import recompute_indicator
 from commitments.frameworks import load_framework
 from commitments.models import Indicator
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def done(org, make_member):
     load_framework(organisation=org, code="qualivilles")
-    grid = make_grid(org, [("10", 2), ("10", 1), ("12", 3)], kind="visit", title="Visite d'essai")
+    grid = make_weighted_grid(org, [("10", 2), ("10", 1), ("12", 3)], kind="visit", title="Visite d'essai")
     assessor = make_member(org, Role.AGENT, email="testeur@ville-test.test")
-    return make_assessment(make_campaign(grid), assessor, ["no", "yes", "partly"])
+    return make_filled_grid(make_grid_campaign(grid), assessor, ["no", "yes", "partly"])
 
 
 def open_from(client, org, answer):

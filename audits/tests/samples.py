@@ -10,7 +10,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 
 from audits.models import Assessment, AssessmentStatus, CheckCampaign, Criterion, CriterionAnswer, Grid
-from audits.tests.builders import make_assessment, make_campaign, make_grid
+from audits.tests.factories import make_filled_grid, make_grid_campaign, make_weighted_grid
 from core.models import Membership, Organisation, Role, User
 
 # The smallest PNG: a photo to serve.
@@ -23,11 +23,11 @@ PNG = (
 def sample_values(organisation: Organisation) -> dict[str, Any]:
     assessor = User.objects.create_user(f"controleur@{organisation.slug}.test", "x", full_name="Contrôleur témoin")
     Membership.objects.create(organisation=organisation, user=assessor, role=Role.AGENT)
-    editable = make_grid(organisation, [("1", 2), ("1", 1), ("10", 3)], title="Grille témoin")
-    locked = make_grid(organisation, [("1", 2), ("10", 3)], kind="visit", title="Visite témoin")
-    campaign = make_campaign(locked, starts_on=dt.date(2026, 3, 1))
-    to_fill = make_assessment(campaign, assessor, [], checked_on=None)
-    done = make_assessment(campaign, assessor, ["partly", "no"], checked_on=dt.date(2026, 3, 10))
+    editable = make_weighted_grid(organisation, [("1", 2), ("1", 1), ("10", 3)], title="Grille témoin")
+    locked = make_weighted_grid(organisation, [("1", 2), ("10", 3)], kind="visit", title="Visite témoin")
+    campaign = make_grid_campaign(locked, starts_on=dt.date(2026, 3, 1))
+    to_fill = make_filled_grid(campaign, assessor, [], checked_on=None)
+    done = make_filled_grid(campaign, assessor, ["partly", "no"], checked_on=dt.date(2026, 3, 10))
     answer = done.answers.order_by("pk").first()
     assert answer is not None
     answer.photo.save("photo.png", ContentFile(PNG), save=True)

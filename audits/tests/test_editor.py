@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from audits import editor
 from audits.editor import CriterionValues, GridValues
 from audits.models import Criterion, Grid
-from audits.tests.builders import make_assessment, make_campaign, make_grid
+from audits.tests.factories import make_filled_grid, make_grid_campaign, make_weighted_grid
 from core.audit import history_of
 from core.concurrency import ConcurrentEditError
 from core.models import AuditEvent, Role
@@ -28,7 +28,7 @@ FOLLOWED = [
 def grid(org):
     """A grid of a town that follows commitments 1, 2 and 10 (as `commitments` would say)."""
     COMMITMENT_CHOICES.register("test", lambda organisation: FOLLOWED if organisation.pk == org.pk else [])
-    yield make_grid(org, [("1", 2), ("1", 1), ("10", 3)])
+    yield make_weighted_grid(org, [("1", 2), ("1", 1), ("10", 3)])
     COMMITMENT_CHOICES.unregister("test")
 
 
@@ -86,14 +86,14 @@ def test_a_deleted_criterion_leaves_the_others_numbered(grid):
 
 
 def test_a_criterion_with_answers_in_a_grid_being_filled_is_not_deleted(grid, org, make_member):
-    make_assessment(make_campaign(grid), make_member(org, Role.AGENT), ["yes"], checked_on=None)
+    make_filled_grid(make_grid_campaign(grid), make_member(org, Role.AGENT), ["yes"], checked_on=None)
     with pytest.raises(ValidationError, match="en cours de remplissage"):
         editor.delete_criterion(criterion=grid.criteria.get(position=1), actor=None, seen_version=grid.version)
     assert grid.criteria.count() == 3
 
 
 def test_a_grid_with_a_submitted_assessment_is_locked_but_its_use_still_changes(grid, org, make_member):
-    make_assessment(make_campaign(grid), make_member(org, Role.AGENT), ["yes", "no", "na"])
+    make_filled_grid(make_grid_campaign(grid), make_member(org, Role.AGENT), ["yes", "no", "na"])
     assert editor.is_locked(grid)
     with pytest.raises(ValidationError, match="Dupliquez-la"):
         editor.add_criterion(grid=grid, actor=None, seen_version=grid.version, values=values())
@@ -111,7 +111,7 @@ def test_a_grid_with_a_submitted_assessment_is_locked_but_its_use_still_changes(
 
 
 def test_duplicating_copies_the_criteria_into_an_editable_grid_that_replaces_the_original(grid, org, make_member):
-    make_assessment(make_campaign(grid), make_member(org, Role.AGENT), ["yes", "no", "na"])
+    make_filled_grid(make_grid_campaign(grid), make_member(org, Role.AGENT), ["yes", "no", "na"])
     copy = editor.duplicate_grid(grid=grid, actor=None, today=dt.date(2026, 4, 1))
     assert copy.title == "Grille d'essai (nouvelle version)" and not editor.is_locked(copy)
     assert positions(copy) == positions(grid)

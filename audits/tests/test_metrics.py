@@ -6,7 +6,7 @@ import pytest
 
 from audits.metrics import SCORE, records_url, score
 from audits.models import GridKind
-from audits.tests.builders import make_assessment, make_campaign, make_grid
+from audits.tests.factories import make_filled_grid, make_grid_campaign, make_weighted_grid
 from core.metrics import MetricQuery
 from core.models import Role, Service, Site
 from core.periods import Period
@@ -32,8 +32,8 @@ def test_the_metric_is_registered_with_the_indicator_engine():
 
 
 def test_yes_earns_the_weight_partly_half_no_nothing_and_not_applicable_is_left_out(org, assessor):
-    grid = make_grid(org, [("1", 3), ("1", 2), ("1", 1), ("1", 4)])
-    assessment = make_assessment(make_campaign(grid), assessor, ["yes", "partly", "no", "na"])
+    grid = make_weighted_grid(org, [("1", 3), ("1", 2), ("1", 1), ("1", 4)])
+    assessment = make_filled_grid(make_grid_campaign(grid), assessor, ["yes", "partly", "no", "na"])
     result = measure(org)
     # earned 3 + 1 + 0 = 4 of 3 + 2 + 1 = 6 possible (the weight 4 "sans objet" left out)
     assert (result.numerator, result.denominator) == (4.0, 6.0)
@@ -42,10 +42,10 @@ def test_yes_earns_the_weight_partly_half_no_nothing_and_not_applicable_is_left_
 
 
 def test_two_grids_are_pooled_by_their_points_not_averaged(org, assessor):
-    big = make_grid(org, [("1", 5), ("1", 5)], title="Grande grille")
-    small = make_grid(org, [("1", 2)], title="Petite grille")
-    first = make_assessment(make_campaign(big), assessor, ["yes", "yes"])  # 10 of 10: 100 %
-    second = make_assessment(make_campaign(small), assessor, ["no"])  # 0 of 2: 0 %
+    big = make_weighted_grid(org, [("1", 5), ("1", 5)], title="Grande grille")
+    small = make_weighted_grid(org, [("1", 2)], title="Petite grille")
+    first = make_filled_grid(make_grid_campaign(big), assessor, ["yes", "yes"])  # 10 of 10: 100 %
+    second = make_filled_grid(make_grid_campaign(small), assessor, ["no"])  # 0 of 2: 0 %
     result = measure(org)
     assert (result.numerator, result.denominator) == (10.0, 12.0)
     assert round(result.value, 2) == 83.33  # pooled; the average of shares would be 50 %
@@ -53,19 +53,19 @@ def test_two_grids_are_pooled_by_their_points_not_averaged(org, assessor):
 
 
 def test_a_grid_still_being_filled_counts_for_nothing(org, assessor):
-    grid = make_grid(org, [("1", 1)])
-    make_assessment(make_campaign(grid), assessor, ["no"], checked_on=None)
+    grid = make_weighted_grid(org, [("1", 1)])
+    make_filled_grid(make_grid_campaign(grid), assessor, ["no"], checked_on=None)
     assert measure(org) is None
-    done = make_assessment(make_campaign(grid), assessor, ["yes"])
+    done = make_filled_grid(make_grid_campaign(grid), assessor, ["yes"])
     result = measure(org)
     assert result.value == 100 and result.record_ids == (done.pk,)
 
 
 def test_only_the_commitment_asked_and_checks_of_the_period_count(org, assessor):
-    grid = make_grid(org, [("1", 1), ("10", 3)])
-    campaign = make_campaign(grid)
-    make_assessment(campaign, assessor, ["yes", "no"])
-    make_assessment(campaign, assessor, ["no", "no"], checked_on=dt.date(2026, 4, 1))  # April
+    grid = make_weighted_grid(org, [("1", 1), ("10", 3)])
+    campaign = make_grid_campaign(grid)
+    make_filled_grid(campaign, assessor, ["yes", "no"])
+    make_filled_grid(campaign, assessor, ["no", "no"], checked_on=dt.date(2026, 4, 1))  # April
     assert measure(org).value == 100
     assert measure(org, commitment="10").value == 0
     assert measure(org, commitment="12") is None
@@ -74,10 +74,10 @@ def test_only_the_commitment_asked_and_checks_of_the_period_count(org, assessor)
 
 
 def test_kinds_narrow_to_the_types_of_check_asked(org, assessor):
-    self_check = make_grid(org, [("1", 1)], kind=GridKind.SELF_ASSESSMENT)
-    visit = make_grid(org, [("1", 1)], kind=GridKind.MYSTERY_VISIT, title="Visite")
-    make_assessment(make_campaign(self_check), assessor, ["yes"])
-    make_assessment(make_campaign(visit), assessor, ["no"])
+    self_check = make_weighted_grid(org, [("1", 1)], kind=GridKind.SELF_ASSESSMENT)
+    visit = make_weighted_grid(org, [("1", 1)], kind=GridKind.MYSTERY_VISIT, title="Visite")
+    make_filled_grid(make_grid_campaign(self_check), assessor, ["yes"])
+    make_filled_grid(make_grid_campaign(visit), assessor, ["no"])
     assert measure(org).value == 50
     assert measure(org, kinds=["visit"]).value == 0
     assert measure(org, kinds=["self", "visit"]).value == 50
@@ -88,11 +88,11 @@ def test_a_site_or_a_service_counts_the_grids_made_there(org, assessor):
     town_hall = Site.objects.get(organisation=org)
     annex = Site.objects.create(organisation=org, name="Mairie annexe")
     reception = Service.objects.get(organisation=org, code="accueil")
-    grid = make_grid(org, [("1", 1)])
-    campaign = make_campaign(grid)
-    at_town_hall = make_assessment(campaign, assessor, ["yes"], site=town_hall)
-    for_reception = make_assessment(campaign, assessor, ["partly"], service=reception)  # a service of the town hall
-    at_annex = make_assessment(campaign, assessor, ["no"], site=annex)
+    grid = make_weighted_grid(org, [("1", 1)])
+    campaign = make_grid_campaign(grid)
+    at_town_hall = make_filled_grid(campaign, assessor, ["yes"], site=town_hall)
+    for_reception = make_filled_grid(campaign, assessor, ["partly"], service=reception)  # a service of the town hall
+    at_annex = make_filled_grid(campaign, assessor, ["no"], site=annex)
     everywhere = measure(org)
     assert everywhere.value == 50 and everywhere.sample_size == 3
     town_hall_only = measure(org, site=town_hall)
@@ -102,13 +102,13 @@ def test_a_site_or_a_service_counts_the_grids_made_there(org, assessor):
 
 
 def test_another_towns_grids_never_count(org, other_org, assessor, make_member):
-    grid = make_grid(other_org, [("1", 1)])
-    make_assessment(make_campaign(grid), make_member(other_org, Role.AGENT), ["no"])
+    grid = make_weighted_grid(other_org, [("1", 1)])
+    make_filled_grid(make_grid_campaign(grid), make_member(other_org, Role.AGENT), ["no"])
     assert measure(org) is None
 
 
 def test_an_indicator_without_a_commitment_has_no_value(org, assessor):
-    make_assessment(make_campaign(make_grid(org, [("1", 1)])), assessor, ["yes"])
+    make_filled_grid(make_grid_campaign(make_weighted_grid(org, [("1", 1)])), assessor, ["yes"])
     assert score(MetricQuery(organisation=org, period=MARCH, params={})) is None
 
 

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from audits.models import Assessment, CheckCampaign, Grid
-from audits.tests.builders import make_assessment, make_campaign, make_grid
+from audits.tests.factories import make_filled_grid, make_grid_campaign, make_weighted_grid
 from audits.tests.samples import PNG
 from core.models import Role, Service
 
@@ -21,8 +21,8 @@ def agent(org, make_member):
 
 @pytest.fixture
 def done(org, agent):
-    grid = make_grid(org, [("1", 2), ("1", 1), ("10", 3)], kind="visit", title="Visite d'essai")
-    return make_assessment(make_campaign(grid), agent, ["yes", "partly", "no"])
+    grid = make_weighted_grid(org, [("1", 2), ("1", 1), ("10", 3)], kind="visit", title="Visite d'essai")
+    return make_filled_grid(make_grid_campaign(grid), agent, ["yes", "partly", "no"])
 
 
 def base(org):
@@ -57,7 +57,7 @@ def test_the_manager_creates_a_campaign_then_gives_a_grid_to_fill(org, manager_c
 
 
 def test_a_due_date_before_the_campaign_comes_back_in_french_and_writes_nothing(org, manager_client, agent):
-    campaign = make_campaign(make_grid(org, [("1", 1)]))
+    campaign = make_grid_campaign(make_weighted_grid(org, [("1", 1)]))
     form = {"assessor": agent.pk, "due_on": "2026-02-01"}
     response = manager_client.post(base(org) + f"campagnes/{campaign.pk}/confier/", form)
     assert response.status_code == 400
@@ -100,7 +100,7 @@ def test_a_photo_is_served_to_the_town_only(org, other_org, done, manager_client
 
 
 def test_the_drill_down_lists_the_grids_behind_a_value(org, done, agent, manager_client):
-    other = make_assessment(make_campaign(make_grid(org, [("15", 1)], kind="call")), agent, ["yes"])
+    other = make_filled_grid(make_grid_campaign(make_weighted_grid(org, [("15", 1)], kind="call")), agent, ["yes"])
     page = manager_client.get(base(org) + "grilles-remplies/", {"engagement": "1", "periode": "2026-03"}).content
     assert f"grilles-remplies/{done.pk}/".encode() in page and f"grilles-remplies/{other.pk}/".encode() not in page
     april = manager_client.get(base(org) + "grilles-remplies/", {"engagement": "1", "periode": "2026-04"}).content
@@ -108,14 +108,14 @@ def test_the_drill_down_lists_the_grids_behind_a_value(org, done, agent, manager
 
 
 def test_lists_read_in_the_same_number_of_queries_whatever_their_length(org, agent, manager_client, page_queries):
-    grid = make_grid(org, [("1", 1), ("10", 1)])
-    make_assessment(make_campaign(grid), agent, ["yes", "no"])
+    grid = make_weighted_grid(org, [("1", 1), ("10", 1)])
+    make_filled_grid(make_grid_campaign(grid), agent, ["yes", "no"])
     addresses = ["", "campagnes/", "grilles/", "grilles-remplies/"]
     small = [page_queries(manager_client, base(org) + address) for address in addresses]
     for _ in range(4):
-        campaign = make_campaign(make_grid(org, [("1", 1), ("12", 2)], kind="visit"))
-        make_assessment(campaign, agent, ["no", "partly"])
-        make_assessment(campaign, agent, [], checked_on=None)
+        campaign = make_grid_campaign(make_weighted_grid(org, [("1", 1), ("12", 2)], kind="visit"))
+        make_filled_grid(campaign, agent, ["no", "partly"])
+        make_filled_grid(campaign, agent, [], checked_on=None)
     large = [page_queries(manager_client, base(org) + address) for address in addresses]
     assert small == large
 
