@@ -90,6 +90,8 @@ ACTION_LABELS: dict[str, str] = {
     # Kiosk tablets (core.kiosk): paired with their one-time code, revoked by the quality manager
     "pair": "appairage de la borne",
     "revoke": "révocation de la borne",
+    # The training roster (training): an agent's last day in post
+    "depart": "départ de l'agent",
     # Invitations answered by the person invited (administration.Invitation)
     "accept_invitation": "invitation acceptée",
     "decline_invitation": "invitation refusée",
