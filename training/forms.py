@@ -84,6 +84,7 @@ class SessionForm(forms.Form):
         max_value=99,
         decimal_places=1,
         required=False,
+        localize=True,
         help_text="Par exemple 3,5.",
     )
     commitments = forms.MultipleChoiceField(
