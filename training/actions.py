@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 
 from core.audit import create_audited, record_event, save_audited, snapshot
 from core.models import Membership, Organisation, Service, User
@@ -71,6 +72,15 @@ def _departure_error(departed_on: dt.date, arrived_on: dt.date) -> str:
     return f"Date de départ : le {departed_on:%d/%m/%Y} précède l'arrivée du {arrived_on:%d/%m/%Y}."
 
 
+def _attended_outside(agent: Agent, arrived_on: dt.date, departed_on: dt.date | None) -> dt.date | None:
+    """The day of a session the agent attended outside these dates in post, if any."""
+    outside = Q(session__held_on__lt=arrived_on)
+    if departed_on is not None:
+        outside |= Q(session__held_on__gt=departed_on)
+    found = Attendance.objects.filter(outside, organisation=agent.organisation, agent=agent)
+    return found.order_by("session__held_on").values_list("session__held_on", flat=True).first()
+
+
 def _check_agent(organisation: Organisation, values: dict[str, Any], agent: Agent | None = None) -> None:
     errors: dict[str, str] = {}
     if not (values.get("full_name") or "").strip():
@@ -83,6 +93,12 @@ def _check_agent(organisation: Organisation, values: dict[str, Any], agent: Agen
         errors["arrived_on"] = "Date d'arrivée : indiquez le jour d'arrivée de l'agent."
     elif departed_on is not None and departed_on < arrived_on:
         errors["departed_on"] = _departure_error(departed_on, arrived_on)
+    if agent is not None and arrived_on is not None and "departed_on" not in errors:
+        outside = _attended_outside(agent, arrived_on, departed_on)
+        if outside:
+            errors["departed_on" if departed_on and outside > departed_on else "arrived_on"] = (
+                f"L'agent a participé à une session le {outside:%d/%m/%Y}, hors de ses dates en poste."
+            )
     user: User | None = values.get("user")
     if user is not None:
         if not Membership.objects.filter(organisation=organisation, user=user).exists():
@@ -122,8 +138,9 @@ def update_agent(*, agent: Agent, actor: User | None, today: dt.date, **values: 
 @transaction.atomic
 def mark_departed(*, agent: Agent, actor: User | None, departed_on: dt.date, today: dt.date) -> None:
     """Record an agent's last day in post: they stay on the roster with their records."""
-    if departed_on < agent.arrived_on:
-        raise ValidationError({"departed_on": _departure_error(departed_on, agent.arrived_on)})
+    _check_agent(
+        agent.organisation, {name: getattr(agent, name) for name in AGENT_FIELDS} | {"departed_on": departed_on}, agent
+    )
     days = TrainingSettings.for_org(agent.organisation).briefing_days
     months = _agent_months(agent, days=days, today=today)
     before = snapshot(agent, ["departed_on"])

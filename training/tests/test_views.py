@@ -52,6 +52,16 @@ def test_marking_a_departure_keeps_the_agent_and_writes_a_french_journal_line(or
     assert "Départ de l&#x27;agent" in page
 
 
+def test_a_departure_before_a_session_the_agent_attended_is_refused(org, manager_client, make_agent, make_session):
+    agent = make_agent("Nadia Moreau", dt.date(2024, 1, 8))
+    make_session(dt.date(2026, 10, 5), [agent])
+    response = manager_client.post(url("agent_depart", org, agent.pk), {"departed_on": "2026-09-30"})
+    assert response.status_code == 200
+    assert "a participé à une session le 05/10/2026, hors de ses dates en poste" in response.content.decode()
+    agent.refresh_from_db()
+    assert agent.departed_on is None
+
+
 def session_data(agents, **fields):
     return {
         "kind": Kind.TRAINING,
