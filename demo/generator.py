@@ -218,7 +218,7 @@ def build_towns(*, seed: int = DEFAULT_SEED, today: dt.date) -> list[Organisatio
         after_tickets_written(organisation=organisation, months=months)
         refresh_calls(organisation=organisation, months=months)
         record_demo_import(organisation, today)
-        recompute_demo_indicators(organisation, today, prefixes=("complaints",))
+        recompute_demo_indicators(organisation, today, prefixes=("complaints", "training"))
         # What every new town gets, in the transaction that creates it; last, so that the
         # demo's own visit reasons and rules stand in for the defaults where it has them.
         create_town_defaults(organisation=organisation, actor=None)

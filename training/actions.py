@@ -110,13 +110,18 @@ def _check_agent(organisation: Organisation, values: dict[str, Any], agent: Agen
 
 
 @transaction.atomic
-def add_agent(*, organisation: Organisation, actor: User | None, today: dt.date, **values: Any) -> Agent:
-    """Put an agent on the roster."""
+def add_agent(
+    *, organisation: Organisation, actor: User | None, today: dt.date, notify: bool = True, **values: Any
+) -> Agent:
+    """Put an agent on the roster. `notify=False` leaves the indicators to the caller, who
+    tells them once after many (`core.registries.records_changed`, prefix `training`: the demo)."""
     values["full_name"] = (values.get("full_name") or "").strip()
     _check_agent(organisation, values)
     agent = Agent(organisation=organisation, **values)
     create_audited(agent, actor=actor, fields=AGENT_FIELDS)
-    _tell(organisation, _agent_months(agent, days=TrainingSettings.for_org(organisation).briefing_days, today=today))
+    if notify:
+        days = TrainingSettings.for_org(organisation).briefing_days
+        _tell(organisation, _agent_months(agent, days=days, today=today))
     return agent
 
 
@@ -239,9 +244,11 @@ def record_session(
     today: dt.date,
     attendees: Sequence[Agent],
     attendance_sheet: UploadedFile | None = None,
+    notify: bool = True,
     **values: Any,
 ) -> TrainingSession:
-    """Record a training session or a briefing held, with who attended it."""
+    """Record a training session or a briefing held, with who attended it (`notify` as for
+    `add_agent`)."""
     values = _session_values(values)
     _check_session(organisation, values, attendees, today)
     session = TrainingSession(organisation=organisation, **values)
@@ -251,7 +258,8 @@ def record_session(
     _set_attendees(session, attendees)
     after = snapshot(session, [*SESSION_FIELDS, "attendance_sheet_name"]) | {"attendees": _attendee_names(attendees)}
     record_event(organisation=organisation, actor=actor, instance=session, action=CREATED, after=after)
-    _tell(organisation, _session_months(session, attendees, today=today))
+    if notify:
+        _tell(organisation, _session_months(session, attendees, today=today))
     return session
 
 

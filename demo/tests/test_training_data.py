@@ -57,3 +57,21 @@ def test_this_years_indicators_follow_the_demo_records(town):
     assert (briefed.numerator, briefed.denominator) == (10, 11)
     on_time = newcomers_briefed_on_time(query, today=TODAY)
     assert (on_time.numerator, on_time.denominator) == (1, 2)
+
+
+def test_the_demo_stores_the_training_indicators_of_its_three_years(town, django_capture_on_commit_callbacks):
+    from commitments.models import IndicatorValue
+    from demo.generator import recompute_demo_indicators
+
+    add_training(town, today=TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        recompute_demo_indicators(town, TODAY, prefixes=("training",))
+    stored = IndicatorValue.objects.filter(organisation=town, service=None, site=None, granularity="year")
+    this_year = dict(
+        (code, (numerator, denominator))
+        for code, numerator, denominator in stored.filter(period_start=YEAR.start).values_list(
+            "indicator__code", "numerator", "denominator"
+        )
+    )
+    assert this_year == {"11.1": (7, 10), "22.1": (10, 11), "22.2": (1, 2)}
+    assert set(stored.values_list("period_start__year", flat=True)) == {2024, 2025, 2026}
