@@ -51,11 +51,14 @@ def test_this_years_indicators_follow_the_demo_records(town):
     # 10 front-line agents in post (6 with accounts, the annex agent, 3 newcomers); trained: the
     # 3 reception agents in March, the 3 civil registry agents and the annex agent in October
     trained = front_line_trained(query)
+    assert trained is not None
     assert (trained.numerator, trained.denominator) == (7, 10)
     # 11 in post (and the archivist); the January briefing reached 8, the newcomers' 2 more
     briefed = agents_briefed(query)
+    assert briefed is not None
     assert (briefed.numerator, briefed.denominator) == (10, 11)
     on_time = newcomers_briefed_on_time(query, today=TODAY)
+    assert on_time is not None
     assert (on_time.numerator, on_time.denominator) == (1, 2)
 
 

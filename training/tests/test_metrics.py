@@ -23,7 +23,7 @@ import datetime as dt
 
 import pytest
 
-from core.metrics import MetricQuery
+from core.metrics import Measure, MetricQuery
 from core.models import Service
 from core.periods import Granularity, Period
 from core.registries import METRICS
@@ -71,6 +71,11 @@ def roster(org, make_agent, make_session):
     return agents
 
 
+def measured(measure: Measure | None) -> Measure:
+    assert measure is not None
+    return measure
+
+
 def query(org, period=YEAR_2026, **fields):
     return MetricQuery(organisation=org, period=period, **fields)
 
@@ -80,33 +85,33 @@ def ids(roster, *names):
 
 
 def test_front_line_agents_in_post_during_the_year_trained_on_a_commitment(org, roster):
-    measure = front_line_trained(query(org))
+    measure = measured(front_line_trained(query(org)))
     assert (measure.numerator, measure.denominator) == (2, 6)
     assert measure.value == pytest.approx(100 * 2 / 6)
     assert measure.record_ids == ids(roster, "anne", "bruno", "emma", "farid", "gaelle", "hugo")
 
 
 def test_an_agent_who_left_during_the_year_stays_in_its_denominator_and_not_in_the_next(org, roster):
-    assert roster["bruno"].pk in front_line_trained(query(org)).record_ids
-    next_year = front_line_trained(query(org, YEAR_2027))
+    assert roster["bruno"].pk in measured(front_line_trained(query(org))).record_ids
+    next_year = measured(front_line_trained(query(org, YEAR_2027)))
     assert roster["bruno"].pk not in next_year.record_ids
     assert (next_year.numerator, next_year.denominator) == (0, 4)  # Anne, Emma, Farid, Gaëlle
 
 
 def test_a_service_narrows_the_agents_by_their_service(org, roster):
     reception = Service.objects.get(organisation=org, code="accueil")
-    measure = front_line_trained(query(org, service=reception))
+    measure = measured(front_line_trained(query(org, service=reception)))
     assert (measure.numerator, measure.denominator) == (1, 2)  # Anne trained, Bruno not
 
 
 def test_agents_in_post_during_the_year_briefed_in_it(org, roster):
-    measure = agents_briefed(query(org))
+    measure = measured(agents_briefed(query(org)))
     assert (measure.numerator, measure.denominator) == (4, 7)
     assert measure.record_ids == ids(roster, "anne", "bruno", "david", "emma", "farid", "gaelle", "hugo")
 
 
 def test_newcomers_whose_deadline_falls_in_the_year_briefed_by_it(org, roster):
-    measure = newcomers_briefed_on_time(query(org), today=dt.date(2027, 1, 15))
+    measure = measured(newcomers_briefed_on_time(query(org), today=dt.date(2027, 1, 15)))
     assert (measure.numerator, measure.denominator) == (1, 2)
     assert set(measure.record_ids) == set(ids(roster, "farid", "gaelle"))
 
@@ -114,7 +119,7 @@ def test_newcomers_whose_deadline_falls_in_the_year_briefed_by_it(org, roster):
 def test_a_newcomer_whose_deadline_is_after_the_years_end_is_judged_in_the_next_year(org, roster):
     before_deadline = newcomers_briefed_on_time(query(org, YEAR_2027), today=dt.date(2027, 1, 10))
     assert before_deadline is None  # Emma's deadline has not come: nothing to judge yet
-    after_deadline = newcomers_briefed_on_time(query(org, YEAR_2027), today=dt.date(2027, 1, 15))
+    after_deadline = measured(newcomers_briefed_on_time(query(org, YEAR_2027), today=dt.date(2027, 1, 15)))
     assert (after_deadline.numerator, after_deadline.denominator, after_deadline.record_ids) == (
         0,
         1,
@@ -128,10 +133,10 @@ def test_the_town_setting_moves_the_deadline(org, roster):
     update_settings(organisation=org, actor=None, briefing_days=60, today=dt.date(2027, 1, 15))
     # 60 days: Farid's deadline is 2 April, still before his briefing of 10 April; Hugo left
     # before his; Emma's falls in 2027; Gaëlle's in May: 1/2 as before.
-    measure = newcomers_briefed_on_time(query(org), today=dt.date(2027, 1, 15))
+    measure = measured(newcomers_briefed_on_time(query(org), today=dt.date(2027, 1, 15)))
     assert (measure.numerator, measure.denominator) == (1, 2)
     update_settings(organisation=org, actor=None, briefing_days=70, today=dt.date(2027, 1, 15))
-    measure = newcomers_briefed_on_time(query(org), today=dt.date(2027, 1, 15))
+    measure = measured(newcomers_briefed_on_time(query(org), today=dt.date(2027, 1, 15)))
     assert (measure.numerator, measure.denominator) == (2, 2)  # Farid's deadline is now 12 April
 
 
