@@ -28,6 +28,8 @@ SETTINGS_CHANGED = "settings"
 DEPARTED = "depart"
 AGENT_FIELDS = ["full_name", "service", "front_line", "arrived_on", "departed_on", "user"]
 SESSION_FIELDS = ["kind", "topic", "held_on", "trainer", "duration_hours", "commitments"]
+# The stored file too: a new sheet under the same name still shows in the journal.
+JOURNAL_FIELDS = [*SESSION_FIELDS, "attendance_sheet", "attendance_sheet_name"]
 # Recomputation reaches this far back at most: older periods are the `recompute_indicators` command's.
 YEARS_BACK = 5
 
@@ -256,7 +258,7 @@ def record_session(
         _store_sheet(session, attendance_sheet)
     session.save()
     _set_attendees(session, attendees)
-    after = snapshot(session, [*SESSION_FIELDS, "attendance_sheet_name"]) | {"attendees": _attendee_names(attendees)}
+    after = snapshot(session, JOURNAL_FIELDS) | {"attendees": _attendee_names(attendees)}
     record_event(organisation=organisation, actor=actor, instance=session, action=CREATED, after=after)
     if notify:
         _tell(organisation, _session_months(session, attendees, today=today))
@@ -279,7 +281,7 @@ def update_session(
     values = _session_values(values)
     _check_session(organisation, values, attendees, today, current_commitments=session.commitments)
     previous = list(session.attendees.all())
-    fields = [*SESSION_FIELDS, "attendance_sheet_name"]
+    fields = JOURNAL_FIELDS
     before = snapshot(session, fields) | {"attendees": _attendee_names(previous)}
     months = _session_months(session, previous, today=today)
     for name, value in values.items():
@@ -302,7 +304,7 @@ def delete_session(*, session: TrainingSession, actor: User | None, today: dt.da
     attendees = list(session.attendees.all())
     months = _session_months(session, attendees, today=today)
     organisation = session.organisation
-    before = snapshot(session, [*SESSION_FIELDS, "attendance_sheet_name"]) | {"attendees": _attendee_names(attendees)}
+    before = snapshot(session, JOURNAL_FIELDS) | {"attendees": _attendee_names(attendees)}
     record_event(organisation=organisation, actor=actor, instance=session, action="delete", before=before)
     session.delete()
     _tell(organisation, months)

@@ -87,6 +87,7 @@ def test_the_manager_records_a_session_with_its_attendees_and_sheet(org, manager
     }
     event = AuditEvent.objects.get(object_type="training.trainingsession", action="create")
     assert (event.after or {})["attendees"] == "Anne Martin, Bruno Roux"
+    assert (event.after or {})["attendance_sheet"].endswith(".pdf")
     download = manager_client.get(url("attendance_sheet", org, session.pk))
     assert b"".join(download.streaming_content) == SHEET
     assert download["Content-Disposition"] == "attachment; filename*=utf-8''%C3%A9margement_novembre.pdf"
