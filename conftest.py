@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.testing import log_in_verified
 from core import registries
 from core.audit import record_event
-from core.models import Membership, Organisation, Role, Service, Site, User
+from core.models import ROLES_WITH_END_DATE, Membership, Organisation, Role, Service, Site, User
 from core.registries import create_town_defaults
 from tests.journal_guard import lift_guard_for_flushes
 
@@ -58,7 +58,7 @@ def make_member(db: None) -> Callable[..., User]:
     def make(organisation: Organisation, role: str, email: str | None = None) -> User:
         email = email or f"{role}@{organisation.slug}.test"
         user = User.objects.create_user(email, PASSWORD, full_name=f"{role} {organisation.name}")
-        ends_on = dt.date(2099, 12, 31) if role == Role.AUDITOR else None
+        ends_on = dt.date(2099, 12, 31) if role in ROLES_WITH_END_DATE else None
         Membership.objects.create(organisation=organisation, user=user, role=role, ends_on=ends_on)
         return user
 

@@ -21,6 +21,7 @@ from PIL import Image
 from administration.models import Invitation
 from core.models import (
     HEX_COLOR,
+    ROLES_WITH_END_DATE,
     ClosureDay,
     HolidayZone,
     Membership,
@@ -328,10 +329,17 @@ class ClosureDayForm(forms.Form):
         return date
 
 
+END_DATE_REQUIRED = {
+    Role.AUDITOR: "Un auditeur n'a accès que pour une durée limitée : indiquez une date de fin d'accès.",
+    Role.TESTER: "Un testeur n'a accès que pour une durée limitée : indiquez une date de fin d'accès.",
+}
+
+
 def _check_end_date(role: str | None, ends_on: dt.date | None, today: dt.date) -> dict[str, str]:
-    """Errors by field for an end of access date: required for an auditor, always after today."""
-    if role == Role.AUDITOR and ends_on is None:
-        return {"ends_on": "Un auditeur n'a accès que pour une durée limitée : indiquez une date de fin d'accès."}
+    """Errors by field for an end of access date: required for an auditor and a tester
+    (ROLES_WITH_END_DATE), always after today."""
+    if role in ROLES_WITH_END_DATE and ends_on is None:
+        return {"ends_on": END_DATE_REQUIRED[Role(role)]}
     if ends_on is not None and ends_on <= today:
         return {"ends_on": f"La date de fin d'accès doit être postérieure à aujourd'hui ({today:%d/%m/%Y})."}
     return {}
@@ -339,9 +347,13 @@ def _check_end_date(role: str | None, ends_on: dt.date | None, today: dt.date) -
 
 ROLE_HELP = (
     "Administrateur : tout, y compris les paramètres. Responsable qualité : engagements, indicateurs, enquêtes. "
-    "Agent : saisie de l'activité. Lecteur : consultation. Auditeur : consultation pour une durée limitée."
+    "Agent : saisie de l'activité. Lecteur : consultation. Auditeur : consultation pour une durée limitée. "
+    "Testeur : personne extérieure qui remplit les grilles de visite, d'appel ou de courrier mystère "
+    "qui lui sont confiées, jusqu'à la date de fin ; elle ne voit rien d'autre de la ville."
 )
-END_DATE_HELP = "Obligatoire pour un auditeur. Après cette date, la personne n'a plus accès à la ville."
+END_DATE_HELP = (
+    "Obligatoire pour un auditeur et pour un testeur. Après cette date, la personne n'a plus accès à la ville."
+)
 
 
 class MemberInviteForm(forms.Form):

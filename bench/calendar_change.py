@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from _migrated import migrate
 from _postgres import fresh_database  # bench/_postgres.py: run as `python bench/x.py`
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -352,7 +353,6 @@ def run(count: int, rounds: int, work: Path) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     from commitments.actions import recompute_after_change
@@ -362,7 +362,7 @@ def run(count: int, rounds: int, work: Path) -> int:
     from telephony.models import Call
 
     began = time.perf_counter()
-    call_command("migrate", "--no-input", verbosity=0)
+    migrate(dict(os.environ))
     org, ids = setup_town()
     calendar = WorkingCalendar()
     days_off = {day for year in range(FIRST_DAY.year, LAST_DAY.year + 1) for day, _ in calendar.days_off(year)}

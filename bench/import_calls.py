@@ -51,6 +51,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from _migrated import migrate  # bench/_migrated.py: run as `python bench/x.py`
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BASELINE_SHARE = 0.40
@@ -358,9 +360,7 @@ def run(count: int, rounds: int, work: Path, env: dict[str, str], *, full: bool)
     )
 
     template = work / "template.sqlite3"
-    subprocess.run(
-        [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], env=_on(env, template), cwd=ROOT, check=True
-    )
+    migrate(_on(env, template))
     subprocess.run([PYTHON, "-c", SETUP], env=_on(env, template), cwd=ROOT, check=True)
     results = [_import_round(count, log, work, env, template, index) for index in range(rounds)]
 

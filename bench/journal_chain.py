@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from _migrated import migrate
 from _postgres import fresh_database  # bench/_postgres.py: run as `python bench/x.py`
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,14 +61,13 @@ def run(count: int) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection, models
 
     from core.audit import record_event
     from core.chain import verify_chain
     from core.models import AuditEvent, Organisation, Site
 
-    call_command("migrate", "--no-input", verbosity=0)
+    migrate(dict(os.environ))
     before_town = Organisation.objects.create(slug="avant", name="Avant")
     after_town = Organisation.objects.create(slug="apres", name="Après")
     site = Site.objects.create(organisation=after_town, name="Mairie")

@@ -7,6 +7,12 @@ Someone who is not an active member of that organisation gets 404, never a hint 
 town or the object exists. A member whose role lacks the capability gets 403. Objects are
 fetched with `get_for_org`, which scopes the lookup to the organisation of the request.
 
+A confined role (`CONFINED_ROLES`: the tester, an outside person who fills the grids of mystery
+visits, calls and letters) reaches only the views declared with its capability as `read`
+(`org_view(Capability.FILL_GRIDS)`); every other page of the town answers it 404 as to an
+outsider (not 403: the rest of the town's back office is none of its business), and nothing at
+all after its end date. `may_open` applies the same rule to a URL (landing pages, menus).
+
 A town's page runs in the town's own time (`use_town_time`): templates show times, forms read
 them and `timezone.localdate()` gives the date of the town, La Réunion's or Nouméa's as Paris's;
 `core.middleware.TownTimeMiddleware` puts the project's zone back after each request."""
@@ -18,6 +24,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -25,6 +32,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -41,17 +49,29 @@ class Capability(StrEnum):
     ADMINISTER = "administer"
     # Requesters' and citizens' names, contacts and free text: for those who handle them.
     PERSONAL_DATA = "personal_data"
+    # Fill the self-assessment and mystery grids (a tester: only those assigned to them).
+    FILL_GRIDS = "fill_grids"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: frozenset(Capability),
     Role.QUALITY_MANAGER: frozenset(
-        {Capability.VIEW, Capability.CAPTURE, Capability.MANAGE_QUALITY, Capability.PERSONAL_DATA}
+        {
+            Capability.VIEW,
+            Capability.CAPTURE,
+            Capability.MANAGE_QUALITY,
+            Capability.PERSONAL_DATA,
+            Capability.FILL_GRIDS,
+        }
     ),
-    Role.AGENT: frozenset({Capability.VIEW, Capability.CAPTURE, Capability.PERSONAL_DATA}),
+    Role.AGENT: frozenset({Capability.VIEW, Capability.CAPTURE, Capability.PERSONAL_DATA, Capability.FILL_GRIDS}),
     Role.READER: frozenset({Capability.VIEW}),
     Role.AUDITOR: frozenset({Capability.VIEW}),
+    Role.TESTER: frozenset({Capability.FILL_GRIDS}),
 }
+
+# Roles whose members reach only the views declared with this capability as `read`.
+CONFINED_ROLES: dict[str, Capability] = {Role.TESTER: Capability.FILL_GRIDS}
 
 
 class OrgRequest(HttpRequest):
@@ -80,6 +100,32 @@ def can(membership: Membership, capability: Capability) -> bool:
     return capability in ROLE_CAPABILITIES[membership.role]
 
 
+def is_confined(membership: Membership) -> bool:
+    """Whether the member reaches only the views of one capability (a tester: FILL_GRIDS)."""
+    return membership.role in CONFINED_ROLES
+
+
+def reaches(membership: Membership, read: Capability) -> bool:
+    """Whether the member may be shown at all a view declared with `read`: always, unless
+    their role is confined to another capability (then the view answers 404)."""
+    confined_to = CONFINED_ROLES.get(membership.role)
+    return confined_to is None or read == confined_to
+
+
+def may_open(membership: Membership, url: str) -> bool:
+    """Whether a GET of `url` (a path of this site) would open for the member: a town's page
+    of their own town that their role reaches and reads, or a page outside the towns."""
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return False
+    if getattr(match.func, "access_rule", None) != "organisation":
+        return True
+    read: Capability = match.func.read_capability  # type: ignore[attr-defined]
+    in_town = match.kwargs.get("org_slug") == membership.organisation.slug
+    return in_town and reaches(membership, read) and can(membership, read)
+
+
 def sees_personal_data(membership: Membership) -> bool:
     """Whether the member may see, export and search requesters' and citizens' names,
     contacts and free text: agents, quality managers and administrators; readers and
@@ -94,7 +140,12 @@ def org_view(read: Capability = Capability.VIEW, write: Capability | None = None
     """Scope a view to the organisation named by its `org_slug` URL argument.
 
     `read` is needed for GET and HEAD. A view that takes POST names the capability `write`
-    needs; without it the view is read-only and any other method gets 405."""
+    needs; without it the view is read-only and any other method gets 405.
+
+    Who gets what, in this order: anonymous, the login page; not an active member of the town
+    (never was, or past their end date), 404; a member of a confined role (a tester) on a view
+    whose `read` is not their capability, 404 whatever the method (`reaches`); a method the
+    view does not take, 405; a role without the capability needed, 403."""
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
@@ -102,7 +153,7 @@ def org_view(read: Capability = Capability.VIEW, write: Capability | None = None
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership = active_membership(request.user, org_slug)
-            if membership is None:
+            if membership is None or not reaches(membership, read):
                 raise Http404("Page introuvable.")
             if request.method not in SAFE_METHODS and write is None:
                 return HttpResponseNotAllowed(SAFE_METHODS)
@@ -115,6 +166,7 @@ def org_view(read: Capability = Capability.VIEW, write: Capability | None = None
             return view(request, *args, **kwargs)
 
         wrapper.access_rule = "organisation"  # type: ignore[attr-defined]
+        wrapper.read_capability = read  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorator

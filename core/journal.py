@@ -90,6 +90,11 @@ ACTION_LABELS: dict[str, str] = {
     # Kiosk tablets (core.kiosk): paired with their one-time code, revoked by the quality manager
     "pair": "appairage de la borne",
     "revoke": "révocation de la borne",
+    # Check grids (audits/fill.py): an answer saved, a grid submitted, a paper grid typed in
+    "answer_criterion": "réponse à un critère de la grille",
+    "date_check": "date du contrôle saisie",
+    "submit_grid": "remise de la grille",
+    "enter_paper_grid": "saisie d'une grille papier",
     # The training roster (training): an agent's last day in post
     "depart": "départ de l'agent",
     # Invitations answered by the person invited (administration.Invitation)
@@ -114,6 +119,12 @@ VALUE_LABELS: dict[str, str] = {
     "copied_from": "copie du questionnaire n°",
     # The addresses set aside from them (surveys/refusals.py): the town's count after the change
     "invitation_refusals": "adresses écartées des invitations",
+    # An answer to a grid's criterion and a grid's scores, recorded on the grid (audits/fill.py)
+    "criterion": "critère",
+    "rating": "réponse",
+    "comment": "commentaire",
+    "photo": "photo",
+    "scores": "points par engagement (obtenus/possibles)",
 }
 
 

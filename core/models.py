@@ -269,10 +269,16 @@ class Role(models.TextChoices):
     AGENT = "agent", "agent"
     READER = "reader", "lecteur"
     AUDITOR = "auditor", "auditeur"
+    TESTER = "tester", "testeur"
+
+
+# Outside people whose access must end: an auditor, a tester (mystery visits, calls, letters).
+ROLES_WITH_END_DATE = (Role.AUDITOR, Role.TESTER)
 
 
 class Membership(OrgOwned):
-    """A user's role in one organisation. An auditor's access ends on `ends_on`."""
+    """A user's role in one organisation. An auditor's or a tester's access ends on `ends_on`
+    (ROLES_WITH_END_DATE)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name="utilisateur")
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
@@ -286,7 +292,8 @@ class Membership(OrgOwned):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique_user"),
             models.CheckConstraint(
-                condition=~Q(role="auditor") | Q(ends_on__isnull=False), name="membership_auditor_has_end"
+                condition=~Q(role__in=ROLES_WITH_END_DATE) | Q(ends_on__isnull=False),
+                name="membership_outsider_has_end",
             ),
         ]
 

@@ -230,16 +230,24 @@ def calendar_changed(*, organisation: Organisation, actor: User | None, change: 
     return moved
 
 
-# The page a member lands on in their town (the app that owns the town's front page says
-# which: `commitments` today). Without one, the list of the member's towns stays the home.
-LandingPage: TypeAlias = "Callable[[Membership], str]"
+# The page a member lands on in their town: each app that offers one says which for a member
+# (None: nothing for them), and the last in key order that the member may open wins
+# (`dashboards` after `commitments`; a tester, who opens only the grid pages, lands on the page
+# that `audits` offers them). Without one, the list of the member's towns stays the home.
+LandingPage: TypeAlias = "Callable[[Membership], str | None]"
 LANDING_PAGES: Registry[LandingPage] = Registry("landing pages")
 
 
 def landing_page(membership: Membership) -> str | None:
-    """The URL a member of a town lands on, or None when no app offers one."""
-    pages = LANDING_PAGES.values()
-    return pages[-1](membership) if pages else None
+    """The URL a member of a town lands on, or None when no app offers one they may open
+    (`core.access.may_open`: a tester is never sent to a page that answers them 404)."""
+    from core.access import may_open  # here: importing this module loads no Django
+
+    for page in reversed(LANDING_PAGES.values()):
+        url = page(membership)
+        if url is not None and may_open(membership, url):
+            return url
+    return None
 
 
 # Told that a town's ring cycle (seconds per ring) changed, once the new cycle is saved, with

@@ -15,7 +15,17 @@ from commitments.frameworks import load_framework
 from commitments.models import Indicator
 from core.kiosk import create_device, pair_device
 from core.localtime import aware_local
-from core.models import ClosureDay, Membership, OpeningHours, Organisation, Role, Service, Site, User
+from core.models import (
+    ROLES_WITH_END_DATE,
+    ClosureDay,
+    Membership,
+    OpeningHours,
+    Organisation,
+    Role,
+    Service,
+    Site,
+    User,
+)
 from core.periods import Granularity, Period
 from core.registries import METRICS, create_town_defaults, records_changed
 from demo.activity import activity_months, add_activity
@@ -81,13 +91,15 @@ LAST_NAMES = ["Martin", "Bernard", "Moreau", "Lefèvre", "Garnier", "Roux", "Fon
 
 def people_of(town: TownPlan, rng: random.Random) -> list[Person]:
     """An administrator, a quality manager, 3 reception and 3 civil-registry agents, a director
-    who reads, and an AFNOR auditor."""
+    who reads, an AFNOR auditor, and a mystery tester from outside (named without a draw, so
+    that the seeded draws of the demo stay as they were)."""
     names = rng.sample([f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES], 10)
     people = [
         Person(f"admin@{town.domain}", names[0], Role.ADMIN),
         Person(f"qualite@{town.domain}", names[1], Role.QUALITY_MANAGER),
         Person(f"direction@{town.domain}", names[2], Role.READER),
         Person(f"auditeur@{town.domain}", names[3], Role.AUDITOR),
+        Person(f"testeur@{town.domain}", "Aurore Petit", Role.TESTER),
     ]
     for index, name in enumerate(names[4:]):
         prefix = "accueil" if index < 3 else "etat-civil"
@@ -109,7 +121,7 @@ def build_town(town: TownPlan, rng: random.Random, today: dt.date) -> Organisati
         ClosureDay.objects.create(organisation=organisation, date=day, label=label)
     for person in people_of(town, rng):
         user = User.objects.create_user(person.email, DEMO_PASSWORD, full_name=person.full_name)
-        ends_on = today + dt.timedelta(days=90) if person.role == Role.AUDITOR else None
+        ends_on = today + dt.timedelta(days=90) if person.role in ROLES_WITH_END_DATE else None
         Membership.objects.create(organisation=organisation, user=user, role=person.role, ends_on=ends_on)
     return organisation
 

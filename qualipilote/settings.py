@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "civil_registry",
     "complaints",
     "surveys",
+    "audits",
     "training",
     "commitments",
     "improvement",

@@ -14,6 +14,7 @@ urlpatterns = [
     path(ORG + "etat-civil/", include("civil_registry.urls")),
     path(ORG + "reclamations/", include("complaints.urls")),
     path(ORG + "enquetes/", include("surveys.urls")),
+    path(ORG + "controles/", include("audits.urls")),
     path(ORG + "formation/", include("training.urls")),
     path(ORG + "rapports/", include("reports.urls")),
     path(ORG + "amelioration/", include("improvement.urls")),

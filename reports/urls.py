@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import steering_views, survey_views, views
+from reports import audit_views, steering_views, survey_views, views
 
 app_name = "reports"
 
@@ -12,5 +12,6 @@ urlpatterns = [
     path("comites/<int:meeting_id>/compte-rendu.pdf", steering_views.meeting_minutes, name="meeting_minutes"),
     path("bilans/<int:review_id>/bilan.pdf", steering_views.review_pdf, name="review_pdf"),
     path("enquetes/<int:campaign_id>/resultats.pdf", survey_views.survey_results, name="survey_results_pdf"),
+    path("controles/<int:check_campaign_id>/resultats.pdf", audit_views.audit_results, name="audit_results_pdf"),
     path("bilans/<int:review_id>/valider/", steering_views.review_validate, name="review_validate"),
 ]

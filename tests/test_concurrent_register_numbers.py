@@ -6,17 +6,13 @@ moment)."""
 
 import json
 import os
-import secrets
 import subprocess
 import sys
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
-ROOT = Path(settings.BASE_DIR)
+from tests.processes import ROOT, process_env, shared_database
+
 YEARS = range(2016, 2024)
 PER_YEAR = 4  # per process and register
 
@@ -62,30 +58,9 @@ print(json.dumps({
 """
 
 
-def _database_url(tmp_path: Path) -> str:
-    """The suite's own PostgreSQL test database (committed rows: transactional_db), or a new
-    SQLite file migrated here (the suite's SQLite database lives in memory)."""
-    if connection.vendor == "postgresql":
-        db = connection.settings_dict
-        user = quote(db["USER"] or "")
-        password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-        return f"postgres://{user}{password}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-    return f"sqlite:///{tmp_path / 'numeros.sqlite3'}"
-
-
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_two_processes_registering_at_once_get_distinct_consecutive_numbers(transactional_db, tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "qualipilote.settings",
-        "DATABASE_URL": _database_url(tmp_path),
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "localhost",
-        "PYTHONPATH": str(ROOT),
-    }
-    if connection.vendor == "sqlite":
-        subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], env=env, cwd=ROOT, check=True)
+    env = process_env(shared_database(tmp_path))
     subprocess.run([sys.executable, "-c", SETUP], env=env, cwd=ROOT, check=True)
     go = tmp_path / "go"
     workers = [

@@ -19,11 +19,13 @@ import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from complaints.public_views import FORM_LIMIT
 from complaints.tests.test_public import filled
+from tests.processes import migrated_sqlite_file
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "deployment.md"
@@ -144,7 +146,7 @@ def _nginx_conf(tmp: Path, gunicorn_port: int, https_port: int, http_port: int) 
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any) -> Iterator[Site]:
     if not Path(NGINX).exists():
         pytest.fail("nginx manque : `make test` l'installe (TEST_PACKAGES du Makefile)")
     tmp = tmp_path_factory.mktemp("deployment")
@@ -159,14 +161,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         **{name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "QUALIPILOTE_"))},
         **environment,
         # What only the test replaces: its own database, data directory, key, and no SMTP server.
-        "DATABASE_URL": f"sqlite:///{tmp / 'qualipilote.sqlite3'}",
+        "DATABASE_URL": "",  # below: a migrated SQLite file
         "QUALIPILOTE_VAR_DIR": str(tmp / "var"),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "DJANGO_SETTINGS_MODULE": "qualipilote.settings",
     }
+    with django_db_blocker.unblock():
+        env["DATABASE_URL"] = migrated_sqlite_file(tmp / "qualipilote.sqlite3")
     manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "shell", "-c", CREATE_TOWN], cwd=ROOT, env=env, check=True)
 
     gunicorn_port, https_port, http_port = free_port(), free_port(), free_port()

@@ -14,9 +14,9 @@ from core.models import Service
 from core.registries import CLOSED_REQUESTS, ClosedRequest, closed_requests
 from correspondence import actions as request_actions
 from correspondence.tests.conftest import make_request  # noqa: F401
-from surveys.actions import create_campaign, create_questionnaire_from_template
 from surveys.invitations import email_invitations
 from surveys.models import SurveyInvitation
+from surveys.tests.conftest import email_campaign, questionnaire  # noqa: F401
 
 PARIS = ZoneInfo("Europe/Paris")
 TODAY = dt.date(2026, 12, 3)
@@ -72,23 +72,14 @@ def test_another_towns_and_anonymised_requests_are_not_offered(org, other_org, m
 
 def test_the_daily_job_invites_the_citizens_of_closed_complaints_and_written_requests(
     org,
+    email_campaign,  # noqa: F811
     make_complaint,  # noqa: F811
     make_request,  # noqa: F811
     settings,
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    settings.QUALIPILOTE_SITE_URL = "https://qualite.ville-test.fr/"
-    questionnaire = create_questionnaire_from_template(organisation=org, actor=None, today=TODAY)
-    create_campaign(
-        organisation=org,
-        actor=None,
-        questionnaire=questionnaire,
-        title="Enquête de décembre",
-        opens_on=dt.date(2026, 12, 1),
-        closes_on=dt.date(2026, 12, 20),
-        on_email=True,
-    )
+    settings.QUALIPILOTE_SITE_URL = "https://qualite.ville-test.fr/"  # a final slash, not doubled in the link
     close_complaint(make_complaint(citizen_email="jeanne@exemple.fr"), dt.date(2026, 12, 2))
     close_request(make_request(requester_contact="Paul Martin <paul@exemple.fr>"), dt.date(2026, 11, 30))
     with django_capture_on_commit_callbacks(execute=True):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -195,6 +195,41 @@ def test_an_auditor_with_a_future_end_date_is_invited(org, admin_client, django_
     assert NEXT_MONTH.strftime("%d/%m/%Y") in mail.outbox[0].body
 
 
+def test_a_tester_without_an_end_date_is_refused_in_french(org, admin_client):
+    html = refused_invitation(admin_client, org, role="tester", ends_on="")
+    assert "Un testeur n&#x27;a accès que pour une durée limitée : indiquez une date de fin d&#x27;accès." in html
+
+
+def test_the_invitation_form_offers_the_tester_role_and_explains_it(org, admin_client):
+    html = admin_client.get(url("member_invite", org)).content.decode()
+    assert '<option value="tester">testeur</option>' in html
+    assert (
+        "Testeur : personne extérieure qui remplit les grilles de visite, d&#x27;appel ou de courrier mystère "
+        "qui lui sont confiées, jusqu&#x27;à la date de fin" in html
+    )
+
+
+def test_a_tester_with_a_future_end_date_is_invited_and_told_until_when(
+    org, admin_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(admin_client, org, email="mystere@cabinet.example", role="tester", ends_on=NEXT_MONTH.isoformat())
+    membership = Membership.objects.get(organisation=org, user__email="mystere@cabinet.example")
+    assert (membership.role, membership.ends_on) == (Role.TESTER, NEXT_MONTH)
+    assert "« testeur »" in mail.outbox[0].body and NEXT_MONTH.strftime("%d/%m/%Y") in mail.outbox[0].body
+    assert AuditEvent.objects.get(organisation=org, action="invite").after == {
+        "user": membership.user_id,
+        "role": "tester",
+        "ends_on": NEXT_MONTH.isoformat(),
+        "email": "mystere@cabinet.example",
+    }
+
+
+def test_a_tester_cannot_be_kept_without_an_end_date_by_the_database(org, agent):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.filter(organisation=org, user=agent).update(role=Role.TESTER, ends_on=None)
+
+
 def test_inviting_an_e_mail_that_already_has_access_to_the_town_is_refused(org, admin_client, agent):
     html = refused_invitation(admin_client, org, email="CAMILLE.agent@ville-test.test")
     assert "Cette personne a déjà un accès à votre ville" in html
@@ -221,10 +256,11 @@ def test_an_administrator_changes_a_member_s_role_and_end_date(org, admin_client
     assert event.after == {"role": "auditor", "ends_on": NEXT_MONTH.isoformat()}
 
 
-def test_making_a_member_an_auditor_without_an_end_date_is_refused(org, admin_client, agent):
+@pytest.mark.parametrize(("role", "who"), [("auditor", "Un auditeur"), ("tester", "Un testeur")])
+def test_making_a_member_an_auditor_or_a_tester_without_an_end_date_is_refused(org, admin_client, agent, role, who):
     membership = membership_of(org, agent)
-    response = admin_client.post(url("member_edit", org, membership.pk), {"role": "auditor", "ends_on": ""})
-    assert "indiquez une date de fin d&#x27;accès" in response.content.decode()
+    response = admin_client.post(url("member_edit", org, membership.pk), {"role": role, "ends_on": ""})
+    assert f"{who} n&#x27;a accès que pour une durée limitée : indiquez une date de fin" in response.content.decode()
     membership.refresh_from_db()
     assert membership.role == Role.AGENT
     assert not AuditEvent.objects.exists()

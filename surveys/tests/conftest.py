@@ -1,5 +1,6 @@
-"""Fixtures of the survey tests: a town's copy of the default questionnaire and a campaign
-open in December 2026 on the web and on paper."""
+"""Fixtures of the survey tests: a town's copy of the default questionnaire, a campaign open
+in December 2026 on the web and on paper, and one on the e-mail channel of a site whose
+address is known."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -7,12 +8,13 @@ from typing import Any
 
 import pytest
 
-from surveys.actions import create_questionnaire_from_template
+from surveys.actions import create_campaign, create_questionnaire_from_template
 from surveys.answers import Submission, record_response
 from surveys.models import Campaign, Questionnaire, Response
 from tests.conftest import browser_type_launch_args, kiosk_page  # noqa: F401 -- Debian's Chromium, a tablet
 
 TODAY = dt.date(2026, 12, 3)
+SITE_URL = "https://qualite.ville-test.fr"  # the invitations' links start with it
 
 
 @pytest.fixture
@@ -31,6 +33,22 @@ def campaign(org, questionnaire) -> Campaign:
         on_web=True,
         on_paper=True,
         code="DEC26ABC",
+    )
+
+
+@pytest.fixture
+def email_campaign(org, questionnaire, settings) -> Campaign:
+    """A campaign open in December 2026 on the e-mail channel, the site's address set (without
+    it the daily job sends no invitation)."""
+    settings.QUALIPILOTE_SITE_URL = SITE_URL
+    return create_campaign(
+        organisation=org,
+        actor=None,
+        questionnaire=questionnaire,
+        title="Enquête de décembre",
+        opens_on=dt.date(2026, 12, 1),
+        closes_on=dt.date(2026, 12, 20),
+        on_email=True,
     )
 
 

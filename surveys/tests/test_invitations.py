@@ -25,10 +25,10 @@ from core.registries import CLOSED_REQUESTS, ClosedRequest
 from surveys.actions import create_campaign
 from surveys.invitations import NO_SITE_URL, email_invitations, is_drawn
 from surveys.models import Campaign, Response, SurveyInvitation
+from surveys.tests.conftest import SITE_URL
 
 PARIS = ZoneInfo("Europe/Paris")
 TODAY = dt.date(2026, 12, 3)
-SITE_URL = "https://qualite.ville-test.fr"
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(dt.datetime(2026, 12, 3, 1, tzinfo=PARIS), tick=False)]
 
 CLOSED: list[ClosedRequest] = []  # what the test provider says was closed
@@ -57,19 +57,6 @@ def closed_requests_provider(org) -> Iterator[list[ClosedRequest]]:
 @pytest.fixture(autouse=True)
 def site_url(settings) -> None:
     settings.QUALIPILOTE_SITE_URL = SITE_URL
-
-
-@pytest.fixture
-def email_campaign(org, questionnaire) -> Campaign:
-    return create_campaign(
-        organisation=org,
-        actor=None,
-        questionnaire=questionnaire,
-        title="Enquête de décembre",
-        opens_on=dt.date(2026, 12, 1),
-        closes_on=dt.date(2026, 12, 20),
-        on_email=True,
-    )
 
 
 def closed(key: str, days: int, email: str = "") -> ClosedRequest:

@@ -15,7 +15,6 @@ from accounts.testing import log_in_verified
 from core.audit import history_of
 from core.models import AuditEvent, Role
 from core.registries import CLOSED_REQUESTS, ClosedRequest
-from surveys.actions import create_campaign
 from surveys.invitations import email_invitations
 from surveys.models import InvitationRefusal, SurveyInvitation
 from surveys.refusals import address_digest, refuse_invitations, refused_addresses, restore_invitations
@@ -92,20 +91,6 @@ def closed_requests(org):
     CLOSED_REQUESTS.register("test_requests", lambda organisation, first, last: closed if organisation == org else [])
     yield closed
     CLOSED_REQUESTS.unregister("test_requests")
-
-
-@pytest.fixture
-def email_campaign(org, questionnaire, settings):
-    settings.QUALIPILOTE_SITE_URL = "https://qualite.ville-test.fr"
-    return create_campaign(
-        organisation=org,
-        actor=None,
-        questionnaire=questionnaire,
-        title="Enquête de décembre",
-        opens_on=dt.date(2026, 12, 1),
-        closes_on=dt.date(2026, 12, 20),
-        on_email=True,
-    )
 
 
 def test_the_daily_job_skips_an_address_set_aside_and_invites_it_once_put_back(

@@ -1,19 +1,22 @@
 """Two imports at once, as two real processes on one SQLite file (WAL, IMMEDIATE transactions):
-neither fails, and overlapping calls are counted once, in the calls and in the summaries."""
+neither fails, and overlapping calls are counted once, in the calls and in the summaries.
+The PostgreSQL run leaves it out: on PostgreSQL the imports' writes are tested by
+tests/test_concurrent_register_numbers.py and the import's own tests."""
 
 import os
-import secrets
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from telephony.tests.conftest import cdr
+from tests.processes import ROOT, process_env, shared_database
 
-ROOT = Path(settings.BASE_DIR)
+pytestmark = pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3", reason="a SQLite file's locking"
+)
 
 SETUP = """
 import django
@@ -39,19 +42,11 @@ def _calls(first: int, last: int) -> list[str]:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_two_imports_at_once_neither_fails_and_each_call_counts_once(tmp_path):
-    database = tmp_path / "concurrence.sqlite3"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "qualipilote.settings",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "localhost",
-        "PYTHONPATH": str(ROOT),
-    }
+def test_two_imports_at_once_neither_fails_and_each_call_counts_once(transactional_db, tmp_path):
+    url = shared_database(tmp_path)
+    database = url.removeprefix("sqlite:///")
+    env = process_env(url)
     manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, cwd=ROOT, check=True)
     subprocess.run([sys.executable, "-c", SETUP], env=env, cwd=ROOT, check=True)
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     first.write_text("\n".join(_calls(0, 12000)) + "\n")
