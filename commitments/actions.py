@@ -18,7 +18,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from administration.actions import invite_member
-from commitments.evidence import check_evidence, download_name
 from commitments.frameworks import load_framework
 from commitments.metrics import MANUAL_COUNT, MANUAL_SCORE, MANUAL_SHARE, MANUAL_YES_NO
 from commitments.models import (
@@ -37,6 +36,7 @@ from core.metrics import Measure, Memo, MetricQuery
 from core.models import Organisation, Role, Service, Site, User
 from core.periods import GRANULARITY_LABELS, Granularity, Period
 from core.registries import METRICS, create_town_defaults
+from documents.evidence import check_evidence, download_name
 
 CHANGED = "update"
 ENTERED = "enter"

@@ -10,12 +10,12 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from commitments.actions import allowed_services
-from commitments.evidence import check_evidence
 from commitments.metrics import MANUAL_COUNT, MANUAL_SCORE, MANUAL_SHARE, MANUAL_YES_NO
 from commitments.models import Commitment, Comparator, Indicator
 from commitments.queries import sites_with_values
 from core.models import Service, Site
 from core.periods import GRANULARITY_LABELS, Granularity, Period, recent_periods
+from documents.evidence import check_evidence
 
 RECENT_PERIODS = {Granularity.MONTH: 12, Granularity.QUARTER: 8, Granularity.YEAR: 5}
 

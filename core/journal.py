@@ -95,6 +95,8 @@ ACTION_LABELS: dict[str, str] = {
     "date_check": "date du contrôle saisie",
     "submit_grid": "remise de la grille",
     "enter_paper_grid": "saisie d'une grille papier",
+    # The training roster (training): an agent's last day in post
+    "depart": "départ de l'agent",
     # Invitations answered by the person invited (administration.Invitation)
     "accept_invitation": "invitation acceptée",
     "decline_invitation": "invitation refusée",

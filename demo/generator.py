@@ -33,6 +33,7 @@ from demo.complaints_data import add_complaints
 from demo.improvement_data import add_improvement, validate_demo_review
 from demo.registers_data import add_registers
 from demo.surveys_data import add_surveys
+from demo.training_data import add_training
 from imports.models import ImportRun, ImportSource, ImportStatus
 from reception.actions import after_tickets_written
 from telephony.actions import refresh_calls
@@ -223,12 +224,13 @@ def build_towns(*, seed: int = DEFAULT_SEED, today: dt.date) -> list[Organisatio
         add_registers(organisation, rng=rng, today=today)
         add_complaints(organisation, rng=rng, today=today)
         add_surveys(organisation, rng=random.Random(f"surveys:{seed}:{plan.slug}"), today=today)
+        add_training(organisation, today=today)
         add_activity(organisation, rng=rng, today=today)
         months = activity_months(today=today)
         after_tickets_written(organisation=organisation, months=months)
         refresh_calls(organisation=organisation, months=months)
         record_demo_import(organisation, today)
-        recompute_demo_indicators(organisation, today, prefixes=("complaints",))
+        recompute_demo_indicators(organisation, today, prefixes=("complaints", "training"))
         # What every new town gets, in the transaction that creates it; last, so that the
         # demo's own visit reasons and rules stand in for the defaults where it has them.
         create_town_defaults(organisation=organisation, actor=None)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "complaints",
     "surveys",
     "audits",
+    "training",
     "commitments",
     "improvement",
     "reports",

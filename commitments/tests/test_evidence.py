@@ -4,10 +4,10 @@ from django.test import override_settings
 from django.urls import reverse
 
 from commitments.actions import record_manual_value
-from commitments.evidence import detect_evidence_type, download_name
 from commitments.models import IndicatorValue
 from core.models import Role
 from core.periods import Period
+from documents.evidence import detect_evidence_type, download_name
 
 pytestmark = pytest.mark.django_db
 

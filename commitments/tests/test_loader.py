@@ -26,6 +26,9 @@ COMPUTED_KEYS = {
     "improvement.meetings_held",
     "improvement.review_validated",
     "audits.score",
+    "training.front_line_trained",
+    "training.agents_briefed",
+    "training.newcomers_briefed_on_time",
 }
 MANUAL_KEYS = {"manual.score", "manual.share", "manual.count", "manual.yes_no"}
 
@@ -38,7 +41,7 @@ def test_qualivilles_gives_exactly_23_commitments_in_5_modules(org):
     framework = load_framework(organisation=org, code="qualivilles")
     assert framework.commitments.count() == 23
     assert list(framework.modules.values_list("number", flat=True)) == [1, 2, 3, 4, 5]
-    assert Indicator.objects.filter(commitment__framework=framework).count() == 40
+    assert Indicator.objects.filter(commitment__framework=framework).count() == 41
 
 
 def test_services_publics_plus_gives_exactly_8_commitments_and_its_3_published_indicators(org):

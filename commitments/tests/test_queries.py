@@ -34,7 +34,7 @@ def test_the_overview_groups_commitments_by_framework_then_module(qualivilles, o
 
 def test_without_values_every_indicator_is_without_data(qualivilles, org):
     overview = commitments_overview(organisation=org, today=TODAY)
-    assert (overview.summary.met, overview.summary.not_met, overview.summary.no_data) == (0, 0, 40)
+    assert (overview.summary.met, overview.summary.not_met, overview.summary.no_data) == (0, 0, 41)
 
 
 def test_the_latest_all_services_value_gives_the_status(share_indicator, org):

@@ -128,7 +128,7 @@ def test_every_indicator_is_read_in_one_query(qualivilles, org, other_org):
     with CaptureQueriesContext(connection) as queries:
         trends = indicator_trends(indicators, organisation=org, today=TODAY)
     assert len(queries.captured_queries) == 1
-    assert len(trends) == 40
+    assert len(trends) == 41
     assert "organisation_id" in queries.captured_queries[0]["sql"]
 
 

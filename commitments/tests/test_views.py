@@ -39,7 +39,7 @@ def test_the_overview_lists_commitments_with_targets_and_statuses(manager_client
     assert "≥\u00a090\u00a0%" in page
     assert '<span class="status status--no_data">Pas de donnée</span>' in page
     assert "Mesure automatique prévue (module à venir)" in page
-    assert "40 sans donnée" in page
+    assert "41 sans donnée" in page
     assert response.context["nav_section"] == "commitments"
 
 

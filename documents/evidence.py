@@ -1,4 +1,5 @@
-"""Evidence files attached to manual values: PDF, PNG or JPEG, recognised by their content."""
+"""Evidence files (manual indicator values, training attendance sheets): PDF, PNG or JPEG,
+recognised by their content, size-capped before they are read."""
 
 from __future__ import annotations
 
