@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from commitments.frameworks import load_framework
 from commitments.models import Indicator, IndicatorValue
+from commitments.tests.conftest import keep_typed
 from core.models import Role
 from core.periods import recent_periods
 
@@ -19,6 +20,7 @@ axe = Axe()
 
 def fill_values(org):
     load_framework(organisation=org, code="qualivilles")
+    keep_typed(org)  # the grid indicators typed, as before issue 13: charts of many typed values
     for number, indicator in enumerate(Indicator.objects.filter(organisation=org, metric_key__startswith="manual.")):
         for index, period in enumerate(recent_periods(indicator.granularity, dt.date.today(), 14)):
             value = 1.0 if indicator.unit == "oui/non" else 80.0 + (number * 7 + index * 3) % 25
