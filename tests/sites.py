@@ -3,7 +3,7 @@
 The town (the `org` fixture) has its town hall (services Accueil and État civil); `two_sites`
 adds the annex "Mairie annexe du Port" with one service, opening hours at both sites, and at
 each site's reception a different handful of letters, acts, complaints, tickets, calls, improvement
-actions and filled check grids."""
+actions, filled check grids and training records."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ from improvement.workflow import WORKFLOW
 from reception.actions import apply_transition, create_reason, issue_ticket
 from telephony.actions import create_line, tally_call
 from telephony.models import CallOutcome
+from training.models import Agent, Attendance, TrainingSession
+from training.models import Kind as SessionKind
 
 MARCH = Period.parse("2026-03")
 PARIS = ZoneInfo("Europe/Paris")
@@ -140,6 +142,29 @@ def checks(organisation: Organisation, service: Service, ratings: list[str]) -> 
     make_filled_grid(make_grid_campaign(grid), assessor, ratings, service=service)
 
 
+def training(
+    organisation: Organisation,
+    service: Service,
+    agents: dict[str, dt.date],
+    sessions: list[tuple[str, dt.date, list[str]]],
+) -> None:
+    """Front-line agents of `service` (name: arrival day) and the sessions they attended
+    (kind, day, names): 11.1 reads the trainings covering a commitment, 22.1 the briefings,
+    22.2 the newcomers' first briefing against their 30 days."""
+    roster = {
+        name: Agent.objects.create(organisation=organisation, full_name=name, service=service, arrived_on=arrived_on)
+        for name, arrived_on in agents.items()
+    }
+    for kind, held_on, names in sessions:
+        session = TrainingSession.objects.create(
+            organisation=organisation, kind=kind, topic="Nos engagements", held_on=held_on, trainer="Formateur",
+            commitments=["11", "22"],
+        )  # fmt: skip
+        Attendance.objects.bulk_create(
+            Attendance(organisation=organisation, session=session, agent=roster[name]) for name in names
+        )
+
+
 def two_sites(org: Organisation) -> dict[str, Any]:
     """The annex and the March activity of both sites: {"town_hall", "reception", "annex", "port"}."""
     town_hall = Site.objects.get(organisation=org)
@@ -162,4 +187,13 @@ def two_sites(org: Organisation) -> dict[str, Any]:
     improvement_actions(org, port, [dt.date(2026, 3, 10)])
     checks(org, reception, ["yes", "partly", "na"])
     checks(org, port, ["no"])
+    before, trained, briefed = dt.date(2020, 1, 6), SessionKind.TRAINING, SessionKind.BRIEFING
+    training(
+        org, reception, {"Aline": before, "Bruno": before, "Chloé": dt.date(2026, 2, 10)},
+        [(trained, dt.date(2026, 3, 3), ["Aline"]), (briefed, dt.date(2026, 3, 5), ["Chloé"])],
+    )  # fmt: skip
+    training(
+        org, port, {"Paul": before, "Pia": dt.date(2026, 2, 2)},
+        [(trained, dt.date(2026, 3, 3), ["Paul", "Pia"]), (briefed, dt.date(2026, 3, 20), ["Pia"])],
+    )  # fmt: skip
     return {"town_hall": town_hall, "reception": reception, "annex": annex, "port": port}

@@ -65,11 +65,17 @@
     if (photo) { data.append(prefix + "-photo", photo); }
     return data;
   }
+  // One answer at a time, in the order given: two quick changes of one criterion reach the
+  // server in that order, so the last one given is the one kept.
+  var queue = Promise.resolve();
   function send(id, entry, photo) {
+    queue = queue.then(function () { return post(id, entry, photo); });
+  }
+  function post(id, entry, photo) {
     var block = criterionBlock(id);
-    if (!block) { return; }
+    if (!block) { return null; }
     var url = id === DATE ? form.dataset.dateUrl : form.dataset.answerUrl;
-    window.fetch(url, {
+    return window.fetch(url, {
       method: "POST",
       body: body(id, entry, photo),
       credentials: "same-origin",
