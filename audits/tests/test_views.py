@@ -124,3 +124,8 @@ def test_the_journal_reads_a_submitted_grid_and_its_scores_in_french(org, done, 
     page = manager_client.get(reverse("core:audit_trail", args=[org.slug])).content.decode()
     assert "Remise de la grille" in page and "<dt>Points par engagement (obtenus/possibles)</dt>" in page
     assert "engagement 1 : 2,5/3 ; engagement 10 : 0/3" in page
+
+
+def test_a_campaign_page_links_to_its_results_report(org, done, client_as):
+    page = client_as(org, Role.READER).get(base(org) + f"campagnes/{done.campaign_id}/").content.decode()
+    assert reverse("reports:audit_results_pdf", args=[org.slug, done.campaign_id]) in page
