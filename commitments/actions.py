@@ -482,6 +482,8 @@ def _recompute_computed(
     )
     measure = metric.compute(query)
     if measure is None:
+        if stored is not None and stored.source == ValueSource.MANUAL:
+            return stored  # typed before the indicator was measured: kept until a measure exists
         if stored is not None:
             delete_value(value=stored, actor=actor)
         return None
@@ -541,7 +543,9 @@ def recompute_indicator(
     None: the whole town).
 
     A registered computed metric is asked for its measure, which is stored (or the stored value
-    removed when the metric has nothing for the period). A manual share is recomputed from its
+    removed when the metric has nothing for the period, unless it was typed: an indicator now
+    measured from records, such as a grid score or a training share, keeps the values a town
+    typed before, until records give the period a measure). A manual share is recomputed from its
     stored numerator and denominator. A metric not registered yet is skipped: None."""
     stored = _stored_values(indicator.organisation, [(indicator, period)])
     return _recompute_slots(indicator.organisation, [(indicator, period, service, site)], stored, actor, Memo())[0]

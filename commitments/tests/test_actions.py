@@ -261,6 +261,26 @@ def test_a_metric_with_nothing_for_the_period_removes_the_stored_value_with_an_a
         METRICS.unregister("test.fading")
 
 
+def test_a_value_typed_before_an_indicator_was_measured_stays_until_a_measure_exists(org, qualivilles, manager):
+    answers: list[Measure | None] = [None, Measure(value=75.0, numerator=3, denominator=4, sample_size=1)]
+    METRICS.register(
+        "test.arriving", Metric(key="test.arriving", label="Test", unit="%", compute=lambda query: answers.pop(0))
+    )
+    try:
+        indicator = computed_indicator(org, qualivilles, metric_key="test.arriving")
+        typed = IndicatorValue.objects.create(
+            organisation=org, indicator=indicator, granularity=indicator.granularity, period_start=MARCH.start,
+            value=90.0, source=ValueSource.MANUAL, entered_by=manager,
+        )  # fmt: skip
+        assert recompute_indicator(indicator=indicator, period=MARCH) == typed
+        typed.refresh_from_db()
+        assert (typed.value, typed.source) == (90.0, ValueSource.MANUAL)
+        measured = recompute_indicator(indicator=indicator, period=MARCH)
+        assert measured is not None and (measured.value, measured.source) == (75.0, ValueSource.COMPUTED)
+    finally:
+        METRICS.unregister("test.arriving")
+
+
 def test_an_indicator_can_be_measured_by_another_period(share_indicator, manager):
     update_indicator(indicator=share_indicator, actor=manager, granularity="quarter")
     share_indicator.refresh_from_db()
