@@ -352,3 +352,24 @@ def test_the_grid_indicators_are_stored_from_the_demo_grids_for_every_period_of_
             organisation=town, indicator__code__in=GRID_INDICATORS, value__lt=100, site=None, service=None
         )
         assert below.exists()
+
+
+def test_the_tester_finds_this_quarters_three_mystery_checks_in_my_grids(demo):
+    from django.urls import reverse
+
+    from audits.models import CheckCampaign, GridKind
+
+    for town in demo.values():
+        mystery = (
+            CheckCampaign.objects.for_org(town)
+            .filter(starts_on=dt.date(2026, 10, 1))
+            .exclude(grid__kind=GridKind.SELF_ASSESSMENT)
+        )
+        client = Client()
+        log_in_verified(client, Membership.objects.get(organisation=town, role=Role.TESTER).user)
+        page = client.get(reverse("audits:my_grids", kwargs={"org_slug": town.slug}))
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert mystery.count() == 3
+        for campaign in mystery:
+            assert campaign.title in text, campaign.title
