@@ -170,11 +170,18 @@ def _store_scores(assessment: Assessment, scores: Sequence[Score]) -> list[Commi
 
 @transaction.atomic
 def submit_assessment(
-    *, assessment: Assessment, checked_on: dt.date, actor: User, now: dt.datetime, today: dt.date
+    *,
+    assessment: Assessment,
+    checked_on: dt.date,
+    actor: User,
+    now: dt.datetime,
+    today: dt.date,
+    notify: bool = True,
 ) -> list[CommitmentScore]:
     """Submit a filled grid: refused (GridIncomplete) while a criterion has no answer;
     otherwise the date, the moment, one score per commitment and the status are written
-    together, and the grid is final."""
+    together, and the grid is final. `notify=False` leaves the indicators to the caller, who
+    tells them once after many (`core.registries.records_changed`, prefix `audits`: the demo)."""
     current = _open_assessment(assessment)
     _check_date(checked_on, today=today)
     missing = unanswered_criteria(current)
@@ -200,7 +207,10 @@ def submit_assessment(
             "scores": scores_text(scores),
         },
     )
-    records_changed(organisation=current.organisation, metric_prefix=METRIC_PREFIX, months={checked_on.replace(day=1)})
+    if notify:
+        records_changed(
+            organisation=current.organisation, metric_prefix=METRIC_PREFIX, months={checked_on.replace(day=1)}
+        )
     assessment.status, assessment.checked_on, assessment.submitted_at = AssessmentStatus.SUBMITTED, checked_on, now
     return stored
 

@@ -255,3 +255,121 @@ def test_each_action_was_opened_on_its_day_of_the_past_before_its_due_date(towns
             opened = action.created_at.astimezone(town.time_zone).date()
             assert opened < TODAY and opened <= action.due_on, action.number
             assert action.number.startswith(f"A-{opened.year}-"), action.number
+
+
+# The twelve last complete months and the four last complete quarters before TODAY (28/11/2026).
+DEMO_MONTHS = [dt.date(2025, 11, 1)] + [dt.date(2025, 12, 1)] + [dt.date(2026, month, 1) for month in range(1, 11)]
+DEMO_QUARTERS = [dt.date(2025, 10, 1), dt.date(2026, 1, 1), dt.date(2026, 4, 1), dt.date(2026, 7, 1)]
+GRID_INDICATORS = ("1.1", "2.1", "3.1", "4.1", "5.1", "7.2", "10.1", "12.2", "14.2", "15.1")
+
+
+def _submitted_campaign_starts(town, kind):
+    from audits.models import AssessmentStatus, CheckCampaign
+
+    campaigns = CheckCampaign.objects.for_org(town).filter(
+        grid__kind=kind, assessments__status=AssessmentStatus.SUBMITTED
+    )
+    return sorted(set(campaigns.values_list("starts_on", flat=True)))
+
+
+def test_each_town_has_a_year_of_self_assessments_and_four_quarters_of_each_mystery_check(demo):
+    from audits.models import Assessment, AssessmentSource, AssessmentStatus, Frequency, Grid, GridKind
+
+    for town in demo.values():
+        manager = Membership.objects.get(organisation=town, role=Role.QUALITY_MANAGER).user
+        tester = Membership.objects.get(organisation=town, role=Role.TESTER).user
+        monthly = Grid.objects.for_org(town).filter(kind=GridKind.SELF_ASSESSMENT, frequency=Frequency.MONTH)
+        assert monthly.count() == 2
+        for grid in monthly:
+            submitted = grid.campaigns.filter(assessments__status=AssessmentStatus.SUBMITTED)
+            assert sorted(set(submitted.values_list("starts_on", flat=True))) == DEMO_MONTHS, grid
+        for kind in (GridKind.MYSTERY_VISIT, GridKind.MYSTERY_CALL, GridKind.MYSTERY_LETTER):
+            assert _submitted_campaign_starts(town, kind) == DEMO_QUARTERS, kind
+            to_fill = Assessment.objects.for_org(town).filter(
+                campaign__grid__kind=kind, assessor=tester, status=AssessmentStatus.ASSIGNED
+            )
+            assert [a.campaign.starts_on for a in to_fill] == [dt.date(2026, 10, 1)], kind
+        done = (
+            Assessment.objects.for_org(town).filter(status=AssessmentStatus.SUBMITTED).select_related("campaign__grid")
+        )
+        for assessment in done:
+            expected = manager if assessment.campaign.grid.kind == GridKind.SELF_ASSESSMENT else tester
+            assert assessment.assessor_id == expected.pk and assessment.source == AssessmentSource.ONLINE
+            assert assessment.campaign.starts_on <= assessment.checked_on <= assessment.campaign.ends_on < TODAY
+            assert assessment.scores.exists() and not assessment.answers.exclude(photo="").exists()
+
+
+def test_the_demo_answers_are_mostly_yes_and_each_finding_says_what_was_found_without_naming_anyone(demo):
+    from audits.models import CriterionAnswer, Rating
+
+    for town in demo.values():
+        answers = CriterionAnswer.objects.filter(organisation=town)
+        ratings = {rating: answers.filter(rating=rating).count() for rating in Rating.values}
+        assert ratings[Rating.YES] > 0.7 * answers.count()
+        assert min(ratings[Rating.PARTLY], ratings[Rating.NO], ratings[Rating.NOT_APPLICABLE]) > 0
+        findings = answers.filter(rating__in=[Rating.PARTLY, Rating.NO])
+        assert not findings.filter(comment="").exists() and not answers.filter(rating=Rating.YES).exclude(comment="")
+        names = [name for name in Membership.objects.for_org(town).values_list("user__full_name", flat=True) if name]
+        comments = " ".join(answers.exclude(comment="").values_list("comment", flat=True))
+        assert not [name for name in names if name.split()[-1] in comments]
+
+
+def _stored(town, code, granularity, start):
+    return IndicatorValue.objects.get(
+        organisation=town, indicator__code=code, granularity=granularity, period_start=start, service=None, site=None
+    )
+
+
+def test_the_grid_indicators_are_stored_from_the_demo_grids_for_every_period_of_the_last_year(demo):
+    from django.db.models import Sum
+
+    from audits.models import AssessmentStatus, CommitmentScore
+    from commitments.models import Indicator
+
+    for town in demo.values():
+        for quarter in DEMO_QUARTERS:
+            period = Period(quarter, Granularity.QUARTER)
+            rows = CommitmentScore.objects.filter(
+                organisation=town,
+                commitment_code="1",
+                assessment__status=AssessmentStatus.SUBMITTED,
+                assessment__campaign__grid__kind__in=["self", "visit"],
+                assessment__checked_on__gte=period.start,
+                assessment__checked_on__lt=period.end,
+            ).aggregate(earned=Sum("earned"), possible=Sum("possible"))
+            stored = _stored(town, "1.1", "quarter", quarter)
+            assert stored.source == "computed" and stored.value is not None
+            assert stored.value == pytest.approx(100 * float(rows["earned"]) / float(rows["possible"]))
+            assert (stored.numerator, stored.denominator) == (float(rows["earned"]), float(rows["possible"]))
+        for code in GRID_INDICATORS:
+            indicator = Indicator.objects.get(organisation=town, code=code)
+            assert indicator.metric_key == "audits.score", code
+            starts = DEMO_MONTHS if indicator.granularity == "month" else DEMO_QUARTERS
+            values = [_stored(town, code, indicator.granularity, start).value for start in starts]
+            assert None not in values and all(0 <= value <= 100 for value in values), code
+        # consistent with what the demo shows: the grid indicators mostly near their target, some missed
+        below = IndicatorValue.objects.filter(
+            organisation=town, indicator__code__in=GRID_INDICATORS, value__lt=100, site=None, service=None
+        )
+        assert below.exists()
+
+
+def test_the_tester_finds_this_quarters_three_mystery_checks_in_my_grids(demo):
+    from django.urls import reverse
+
+    from audits.models import CheckCampaign, GridKind
+
+    for town in demo.values():
+        mystery = (
+            CheckCampaign.objects.for_org(town)
+            .filter(starts_on=dt.date(2026, 10, 1))
+            .exclude(grid__kind=GridKind.SELF_ASSESSMENT)
+        )
+        client = Client()
+        log_in_verified(client, Membership.objects.get(organisation=town, role=Role.TESTER).user)
+        page = client.get(reverse("audits:my_grids", kwargs={"org_slug": town.slug}))
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert mystery.count() == 3
+        for campaign in mystery:
+            assert campaign.title in text, campaign.title
