@@ -24,12 +24,10 @@ from audits.models import Criterion, Grid
 from audits.queries import commitment_labels, criteria_by_commitment, grid_rows
 from core.access import Capability, OrgRequest, can, get_for_org, org_view
 from core.concurrency import ConcurrentEditError
-from core.web import acting_user, show_refusal
+from core.web import REFUSED, STALE, Save, acting_user, form_page
 
 NAV = {"nav_section": "audits"}
 MANAGE = Capability.MANAGE_QUALITY
-STALE, REFUSED = 409, 400
-Save = Callable[[dict[str, Any]], object]
 
 
 def _grid(request: OrgRequest, grid_id: int) -> Grid:
@@ -74,22 +72,7 @@ def _form_page(
     context: dict[str, Any],
     done: Callable[[object], tuple[str, str]],
 ) -> HttpResponseBase:
-    status = 200
-    if request.method == "POST":
-        status = REFUSED
-        if form.is_valid():
-            try:
-                result = save(form.cleaned_data)
-            except ConcurrentEditError as error:
-                form.add_error(None, str(error))
-                status = STALE
-            except ValidationError as error:
-                show_refusal(form, error)
-            else:
-                address, message = done(result)
-                messages.success(request, message)
-                return redirect(address)
-    return render(request, f"audits/editor/{template}", {**NAV, "form": form, **context}, status=status)
+    return form_page(request, form, save, template=f"audits/editor/{template}", context={**NAV, **context}, done=done)
 
 
 @org_view()

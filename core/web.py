@@ -6,15 +6,20 @@ field, a bad export format gets the same answer and `?page=` reads the same ever
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core.concurrency import ConcurrentEditError
 from core.models import Organisation, User
 
 # The formats every export offers (documents.exports writes them); CSV when the page names none.
@@ -36,6 +41,41 @@ def show_refusal(form: forms.BaseForm, error: ValidationError) -> None:
         return
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+# A refused change (400) and a change made on a stale page (409): nothing written in both cases.
+REFUSED, STALE = 400, 409
+Save = Callable[[dict[str, Any]], object]
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Save,
+    *,
+    template: str,
+    context: dict[str, Any],
+    done: Callable[[object], tuple[str, str]],
+) -> HttpResponseBase:
+    """A form page that changes records (the questionnaire and grid editors): `save(cleaned_data)`
+    on a valid post, then to the address `done(result)` gives with its message; a refusal shows on
+    the form (400), a stale page gets 409; nothing is written in both cases."""
+    status = 200
+    if request.method == "POST":
+        status = REFUSED
+        if form.is_valid():
+            try:
+                result = save(form.cleaned_data)
+            except ConcurrentEditError as error:
+                form.add_error(None, str(error))
+                status = STALE
+            except ValidationError as error:
+                show_refusal(form, error)
+            else:
+                address, message = done(result)
+                messages.success(request, message)
+                return redirect(address)
+    return render(request, template, {"form": form, **context}, status=status)
 
 
 def export_format(request: HttpRequest) -> str | None:

@@ -22,7 +22,7 @@ from django.urls import reverse
 from core.access import Capability, OrgRequest, can, get_for_org, org_view
 from core.concurrency import ConcurrentEditError
 from core.registries import commitment_choices
-from core.web import acting_user, show_refusal
+from core.web import REFUSED, STALE, Save, acting_user, form_page
 from surveys import editor
 from surveys.answers import Submission, by_section, kept_answers, questionnaire_questions
 from surveys.editor_checks import is_locked
@@ -32,8 +32,6 @@ from surveys.models import Channel, Question, Questionnaire, Response, Section
 
 NAV = {"nav_section": "surveys"}
 MANAGE = Capability.MANAGE_QUALITY
-STALE, REFUSED = 409, 400
-Save = Callable[[dict[str, Any]], object]
 
 
 def _questionnaire(request: OrgRequest, questionnaire_id: int) -> Questionnaire:
@@ -104,25 +102,7 @@ def _form_page(
     context: dict[str, Any],
     done: Callable[[object], tuple[str, str]],
 ) -> HttpResponseBase:
-    """A form page of the editor: `save(cleaned_data)` on a valid post, then to the address
-    `done(result)` gives with its message; a refusal shows on the form (400), a stale page
-    gets 409; nothing is written in both cases."""
-    status = 200
-    if request.method == "POST":
-        status = REFUSED
-        if form.is_valid():
-            try:
-                result = save(form.cleaned_data)
-            except ConcurrentEditError as error:
-                form.add_error(None, str(error))
-                status = STALE
-            except ValidationError as error:
-                show_refusal(form, error)
-            else:
-                address, message = done(result)
-                messages.success(request, message)
-                return redirect(address)
-    return render(request, f"surveys/editor/{template}", {**NAV, "form": form, **context}, status=status)
+    return form_page(request, form, save, template=f"surveys/editor/{template}", context={**NAV, **context}, done=done)
 
 
 def _button(
