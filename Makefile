@@ -79,7 +79,7 @@ test-postgres: venv
 	bash .ci/postgres.sh $(BIN)/pytest -q -n 2 --dist loadfile -m "not browser" $(PYTEST_ARGS)
 
 bench-quick: venv
-	@for script in bench/[!_]*.py; do [ -e "$$script" ] || continue; $(BIN)/python $$script --quick || exit 1; done
+	@PYTHON=$(BIN)/python bash .ci/bench-quick
 
 # The import benchmark on a throwaway PostgreSQL cluster, against a plain COPY (bench/import_calls.py).
 bench-postgres: venv
