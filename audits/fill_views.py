@@ -113,6 +113,7 @@ def fill_grid(request: OrgRequest, assessment_id: int) -> HttpResponseBase:
         "date_form": date_form,
         "sections": _by_commitment(request, forms, answers),
         "missing": missing,
+        "answers_refused": posted and any(form.errors for form in forms),
         "answered": len(answers),
         "total": len(criteria),
     }

@@ -161,6 +161,10 @@ class Assessment(OrgOwned, Versioned):
     def __str__(self) -> str:
         return f"{self.campaign} — {self.checked_on or self.due_on:%d/%m/%Y}"
 
+    def scores_in_order(self) -> list[CommitmentScore]:
+        """Its scores in commitment order ("2" before "10"), from the prefetched ones if any."""
+        return sorted(self.scores.all(), key=lambda score: code_order(score.commitment_code))
+
 
 class Rating(models.TextChoices):
     YES = "yes", "oui"
@@ -197,6 +201,12 @@ class CriterionAnswer(OrgOwned):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "criterion"], name="audits_answer_unique_criterion"),
         ]
+
+
+def code_order(code: str) -> tuple[int, str]:
+    """Commitments in number order ("2" before "10"), codes that are not numbers last."""
+    number = code.split(".")[0]
+    return (int(number), code) if number.isdigit() else (10**6, code)
 
 
 class CommitmentScore(OrgOwned):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from audits.metrics import kinds_of
 from audits.models import (
@@ -22,8 +22,8 @@ from audits.models import (
     Criterion,
     CriterionAnswer,
     Grid,
+    code_order,
 )
-from audits.scores import _code_order
 from core.models import Organisation
 from core.periods import Period
 from core.registries import commitment_choices
@@ -66,7 +66,7 @@ def criteria_by_commitment(grid: Grid, labels: dict[str, str]) -> list[Commitmen
         groups[criterion.commitment_code].append(criterion)
     return [
         CommitmentGroup(code, labels.get(code, f"Engagement {code}"), groups[code])
-        for code in sorted(groups, key=_code_order)
+        for code in sorted(groups, key=code_order)
     ]
 
 
@@ -92,7 +92,7 @@ def current_campaigns(organisation: Organisation, today: dt.date) -> QuerySet[Ch
 def campaign_assessments(campaign: CheckCampaign) -> QuerySet[Assessment]:
     return (
         campaign.assessments.select_related("assessor", "site", "service")
-        .prefetch_related(Prefetch("scores", CommitmentScore.objects.order_by("commitment_code")))
+        .prefetch_related("scores")
         .order_by("due_on", "pk")
     )
 
@@ -118,7 +118,7 @@ def latest_scores(organisation: Organisation) -> list[LatestScore]:
     labels = commitment_labels(organisation)
     return [
         LatestScore(code, labels.get(code, f"Engagement {code}"), latest[code])
-        for code in sorted(latest, key=_code_order)
+        for code in sorted(latest, key=code_order)
     ]
 
 
@@ -138,7 +138,7 @@ def answers_by_commitment(assessment: Assessment, labels: dict[str, str]) -> lis
     for answer in answers:
         groups[answer.criterion.commitment_code].append(answer)
     scores = {score.commitment_code: score for score in assessment.scores.all()}
-    codes = sorted(set(groups) | set(scores), key=_code_order)
+    codes = sorted(set(groups) | set(scores), key=code_order)
     return [
         AnsweredGroup(code, labels.get(code, f"Engagement {code}"), groups.get(code, []), scores.get(code))
         for code in codes
@@ -190,7 +190,7 @@ def submitted_assessments(organisation: Organisation, filters: AssessmentFilters
         found = found.filter(campaign__grid__kind__in=filters.kinds)
     return (
         found.select_related("campaign__grid", "site", "service")
-        .prefetch_related(Prefetch("scores", CommitmentScore.objects.order_by("commitment_code")))
+        .prefetch_related("scores")
         .order_by("-checked_on", "-pk")
         .distinct()
     )

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from audits.models import CREDIT
+from audits.models import CREDIT, code_order
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,4 @@ def scores_by_commitment(rated: Iterable[RatedCriterion]) -> list[Score]:
             earned.get(criterion.commitment_code, Decimal(0)) + weight * CREDIT[criterion.rating]
         )
         possible[criterion.commitment_code] = possible.get(criterion.commitment_code, Decimal(0)) + weight
-    return [Score(code, earned[code], possible[code]) for code in sorted(possible, key=_code_order)]
-
-
-def _code_order(code: str) -> tuple[int, str]:
-    number = code.split(".")[0]
-    return (int(number), code) if number.isdigit() else (10**6, code)
+    return [Score(code, earned[code], possible[code]) for code in sorted(possible, key=code_order)]

@@ -29,6 +29,13 @@ from training.models import Agent, Kind
 RECEPTION_COMMITMENTS = ["7", "10", "11", "12", "13", "15", "16"]
 REGISTRY_COMMITMENTS = ["11", "18", "19"]
 
+# The agents without an account, per town: the annex agent, the archivist, the one who left,
+# then the three newcomers. Each town has its own people.
+NAMES_WITHOUT_ACCOUNT = {
+    "ville-demo": ["Maëlle Dupont", "Paul Lambert", "Rose Colin", "Lina Perrin", "Hugo Marchand", "Sarah Benali"],
+    "ville-demo-est": ["Léa Schmitt", "Marc Muller", "Anne Weber", "Émilie Klein", "Lucas Meyer", "Yasmine Haddad"],
+}
+
 
 @dataclass(frozen=True)
 class TrainingCounts:
@@ -76,13 +83,13 @@ def _add_roster(organisation: Organisation, manager: object, today: dt.date) -> 
             )
         )
     annex = _service(organisation, "accueil-annexe")
-    town = organisation.slug.replace("ville-demo", "").strip("-") or "centre"
+    annex_agent, archivist, departed = _names_without_account(organisation)[:3]
     agents.append(
         _add(
             organisation,
             manager,
             today,
-            full_name=f"Maëlle Dupont ({town})",
+            full_name=annex_agent,
             service=annex,
             arrived_on=dt.date(today.year - 2, 4, 6),
         )
@@ -92,7 +99,7 @@ def _add_roster(organisation: Organisation, manager: object, today: dt.date) -> 
             organisation,
             manager,
             today,
-            full_name=f"Paul Lambert ({town})",
+            full_name=archivist,
             service=_service(organisation, "etat-civil"),
             front_line=False,
             arrived_on=dt.date(today.year - 8, 1, 5),
@@ -103,7 +110,7 @@ def _add_roster(organisation: Organisation, manager: object, today: dt.date) -> 
             organisation,
             manager,
             today,
-            full_name=f"Rose Colin ({town})",
+            full_name=departed,
             service=_service(organisation, "accueil"),
             arrived_on=dt.date(today.year - 7, 3, 2),
             departed_on=dt.date(today.year - 1, 6, 30),
@@ -114,20 +121,23 @@ def _add_roster(organisation: Organisation, manager: object, today: dt.date) -> 
 
 def _add_newcomers(organisation: Organisation, manager: object, today: dt.date) -> list[Agent]:
     """Three newcomers: arrived about 7 months, 3 months and 12 days ago."""
-    town = organisation.slug.replace("ville-demo", "").strip("-") or "centre"
     reception = _service(organisation, "accueil")
-    arrivals = [("Lina Perrin", 210), ("Hugo Marchand", 95), ("Sarah Benali", 12)]
+    arrivals = zip(_names_without_account(organisation)[3:], (210, 95, 12), strict=True)
     return [
         _add(
             organisation,
             manager,
             today,
-            full_name=f"{name} ({town})",
+            full_name=name,
             service=reception,
             arrived_on=today - dt.timedelta(days=days_ago),
         )
         for name, days_ago in arrivals
     ]
+
+
+def _names_without_account(organisation: Organisation) -> list[str]:
+    return NAMES_WITHOUT_ACCOUNT.get(organisation.slug, NAMES_WITHOUT_ACCOUNT["ville-demo"])
 
 
 def _in_post(agents: Sequence[Agent], day: dt.date, **filters: object) -> list[Agent]:

@@ -26,6 +26,7 @@ from audits.models import (
     CommitmentScore,
     CriterionAnswer,
     Rating,
+    code_order,
 )
 from core.models import Organisation, Service, Site
 from core.registries import commitment_choices
@@ -98,12 +99,6 @@ class AuditReport:
     @property
     def photo_count(self) -> int:
         return sum(1 for criterion in self.missed for finding in criterion.findings if finding.photo)
-
-
-def code_order(code: str) -> tuple[int, str]:
-    """Commitments in number order ("2" before "10"), as audits.scores sorts them."""
-    number = code.split(".")[0]
-    return (int(number), code) if number.isdigit() else (10**6, code)
 
 
 def place_of(site: Site | None, service: Service | None) -> str:

@@ -146,6 +146,20 @@ def test_submitting_a_complete_grid_stores_its_scores_and_lands_on_my_grids(org,
     assert CommitmentScore.objects.filter(assessment=assessment).count() == 2
 
 
+def test_submitting_without_a_date_keeps_the_answers_and_says_only_the_date_is_wrong(
+    assessment, assessor_client, criteria
+):
+    data = {"intent": "submit", "checked_on": ""} | {f"c{criterion.pk}-rating": "yes" for criterion in criteria}
+    response = assessor_client.post(fill_url(assessment), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Vos réponses sont enregistrées, mais la date du contrôle est à corriger" in page
+    assert "Indiquez la date du contrôle." in page and "Certaines réponses n&#x27;ont pas été enregistrées" not in page
+    assert CriterionAnswer.objects.filter(assessment=assessment).count() == len(criteria)
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.ASSIGNED
+
+
 def test_a_submitted_grid_answers_409_to_every_change_and_says_why(assessment, assessor, assessor_client, criteria):
     for criterion in criteria:
         fill.save_answer(assessment=assessment, criterion=criterion, rating="yes", actor=assessor)

@@ -107,6 +107,16 @@ def test_the_drill_down_lists_the_grids_behind_a_value(org, done, agent, manager
     assert f"grilles-remplies/{done.pk}/".encode() not in april
 
 
+@pytest.mark.time_machine(dt.datetime(2026, 3, 15, 10, tzinfo=dt.UTC))
+def test_the_filled_grids_list_their_scores_in_commitment_number_order(org, agent, manager_client):
+    grid = make_weighted_grid(org, [("10", 1), ("2", 1), ("14", 1)], kind="visit", title="Visite en désordre")
+    filled = make_filled_grid(make_grid_campaign(grid), agent, ["yes", "no", "yes"])
+    page = manager_client.get(base(org) + "grilles-remplies/").content.decode()
+    assert "2 : 0 % · 10 : 100 % · 14 : 100 %" in page
+    campaign_page = manager_client.get(base(org) + f"campagnes/{filled.campaign_id}/").content.decode()
+    assert "2 : 0 % · 10 : 100 % · 14 : 100 %" in campaign_page
+
+
 def test_lists_read_in_the_same_number_of_queries_whatever_their_length(org, agent, manager_client, page_queries):
     grid = make_weighted_grid(org, [("1", 1), ("10", 1)])
     make_filled_grid(make_grid_campaign(grid), agent, ["yes", "no"])
