@@ -91,9 +91,13 @@ def save_answer(
         answer = CriterionAnswer(organisation_id=assessment.organisation_id, assessment=assessment, criterion=criterion)
     answer.rating = rating
     answer.comment = comment.strip()
+    replaced_photo = answer.photo.name if photo is not None else ""
     if photo is not None:
         answer.photo = photo  # type: ignore[assignment]
     answer.save()
+    if replaced_photo:  # the file of the photo replaced goes once the new one is kept
+        storage = answer.photo.storage
+        transaction.on_commit(lambda: storage.delete(replaced_photo))
     after = _answer_record(answer)
     if after != before:  # each event holds the whole answer as given, the criterion named
         record_event(

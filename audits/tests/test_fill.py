@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from audits import fill
 from audits.models import AssessmentStatus, CommitmentScore, CriterionAnswer, Rating
 from audits.tests.factories import make_grid
+from audits.tests.images import image_upload
 from core.models import AuditEvent
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -43,6 +44,26 @@ def test_an_answer_is_saved_then_changed_with_one_event_each_naming_the_criterio
         "comment": "Panneau masqué",
         "photo": None,
     }
+
+
+def test_a_new_photo_replaces_the_one_kept_and_its_file_goes(
+    assessment, criteria, assessor, django_capture_on_commit_callbacks
+):
+    def answer_with(photo):
+        with django_capture_on_commit_callbacks(execute=True):
+            fill.save_answer(
+                assessment=assessment, criterion=criteria[0], rating=Rating.NO, photo=photo, actor=assessor
+            )
+        return CriterionAnswer.objects.get().photo
+
+    first = answer_with(image_upload())
+    storage, first_name = first.storage, first.name
+    assert storage.exists(first_name)
+    second = answer_with(image_upload())
+    assert second.name != first_name and storage.exists(second.name)
+    assert not storage.exists(first_name)
+    kept = answer_with(None)  # no photo sent: the one kept stays
+    assert kept.name == second.name and storage.exists(second.name)
 
 
 def test_a_criterion_of_another_grid_is_refused(org, assessment, assessor):
