@@ -1,19 +1,21 @@
 """The forms of filling a grid: one criterion's answer (sent alone as soon as it is given, or
 all of them at once without JavaScript), the date of the check, and the paper grid typed in
 by the quality manager. Photos and scans are recognised by their content, under a size cap
-read before a byte of the file."""
+read before a byte of the file. A photo is kept without its metadata (a phone's GPS position,
+the device, the time), turned upright as the phone took it."""
 
 from __future__ import annotations
 
+import io
 import warnings
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.template.defaultfilters import filesizeformat
-from PIL import Image
+from PIL import Image, ImageOps
 
 from audits.fill import PaperScore, paper_score_error
 from audits.models import Criterion, Rating
@@ -63,7 +65,16 @@ def check_photo(upload: UploadedFile) -> UploadedFile:
     upload.seek(0)
     if image_format is None or not _is_real_image(upload, image_format):
         raise ValidationError("La photo doit être une image JPEG, PNG ou WebP (son contenu a été vérifié).")
-    return upload
+    return _without_metadata(upload, image_format)
+
+
+def _without_metadata(upload: UploadedFile, image_format: str) -> UploadedFile:
+    """The image drawn again: Pillow writes no EXIF, XMP or text chunk unless asked to."""
+    with Image.open(upload) as image:
+        upright = ImageOps.exif_transpose(image)
+        buffer = io.BytesIO()
+        upright.save(buffer, format=image_format, **({"quality": 90} if image_format != "PNG" else {}))
+    return SimpleUploadedFile(upload.name or "photo", buffer.getvalue(), content_type=Image.MIME[image_format])
 
 
 def check_scan(upload: UploadedFile) -> UploadedFile:

@@ -2,12 +2,15 @@
 script, who may open a grid, and a submitted grid that nobody can change."""
 
 import datetime as dt
+import io
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
+from PIL import Image
 
 from accounts.testing import log_in_verified
 from audits import fill
@@ -95,6 +98,22 @@ def test_a_photo_is_kept_with_its_answer_and_anything_but_an_image_is_refused_in
     saved = assessor_client.post(url, fields | {f"c{criterion.pk}-photo": image_upload()})
     assert saved.json()["photo"] is True
     assert CriterionAnswer.objects.get().photo.name.endswith(".jpg")
+
+
+def test_a_photo_is_kept_without_its_metadata_and_upright(assessment, assessor_client, criteria):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: the phone was turned, the image must turn 90° to stand upright
+    exif[0x8825] = {2: (48.0, 51.0, 24.0), 4: (2.0, 21.0, 7.0)}  # GPS latitude and longitude
+    exif[0x0110] = "Téléphone de l'agent"
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 40, 40)).save(buffer, format="JPEG", exif=exif)
+    upload = SimpleUploadedFile("hall.jpg", buffer.getvalue(), content_type="image/jpeg")
+    criterion = criteria[0]
+    fields = {"criterion": criterion.pk, f"c{criterion.pk}-rating": "no", f"c{criterion.pk}-photo": upload}
+    assert assessor_client.post(fill_url(assessment, "audits:fill_answer"), fields).json()["photo"] is True
+    with CriterionAnswer.objects.get().photo.open("rb") as kept, Image.open(kept) as image:
+        assert (image.format, image.size) == ("JPEG", (30, 40))
+        assert not image.getexif() and "exif" not in image.info
 
 
 def test_a_photo_over_the_size_limit_is_refused(assessment, assessor_client, criteria, monkeypatch):
