@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "surveys",
     "audits",
     "training",
+    "appointments",
     "commitments",
     "improvement",
     "reports",

@@ -16,6 +16,7 @@ urlpatterns = [
     path(ORG + "enquetes/", include("surveys.urls")),
     path(ORG + "controles/", include("audits.urls")),
     path(ORG + "formation/", include("training.urls")),
+    path(ORG + "rendez-vous/", include("appointments.urls")),
     path(ORG + "rapports/", include("reports.urls")),
     path(ORG + "amelioration/", include("improvement.urls")),
     path(ORG + "tableau-de-bord/", include("dashboards.urls")),

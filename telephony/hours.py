@@ -5,9 +5,9 @@ one of its closure days). Loaded once per import or page, then answered per minu
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
-from core.models import OpeningHours, Organisation, Service
+from core.models import Organisation
+from core.opening import Slot, service_slots
 from core.workdays import calendar_for
 
 MINUTES_IN_DAY = 24 * 60
@@ -15,7 +15,7 @@ WORKING_WEEKDAYS = range(5)
 Week = tuple[bytes, ...]  # per weekday, 1440 bytes: 1 when open during that minute
 
 
-def _week(slots: list[tuple[int, dt.time, dt.time]]) -> Week:
+def _week(slots: list[Slot]) -> Week:
     days = [bytearray(MINUTES_IN_DAY) for _ in range(7)]
     for weekday, opens, closes in slots:
         start, end = opens.hour * 60 + opens.minute, closes.hour * 60 + closes.minute
@@ -33,17 +33,9 @@ class Presence:
     """Opening minutes of each service of a town, and its closed days."""
 
     def __init__(self, organisation: Organisation) -> None:
-        site_slots: dict[int, list[tuple[int, dt.time, dt.time]]] = defaultdict(list)
-        service_slots: dict[int, list[tuple[int, dt.time, dt.time]]] = defaultdict(list)
-        hours = OpeningHours.objects.filter(organisation=organisation).values_list(
-            "site_id", "service_id", "weekday", "opens_at", "closes_at"
-        )
-        for site_id, service_id, weekday, opens, closes in hours:
-            (service_slots[service_id] if service_id else site_slots[site_id]).append((weekday, opens, closes))
         self.weeks: dict[int, Week] = {}
         self.without_hours: set[int] = set()
-        for service_id, site_id in Service.objects.filter(organisation=organisation).values_list("pk", "site_id"):
-            slots = service_slots.get(service_id) or site_slots.get(site_id)
+        for service_id, slots in service_slots(organisation).items():
             if not slots:
                 self.without_hours.add(service_id)
             self.weeks[service_id] = _week(slots) if slots else _working_days_week()
