@@ -50,7 +50,7 @@ def test_no_slot_on_a_public_holiday_or_a_closure_day(org, identity_card):
 def test_the_slots_keep_their_wall_clock_time_across_the_change_to_summer_time(identity_card):
     before, after = dt.date(2026, 3, 27), dt.date(2026, 3, 30)  # the clocks go forward on Sunday 29 March
     slots = free_slots(identity_card, before, after, now=NOW, public=True)
-    first_of = {}
+    first_of: dict[dt.date, dt.datetime] = {}
     for slot in slots:
         first_of.setdefault(slot.starts_at.astimezone(PARIS).date(), slot.starts_at)
     assert first_of[before].astimezone(dt.UTC).hour == 8 and first_of[after].astimezone(dt.UTC).hour == 7
