@@ -202,7 +202,7 @@ def book(
 def move(*, appointment: Appointment, starts_at: dt.datetime, actor: User | None, now: dt.datetime) -> Appointment:
     """Move a booked appointment to another slot of its kind, on the first free seat there."""
     locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    WORKFLOW.check(locked, "move")
+    WORKFLOW.check(locked, "move_booking")
     kind = locked.kind
     if kind is None:
         raise ValidationError("Un rendez-vous importé se déplace dans l'outil où il a été pris.")
@@ -218,7 +218,7 @@ def move(*, appointment: Appointment, starts_at: dt.datetime, actor: User | None
 
     def save(seat: int) -> Appointment:
         record = Appointment.objects.get(pk=locked.pk)  # afresh: a refused try leaves its changes on it
-        return WORKFLOW.step(record, "move", actor=actor, changes={**changes, "seat": seat})
+        return WORKFLOW.step(record, "move_booking", actor=actor, changes={**changes, "seat": seat})
 
     return _on_first_free_seat(kind.capacity, save)
 
@@ -227,7 +227,7 @@ def move(*, appointment: Appointment, starts_at: dt.datetime, actor: User | None
 def cancel(*, appointment: Appointment, actor: User | None, now: dt.datetime) -> Appointment:
     """Cancel a booked appointment: its seat is free again."""
     locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    return WORKFLOW.step(locked, "cancel", actor=actor, changes={"cancelled_at": now, "seat": None})
+    return WORKFLOW.step(locked, "cancel_booking", actor=actor, changes={"cancelled_at": now, "seat": None})
 
 
 # The counter: arrival, start, end, no-show

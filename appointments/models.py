@@ -142,13 +142,13 @@ LIVE_STATUSES = (S.BOOKED, S.ARRIVED, S.STARTED, S.DONE, S.NO_SHOW)  # holding t
 # The workflow (core.workflow runs it: appointments.actions).
 TRANSITIONS: dict[str, Transition] = {
     "book": Transition("réservation", frozenset(), S.BOOKED),
-    "import": Transition("import", frozenset(), None),
-    "move": Transition("déplacement", frozenset({S.BOOKED}), None),
+    "import_appointment": Transition("import", frozenset(), None),
+    "move_booking": Transition("déplacement", frozenset({S.BOOKED}), None),
     "check_in": Transition("arrivée", frozenset({S.BOOKED}), S.ARRIVED),
     "start": Transition("début", frozenset({S.BOOKED, S.ARRIVED}), S.STARTED),
     "end": Transition("fin", frozenset({S.STARTED}), S.DONE),
     "no_show": Transition("absence", frozenset({S.BOOKED}), S.NO_SHOW),
-    "cancel": Transition("annulation", frozenset({S.BOOKED}), S.CANCELLED),
+    "cancel_booking": Transition("annulation", frozenset({S.BOOKED}), S.CANCELLED),
 }
 
 

@@ -61,6 +61,13 @@ ACTION_LABELS: dict[str, str] = {
     "leave": "départ sans être servi",
     "redirect": "réorientation",
     "close_at_closing": "clôture à la fermeture (parti sans être servi)",
+    # Appointments (appointments): "start" and "end" as for counter tickets
+    "book": "réservation du rendez-vous",
+    "import_appointment": "import du rendez-vous",
+    "move_booking": "déplacement du rendez-vous",
+    "check_in": "arrivée de l'usager",
+    "no_show": "absence de l'usager",
+    "cancel_booking": "annulation du rendez-vous",
     # Improvement actions (improvement)
     "plan": "planification",
     "begin": "démarrage",

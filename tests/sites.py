@@ -3,7 +3,7 @@
 The town (the `org` fixture) has its town hall (services Accueil and État civil); `two_sites`
 adds the annex "Mairie annexe du Port" with one service, opening hours at both sites, and at
 each site's reception a different handful of letters, acts, complaints, tickets, calls, improvement
-actions, filled check grids and training records."""
+actions, filled check grids, training records and appointments."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from appointments.actions import Citizen, apply_step, book
+from appointments.models import AppointmentKind, BookingHours
+from appointments.models import Channel as BookingChannel
 from audits.tests.factories import make_filled_grid, make_grid_campaign, make_weighted_grid
 from civil_registry.actions import deliver, record_error, register_act_request
 from civil_registry.models import ActChannel, ActFormat, ActType, ErrorFinder
@@ -165,6 +168,23 @@ def training(
         )
 
 
+def appointments(organisation: Organisation, service: Service, delays: list[int]) -> None:
+    """Appointments of `service` on Wednesday 4 March from 09:00, every 20 minutes, each
+    citizen there 5 minutes early and received `delays` minutes after the booked time."""
+    kind = AppointmentKind.objects.create(organisation=organisation, service=service, label="Rendez-vous")
+    BookingHours.objects.create(
+        organisation=organisation, kind=kind, weekday=2, starts_at=dt.time(9), ends_at=dt.time(12)
+    )
+    for index, delay in enumerate(delays):
+        starts_at = paris(4, 9, 20 * index)
+        appointment, _token = book(
+            kind=kind, starts_at=starts_at, citizen=Citizen("Usager"), channel=BookingChannel.PHONE, actor=None,
+            now=paris(2, 8),
+        )  # fmt: skip
+        apply_step(appointment=appointment, step="check_in", actor=None, now=starts_at - dt.timedelta(minutes=5))
+        apply_step(appointment=appointment, step="start", actor=None, now=starts_at + dt.timedelta(minutes=delay))
+
+
 def two_sites(org: Organisation) -> dict[str, Any]:
     """The annex and the March activity of both sites: {"town_hall", "reception", "annex", "port"}."""
     town_hall = Site.objects.get(organisation=org)
@@ -187,6 +207,8 @@ def two_sites(org: Organisation) -> dict[str, Any]:
     improvement_actions(org, port, [dt.date(2026, 3, 10)])
     checks(org, reception, ["yes", "partly", "na"])
     checks(org, port, ["no"])
+    appointments(org, reception, [0, 5, 25])
+    appointments(org, port, [30])
     before, trained, briefed = dt.date(2020, 1, 6), SessionKind.TRAINING, SessionKind.BRIEFING
     training(
         org, reception, {"Aline": before, "Bruno": before, "Chloé": dt.date(2026, 2, 10)},

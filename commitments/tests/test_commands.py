@@ -72,7 +72,9 @@ def test_create_organisation_refuses_a_bad_e_mail_address():
     assert not Organisation.objects.exists()
 
 
-def test_recompute_indicators_recomputes_the_given_period_and_says_what_it_did(share_indicator, org, constant_metric):
+def test_recompute_indicators_recomputes_the_given_period_and_says_what_it_did(
+    share_indicator, planned_indicator, org, constant_metric
+):
     record_manual_value(
         indicator=share_indicator, period=Period.parse("2026-03"), actor=None, numerator=3, denominator=4
     )

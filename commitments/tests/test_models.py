@@ -57,7 +57,7 @@ def test_values_are_written_with_a_decimal_comma_and_no_trailing_zeros():
 
 
 def test_a_metric_not_registered_yet_is_planned_and_takes_no_manual_value():
-    planned = indicator(metric_key="appointments.on_time")
+    planned = indicator(metric_key="test.module_a_venir")
     assert planned.is_planned
     assert not planned.takes_manual_values
 

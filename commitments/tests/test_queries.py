@@ -50,7 +50,7 @@ def test_the_latest_all_services_value_gives_the_status(share_indicator, org):
     assert commitments_overview(organisation=org, today=TODAY).summary.not_met == 1
 
 
-def test_a_planned_indicator_has_no_data_and_says_why(qualivilles, org):
+def test_a_planned_indicator_has_no_data_and_says_why(planned_indicator, org):
     row = rows_by_code(commitments_overview(organisation=org, today=TODAY))["9.1"]
     assert row.status == Status.NO_DATA
     assert row.note == "Mesure automatique prévue (module à venir)"

@@ -31,7 +31,7 @@ def commitment(qualivilles, org):
 # Overview
 
 
-def test_the_overview_lists_commitments_with_targets_and_statuses(manager_client, qualivilles, org):
+def test_the_overview_lists_commitments_with_targets_and_statuses(manager_client, planned_indicator, org):
     response = manager_client.get(url("overview", org))
     assert response.status_code == 200
     page = response.content.decode()
