@@ -150,6 +150,24 @@ def test_recompute_stores_the_computed_metrics_first(org, share_indicator, const
     assert [query.period.key for query in constant_metric] == ["2026-03", "2026-03"]
 
 
+def test_recompute_stores_nothing_for_a_period_shorter_than_the_indicators_own(org, share_indicator, constant_metric):
+    yearly = Indicator.objects.create(
+        organisation=org,
+        commitment=share_indicator.commitment,
+        code="4.3",
+        label="Mesure annuelle de test",
+        metric_key="test.constant",
+        target_value=90,
+        granularity="year",
+    )
+    rows = by_code(json.loads(run("--org", org.slug, "--period", "2026-03", "--recompute")))
+    assert (rows["4.3"]["value"], rows["4.3"]["status"]) == (None, "no_data")
+    assert not IndicatorValue.objects.filter(indicator=yearly).exists()
+    rows = by_code(json.loads(run("--org", org.slug, "--period", "2026", "--recompute")))
+    assert rows["4.3"]["value"] == 80
+    assert IndicatorValue.objects.filter(indicator=yearly, period_start="2026-01-01").count() == 1
+
+
 def test_recompute_for_a_service_computes_for_that_service(org, share_indicator, constant_metric):
     Indicator.objects.create(
         organisation=org,

@@ -186,10 +186,12 @@ class Command(BaseCommand):
         return Scope(service=self.service(organisation, service_code))
 
     def recompute(self, organisation: Organisation, period: Period, scope: Scope) -> None:
-        """Computed indicators, stored for this period; manual values stay as entered."""
+        """Computed indicators, stored for this period; manual values stay as entered. As for
+        the live values, a period shorter than an indicator's own stores nothing for it."""
         indicators = Indicator.objects.for_org(organisation).filter(is_active=True, commitment__is_active=True)
         for indicator in indicators.select_related("organisation"):
-            if is_computed(indicator):
+            too_short = MONTHS_IN[period.granularity] < MONTHS_IN[Granularity(indicator.granularity)]
+            if is_computed(indicator) and not too_short:
                 recompute_indicator(indicator=indicator, period=period, service=scope.service, site=scope.stored_site)
 
     def write_csv(self, rows: list[dict[str, Any]]) -> None:
