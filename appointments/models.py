@@ -193,7 +193,10 @@ class Appointment(OrgOwned, Versioned):
         verbose_name_plural = "rendez-vous"
         constraints = [
             models.UniqueConstraint(fields=["organisation", "dedupe_key"], name="appointment_unique_dedupe_key"),
-            models.UniqueConstraint(fields=["organisation", "number"], name="appointment_unique_number"),
+            # Numbers given here are unique in the town; imported ones follow their booking tool.
+            models.UniqueConstraint(
+                fields=["organisation", "number"], condition=Q(source__isnull=True), name="appointment_unique_number"
+            ),
             models.UniqueConstraint(
                 fields=["organisation", "kind", "scheduled_at", "seat"],
                 condition=Q(seat__isnull=False),

@@ -149,7 +149,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='appointment',
-            constraint=models.UniqueConstraint(fields=('organisation', 'number'), name='appointment_unique_number'),
+            constraint=models.UniqueConstraint(condition=models.Q(('source__isnull', True)), fields=('organisation', 'number'), name='appointment_unique_number'),
         ),
         migrations.AddConstraint(
             model_name='appointment',
