@@ -56,13 +56,13 @@ def log_in(live_server, page: Page) -> Callable[[User], Page]:
 @pytest.fixture
 def kiosk_page(live_server, browser, kiosk_client) -> Iterator[Callable[..., Page]]:
     """A browser page of a tablet paired with `organisation` (its own context: no agent's
-    session), opened on nothing yet: kiosk_page(org, screens=("ticket",)). Its `device`
+    session), opened on nothing yet: kiosk_page(org, screens=("ticket",)); every screen by default. Its `device`
     attribute is the KioskDevice."""
     from core.kiosk import COOKIE_NAME
 
     contexts = []
 
-    def open_tablet(organisation: Any, screens: tuple[str, ...] = ("ticket", "enquete")) -> Page:
+    def open_tablet(organisation: Any, screens: tuple[str, ...] = ("ticket", "enquete", "salle-attente")) -> Page:
         client = kiosk_client(organisation, screens)
         context = browser.new_context(viewport={"width": 1024, "height": 768})
         contexts.append(context)
