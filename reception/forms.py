@@ -18,6 +18,7 @@ from reception.queries import DEFAULT_THRESHOLD_MINUTES, TicketView
 PERIOD_HELP = "Un mois (2026-03), un trimestre (2026-Q1) ou une année (2026)."
 NO_ORIENTATION = "aucune"
 NO_SITE = "Choisissez un site de la liste."
+NO_DESK_SITE = "Choisissez un site de la liste avant d'appeler."
 
 
 def _sites(organisation: Organisation) -> Any:
@@ -198,7 +199,12 @@ class CounterForm(forms.Form):
 class DeskForm(CounterForm):
     """Which queue the agent works on: a site, and optionally one service; and at which counter."""
 
-    site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none(), empty_label=None)
+    site = forms.ModelChoiceField(
+        label="Site",
+        queryset=Site.objects.none(),
+        empty_label=None,
+        error_messages={"required": NO_DESK_SITE, "invalid_choice": NO_DESK_SITE},
+    )
     service = forms.ModelChoiceField(
         label="Service", queryset=Service.objects.none(), required=False, empty_label="Tous les services du site"
     )

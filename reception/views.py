@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -133,7 +134,7 @@ def desk(request: OrgRequest) -> HttpResponseBase:
     if request.method == "POST":
         form = DeskForm(request.POST, organisation=request.org)
         if not form.is_valid():
-            messages.error(request, "Choisissez un site de la liste avant d'appeler.")
+            messages.error(request, _errors(form))
             return _back(request, _url(request, "desk"))
         site, service = form.cleaned_data["site"], form.cleaned_data["service"]
         try:
@@ -153,6 +154,10 @@ def desk(request: OrgRequest) -> HttpResponseBase:
     return _desk_page(request)
 
 
+def _errors(form: Form) -> str:
+    return " ".join(str(message) for errors in form.errors.values() for message in errors)
+
+
 def _at_counter(counter: str) -> str:
     return f" au guichet {counter}" if counter else ""
 
@@ -165,7 +170,7 @@ def desk_issue(request: OrgRequest) -> HttpResponseBase:
         return _desk_page(request)
     form = DeskIssueForm(request.POST, organisation=request.org)
     if not form.is_valid():
-        messages.error(request, " ".join(str(message) for errors in form.errors.values() for message in errors))
+        messages.error(request, _errors(form))
         return _back(request, _url(request, "desk"))
     ticket = actions.issue_ticket(
         organisation=request.org,
