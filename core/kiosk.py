@@ -8,7 +8,8 @@ from that cookie. The cookie names the tablet, never a person: no response, tick
 event stores it.
 
 The screens a tablet may show are registered by the apps that own them in
-`core.registries.KIOSK_SCREENS` (reception: "ticket", surveys: "enquete")."""
+`core.registries.KIOSK_SCREENS` (reception: "ticket" and the waiting room's "salle-attente",
+surveys: "enquete")."""
 
 from __future__ import annotations
 

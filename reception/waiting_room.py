@@ -27,7 +27,7 @@ from core.models import Organisation, Site
 from core.stats import nearest_rank
 from reception.models import QueueTicket, TicketEvent, TicketStatus, service_seconds_between
 
-CALLS_SHOWN = 6  # the latest call and the five before it
+CALLS_SHOWN = 5  # the latest call and the four before it
 RECENT_SERVED = 10  # N: the service times of the last N tickets served today
 MIN_SERVED = 3  # fewer served tickets today: no estimate
 OPEN_WINDOW = dt.timedelta(minutes=30)  # a counter that called within this is open
