@@ -7,6 +7,7 @@ reason of visit, nothing about a person: numbers, counters and services only."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -39,7 +40,7 @@ def screen(request: KioskRequest) -> TemplateResponse:
 
 
 @kiosk_view(screen=SCREEN)
-def board(request: KioskRequest) -> object:
+def board(request: KioskRequest) -> HttpResponse:
     """The board alone, asked for by the screen's script (header HX-Request, as htmx sends
     it); any other request gets the whole screen."""
     if not getattr(request, "htmx", False):

@@ -118,20 +118,15 @@ def test_the_new_call_blinks_only_for_those_who_do_not_reduce_motion(live_server
     expect(latest.get_by_text("Nouvel appel")).to_be_visible()  # the steady cue, in both cases
 
 
-def test_without_javascript_the_screen_reloads_itself(live_server, org, kiosk_client, browser, monkeypatch):
+def test_without_javascript_the_screen_reloads_itself(live_server, org, kiosk_page, monkeypatch):
     monkeypatch.setattr("reception.waiting_room_views.RELOAD_SECONDS", 1)  # the refresh waits for real
     call(org, 1, "2")
-    client = kiosk_client(org, screens=("salle-attente",))
-    context = browser.new_context(java_script_enabled=False)
-    value = client.cookies["qualipilote_borne"].value
-    context.add_cookies([{"name": "qualipilote_borne", "value": value, "url": f"{live_server.url}/borne/"}])
-    tv = context.new_page()
+    tv = kiosk_page(org, screens=("salle-attente",), javascript=False)
     tv.goto(f"{live_server.url}/borne/{org.slug}/salle-attente/")
     expect(tv.locator(".wr-call__number")).to_have_text("001")
     expect(tv.get_by_role("button", name="Signal sonore à chaque appel")).to_be_hidden()  # no script, no sound
     call(org, 2, "5")
     expect(tv.locator(".wr-call__number")).to_have_text("002", timeout=5_000)
-    context.close()
 
 
 def test_the_screen_with_calls_and_waits_passes_axe_on_a_phone(live_server, org, kiosk_page):

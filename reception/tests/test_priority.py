@@ -106,7 +106,7 @@ def test_an_agent_issues_a_priority_ticket_from_the_desk(org, site, reason, agen
         "Ticket prioritaire 001 émis : donnez ce numéro à la personne."
     ]
     created = AuditEvent.objects.get(object_type="reception.queueticket", object_id=str(ticket.pk))
-    assert created.actor == agent and created.after["is_priority"] is True
+    assert created.actor == agent and created.after is not None and created.after["is_priority"] is True
 
 
 def test_the_desk_offers_the_issue_form_with_priority_ticked(agent_client, org):
@@ -159,7 +159,9 @@ def test_a_priority_tickets_wait_counts_in_commitment_8_like_any_other(org, site
 
     def measure(key, **params):
         query = MetricQuery(organisation=org, period=Period.parse("2026-11"), service=accueil, params=params)
-        return METRICS.get(key).compute(query)
+        compute = METRICS.get(key).compute
+        assert compute is not None
+        return compute(query)
 
     within = measure("reception.called_within", minutes=15)
     assert (within.numerator, within.denominator) == (1, 2)

@@ -136,9 +136,9 @@ def calls(org, site, reason, agent):
         issue_ticket(organisation=org, site=site, reason=reason, now=NOW - dt.timedelta(minutes=30 - n), actor=None)
         for n in range(4)
     ]
-    for minutes, (ticket, counter) in zip((10, 8, 6), ((tickets[0], "1"), (tickets[1], "2"), (tickets[2], "1"))):
+    for ticket, counter, minutes_ago in ((tickets[0], "1", 10), (tickets[1], "2", 8), (tickets[2], "1", 6)):
         apply_transition(
-            ticket=ticket, transition="call", now=NOW - dt.timedelta(minutes=minutes), actor=agent, counter=counter
+            ticket=ticket, transition="call", now=NOW - dt.timedelta(minutes=minutes_ago), actor=agent, counter=counter
         )
     apply_transition(ticket=tickets[0], transition="recall", now=NOW - dt.timedelta(minutes=2), actor=agent)
     return tickets
@@ -239,7 +239,7 @@ def test_the_agent_calls_from_their_counter_and_the_ticket_keeps_it_in_its_journ
     ticket.refresh_from_db()
     assert ticket.counter == "2"
     call = AuditEvent.objects.get(object_type="reception.queueticket", object_id=str(ticket.pk), action="call")
-    assert call.after["counter"] == "2"
+    assert call.after is not None and call.after["counter"] == "2"
 
 
 def test_a_recall_from_another_counter_sends_the_person_there(agent_client, org, site, reason):
