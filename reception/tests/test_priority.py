@@ -167,3 +167,10 @@ def test_a_priority_tickets_wait_counts_in_commitment_8_like_any_other(org, site
     assert (within.numerator, within.denominator) == (1, 2)
     assert measure("reception.wait_median").value == 4
     assert measure("reception.wait_p90").value == 20
+
+
+def test_the_ticket_page_says_whether_it_is_a_priority_ticket_and_its_counter(reader_client, org, site, reason):
+    ticket = ticket_at(org, site, reason, 3, priority=True)
+    apply_transition(ticket=ticket, transition="call", now=NOW, actor=None, counter="4")
+    page = reader_client.get(reverse("reception:ticket_detail", args=[org.slug, ticket.pk])).content.decode()
+    assert "<dt>Guichet</dt><dd>4</dd>" in page and "<dt>Ticket prioritaire</dt><dd>oui</dd>" in page
