@@ -140,14 +140,16 @@ def page_queries() -> Callable[..., int]:
 @pytest.fixture
 def kiosk_client(db: None) -> Callable[..., Client]:
     """A test client of a tablet paired with `organisation` through the product's own actions
-    (a code asked for, then typed): kiosk_client(org, screens=("ticket",)). Its `device`
+    (a code asked for, then typed): kiosk_client(org, screens=("ticket",)); every screen by default. Its `device`
     attribute is the KioskDevice; nobody is logged in."""
     from django.utils import timezone
 
     from core import kiosk
 
     def make(
-        organisation: Organisation, screens: tuple[str, ...] = ("ticket", "enquete"), site: Site | None = None
+        organisation: Organisation,
+        screens: tuple[str, ...] = ("ticket", "enquete", "salle-attente"),
+        site: Site | None = None,
     ) -> Client:
         site = site or Site.objects.filter(organisation=organisation).first()
         assert site is not None

@@ -8,7 +8,8 @@ from that cookie. The cookie names the tablet, never a person: no response, tick
 event stores it.
 
 The screens a tablet may show are registered by the apps that own them in
-`core.registries.KIOSK_SCREENS` (reception: "ticket", surveys: "enquete")."""
+`core.registries.KIOSK_SCREENS` (reception: "ticket" and the waiting room's "salle-attente",
+surveys: "enquete")."""
 
 from __future__ import annotations
 
@@ -240,14 +241,15 @@ def is_readable_code(text: str) -> bool:
     return len(code) == PAIRING_CODE_LENGTH and all(character in READABLE_ALPHABET for character in code)
 
 
-def screen_context(organisation: Organisation, *, done: bool = False) -> dict[str, object]:
+def screen_context(organisation: Organisation, *, done: bool = False, resets: bool = True) -> dict[str, object]:
     """What the kiosk layout needs (templates/kiosk/base.html): the layout to extend, the start
     screen the reset script goes back to, and its delays (settings KIOSK_IDLE_SECONDS,
-    KIOSK_DONE_SECONDS: 60 and 10; shorter in the browser test)."""
+    KIOSK_DONE_SECONDS: 60 and 10; shorter in the browser test). `resets=False` for a screen
+    nobody touches (the waiting room's TV): no reset script."""
     return {
         "layout": "kiosk/base.html",
         "org": organisation,
-        "kiosk_home": start_url(organisation),
+        "kiosk_home": start_url(organisation) if resets else None,
         "kiosk_idle": settings.KIOSK_IDLE_SECONDS,
         "kiosk_done": settings.KIOSK_DONE_SECONDS if done else None,
     }

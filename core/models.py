@@ -423,7 +423,8 @@ class KioskDevice(OrgOwned):
 
     name = models.CharField("nom", max_length=120, help_text="Par exemple « Tablette du hall ».")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="kiosks", verbose_name="site")
-    # The keys of the screens it shows (core.registries.KIOSK_SCREENS: "ticket", "enquete").
+    # The keys of the screens it shows (core.registries.KIOSK_SCREENS: "ticket", "enquete",
+    # "salle-attente").
     screens = models.JSONField("écrans", default=list)
     token_hash = models.CharField(max_length=64, blank=True, default="")
     pairing_code_hash = models.CharField(max_length=64, blank=True, default="")

@@ -27,8 +27,8 @@ Here:
 - CLOSED_REQUESTS: each app that handles citizens' requests (complaints, written requests)
   says which were closed between two days with the citizen's e-mail address
   (`closed_requests`): the surveys invite those citizens to answer a campaign;
-- KIOSK_SCREENS: the public screens a paired tablet may show (reception's ticket, the
-  survey's questionnaire), reached through `core.access.kiosk_view` (ADR 0023)."""
+- KIOSK_SCREENS: the public screens a paired tablet may show (reception's ticket and
+  waiting-room screen, the survey's questionnaire), reached through `core.access.kiosk_view` (ADR 0023)."""
 
 from __future__ import annotations
 

@@ -46,14 +46,17 @@ def insert_target(
 ) -> InsertTarget:
     """The target of a model's table: the given bound columns and constants, plus the default
     of every other NOT NULL column (a counter added to the model later keeps imports working).
-    Nullable columns left out are NULL."""
+    Nullable columns left out are NULL; a column with a database default (`db_default`) is left
+    to the database, which types its value (a boolean is no integer on PostgreSQL)."""
     from django.core.exceptions import ImproperlyConfigured
+    from django.db.models import NOT_PROVIDED
 
     named = set(columns) | {name for name, _ in constants}
     defaults: list[tuple[str, int | str]] = []
     for model_field in model._meta.concrete_fields:
         column = model_field.column
-        if model_field.primary_key or column in named or model_field.null:
+        left_to_database = model_field.db_default is not NOT_PROVIDED
+        if model_field.primary_key or column in named or model_field.null or left_to_database:
             continue
         default = model_field.get_default() if model_field.has_default() else None
         if not isinstance(default, int | str):

@@ -49,6 +49,8 @@ TICKET_FIELDS = [
     "recall_count",
     "redirected_to",
     "agent",
+    "is_priority",
+    "counter",
 ]
 VISIT_FIELDS = ["site", "reason", "oriented_to", "at", "agent"]
 REASON_FIELDS = ["label", "service", "position", "is_active"]
@@ -192,11 +194,17 @@ def _next_free_number(organisation: Organisation, site: Site, day: dt.date) -> i
 
 @transaction.atomic
 def issue_ticket(
-    *, organisation: Organisation, site: Site, reason: VisitReason | None, now: dt.datetime, actor: User | None
+    *,
+    organisation: Organisation,
+    site: Site,
+    reason: VisitReason | None,
+    now: dt.datetime,
+    actor: User | None,
+    priority: bool = False,
 ) -> QueueTicket:
-    """A new waiting ticket with the next number of the day at this site. Two tickets issued
-    at the same moment never share a number: the database refuses the second, which takes
-    the following number."""
+    """A new waiting ticket with the next number of the day at this site (`priority`: called
+    before the others, reduced mobility or pregnancy). Two tickets issued at the same moment
+    never share a number: the database refuses the second, which takes the following number."""
     _same_org(organisation, site, reason)
     now = to_the_second(now)
     stamp = local_stamp(now, organisation.time_zone)
@@ -209,6 +217,7 @@ def issue_ticket(
             service=reason.service if reason else None,
             reason=reason,
             number=number,
+            is_priority=priority,
             issued_at=now,
             local_date=stamp.local_date,
             local_month=stamp.local_month,
@@ -270,7 +279,7 @@ STEP_FIELDS = {
     "leave": _left,
     "redirect": _redirected,
 }
-# The agent who calls, calls again or starts the service takes the ticket.
+# The agent who calls, calls again or starts the service takes the ticket, at their counter.
 TAKES_THE_TICKET = frozenset({"call", "recall", "start"})
 
 
@@ -282,10 +291,13 @@ def apply_transition(
     now: dt.datetime,
     actor: User | None,
     redirected_to: Service | None = None,
+    counter: str = "",
 ) -> QueueTicket:
     """Move a ticket along the transitions table (models.TRANSITIONS) through the workflow
     engine, and update the month's summary. Reads the ticket again under lock, so two agents
-    tapping at once do not both call the same ticket: the second gets TransitionRefused."""
+    tapping at once do not both call the same ticket: the second gets TransitionRefused.
+    `counter`: the agent's counter ("Guichet 2"), kept by a call, a recall or a start for the
+    waiting-room screen."""
     if transition not in STEP_FIELDS:
         raise TransitionRefused("Action inconnue sur un ticket.")
     fresh = QueueTicket.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=ticket.pk)
@@ -298,6 +310,8 @@ def apply_transition(
     changes = STEP_FIELDS[transition](fresh, now, redirected_to)
     if actor is not None and actor.pk and transition in TAKES_THE_TICKET:
         changes["agent"] = actor
+    if counter and transition in TAKES_THE_TICKET:
+        changes["counter"] = counter
     before_counts = fresh.counts()
     WORKFLOW.step(fresh, transition, actor=actor, changes=changes, log={"at": now})
     _shift_summary(fresh, before_counts, fresh.counts())
@@ -305,15 +319,21 @@ def apply_transition(
 
 
 def call_next(
-    *, organisation: Organisation, site: Site, service: Service | None, now: dt.datetime, actor: User | None
+    *,
+    organisation: Organisation,
+    site: Site,
+    service: Service | None,
+    now: dt.datetime,
+    actor: User | None,
+    counter: str = "",
 ) -> QueueTicket:
-    """Call the ticket that has waited longest today. If another agent calls it first, the
-    next one is taken."""
+    """Call the first ticket of today's queue (priority tickets first, then the one that has
+    waited longest) to `counter`. If another agent calls it first, the next one is taken."""
     _same_org(organisation, site, service)
     today = local_stamp(now, organisation.time_zone).local_date
     for ticket in list(waiting_tickets(organisation, site, service, today)[:5]):
         try:
-            return apply_transition(ticket=ticket, transition="call", now=now, actor=actor)
+            return apply_transition(ticket=ticket, transition="call", now=now, actor=actor, counter=counter)
         except TransitionRefused:
             continue
     raise TransitionRefused("Personne n'attend : aucun ticket à appeler.")

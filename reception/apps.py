@@ -7,7 +7,7 @@ class ReceptionConfig(AppConfig):
 
     def ready(self) -> None:
         from core.registries import DAILY_JOBS, TODO_LISTS, TOWN_DEFAULTS
-        from reception import importing, kiosk_views, metrics, todo
+        from reception import importing, kiosk_views, metrics, todo, waiting_room_views
         from reception.actions import close_yesterdays_queue
         from reception.defaults import create_default_reasons
 
@@ -17,3 +17,4 @@ class ReceptionConfig(AppConfig):
         DAILY_JOBS.register("reception.close_waiting_tickets", close_yesterdays_queue)
         TODO_LISTS.register("reception", todo.todo)
         kiosk_views.register()
+        waiting_room_views.register()

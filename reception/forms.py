@@ -12,11 +12,13 @@ from django.http import QueryDict
 from core.localtime import aware_local
 from core.models import Organisation, Service, Site
 from core.periods import Granularity, Period, recent_periods
-from reception.models import TicketStatus, VisitReason
+from reception.models import COUNTER_MAX_LENGTH, TicketStatus, VisitReason
 from reception.queries import DEFAULT_THRESHOLD_MINUTES, TicketView
 
 PERIOD_HELP = "Un mois (2026-03), un trimestre (2026-Q1) ou une année (2026)."
 NO_ORIENTATION = "aucune"
+NO_SITE = "Choisissez un site de la liste."
+NO_DESK_SITE = "Choisissez un site de la liste avant d'appeler."
 
 
 def _sites(organisation: Organisation) -> Any:
@@ -162,13 +164,51 @@ class VisitFilterForm(ScopeForm):
         }
 
 
-class DeskForm(forms.Form):
-    """Which queue the agent works on: a site, and optionally one service."""
+def counter_label(text: str) -> str:
+    """The counter as the waiting-room screen shows it under « Guichet »: spaces tidied and a
+    leading "guichet" dropped ("  Guichet   2 " → "2", "bureau A" → "bureau A")."""
+    words = text.split()
+    if words and words[0].casefold() == "guichet":
+        words = words[1:]
+    return " ".join(words)
 
-    site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none(), empty_label=None)
+
+class CounterForm(forms.Form):
+    """The counter the agent calls people to, shown on the waiting-room screen."""
+
+    guichet = forms.CharField(
+        label="Votre guichet",
+        max_length=COUNTER_MAX_LENGTH,
+        required=False,
+        help_text="Son numéro ou son nom tel qu'il est affiché, par exemple 2 ou « Bureau A » ; jamais votre nom. "
+        "L'écran de la salle d'attente l'affiche avec le numéro appelé.",
+        error_messages={"max_length": f"Le guichet tient en {COUNTER_MAX_LENGTH} caractères au plus."},
+    )
+
+    def clean_guichet(self) -> str:
+        return counter_label(self.cleaned_data["guichet"])
+
+    def counter(self) -> str:
+        """The counter typed, or "" when none (or an invalid one) was."""
+        if not self.is_bound:
+            return ""
+        self.is_valid()
+        return str(self.cleaned_data.get("guichet", "")) if hasattr(self, "cleaned_data") else ""
+
+
+class DeskForm(CounterForm):
+    """Which queue the agent works on: a site, and optionally one service; and at which counter."""
+
+    site = forms.ModelChoiceField(
+        label="Site",
+        queryset=Site.objects.none(),
+        empty_label=None,
+        error_messages={"required": NO_DESK_SITE, "invalid_choice": NO_DESK_SITE},
+    )
     service = forms.ModelChoiceField(
         label="Service", queryset=Service.objects.none(), required=False, empty_label="Tous les services du site"
     )
+    field_order = ["site", "service", "guichet"]
 
     def __init__(self, data: Any, *, organisation: Organisation) -> None:
         super().__init__(data or None)
@@ -185,6 +225,30 @@ class DeskForm(forms.Form):
         return self.default_site, None
 
 
+class DeskIssueForm(forms.Form):
+    """A ticket the agent issues at the desk, for someone who cannot use the kiosk: often a
+    priority one."""
+
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.none(), error_messages={"required": NO_SITE, "invalid_choice": NO_SITE}
+    )
+    reason = forms.ModelChoiceField(
+        label="Motif",
+        queryset=VisitReason.objects.none(),
+        required=False,
+        empty_label="Sans motif",
+        error_messages={"invalid_choice": "Ce motif n'est plus proposé : choisissez-en un autre."},
+    )
+    priority = forms.BooleanField(
+        label="Ticket prioritaire (mobilité réduite, handicap, grossesse…)", required=False, initial=True
+    )
+
+    def __init__(self, data: Any = None, *, organisation: Organisation) -> None:
+        super().__init__(data)
+        self.fields["site"].queryset = _sites(organisation)  # type: ignore[attr-defined]
+        self.fields["reason"].queryset = VisitReason.objects.for_org(organisation).filter(is_active=True)  # type: ignore[attr-defined]
+
+
 class IssueForm(forms.Form):
     """The reason tapped on a kiosk's ticket screen; the site is the kiosk's own."""
 
@@ -195,6 +259,7 @@ class IssueForm(forms.Form):
             "invalid_choice": "Ce motif n'est plus proposé : choisissez-en un autre.",
         },
     )
+    priority = forms.BooleanField(required=False)
 
     def __init__(self, data: Any, *, organisation: Organisation) -> None:
         super().__init__(data)

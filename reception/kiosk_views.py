@@ -1,7 +1,8 @@
 """The ticket screen of a paired kiosk tablet, at /borne/<town>/ticket/ (core.kiosk, ADR 0023):
-a visitor taps the reason of their visit and gets a number. No agent's session: the tablet is
-known by its device cookie (`kiosk_view`), its site is the device's, the ticket is issued by
-nobody ("système" in the journal)."""
+a visitor taps the reason of their visit and gets a number; someone with reduced mobility or
+pregnant first taps « Ticket prioritaire » (?prioritaire=1), then the reason. No agent's
+session: the tablet is known by its device cookie (`kiosk_view`), its site is the device's,
+the ticket is issued by nobody ("système" in the journal)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ from core.models import KioskDevice
 from reception import actions
 from reception.forms import IssueForm
 from reception.models import QueueTicket
-from reception.queries import active_reasons, waiting_tickets
+from reception.queries import active_reasons, people_ahead
 
 SCREEN = "ticket"
+PRIORITY_PARAMETER = "prioritaire"
 
 
 def _screen_url(device: KioskDevice) -> str:
@@ -37,8 +39,7 @@ def _issued_ticket(request: KioskRequest) -> tuple[QueueTicket | None, int]:
     issued = QueueTicket.objects.for_org(request.org).filter(pk=ticket_id, site=request.kiosk.site).first()
     if issued is None:
         return None, 0
-    queue = waiting_tickets(request.org, issued.site, None, issued.local_date)
-    return issued, queue.filter(issued_at__lt=issued.issued_at).count()
+    return issued, people_ahead(issued)
 
 
 def _take_ticket(request: KioskRequest) -> HttpResponseBase:
@@ -49,7 +50,12 @@ def _take_ticket(request: KioskRequest) -> HttpResponseBase:
         return redirect(_screen_url(device))
     now = timezone.now()
     ticket = actions.issue_ticket(
-        organisation=request.org, site=device.site, reason=form.cleaned_data["reason"], now=now, actor=None
+        organisation=request.org,
+        site=device.site,
+        reason=form.cleaned_data["reason"],
+        priority=form.cleaned_data["priority"],
+        now=now,
+        actor=None,
     )
     kiosk.note_use(device, ticket.local_date)
     return redirect(f"{_screen_url(device)}?ticket={ticket.pk}")
@@ -63,6 +69,7 @@ def ticket(request: KioskRequest) -> HttpResponseBase:
     context: dict[str, Any] = {"site": request.kiosk.site, "issued": issued, "ahead": ahead}
     if issued is None:
         context["reasons"] = active_reasons(request.org)
+        context["priority"] = request.GET.get(PRIORITY_PARAMETER) == "1"
     elif issued.number.isdigit():  # the day's rank of the visitor: the survey invites one in N
         context["invitations"] = kiosk.invitations(request.kiosk, visitor=int(issued.number), today=issued.local_date)
     return render(request, "reception/kiosk.html", context | kiosk.screen_context(request.org, done=bool(issued)))

@@ -88,6 +88,7 @@ MOVES: dict[str, Move] = {
     ]
 }
 OPEN_STATUSES = (S.WAITING, S.CALLED, S.IN_SERVICE)
+COUNTER_MAX_LENGTH = 20
 
 
 def wait_minute(wait_seconds: int) -> int:
@@ -136,6 +137,11 @@ class QueueTicket(OrgOwned):
     ended_at = models.DateTimeField("fin du service", null=True, blank=True)
     wait_seconds = models.PositiveIntegerField("attente (s)", null=True, blank=True)
     recall_count = models.PositiveSmallIntegerField("rappels", default=0)
+    # Served before the others (reduced mobility, pregnancy…); its wait is measured like any other.
+    is_priority = models.BooleanField("prioritaire", default=False, db_default=False)
+    # The counter the person is called to ("Guichet 2"), shown on the waiting-room screen;
+    # set by the call, a recall or the start of the service. Never an agent's name.
+    counter = models.CharField("guichet", max_length=COUNTER_MAX_LENGTH, blank=True, default="", db_default="")
     redirected_to = models.ForeignKey(
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="réorienté vers"
     )

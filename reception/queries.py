@@ -130,13 +130,29 @@ def ticket_counts_by_month(organisation: Organisation, months: list[dt.date]) ->
 def waiting_tickets(
     organisation: Organisation, site: Site, service: Service | None, today: dt.date
 ) -> QuerySet[QueueTicket]:
-    """Today's queue at a site (and for one service), first issued first."""
+    """Today's queue at a site (and for one service) in the order of the calls: priority
+    tickets first, then first issued first."""
     queue = QueueTicket.objects.filter(
         organisation=organisation, site=site, local_date=today, status=TicketStatus.WAITING
     )
     if service is not None:
         queue = queue.filter(service=service)
-    return queue.order_by("issued_at", "pk")
+    return queue.order_by("-is_priority", "issued_at", "pk")
+
+
+def people_ahead(ticket: QueueTicket) -> int:
+    """How many people of its site's queue will be called before this waiting ticket: every
+    priority ticket and the earlier ones for an ordinary ticket; the earlier priority tickets
+    for a priority one (the order of `waiting_tickets`)."""
+    earlier = Q(issued_at__lt=ticket.issued_at) | Q(issued_at=ticket.issued_at, pk__lt=ticket.pk)
+    ahead = Q(is_priority=True) & earlier if ticket.is_priority else Q(is_priority=True) | earlier
+    queue = QueueTicket.objects.filter(
+        organisation_id=ticket.organisation_id,
+        site_id=ticket.site_id,
+        local_date=ticket.local_date,
+        status=TicketStatus.WAITING,
+    )
+    return queue.exclude(pk=ticket.pk).filter(ahead).count()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("guichet/", views.desk, name="desk"),
     path("guichet/file/", views.desk_status, name="desk_status"),
+    path("guichet/ticket/", views.desk_issue, name="desk_issue"),
     path("tickets/", views.tickets, name="tickets"),
     path("tickets/<int:ticket_id>/", views.ticket_detail, name="ticket_detail"),
     *[

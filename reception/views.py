@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,7 +23,9 @@ from core.localtime import local_stamp
 from core.web import acting_user, page_of, show_refusal
 from reception import actions
 from reception.forms import (
+    CounterForm,
     DeskForm,
+    DeskIssueForm,
     ReasonForm,
     RedirectForm,
     ScopeForm,
@@ -104,6 +107,7 @@ def _desk_context(request: OrgRequest) -> dict[str, Any]:
     site, service = desk.queue()
     now = timezone.now()
     context: dict[str, Any] = {**NAV, "desk": desk, "site": site, "service": service, "now": now}
+    context["counter"] = desk.counter()
     if site is not None:
         today = local_stamp(now, request.org.time_zone).local_date
         queue = waiting_tickets(request.org, site, service, today).select_related("reason", "service")[:100]
@@ -121,6 +125,7 @@ def _desk_url(request: OrgRequest) -> str:
 def _desk_page(request: OrgRequest) -> HttpResponse:
     context = _desk_context(request)
     context.update(redirect_form=_redirect_form(request), desk_url=_desk_url(request), transitions=MOVES)
+    context["issue_form"] = DeskIssueForm(organisation=request.org)
     return render(request, "reception/desk.html", context)
 
 
@@ -129,19 +134,55 @@ def desk(request: OrgRequest) -> HttpResponseBase:
     if request.method == "POST":
         form = DeskForm(request.POST, organisation=request.org)
         if not form.is_valid():
-            messages.error(request, "Choisissez un site de la liste avant d'appeler.")
+            messages.error(request, _errors(form))
             return _back(request, _url(request, "desk"))
         site, service = form.cleaned_data["site"], form.cleaned_data["service"]
         try:
             ticket = actions.call_next(
-                organisation=request.org, site=site, service=service, now=timezone.now(), actor=acting_user(request)
+                organisation=request.org,
+                site=site,
+                service=service,
+                now=timezone.now(),
+                actor=acting_user(request),
+                counter=form.counter(),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Ticket {ticket.number} appelé.")
+            messages.success(request, f"Ticket {ticket.number} appelé{_at_counter(ticket.counter)}.")
         return _back(request, _url(request, "desk"))
     return _desk_page(request)
+
+
+def _errors(form: Form) -> str:
+    return " ".join(str(message) for errors in form.errors.values() for message in errors)
+
+
+def _at_counter(counter: str) -> str:
+    return f" au guichet {counter}" if counter else ""
+
+
+@org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
+def desk_issue(request: OrgRequest) -> HttpResponseBase:
+    """POST: a ticket issued by the agent (a priority one, for someone who cannot use the
+    kiosk), then back to the desk. GET shows the desk."""
+    if request.method != "POST":
+        return _desk_page(request)
+    form = DeskIssueForm(request.POST, organisation=request.org)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return _back(request, _url(request, "desk"))
+    ticket = actions.issue_ticket(
+        organisation=request.org,
+        site=form.cleaned_data["site"],
+        reason=form.cleaned_data["reason"],
+        priority=form.cleaned_data["priority"],
+        now=timezone.now(),
+        actor=acting_user(request),
+    )
+    kind = "prioritaire " if ticket.is_priority else ""
+    messages.success(request, f"Ticket {kind}{ticket.number} émis : donnez ce numéro à la personne.")
+    return _back(request, _url(request, "desk"))
 
 
 @org_view(read=Capability.CAPTURE)
@@ -179,6 +220,7 @@ def _move_ticket(request: OrgRequest, ticket: QueueTicket, transition: str, form
             now=timezone.now(),
             actor=acting_user(request),
             redirected_to=redirected_to,
+            counter=CounterForm(request.POST).counter(),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -56,15 +56,18 @@ def log_in(live_server, page: Page) -> Callable[[User], Page]:
 @pytest.fixture
 def kiosk_page(live_server, browser, kiosk_client) -> Iterator[Callable[..., Page]]:
     """A browser page of a tablet paired with `organisation` (its own context: no agent's
-    session), opened on nothing yet: kiosk_page(org, screens=("ticket",)). Its `device`
-    attribute is the KioskDevice."""
+    session), opened on nothing yet: kiosk_page(org, screens=("ticket",)); every screen by
+    default; `javascript=False` for a browser without it. Its `device` attribute is the
+    KioskDevice."""
     from core.kiosk import COOKIE_NAME
 
     contexts = []
 
-    def open_tablet(organisation: Any, screens: tuple[str, ...] = ("ticket", "enquete")) -> Page:
+    def open_tablet(
+        organisation: Any, screens: tuple[str, ...] = ("ticket", "enquete", "salle-attente"), javascript: bool = True
+    ) -> Page:
         client = kiosk_client(organisation, screens)
-        context = browser.new_context(viewport={"width": 1024, "height": 768})
+        context = browser.new_context(viewport={"width": 1024, "height": 768}, java_script_enabled=javascript)
         contexts.append(context)
         cookie = {"name": COOKIE_NAME, "value": client.cookies[COOKIE_NAME].value, "url": live_server.url + "/borne/"}
         context.add_cookies([cookie])

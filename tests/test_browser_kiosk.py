@@ -119,17 +119,12 @@ def test_the_thanks_screen_returns_home_after_10_seconds(live_server, org, kiosk
 
 
 def test_without_javascript_the_thanks_screen_returns_home_by_its_refresh(
-    live_server, org, kiosk_client, browser, settings, campaign
+    live_server, org, kiosk_page, settings, campaign
 ):
     settings.KIOSK_DONE_SECONDS = 1  # the refresh waits for real
-    client = kiosk_client(org, screens=("enquete",))
-    context = browser.new_context(java_script_enabled=False)
-    value = client.cookies["qualipilote_borne"].value
-    context.add_cookies([{"name": "qualipilote_borne", "value": value, "url": f"{live_server.url}/borne/"}])
-    tablet = context.new_page()
+    tablet = kiosk_page(org, screens=("enquete",), javascript=False)
     tablet.goto(f"{live_server.url}/borne/{org.slug}/enquete/merci/")
     tablet.wait_for_url(f"{live_server.url}/borne/{org.slug}/enquete/", timeout=5_000)
-    context.close()
 
 
 def test_the_no_campaign_screen_has_no_accessibility_violation(live_server, org, kiosk_page):

@@ -97,3 +97,36 @@ def test_every_counter_page_has_no_accessibility_violation(live_server, org, mak
     assert_no_axe_violations(page)
     page.goto(f"{live_server.url}/o/{org.slug}/accueil/?periode=2026-03")
     assert_no_axe_violations(page)
+
+
+def test_a_priority_ticket_from_the_tablet_comes_first_at_the_desk_and_every_state_passes_axe(
+    live_server, org, make_member, log_in, reason, site, kiosk_page
+):
+    issue_ticket(organisation=org, site=site, reason=reason, now=timezone.now(), actor=None)  # 001, ordinary
+    tablet = kiosk_page(org, screens=("ticket",))
+    tablet.goto(f"{live_server.url}/borne/{org.slug}/")
+    tablet.get_by_role("link", name="Ticket prioritaire").click()
+    expect(tablet.get_by_role("heading", name="Ticket prioritaire : touchez le motif de votre visite")).to_be_visible()
+    assert_no_axe_violations(tablet)
+    tablet.get_by_role("button", name="Renseignement").click()
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("Votre numéro prioritaire")
+    expect(tablet.get_by_role("status")).to_contain_text("Personne n'attend avant vous.")
+    assert_no_axe_violations(tablet)
+
+    page = log_in(make_member(org, Role.AGENT))
+    page.goto(f"{live_server.url}/o/{org.slug}/accueil/guichet/")
+    page.get_by_label("Votre guichet").fill("3")
+    page.get_by_role("button", name="Changer de file").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Guichet 3 — Hôtel de ville")
+    rows = page.locator("table.stack tbody tr th")
+    expect(rows).to_have_text(["002 Prioritaire", "001"])
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Appeler le suivant").click()
+    expect(page.get_by_role("heading", name="Ticket 002 : appelé au guichet 3 Prioritaire")).to_be_visible()
+    assert QueueTicket.objects.get(number="002").counter == "3"
+
+    page.get_by_label("Motif").select_option(label="Urbanisme")
+    page.get_by_role("button", name="Émettre le ticket").click()
+    expect(page.get_by_text("Ticket prioritaire 003 émis")).to_be_visible()
+    expect(page.get_by_label("Votre guichet")).to_have_value("3")  # back to the same desk
+    assert_no_axe_violations(page)
