@@ -32,7 +32,10 @@ With --postgres (`make bench-postgres`: the throwaway cluster of .ci/postgres.sh
 DATABASE_URL), the same call file on PostgreSQL: the baseline is the file parsed with the csv
 module and sent with psycopg's COPY into a plain table; each import runs on a fresh database
 copied from a migrated template; then the same file is read again (--reread) and the summary
-rows are checked against the calls. Same bars for speed and memory."""
+rows are checked against the calls. Same bars for speed and memory. Each round also prints the
+CPU seconds of both sides, client (the command and its reading process) and server (its
+connections' processes, read from the local cluster's postmaster), and their median ratio: on
+a shared machine the wall times follow the other processes' load, the CPU far less."""
 
 from __future__ import annotations
 
@@ -202,8 +205,9 @@ def _pss_kb(pid: int) -> int:
     return int(match.group(1)) if match else 0
 
 
-def measure(command: list[str], env: dict[str, str]) -> tuple[float, int, int, str]:
-    """(wall seconds, peak summed PSS in kB, peak RSS of one process in kB, stdout) of a command."""
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, int, int, str, float]:
+    """(wall seconds, peak summed PSS in kB, peak RSS of one process in kB, stdout, CPU seconds of
+    the command and of the children it waited for: an import's reading process) of a command."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         began = time.perf_counter()
         process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=err, text=True)
@@ -222,7 +226,7 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, int, int, s
         stdout = out.read()
         if process.returncode:
             raise SystemExit(f"{' '.join(command[:4])} a échoué :\n{stdout}\n{err.read()}")
-    return wall, peak_pss, usage.ru_maxrss, stdout
+    return wall, peak_pss, usage.ru_maxrss, stdout, usage.ru_utime + usage.ru_stime
 
 
 BASELINE = """
@@ -295,6 +299,7 @@ class Round:
     pss_kb: int
     rss_kb: int
     imported: int
+    cpu: tuple[float, float, float | None, float | None] = (0.0, 0.0, None, None)  # see _postgres_round
 
     def ratio(self, count: int) -> float:
         return (count / self.wall) / (count / self.baseline_wall)
@@ -337,14 +342,14 @@ def _on(env: dict[str, str], database: Path) -> dict[str, str]:
 
 def _import_round(count: int, log: Path, work: Path, env: dict[str, str], template: Path, index: int) -> Round:
     base_db = work / f"base-{index}.sqlite3"
-    base_wall, _, _, _ = measure([PYTHON, "-c", BASELINE, str(log), str(base_db)], env)
+    base_wall, _, _, _, _ = measure([PYTHON, "-c", BASELINE, str(log), str(base_db)], env)
     base_db.unlink()
     database = work / "bench.sqlite3"
     for leftover in work.glob("bench.sqlite3*"):
         leftover.unlink()
     shutil.copyfile(template, database)
     command = [PYTHON, "manage.py", "import_calls", "--org", "bench", "--source", "asterisk", str(log), "--quiet"]
-    wall, pss, rss, output = measure(command, _on(env, database))
+    wall, pss, rss, output, _ = measure(command, _on(env, database))
     inner = float(re.search(r"Durée : ([\d.]+) s", output).group(1))  # type: ignore[union-attr]
     return Round(base_wall, wall, inner, pss, rss, _number(r"Importées : (\d+)", output))
 
@@ -366,10 +371,10 @@ def run(count: int, rounds: int, work: Path, env: dict[str, str], *, full: bool)
 
     bench_env = _on(env, work / "bench.sqlite3")
     command = [PYTHON, "manage.py", "import_calls", "--org", "bench", "--source", "asterisk", str(log), "--quiet"]
-    again_wall, again_pss, _, again_output = measure(command, bench_env)
+    again_wall, again_pss, _, again_output, _ = measure(command, bench_env)
     added = _number(r"Importées : (\d+)", again_output)
     ticket_command = [PYTHON, "manage.py", "import_tickets", "--org", "bench", "--source", "file-attente"]
-    tickets_wall, tickets_pss, _, tickets_output = measure([*ticket_command, str(tickets), "--quiet"], bench_env)
+    tickets_wall, tickets_pss, _, tickets_output, _ = measure([*ticket_command, str(tickets), "--quiet"], bench_env)
     tickets_imported = _number(r"Importées : (\d+)", tickets_output)
 
     print()
@@ -470,17 +475,50 @@ def _pg_count(url: str, query: str) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
+def _server_cpu(server: str) -> float | None:
+    """CPU seconds of the server's processes that ended (its connections' processes), when it
+    runs on this machine as the throwaway cluster does: its postmaster's children's time."""
+    import psycopg
+
+    time.sleep(0.3)  # the last connection's process ends just after its client
+    try:
+        with psycopg.connect(_database_url(server, "postgres")) as connection:
+            row = connection.execute("SHOW data_directory").fetchone()
+        pid = int(Path(str(row[0] if row else ""), "postmaster.pid").read_text().split()[0])
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, ValueError, IndexError, psycopg.Error):
+        return None
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")  # cutime + cstime
+
+
+def _spent(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
+
+
 def _postgres_round(count: int, log: Path, env: dict[str, str], server: str) -> Round:
-    base_wall, _, _, _ = measure([PYTHON, "-c", BASELINE_POSTGRES, str(log), _database_url(server, "postgres")], env)
+    """One baseline and one import; their CPU seconds too (client, then server's when known):
+    on a shared machine the wall times follow the other processes' load, the CPU far less."""
+    began = _server_cpu(server)
+    base_wall, _, _, _, base_cpu = measure(
+        [PYTHON, "-c", BASELINE_POSTGRES, str(log), _database_url(server, "postgres")], env
+    )
+    base_server = _spent(began, _server_cpu(server))
     _pg_admin(
         server,
         f"DROP DATABASE IF EXISTS {PG_BENCH} WITH (FORCE)",
         f"CREATE DATABASE {PG_BENCH} TEMPLATE {PG_TEMPLATE}",
     )
     command = [PYTHON, "manage.py", "import_calls", "--org", "bench", "--source", "asterisk", str(log), "--quiet"]
-    wall, pss, rss, output = measure(command, {**env, "DATABASE_URL": _database_url(server, PG_BENCH)})
+    began = _server_cpu(server)
+    wall, pss, rss, output, cpu = measure(command, {**env, "DATABASE_URL": _database_url(server, PG_BENCH)})
+    server_cpu = _spent(began, _server_cpu(server))
     inner = float(re.search(r"Durée : ([\d.]+) s", output).group(1))  # type: ignore[union-attr]
-    return Round(base_wall, wall, inner, pss, rss, _number(r"Importées : (\d+)", output))
+    imported = _number(r"Importées : (\d+)", output)
+    return Round(base_wall, wall, inner, pss, rss, imported, (base_cpu, cpu, base_server, server_cpu))
+
+
+def _cpu_text(client: float, server: float | None) -> str:
+    return f"{client:.1f} s" + ("" if server is None else f" + serveur {server:.1f} s")
 
 
 def run_postgres(count: int, rounds: int, work: Path, env: dict[str, str], *, full: bool) -> int:
@@ -502,7 +540,7 @@ def run_postgres(count: int, rounds: int, work: Path, env: dict[str, str], *, fu
     bench_url = _database_url(server, PG_BENCH)
     bench_env = {**env, "DATABASE_URL": bench_url}
     command = [PYTHON, "manage.py", "import_calls", "--org", "bench", "--source", "asterisk", str(log), "--quiet"]
-    again_wall, again_pss, _, again_output = measure([*command, "--reread"], bench_env)
+    again_wall, again_pss, _, again_output, _ = measure([*command, "--reread"], bench_env)
     added = _number(r"Importées : (\d+)", again_output)
     stored = _pg_count(bench_url, "SELECT COUNT(*) FROM telephony_call")
     summed = _pg_count(bench_url, "SELECT SUM(calls) FROM telephony_callmonthstat")
@@ -520,6 +558,8 @@ def run_postgres(count: int, rounds: int, work: Path, env: dict[str, str], *, fu
             f"{result.pss_kb / 1024:>13.0f} Mo{100 * result.ratio(count):>9.0f} %"
         )
         print(f"{'    dont import (hors démarrage)':34}{count / result.inner:>12,.0f}{result.inner:>9.1f}s")
+        base_cpu, cpu, base_server, server_cpu = result.cpu
+        print(f"  CPU : référence {_cpu_text(base_cpu, base_server)} ; import_calls {_cpu_text(cpu, server_cpu)}")
     print(
         f"{'relecture du même fichier':34}{count / again_wall:>12,.0f}{again_wall:>9.1f}s{again_pss / 1024:>13.0f} Mo"
     )
@@ -529,6 +569,14 @@ def run_postgres(count: int, rounds: int, work: Path, env: dict[str, str], *, fu
         f"Rapport au débit de référence (médiane, {rounds} manche{'s' if rounds > 1 else ''}) : {100 * ratio:.0f} % ; "
         f"pic de RSS d'un processus : {max(result.rss_kb for result in results) / 1024:.0f} Mo"
     )
+    cpu_ratios = [
+        (base_cpu + base_server) / (cpu + server_cpu)
+        for base_cpu, cpu, base_server, server_cpu in (result.cpu for result in results)
+        if base_server is not None and server_cpu is not None
+    ]
+    if cpu_ratios:
+        median_cpu = statistics.median(cpu_ratios)
+        print(f"Rapport des temps CPU (référence / import, client et serveur, médiane) : {100 * median_cpu:.0f} %")
     bars = [(f"mémoire < {MEMORY_LIMIT_MB} Mo", max(pss, again_pss) / 1024 < MEMORY_LIMIT_MB)]
     if full:
         bars.append((f"débit ≥ {100 * BASELINE_SHARE:.0f} % de la référence", ratio >= BASELINE_SHARE))
