@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -170,9 +172,9 @@ def booked(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(request, "appointments/public/booked.html", context)
 
 
-def _by_link(organisation: Organisation, number: str, token: str, now: dt.datetime) -> Appointment:
-    """The appointment the link names, while its slot has not begun; else 404 (the same page
-    whether the number or the token is wrong, or the link has expired)."""
+def _by_link(organisation: Organisation, number: str, token: str, now: dt.datetime) -> Appointment | None:
+    """The appointment the link names while its slot has not begun; None when the number or
+    the token is wrong or the link has expired (the citizen is told the same in each case)."""
     appointment = (
         Appointment.objects.for_org(organisation)
         .select_related("organisation", "kind", "service", "site")
@@ -185,12 +187,27 @@ def _by_link(organisation: Organisation, number: str, token: str, now: dt.dateti
         or not constant_time_compare(appointment.manage_token_hash, actions.token_hash(token))
         or now >= appointment.scheduled_at
     ):
-        raise Http404("Lien de rendez-vous inconnu ou expiré.")
+        return None
     return appointment
 
 
-def _link_gone(request: HttpRequest, organisation: Organisation) -> HttpResponse:
-    return render(request, "appointments/public/link_gone.html", {"org": organisation}, status=GONE)
+LinkView = Callable[[HttpRequest, Appointment, str, dt.datetime], HttpResponseBase]
+
+
+def link_view(view: LinkView) -> Callable[..., HttpResponseBase]:
+    """A page of the citizen's link: called with the appointment it names, while valid; else
+    the French page « Ce lien n'est pas valable » (404)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, org_slug: str, number: str, token: str) -> HttpResponseBase:
+        organisation = _town(org_slug)
+        now = timezone.now()
+        appointment = _by_link(organisation, number, token, now)
+        if appointment is None:
+            return render(request, "appointments/public/link_gone.html", {"org": organisation}, status=GONE)
+        return view(request, appointment, token, now)
+
+    return public_view(wrapper)
 
 
 def _manage_page(
@@ -215,68 +232,50 @@ def _manage_page(
     return render(request, "appointments/public/manage.html", context, status=status)
 
 
-@public_view
-def manage(request: HttpRequest, org_slug: str, number: str, token: str) -> HttpResponse:
-    organisation = _town(org_slug)
-    now = timezone.now()
-    try:
-        appointment = _by_link(organisation, number, token, now)
-    except Http404:
-        return _link_gone(request, organisation)
-    return _manage_page(request, appointment, token, now)
-
-
 def _back_to_manage(appointment: Appointment, token: str, done: str) -> HttpResponseRedirect:
     return redirect(f"{emails.manage_path(appointment, token)}?fait={done}")
 
 
-@public_view
-def cancel(request: HttpRequest, org_slug: str, number: str, token: str) -> HttpResponseBase:
-    organisation = _town(org_slug)
-    now = timezone.now()
-    try:
-        appointment = _by_link(organisation, number, token, now)
-    except Http404:
-        return _link_gone(request, organisation)
+def _too_many_changes(request: HttpRequest, organisation: Organisation) -> HttpResponse | None:
+    if _may_use(request, organisation, "rendez-vous-gestion", MANAGE_LIMIT):
+        return None
+    return _limited(
+        request,
+        organisation,
+        "Trop de changements depuis votre connexion : réessayez dans une heure, ou appelez la mairie.",
+    )
+
+
+@link_view
+def manage(request: HttpRequest, appointment: Appointment, token: str, now: dt.datetime) -> HttpResponseBase:
+    return _manage_page(request, appointment, token, now)
+
+
+@link_view
+def cancel(request: HttpRequest, appointment: Appointment, token: str, now: dt.datetime) -> HttpResponseBase:
+    organisation = appointment.organisation
     if request.method != "POST":
-        return render(
-            request,
-            "appointments/public/cancel.html",
-            {"org": organisation, "appointment": appointment, "token": token},
-        )
-    if not _may_use(request, organisation, "rendez-vous-gestion", MANAGE_LIMIT):
-        return _limited(
-            request,
-            organisation,
-            "Trop de changements depuis votre connexion : réessayez dans une heure, ou appelez la mairie.",
-        )
+        context = {"org": organisation, "appointment": appointment, "token": token}
+        return render(request, "appointments/public/cancel.html", context)
+    if limited := _too_many_changes(request, organisation):
+        return limited
     try:
         cancelled = actions.cancel(appointment=appointment, actor=None, now=now)
-    except ValidationError:
+    except ValidationError:  # no longer booked: the page says what it is
         return _back_to_manage(appointment, token, "")
     if cancelled.citizen_email:
         emails.send_on_commit([emails.cancellation(cancelled, now=now)])
     return _back_to_manage(appointment, token, "annule")
 
 
-@public_view
-def move(request: HttpRequest, org_slug: str, number: str, token: str) -> HttpResponseBase:
-    organisation = _town(org_slug)
-    now = timezone.now()
-    try:
-        appointment = _by_link(organisation, number, token, now)
-    except Http404:
-        return _link_gone(request, organisation)
+@link_view
+def move(request: HttpRequest, appointment: Appointment, token: str, now: dt.datetime) -> HttpResponseBase:
     if request.method != "POST":
         return _back_to_manage(appointment, token, "")
     form = SlotForm(request.POST)
     if form.is_valid():
-        if not _may_use(request, organisation, "rendez-vous-gestion", MANAGE_LIMIT):
-            return _limited(
-                request,
-                organisation,
-                "Trop de changements depuis votre connexion : réessayez dans une heure, ou appelez la mairie.",
-            )
+        if limited := _too_many_changes(request, appointment.organisation):
+            return limited
         try:
             moved = actions.move(appointment=appointment, starts_at=form.cleaned_data["creneau"], actor=None, now=now)
         except ValidationError as error:

@@ -61,6 +61,9 @@ ACTION_LABELS: dict[str, str] = {
     "leave": "départ sans être servi",
     "redirect": "réorientation",
     "close_at_closing": "clôture à la fermeture (parti sans être servi)",
+    # Appointments (appointments): booked, by an agent or online, and moved to another slot
+    "book": "réservation",
+    "move": "déplacement",
     # Improvement actions (improvement)
     "plan": "planification",
     "begin": "démarrage",

@@ -103,7 +103,7 @@ def test_a_citizen_books_without_an_account_and_gets_the_confirmation_with_the_c
     assert message.to == ["lea@exemple.fr"] and "mardi 12 mai 2026 à 09:20" in message.subject
     assert appointment.number in message.body and "Justificatif de domicile" in message.body
     ((name, content, mimetype),) = message.attachments
-    assert name == "rendez-vous.ics" and mimetype.startswith("text/calendar")
+    assert name == "rendez-vous.ics" and mimetype.startswith("text/calendar") and appointment.number in content
     token = link.rstrip("/").rsplit("/", 1)[1]
     assert token not in appointment.manage_token_hash and appointment.manage_token_hash == actions.token_hash(token)
 
@@ -193,7 +193,7 @@ def test_the_link_opens_its_appointment_only_and_shows_no_personal_data(
 ):
     client = Client()
     first, first_link = booked_link(client, identity_card, at(12, 9), django_capture_on_commit_callbacks)
-    second, second_link = booked_link(
+    second, _second_link = booked_link(
         client, identity_card, at(12, 9, 20), django_capture_on_commit_callbacks, citizen_email="paul@exemple.fr"
     )
     page = client.get(first_link)
