@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.models import fields_for_model
 
 from appointments.config import KIND_FIELDS, RULE_FIELDS
 from appointments.models import AppointmentKind, AppointmentSettings
@@ -22,8 +23,7 @@ class KindForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in KIND_FIELDS:
-            self.fields[name] = AppointmentKind._meta.get_field(name).formfield()
+        self.fields.update(fields_for_model(AppointmentKind, fields=KIND_FIELDS))
         service = self.fields["service"]
         assert isinstance(service, forms.ModelChoiceField)
         service.queryset = Service.objects.for_org(organisation).select_related("site").order_by("name", "pk")
@@ -53,8 +53,7 @@ class BookingHoursForm(forms.Form):
 class RulesForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in RULE_FIELDS:
-            self.fields[name] = AppointmentSettings._meta.get_field(name).formfield()
+        self.fields.update(fields_for_model(AppointmentSettings, fields=RULE_FIELDS))
         self.fields[
             "send_reminders"
         ].help_text = "La veille du rendez-vous, un e-mail le rappelle à l'usager qui a donné son adresse."

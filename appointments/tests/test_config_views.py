@@ -36,7 +36,7 @@ def test_the_quality_manager_creates_a_kind_and_the_trail_keeps_it(org, registry
     assert response.status_code == 302 and response["Location"] == f"{BASE}types/{kind.pk}/"
     assert kind.duration_minutes == 45 and kind.notice_hours == 48 and kind.bookable_online
     event = AuditEvent.objects.get(object_type="appointments.appointmentkind", object_id=str(kind.pk))
-    assert event.action == "create" and event.after["label"] == "Dossier de mariage"
+    assert event.action == "create" and (event.after or {})["label"] == "Dossier de mariage"
     assert "Dossier de mariage" in manager_client.get(BASE).content.decode()
 
 
@@ -96,7 +96,7 @@ def test_booking_hours_outside_the_opening_hours_are_refused_and_partly_outside_
 
 
 def test_the_quality_manager_removes_a_range_after_confirming(identity_card, manager_client):
-    hours = BookingHours.objects.filter(kind=identity_card).first()
+    hours = BookingHours.objects.filter(kind=identity_card).order_by("pk")[0]
     address = f"{BASE}plages/{hours.pk}/supprimer/"
     assert "Supprimer cette plage ?" in manager_client.get(address).content.decode()
     assert BookingHours.objects.filter(pk=hours.pk).exists()
@@ -124,7 +124,7 @@ def test_a_reader_reads_the_pages_and_cannot_change_anything(org, registry, iden
         assert response.status_code == 200 and "Carte d&#x27;identité ou passeport" in response.content.decode()
     assert "Nouveau type de rendez-vous" not in reader.get(BASE).content.decode()
     assert "Ajouter une plage" not in reader.get(kind_page).content.decode()
-    hours = BookingHours.objects.filter(kind=identity_card).first()
+    hours = BookingHours.objects.filter(kind=identity_card).order_by("pk")[0]
     writes = [
         (f"{BASE}types/nouveau/", kind_data(registry)),
         (f"{BASE}types/{identity_card.pk}/modifier/", kind_data(registry, label="Autre")),
@@ -140,7 +140,7 @@ def test_a_reader_reads_the_pages_and_cannot_change_anything(org, registry, iden
 
 
 def test_an_outsider_gets_404_on_every_page_and_changes_nothing(org, identity_card, outsider_client):
-    hours = BookingHours.objects.filter(kind=identity_card).first()
+    hours = BookingHours.objects.filter(kind=identity_card).order_by("pk")[0]
     events_before = AuditEvent.objects.count()
     for address in (
         BASE,

@@ -49,7 +49,7 @@ def booked_link(client: Client, kind, slot: dt.datetime, capture, **overrides) -
     with capture(execute=True):
         response = client.post(page_of(kind), filled(slot, **overrides))
     assert response.status_code == 302, response.content.decode()[:2000]
-    match = LINK.search(mail.outbox[-1].body)
+    match = LINK.search(str(mail.outbox[-1].body))
     assert match is not None
     return Appointment.objects.get(number=match["number"]), match.group(0)
 

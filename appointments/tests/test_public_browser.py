@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from appointments.actions import Citizen, book
 from appointments.emails import manage_path
@@ -15,7 +15,7 @@ from tests.conftest import browser_type_launch_args  # noqa: F401 -- Debian's Ch
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = dt.datetime(2026, 5, 11, 7, 50, tzinfo=PARIS)  # Monday (the clock ticks); 14 May is Ascension Day
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.time_machine(NOW)]
 axe = Axe()
