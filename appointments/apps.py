@@ -8,8 +8,12 @@ class AppointmentsConfig(AppConfig):
     def ready(self) -> None:
         from appointments import metrics
         from appointments.actions import close_past_days, create_defaults
-        from core.registries import DAILY_JOBS, TOWN_DEFAULTS
+        from appointments.privacy import anonymise_appointments
+        from appointments.reminders import send_reminders
+        from core.registries import ANONYMISERS, DAILY_JOBS, TOWN_DEFAULTS, Anonymiser
 
         metrics.register_all()
         TOWN_DEFAULTS.register("appointments", create_defaults)
         DAILY_JOBS.register("appointments.close_past_days", close_past_days)
+        DAILY_JOBS.register("appointments.send_reminders", send_reminders)
+        ANONYMISERS.register("appointments", Anonymiser("Rendez-vous", anonymise_appointments))

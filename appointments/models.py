@@ -162,7 +162,7 @@ class Appointment(OrgOwned, Versioned):
     )
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+", verbose_name="service")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name="site")
-    number = models.CharField("numéro", max_length=12)
+    number = models.CharField("numéro", max_length=20)  # "RDV-2026-00001": 14 characters
     status = models.CharField("état", max_length=12, choices=AppointmentStatus.choices, default=S.BOOKED)
     channel = models.CharField("pris", max_length=10, choices=Channel.choices)
     scheduled_at = models.DateTimeField("heure prévue")

@@ -23,6 +23,7 @@ urlpatterns = [
     path(ORG, include("commitments.urls")),
     path("p/<slug:org_slug>/", include("complaints.public_urls")),
     path("p/<slug:org_slug>/enquete/", include("surveys.public_urls")),
+    path("p/<slug:org_slug>/rendez-vous/", include("appointments.public_urls")),
     path("borne/", include("core.kiosk_urls")),
     path(KIOSK + "ticket/", include("reception.kiosk_urls")),
     path(KIOSK + "enquete/", include("surveys.kiosk_urls")),

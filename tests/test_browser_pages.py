@@ -122,6 +122,7 @@ def test_every_public_route_is_covered_or_explicitly_not_a_page():
     covered |= {"complaint_form", "complaint_sent", "complaint_tracking"}
     covered |= {"answer", "thanks"}  # a survey's questionnaire: surveys/tests/test_public_browser.py
     covered |= {"pair"}  # a kiosk tablet's pairing page: below and tests/test_browser_kiosk.py
+    covered |= {"kinds", "book", "booked", "manage", "cancel", "move"}  # appointments/tests/test_public_browser.py
     assert public_names - covered - NOT_PAGES == set()
 
 
