@@ -4,17 +4,18 @@ questions are above 90 % satisfied; the wait and the opening hours fall short th
 and the wait improves the second (the improvement plan's effect); comments, some moderated
 and published, some still waiting with a citizen's name in them, one set aside.
 
-Answers go through the product's own path (surveys.answers.record_response), so the stored
+Answers go through the product's own path (surveys.answers.record_responses), so the stored
 counts and the indicators are what a real campaign gives."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 
 from core.models import Organisation, Site
 from surveys.actions import create_campaign, create_questionnaire_from_template, moderate_comment
-from surveys.answers import Submission, campaign_changed, campaign_questions, record_response
+from surveys.answers import Submission, campaign_questions, record_responses
 from surveys.models import Campaign, Comment, Question, QuestionKind, Questionnaire
 
 ANSWERS_A_CAMPAIGN = (180, 230)  # the first year's, then the second's
@@ -109,25 +110,31 @@ def add_surveys(organisation: Organisation, *, rng: random.Random, today: dt.dat
     campaigns = []
     for year_index, year in enumerate((last_april - 1, last_april)):
         campaign = _campaign(organisation, questionnaire, year, on_email=year_index == 1)
-        questions = campaign_questions(campaign)
-        for number in range(ANSWERS_A_CAMPAIGN[year_index]):
-            day = dt.date(year, 4, 1) + dt.timedelta(days=rng.randint(0, 29))
-            site = rng.choice(sites) if rng.random() < 0.55 else None  # paper at a counter, else the web
-            texts = {}
-            if number % 23 == 0:
-                texts["commentaire"] = COMMENTS[(number // 23 + year_index) % len(COMMENTS)][0]
-            submission = Submission(
-                _channel(campaign, site, number),
-                day,
-                site=site,
-                choices=drawn_choices(questions, year_index, rng),
-                texts=texts,
-            )
-            record_response(campaign=campaign, submission=submission, notify=False)
-        campaign_changed(campaign)
+        submissions = drawn_submissions(campaign, sites, year_index, year, rng)
+        record_responses(campaign=campaign, submissions=submissions)
         moderate_demo_comments(campaign, all_of_them=year_index == 0)
         campaigns.append(campaign)
     return campaigns
+
+
+def drawn_submissions(
+    campaign: Campaign, sites: list[Site], year_index: int, year: int, rng: random.Random
+) -> Iterator[Submission]:
+    """The campaign's responses, drawn one after the other as they are recorded."""
+    questions = campaign_questions(campaign)
+    for number in range(ANSWERS_A_CAMPAIGN[year_index]):
+        day = dt.date(year, 4, 1) + dt.timedelta(days=rng.randint(0, 29))
+        site = rng.choice(sites) if rng.random() < 0.55 else None  # paper at a counter, else the web
+        texts = {}
+        if number % 23 == 0:
+            texts["commentaire"] = COMMENTS[(number // 23 + year_index) % len(COMMENTS)][0]
+        yield Submission(
+            _channel(campaign, site, number),
+            day,
+            site=site,
+            choices=drawn_choices(questions, year_index, rng),
+            texts=texts,
+        )
 
 
 def moderate_demo_comments(campaign: Campaign, *, all_of_them: bool) -> None:

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from core.models import Site
 from documents.tabular import Row, TableError, iter_rows, parse_date
-from surveys.answers import Submission, campaign_changed, campaign_questions, kept_answers, record_response
+from surveys.answers import Submission, campaign_questions, kept_answers, record_responses
 from surveys.models import Campaign, Channel, Question, QuestionKind
 
 DAY, SITE = "Jour", "Site"
@@ -105,8 +105,4 @@ def read_answers(campaign: Campaign, binary: IO[bytes], filename: str) -> list[S
 @transaction.atomic
 def import_answers(*, campaign: Campaign, binary: IO[bytes], filename: str) -> int:
     """Record every response of the file, or none; returns how many."""
-    submissions = read_answers(campaign, binary, filename)
-    for submission in submissions:
-        record_response(campaign=campaign, submission=submission, notify=False)
-    campaign_changed(campaign)
-    return len(submissions)
+    return record_responses(campaign=campaign, submissions=read_answers(campaign, binary, filename))

@@ -27,6 +27,10 @@ from complaints.public_views import FORM_LIMIT
 from complaints.tests.test_public import filled
 from tests.processes import migrated_sqlite_file
 
+# Its gunicorn runs on a SQLite file of its own: the PostgreSQL run would only migrate one again.
+# django_db: the suite's database, which the SQLite run copies to that file, is made first.
+pytestmark = [pytest.mark.own_database, pytest.mark.django_db]
+
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "deployment.md"
 NGINX = "/usr/sbin/nginx"
@@ -146,7 +150,7 @@ def _nginx_conf(tmp: Path, gunicorn_port: int, https_port: int, http_port: int) 
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any) -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory, django_db_setup: None, django_db_blocker: Any) -> Iterator[Site]:
     if not Path(NGINX).exists():
         pytest.fail("nginx manque : `make test` l'installe (TEST_PACKAGES du Makefile)")
     tmp = tmp_path_factory.mktemp("deployment")

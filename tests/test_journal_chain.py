@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 
 from core.audit import record_event
 from core.chain import event_hash, verify_chain
@@ -123,24 +123,52 @@ def test_an_unknown_town_is_refused_in_french(db):
         call_command("verify_journal", org="nulle-part")
 
 
+# The journal's chain (core 0012) and its guard (core 0013), run alone by `_run_chain_migrations`.
+CHAIN_MIGRATIONS = ("0012_journal_hash_chain", "0013_journal_append_only")
+
+
+def _run_chain_migrations(*, backwards: bool = False) -> None:
+    """Apply core's CHAIN_MIGRATIONS (or unapply them, last first) through their own operations,
+    as the migration executor runs them. `migrate core 0011` would also unapply, then apply
+    again, the 14 later migrations of the apps that depend on core (25 s), though none touches
+    the journal: the test checks that the journal's table comes back as it was."""
+    loader = MigrationLoader(connection)
+    state = loader.project_state(("core", "0011_organisation_two_factor_required"), at_end=True)
+    steps = []
+    for name in CHAIN_MIGRATIONS:
+        migration = loader.get_migration("core", name)
+        steps.append((migration, state))  # each one with the state before it, as apply and unapply take
+        state = migration.mutate_state(state, preserve=True)
+    for migration, before in reversed(steps) if backwards else steps:
+        with connection.schema_editor(atomic=migration.atomic) as schema_editor:
+            if backwards:
+                migration.unapply(before, schema_editor)
+            else:
+                migration.apply(before, schema_editor)
+
+
+def _journal_table() -> tuple[list[tuple[str, str]], dict[str, dict[str, object]]]:
+    """The journal table's columns (name, type) and constraints, as the database describes them."""
+    with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(cursor, "core_auditevent")
+        constraints = connection.introspection.get_constraints(cursor, "core_auditevent")
+    return [(column.name, column.type_code) for column in columns], constraints
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_chains_the_events_written_before_it(org, other_org):
     _site_events(org, 3)
     _site_events(other_org, 2)
-    executor = MigrationExecutor(connection)
-    executor.migrate([("core", "0010_daily_run")])
+    table = _journal_table()
+    _run_chain_migrations(backwards=True)
     with connection.cursor() as cursor:  # an event written the old way, after the others
         cursor.execute(
             "INSERT INTO core_auditevent (organisation_id, actor_label, at, object_type, object_id, object_repr,"
             " action) VALUES (%s, 'système', %s, 'core.site', '1', 'Annexe', 'create')",
             [org.pk, "2026-01-02 03:04:05.123456" + ("" if connection.vendor == "sqlite" else "+00:00")],
         )
-    executor = MigrationExecutor(connection)
-    executor.migrate([("core", "0013_journal_append_only")])
-    # Back to the latest state: going back to core 0010 also unapplied every later app's
-    # migration that depends on core (the improvement app's), which later tests need.
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    _run_chain_migrations()
+    assert _journal_table() == table
     assert [event.seq for event in _chain(org)] == [1, 2, 3, 4]
     for town in (org, other_org):
         assert verify_chain(town.pk).broken is None

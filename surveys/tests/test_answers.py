@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.models import AuditEvent, DailyRun, Site
-from surveys.answers import tell_campaigns_answered
+from surveys.answers import Submission, record_responses, tell_campaigns_answered
 from surveys.models import ANSWERED, Answer, AnswerCount, Comment, Response
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +41,24 @@ def test_a_response_keeps_its_answers_and_raises_the_stored_counts(campaign, ans
         1,
         0,
     )
+
+
+def test_responses_recorded_together_raise_the_counts_their_sum_and_tell_the_indicators_once(
+    campaign, recomputations, django_capture_on_commit_callbacks
+):
+    choices = [
+        {"globale": ["tres_satisfait"], "note": ["8"]},
+        {"globale": ["tres_satisfait"]},
+        {"globale": ["satisfait"]},
+    ]
+    submissions = [Submission("paper", dt.date(2026, 12, 2), choices=codes) for codes in choices]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert record_responses(campaign=campaign, submissions=iter(submissions)) == 3
+    assert Response.objects.filter(campaign=campaign, channel="paper").count() == 3
+    assert counts(campaign, "globale") == {("tres_satisfait", "paper"): 2, ("satisfait", "paper"): 1}
+    assert counts(campaign, "note") == {("8", "paper"): 1}
+    assert (answered(campaign, "globale"), answered(campaign, "note")) == (3, 1)
+    assert recomputations == [("ville-test", "surveys", [dt.date(2026, 12, 1)])]
 
 
 def test_counts_are_kept_by_site_and_by_each_profile_answer(org, campaign, answer):
