@@ -6,10 +6,11 @@ class AppointmentsConfig(AppConfig):
     verbose_name = "Rendez-vous"
 
     def ready(self) -> None:
-        from appointments import metrics
+        from appointments import importing, metrics
         from appointments.actions import close_past_days, create_defaults
         from core.registries import DAILY_JOBS, TOWN_DEFAULTS
 
         metrics.register_all()
+        importing.register()
         TOWN_DEFAULTS.register("appointments", create_defaults)
         DAILY_JOBS.register("appointments.close_past_days", close_past_days)
