@@ -4,11 +4,12 @@ shared calendar) through the shared engine (imports), so that indicator 9.1 meas
 Two file formats (docs/imports.md, « Rendez-vous »):
 - `table`: any CSV, XLSX or ODS export read through the source's column mapping: the
   appointment's id in the tool (required), its booked date and time (or a date column and a
-  time column), its planned end or duration (minutes by default), its state (réservé, annulé,
-  absent, honoré… and the source's own words, `options["values"]`), the citizen's arrival and
-  the start and end of the appointment when the tool notes them, the agenda or service (the
-  line map sends it to the town's service codes, "*" for all), the kind's label and the
-  reference given to the citizen;
+  time column), its planned end or duration (a number in the source's `duration_unit`: choose
+  minutes, as booking tools write them; or HH:MM:SS), its state (réservé, annulé, absent,
+  honoré… and the source's own words, `options["values"]`), the citizen's arrival and the start
+  and end of the appointment when the tool notes them, the agenda or service (the line map
+  sends it to the town's service codes, "*" for all), the kind's label and the reference given
+  to the citizen;
 - `ics`: a calendar export (RFC 5545, appointments.ics_reading): one appointment per VEVENT,
   UID, DTSTART, DTEND or DURATION, STATUS (CANCELLED is a cancelled appointment), SUMMARY (the
   kind's label); the line map reads the field `line_field` names (SUMMARY, CATEGORIES or
@@ -141,7 +142,6 @@ class AppointmentImporter(TableImporter):
 
     def __init__(self, source: ImportSource) -> None:
         super().__init__(source)
-        self.unit = str((source.options or {}).get("duration_unit") or "min")
         self.is_calendar = source.file_format == ICS
         self.line_field = source.line_field or "summary"
         self.zones: dict[str, dt.tzinfo] = {}  # the time zones the calendar defines (CalendarRecords fills it)
@@ -224,8 +224,8 @@ class AppointmentImporter(TableImporter):
             seconds = parse_seconds(duration_text, unit=self.unit, column="durée")
             if seconds < 60:
                 raise TableError(
-                    f"durée « {duration_text} » de moins d'une minute : écrivez des minutes (20) "
-                    "ou HH:MM:SS (0:20:00).",
+                    f"durée « {duration_text} » de moins d'une minute : choisissez l'unité « minutes » dans la "
+                    "source, ou écrivez HH:MM:SS (0:20:00).",
                     column="durée",
                 )
             end = Moment(utc_text(start.epoch + seconds), start.epoch + seconds, start.hour)

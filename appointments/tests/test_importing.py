@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from appointments import importing
@@ -19,7 +20,7 @@ from core.metrics import MetricQuery
 from core.models import Service
 from core.periods import Period
 from imports import import_file
-from imports.models import ImportSource, ImportStatus
+from imports.models import ImportRun, ImportSource, ImportStatus
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -61,6 +62,7 @@ def table_source(org):
         name="synbird",
         label="Synbird",
         columns=TABLE_COLUMNS,
+        options={"duration_unit": "min"},
         line_map={"État civil": "etat-civil"},
     )
 
@@ -231,7 +233,7 @@ def test_a_mapping_to_another_towns_service_fails_the_run_and_writes_nothing(oth
 
 
 def test_the_source_values_add_the_tools_own_state_words(org, identity_card, table_source, write):
-    table_source.options = {"values": {"RDV honoré (usager reçu)": "done"}}
+    table_source.options = {"duration_unit": "min", "values": {"RDV honoré (usager reçu)": "done"}}
     table_source.save()
     path = write("export.csv", [HEADER, "E1;02/03/2026;09:00;20;État civil;;RDV honoré (usager reçu);;;"])
     import_file(source=table_source, path=path)
@@ -488,7 +490,7 @@ def test_the_same_id_twice_in_one_file_keeps_its_last_row(org, identity_card, ta
 def test_two_sources_with_the_same_ids_keep_their_own_appointments(org, identity_card, table_source, write):
     other = ImportSource.objects.create(
         organisation=org, kind=APPOINTMENTS, name="clicrdv", label="Clicrdv", columns=TABLE_COLUMNS,
-        line_map={"*": "accueil"},
+        options={"duration_unit": "min"}, line_map={"*": "accueil"},
     )  # fmt: skip
     path = write("export.csv", [HEADER, "1;02/03/2026;09:00;20;État civil;;;;;"])
     import_file(source=table_source, path=path)
@@ -514,7 +516,35 @@ def test_the_file_prevails_on_a_booking_and_on_an_absence_only(stored, in_file, 
     assert file_prevails(stored, in_file) is prevails
 
 
-# The command ----------------------------------------------------------------------------------
+# The import pages and the command ----------------------------------------------------------------------------------
+
+
+def test_a_manager_saves_a_calendar_source_on_the_imports_page_and_uploads_the_tools_export(
+    org, identity_card, manager_client, settings
+):
+    settings.QUALIPILOTE_IMPORTS_IN_BACKGROUND = False
+    address = f"/o/{org.slug}/imports/sources/nouvelle/?donnees=appointments"
+    assert "calendrier iCalendar (.ics)" in manager_client.get(address).content.decode()
+    response = manager_client.post(
+        address,
+        {
+            "kind": "appointments",
+            "label": "Agenda partagé",
+            "name": "agenda",
+            "file_format": "ics",
+            "line_field": "categories",
+            "line_map_text": "État civil = etat-civil",
+            "duration_unit": "min",
+        },
+    )
+    source = ImportSource.objects.get(organisation=org, kind=APPOINTMENTS)
+    assert response.status_code == 302 and source.line_field == "categories"
+    sample = SimpleUploadedFile("rendez-vous.ics", (SAMPLES / "rendez-vous.ics").read_bytes())
+    manager_client.post(f"/o/{org.slug}/imports/sources/{source.pk}/importer/", {"file": sample})
+
+    run = ImportRun.objects.get(source=source)
+    assert (run.status, run.imported, run.rejected) == ("done", 2, 1)
+    assert Appointment.objects.filter(source=source).count() == 2
 
 
 def test_the_command_imports_a_calendar_with_a_mapping_file_and_prints_the_summary(org, identity_card, tmp_path):
