@@ -44,7 +44,6 @@ from django.utils import timezone
 from appointments.actions import WORKFLOW
 from appointments.ics_reading import CalendarRecords, read_event
 from appointments.models import Appointment, AppointmentEvent, AppointmentKind, AppointmentStatus, Channel
-from core.models import Organisation, Service
 from documents.tabular import TableError
 from imports import (
     KINDS,
@@ -65,7 +64,8 @@ from imports import (
     normalise_time,
     parse_seconds,
     read_moment,
-    source_line_map,
+    service_line_map,
+    service_targets,
     utc_text,
 )
 from imports.models import ImportSource
@@ -119,11 +119,6 @@ BEFORE_START = "« {} » précède le début du rendez-vous."
 BEFORE_ARRIVAL = "« {} » précède l'arrivée de l'usager."
 
 
-def service_targets(organisation: Organisation) -> list[tuple[str, str]]:
-    services = Service.objects.for_org(organisation).select_related("site")
-    return [(service.code, f"service « {service.name} » ({service.site.name})") for service in services]
-
-
 def file_prevails(stored_status: str, file_status: str) -> bool:
     """Whether an appointment already stored takes what the file now says of it (see the
     module's docstring): still booked, the tool is right (moved, cancelled, what happened);
@@ -166,19 +161,9 @@ class AppointmentImporter(TableImporter):
                 f"Champ « {self.line_field} » inconnu dans un calendrier : "
                 f"choisissez parmi {', '.join(ICS_LINE_FIELDS)}."
             )
-        services = {service.code: service for service in Service.objects.for_org(self.organisation)}
-
-        def resolve(code: str) -> tuple[int, int]:
-            service = services.get(code)
-            if service is None:
-                raise ImportConfigError(
-                    f"La correspondance renvoie vers « {code} », qui n'est pas un service de la ville."
-                )
-            return (service.site_id, service.pk)
-
-        self.line_map = source_line_map(
+        self.line_map = service_line_map(
+            self.organisation,
             self.source.line_map,
-            resolve,
             empty="La correspondance des services est vide : indiquez quel service reçoit les rendez-vous "
             "(« * = code »).",
         )
