@@ -6,13 +6,14 @@ class AppointmentsConfig(AppConfig):
     verbose_name = "Rendez-vous"
 
     def ready(self) -> None:
-        from appointments import metrics
+        from appointments import importing, metrics
         from appointments.actions import close_past_days, create_defaults
         from appointments.privacy import anonymise_appointments
         from appointments.reminders import send_reminders
         from core.registries import ANONYMISERS, DAILY_JOBS, TOWN_DEFAULTS, Anonymiser
 
         metrics.register_all()
+        importing.register()
         TOWN_DEFAULTS.register("appointments", create_defaults)
         DAILY_JOBS.register("appointments.close_past_days", close_past_days)
         DAILY_JOBS.register("appointments.send_reminders", send_reminders)

@@ -13,7 +13,8 @@ already imported and rejected, and keeps the first rejections with their line nu
   (`csv_records`, `NumberedRecords`, `table_layout`);
 - `clock`: local wall-clock times read fast and right across the clock changes (`LocalClock`,
   `Hour`, `read_moment`, `normalise_datetime`, `normalise_time`, `parse_seconds`, `utc_text`);
-- `line_map`: the values of the file's line field → lines or services (`LineMap`);
+- `line_map`: the values of the file's line field → lines or services (`LineMap`;
+  `service_line_map` and `service_targets` for a kind whose line map names services);
 - `importers`: the `RowImporter` an app writes, and `TableImporter` for table files;
 - `writing`: where rows go and how, fast (`insert_target`, `insert_rows`,
   `lock_organisation_writes`, `fewer_checkpoints`);
@@ -64,7 +65,7 @@ from imports.kinds import (
     KindSpec,
     kind_spec,
 )
-from imports.line_map import DEFAULT_KEY, IGNORE, LineMap, source_line_map
+from imports.line_map import DEFAULT_KEY, IGNORE, LineMap, service_line_map, service_targets, source_line_map
 from imports.reader_process import reader_process_main, spawned_chunks
 from imports.rows import MAX_KEY, InsertRow, dedupe_key
 from imports.runs import DONE, FAILED, ImportResult, Progress, import_file, start_run
@@ -122,6 +123,8 @@ __all__ = [
     "reader_process_main",
     "scan_file",
     "seconds_in_hour",
+    "service_line_map",
+    "service_targets",
     "source_line_map",
     "spawned_chunks",
     "start_run",

@@ -9,9 +9,12 @@ process can receive."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from imports.kinds import ImportConfigError
+
+if TYPE_CHECKING:
+    from core.models import Organisation
 
 IGNORE = ""  # a line_map value that leaves the rows of that line aside
 DEFAULT_KEY = "*"  # the line_map key used for every value not listed
@@ -66,3 +69,28 @@ def source_line_map(line_map: dict[str, Any] | None, resolve: Callable[[str], An
     if not mapping:
         raise ImportConfigError(empty)
     return LineMap(mapping, resolve)
+
+
+def service_targets(organisation: Organisation) -> list[tuple[str, str]]:
+    """What a line map of services may name (a KindSpec's `targets`): the town's service codes."""
+    from core.models import Service
+
+    services = Service.objects.for_org(organisation).select_related("site")
+    return [(service.code, f"service « {service.name} » ({service.site.name})") for service in services]
+
+
+def service_line_map(organisation: Organisation, line_map: dict[str, Any] | None, *, empty: str) -> LineMap:
+    """The LineMap of a source whose line map names the town's services: each value goes to
+    (site id, service id); a code that is not one of the town's services is an ImportConfigError
+    (a source received from another town)."""
+    from core.models import Service
+
+    services = {service.code: service for service in Service.objects.for_org(organisation)}
+
+    def resolve(code: str) -> tuple[int, int]:
+        service = services.get(code)
+        if service is None:
+            raise ImportConfigError(f"La correspondance renvoie vers « {code} », qui n'est pas un service de la ville.")
+        return (service.site_id, service.pk)
+
+    return source_line_map(line_map, resolve, empty=empty)

@@ -18,7 +18,6 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import IO
 
-from core.models import Organisation, Service
 from documents.tabular import TableError
 from imports import (
     KINDS,
@@ -32,7 +31,8 @@ from imports import (
     Records,
     TableImporter,
     dedupe_key,
-    source_line_map,
+    service_line_map,
+    service_targets,
 )
 from reception.models import QueueTicket, TicketStatus
 
@@ -65,11 +65,6 @@ NUMBER_LENGTH = 12
 BEFORE_ISSUE = "« {} » précède l'émission du ticket."
 
 
-def service_targets(organisation: Organisation) -> list[tuple[str, str]]:
-    services = Service.objects.for_org(organisation).select_related("site")
-    return [(service.code, f"service « {service.name} » ({service.site.name})") for service in services]
-
-
 class TicketImporter(TableImporter):
     fields = TICKET_FIELDS
     map_name = "correspondance des services"
@@ -81,19 +76,9 @@ class TicketImporter(TableImporter):
     def prepare(self) -> None:
         if self.source.file_format != TABLE:
             raise ImportConfigError("Les tickets s'importent depuis un tableau (CSV, XLSX ou ODS).")
-        services = {service.code: service for service in Service.objects.for_org(self.organisation)}
-
-        def resolve(code: str) -> tuple[int, int]:
-            service = services.get(code)
-            if service is None:
-                raise ImportConfigError(
-                    f"La correspondance renvoie vers « {code} », qui n'est pas un service de la ville."
-                )
-            return (service.site_id, service.pk)
-
-        self.line_map = source_line_map(
+        self.line_map = service_line_map(
+            self.organisation,
             self.source.line_map,
-            resolve,
             empty="La correspondance des services est vide : indiquez quel service reçoit les tickets (« * = code »).",
         )
         self.words = self.source_words(STATUS_WORDS)
