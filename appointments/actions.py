@@ -254,11 +254,14 @@ def apply_step(*, appointment: Appointment, step: str, actor: User | None, now: 
 
 @transaction.atomic
 def close_past_days(organisation: Organisation, today: dt.date) -> int:
-    """The daily job (core.registries.DAILY_JOBS): an appointment of a day before today still
-    « réservé » (the citizen was never noted as arrived nor received) becomes a no-show, by
-    the documented rule (docs/appointments.md); one noted as arrived but never started stays
-    as it is, and counts as not received on time."""
-    forgotten = Appointment.objects.for_org(organisation).filter(status=AppointmentStatus.BOOKED, local_date__lt=today)
+    """The daily job (core.registries.DAILY_JOBS): an appointment booked here for a day before
+    today still « réservé » (the citizen was never noted as arrived nor received) becomes a
+    no-show, by the documented rule (docs/appointments.md); one noted as arrived but never
+    started stays as it is, and counts as not received on time. An imported appointment is
+    left as its file says: the town may not note arrivals of another tool's bookings."""
+    forgotten = Appointment.objects.for_org(organisation).filter(
+        status=AppointmentStatus.BOOKED, local_date__lt=today, source__isnull=True
+    )
     closed = 0
     for appointment in forgotten.select_for_update().order_by("pk"):
         WORKFLOW.step(appointment, "no_show", actor=None, changes={})

@@ -4,9 +4,14 @@
 For the appointments of the period (their booked day, local time) whose slot has begun:
 - no-shows are counted apart, never in the rate;
 - an arrival noted after `scheduled_at + tolerance` is a late arrival, counted apart;
-- the others (arrived in time, or arrival not noted: the town cannot say the citizen was late)
-  form the denominator; on time = started at most `tolerance` minutes after the booked time.
-  One of them not started yet (still waiting, or never received) is not on time.
+- the others received (arrived in time, or arrival not noted: the town cannot say the citizen
+  was late) form the denominator; on time = started at most `tolerance` minutes after the
+  booked time. A citizen noted as arrived and not received once the tolerance is over is
+  not on time;
+- an appointment neither noted as arrived nor started is not judged: during its day the
+  citizen may still come (the town's own bookings become no-shows the next morning:
+  actions.close_past_days); an imported one whose file said nothing more stays apart as
+  « sans suite connue ».
 Cancelled appointments count nowhere. The records behind the figure are the denominator's."""
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ class Punctuality:
     late: tuple[int, ...]  # received late, or not received, though the citizen was there in time
     arrived_late: tuple[int, ...]
     no_shows: tuple[int, ...]
+    not_noted: tuple[int, ...] = ()  # neither arrival nor start noted: not judged
 
     @property
     def counted(self) -> tuple[int, ...]:
@@ -69,19 +75,20 @@ def punctuality(query: MetricQuery, *, now: dt.datetime | None = None) -> Punctu
     late: list[int] = []
     arrived_late: list[int] = []
     no_shows: list[int] = []
+    not_noted: list[int] = []
     for pk, status, scheduled_at, arrived_at, started_at in rows.order_by("pk"):
         limit = scheduled_at + tolerance
         if status == AppointmentStatus.NO_SHOW:
             no_shows.append(pk)
         elif arrived_at is not None and arrived_at > limit:
             arrived_late.append(pk)
-        elif started_at is not None and started_at <= limit:
-            on_time.append(pk)
-        elif started_at is None and now <= limit:
-            continue  # still within the tolerance: not judged yet
-        else:
-            late.append(pk)
-    return Punctuality(tuple(on_time), tuple(late), tuple(arrived_late), tuple(no_shows))
+        elif started_at is not None:
+            (on_time if started_at <= limit else late).append(pk)
+        elif arrived_at is None:
+            not_noted.append(pk)
+        elif now > limit:
+            late.append(pk)  # there in time, still not received once the tolerance is over
+    return Punctuality(tuple(on_time), tuple(late), tuple(arrived_late), tuple(no_shows), tuple(not_noted))
 
 
 def on_time(query: MetricQuery) -> Measure | None:

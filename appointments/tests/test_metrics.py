@@ -98,6 +98,13 @@ def test_a_citizen_still_waiting_within_the_tolerance_is_not_judged_yet(org, boo
     assert on_time(query(org)) is None
 
 
+@pytest.mark.time_machine(dt.datetime(2026, 3, 23, 10, 30, tzinfo=PARIS), tick=False)
+def test_an_appointment_neither_arrived_nor_started_is_not_judged(org, book_at):
+    not_there_yet = book_at(23, 9)  # past its tolerance, nobody noted: may still come, or not at all
+    counted = punctuality(query(org))
+    assert counted.not_noted == (not_there_yet.pk,) and counted.late == () and on_time(query(org)) is None
+
+
 @pytest.mark.time_machine(dt.datetime(2026, 3, 23, 9, 30, tzinfo=PARIS), tick=False)
 def test_a_citizen_waiting_past_the_tolerance_counts_as_not_received_on_time(org, book_at):
     waiting = book_at(23, 9)
