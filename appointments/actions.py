@@ -194,7 +194,7 @@ def book(
         return appointment
 
     _on_first_free_seat(kind.capacity, save)
-    WORKFLOW.created(appointment, actor=actor, action="book")
+    WORKFLOW.created(appointment, actor=actor, action="book", at=now)
     return appointment, token
 
 
@@ -218,7 +218,7 @@ def move(*, appointment: Appointment, starts_at: dt.datetime, actor: User | None
 
     def save(seat: int) -> Appointment:
         record = Appointment.objects.get(pk=locked.pk)  # afresh: a refused try leaves its changes on it
-        return WORKFLOW.step(record, "move", actor=actor, changes={**changes, "seat": seat})
+        return WORKFLOW.step(record, "move", actor=actor, changes={**changes, "seat": seat}, log={"at": now})
 
     return _on_first_free_seat(kind.capacity, save)
 
@@ -227,7 +227,9 @@ def move(*, appointment: Appointment, starts_at: dt.datetime, actor: User | None
 def cancel(*, appointment: Appointment, actor: User | None, now: dt.datetime) -> Appointment:
     """Cancel a booked appointment: its seat is free again."""
     locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    return WORKFLOW.step(locked, "cancel", actor=actor, changes={"cancelled_at": now, "seat": None})
+    return WORKFLOW.step(
+        locked, "cancel", actor=actor, changes={"cancelled_at": now, "seat": None}, log={"at": now}
+    )
 
 
 # The counter: arrival, start, end, no-show
@@ -246,7 +248,7 @@ def apply_step(*, appointment: Appointment, step: str, actor: User | None, now: 
     }[step]
     if step == "no_show" and now < locked.scheduled_at:
         raise ValidationError("L'usager ne peut être noté absent qu'à partir de l'heure du rendez-vous.")
-    return WORKFLOW.step(locked, step, actor=actor, changes=changes)
+    return WORKFLOW.step(locked, step, actor=actor, changes=changes, log={"at": now})
 
 
 # The day over: an appointment nobody noted
