@@ -147,7 +147,9 @@ def kiosk_client(db: None) -> Callable[..., Client]:
     from core import kiosk
 
     def make(
-        organisation: Organisation, screens: tuple[str, ...] = ("ticket", "enquete"), site: Site | None = None
+        organisation: Organisation,
+        screens: tuple[str, ...] = ("ticket", "enquete", "rendez-vous"),
+        site: Site | None = None,
     ) -> Client:
         site = site or Site.objects.filter(organisation=organisation).first()
         assert site is not None

@@ -227,9 +227,7 @@ def move(*, appointment: Appointment, starts_at: dt.datetime, actor: User | None
 def cancel(*, appointment: Appointment, actor: User | None, now: dt.datetime) -> Appointment:
     """Cancel a booked appointment: its seat is free again."""
     locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    return WORKFLOW.step(
-        locked, "cancel", actor=actor, changes={"cancelled_at": now, "seat": None}, log={"at": now}
-    )
+    return WORKFLOW.step(locked, "cancel", actor=actor, changes={"cancelled_at": now, "seat": None}, log={"at": now})
 
 
 # The counter: arrival, start, end, no-show

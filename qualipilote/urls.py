@@ -26,4 +26,5 @@ urlpatterns = [
     path("borne/", include("core.kiosk_urls")),
     path(KIOSK + "ticket/", include("reception.kiosk_urls")),
     path(KIOSK + "enquete/", include("surveys.kiosk_urls")),
+    path(KIOSK + "rendez-vous/", include("appointments.kiosk_urls")),
 ]

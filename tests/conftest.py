@@ -62,7 +62,7 @@ def kiosk_page(live_server, browser, kiosk_client) -> Iterator[Callable[..., Pag
 
     contexts = []
 
-    def open_tablet(organisation: Any, screens: tuple[str, ...] = ("ticket", "enquete")) -> Page:
+    def open_tablet(organisation: Any, screens: tuple[str, ...] = ("ticket", "enquete", "rendez-vous")) -> Page:
         client = kiosk_client(organisation, screens)
         context = browser.new_context(viewport={"width": 1024, "height": 768})
         contexts.append(context)
