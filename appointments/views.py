@@ -95,9 +95,9 @@ def _list_back(request: OrgRequest) -> str:
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)
 def step(request: OrgRequest, appointment_id: int) -> HttpResponseBase:
     """Arrival, start, end or no-show, from a button of the day's list or of the appointment's page."""
+    appointment = _appointment(request, appointment_id)  # another town's: 404 whatever the method
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    appointment = _appointment(request, appointment_id)
     name = request.POST.get("step", "")
     if name not in COUNTER_STEPS:
         messages.error(request, "Étape inconnue : choisissez un bouton de la page.")
