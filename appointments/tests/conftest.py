@@ -7,6 +7,7 @@ import pytest
 
 from appointments.models import AppointmentKind, BookingHours
 from core.models import OpeningHours, Service
+from tests.conftest import browser_type_launch_args, kiosk_page, log_in  # noqa: F401  Chromium, login, tablet
 
 MORNINGS = [(weekday, dt.time(9), dt.time(12)) for weekday in range(5)]
 
