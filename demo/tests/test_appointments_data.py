@@ -42,8 +42,8 @@ def test_two_years_of_appointments_are_written_quickly_with_every_outcome(town, 
     assert counts.appointments == found.count() > 400
     assert elapsed < 60  # a bound for a machine shared with others: the figure is printed
     assert recomputations == []  # nothing told row by row
-    days = found.order_by("local_date").values_list("local_date", flat=True)
-    assert days.first() <= TODAY - dt.timedelta(days=700) and days.last() > TODAY
+    days = sorted(set(found.values_list("local_date", flat=True)))
+    assert days[0] <= TODAY - dt.timedelta(days=700) and days[-1] > TODAY
     statuses = Counter(found.values_list("status", flat=True))
     assert set(statuses) == {s.value for s in AppointmentStatus} - {
         AppointmentStatus.ARRIVED,
