@@ -10,8 +10,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from appointments.actions import Citizen, apply_step, book
-from appointments.models import Appointment, AppointmentStatus, Channel
+from appointments.actions import apply_step
+from appointments.models import Appointment, AppointmentStatus
 from core.models import Role
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -35,22 +35,6 @@ def shot(page: Page, name: str) -> None:
 
 def at(hour, minute=0):
     return dt.datetime(2026, 3, 23, hour, minute, tzinfo=PARIS)
-
-
-@pytest.fixture
-def booked(identity_card):
-    def make(hour, minute, name):
-        appointment, _token = book(
-            kind=identity_card,
-            starts_at=at(hour, minute),
-            citizen=Citizen(name, "usager@exemple.test", "06 12 34 56 78"),
-            channel=Channel.PHONE,
-            actor=None,
-            now=NOW - dt.timedelta(days=3),
-        )
-        return appointment
-
-    return make
 
 
 def test_the_citizen_checks_in_at_the_kiosk_with_the_last_digits_of_their_number(

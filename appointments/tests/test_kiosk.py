@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 
 from appointments import kiosk_views
-from appointments.actions import Citizen, apply_step, book
+from appointments.actions import apply_step
 from appointments.forms import parse_number
-from appointments.models import AppointmentEvent, AppointmentStatus, Channel
+from appointments.models import AppointmentEvent, AppointmentStatus
 from appointments.todo import todo
 from core.models import Membership, Role, Site
 
@@ -25,22 +25,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 
 def at(hour, minute=0, day=MONDAY):
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=PARIS)
-
-
-@pytest.fixture
-def booked(identity_card):
-    def make(hour, minute=0, day=MONDAY):
-        appointment, _token = book(
-            kind=identity_card,
-            starts_at=at(hour, minute, day),
-            citizen=Citizen("Alice Martin", "alice@exemple.test"),
-            channel=Channel.ONLINE,
-            actor=None,
-            now=NOW - dt.timedelta(days=7),
-        )
-        return appointment
-
-    return make
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from appointments.actions import Citizen, apply_step, book, cancel
+from appointments.actions import apply_step, cancel
 from appointments.models import Appointment, AppointmentEvent, AppointmentKind, AppointmentStatus, Channel
 from core.models import AuditEvent, Role, Service, Site
 
@@ -35,24 +35,6 @@ def agent(client_as, org):
 @pytest.fixture
 def reader(client_as, org):
     return client_as(org, Role.READER)
-
-
-@pytest.fixture
-def booked(identity_card):
-    """Booked by phone last week: Alice Martin at 09:00, Bruno Petit at 09:20 (today)."""
-
-    def make(hour, minute=0, name="Alice Martin", day=MONDAY):
-        appointment, _token = book(
-            kind=identity_card,
-            starts_at=at(hour, minute, day),
-            citizen=Citizen(name, "alice@exemple.test", "06 12 34 56 78"),
-            channel=Channel.PHONE,
-            actor=None,
-            now=NOW - dt.timedelta(days=7),
-        )
-        return appointment
-
-    return make
 
 
 @pytest.fixture
@@ -268,7 +250,7 @@ def test_the_appointment_page_gives_its_history_in_french_and_local_time(agent, 
     page = agent.get(url("detail", org, nine.pk)).content.decode()
     assert "Lundi 23 mars 2026, 09:00" in page.replace("lundi", "Lundi") and "alice@exemple.test" in page
     history = page.split("Historique")[1]
-    assert "16/03/2026 à 08:30" in history and "Réservation" in history and "système" in history
+    assert "16/03/2026 à 09:00" in history and "Réservation" in history and "système" in history
     assert "23/03/2026 à 08:30" in history and "Arrivée" in history and "Arrivé" in history
     assert "agent Ville de Test" in history
 
