@@ -148,7 +148,7 @@ def kiosk_client(db: None) -> Callable[..., Client]:
 
     def make(
         organisation: Organisation,
-        screens: tuple[str, ...] = ("ticket", "enquete", "salle-attente"),
+        screens: tuple[str, ...] = ("ticket", "enquete", "salle-attente", "rendez-vous"),
         site: Site | None = None,
     ) -> Client:
         site = site or Site.objects.filter(organisation=organisation).first()

@@ -147,6 +147,13 @@ def _on_first_free_seat(capacity: int, save: Callable[[int], Appointment]) -> Ap
     raise SlotTaken("Ce créneau vient d'être réservé par quelqu'un d'autre : choisissez-en un autre.")
 
 
+def _locked(appointment: Appointment) -> Appointment:
+    """The appointment read afresh under lock, with what its journal entry names (its own row
+    only is locked: PostgreSQL refuses to lock the nullable side of an outer join)."""
+    related = Appointment.objects.select_related("organisation", "kind", "service", "site")
+    return related.select_for_update(of=("self",)).get(pk=appointment.pk)
+
+
 @transaction.atomic
 def book(
     *,
@@ -156,10 +163,13 @@ def book(
     channel: str,
     actor: User | None,
     now: dt.datetime,
+    notify: bool = True,
 ) -> tuple[Appointment, str]:
     """Book a slot of `kind`: (the appointment, the token of the citizen's link to cancel or
     move it, to be sent once and never kept). Online bookings (`actor` None) keep the notice
-    and the limit of upcoming bookings per e-mail address; an agent books from now on."""
+    and the limit of upcoming bookings per e-mail address; an agent books from now on.
+    `notify=False` (here, in `cancel` and `apply_step`) leaves the indicators to the caller,
+    who tells them once after many (the demo)."""
     public = channel == Channel.ONLINE
     _check_bookable(kind, starts_at, now=now, public=public)
     if public:
@@ -172,7 +182,7 @@ def book(
         organisation=organisation,
         kind=kind,
         service=kind.service,
-        site_id=kind.service.site_id,
+        site=kind.service.site,
         number=NUMBERING.reference(year, NUMBERING.next_number(organisation.pk, year)),
         channel=channel,
         scheduled_at=starts_at,
@@ -194,14 +204,14 @@ def book(
         return appointment
 
     _on_first_free_seat(kind.capacity, save)
-    WORKFLOW.created(appointment, actor=actor, action="book")
+    WORKFLOW.created(appointment, actor=actor, action="book", at=now, notify=notify)
     return appointment, token
 
 
 @transaction.atomic
 def move(*, appointment: Appointment, starts_at: dt.datetime, actor: User | None, now: dt.datetime) -> Appointment:
     """Move a booked appointment to another slot of its kind, on the first free seat there."""
-    locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    locked = _locked(appointment)
     WORKFLOW.check(locked, "move_booking")
     kind = locked.kind
     if kind is None:
@@ -218,26 +228,30 @@ def move(*, appointment: Appointment, starts_at: dt.datetime, actor: User | None
 
     def save(seat: int) -> Appointment:
         record = Appointment.objects.get(pk=locked.pk)  # afresh: a refused try leaves its changes on it
-        return WORKFLOW.step(record, "move_booking", actor=actor, changes={**changes, "seat": seat})
+        return WORKFLOW.step(record, "move_booking", actor=actor, changes={**changes, "seat": seat}, log={"at": now})
 
     return _on_first_free_seat(kind.capacity, save)
 
 
 @transaction.atomic
-def cancel(*, appointment: Appointment, actor: User | None, now: dt.datetime) -> Appointment:
+def cancel(*, appointment: Appointment, actor: User | None, now: dt.datetime, notify: bool = True) -> Appointment:
     """Cancel a booked appointment: its seat is free again."""
-    locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    return WORKFLOW.step(locked, "cancel_booking", actor=actor, changes={"cancelled_at": now, "seat": None})
+    locked = _locked(appointment)
+    return WORKFLOW.step(
+        locked, "cancel_booking", actor=actor, changes={"cancelled_at": now, "seat": None}, log={"at": now}
+    )
 
 
 # The counter: arrival, start, end, no-show
 
 
 @transaction.atomic
-def apply_step(*, appointment: Appointment, step: str, actor: User | None, now: dt.datetime) -> Appointment:
+def apply_step(
+    *, appointment: Appointment, step: str, actor: User | None, now: dt.datetime, notify: bool = True
+) -> Appointment:
     """Record the citizen's arrival (check_in), the start or end of the appointment, or that
     the citizen did not come (no_show: only once the slot has begun)."""
-    locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    locked = _locked(appointment)
     changes: dict[str, Any] = {
         "check_in": {"arrived_at": now},
         "start": {"started_at": now},
@@ -246,7 +260,7 @@ def apply_step(*, appointment: Appointment, step: str, actor: User | None, now: 
     }[step]
     if step == "no_show" and now < locked.scheduled_at:
         raise ValidationError("L'usager ne peut être noté absent qu'à partir de l'heure du rendez-vous.")
-    return WORKFLOW.step(locked, step, actor=actor, changes=changes)
+    return WORKFLOW.step(locked, step, actor=actor, changes=changes, log={"at": now}, notify=notify)
 
 
 # The day over: an appointment nobody noted

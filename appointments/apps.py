@@ -6,11 +6,11 @@ class AppointmentsConfig(AppConfig):
     verbose_name = "Rendez-vous"
 
     def ready(self) -> None:
-        from appointments import importing, metrics
+        from appointments import importing, kiosk_views, metrics, todo
         from appointments.actions import close_past_days, create_defaults
         from appointments.privacy import anonymise_appointments
         from appointments.reminders import send_reminders
-        from core.registries import ANONYMISERS, DAILY_JOBS, TOWN_DEFAULTS, Anonymiser
+        from core.registries import ANONYMISERS, DAILY_JOBS, TODO_LISTS, TOWN_DEFAULTS, Anonymiser
 
         metrics.register_all()
         importing.register()
@@ -18,3 +18,5 @@ class AppointmentsConfig(AppConfig):
         DAILY_JOBS.register("appointments.close_past_days", close_past_days)
         DAILY_JOBS.register("appointments.send_reminders", send_reminders)
         ANONYMISERS.register("appointments", Anonymiser("Rendez-vous", anonymise_appointments))
+        TODO_LISTS.register("appointments", todo.todo)
+        kiosk_views.register()

@@ -174,12 +174,14 @@ class Workflow(Generic[R]):
         """Tell the indicator engine that the records of these months changed."""
         records_changed(organisation=organisation, metric_prefix=self.metric_prefix, months=set(months))
 
-    def created(self, record: R, *, actor: User | None, action: str = "create", **log: Any) -> R:
-        """Log, audit and tell the indicators of a record just saved."""
+    def created(self, record: R, *, actor: User | None, action: str = "create", notify: bool = True, **log: Any) -> R:
+        """Log, audit and tell the indicators of a record just saved (`notify=False`: the
+        caller tells them once after many, as the demo does)."""
         self.log(record, action=action, actor=actor, **log)
         organisation = record.organisation
         record_event(organisation=organisation, actor=actor, instance=record, action=action, after=self.audit(record))
-        self.tell(organisation, self.indicator_months(record))
+        if notify:
+            self.tell(organisation, self.indicator_months(record))
         return record
 
     def step(
@@ -191,12 +193,14 @@ class Workflow(Generic[R]):
         changes: Mapping[str, Any],
         seen_version: int | None = None,
         log: Mapping[str, Any] | None = None,
+        notify: bool = True,
     ) -> R:
         """Run step `action` on `record`, writing `changes` and the status the table gives:
         refused in French when the step is not allowed from the record's status or when the
         dates do not follow one another. A `seen_version` writes only if nobody saved the
         record since (core.concurrency.ConcurrentEditError); without one the record is
-        saved whole (the caller read it under lock). `log`: the log row's own fields."""
+        saved whole (the caller read it under lock). `log`: the log row's own fields.
+        `notify=False` leaves the indicators to the caller, who tells them once after many."""
         if "status" in changes:
             raise ValueError("The status a step leads to is read from the transitions table.")
         self.check(record, action)
@@ -214,6 +218,6 @@ class Workflow(Generic[R]):
         organisation = record.organisation
         after = self.audit(record)
         record_event(organisation=organisation, actor=actor, instance=record, action=action, before=before, after=after)
-        if reading_before is None or self.indicator_reading(record) != reading_before:
+        if notify and (reading_before is None or self.indicator_reading(record) != reading_before):
             self.tell(organisation, months_before | self.indicator_months(record))
         return record

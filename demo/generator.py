@@ -29,6 +29,7 @@ from core.models import (
 from core.periods import Granularity, Period
 from core.registries import METRICS, create_town_defaults, records_changed
 from demo.activity import activity_months, add_activity
+from demo.appointments_data import add_appointments
 from demo.audits_data import add_audits
 from demo.complaints_data import add_complaints
 from demo.improvement_data import add_improvement, validate_demo_review
@@ -226,13 +227,14 @@ def build_towns(*, seed: int = DEFAULT_SEED, today: dt.date) -> list[Organisatio
         add_complaints(organisation, rng=rng, today=today)
         add_surveys(organisation, rng=random.Random(f"surveys:{seed}:{plan.slug}"), today=today)
         add_training(organisation, today=today)
+        add_appointments(organisation, rng=random.Random(f"appointments:{seed}:{plan.slug}"), today=today)
         add_audits(organisation, rng=random.Random(f"audits:{seed}:{plan.slug}"), today=today)
         add_activity(organisation, rng=rng, today=today)
         months = activity_months(today=today)
         after_tickets_written(organisation=organisation, months=months)
         refresh_calls(organisation=organisation, months=months)
         record_demo_import(organisation, today)
-        recompute_demo_indicators(organisation, today, prefixes=("complaints", "training", "audits"))
+        recompute_demo_indicators(organisation, today, prefixes=("complaints", "training", "audits", "appointments"))
         # What every new town gets, in the transaction that creates it; last, so that the
         # demo's own visit reasons and rules stand in for the defaults where it has them.
         create_town_defaults(organisation=organisation, actor=None)

@@ -28,4 +28,5 @@ urlpatterns = [
     path(KIOSK + "ticket/", include("reception.kiosk_urls")),
     path(KIOSK + "enquete/", include("surveys.kiosk_urls")),
     path(KIOSK + "salle-attente/", include("reception.waiting_room_urls")),
+    path(KIOSK + "rendez-vous/", include("appointments.kiosk_urls")),
 ]

@@ -64,7 +64,9 @@ def kiosk_page(live_server, browser, kiosk_client) -> Iterator[Callable[..., Pag
     contexts = []
 
     def open_tablet(
-        organisation: Any, screens: tuple[str, ...] = ("ticket", "enquete", "salle-attente"), javascript: bool = True
+        organisation: Any,
+        screens: tuple[str, ...] = ("ticket", "enquete", "salle-attente", "rendez-vous"),
+        javascript: bool = True,
     ) -> Page:
         client = kiosk_client(organisation, screens)
         context = browser.new_context(viewport={"width": 1024, "height": 768}, java_script_enabled=javascript)
