@@ -130,8 +130,8 @@ def detail(request: OrgRequest, appointment_id: int) -> HttpResponse:
         "day_url": f"{_url(request, 'home')}?{urlencode({'jour': day.isoformat()})}",
         "history": history(appointment),
         "shows_citizen": _shows_citizen(request),
-        "may_move": actions.WORKFLOW.allows(appointment, "move") and appointment.kind_id is not None,
-        "may_cancel": actions.WORKFLOW.allows(appointment, "cancel"),
+        "may_move": actions.WORKFLOW.allows(appointment, "move_booking") and appointment.kind_id is not None,
+        "may_cancel": actions.WORKFLOW.allows(appointment, "cancel_booking"),
     }
     return render(request, "appointments/detail.html", context)
 
@@ -215,7 +215,7 @@ def move(request: OrgRequest, appointment_id: int) -> HttpResponse:
     current_day = timezone.localtime(appointment.scheduled_at).date()
     day_form = MoveDayForm(request.GET or {"jour": current_day.isoformat()})
     context: dict[str, Any] = {**NAV, "appointment": appointment, "day_form": day_form}
-    context["may_move"] = actions.WORKFLOW.allows(appointment, "move") and appointment.kind is not None
+    context["may_move"] = actions.WORKFLOW.allows(appointment, "move_booking") and appointment.kind is not None
     if context["may_move"] and day_form.is_valid() and appointment.kind is not None:
         context |= _slots_context(appointment.kind, day_form.cleaned_data["jour"], timezone.now(), {})
         form = SlotForm(request.POST or None, slots=context["slots"], capacity=appointment.kind.capacity)
@@ -238,7 +238,7 @@ def cancel(request: OrgRequest, appointment_id: int) -> HttpResponseBase:
         else:
             messages.success(request, f"Rendez-vous {appointment.number} annulé : son créneau est libre.")
         return redirect(_url(request, "detail", appointment.pk))
-    context = {**NAV, "appointment": appointment, "may_cancel": actions.WORKFLOW.allows(appointment, "cancel")}
+    context = {**NAV, "appointment": appointment, "may_cancel": actions.WORKFLOW.allows(appointment, "cancel_booking")}
     return render(request, "appointments/cancel.html", context)
 
 
