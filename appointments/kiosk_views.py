@@ -94,7 +94,11 @@ def check_in(request: KioskRequest) -> HttpResponseBase:
     if request.method == "POST":
         status = 400
     arrived = None if request.method == "POST" else _checked_in(request)
-    context: dict[str, Any] = {"form": form, "arrived": arrived, "others": _other_screens(request)}
+    context: dict[str, Any] = {
+        "form": form,
+        "arrived": arrived,
+        "others": kiosk.linked_screens(request.kiosk, besides=SCREEN),
+    }
     return render(
         request,
         "appointments/kiosk.html",
@@ -103,17 +107,8 @@ def check_in(request: KioskRequest) -> HttpResponseBase:
     )
 
 
-def _other_screens(request: KioskRequest) -> list[tuple[str, str]]:
-    """(label, URL) of the tablet's other screens (to take a ticket without an appointment)."""
-    return [
-        (screen.label, reverse(screen.url_name, args=[request.org.slug]))
-        for key, screen in kiosk.screens_in_order(request.kiosk.screens)
-        if key != SCREEN
-    ]
-
-
 def register() -> None:
     from core.registries import KIOSK_SCREENS, KioskScreen
 
-    screen = KioskScreen(label="J'ai un rendez-vous", url_name="appointments_kiosk:check_in", position=3)
+    screen = KioskScreen(label="J'ai un rendez-vous", url_name="appointments_kiosk:check_in", position=4, linked=True)
     KIOSK_SCREENS.register(SCREEN, screen)

@@ -83,6 +83,16 @@ def screens_in_order(keys: Iterable[str]) -> list[tuple[str, KioskScreen]]:
     )
 
 
+def linked_screens(device: KioskDevice, *, besides: str) -> list[tuple[str, str]]:
+    """(label, address) of the device's linked screens other than `besides`: the buttons a
+    screen offers to reach them."""
+    return [
+        (screen.label, reverse(screen.url_name, args=[device.organisation.slug]))
+        for key, screen in screens_in_order(device.screens)
+        if screen.linked and key != besides
+    ]
+
+
 def _new_code(organisation: Organisation) -> str:
     code = readable_code(PAIRING_CODE_LENGTH)
     while KioskDevice.objects.filter(organisation=organisation, pairing_code_hash=code_hash(code)).exists():

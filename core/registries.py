@@ -364,12 +364,16 @@ class KioskScreen:
     """A public screen a paired tablet may show (core.kiosk, ADR 0023). `url_name` takes the
     town's slug; `position` orders the screens, the first one a tablet shows being its start
     screen. `invites(device, visitor, today)` says whether the screen invites the day's
-    `visitor`-th visitor of the tablet's site (after taking a ticket): the survey's sampling."""
+    `visitor`-th visitor of the tablet's site (after taking a ticket): the survey's sampling.
+    A `linked` screen is offered as a button on the tablet's other screens (« J'ai un
+    rendez-vous » beside « Prendre un ticket »); the survey, reached by invitation, and the
+    waiting room's TV are not."""
 
     label: str
     url_name: str
     position: int
     invites: Callable[[KioskDevice, int, dt.date], bool] | None = None
+    linked: bool = False
 
 
 KIOSK_SCREENS: Registry[KioskScreen] = Registry("kiosk screens")

@@ -70,6 +70,7 @@ def ticket(request: KioskRequest) -> HttpResponseBase:
     if issued is None:
         context["reasons"] = active_reasons(request.org)
         context["priority"] = request.GET.get(PRIORITY_PARAMETER) == "1"
+        context["others"] = kiosk.linked_screens(request.kiosk, besides=SCREEN)
     elif issued.number.isdigit():  # the day's rank of the visitor: the survey invites one in N
         context["invitations"] = kiosk.invitations(request.kiosk, visitor=int(issued.number), today=issued.local_date)
     return render(request, "reception/kiosk.html", context | kiosk.screen_context(request.org, done=bool(issued)))
@@ -78,5 +79,5 @@ def ticket(request: KioskRequest) -> HttpResponseBase:
 def register() -> None:
     from core.registries import KIOSK_SCREENS, KioskScreen
 
-    screen = KioskScreen(label="Prendre un ticket", url_name="reception_kiosk:ticket", position=1)
+    screen = KioskScreen(label="Prendre un ticket", url_name="reception_kiosk:ticket", position=1, linked=True)
     KIOSK_SCREENS.register(SCREEN, screen)

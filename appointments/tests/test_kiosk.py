@@ -162,3 +162,18 @@ def test_the_to_do_counts_todays_appointments_past_without_arrival_and_long_wait
     assert todo(reader, MONDAY, now=at(9, 30)) == []
     apply_step(appointment=past, step="no_show", actor=None, now=at(9, 30))
     assert todo(agent, MONDAY, now=at(9, 30))[0].count == 0
+
+
+def test_the_ticket_screen_offers_the_check_in_and_the_check_in_offers_a_ticket_never_the_tv(
+    kiosk_client, org, identity_card
+):
+    site = identity_card.service.site
+    both = kiosk_client(org, screens=("ticket", "rendez-vous", "salle-attente"), site=site)
+    ticket_page = both.get(reverse("reception_kiosk:ticket", args=[org.slug])).content.decode()
+    assert f'href="{screen(org)}"' in ticket_page and "J&#x27;ai un rendez-vous" in ticket_page
+    check_in_page = both.get(screen(org)).content.decode()
+    assert f'href="{reverse("reception_kiosk:ticket", args=[org.slug])}"' in check_in_page
+    for page in (ticket_page, check_in_page):
+        assert reverse("reception_waiting_room:screen", args=[org.slug]) not in page
+    ticket_only = kiosk_client(org, screens=("ticket",), site=site)
+    assert screen(org) not in ticket_only.get(reverse("reception_kiosk:ticket", args=[org.slug])).content.decode()
