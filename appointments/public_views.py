@@ -10,11 +10,9 @@ robots. Opening a page writes nothing. No page shows the citizen's name or conta
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from functools import wraps
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -30,7 +28,7 @@ from appointments.public_slots import parse_day, week_of_slots
 from core.access import public_view, use_town_time
 from core.models import Organisation
 from core.ratelimit import allow, client_key, email_key
-from core.web import show_refusal
+from core.web import keep_receipt, read_receipt, show_refusal
 
 BOOK_LIMIT = 10  # bookings per connection and hour
 MANAGE_LIMIT = 20  # cancellations and moves per connection and hour
@@ -126,35 +124,14 @@ def _book(request: HttpRequest, kind: AppointmentKind, form: BookingForm, now: d
 def _booked_redirect(appointment: Appointment, manage_path: str, emailed: bool) -> HttpResponseRedirect:
     organisation = appointment.organisation
     response = redirect("appointments_public:booked", org_slug=organisation.slug)
-    value = json.dumps(
-        {"org": organisation.slug, "number": appointment.number, "manage": manage_path, "emailed": emailed}
-    )
-    response.set_signed_cookie(
-        BOOKED_COOKIE,
-        value,
-        salt=BOOKED_SALT,
-        max_age=int(WINDOW.total_seconds()),
-        path=f"/p/{organisation.slug}/",
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
-
-
-def _last_booked(request: HttpRequest, organisation: Organisation) -> dict[str, object]:
-    raw = request.get_signed_cookie(BOOKED_COOKIE, default="", salt=BOOKED_SALT, max_age=WINDOW)
-    try:
-        booked = json.loads(raw) if raw else {}
-    except ValueError:
-        return {}
-    return booked if isinstance(booked, dict) and booked.get("org") == organisation.slug else {}
+    values = {"number": appointment.number, "manage": manage_path, "emailed": emailed}
+    return keep_receipt(response, name=BOOKED_COOKIE, salt=BOOKED_SALT, organisation=organisation, values=values)
 
 
 @public_view
 def booked(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = _town(org_slug)
-    last = _last_booked(request, organisation)
+    last = read_receipt(request, name=BOOKED_COOKIE, salt=BOOKED_SALT, organisation=organisation)
     appointment = (
         Appointment.objects.for_org(organisation)
         .select_related("kind", "service", "site")

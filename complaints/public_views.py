@@ -7,9 +7,7 @@ and leave nothing behind. The tracking page shows dates and status, never person
 from __future__ import annotations
 
 import datetime as dt
-import json
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +20,7 @@ from complaints.queries import public_status
 from core.access import public_view, use_town_time
 from core.models import Organisation
 from core.ratelimit import allow, client_key, email_key
+from core.web import keep_receipt, read_receipt
 
 FORM_LIMIT = 5  # complaints per address and hour
 TRACKING_LIMIT = 30  # lookups per address and hour
@@ -49,27 +48,8 @@ def _sent(
     request: HttpRequest, organisation: Organisation, number: str, emailed: bool, email_held: bool = False
 ) -> HttpResponseRedirect:
     response = redirect("complaints_public:complaint_sent", org_slug=organisation.slug)
-    value = json.dumps({"org": organisation.slug, "number": number, "emailed": emailed, "held": email_held})
-    response.set_signed_cookie(
-        SENT_COOKIE,
-        value,
-        salt=SENT_SALT,
-        max_age=int(WINDOW.total_seconds()),
-        path=f"/p/{organisation.slug}/",
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
-
-
-def _last_sent(request: HttpRequest) -> dict[str, object]:
-    raw = request.get_signed_cookie(SENT_COOKIE, default="", salt=SENT_SALT, max_age=WINDOW)
-    try:
-        sent = json.loads(raw) if raw else {}
-    except ValueError:
-        return {}
-    return sent if isinstance(sent, dict) else {}
+    values = {"number": number, "emailed": emailed, "held": email_held}
+    return keep_receipt(response, name=SENT_COOKIE, salt=SENT_SALT, organisation=organisation, values=values)
 
 
 def _may_email(email: str) -> bool:
@@ -114,8 +94,8 @@ def complaint_form(request: HttpRequest, org_slug: str) -> HttpResponse:
 @public_view
 def complaint_sent(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = _town(org_slug)
-    sent = _last_sent(request)
-    mine = sent.get("org") == organisation.slug
+    sent = read_receipt(request, name=SENT_COOKIE, salt=SENT_SALT, organisation=organisation)
+    mine = bool(sent)
     context = {
         "org": organisation,
         "submitted": mine,

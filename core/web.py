@@ -6,14 +6,17 @@ field, a bad export format gets the same answer and `?page=` reads the same ever
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -101,3 +104,34 @@ def town_url(name: str, organisation: Organisation, **query: Any) -> str:
     line opens the list of the records it counts): `town_url("complaints:home", org, overdue="on")`."""
     address = reverse(name, kwargs={"org_slug": organisation.slug})
     return f"{address}?{urlencode(query)}" if query else address
+
+
+# What a public form's "sent" page may say (the number given, whether an e-mail went): kept
+# in a signed cookie of the town's public pages for a while, never in a session row.
+RECEIPT_WINDOW = dt.timedelta(hours=1)
+
+
+def keep_receipt(
+    response: HttpResponseRedirect, *, name: str, salt: str, organisation: Organisation, values: dict[str, Any]
+) -> HttpResponseRedirect:
+    response.set_signed_cookie(
+        name,
+        json.dumps({"org": organisation.slug, **values}),
+        salt=salt,
+        max_age=int(RECEIPT_WINDOW.total_seconds()),
+        path=f"/p/{organisation.slug}/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def read_receipt(request: HttpRequest, *, name: str, salt: str, organisation: Organisation) -> dict[str, Any]:
+    """The values `keep_receipt` kept for this town, or {} (none, expired, tampered with)."""
+    raw = request.get_signed_cookie(name, default="", salt=salt, max_age=RECEIPT_WINDOW)
+    try:
+        kept = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return kept if isinstance(kept, dict) and kept.get("org") == organisation.slug else {}
