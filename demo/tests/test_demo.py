@@ -13,8 +13,10 @@ from django.db import connection, transaction
 from django.test import Client, TestCase
 
 from accounts.testing import log_in_verified
-from commitments.models import Commitment, IndicatorValue, Status
+from appointments.metrics import punctuality
+from commitments.models import Commitment, Indicator, IndicatorValue, Status, ValueSource
 from complaints.models import Complaint
+from core.metrics import MetricQuery
 from core.models import Membership, Organisation, Role
 from core.periods import Granularity, Period
 from demo.generator import TOWNS, build_towns, people_of
@@ -373,3 +375,19 @@ def test_the_tester_finds_this_quarters_three_mystery_checks_in_my_grids(demo):
         assert mystery.count() == 3
         for campaign in mystery:
             assert campaign.title in text, campaign.title
+
+
+def test_indicator_9_1_is_stored_from_the_demo_appointments_neither_empty_nor_typed(demo):
+    town = demo["ville-demo"]
+    indicator = Indicator.objects.get(organisation=town, code="9.1")
+    values = IndicatorValue.objects.filter(indicator=indicator, service=None, site=None)
+    months = values.filter(granularity=Granularity.MONTH)
+    assert months.count() >= 23
+    assert not values.exclude(source=ValueSource.COMPUTED).exists()
+    assert not months.filter(value__isnull=True).exists()
+    october = months.get(period_start=dt.date(2026, 10, 1))
+    counted = punctuality(MetricQuery(organisation=town, period=Period(dt.date(2026, 10, 1), Granularity.MONTH)))
+    assert (october.numerator, october.denominator) == (len(counted.on_time), len(counted.counted))
+    assert 70 < october.value <= 100
+    shares = [value.value for value in months]
+    assert min(shares) < 95 < max(shares)  # the target is missed now and then
