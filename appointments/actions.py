@@ -238,7 +238,12 @@ def cancel(*, appointment: Appointment, actor: User | None, now: dt.datetime, no
     """Cancel a booked appointment: its seat is free again."""
     locked = _locked(appointment)
     return WORKFLOW.step(
-        locked, "cancel_booking", actor=actor, changes={"cancelled_at": now, "seat": None}, log={"at": now}
+        locked,
+        "cancel_booking",
+        actor=actor,
+        changes={"cancelled_at": now, "seat": None},
+        log={"at": now},
+        notify=notify,
     )
 
 
