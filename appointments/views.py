@@ -246,10 +246,7 @@ def cancel(request: OrgRequest, appointment_id: int) -> HttpResponseBase:
 
 
 def _period(request: OrgRequest) -> Period | None:
-    try:
-        return Period.parse(request.GET.get("periode", "")) if request.GET.get("periode") else None
-    except ValueError:
-        return None
+    return Period.parse_or_none(request.GET.get("periode", ""))
 
 
 def _tolerance(request: OrgRequest) -> int:

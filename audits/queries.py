@@ -167,13 +167,9 @@ class AssessmentFilters:
 
     @classmethod
     def from_query(cls, data: Any) -> AssessmentFilters:
-        try:
-            period = Period.parse(data.get("periode", "")) if data.get("periode") else None
-        except ValueError:
-            period = None
         return cls(
             commitment=str(data.get("engagement", "")).strip()[:40],
-            period=period,
+            period=Period.parse_or_none(str(data.get("periode", ""))),
             kinds=tuple(kinds_of({"kinds": data.getlist("type")})),
         )
 

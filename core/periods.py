@@ -47,6 +47,14 @@ class Period:
         return cls(dt.date(year, 1, 1), Granularity.YEAR)
 
     @classmethod
+    def parse_or_none(cls, text: str) -> Period | None:
+        """A period read leniently (a drill-down's `?periode=`): None when empty or not a period."""
+        try:
+            return cls.parse(text) if text.strip() else None
+        except ValueError:
+            return None
+
+    @classmethod
     def containing(cls, day: dt.date, granularity: Granularity) -> Period:
         if granularity == Granularity.MONTH:
             return cls(day.replace(day=1), granularity)
