@@ -44,7 +44,7 @@ DELETED = "delete"
 COMPUTED = "compute"
 CREATED = "create"
 
-COMMITMENT_FIELDS = ["title", "description", "is_active"]
+COMMITMENT_FIELDS = ["title", "description", "is_active", "is_public"]
 INDICATOR_FIELDS = ["label", "comparator", "target_value", "granularity", "is_active"]
 VALUE_FIELDS = [
     "indicator",
@@ -84,8 +84,10 @@ def update_commitment(
     title: str | None = None,
     description: str | None = None,
     is_active: bool | None = None,
+    is_public: bool | None = None,
 ) -> Commitment:
-    """Change a commitment's wording or whether the town follows it. None leaves a field as it is."""
+    """Change a commitment's wording, whether the town follows it and whether the public sees
+    it. None leaves a field as it is."""
     if title is not None and not title.strip():
         raise ValidationError({"title": "Le libellé de l'engagement est obligatoire."})
     before = snapshot(commitment, COMMITMENT_FIELDS)
@@ -95,6 +97,8 @@ def update_commitment(
         commitment.description = description.strip()
     if is_active is not None:
         commitment.is_active = is_active
+    if is_public is not None:
+        commitment.is_public = is_public
     commitment.save(update_fields=COMMITMENT_FIELDS)
     _record_change(commitment, actor, before, snapshot(commitment, COMMITMENT_FIELDS))
     return commitment

@@ -28,10 +28,21 @@ class CommitmentForm(forms.Form):
         required=False,
         help_text="Décochez pour ne plus suivre l'engagement : son historique est conservé.",
     )
+    is_public = forms.BooleanField(
+        label="Engagement affiché au public",
+        required=False,
+        help_text="Proposé dans le formulaire de réclamation et montré dans les résultats publiés. "
+        "Décochez pour un engagement interne (sensibilisation des agents, comité de pilotage).",
+    )
 
     @staticmethod
     def initial_for(commitment: Commitment) -> dict[str, Any]:
-        return {"title": commitment.title, "description": commitment.description, "is_active": commitment.is_active}
+        return {
+            "title": commitment.title,
+            "description": commitment.description,
+            "is_active": commitment.is_active,
+            "is_public": commitment.is_public,
+        }
 
 
 class IndicatorForm(forms.Form):

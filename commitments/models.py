@@ -63,6 +63,9 @@ class Commitment(OrgOwned):
     description = models.TextField("précisions", blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField("suivi", default=True)
+    # Shown to the public (complaint form, published results); the town's internal commitments
+    # (agents briefed, steering committee) are not.
+    is_public = models.BooleanField("affiché au public", default=True)
 
     class Meta:
         verbose_name = "engagement"

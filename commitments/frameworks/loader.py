@@ -48,6 +48,7 @@ class CommitmentSpec:
     title: str
     description: str
     position: int
+    is_public: bool
     indicators: tuple[IndicatorSpec, ...]
 
 
@@ -120,6 +121,7 @@ def _read_commitment(filename: str, table: Any, index: int, module_numbers: set[
         title=reader.text("title"),
         description=reader.text("description", default=""),
         position=reader.integer("position", default=int(code) if code.isdigit() else index + 1),
+        is_public=reader.boolean("public", default=True),
         indicators=indicators,
     )
 
@@ -196,6 +198,7 @@ def _commitment(
         title=spec.title,
         description=spec.description,
         position=spec.position,
+        is_public=spec.is_public,
     )
     _created(framework.organisation, actor, commitment)
     return commitment

@@ -44,6 +44,12 @@ def test_qualivilles_gives_exactly_23_commitments_in_5_modules(org):
     assert Indicator.objects.filter(commitment__framework=framework).count() == 41
 
 
+def test_qualivilles_marks_only_its_internal_commitments_22_and_23_as_not_public(org):
+    framework = load_framework(organisation=org, code="qualivilles")
+    internal = framework.commitments.filter(is_public=False).values_list("code", flat=True)
+    assert sorted(internal) == ["22", "23"]
+
+
 def test_services_publics_plus_gives_exactly_8_commitments_and_its_3_published_indicators(org):
     framework = load_framework(organisation=org, code="services-publics-plus")
     assert framework.commitments.count() == 8

@@ -175,6 +175,7 @@ def test_a_manager_edits_a_commitment(manager_client, commitment, org):
     assert "L&#x27;engagement 4 a été enregistré." in response.content.decode()
     commitment.refresh_from_db()
     assert commitment.title == "Offrir un point d'accueil qui informe"
+    assert not commitment.is_public  # the box left unticked
     assert AuditEvent.objects.filter(object_type="commitments.commitment", action="update").count() == 1
 
 
