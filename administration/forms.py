@@ -469,5 +469,6 @@ class KioskDeviceForm(forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, screens: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = Site.objects.for_org(organisation)  # type: ignore[attr-defined]
+        # Nothing ticked: a tablet in the hall and the waiting room's TV show different screens,
+        # and the one pairing it says which.
         self.fields["screens"].choices = screens  # type: ignore[attr-defined]
-        self.fields["screens"].initial = [key for key, _ in screens]

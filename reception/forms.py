@@ -226,8 +226,9 @@ class DeskForm(CounterForm):
 
 
 class DeskIssueForm(forms.Form):
-    """A ticket the agent issues at the desk, for someone who cannot use the kiosk: often a
-    priority one."""
+    """A ticket the agent issues at the desk, for someone who cannot use the kiosk. Priority is
+    the agent's explicit choice: ticked by default, every desk ticket jumped the queue and
+    counted as a priority one."""
 
     site = forms.ModelChoiceField(
         queryset=Site.objects.none(), error_messages={"required": NO_SITE, "invalid_choice": NO_SITE}
@@ -240,7 +241,7 @@ class DeskIssueForm(forms.Form):
         error_messages={"invalid_choice": "Ce motif n'est plus proposé : choisissez-en un autre."},
     )
     priority = forms.BooleanField(
-        label="Ticket prioritaire (mobilité réduite, handicap, grossesse…)", required=False, initial=True
+        label="Ticket prioritaire (mobilité réduite, handicap, grossesse…)", required=False
     )
 
     def __init__(self, data: Any = None, *, organisation: Organisation) -> None:

@@ -48,6 +48,12 @@ def test_the_list_shows_each_tablet_its_screens_state_and_last_use(manager_clien
     assert "<td>03/12/2026</td>" in page and "Révoquer" in page
 
 
+def test_the_pairing_form_ticks_no_screen_for_the_one_pairing_to_choose(manager_client, org, site):
+    page = manager_client.get(url("kiosks", org)).content.decode()
+    assert 'name="screens"' in page and 'name="screens" value="ticket"' in page
+    assert "checked" not in page.split('name="screens"', 1)[1].split("</fieldset>", 1)[0]
+
+
 def test_pairing_without_a_name_or_a_screen_is_refused_in_french_and_writes_nothing(manager_client, org, site):
     page = manager_client.post(url("kiosks", org), pair_form(site, name="", screens=[])).content.decode()
     assert "Donnez un nom à la borne" in page and "Choisissez au moins un écran pour la borne." in page

@@ -109,9 +109,16 @@ def test_an_agent_issues_a_priority_ticket_from_the_desk(org, site, reason, agen
     assert created.actor == agent and created.after is not None and created.after["is_priority"] is True
 
 
-def test_the_desk_offers_the_issue_form_with_priority_ticked(agent_client, org):
+def test_the_desk_offers_the_issue_form_with_priority_left_for_the_agent_to_tick(agent_client, org):
     page = agent_client.get(desk(org)).content.decode()
-    assert 'name="priority" id="id_priority" checked' in page and "Émettre le ticket" in page
+    assert 'name="priority" id="id_priority"' in page and "Émettre le ticket" in page
+    assert 'id="id_priority" checked' not in page
+
+
+def test_a_desk_ticket_issued_without_ticking_priority_is_an_ordinary_one(org, site, reason, agent):
+    agent_client = log_in_verified(Client(), agent)
+    agent_client.post(issue_url(org), {"site": site.pk, "reason": reason.pk, "next": desk(org)})
+    assert QueueTicket.objects.get().is_priority is False
 
 
 def test_a_withdrawn_reason_is_refused_in_french_and_issues_nothing(agent_client, org, site, reason):
