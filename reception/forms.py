@@ -240,9 +240,7 @@ class DeskIssueForm(forms.Form):
         empty_label="Sans motif",
         error_messages={"invalid_choice": "Ce motif n'est plus proposé : choisissez-en un autre."},
     )
-    priority = forms.BooleanField(
-        label="Ticket prioritaire (mobilité réduite, handicap, grossesse…)", required=False
-    )
+    priority = forms.BooleanField(label="Ticket prioritaire (mobilité réduite, handicap, grossesse…)", required=False)
 
     def __init__(self, data: Any = None, *, organisation: Organisation) -> None:
         super().__init__(data)
