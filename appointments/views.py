@@ -83,6 +83,8 @@ def home(request: OrgRequest) -> HttpResponse:
         "previous_day": _day_url(request, form, form.day - dt.timedelta(days=1)),
         "next_day": _day_url(request, form, form.day + dt.timedelta(days=1)),
     }
+    if getattr(request, "htmx", False):  # the list polled every 30 s (arrivals from the kiosk)
+        return render(request, "appointments/includes/day_list.html", context)
     return render(request, "appointments/home.html", context)
 
 

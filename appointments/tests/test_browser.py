@@ -87,6 +87,21 @@ def test_the_wait_since_arrival_grows_on_the_day_list_without_a_reload(
     assert waiting.status == AppointmentStatus.STARTED
 
 
+def test_an_arrival_noted_at_the_kiosk_shows_on_the_open_day_list_within_30_seconds(
+    live_server, org, make_member, log_in, identity_card, booked
+):
+    arriving = booked(9, 40, "Bruno Petit")
+    page = log_in(make_member(org, Role.AGENT))
+    page.clock.install()
+    page.goto(f"{live_server.url}/o/{org.slug}/rendez-vous/")
+    expect(page.locator("[data-waiting-since]")).to_have_count(0)
+    apply_step(appointment=arriving, step="check_in", actor=None, now=at(9, 29))
+    page.clock.run_for(31_000)
+    expect(page.locator("#liste-du-jour [data-waiting-since]")).to_have_text("1 min")
+    expect(page.get_by_role("button", name=f"Commencer : rendez-vous {arriving.number}")).to_be_visible()
+    assert_no_axe_violations(page)
+
+
 def test_without_javascript_the_day_list_gives_the_wait_when_the_page_was_made(
     live_server, org, make_member, browser, identity_card, booked
 ):

@@ -142,6 +142,11 @@ def test_the_day_list_shows_todays_appointments_with_names_and_buttons(agent, or
     assert ">Absent<" not in page  # not before the appointment's time
 
 
+def test_the_day_list_polled_by_htmx_gets_the_list_alone(agent, org, nine):
+    page = agent.get(url("home", org), headers={"HX-Request": "true"}).content.decode()
+    assert "Alice Martin" in page and "<table" in page and "<html" not in page and "<h1>" not in page
+
+
 def test_any_day_can_be_chosen_and_a_bad_day_falls_back_to_today(agent, org, nine, booked):
     booked(9, day=MONDAY + dt.timedelta(days=1), name="Demain Seulement")
     assert "Demain Seulement" in agent.get(url("home", org), {"jour": "2026-03-24"}).content.decode()
