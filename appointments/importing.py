@@ -404,5 +404,12 @@ def register() -> None:
             command="import_appointments",
             outcome_field="status",
             outcome_choices=tuple(S.choices),
+            intro="Le format « calendrier » lit un fichier .ics exporté d'un agenda ou d'un outil de prise de "
+            "rendez-vous (RDV-Service-Public, Synbird, Clicrdv, Outlook, Google Agenda).",
+            line_field_label="Champ de l'événement qui désigne l'agenda ou le service",
+            line_map_label="Correspondance des agendas et services",
+            line_map_help="Une ligne par agenda ou service de l'outil : « État civil = etat-civil ». Un préfixe se "
+            "termine par *, « * = code » vaut pour les autres valeurs, « valeur = » (sans code) écarte ces "
+            "rendez-vous.",
         ),
     )

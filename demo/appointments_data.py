@@ -101,7 +101,7 @@ def add_appointments(organisation: Organisation, *, rng: random.Random, today: d
         kind = _add_kind(organisation, registry, plan, position)
         offer = Offer.of(kind, (today - dt.timedelta(days=DAYS_BACK)).year, today.year + 1)
         for day in _days(today):
-            for starts_at in _draw_starts(offer, day, plan, rng):
+            for starts_at in _draw_starts(offer, day, plan, rng, upcoming=day >= today):
                 written += _add_one(kind, starts_at, rng=rng, today=today, agents=people)
     return AppointmentCounts(kinds=len(KINDS), appointments=written)
 
@@ -129,12 +129,15 @@ def _days(today: dt.date) -> list[dt.date]:
     return [today + dt.timedelta(days=offset) for offset in range(-DAYS_BACK, DAYS_AHEAD + 1)]
 
 
-def _draw_starts(offer: Offer, day: dt.date, plan: KindPlan, rng: random.Random) -> list[dt.datetime]:
-    """Some of the day's slots (each at most once: one seat is enough for the demo)."""
+def _draw_starts(
+    offer: Offer, day: dt.date, plan: KindPlan, rng: random.Random, *, upcoming: bool
+) -> list[dt.datetime]:
+    """Some of the day's slots (each at most once: one seat is enough for the demo). Today and
+    the next days are fuller, so that the agents' day list has something to show."""
     starts = list(offer.starts(day))
     if not starts:
         return []
-    count = min(len(starts), rng.choice(plan.per_day))
+    count = min(len(starts), max(plan.per_day) + 1 if upcoming else rng.choice(plan.per_day))
     zone = offer.kind.organisation.time_zone
     return [aware_local(start, zone) for start in sorted(rng.sample(starts, count))]
 

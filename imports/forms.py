@@ -276,14 +276,8 @@ class SourceForm(forms.Form):
         help_text="Lettres minuscules, chiffres et tirets : le nom à donner à la commande.",
     )
     file_format = forms.ChoiceField(label="Format du fichier")
-    line_field = forms.ChoiceField(label="Champ du journal qui désigne la ligne", required=False)
-    line_map_text = forms.CharField(
-        label="Correspondance des lignes",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Une ligne par valeur : « 0130000001 = accueil ». Un préfixe se termine par * "
-        "(« SIP/ec-* = etat-civil »), « * = code » vaut pour les autres valeurs, « valeur = » (sans code) "
-        "écarte ces lignes.",
-    )
+    line_field = forms.ChoiceField(required=False)
+    line_map_text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
     separator = forms.ChoiceField(label="Séparateur (CSV)", choices=SEPARATOR_CHOICES, required=False)
     encoding = forms.ChoiceField(label="Encodage (CSV)", choices=ENCODING_CHOICES, required=False)
     header = forms.BooleanField(label="La première ligne porte les noms des colonnes", required=False, initial=True)
@@ -308,6 +302,9 @@ class SourceForm(forms.Form):
         self.organisation, self.spec, self.source = organisation, spec, source
         self.fields["file_format"].choices = [(found.code, found.label) for found in spec.formats]  # type: ignore[attr-defined]
         self.fields["line_field"].choices = [("", "—"), *[(name, name) for name in spec.line_fields]]  # type: ignore[attr-defined]
+        self.fields["line_field"].label = spec.line_field_label
+        self.fields["line_map_text"].label = spec.line_map_label
+        self.fields["line_map_text"].help_text = spec.line_map_help
         if spec.line_fields:
             formats = ", ".join(found.label for found in spec.formats if found.line_fields)
             self.fields["line_field"].help_text = f"Pour le format {formats} seulement."

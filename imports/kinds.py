@@ -66,6 +66,14 @@ class KindSpec:
     command: str
     outcome_field: str = ""  # the table field whose values `options["values"]` maps to codes
     outcome_choices: tuple[tuple[str, str], ...] = ()
+    # The source form's wording, in the kind's own words (a phone line, a calendar, a queue).
+    intro: str = ""
+    line_field_label: str = "Champ du fichier qui désigne la ligne"
+    line_map_label: str = "Correspondance des lignes"
+    line_map_help: str = (
+        "Une ligne par valeur : « valeur = code du service ». Un préfixe se termine par *, "
+        "« * = code » vaut pour les autres valeurs, « valeur = » (sans code) écarte ces lignes."
+    )
 
     def file_format(self, code: str) -> FileFormat | None:
         return next((found for found in self.formats if found.code == code), None)

@@ -168,5 +168,9 @@ def register() -> None:
             command="import_tickets",
             outcome_field="status",
             outcome_choices=tuple(TicketStatus.choices),
+            intro="Les tickets d'un système de file d'attente se lisent dans son export en tableau.",
+            line_map_label="Correspondance des files",
+            line_map_help="Une ligne par file ou service du fichier : « Etat civil = etat-civil ». Un préfixe se "
+            "termine par *, « * = code » vaut pour les autres valeurs, « valeur = » (sans code) écarte ces lignes.",
         ),
     )

@@ -460,5 +460,11 @@ def register() -> None:
             command="import_calls",
             outcome_field="outcome",
             outcome_choices=tuple(CallOutcome.choices),
+            intro="Le format « Asterisk » lit tel quel le fichier Master.csv du standard, le format « queue_log » "
+            "le journal des files d'attente d'Asterisk.",
+            line_field_label="Champ du journal qui désigne la ligne",
+            line_map_help="Une ligne par valeur : « 0130000001 = accueil ». Un préfixe se termine par * "
+            "(« SIP/ec-* = etat-civil »), « * = code » vaut pour les autres valeurs, « valeur = » (sans code) "
+            "écarte ces lignes.",
         ),
     )

@@ -50,6 +50,7 @@ def test_two_years_of_appointments_are_written_quickly_with_every_outcome(town, 
     }
     assert not found.filter(local_date__lt=TODAY, status=AppointmentStatus.BOOKED).exists()
     assert not found.filter(local_date__gte=TODAY).exclude(status__in=["booked", "cancelled"]).exists()
+    assert found.filter(local_date=TODAY).count() == 3  # a Saturday: identity cards only, a full morning
     assert set(found.values_list("channel", flat=True)) == {Channel.PHONE, Channel.COUNTER, Channel.ONLINE}
     done = found.filter(status=AppointmentStatus.DONE).first()
     assert list(AppointmentEvent.objects.filter(appointment=done).values_list("action", flat=True))[-2:] == [

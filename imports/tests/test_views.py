@@ -25,6 +25,25 @@ def source(org):
     return asterisk_source(org)
 
 
+@pytest.mark.parametrize(
+    ("kind", "said", "not_said"),
+    [
+        ("calls", ["Master.csv", "Correspondance des lignes", "SIP/ec-*"], ["agenda"]),
+        (
+            "appointments",
+            [".ics", "Correspondance des agendas et services"],
+            ["Master.csv", "SIP/", "Champ du journal"],
+        ),
+        ("tickets", ["Correspondance des files"], ["Master.csv", "SIP/"]),
+    ],
+)
+def test_each_kinds_source_form_speaks_of_its_own_files(org, manager_client, kind, said, not_said):
+    page = manager_client.get(url(org, "source_add") + f"?donnees={kind}").content.decode()
+    form = page.split("<h1>", 1)[1].split("</form>", 1)[0]
+    assert all(words in form for words in said) and not any(words in form for words in not_said)
+    assert "heure de Paris" not in form and "heure locale de la ville" in form
+
+
 def test_the_quality_manager_creates_an_asterisk_source_from_the_form(org, manager_client):
     response = manager_client.post(
         url(org, "source_add") + "?donnees=calls",
