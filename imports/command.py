@@ -57,7 +57,7 @@ def summary_lines(result: ImportResult, *, seconds: float | None = None) -> list
         f"Importées : {run.imported}",
         f"Déjà importées (ignorées) : {run.duplicates}",
         f"Rejetées : {run.rejected}",
-        f"Hors lignes suivies : {result.set_aside}",
+        f"Écartées par la correspondance : {result.set_aside}",
     ]
     if run.records_grouped:
         lines.append(f"Regroupés dans un même appel : {run.records_grouped}")
