@@ -48,6 +48,7 @@ def test_the_validation_is_journaled_with_who_validated(town, year_2025, manager
     publication = publish_results(organisation=town, year=2025, actor=manager, now=NOW)
     event = AuditEvent.objects.get(object_type="publication.publication", object_id=str(publication.pk))
     assert (event.action, event.actor) == ("create", manager)
+    assert event.after is not None
     assert event.after["year"] == 2025 and event.after["version"] == 1 and event.after["licence"] == "etalab-2.0"
     assert publication.validated_by == manager and publication.validated_at == NOW
 

@@ -25,7 +25,7 @@ def indicator(metric_key: str = "telephony.answer_rate", granularity: str = "mon
     )
 
 
-def share(numerator: float, denominator: float, sample: int | None = None) -> Stored:
+def share(numerator: int, denominator: int, sample: int | None = None) -> Stored:
     return Stored(100 * numerator / denominator, numerator, denominator, denominator if sample is None else sample)
 
 
