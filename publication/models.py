@@ -66,7 +66,7 @@ class Publication(OrgOwned):
     licence = models.CharField("licence", max_length=20, choices=Licence.choices)
     validated_at = models.DateTimeField("validée le")
     validated_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="validée par"
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="validée par"
     )
 
     class Meta:

@@ -99,3 +99,13 @@ def test_an_unknown_licence_is_refused(town, manager):
     with pytest.raises(ValidationError):
         set_licence(organisation=town, licence="tous-droits-reserves", actor=manager)
     assert PublicationSettings.objects.get(organisation=town).licence == Licence.ETALAB
+
+
+def test_the_migration_gives_a_town_created_before_the_app_the_licence_ouverte(org):
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    PublicationSettings.objects.filter(organisation=org).delete()
+    importlib.import_module("publication.migrations.0002_town_defaults").create_defaults(django_apps, None)
+    assert PublicationSettings.objects.get(organisation=org).licence == Licence.ETALAB
