@@ -4,8 +4,10 @@ with its licence, and every step in the audit trail."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 
 from commitments.models import IndicatorValue
@@ -102,10 +104,6 @@ def test_an_unknown_licence_is_refused(town, manager):
 
 
 def test_the_migration_gives_a_town_created_before_the_app_the_licence_ouverte(org):
-    import importlib
-
-    from django.apps import apps as django_apps
-
     PublicationSettings.objects.filter(organisation=org).delete()
     importlib.import_module("publication.migrations.0002_town_defaults").create_defaults(django_apps, None)
     assert PublicationSettings.objects.get(organisation=org).licence == Licence.ETALAB
