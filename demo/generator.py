@@ -33,6 +33,7 @@ from demo.appointments_data import add_appointments
 from demo.audits_data import add_audits
 from demo.complaints_data import add_complaints
 from demo.improvement_data import add_improvement, validate_demo_review
+from demo.publication_data import publish_demo_results
 from demo.registers_data import add_registers
 from demo.surveys_data import add_surveys
 from demo.training_data import add_training
@@ -207,11 +208,12 @@ def enter_manual_values(organisation: Organisation, rng: random.Random, today: d
 def build_demo(*, seed: int = DEFAULT_SEED, today: dt.date) -> list[Organisation]:
     """The demo towns, then their improvement loop (demo.improvement_data) in a second
     transaction: it reads the indicator values that the first one's commit stored; last, last
-    year's annual review validated and frozen as its PDF."""
+    year's annual review validated and frozen as its PDF, and last year's results published."""
     towns = build_towns(seed=seed, today=today)
     for organisation in towns:
         add_improvement(organisation, today=today)
         validate_demo_review(organisation, today=today)
+        publish_demo_results(organisation, today=today)
     return towns
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "improvement",
     "reports",
     "dashboards",
+    "publication",
     "demo",
     # Two-factor login and "Mes sessions" (accounts, ADR 0015)
     "django_otp",

@@ -28,6 +28,9 @@ TOWN_PUBLIC_PAGES = ["reclamation/", "reclamation/envoyee/", "suivi/", "suivi/?n
 axe = Axe()
 # The invitation pages have their own axe test (test_browser_invitations.py); the answer takes POST only.
 NOT_PAGES |= {"invitations", "invitation_answer"}
+# The published results' open data files and their schema (CSV, JSON: publication.public_urls).
+NOT_PAGES |= {"data_csv", "data_json", "year_data_csv", "year_data_json", "version_data_csv", "version_data_json"}
+NOT_PAGES |= {"schema"}
 
 
 def assert_no_axe_violations(page: Page) -> None:
@@ -131,6 +134,7 @@ def test_every_public_route_is_covered_or_explicitly_not_a_page():
     covered |= {"answer", "thanks"}  # a survey's questionnaire: surveys/tests/test_public_browser.py
     covered |= {"pair"}  # a kiosk tablet's pairing page: below and tests/test_browser_kiosk.py
     covered |= {"kinds", "book", "booked", "manage", "cancel", "move"}  # appointments/tests/test_public_browser.py
+    covered |= {"latest", "year", "version"}  # the published results: publication/tests/test_public_browser.py
     assert public_names - covered - NOT_PAGES == set()
 
 
