@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 
-import segno
 from django.core import signing
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -82,11 +81,6 @@ def base32_secret(key_hex: str) -> str:
     """The secret as people type it by hand in an application, in groups of four."""
     text = base64.b32encode(binascii.unhexlify(key_hex)).decode("ascii").rstrip("=")
     return " ".join(text[index : index + 4] for index in range(0, len(text), 4))
-
-
-def qr_code_svg(uri: str) -> str:
-    """The QR code as inline SVG, drawn here: nothing is fetched from elsewhere."""
-    return str(segno.make(uri, error="m").svg_inline(scale=5, title="Code QR à scanner", border=2))
 
 
 def code_matches(key_hex: str, token: str) -> int | None:

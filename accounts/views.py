@@ -22,6 +22,7 @@ from accounts.middleware import note_second_factor_state
 from core.access import Capability, OrgRequest, active_memberships, get_for_org, org_view, public_view, use_town_time
 from core.models import Membership
 from core.web import acting_user
+from documents.qr import qr_svg
 
 
 def _next_page(request: HttpRequest) -> str:
@@ -79,7 +80,7 @@ def enrol(request: HttpRequest) -> HttpResponseBase:
     context = {
         "form": form,
         "signed_secret": signed,
-        "qr_svg": second_factor.qr_code_svg(second_factor.provisioning_uri(user, key)),
+        "qr_svg": qr_svg(second_factor.provisioning_uri(user, key), title="Code QR à scanner", scale=5),
         "secret_text": second_factor.base32_secret(key),
         "next": _next_page(request),
     }

@@ -4,19 +4,11 @@ and as a QR code drawn as vector paths (segno), so that it prints sharp at eithe
 
 from __future__ import annotations
 
-import segno
-from django.utils.safestring import SafeString, mark_safe
-
 from documents.pdf import kept_pdf
+from documents.qr import qr_svg
 from publication.models import Publication
 
 PAPERS = ("a4", "a3")
-
-
-def qr_svg(address: str) -> SafeString:
-    """The address as an SVG QR code (error correction "M": readable with a stain or a fold)."""
-    code = segno.make(address, error="m")
-    return mark_safe(code.svg_inline(scale=8, border=2, title="Code QR de la page des résultats"))  # noqa: S308 -- segno's own markup
 
 
 def poster_pdf(publication: Publication, *, address: str, paper: str) -> bytes:
@@ -28,7 +20,7 @@ def poster_pdf(publication: Publication, *, address: str, paper: str) -> bytes:
         "publication": publication,
         "content": publication.content,
         "address": address,
-        "qr": qr_svg(address),
+        "qr": qr_svg(address, title="Code QR de la page des résultats"),
         "paper": paper,
     }
     return kept_pdf("publication/pdf/poster.html", context)
