@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from commitments.models import STATUS_LABELS, Commitment, Indicator, IndicatorValue, Status, format_measure
+from commitments.years import PERCENT, year_counts
 from core.models import Organisation, Service, Site
 from core.periods import Granularity, Period
 from correspondence.metrics import ON_TIME as LETTERS_ON_TIME
@@ -40,7 +41,6 @@ HIDDEN = "hidden"  # the status of a cell published without its figures
 HIDDEN_LABEL = "Non publié"
 TOWN_SCOPE = "Toute la commune"
 SERVICES_PUBLICS_PLUS = "services-publics-plus"  # the framework file's code
-PERCENT = "%"
 PERIOD_NAMES = {Granularity.MONTH: ("mois", "mois"), Granularity.QUARTER: ("trimestre", "trimestres")}
 CIVIL_ON_TIME = "civil_registry.on_time"
 CIVIL_ERROR_RATE = "civil_registry.error_rate"
@@ -112,30 +112,17 @@ class YearFigure:
         return self.counts_answers and self.sample_size < MIN_ANSWERS
 
 
-def _is_share(stored: Stored) -> bool:
-    """Whether the value is its numerator over its denominator, as a percentage."""
-    if stored.numerator is None or not stored.denominator or stored.value is None:
-        return False
-    return abs(100 * stored.numerator / stored.denominator - stored.value) <= 0.01
-
-
 def year_figure(indicator: Indicator, values: list[Stored]) -> YearFigure | None:
     """The year of `values` (the indicator's stored values of the year for one scope, in its
     own granularity); None when none was measured."""
     measured = [stored for stored in values if stored.value is not None]
     if not measured:
         return None
-    value = numerator = denominator = None
-    if len(measured) == 1 and indicator.granularity == Granularity.YEAR:
-        value, numerator, denominator = measured[0].value, measured[0].numerator, measured[0].denominator
-    elif indicator.unit == PERCENT and all(_is_share(stored) for stored in measured):
-        numerator = sum(stored.numerator or 0 for stored in measured)
-        denominator = sum(stored.denominator or 0 for stored in measured)
-        value = 100 * numerator / denominator
+    year = year_counts(indicator, measured)
     return YearFigure(
-        value,
-        numerator,
-        denominator,
+        year.value,
+        year.numerator,
+        year.denominator,
         sample_size=sum(stored.sample_size for stored in measured),
         counts_answers=any(stored.counts_answers for stored in measured),
         measured=len(measured),

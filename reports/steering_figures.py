@@ -26,10 +26,11 @@ from commitments.models import (
     format_measure,
     format_number,
 )
+from commitments.years import PERCENT, year_counts
 from complaints.models import Complaint, Justified, Kind
 from core.localtime import aware_local
 from core.models import Organisation
-from core.periods import Granularity, Period, add_months
+from core.periods import Period, add_months
 from improvement.models import OPEN_STATUSES, ActionStatus, ImprovementAction
 from reports.steering_charts import grouped_bars, trend_line
 
@@ -51,7 +52,6 @@ MONTH_ABBREVIATIONS = (
     "nov.",
     "déc.",
 )
-PERCENT = "%"
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -183,25 +183,8 @@ def indicator_trends(organisation: Organisation, *, since: dt.date, until: dt.da
 
 
 def _combined(indicator: Indicator, points: list[Point]) -> float | None:
-    """One value for a year: the yearly value itself; for monthly or quarterly shares, the sum
-    of the numerators over the sum of the denominators (when every period carries them and its
-    value is that share); None for a median or a delay, which do not add up."""
-    measured = [point.value for point in points if point.number is not None]
-    if not measured:
-        return None
-    if indicator.granularity == Granularity.YEAR:
-        return measured[-1].value
-    if indicator.unit != PERCENT:
-        return None
-    numerator = denominator = 0.0
-    for value in measured:
-        if value.numerator is None or not value.denominator:
-            return None
-        if abs(100 * value.numerator / value.denominator - (value.value or 0)) > 0.01:
-            return None
-        numerator += value.numerator
-        denominator += value.denominator
-    return 100 * numerator / denominator if denominator else None
+    """One value for a year (commitments.years); None for a median or a delay."""
+    return year_counts(indicator, [point.value for point in points if point.number is not None]).value
 
 
 @dataclass
