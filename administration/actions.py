@@ -331,18 +331,47 @@ def delete_site(*, site: Site, actor: User | None) -> None:
 
 
 @transaction.atomic
-def create_service(*, organisation: Organisation, actor: User | None, site: Site, code: str, name: str) -> Service:
+def create_service(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    site: Site,
+    code: str,
+    name: str,
+    postal_address: str = "",
+    email: str = "",
+    phone: str = "",
+) -> Service:
     if site.organisation_id != organisation.pk:
         raise ValidationError("Ce site n'appartient pas à votre ville.", code="other_town")
-    service = Service(organisation=organisation, site=site, code=code, name=name)
+    service = Service(
+        organisation=organisation, site=site, code=code, name=name, **_contact(postal_address, email, phone)
+    )
     create_audited(service, organisation=organisation, actor=actor)
     return service
 
 
+def _contact(postal_address: str | None, email: str | None, phone: str | None) -> dict[str, str]:
+    """The contact fields given (None: left as they are), trimmed."""
+    given = {"postal_address": postal_address, "email": email, "phone": phone}
+    return {name: value.strip() for name, value in given.items() if value is not None}
+
+
 @transaction.atomic
-def update_service(*, service: Service, actor: User | None, site: Site, code: str, name: str) -> Service:
+def update_service(
+    *,
+    service: Service,
+    actor: User | None,
+    site: Site,
+    code: str,
+    name: str,
+    postal_address: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+) -> Service:
     """Change a service; moving it to another site drops its own opening hours, which
-    belonged to the old site (it then follows its new site's hours)."""
+    belonged to the old site (it then follows its new site's hours). The contact printed on
+    its acknowledgements of receipt changes only where given."""
     if site.organisation_id != service.organisation_id:
         raise ValidationError("Ce site n'appartient pas à votre ville.", code="other_town")
     old_site = service.site
@@ -353,7 +382,7 @@ def update_service(*, service: Service, actor: User | None, site: Site, code: st
         service,
         organisation=service.organisation,
         actor=actor,
-        values={"site": site, "code": code, "name": name},
+        values={"site": site, "code": code, "name": name, **_contact(postal_address, email, phone)},
     )
     if site.pk != old_site.pk:
         change = CalendarChange(

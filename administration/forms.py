@@ -21,6 +21,7 @@ from PIL import Image
 from administration.models import Invitation
 from core.models import (
     HEX_COLOR,
+    PHONE_NUMBER,
     ROLES_WITH_END_DATE,
     ClosureDay,
     HolidayZone,
@@ -229,9 +230,43 @@ class ServiceForm(forms.Form):
         },
     )
 
+    postal_address = forms.CharField(
+        label="Adresse postale",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+        help_text=(
+            "Sur plusieurs lignes : la rue (ou la boîte postale), puis le code postal et la commune. "
+            "Le nom de la ville et celui du service figurent déjà en tête du courrier."
+        ),
+    )
+    email = forms.EmailField(
+        label="Adresse e-mail",
+        required=False,
+        help_text="Format : service@ville.fr",
+        error_messages={"invalid": "Adresse e-mail invalide : écrivez-la sous la forme service@ville.fr."},
+    )
+    phone = forms.CharField(
+        label="Téléphone",
+        required=False,
+        max_length=30,
+        validators=[PHONE_NUMBER],
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+
     def __init__(self, *args: Any, organisation: Organisation, service: Service | None = None, **kwargs: Any) -> None:
         if service is not None:
-            kwargs.setdefault("initial", {"site": service.site_id, "name": service.name, "code": service.code})
+            kwargs.setdefault(
+                "initial",
+                {
+                    "site": service.site_id,
+                    "name": service.name,
+                    "code": service.code,
+                    "postal_address": service.postal_address,
+                    "email": service.email,
+                    "phone": service.phone,
+                },
+            )
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.service = service

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from administration import kiosk_views, lockout_views, views
+from administration import kiosk_views, lockout_views, public_pages_views, views
 
 app_name = "administration"
 
@@ -9,6 +9,7 @@ P = "o/<slug:org_slug>/parametres/"
 urlpatterns = [
     path(P, views.overview, name="settings"),
     path(f"{P}ville/", views.organisation_edit, name="organisation_edit"),
+    path(f"{P}pages-publiques/", public_pages_views.public_pages, name="public_pages"),
     path(f"{P}sites/", views.sites, name="sites"),
     path(f"{P}sites/nouveau/", views.site_add, name="site_add"),
     path(f"{P}sites/<int:site_id>/", views.site_edit, name="site_edit"),

@@ -422,18 +422,30 @@ def commitment_page(*, commitment: Commitment, today: dt.date, site_code: str | 
     )
 
 
-def commitment_choices(organisation: Organisation) -> list[tuple[str, str]]:
-    """(code, "code. title") of the commitments the town follows, for operational records
-    (a complaint) that name one. Several frameworks: the code is prefixed by the framework's."""
+def _coded_commitments(organisation: Organisation) -> list[tuple[Commitment, str, str]]:
+    """Each commitment the town follows with the code and label operational records name it
+    by. Several frameworks: the code is prefixed by the framework's."""
     commitments = Commitment.objects.filter(organisation=organisation, is_active=True).select_related("framework")
     rows = list(commitments.order_by("framework__name", "position", "code"))
     several = len({commitment.framework_id for commitment in rows}) > 1
-    choices = []
+    coded = []
     for commitment in rows:
         code = f"{commitment.framework.code}:{commitment.code}" if several else commitment.code
         prefix = f"{commitment.framework.name} " if several else ""
-        choices.append((code, f"{prefix}{commitment.code}. {commitment.title}"))
-    return choices
+        coded.append((commitment, code, f"{prefix}{commitment.code}. {commitment.title}"))
+    return coded
+
+
+def commitment_choices(organisation: Organisation) -> list[tuple[str, str]]:
+    """(code, "code. title") of the commitments the town follows, for operational records
+    (a complaint) that name one."""
+    return [(code, label) for _commitment, code, label in _coded_commitments(organisation)]
+
+
+def internal_commitment_codes(organisation: Organisation) -> set[str]:
+    """The codes (as `commitment_choices` gives them) of the commitments the town does not
+    show the public (Commitment.is_public false): the public complaint form leaves them out."""
+    return {code for commitment, code, _label in _coded_commitments(organisation) if not commitment.is_public}
 
 
 @dataclass(frozen=True)

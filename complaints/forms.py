@@ -12,7 +12,7 @@ from complaints.models import AWAITED_STEPS, Channel, Complaint, ComplaintSettin
 from core.access import ROLE_CAPABILITIES, Capability
 from core.forms import DATE_WIDGET, commitment_field_choices
 from core.models import Membership, Organisation, Service, User
-from core.registries import commitment_choices
+from core.registries import commitment_choices, public_commitment_choices
 from registers.imports import MAX_IMPORT_BYTES
 
 CAPTURE_ROLES = [role for role, capabilities in ROLE_CAPABILITIES.items() if Capability.CAPTURE in capabilities]
@@ -238,7 +238,6 @@ class PublicComplaintForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
-    consent = forms.BooleanField(label="J'accepte le traitement de mes données", required=True)
     # The honeypot: hidden from people (and from assistive technologies), filled by robots.
     website = forms.CharField(
         label="Ne remplissez pas ce champ",
@@ -250,16 +249,11 @@ class PublicComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         commitment = self.fields["commitment_code"]
         assert isinstance(commitment, forms.ChoiceField)
-        commitment.choices = [("", "Je ne sais pas"), *commitment_choices(organisation)]
-        years = organisation.retention_years
-        self.fields["consent"].help_text = (
-            f"Vos données servent uniquement à traiter votre demande. Elles sont effacées {years} an"
-            f"{'s' if years > 1 else ''} après sa clôture ; seules les dates et la catégorie sont gardées "
-            "pour les statistiques."
-        )
-        self.fields["consent"].error_messages["required"] = (
-            "Cochez la case pour accepter le traitement de vos données : sans cela, nous ne pouvons pas "
-            "enregistrer votre message."
+        # Only the commitments the town shows the public: an internal one (Qualivilles 22, 23)
+        # is neither offered nor accepted if posted.
+        commitment.choices = [("", "Je ne sais pas"), *public_commitment_choices(organisation)]
+        commitment.error_messages["invalid_choice"] = (
+            "Choisissez un engagement dans la liste, ou « Je ne sais pas » si aucun ne correspond."
         )
         for name, message in (
             ("subject", "Indiquez l'objet de votre message."),

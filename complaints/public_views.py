@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from complaints.actions import file_public_complaint
 from complaints.forms import PublicComplaintForm, TrackingForm
 from complaints.models import normalise_tracking_number
 from complaints.queries import public_status
-from core.access import public_view, use_town_time
+from core.access import public_town, public_view
 from core.models import Organisation
 from core.ratelimit import allow, client_key, email_key
 from core.web import keep_receipt, read_receipt
@@ -31,12 +31,6 @@ WINDOW = dt.timedelta(hours=1)
 SENT_COOKIE = "reclamation_envoyee"
 SENT_SALT = "complaints.sent"
 TOO_MANY = 429
-
-
-def _town(org_slug: str) -> Organisation:
-    town = get_object_or_404(Organisation, slug=org_slug)
-    use_town_time(town)
-    return town
 
 
 def _limited(request: HttpRequest, organisation: Organisation, template: str, message: str) -> HttpResponse:
@@ -60,7 +54,7 @@ def _may_email(email: str) -> bool:
 
 @public_view
 def complaint_form(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organisation = _town(org_slug)
+    organisation = public_town(org_slug)
     form = PublicComplaintForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and (form.is_robot or form.is_valid()):
         if not allow(client_key(request, "reclamation", organisation=organisation), limit=FORM_LIMIT, window=WINDOW):
@@ -71,7 +65,7 @@ def complaint_form(request: HttpRequest, org_slug: str) -> HttpResponse:
         if form.is_robot:
             return _sent(request, organisation, "", False)
         tracking_url = request.build_absolute_uri(reverse("complaints_public:complaint_tracking", args=[org_slug]))
-        data = {name: form.cleaned_data[name] for name in form.cleaned_data if name not in ("consent", "website")}
+        data = {name: form.cleaned_data[name] for name in form.cleaned_data if name != "website"}
         email_allowed = _may_email(data.get("citizen_email", ""))
         complaint = file_public_complaint(
             organisation=organisation,
@@ -93,7 +87,7 @@ def complaint_form(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @public_view
 def complaint_sent(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organisation = _town(org_slug)
+    organisation = public_town(org_slug)
     sent = read_receipt(request, name=SENT_COOKIE, salt=SENT_SALT, organisation=organisation)
     mine = bool(sent)
     context = {
@@ -108,7 +102,7 @@ def complaint_sent(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @public_view
 def complaint_tracking(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organisation = _town(org_slug)
+    organisation = public_town(org_slug)
     form = TrackingForm(request.GET if "numero" in request.GET else None)
     found = None
     if form.is_valid():

@@ -27,6 +27,7 @@ from complaints.models import (
 )
 from complaints.validation import check_choice, check_day
 from core.models import User
+from core.service_contact import acknowledging_lines
 from core.workdays import french_date
 from core.workflow import Transition, Workflow
 from registers.deadlines import months_of
@@ -169,6 +170,8 @@ def acknowledge_by_email(complaint: Complaint, tracking_url: str) -> None:
             "organisation": complaint.organisation,
             "tracking_url": tracking_url,
             "answer_due": french_date(complaint.answer_due_on) if complaint.answer_due_on else "",
+            "received": french_date(complaint.received_on),
+            "contact_lines": acknowledging_lines(complaint.organisation, complaint.service),
         },
     )
     subject = f"{complaint.organisation.name} : votre {complaint.get_kind_display()} {complaint.tracking_number}"

@@ -178,6 +178,13 @@ def use_town_time(organisation: Organisation) -> None:
     timezone.activate(organisation.time_zone)
 
 
+def public_town(org_slug: str) -> Organisation:
+    """The town a public page (under /p/<slug>/) belongs to, its time zone in use; 404 if unknown."""
+    town = get_object_or_404(Organisation, slug=org_slug)
+    use_town_time(town)
+    return town
+
+
 def public_view(view: ViewFunc) -> ViewFunc:
     """Mark a view as reachable without an organisation membership (login, public pages)."""
     view.access_rule = "public"  # type: ignore[attr-defined]

@@ -20,6 +20,11 @@ from core.localtime import town_time_zone
 
 HEX_COLOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Saisissez une couleur au format #RRGGBB.")
 MIN_CONTRAST = 4.5
+# A phone number as a person writes it: "02 61 91 00 10", "+33 2 61 91 00 10", "3939".
+PHONE_NUMBER = RegexValidator(
+    r"^\+?[0-9][0-9 .()-]{2,28}[0-9]$",
+    "Saisissez un numéro de téléphone : des chiffres, séparés au besoin par des espaces ou des points.",
+)
 
 
 class HolidayZone(models.TextChoices):
@@ -48,6 +53,18 @@ def validate_brand_color(value: str) -> None:
             f"{MIN_CONTRAST}:1 exigé par le RGAA pour un texte blanc sur cette couleur. "
             "Choisissez une teinte plus foncée."
         )
+
+
+def phone_uri(number: str) -> str:
+    return "".join(char for char in number if char.isdigit() or char == "+")
+
+
+class AccessibilityStatus(models.TextChoices):
+    """The three statuses of the RGAA (référentiel général d'amélioration de l'accessibilité)."""
+
+    NOT_COMPLIANT = "non", "non conforme"
+    PARTIAL = "partiel", "partiellement conforme"
+    FULL = "total", "totalement conforme"
 
 
 class Organisation(models.Model):
@@ -88,6 +105,22 @@ class Organisation(models.Model):
             "cochée, elle est aussi exigée des agents, lecteurs et auditeurs."
         ),
     )
+    # What every public page shows of the town, and what its legal pages say (core.legal_texts):
+    # a blank text means "the default", written at display time from the town's data.
+    contact_address = models.TextField("adresse postale de la mairie", blank=True)
+    contact_phone = models.CharField("téléphone de la mairie", max_length=30, blank=True, validators=[PHONE_NUMBER])
+    contact_email = models.EmailField("adresse e-mail de la mairie", blank=True)
+    website = models.URLField("site internet de la ville", blank=True)
+    legal_host = models.TextField("hébergeur de ces pages", blank=True)
+    legal_notice = models.TextField("mentions légales", blank=True)
+    accessibility_status = models.CharField(
+        "état de conformité au RGAA",
+        max_length=10,
+        choices=AccessibilityStatus.choices,
+        default=AccessibilityStatus.NOT_COMPLIANT,
+    )
+    accessibility_audit_on = models.DateField("date du dernier audit d'accessibilité", null=True, blank=True)
+    accessibility_statement = models.TextField("déclaration d'accessibilité", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -118,6 +151,11 @@ class Organisation(models.Model):
             if stamped and model._default_manager.filter(organisation=self).exists():
                 return True
         return False
+
+    @property
+    def phone_uri(self) -> str:
+        """The town's phone number for a tel: link: its digits (and a leading +) only."""
+        return phone_uri(self.contact_phone)
 
     @property
     def theme_version(self) -> str:
@@ -162,6 +200,11 @@ class Service(OrgOwned):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="services", verbose_name="site")
     code = models.SlugField("code", max_length=40)
     name = models.CharField("nom", max_length=120)
+    # The service's contact, printed on every acknowledgement of receipt (Code des relations
+    # entre le public et l'administration, R112-5: designation, postal and e-mail address, phone).
+    postal_address = models.TextField("adresse postale", blank=True)
+    email = models.EmailField("adresse e-mail", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True, validators=[PHONE_NUMBER])
 
     class Meta:
         ordering = ["site__name", "name"]
@@ -169,6 +212,16 @@ class Service(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.site.name})"
+
+    def missing_contact(self) -> list[str]:
+        """What an acknowledgement of receipt needs of the service and it lacks, in French
+        ("adresse postale", "adresse e-mail", "téléphone"); empty when a letter may be printed."""
+        fields = (("postal_address", "adresse postale"), ("email", "adresse e-mail"), ("phone", "téléphone"))
+        return [label for name, label in fields if not getattr(self, name).strip()]
+
+    @property
+    def postal_lines(self) -> list[str]:
+        return [line.strip() for line in self.postal_address.splitlines() if line.strip()]
 
 
 class Weekday(models.IntegerChoices):

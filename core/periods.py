@@ -29,6 +29,14 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def same_day_months_later(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` later, or that month's last day when it is shorter
+    (a two-month delay from 31 December ends on 28 or 29 February)."""
+    first = add_months(day, months)
+    last = (add_months(first, 1) - dt.timedelta(days=1)).day
+    return first.replace(day=min(day.day, last))
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     start: dt.date

@@ -10,6 +10,8 @@ Here:
 - METRICS: the measures of the indicators (core.metrics.Metric), by metric key;
 - COMMITMENT_CHOICES: `commitments` says which commitments a town follows, so that a
   complaint (an operational record) can name the one it concerns by its code;
+- INTERNAL_COMMITMENTS: and which of them it keeps off its public pages
+  (`public_commitment_choices`: what the public complaint form offers);
 - ANONYMISERS: each app that keeps personal data says how to erase it once the retention
   period has passed (run by `manage.py anonymise`);
 - TOWN_DEFAULTS: each app says what a new town starts with (deadline rules, visit reasons...),
@@ -91,6 +93,19 @@ COMMITMENT_CHOICES: Registry[CommitmentChoices] = Registry("commitment choices")
 def commitment_choices(organisation: Organisation) -> list[tuple[str, str]]:
     """(code, label) of the commitments the town follows, e.g. ("8", "8. En cas d'affluence…")."""
     return [choice for provider in COMMITMENT_CHOICES.values() for choice in provider(organisation)]
+
+
+# `commitments` says which of the commitments a town follows it keeps off its public pages
+# (an internal one, such as Qualivilles 22 and 23), by the codes `commitment_choices` gives them.
+InternalCommitments: TypeAlias = "Callable[[Organisation], set[str]]"
+INTERNAL_COMMITMENTS: Registry[InternalCommitments] = Registry("internal commitments")
+
+
+def public_commitment_choices(organisation: Organisation) -> list[tuple[str, str]]:
+    """The commitment choices a citizen may name (the public complaint form): the town's own
+    choices without its internal commitments."""
+    internal = {code for provider in INTERNAL_COMMITMENTS.values() for code in provider(organisation)}
+    return [choice for choice in commitment_choices(organisation) if choice[0] not in internal]
 
 
 @dataclass(frozen=True)

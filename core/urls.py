@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import health, views, wellknown
+from core import health, public_pages, views, wellknown
 
 app_name = "core"
 
@@ -18,5 +18,8 @@ urlpatterns = [
     path("o/<slug:org_slug>/journal/export/", views.audit_trail_export, name="audit_trail_export"),
     # Production details (issue 10 item 9): the monitors' health page and the security contact.
     path("sante/", health.health, name="health"),
+    # Every public page of a town links to these two (templates/public/base.html).
+    path("p/<slug:org_slug>/mentions-legales/", public_pages.legal_notice, name="legal_notice"),
+    path("p/<slug:org_slug>/accessibilite/", public_pages.accessibility, name="accessibility"),
     path(".well-known/security.txt", wellknown.security_txt, name="security_txt"),
 ]

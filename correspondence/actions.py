@@ -263,7 +263,7 @@ def acknowledgement_template(organisation: Organisation) -> AcknowledgementTempl
     return AcknowledgementTemplate.objects.get(organisation=organisation)
 
 
-TEMPLATE_FIELDS = ["title", "body", "service_contact", "signature"]
+TEMPLATE_FIELDS = ["title", "body", "signature"]
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.models import Organisation, Service, User
-from correspondence.letters import PLACEHOLDERS, unknown_placeholders
+from correspondence.letters import PLACEHOLDERS, REQUIRED_PLACEHOLDERS, unknown_placeholders
 from correspondence.models import Category, Channel
 from correspondence.queries import assignable_members
 from registers.forms import DATE, DayStepForm, FilterForm, VersionForm, not_future, scope_choices, town_services
@@ -183,7 +183,6 @@ class TemplateForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 18}),
         help_text="Champs remplacés : " + ", ".join(f"{{{name}}} ({label})" for name, label in PLACEHOLDERS.items()),
     )
-    service_contact = forms.CharField(label="Coordonnées du service", max_length=250, required=False)
     signature = forms.CharField(label="Signature", max_length=200)
 
     def clean_body(self) -> str:
@@ -195,7 +194,7 @@ class TemplateForm(VersionForm):
                 + ", ".join(f"{{{name}}}" for name in unknown)
                 + ". Voir la liste sous le texte."
             )
-        for needed in ("date_reception", "service", "contact_service", "echeance"):
+        for needed in REQUIRED_PLACEHOLDERS:
             if f"{{{needed}}}" not in body:
                 raise ValidationError(
                     f"Le texte doit mentionner {{{needed}}} : la loi l'exige dans l'accusé de réception."

@@ -244,12 +244,15 @@ DEFAULT_ACKNOWLEDGEMENT_BODY = (
     "\n"
     "Nous nous engageons à vous répondre au plus tard le {echeance} ({delai}).\n"
     "\n"
-    "Sauf disposition contraire, le silence gardé pendant deux mois par l'administration sur "
-    "une demande vaut accord. Lorsque la demande relève d'une exception prévue par la loi ou un"
-    " décret, ce silence vaut rejet et vous pouvez former un recours devant le tribunal "
-    "administratif dans un délai de deux mois à compter de la date de cette décision implicite."
-    " Si votre demande est incomplète, nous vous indiquerons les pièces manquantes et le délai "
-    "pour les fournir ; ce délai suspend alors les délais ci-dessus.\n"
+    "Lorsque votre demande appelle une décision de l'administration, le silence gardé pendant deux mois "
+    "vaut accord, sauf disposition contraire : faute de réponse, votre demande sera réputée acceptée le "
+    "{date_decision_implicite}, et vous pourrez obtenir sur simple demande une attestation de cette "
+    "décision (article L232-3 du Code des relations entre le public et l'administration). Lorsque la "
+    "demande relève d'une exception prévue par la loi ou un décret, ce silence vaut rejet à la même date : "
+    "vous pouvez alors former un recours gracieux auprès de la mairie ou un recours devant le tribunal "
+    "administratif dans un délai de deux mois à compter de cette décision implicite. Si votre demande est "
+    "incomplète, nous vous indiquerons les pièces manquantes et le délai pour les fournir ; ce délai "
+    "suspend alors les délais ci-dessus.\n"
     "\n"
     "Référence à rappeler dans toute correspondance : {reference}.\n"
     "\n"
@@ -260,16 +263,11 @@ DEFAULT_ACKNOWLEDGEMENT_BODY = (
 
 
 class AcknowledgementTemplate(OrgOwned, Versioned):
-    """The town's acknowledgement of receipt letter, with placeholders between braces."""
+    """The town's acknowledgement of receipt letter, with placeholders between braces. The
+    contact of the service in charge comes from the service (core.models.Service), not from here."""
 
     title = models.CharField("titre du courrier", max_length=150, default="Accusé de réception")
     body = models.TextField("texte du courrier", default=DEFAULT_ACKNOWLEDGEMENT_BODY)
-    service_contact = models.CharField(
-        "coordonnées du service",
-        max_length=250,
-        blank=True,
-        help_text="Adresse, téléphone ou courriel du service, repris dans {contact_service}.",
-    )
     signature = models.CharField("signature", max_length=200, default="Le Maire")
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -104,9 +104,8 @@ def category_edit(request: OrgRequest, category_id: int) -> HttpResponseBase:
 
 
 def _preview(request: OrgRequest, template: AcknowledgementTemplate) -> Any:
-    return acknowledgement_letter(
-        sample_request(request.org.name), template, today=timezone.localdate(), organisation_name=request.org.name
-    )
+    written, service = sample_request()
+    return acknowledgement_letter(written, service, template, today=timezone.localdate(), organisation=request.org)
 
 
 @org_view(**QUALITY)

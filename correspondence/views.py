@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.access import Capability, OrgRequest, get_for_org, org_view, sees_personal_data
+from core.service_contact import missing_contact_message
 from core.web import acting_user, export_format, page_of, unknown_export_format
 from correspondence import actions
 from correspondence.forms import (
@@ -69,6 +70,8 @@ def _detail_context(request: OrgRequest, written: WrittenRequest, **forms: Any) 
         "deadline_status": written.deadline_status(today, holding_reply_counts=counts),
         "holding_reply_counts": counts,
         "today": today,
+        # Why the acknowledgement cannot be printed (its service's contact), shown beside its button.
+        "letter_refusal": missing_contact_message(written.service),
     }
 
 
@@ -235,10 +238,15 @@ def reassign(request: OrgRequest, request_id: int) -> HttpResponseBase:
 
 
 @org_view(read=Capability.PERSONAL_DATA)
-def acknowledgement_pdf(request: OrgRequest, request_id: int) -> HttpResponse:
+def acknowledgement_pdf(request: OrgRequest, request_id: int) -> HttpResponseBase:
+    """The letter, or back to the request with what its service lacks (R112-5)."""
     written = _get_request(request, request_id)
+    service, refusal = written.service, missing_contact_message(written.service)
+    if service is None or refusal:
+        messages.error(request, refusal or "")
+        return redirect(PAGES.detail_url(request, written))
     template = actions.acknowledgement_template(request.org)
-    letter = acknowledgement_letter(written, template, today=timezone.localdate(), organisation_name=request.org.name)
+    letter = acknowledgement_letter(written, service, template, today=timezone.localdate(), organisation=request.org)
     pdf = render_pdf("correspondence/pdf/acknowledgement.html", {"org": request.org, "letter": letter})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="accuse-de-reception-{written.pk}.pdf"'

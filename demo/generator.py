@@ -62,6 +62,8 @@ class TownPlan:
     color: str
     domain: str
     closures: tuple[tuple[dt.date, str], ...]
+    city: str  # "45999 Beaulieu-sur-Loire": a made-up postcode in the town's department
+    phone: str  # the first six digits of its phone numbers, in a range ARCEP keeps for fiction
 
 
 TOWNS = (
@@ -77,6 +79,8 @@ TOWNS = (
             (dt.date(2026, 5, 15), "Pont de l'Ascension"),
             (dt.date(2026, 12, 24), "Veille de Noël"),
         ),
+        city="45999 Beaulieu-sur-Loire",
+        phone="02 61 91",
     ),
     TownPlan(
         slug="ville-demo-est",
@@ -85,6 +89,8 @@ TOWNS = (
         color="#7a1f3d",
         domain="ville-demo-est.example",
         closures=((dt.date(2026, 5, 15), "Pont de l'Ascension"),),
+        city="57999 Saint-Avold-les-Prés",
+        phone="03 53 01",
     ),
 )
 
@@ -112,13 +118,20 @@ def people_of(town: TownPlan, rng: random.Random) -> list[Person]:
 
 def build_town(town: TownPlan, rng: random.Random, today: dt.date) -> Organisation:
     organisation = Organisation.objects.create(
-        slug=town.slug, name=town.name, holiday_zone=town.zone, brand_color=town.color
+        slug=town.slug,
+        name=town.name,
+        holiday_zone=town.zone,
+        brand_color=town.color,
+        contact_address=f"Hôtel de ville\n1 place de la Mairie\n{town.city}",
+        contact_phone=f"{town.phone} 00 00",
+        contact_email=f"mairie@{town.domain}",
+        website=f"https://www.{town.domain}/",
+        legal_host=f"Service informatique de la mairie, 1 place de la Mairie, {town.city}, {town.phone} 00 90",
     )
     town_hall = Site.objects.create(organisation=organisation, name="Hôtel de ville", address="1 place de la Mairie")
     annex = Site.objects.create(organisation=organisation, name="Mairie annexe des Prés", address="12 rue des Prés")
-    Service.objects.create(organisation=organisation, site=town_hall, code="accueil", name="Accueil")
-    civil = Service.objects.create(organisation=organisation, site=town_hall, code="etat-civil", name="État civil")
-    Service.objects.create(organisation=organisation, site=annex, code="accueil-annexe", name="Accueil de l'annexe")
+    add_services(organisation, town, town_hall, annex)
+    civil = Service.objects.get(organisation=organisation, code="etat-civil")
     add_opening_hours(organisation, town_hall, annex, civil)
     for day, label in town.closures:
         ClosureDay.objects.create(organisation=organisation, date=day, label=label)
@@ -127,6 +140,25 @@ def build_town(town: TownPlan, rng: random.Random, today: dt.date) -> Organisati
         ends_on = today + dt.timedelta(days=90) if person.role in ROLES_WITH_END_DATE else None
         Membership.objects.create(organisation=organisation, user=user, role=person.role, ends_on=ends_on)
     return organisation
+
+
+def add_services(organisation: Organisation, town: TownPlan, town_hall: Site, annex: Site) -> None:
+    """The reception, the civil registry and the annex's reception, each with the contact its
+    acknowledgements of receipt print (R112-5)."""
+    for site, code, name, street, number in (
+        (town_hall, "accueil", "Accueil", "1 place de la Mairie", "00 10"),
+        (town_hall, "etat-civil", "État civil", "1 place de la Mairie", "00 20"),
+        (annex, "accueil-annexe", "Accueil de l'annexe", "12 rue des Prés", "00 30"),
+    ):
+        Service.objects.create(
+            organisation=organisation,
+            site=site,
+            code=code,
+            name=name,
+            postal_address=f"{street}\n{town.city}",
+            email=f"{code}@{town.domain}",
+            phone=f"{town.phone} {number}",
+        )
 
 
 def add_opening_hours(organisation: Organisation, town_hall: Site, annex: Site, civil: Service) -> None:

@@ -24,6 +24,7 @@ NOT_PAGES |= {"recovery_codes", "end_session", "end_other_sessions"}
 NOT_PAGES |= {"health", "security_txt"}
 PUBLIC_PAGES = ["/connexion/", "/mot-de-passe/oubli/", "/mot-de-passe/envoye/", "/mot-de-passe/termine/", "/borne/"]
 TOWN_PUBLIC_PAGES = ["reclamation/", "reclamation/envoyee/", "suivi/", "suivi/?numero=R2026-AAAAAAAA"]
+TOWN_PUBLIC_PAGES += ["mentions-legales/", "accessibilite/"]  # the legal pages every public page links to
 
 axe = Axe()
 # The invitation pages have their own axe test (test_browser_invitations.py); the answer takes POST only.
@@ -135,6 +136,7 @@ def test_every_public_route_is_covered_or_explicitly_not_a_page():
     covered |= {"pair"}  # a kiosk tablet's pairing page: below and tests/test_browser_kiosk.py
     covered |= {"kinds", "book", "booked", "manage", "cancel", "move"}  # appointments/tests/test_public_browser.py
     covered |= {"latest", "year", "version"}  # the published results: publication/tests/test_public_browser.py
+    covered |= {"legal_notice", "accessibility"}  # TOWN_PUBLIC_PAGES, also on a phone below
     assert public_names - covered - NOT_PAGES == set()
 
 
@@ -177,3 +179,21 @@ def test_the_lockouts_page_showing_a_lockout_has_no_accessibility_violation(live
     page.goto(f"{live_server.url}/o/{org.slug}/parametres/connexions-bloquees/")
     expect(page.get_by_role("button", name=f"Débloquer {locked} depuis 203.0.113.7")).to_be_visible()
     assert_no_axe_violations(page)
+
+
+def test_every_town_public_page_on_a_390_px_phone_has_no_accessibility_violation_nor_sideways_scroll(
+    live_server, org, page: Page
+):
+    """The footer at its fullest: the town's address, phone, e-mail and website beside the legal links."""
+    org.contact_address = "Hôtel de ville\n1 place de la Mairie\n45999 Ville-de-Test"
+    org.contact_phone = "02 61 91 00 00"
+    org.contact_email = "mairie-et-services-a-la-population@ville-de-test-sur-loire.fr"
+    org.website = "https://www.ville-de-test-sur-loire.fr/"
+    org.save()
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in [f"/p/{org.slug}/{path}" for path in TOWN_PUBLIC_PAGES]:
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status == 200, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        expect(page.get_by_role("navigation", name="Informations légales")).to_be_visible()
+        assert_no_axe_violations(page)

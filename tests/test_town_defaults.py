@@ -48,9 +48,7 @@ def defaults_of(organisation: Organisation) -> dict[str, Any]:
         ),
         "categories": sorted(Category.objects.filter(organisation=organisation).values_list("code", "name")),
         "letter": list(
-            AcknowledgementTemplate.objects.filter(organisation=organisation).values_list(
-                "title", "body", "signature", "service_contact"
-            )
+            AcknowledgementTemplate.objects.filter(organisation=organisation).values_list("title", "body", "signature")
         ),
         "act_rules": sorted(
             ActDeadlineRule.objects.filter(organisation=organisation).values_list("channel", "days", "business_days")

@@ -52,3 +52,12 @@ def followed(org):
     registries.COMMITMENT_CHOICES.register("test", provider)
     yield org
     registries.COMMITMENT_CHOICES.unregister("test")
+
+
+@pytest.fixture
+def internal(followed):
+    """Of the commitments `followed` follows, "21" is internal (not shown to the public), as
+    `commitments` would say of an unticked « affiché au public »."""
+    registries.INTERNAL_COMMITMENTS.register("test", lambda organisation: {"21"})
+    yield followed
+    registries.INTERNAL_COMMITMENTS.unregister("test")

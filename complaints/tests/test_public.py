@@ -11,6 +11,7 @@ from complaints import actions
 from complaints.models import Channel, Complaint, Status
 from complaints.public_views import FORM_LIMIT
 from complaints.tests.conftest import TODAY
+from core.workdays import french_date
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,6 @@ def filled(**overrides):
         "citizen_name": "Jeanne D'Arc-Usagère",
         "citizen_email": "jeanne@exemple.fr",
         "citizen_phone": "06 12 34 56 78",
-        "consent": "on",
         "website": "",
     } | overrides
 
@@ -40,7 +40,40 @@ def test_the_form_page_is_public_french_and_carries_a_csrf_token_and_a_hidden_ho
     assert '<html lang="fr">' in html and "csrfmiddlewaretoken" in html
     assert 'aria-hidden="true"' in html and 'tabindex="-1"' in html and 'autocomplete="off"' in html
     assert "Menu principal" not in html  # no back-office menu
-    assert "3 ans après sa clôture" in html  # the retention notice
+    assert "3 ans après la clôture de votre demande" in html  # the retention notice
+
+
+def test_the_form_states_its_legal_basis_and_asks_for_no_consent(org):
+    page = Client().get(FORM).content.decode()
+    assert "mission de service public" in page and "point e du règlement général sur la protection" in page
+    assert 'type="checkbox"' not in page and "J&#x27;accepte" not in page
+    assert 'href="/p/ville-test/mentions-legales/"' in page
+
+
+def test_the_form_offers_only_the_commitments_shown_to_the_public(internal):
+    page = Client().get(FORM).content.decode()
+    assert 'value="8"' in page and "Traiter systématiquement" not in page and 'value="21"' not in page
+
+
+def test_an_internal_commitment_posted_anyway_is_refused_in_french_and_nothing_is_saved(internal):
+    response = Client().post(FORM, filled(commitment_code="21"))
+    assert response.status_code == 200
+    assert "Choisissez un engagement dans la liste" in response.content.decode()
+    assert not Complaint.objects.exists()
+
+
+def test_the_acknowledgement_email_gives_the_town_halls_contact(followed, django_capture_on_commit_callbacks):
+    followed.contact_address = "Hôtel de ville\n1 place de la Mairie\n45999 Ville-de-Test"
+    followed.contact_phone = "02 61 91 00 00"
+    followed.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(FORM, filled())
+    body = mail.outbox[0].body
+    complaint = Complaint.objects.get()
+    assert f"a bien reçu le {french_date(complaint.received_on)} votre réclamation" in body
+    assert (
+        "Ville de Test\nHôtel de ville\n1 place de la Mairie\n45999 Ville-de-Test\nTéléphone : 02 61 91 00 00" in body
+    )
 
 
 def test_an_unknown_town_gives_404_on_every_public_page(org):
@@ -118,12 +151,11 @@ def test_a_filled_honeypot_is_thanked_and_saves_nothing_nor_sends_mail(org, djan
 
 
 def test_missing_fields_get_french_messages_tied_to_their_fields_and_nothing_is_saved(org):
-    response = Client().post(FORM, filled(subject="", description="", consent="", citizen_email="pas-une-adresse"))
+    response = Client().post(FORM, filled(subject="", description="", citizen_email="pas-une-adresse"))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Indiquez l&#x27;objet de votre message." in html
     assert "Écrivez votre message." in html
-    assert "Cochez la case" in html
     assert "nom@exemple.fr" in html
     assert 'id="id_subject_error"' in html and 'aria-invalid="true"' in html
     assert not Complaint.objects.exists()

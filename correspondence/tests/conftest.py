@@ -34,3 +34,16 @@ def make_request(org) -> Callable[..., WrittenRequest]:
         return register_request(organisation=town, actor=None, **values)
 
     return make
+
+
+@pytest.fixture
+def contacted(org) -> Service:
+    """The service `make_request` gives a request, with the whole contact an acknowledgement
+    of receipt must print (R112-5)."""
+    service = Service.objects.filter(organisation=org).first()
+    assert service is not None
+    service.postal_address = "1 place de la Mairie\n45999 Ville-de-Test"
+    service.email = "accueil@ville-test.fr"
+    service.phone = "02 61 91 00 10"
+    service.save()
+    return service

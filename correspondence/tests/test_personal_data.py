@@ -57,7 +57,7 @@ def test_the_search_does_not_match_names_or_subjects(org, client_as, make_reques
     assert written.display_reference in client.get(url(org, "home"), {"q": written.reference}).content.decode()
 
 
-def test_an_agent_sees_searches_and_exports_the_requester(org, client_as, make_request):
+def test_an_agent_sees_searches_and_exports_the_requester(org, client_as, make_request, contacted):
     written = make_request()
     agent = client_as(org, Role.AGENT)
     assert all(value in agent.get(url(org, "detail", written.pk)).content.decode() for value in PERSONAL)

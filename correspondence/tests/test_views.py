@@ -195,40 +195,83 @@ def test_changing_the_channel_in_the_edit_recomputes_the_due_date(org, client_as
     assert (written.channel, written.deadline_days, written.due_on) == ("email", 5, D(2026, 7, 20))
 
 
+def pdf_text(content: bytes, tmp_path) -> str:
+    path = tmp_path / "accuse.pdf"
+    path.write_bytes(content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())
+
+
 def test_the_acknowledgement_letter_is_a_tagged_pdf_with_the_mentions_the_law_requires(
-    org, client_as, make_request, tmp_path
+    org, client_as, make_request, contacted, tmp_path
 ):
     written = make_request(received_on=D(2026, 7, 10), category_code="urbanisme")
-    template = actions.acknowledgement_template(org)
-    template.service_contact = "accueil@ville-test.fr, 01 02 03 04 05"
-    template.save()
     response = client_as(org, Role.AGENT).get(url(org, "acknowledgement_pdf", request_id=written.pk))
     assert response["Content-Type"] == "application/pdf"
-    path = tmp_path / "accuse.pdf"
-    path.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    text = " ".join(text.split())
+    text = pdf_text(response.content, tmp_path)
     for mention in (
         "vendredi 10 juillet 2026",  # date of receipt
-        "Accueil",  # the service in charge
-        "accueil@ville-test.fr, 01 02 03 04 05",  # its contact
+        "Accueil",  # the service in charge, with its postal and e-mail address and phone (R112-5)
+        "1 place de la Mairie 45999 Ville-de-Test",
+        "Téléphone : 02 61 91 00 10",
+        "Courriel : accueil@ville-test.fr",
         "lundi 3 août 2026",  # the deadline announced
-        "silence gardé pendant deux mois",
+        "réputée acceptée le jeudi 10 septembre 2026",  # silence means acceptance two months on
+        "attestation",  # of an implicit acceptance (L232-3)
+        "tribunal administratif",  # the remedies when silence means refusal
         "Jeanne Usagère",
         written.reference,
     ):
         assert mention in text, mention
+    assert "accueil de la mairie" not in text  # no made-up contact any more
+    path = tmp_path / "accuse.pdf"
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert "Tagged:          yes" in info
+
+
+def test_a_letter_for_a_service_lacking_part_of_its_contact_is_not_printed_and_says_what_is_missing(
+    org, client_as, make_request
+):
+    written = make_request()
+    service = written.service
+    service.postal_address, service.email, service.phone = "1 place de la Mairie\n45999 Ville-de-Test", "", ""
+    service.save()
+    admin = client_as(org, Role.ADMIN)
+    response = admin.get(url(org, "acknowledgement_pdf", request_id=written.pk), follow=True)
+    page = html.unescape(response.content.decode())
+    assert response.redirect_chain[-1][0] == url(org, "detail", request_id=written.pk)
+    assert f"il manque au service « {service.name} » son adresse e-mail et son téléphone" in page
+    assert "article R112-5" in page
+    settings_link = reverse("administration:service_edit", args=[org.slug, service.pk])
+    assert f'href="{settings_link}"' in page
+    assert "accuse-de-reception.pdf" not in page  # the button gives way to the message
+
+
+def test_an_agent_is_told_what_is_missing_without_a_link_to_the_settings_they_cannot_open(org, client_as, make_request):
+    written = make_request()
+    page = html.unescape(client_as(org, Role.AGENT).get(url(org, "detail", request_id=written.pk)).content.decode())
+    assert "son adresse postale, son adresse e-mail et son téléphone" in page
+    assert reverse("administration:service_edit", args=[org.slug, written.service.pk]) not in page
+
+
+def test_a_letter_for_a_request_without_a_service_is_not_printed(org, client_as, make_request):
+    written = make_request(service=None)
+    response = client_as(org, Role.AGENT).get(url(org, "acknowledgement_pdf", request_id=written.pk), follow=True)
+    page = html.unescape(response.content.decode())
+    assert response["Content-Type"].startswith("text/html")
+    assert "la demande n'est rattachée à aucun service" in page
+    assert f'href="{url(org, "edit", request_id=written.pk)}"' in page
 
 
 def test_the_town_edits_its_letter_template_with_a_preview_that_saves_nothing(org, manager_client):
     edit = url(org, "template_edit")
     form = manager_client.get(edit).context["form"]
     body = form.initial["body"].replace("Madame, Monsieur,", "Chère usagère, cher usager,")
-    data = {"version": 0, "title": "Accusé de réception", "body": body, "signature": "La Maire", "service_contact": "x"}
+    data = {"version": 0, "title": "Accusé de réception", "body": body, "signature": "La Maire"}
     preview = manager_client.post(edit, data | {"preview": "1"})
-    assert "Chère usagère, cher usager," in preview.content.decode()
+    page = preview.content.decode()
+    assert "Chère usagère, cher usager," in page
+    assert "Téléphone : 01 99 00 00 42" in page  # the made-up service heads the preview
     assert AcknowledgementTemplate.objects.get(organisation=org).body.startswith("Madame")
     manager_client.post(edit, data | {"save": "1"})
     assert AcknowledgementTemplate.objects.get(organisation=org).signature == "La Maire"
@@ -237,13 +280,17 @@ def test_the_town_edits_its_letter_template_with_a_preview_that_saves_nothing(or
 def test_a_template_without_the_deadline_or_with_an_unknown_placeholder_is_refused(org, manager_client):
     edit = url(org, "template_edit")
     manager_client.get(edit)
-    base = {"version": 0, "title": "AR", "signature": "Le Maire", "service_contact": ""}
+    base = {"version": 0, "title": "AR", "signature": "Le Maire"}
     unknown = manager_client.post(
-        edit, base | {"body": "{date_reception} {service} {contact_service} {echeance} {iban}"}
+        edit, base | {"body": "{date_reception} {service} {echeance} {date_decision_implicite} {iban}"}
     )
     assert "Champ(s) inconnu(s) : {iban}" in unknown.content.decode()
     missing = manager_client.post(edit, base | {"body": "Reçu le {date_reception} par {service}, {contact_service}."})
     assert "doit mentionner {echeance}" in missing.content.decode()
+    silent = manager_client.post(
+        edit, base | {"body": "Reçu le {date_reception} par {service}, réponse le {echeance}."}
+    )
+    assert "doit mentionner {date_decision_implicite}" in silent.content.decode()
     assert AcknowledgementTemplate.objects.get(organisation=org).title == "Accusé de réception"
 
 

@@ -104,6 +104,17 @@ def test_each_demo_town_has_its_hall_tablet_paired_for_the_ticket_and_the_survey
         )
 
 
+def test_each_demo_service_has_the_contact_its_acknowledgements_print_and_each_town_its_public_contact(demo):
+    from core.models import Service
+
+    for town in demo.values():
+        services = Service.objects.filter(organisation=town)
+        assert services.count() == 3 and all(service.missing_contact() == [] for service in services)
+        assert town.contact_address and town.contact_phone and town.contact_email and town.legal_host
+        footer = Client().get(f"/p/{town.slug}/reclamation/").content.decode()
+        assert town.contact_email in footer and town.contact_phone in footer
+
+
 def test_the_same_seed_gives_the_same_people():
     first = people_of(TOWNS[0], random.Random(7))
     assert first == people_of(TOWNS[0], random.Random(7))
