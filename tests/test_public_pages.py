@@ -47,6 +47,8 @@ def test_every_public_page_of_a_town_carries_its_name_logo_contact_and_legal_lin
         response = Client().get(route.url(values), follow=True)
         # A citizen's link with a wrong token answers « Ce lien n'est pas valable » (404), in the same layout.
         assert response.status_code == (404 if "token" in route.parameters else 200), route.pattern
+        if not response["Content-Type"].startswith("text/html"):
+            continue  # the open data files (CSV, JSON) and the posters
         page = response.content.decode()
         for expected in (
             "<span>Ville de Test</span>",
@@ -60,7 +62,15 @@ def test_every_public_page_of_a_town_carries_its_name_logo_contact_and_legal_lin
         ):
             assert expected in page, f"{route.pattern}: {expected}"
         checked.append(route.name)
-    expected_pages = {"complaint_form", "complaint_tracking", "legal_notice", "accessibility", "kinds", "answer"}
+    expected_pages = {
+        "complaint_form",
+        "complaint_tracking",
+        "legal_notice",
+        "accessibility",
+        "kinds",
+        "answer",
+        "latest",
+    }
     assert expected_pages <= set(checked)
 
 
