@@ -28,6 +28,7 @@ from appointments.models import (
     Channel,
 )
 from appointments.slots import booking_window, is_offered
+from core.closing import closed_years
 from core.localtime import local_stamp
 from core.models import Organisation, User
 from core.workflow import Workflow
@@ -58,6 +59,9 @@ class AppointmentWorkflow(Workflow[Appointment]):
 
     def indicator_reading(self, record: Appointment) -> tuple[Any, ...]:
         return (record.status, record.scheduled_at, record.arrived_at, record.started_at)
+
+    def closing_days(self, record: Appointment) -> tuple[dt.datetime, ...]:
+        return (record.scheduled_at,)  # its year, for the closing guard (core.closing)
 
     def validate(self, record: Appointment) -> None:
         if record.started_at and record.arrived_at and record.started_at < record.arrived_at:
@@ -281,6 +285,7 @@ def close_past_days(organisation: Organisation, today: dt.date) -> int:
     forgotten = Appointment.objects.for_org(organisation).filter(
         status=AppointmentStatus.BOOKED, local_date__lt=today, source__isnull=True
     )
+    forgotten = forgotten.exclude(local_date__year__in=closed_years(organisation))  # left as closed (core.closing)
     closed = 0
     for appointment in forgotten.select_for_update().order_by("pk"):
         WORKFLOW.step(appointment, "no_show", actor=None, changes={})

@@ -30,6 +30,7 @@ from audits.models import (
 )
 from audits.scores import RatedCriterion, Score, scores_by_commitment
 from core.audit import record_event, snapshot
+from core.closing import guard_record
 from core.models import Service, Site, User
 from core.registries import records_changed
 
@@ -191,6 +192,7 @@ def submit_assessment(
     missing = unanswered_criteria(current)
     if missing:
         raise GridIncomplete(missing)
+    guard_record(current, days=(checked_on,), actor=actor, action="submit_grid")  # a grid of a closed year
     answers = CriterionAnswer.objects.filter(assessment=current).select_related("criterion")
     scores = scores_by_commitment(
         RatedCriterion(answer.criterion.commitment_code, answer.criterion.weight, answer.rating) for answer in answers
@@ -291,6 +293,7 @@ def enter_paper_grid(
         submitted_at=now,
     )
     _store_scores(assessment, [Score(score.commitment_code, score.earned, score.possible) for score in scores])
+    guard_record(assessment, days=(checked_on,), actor=actor, action="enter_paper_grid")  # a grid of a closed year
     record_event(
         organisation=campaign.organisation,
         actor=actor,

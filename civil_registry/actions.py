@@ -23,6 +23,7 @@ from civil_registry.models import (
     ActStatus,
 )
 from core.audit import delete_audited, record_event, snapshot
+from core.closing import guard_record
 from core.concurrency import save_if_unchanged
 from core.models import Organisation, Service, User
 from core.registries import CalendarChange, records_changed
@@ -232,6 +233,7 @@ def record_error(*, organisation: Organisation, actor: User | None, **fields: An
     if not error.reference:
         ERRORS_NUMBERING.number_record(error, error.found_on.year)
     error.save()
+    guard_record(error, days=(error.issued_on,), actor=actor, action="create", fields=ERROR_FIELDS)
     record_event(
         organisation=organisation, actor=actor, instance=error, action="create", after=snapshot(error, ERROR_FIELDS)
     )
@@ -242,10 +244,13 @@ def record_error(*, organisation: Organisation, actor: User | None, **fields: An
 @transaction.atomic
 def update_error(error: ActError, *, actor: User | None, seen_version: int, **fields: Any) -> ActError:
     before, months_before = snapshot(error, ERROR_FIELDS), _error_months(error)
+    issued_before = error.issued_on
     changes = {name: value for name, value in fields.items() if name in ERROR_FIELDS and name != "reference"}
     for name, value in changes.items():
         setattr(error, name, value)
     _check_error(error)
+    days = (issued_before, error.issued_on)
+    guard_record(error, days=days, actor=actor, action="update", before=before, fields=ERROR_FIELDS)
     save_if_unchanged(error, seen_version=seen_version, fields=list(changes))
     record_event(
         organisation=error.organisation,
@@ -267,5 +272,6 @@ def delete_error(*, error: ActError, actor: User | None) -> None:
     issue are recomputed, so the stored rate of a past period falls back."""
     months = _error_months(error)
     organisation = error.organisation
+    guard_record(error, days=(error.issued_on,), actor=actor, action="delete", before=snapshot(error, ERROR_FIELDS))
     delete_audited(error, actor=actor, fields=ERROR_FIELDS)
     records_changed(organisation=organisation, metric_prefix=METRIC_PREFIX, months=months)

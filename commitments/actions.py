@@ -31,6 +31,7 @@ from commitments.models import (
 )
 from commitments.queries import sites_with_values
 from core.audit import record_event, record_events, saved_user, snapshot
+from core.closing import closed_years, guard_change
 from core.daily import last_run_day
 from core.metrics import Measure, Memo, MetricQuery
 from core.models import Organisation, Role, Service, Site, User
@@ -287,6 +288,11 @@ def _check_manual_entry(indicator: Indicator, period: Period, service: Service |
         raise ValidationError({"site": "Choisissez un site de la ville, ou un service, pas les deux."})
 
 
+def _refuse_frozen(organisation: Organisation, day: dt.date, actor: User | None, action: str) -> None:
+    """A closed year's stored values and evidence are what its closing froze: refused in French."""
+    guard_change(organisation=organisation, days=(day,), actor=actor, action=action, frozen=True)
+
+
 @transaction.atomic
 def record_manual_value(
     *,
@@ -304,8 +310,10 @@ def record_manual_value(
     """Enter (or correct) the value of a manual indicator for one period and service.
 
     A share (manual.share) takes a numerator and a denominator and stores 100 × num ÷ den.
-    A new evidence file replaces the link to the previous one, which is kept for the audit trail."""
+    A new evidence file replaces the link to the previous one, which is kept for the audit trail.
+    The values and evidence of a closed year are frozen: refused (core.closing)."""
     _check_manual_entry(indicator, period, service, site)
+    _refuse_frozen(indicator.organisation, period.start, actor, ENTERED)
     measure = manual_measure(indicator.metric_key, value=value, numerator=numerator, denominator=denominator)
     kind = check_evidence(evidence) if evidence is not None else None
     stored, before = _value_to_write(indicator, period, service, site)
@@ -330,7 +338,9 @@ def record_manual_value(
 
 @transaction.atomic
 def delete_value(*, value: IndicatorValue, actor: User | None) -> None:
-    """Delete a stored value. Its evidence file is kept: the audit trail still names it."""
+    """Delete a stored value. Its evidence file is kept: the audit trail still names it. A value
+    of a closed year is frozen: refused (core.closing)."""
+    _refuse_frozen(value.organisation, value.period_start, actor, DELETED)
     record_event(
         organisation=value.organisation,
         actor=actor,
@@ -513,15 +523,20 @@ def _recompute_slots(
     memo: Memo,
 ) -> list[IndicatorValue | None]:
     """Recompute each slot from the values stored (`_stored_values`): the measures read through
-    one memo, then the changed values written in bulk with one audit event each, as before."""
+    one memo, then the changed values written in bulk with one audit event each, as before.
+    A slot of a closed year keeps its stored value as it is: closing froze it (core.closing),
+    whatever asks (records changed, the calendar, a command, the daily job)."""
     writes = _Writes()
     results: list[IndicatorValue | None] = []
+    frozen = closed_years(organisation) if slots else set()
     for slot in slots:
         indicator = slot[0]
         value = stored.get(_slot_key(*slot))
         if value is not None:
             value.indicator = indicator  # its code names the value in the trail, without a query
-        if indicator.is_planned:
+        if slot[1].start.year in frozen:
+            results.append(value)
+        elif indicator.is_planned:
             results.append(None)
         elif METRICS.get(indicator.metric_key).is_manual:
             recomputed = _recompute_manual(value, indicator)

@@ -13,7 +13,7 @@ from commitments.actions import allowed_services
 from commitments.metrics import MANUAL_COUNT, MANUAL_SCORE, MANUAL_SHARE, MANUAL_YES_NO
 from commitments.models import Commitment, Comparator, Indicator
 from commitments.queries import sites_with_values
-from core.models import Service, Site
+from core.models import ClosedYearChanges, Service, Site
 from core.periods import GRANULARITY_LABELS, Granularity, Period, recent_periods
 from documents.evidence import check_evidence
 
@@ -216,3 +216,23 @@ class ValueForm(forms.Form):
             "comment": data["comment"],
             "evidence": data["evidence"],
         }
+
+
+class ClosedYearChangesForm(forms.Form):
+    mode = forms.ChoiceField(
+        label="Une modification d'un enregistrement d'un exercice clôturé est",
+        choices=[
+            (ClosedYearChanges.REFUSE, "refusée (le responsable qualité doit rouvrir l'exercice)"),
+            (ClosedYearChanges.CORRECTION, "enregistrée comme correction datée après clôture, avec son motif"),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif de la réouverture",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Inscrit au journal des modifications et gardé avec la clôture.",
+    )

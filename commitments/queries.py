@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from commitments.models import (
     PLANNED_METRIC_NOTE,
@@ -23,7 +23,8 @@ from commitments.models import (
 )
 from commitments.trends import Trend, indicator_trends
 from core.audit import history_of
-from core.models import AuditEvent, Organisation, Service, Site
+from core.closing import closings_in_force
+from core.models import AuditEvent, Organisation, Service, Site, YearCorrection
 from core.periods import Granularity, Period
 from core.registries import METRICS, RecordPanel
 
@@ -345,11 +346,19 @@ def commitments_overview(
 
 @dataclass(frozen=True)
 class ValueRow:
-    """A stored value with its status on the day shown: a verdict, or *en cours*."""
+    """A stored value with its status on the day shown: a verdict, or *en cours*. A value of
+    a closed year is frozen (core.closing); `corrections` counts the changes made after the
+    closing to the records it was computed from (their app: the indicator's metric prefix)."""
 
     value: IndicatorValue
     status: Status
     records_url: str = ""  # the records behind a computed value, when its metric lists them
+    closing_id: int | None = None  # the closing in force of its year: frozen
+    corrections: int = 0
+
+    @property
+    def frozen(self) -> bool:
+        return self.closing_id is not None
 
     @property
     def status_label(self) -> str:
@@ -403,11 +412,22 @@ def commitment_page(*, commitment: Commitment, today: dt.date, site_code: str | 
     stored = IndicatorValue.objects.for_org(organisation).filter(indicator__commitment=commitment)
     if site is not None:
         stored = stored.filter(Q(site=site) | Q(service__site=site))
+    frozen = dict(closings_in_force(organisation).values_list("year", "pk"))
+    corrections = corrections_by_prefix(organisation) if frozen else {}
     for value in stored.select_related("service__site", "site", "entered_by").order_by(
         "indicator", "-period_start", "site__name", "service__name"
     ):
         value.indicator = by_id[value.indicator_id]  # the indicator already read: no query per value
-        values[value.indicator_id].append(ValueRow(value, value.status(today), records_url(value.indicator, value)))
+        year, prefix = value.period_start.year, value.indicator.metric_key.split(".")[0]
+        values[value.indicator_id].append(
+            ValueRow(
+                value,
+                value.status(today),
+                records_url(value.indicator, value),
+                closing_id=frozen.get(year),
+                corrections=corrections.get((year, prefix), 0),
+            )
+        )
     history = history_of(commitment) | AuditEvent.objects.filter(
         organisation=organisation,
         object_type=Indicator._meta.label_lower,
@@ -420,6 +440,18 @@ def commitment_page(*, commitment: Commitment, today: dt.date, site_code: str | 
         sites=sites,
         site=site,
     )
+
+
+def corrections_by_prefix(organisation: Organisation) -> dict[tuple[int, str], int]:
+    """How many corrections after closing each closed year holds, by the metric prefix of the
+    records corrected ("correspondence"): the commitment page marks the year's values of the
+    indicators those records feed. One query."""
+    rows = (
+        YearCorrection.objects.filter(organisation=organisation, closing__reopened_at__isnull=True)
+        .values_list("year", "metric_prefix")
+        .annotate(count=Count("pk"))
+    )
+    return {(year, prefix): count for year, prefix, count in rows}
 
 
 def _coded_commitments(organisation: Organisation) -> list[tuple[Commitment, str, str]]:

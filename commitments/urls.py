@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commitments import views
+from commitments import closing_views, views
 
 app_name = "commitments"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("indicateurs/<int:indicator_id>/saisir/", views.value_entry, name="value_entry"),
     path("valeurs/<int:value_id>/supprimer/", views.value_delete, name="value_delete"),
     path("valeurs/<int:value_id>/justificatif/", views.evidence, name="evidence"),
+    path("exercices/", closing_views.closing, name="closing"),
+    path("exercices/cloturer/", closing_views.close, name="close_year"),
+    path("exercices/<int:closing_id>/rouvrir/", closing_views.reopen, name="reopen_year"),
+    path("exercices/<int:closing_id>/corrections/", closing_views.corrections, name="year_corrections"),
 ]

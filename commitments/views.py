@@ -141,8 +141,12 @@ def value_delete(request: OrgRequest, value_id: int) -> HttpResponseBase:
     value = get_for_org(IndicatorValue.objects.select_related("indicator__commitment", "service"), request, pk=value_id)
     commitment_id = value.indicator.commitment_id
     if request.method == "POST":
-        delete_value(value=value, actor=acting_user(request))
-        messages.success(request, f"La valeur de {value.indicator.code} pour {value.period.label} a été supprimée.")
+        try:
+            delete_value(value=value, actor=acting_user(request))
+        except ValidationError as refused:  # a value of a closed year (core.closing)
+            messages.error(request, " ".join(refused.messages))
+        else:
+            messages.success(request, f"La valeur de {value.indicator.code} pour {value.period.label} a été supprimée.")
         return _to_commitment(request, commitment_id)
     return render(request, "commitments/value_confirm_delete.html", {**NAV, "value": value})
 

@@ -47,6 +47,7 @@ from complaints.workflow import (
     reopen,
 )
 from core.audit import record_event, saved_user, snapshot
+from core.closing import guard_record
 from core.concurrency import save_if_unchanged
 from core.models import Organisation, Service, User
 from core.registries import CalendarChange, records_changed
@@ -269,7 +270,7 @@ def update_complaint(
         raise TypeError(f"Not editable: {sorted(unknown)}")
     if complaint.is_anonymised:
         raise ValidationError("Cette réclamation est anonymisée : elle ne peut plus être modifiée.")
-    months_before = indicator_months(complaint)
+    months_before, received_before = indicator_months(complaint), complaint.received_on
     before = snapshot(complaint, AUDIT_FIELDS)
     texts_before = {name: getattr(complaint, name) for name in TEXT_FIELDS}
     reached = {"acknowledged_on": complaint.acknowledged_on, "answered_on": complaint.answered_on}
@@ -281,6 +282,8 @@ def update_complaint(
     complaint.received_month = complaint.received_on.replace(day=1)
     set_due_dates(complaint, calendar_for(complaint.organisation), ComplaintSettings.for_org(complaint.organisation))
     fields = [*EDITABLE, "commitment_label", "received_month", "acknowledge_due_on", "answer_due_on"]
+    days = (received_before, complaint.received_on)
+    guard_record(complaint, days=days, actor=actor, action=CHANGED, before=before, fields=AUDIT_FIELDS)
     save_if_unchanged(complaint, seen_version=seen_version, fields=fields)
     texts_changed = [field_label(name) for name in TEXT_FIELDS if getattr(complaint, name) != texts_before[name]]
     after = snapshot(complaint, AUDIT_FIELDS) | ({TEXT_CHANGED_KEY: texts_changed} if texts_changed else {})
@@ -313,6 +316,8 @@ def judge(
     note_changed = complaint.action_note != action_note.strip()
     complaint.justified = justified
     complaint.action_note = action_note.strip()
+    days = (complaint.received_on,)
+    guard_record(complaint, days=days, actor=actor, action=JUDGED, before=before, fields=AUDIT_FIELDS)
     save_if_unchanged(complaint, seen_version=seen_version, fields=["justified", "action_note"])
     after = snapshot(complaint, AUDIT_FIELDS)
     if note_changed:

@@ -320,6 +320,8 @@ def import_complaints(
             existing_keys=lambda keys: _existing_keys(organisation, keys),
             save=save,
             all_or_nothing=all_or_nothing,
+            filename=filename,
+            actor=actor,
         )
     except TableError as error:
         return ImportReport(file_error=str(error), all_or_nothing=all_or_nothing)

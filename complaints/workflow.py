@@ -77,6 +77,9 @@ class ComplaintWorkflow(Workflow[Complaint]):
     def indicator_months(self, record: Complaint) -> set[dt.date]:
         return indicator_months(record)
 
+    def closing_days(self, record: Complaint) -> tuple[dt.date, ...]:
+        return (record.received_on,)  # its year, for the closing guard (core.closing)
+
 
 WORKFLOW = ComplaintWorkflow(
     transitions=TRANSITIONS,

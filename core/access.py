@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from core import kiosk
+from core.closing import correction_reason_from
 from core.models import KioskDevice, Membership, Organisation, Role
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -163,7 +164,8 @@ def org_view(read: Capability = Capability.VIEW, write: Capability | None = None
             request.org = membership.organisation  # type: ignore[attr-defined]
             request.membership = membership  # type: ignore[attr-defined]
             use_town_time(membership.organisation)
-            return view(request, *args, **kwargs)
+            with correction_reason_from(request):  # a change of a closed year's record (core.closing)
+                return view(request, *args, **kwargs)
 
         wrapper.access_rule = "organisation"  # type: ignore[attr-defined]
         wrapper.read_capability = read  # type: ignore[attr-defined]

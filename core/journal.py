@@ -104,6 +104,10 @@ ACTION_LABELS: dict[str, str] = {
     "enter_paper_grid": "saisie d'une grille papier",
     # The training roster (training): an agent's last day in post
     "depart": "départ de l'agent",
+    # Closed years (core.closing, commitments.closing): closing, reopening, a correction after closing
+    "close_year": "clôture de l'exercice (valeurs figées)",
+    "reopen_year": "réouverture de l'exercice",
+    "correct_after_closing": "correction après clôture de l'exercice",
     # Invitations answered by the person invited (administration.Invitation)
     "accept_invitation": "invitation acceptée",
     "decline_invitation": "invitation refusée",
@@ -134,6 +138,10 @@ VALUE_LABELS: dict[str, str] = {
     "comment": "commentaire",
     "photo": "photo",
     "scores": "points par engagement (obtenus/possibles)",
+    # A closed year (core.closing): its closing and the corrections after it, on each record
+    "exercice": "exercice",
+    "correction_step": "modification corrigée",
+    "lignes": "lignes du fichier",
 }
 
 

@@ -67,6 +67,13 @@ class AccessibilityStatus(models.TextChoices):
     FULL = "total", "totalement conforme"
 
 
+class ClosedYearChanges(models.TextChoices):
+    """What happens to a change of a record of a closed year (core.closing, ADR 0025)."""
+
+    REFUSE = "refuse", "refuser la modification"
+    CORRECTION = "correction", "l'enregistrer comme correction datée après clôture"
+
+
 class Organisation(models.Model):
     """A town (or any body) using Qualipilote: every record belongs to one."""
 
@@ -121,6 +128,16 @@ class Organisation(models.Model):
     )
     accessibility_audit_on = models.DateField("date du dernier audit d'accessibilité", null=True, blank=True)
     accessibility_statement = models.TextField("déclaration d'accessibilité", blank=True)
+
+
+    closed_year_changes = models.CharField(
+        "modification d'un exercice clôturé",
+        max_length=12,
+        choices=ClosedYearChanges.choices,
+        default=ClosedYearChanges.REFUSE,
+        help_text="Une fois un exercice clôturé, une modification d'un de ses enregistrements est refusée, "
+        "ou enregistrée comme correction datée, avec son motif.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -519,3 +536,77 @@ class KioskDevice(OrgOwned):
 
     def shows(self, screen: str) -> bool:
         return screen in self.screens
+
+
+class YearClosing(OrgOwned):
+    """A year closed by the quality manager once its values are final (core.closing, ADR 0025):
+    its stored values, evidence files and annual review are frozen, and a later change of one
+    of its records is refused or kept as a `YearCorrection`. A reopening is written on the row
+    (kept, with its reason); closing the year again adds a new row."""
+
+    year = models.PositiveSmallIntegerField("exercice")
+    closed_at = models.DateTimeField("clôturé le")
+    closed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="clôturé par"
+    )
+    values_frozen = models.PositiveIntegerField("valeurs figées", default=0)
+    reopened_at = models.DateTimeField("rouvert le", null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="rouvert par"
+    )
+    reopen_reason = models.TextField("motif de la réouverture", blank=True)
+
+    class Meta:
+        verbose_name = "clôture d'exercice"
+        verbose_name_plural = "clôtures d'exercice"
+        ordering = ["-year", "-closed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                condition=Q(reopened_at__isnull=True),
+                name="year_closing_one_in_force",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Exercice {self.year}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.reopened_at is None
+
+
+class YearCorrection(OrgOwned):
+    """A change of a record of a closed year saved after its closing, in the town's « correction »
+    mode: who, when, which record, what changed (the record's audit snapshot, never personal free
+    text) and the reason its author gave. The year's frozen values do not move; `rows` counts the
+    lines of an imported file a correction covers (one for a record changed on a page)."""
+
+    closing = models.ForeignKey(
+        YearClosing, on_delete=models.PROTECT, related_name="corrections", verbose_name="clôture"
+    )
+    year = models.PositiveSmallIntegerField("exercice")
+    at = models.DateTimeField("corrigé le", default=timezone.now)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="par"
+    )
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField("enregistrement", max_length=250)
+    action = models.CharField("modification", max_length=40)
+    changes = models.JSONField("avant et après", default=dict, blank=True)
+    reason = models.TextField("motif")
+    metric_prefix = models.CharField(max_length=40, blank=True)
+    rows = models.PositiveIntegerField("lignes", default=1)
+
+    class Meta:
+        verbose_name = "correction après clôture"
+        verbose_name_plural = "corrections après clôture"
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "year"], name="year_correction_year_idx"),
+            models.Index(fields=["organisation", "object_type", "object_id"], name="year_correction_object_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Correction de {self.object_repr} ({self.year})"

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core.closing import CorrectionReasonRequired
 from core.concurrency import ConcurrentEditError
 from core.models import Organisation, User
 
@@ -38,7 +39,10 @@ def acting_user(request: HttpRequest) -> User:
 def show_refusal(form: forms.BaseForm, error: ValidationError) -> None:
     """Show an action's refusal on the form: each message under the field it names when the form
     has that field, above the form otherwise (an action may name a field the page does not show,
-    or none at all)."""
+    or none at all). A change of a closed year's record that needs its reason marks the form, so
+    that its errors ask for it (`includes/form_errors.html`, core.closing)."""
+    if isinstance(error, CorrectionReasonRequired):
+        form.asks_correction_reason = True  # type: ignore[attr-defined]
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return

@@ -15,7 +15,9 @@ through their statuses here, and nowhere else.
   never personal free text: `audit_fields`) and tells the indicator engine the months touched
   (`core.registries.records_changed`). `created` does the same for a new record. Each record
   type may narrow the table (`table`), check its dates (`validate`), say which months its
-  indicators count it in (`indicator_months`) and what they read of it (`indicator_reading`).
+  indicators count it in (`indicator_months`) and what they read of it (`indicator_reading`),
+  and which of its days decide the year it belongs to (`closing_days`): a step or a creation
+  in a closed year goes through the closing guard (core.closing.guard_change, ADR 0025).
   The caller holds the transaction."""
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.audit import record_event, saved_user, snapshot
+from core.closing import guard_change
 from core.concurrency import Versioned, save_if_unchanged
 from core.models import Organisation, OrgOwned, User
 from core.registries import records_changed
@@ -161,6 +164,36 @@ class Workflow(Generic[R]):
         """What the indicators read of the record; None: unknown, a step always tells them."""
         return None
 
+    def closing_days(self, record: R) -> tuple[dt.date | dt.datetime | None, ...]:
+        """The record's own days (received, issued, booked for...), which decide the year it
+        belongs to: a change of a record of a closed year is refused or kept as a correction
+        (core.closing). None by default: a record type that belongs to no year (an improvement
+        action runs across years)."""
+        return ()
+
+    def guard(
+        self,
+        record: R,
+        *,
+        action: str,
+        actor: User | None,
+        days: tuple[dt.date | dt.datetime | None, ...],
+        before: dict[str, Any] | None,
+        after: dict[str, Any],
+    ) -> None:
+        """The closing guard of a step or a creation (core.closing.guard_change)."""
+        if days:
+            guard_change(
+                organisation=record.organisation,
+                days=days,
+                actor=actor,
+                instance=record,
+                action=action,
+                before=before,
+                after=after,
+                metric_prefix=self.metric_prefix,
+            )
+
     # Writing
 
     def audit(self, record: R) -> dict[str, Any]:
@@ -176,10 +209,13 @@ class Workflow(Generic[R]):
 
     def created(self, record: R, *, actor: User | None, action: str = "create", notify: bool = True, **log: Any) -> R:
         """Log, audit and tell the indicators of a record just saved (`notify=False`: the
-        caller tells them once after many, as the demo does)."""
+        caller tells them once after many, as the demo does). A record of a closed year goes
+        through the closing guard first (the caller's transaction undoes the save if refused)."""
+        after = self.audit(record)
+        self.guard(record, action=action, actor=actor, days=self.closing_days(record), before=None, after=after)
         self.log(record, action=action, actor=actor, **log)
         organisation = record.organisation
-        record_event(organisation=organisation, actor=actor, instance=record, action=action, after=self.audit(record))
+        record_event(organisation=organisation, actor=actor, instance=record, action=action, after=after)
         if notify:
             self.tell(organisation, self.indicator_months(record))
         return record
@@ -199,24 +235,29 @@ class Workflow(Generic[R]):
         refused in French when the step is not allowed from the record's status or when the
         dates do not follow one another. A `seen_version` writes only if nobody saved the
         record since (core.concurrency.ConcurrentEditError); without one the record is
-        saved whole (the caller read it under lock). `log`: the log row's own fields.
+        saved whole (the caller read it under lock). `log`: the log row's own fields. A
+        record of a closed year, before or after the change, goes through the closing guard
+        before anything is written (core.closing).
         `notify=False` leaves the indicators to the caller, who tells them once after many."""
         if "status" in changes:
             raise ValueError("The status a step leads to is read from the transitions table.")
         self.check(record, action)
         before, from_status = self.audit(record), status_of(record)
         months_before, reading_before = self.indicator_months(record), self.indicator_reading(record)
+        days_before = self.closing_days(record)
         for name, value in changes.items():
             setattr(record, name, value)
         setattr(record, "status", self.target(record, action))  # noqa: B010 -- see status_of
         self.validate(record)
+        after = self.audit(record)
+        days = (*days_before, *self.closing_days(record))
+        self.guard(record, action=action, actor=actor, days=days, before=before, after=after)
         if seen_version is not None and isinstance(record, Versioned):
             save_if_unchanged(record, seen_version=seen_version, fields=[*changes, "status"])
         else:
             record.save()
         self.log(record, action=action, actor=actor, from_status=from_status, **(log or {}))
         organisation = record.organisation
-        after = self.audit(record)
         record_event(organisation=organisation, actor=actor, instance=record, action=action, before=before, after=after)
         if notify and (reading_before is None or self.indicator_reading(record) != reading_before):
             self.tell(organisation, months_before | self.indicator_months(record))

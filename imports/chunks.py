@@ -31,7 +31,7 @@ class Chunk:
     rows: list[InsertRow]
     read: int
     rejected: int
-    rejections: list[tuple[int, str]]
+    rejections: list[tuple[int | None, str]]  # None: lines of a closed year, named by their days
     months: set[str]
     position: int
     grouped: int = 0

@@ -63,7 +63,7 @@ def summary_lines(result: ImportResult, *, seconds: float | None = None) -> list
         lines.append(f"Regroupés dans un même appel : {run.records_grouped}")
     if run.rejections:
         lines.append(f"Premières lignes rejetées ({len(run.rejections)} sur {run.rejected}) :")
-        lines += [f"  ligne {item['line']} : {item['reason']}" for item in run.rejections]
+        lines += [f"  ligne {item['line'] or '—'} : {item['reason']}" for item in run.rejections]
     if run.error:
         lines.append(f"Erreur : {run.error}")
     if result.months:

@@ -27,6 +27,13 @@ rebuilt and the replacement is recorded in the audit trail (`import_replace`).
 if any row is rejected the run fails and nothing is written. Memory stays flat: one chunk of
 rows at a time.
 
+A line of a closed year (core.closing, ADR 0025: its local day in a year the town closed) is
+refused, counted among the rejected lines with the days and the year named, in the town's
+« refuser » mode (so an all-or-nothing source is refused whole); in its « correction » mode it
+is written, and the lines of each closed year are kept as one correction of the run, in the
+transaction that writes them. `replace` of a period that touches a closed year is refused
+before anything is deleted, unless the town corrects.
+
 A bad file or a bad mapping never raises: the run ends FAILED with a French message. Any
 other error (a database error, a bug in an importer) ends the run FAILED with a generic
 message, is logged, and propagates; a reading process is stopped first."""
@@ -37,7 +44,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +58,7 @@ from imports.rows import InsertRow
 from imports.writing import InsertTarget, fewer_checkpoints, insert_all_or_none, insert_rows, lock_organisation_writes
 
 if TYPE_CHECKING:
+    from core.closing import ImportClosing
     from core.models import User
     from imports.models import ImportRun, ImportSource
 
@@ -110,6 +118,37 @@ def _count(run: ImportRun, chunk: Chunk, inserted: int, *, offset: int) -> None:
         run.rejections = run.rejections + [{"line": line, "reason": reason} for line, reason in chunk.rejections[:room]]
 
 
+def _day_index(importer: RowImporter) -> int | None:
+    """Where a row holds its local day: the importer's `day_column`, else its `local_date`."""
+    if importer.day_column is not None:
+        return importer.day_column
+    columns = importer.target.columns
+    return columns.index("local_date") if "local_date" in columns else None
+
+
+def _sorted_by_closing(importer: RowImporter, chunk: Chunk, closing: ImportClosing | None) -> Chunk:
+    """The chunk with its rows of closed years refused (« refuser »: rejected, one reason per
+    year naming its first and last day) or counted as corrections (« correction »)."""
+    index = _day_index(importer)
+    if closing is None or index is None or not closing.touches(chunk.months):
+        return chunk
+    late: dict[int, list[str]] = {}
+    kept = []
+    for row in chunk.rows:
+        found = closing.closing_of_day(str(row[index]))
+        if found is None:
+            kept.append(row)
+        else:
+            late.setdefault(found.year, []).append(str(row[index]))
+    if closing.corrects:
+        for days in late.values():
+            closing.count(days[0], rows=len(days))
+        return chunk
+    rejected = sum(len(days) for days in late.values())
+    reasons = [(None, closing.lines_refusal(days)) for _year, days in sorted(late.items())]
+    return replace(chunk, rows=kept, rejected=chunk.rejected + rejected, rejections=[*chunk.rejections, *reasons])
+
+
 def _months(texts: Iterable[str]) -> set[dt.date]:
     return {dt.date.fromisoformat(text) for text in texts}
 
@@ -129,11 +168,20 @@ def _chunks(
 
 
 def _validate(
-    importer: RowImporter, path: Path, run: ImportRun, facts: FileFacts, progress: Progress | None, parallel: bool
+    importer: RowImporter,
+    path: Path,
+    run: ImportRun,
+    facts: FileFacts,
+    progress: Progress | None,
+    parallel: bool,
+    closing: ImportClosing | None = None,
 ) -> None:
     """The first pass of an all-or-nothing import: count, write nothing but the run's counters."""
     with _chunks(importer, path, run, facts, parallel) as chunks:
-        for chunk in chunks:
+        for read in chunks:
+            chunk = _sorted_by_closing(importer, read, closing)
+            if closing is not None:
+                closing.counted = {}  # counted again by the writing pass
             empty = Chunk([], chunk.read, chunk.rejected, chunk.rejections, set(), chunk.position, chunk.grouped)
             _count(run, empty, 0, offset=0)
             run.save(update_fields=RUN_COUNTERS)
@@ -150,13 +198,15 @@ def _write(
     offset: int,
     progress: Progress | None,
     parallel: bool,
+    closing: ImportClosing | None = None,
 ) -> tuple[set[str], set[str]]:
     """The writing pass: returns the months changed and those whose summaries need a rebuild."""
     changed: set[str] = set()
     stale: set[str] = set()
     target = importer.target
-    with fewer_checkpoints(), _chunks(importer, path, run, facts, parallel) as chunks:
-        while _write_transaction(importer, target, run, chunks, offset, changed, stale, progress):
+    with fewer_checkpoints(), _chunks(importer, path, run, facts, parallel) as read:
+        chunks = (_sorted_by_closing(importer, chunk, closing) for chunk in read)
+        while _write_transaction(importer, target, run, chunks, offset, changed, stale, progress, closing):
             pass
     return changed, stale
 
@@ -170,9 +220,11 @@ def _write_transaction(
     changed: set[str],
     stale: set[str],
     progress: Progress | None,
+    closing: ImportClosing | None = None,
 ) -> bool:
     """Write the next chunks in one transaction, until it holds TRANSACTION_ROWS rows; the
-    summary counts of its chunks are written once, before it commits. False at the file's end."""
+    summary counts of its chunks are written once, before it commits, with the corrections of
+    the lines of closed years it wrote. False at the file's end."""
     from django.db import transaction
 
     rows = 0
@@ -191,6 +243,8 @@ def _write_transaction(
                 rows = 0  # the file ended
             importer.flush_summaries()
             run.save(update_fields=RUN_COUNTERS)
+            if closing is not None and closing.counted:
+                closing.record(actor=run.actor, instance=run, label=run.filename)
     except BaseException:
         for name, value in committed.items():  # the failed run counts what was committed
             setattr(run, name, value)
@@ -231,6 +285,16 @@ def _insert_or_merge(importer: RowImporter, target: InsertTarget, rows: list[Ins
         importer.summarise(rows)
         return len(rows), False
     return importer.merge_stored(target, rows)
+
+
+def _closing_of(importer: RowImporter) -> ImportClosing:
+    """The town's closed years as this import sees them (one query), its corrections named after
+    the importer's app (its metrics' prefix: "telephony")."""
+    from core.closing import ImportClosing
+
+    closing = ImportClosing.of(importer.organisation)
+    closing.metric_prefix = type(importer).__module__.split(".")[0]
+    return closing
 
 
 def _previous_complete_run(run: ImportRun) -> ImportRun | None:
@@ -333,8 +397,14 @@ def _replace(
         reason = f"{run.rejected} lignes rejetées" if run.rejected else "aucun appel à importer"
         _finish(run, FAILED, f"Remplacement refusé ({reason}) : rien n'a été supprimé ni importé.")
         return ImportResult(run)
-    _reset_counters(run)
     first, last = period
+    closing = _closing_of(importer)
+    touched = [year for year in range(first.year, last.year + 1) if closing.closing_of_day(dt.date(year, 1, 1))]
+    if touched and not closing.corrects:
+        refusal = closing.year_refusal(touched[0])
+        _finish(run, FAILED, f"Remplacement refusé, rien n'a été supprimé ni importé : {refusal}.")
+        return ImportResult(run)
+    _reset_counters(run)
     months = set()
     month = first.replace(day=1)
     while month <= last:
@@ -343,7 +413,7 @@ def _replace(
     with transaction.atomic():
         lock_organisation_writes(source.organisation)
         deleted = importer.delete_period(first, last)
-        _write(importer, path, run, facts, offset=facts.size, progress=progress, parallel=parallel)
+        _write(importer, path, run, facts, offset=facts.size, progress=progress, parallel=parallel, closing=closing)
         importer.refresh(months)
         record_event(
             organisation=source.organisation,
@@ -372,10 +442,11 @@ def _import(
         return ImportResult(run, already_imported=True)
     importer = kind_spec(source.kind).factory(source)
     importer.prepare()
+    closing = _closing_of(importer)
     offset = 0
     if source.all_or_nothing:
         run.total_bytes = 2 * facts.size
-        _validate(importer, path, run, facts, progress, parallel)
+        _validate(importer, path, run, facts, progress, parallel, closing)
         if run.rejected:
             _finish(
                 run,
@@ -385,7 +456,9 @@ def _import(
             return ImportResult(run)
         _reset_counters(run)
         offset = facts.size
-    changed, stale = _write(importer, path, run, facts, offset=offset, progress=progress, parallel=parallel)
+    changed, stale = _write(
+        importer, path, run, facts, offset=offset, progress=progress, parallel=parallel, closing=closing
+    )
     if stale:
         with transaction.atomic():
             lock_organisation_writes(source.organisation)

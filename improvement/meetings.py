@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.audit import record_event, saved_user, snapshot
+from core.closing import guard_change, guard_record
 from core.concurrency import save_if_unchanged
 from core.models import Membership, Organisation, User
 from core.registries import records_changed
@@ -60,6 +61,7 @@ def create_meeting(
         held=held,
         created_by=saved_user(actor),
     )
+    guard_record(meeting, days=(held_on,), actor=actor, action="create", fields=MEETING_FIELDS)
     record_event(
         organisation=organisation,
         actor=actor,
@@ -84,6 +86,8 @@ def update_meeting(*, meeting: SteeringMeeting, actor: User | None, seen_version
     old_day, was_held = meeting.held_on, meeting.held
     for name, value in changes.items():
         setattr(meeting, name, value)
+    days = (old_day, meeting.held_on)
+    guard_record(meeting, days=days, actor=actor, action="update", before=before, fields=MEETING_FIELDS)
     save_if_unchanged(meeting, seen_version=seen_version, fields=MEETING_FIELDS)
     record_event(
         organisation=meeting.organisation,
@@ -106,6 +110,7 @@ def add_decision(
     organisation = meeting.organisation
     if not Membership.objects.for_org(organisation).filter(user=owner).exists():
         raise ValidationError({"owner": "Le responsable doit être membre de la commune."})
+    guard_record(meeting, days=(meeting.held_on,), actor=actor, action="add_decision")
     last = Decision.objects.filter(meeting=meeting).aggregate(last=Max("position"))["last"]
     decision = Decision.objects.create(organisation=organisation, meeting=meeting, position=(last or 0) + 1, text=text)
     record_event(
@@ -135,7 +140,9 @@ def add_decision(
 @transaction.atomic
 def create_review(*, organisation: Organisation, actor: User | None, year: int) -> AnnualReview:
     """A new version of the year's review: the next number, with the text of the latest
-    version (validated or not) to start from. A validated version stays as it is."""
+    version (validated or not) to start from. A validated version stays as it is. The review
+    of a closed year is frozen (core.closing): refused."""
+    _refuse_closed_year(organisation, year, actor)
     latest = AnnualReview.objects.for_org(organisation).filter(year=year).order_by("-number").first()
     review = AnnualReview.objects.create(
         organisation=organisation,
@@ -155,6 +162,11 @@ def create_review(*, organisation: Organisation, actor: User | None, year: int) 
     return review
 
 
+def _refuse_closed_year(organisation: Organisation, year: int, actor: User | None) -> None:
+    """The annual review of a closed year is what its closing froze, whatever the town's mode."""
+    guard_change(organisation=organisation, days=(dt.date(year, 1, 1),), actor=actor, action="update", frozen=True)
+
+
 def _refuse_validated(review: AnnualReview) -> None:
     if review.status == ReviewStatus.VALIDATED:
         raise ValidationError(VALIDATED_REFUSAL, code="validated")
@@ -167,6 +179,7 @@ def update_review(
     """Write the conclusions and next year's objectives of a draft; a validated one is refused,
     and so is a review someone else saved since the form was opened (`seen_version`)."""
     _refuse_validated(review)
+    _refuse_closed_year(review.organisation, review.year, actor)
     if AnnualReview.objects.filter(pk=review.pk, status=ReviewStatus.VALIDATED).exists():
         raise ValidationError(VALIDATED_REFUSAL, code="validated")
     before = snapshot(review, REVIEW_TEXT_FIELDS)
@@ -199,6 +212,7 @@ def validate_review(*, review: AnnualReview, pdf: bytes, actor: User | None) -> 
     who validated it and when. A validated review is refused, even by a second click that
     read it as a draft: the status is checked again in the database."""
     check_validable(review=review, today=review.organisation.today())
+    _refuse_closed_year(review.organisation, review.year, actor)
     if not pdf.startswith(b"%PDF-"):
         raise ValidationError("Le bilan n'a pas pu être mis en PDF.", code="not_pdf")
     still_draft = AnnualReview.objects.filter(pk=review.pk, status=ReviewStatus.DRAFT)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from core.audit import create_audited, delete_audited, record_event, save_audited, saved_user, snapshot
+from core.closing import closed_years, guard_record
 from core.localtime import aware_local, local_stamp
 from core.models import OpeningHours, Organisation, Service, Site, User
 from core.registries import records_changed
@@ -91,6 +92,9 @@ class TicketWorkflow(Workflow[QueueTicket]):
 
     def indicator_reading(self, record: QueueTicket) -> tuple[Any, ...]:
         return _indicator_reading(record.counts())
+
+    def closing_days(self, record: QueueTicket) -> tuple[dt.datetime, ...]:
+        return (record.issued_at,)  # its year, for the closing guard (core.closing)
 
 
 WORKFLOW = TicketWorkflow(
@@ -375,6 +379,7 @@ def close_waiting_tickets(*, organisation: Organisation, before: dt.date, actor:
         QueueTicket.objects.select_for_update(of=("self",))
         .select_related("organisation")
         .filter(organisation=organisation, status=TicketStatus.WAITING, local_date__lt=before)
+        .exclude(local_date__year__in=closed_years(organisation))  # a closed year is left as it was closed
         .order_by("issued_at", "pk")
     )
     closing_times = _closing_times(organisation)
@@ -435,11 +440,13 @@ def update_visit(
     at: dt.datetime,
 ) -> Visit:
     _same_org(visit.organisation, site, reason, oriented_to)
-    before = snapshot(visit, VISIT_FIELDS)
+    before, day_before = snapshot(visit, VISIT_FIELDS), visit.local_date
     visit.site, visit.reason, visit.oriented_to = site, reason, oriented_to
     _stamp_visit(visit, at)
     after = snapshot(visit, VISIT_FIELDS)
     if before != after:
+        days = (day_before, visit.local_date)
+        guard_record(visit, days=days, actor=actor, action="correction", before=before, fields=VISIT_FIELDS)
         visit.save()
         record_event(
             organisation=visit.organisation,
@@ -454,6 +461,7 @@ def update_visit(
 
 @transaction.atomic
 def delete_visit(*, visit: Visit, actor: User | None) -> None:
+    guard_record(visit, days=(visit.local_date,), actor=actor, action="delete", before=snapshot(visit, VISIT_FIELDS))
     delete_audited(visit, actor=actor, fields=VISIT_FIELDS)
 
 

@@ -33,6 +33,7 @@ from typing import IO, Any, ClassVar, Protocol, TypeVar, cast
 from django.db import transaction
 
 from core.audit import record_event
+from core.closing import ImportClosing
 from core.models import Organisation, Service, User
 from core.registries import Registry, records_changed
 from documents.tabular import Row, TableError, iter_rows, parse_date
@@ -118,6 +119,13 @@ class _Rollback(Exception):
     pass
 
 
+def own_day(item: Any) -> dt.date | None:
+    """The day that decides the year of an imported record (core.closing): its day of receipt
+    (written requests, act requests, complaints), else the day its act was issued (act errors)."""
+    day = getattr(item, "received_on", None) or getattr(item, "issued_on", None)
+    return day if isinstance(day, dt.date) else None
+
+
 def import_rows(
     *,
     rows: Iterable[Row],
@@ -127,12 +135,19 @@ def import_rows(
     save: Callable[[list[T]], None],
     all_or_nothing: bool,
     batch_size: int = BATCH_SIZE,
+    filename: str = "",
+    actor: User | None = None,
 ) -> ImportReport:
     """Build one object per row (`build` raises TableError for a bad row), skip those whose
     `key` is already stored (`existing_keys` answers for a batch of keys) or seen earlier in
-    the file, and `save` the rest in batches, all in one transaction."""
+    the file, and `save` the rest in batches, all in one transaction.
+
+    A row of a closed year (its `own_day`, core.closing) is rejected by its line in the town's
+    « refuser » mode; in « correction » mode it is imported and the new ones are kept as one
+    correction per year, naming the file and who imported it (`filename`, `actor`)."""
     report = ImportReport(all_or_nothing=all_or_nothing)
     seen: set[str] = set()
+    closing: ImportClosing | None = None
     try:
         with transaction.atomic():
             batch: list[T] = []
@@ -143,6 +158,13 @@ def import_rows(
                 except TableError as error:
                     report.reject(row.line, str(error) if error.line else f"ligne {row.line} : {error}")
                     continue
+                if closing is None:
+                    closing = ImportClosing.of(item.organisation)  # type: ignore[attr-defined]
+                    closing.metric_prefix = item._meta.app_label  # type: ignore[attr-defined]
+                day = own_day(item)
+                if not closing.corrects and closing.closing_of_day(day) is not None:
+                    report.reject(row.line, f"ligne {row.line} : {closing.line_refusal(day)}")  # type: ignore[arg-type]
+                    continue
                 item_key = key(item)
                 if item_key in seen:
                     report.duplicates += 1
@@ -150,11 +172,14 @@ def import_rows(
                 seen.add(item_key)
                 batch.append(item)
                 if len(batch) >= batch_size:
-                    _flush(batch, key, existing_keys, save, report)
+                    _flush(batch, key, existing_keys, save, report, closing)
                     batch = []
-            _flush(batch, key, existing_keys, save, report)
+            _flush(batch, key, existing_keys, save, report, closing)
             if report.rolled_back:
                 raise _Rollback
+            if closing is not None and closing.counted:
+                organisation = closing.organisation
+                closing.record(actor=actor, instance=organisation, label=filename or "registre importé")
     except _Rollback:
         report.imported = 0
     except TableError as error:
@@ -169,6 +194,7 @@ def _flush(
     existing_keys: Callable[[list[str]], set[str]],
     save: Callable[[list[T]], None],
     report: ImportReport,
+    closing: ImportClosing | None,
 ) -> None:
     if not batch:
         return
@@ -178,6 +204,9 @@ def _flush(
     if fresh:
         save(fresh)
         report.imported += len(fresh)
+        if closing is not None and closing.closings:
+            for item in fresh:
+                closing.count(own_day(item))
 
 
 def normalise(text: str) -> str:
@@ -335,6 +364,8 @@ def import_register(
             existing_keys=reader.existing,
             save=reader.save,
             all_or_nothing=all_or_nothing,
+            filename=filename,
+            actor=actor,
         )
         if report.imported and not report.rolled_back:
             counts = {"rows_read": report.rows_read, "imported": report.imported, "rejected": report.rejected}

@@ -260,6 +260,10 @@ class Workflow(BaseWorkflow[Item]):
     def indicator_months(self, record: Item) -> set[dt.date]:
         return months_of(*record.indicator_days())
 
+    def closing_days(self, record: Item) -> tuple[dt.date | None, ...]:
+        """An item belongs to the year of its receipt (core.closing)."""
+        return (record.received_on,)
+
     def log_imported(self, items: Iterable[RegisterItem]) -> None:
         """One "import" log row per item just created from a register file."""
         rows = [self.event_model.of(item, action="import", on=item.received_on) for item in items]
@@ -271,14 +275,15 @@ class Workflow(BaseWorkflow[Item]):
     def register(self, item: Item, *, actor: User | None) -> Item:
         """Save a new item with the next reference of its register for its year of receipt
         (a letter received on 31 December and registered on 2 January takes the old year's
-        next number), log and audit its registration. The caller holds the transaction."""
+        next number), log and audit its registration; an item received in a closed year goes
+        through the closing guard (core.closing). The caller holds the transaction."""
         item.check_dates()
         self.numbering.number_record(item, item.received_on.year)
         item.save()
+        after = self.audit(item)
+        self.guard(item, action="register", actor=actor, days=self.closing_days(item), before=None, after=after)
         self.log(item, actor=actor, action="register", on=item.received_on)
-        record_event(
-            organisation=item.organisation, actor=actor, instance=item, action="create", after=self.audit(item)
-        )
+        record_event(organisation=item.organisation, actor=actor, instance=item, action="create", after=after)
         self.changed(item, *item.indicator_days())
         return item
 

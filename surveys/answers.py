@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from core import registries
+from core.closing import guard_change
 from core.daily import last_run_day
 from core.models import Organisation, Site
 from surveys.models import (
@@ -262,6 +263,9 @@ def _write_response(
         site=submission.site,
         answered_on=submission.answered_on,
     )
+    if submission.channel != Channel.IMPORT:  # a file's lines of a closed year: surveys.imports
+        days = (submission.answered_on,)
+        guard_change(organisation=campaign.organisation, days=days, actor=None, instance=response, action="create")
     Answer.objects.bulk_create(
         Answer(organisation_id=campaign.organisation_id, response=response, question_id=question_id, code=code)
         for question_id, codes in kept.items()

@@ -14,6 +14,7 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.closing import ImportClosing
 from core.models import Site
 from documents.tabular import Row, TableError, iter_rows, parse_date
 from surveys.answers import Submission, campaign_questions, kept_answers, record_responses
@@ -69,8 +70,13 @@ def _submission(row: Row, columns: dict[str, Question], sites: dict[str, Site]) 
     return Submission(Channel.IMPORT, day, site=sites.get(site_name.casefold()), choices=choices, texts=texts)
 
 
-def read_answers(campaign: Campaign, binary: IO[bytes], filename: str) -> list[Submission]:
-    """Every row as a submission, checked as `record_response` will check it; TableError else."""
+def read_answers(
+    campaign: Campaign, binary: IO[bytes], filename: str, closing: ImportClosing | None = None
+) -> list[Submission]:
+    """Every row as a submission, checked as `record_response` will check it; TableError else,
+    as for a row of a closed year in the town's « refuser » mode (`closing` counts them in the
+    « correction » mode, core.closing)."""
+    closing = closing or ImportClosing.of(campaign.organisation)
     if not campaign.on_paper:
         raise TableError("cette enquête ne propose pas le questionnaire papier : cochez ce canal pour importer.")
     questions = campaign_questions(campaign)
@@ -96,6 +102,10 @@ def read_answers(campaign: Campaign, binary: IO[bytes], filename: str) -> list[S
                 line=row.line,
                 column=DAY,
             )
+        if closing.closing_of_day(submission.answered_on) is not None:
+            if not closing.corrects:
+                raise TableError(closing.line_refusal(submission.answered_on), line=row.line, column=DAY)
+            closing.count(submission.answered_on)
         submissions.append(submission)
     if not submissions:
         raise TableError("le fichier ne contient aucune réponse.")
@@ -104,5 +114,9 @@ def read_answers(campaign: Campaign, binary: IO[bytes], filename: str) -> list[S
 
 @transaction.atomic
 def import_answers(*, campaign: Campaign, binary: IO[bytes], filename: str) -> int:
-    """Record every response of the file, or none; returns how many."""
-    return record_responses(campaign=campaign, submissions=read_answers(campaign, binary, filename))
+    """Record every response of the file, or none; returns how many. Its responses of a closed
+    year are kept as one correction per year in the « correction » mode (core.closing)."""
+    closing = ImportClosing.of(campaign.organisation)
+    recorded = record_responses(campaign=campaign, submissions=read_answers(campaign, binary, filename, closing))
+    closing.record(actor=None, instance=campaign, label=filename, metric_prefix="surveys")
+    return recorded

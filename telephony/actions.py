@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.audit import create_audited, delete_audited, record_event, save_audited, snapshot
+from core.closing import guard_record
 from core.concurrency import save_if_unchanged
 from core.localtime import local_stamp
 from core.models import Organisation, Service, User
@@ -130,8 +131,10 @@ def correct_tallied_call(
     """Correct a tallied call (outcome, rings, time); refused if someone changed it meanwhile."""
     _only_tallied(call)
     before = snapshot(call, TALLY_FIELDS)
-    old_month = call.local_month
+    old_month, old_day = call.local_month, call.local_date
     _apply_tally(call, outcome=outcome, rings=rings, started_at=started_at, presence=Presence(call.organisation))
+    days = (old_day, call.local_date)
+    guard_record(call, days=days, actor=actor, action="correction", before=before, fields=TALLY_FIELDS)
     fields = [name for name in TALLY_FIELDS if name not in ("line", "service")]
     save_if_unchanged(
         call,
@@ -152,6 +155,7 @@ def correct_tallied_call(
 def delete_tallied_call(*, call: Call, actor: User | None) -> None:
     _only_tallied(call)
     month = call.local_month
+    guard_record(call, days=(call.local_date,), actor=actor, action="delete", before=snapshot(call, TALLY_FIELDS))
     delete_audited(call, actor=actor, fields=TALLY_FIELDS)
     rebuild_months(call.organisation, {month})
     calls_changed(organisation=call.organisation, months={month})

@@ -18,7 +18,18 @@ from commitments.actions import record_manual_value
 from commitments.frameworks import load_framework
 from commitments.models import Indicator
 from core.kiosk import create_device
-from core.models import ClosureDay, KioskDevice, Membership, OpeningHours, Organisation, Role, Service, Site, User
+from core.models import (
+    ClosureDay,
+    KioskDevice,
+    Membership,
+    OpeningHours,
+    Organisation,
+    Role,
+    Service,
+    Site,
+    User,
+    YearClosing,
+)
 from core.periods import Period
 
 
@@ -71,6 +82,10 @@ def core_sample_values(organisation: Organisation) -> dict[str, Any]:
     load_framework(organisation=organisation, code="qualivilles")
     indicator = Indicator.objects.get(organisation=organisation, code="6.2")  # typed: a yes or a no
     value = record_manual_value(indicator=indicator, period=Period.parse("2026"), actor=None, value=1)
+    # a year the samples hold no record of, so that no other sample is refused by its closing
+    closing = YearClosing.objects.create(
+        organisation=organisation, year=2020, closed_at=dt.datetime(2021, 1, 15, 9, tzinfo=dt.UTC)
+    )
     return {
         "commitment_id": indicator.commitment_id,
         "indicator_id": indicator.pk,
@@ -82,6 +97,7 @@ def core_sample_values(organisation: Organisation) -> dict[str, Any]:
         "closure_id": closure.pk,
         "membership_id": membership.pk,
         "kiosk_id": device.pk,
+        "closing_id": closing.pk,
     }
 
 
@@ -105,4 +121,5 @@ def core_existing_values(organisation: Organisation) -> dict[str, Any]:
         "closure_id": first_id(ClosureDay),
         "membership_id": first_id(Membership),
         "kiosk_id": first_id(KioskDevice),
+        "closing_id": first_id(YearClosing),
     }

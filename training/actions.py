@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from core.audit import create_audited, record_event, save_audited, snapshot
+from core.closing import guard_change
 from core.models import Membership, Organisation, Service, User
 from core.registries import commitment_choices, records_changed
 from documents.evidence import check_evidence, download_name
@@ -259,6 +260,7 @@ def record_session(
     session.save()
     _set_attendees(session, attendees)
     after = snapshot(session, JOURNAL_FIELDS) | {"attendees": _attendee_names(attendees)}
+    guard_change(organisation=organisation, days=(session.held_on,), actor=actor, instance=session, action=CREATED)
     record_event(organisation=organisation, actor=actor, instance=session, action=CREATED, after=after)
     if notify:
         _tell(organisation, _session_months(session, attendees, today=today))
@@ -283,9 +285,18 @@ def update_session(
     previous = list(session.attendees.all())
     fields = JOURNAL_FIELDS
     before = snapshot(session, fields) | {"attendees": _attendee_names(previous)}
-    months = _session_months(session, previous, today=today)
+    months, held_before = _session_months(session, previous, today=today), session.held_on
     for name, value in values.items():
         setattr(session, name, value)
+    guard_change(
+        organisation=organisation,
+        days=(held_before, session.held_on),
+        actor=actor,
+        instance=session,
+        action="update",
+        before=before,
+        after=snapshot(session, fields) | {"attendees": _attendee_names(attendees)},
+    )
     if attendance_sheet is not None:
         _store_sheet(session, attendance_sheet)
     session.save()
@@ -305,6 +316,8 @@ def delete_session(*, session: TrainingSession, actor: User | None, today: dt.da
     months = _session_months(session, attendees, today=today)
     organisation = session.organisation
     before = snapshot(session, JOURNAL_FIELDS) | {"attendees": _attendee_names(attendees)}
+    days = (session.held_on,)
+    guard_change(organisation=organisation, days=days, actor=actor, instance=session, action="delete", before=before)
     record_event(organisation=organisation, actor=actor, instance=session, action="delete", before=before)
     session.delete()
     _tell(organisation, months)
