@@ -264,6 +264,14 @@ def guard_record(
     )
 
 
+def without_closed_years(rows: models.QuerySet[Any], day_field: str) -> models.QuerySet[Any]:
+    """The rows of a town's table whose `day_field` (a date) falls in no closed year of their
+    town: what a settings change (deadline rules, the calendar) may move, a closed year's
+    records staying as they were closed."""
+    closed = YearClosing.objects.filter(organisation=models.OuterRef("organisation"), reopened_at__isnull=True)
+    return rows.exclude(**{f"{day_field}__year__in": models.Subquery(closed.values("year"))})
+
+
 # Imports: many lines at once
 
 

@@ -488,3 +488,16 @@ def test_a_call_log_with_calls_of_a_closed_year(org, manager, tmp_path, settings
     assert (run.imported, Call.objects.count()) == (2, 2)
     correction = YearCorrection.objects.get()
     assert (correction.rows, correction.object_id, correction.metric_prefix) == (2, str(run.pk), "telephony")
+
+
+def test_a_calendar_change_leaves_a_closed_years_records_as_they_were_closed(org, manager):
+    from administration.actions import add_closure_day
+
+    closed = register_request(organisation=org, actor=None, channel=Channel.LETTER, received_on=D(2025, 12, 1))
+    still_open = register_request(organisation=org, actor=None, channel=Channel.LETTER, received_on=D(2026, 1, 5))
+    due = {letter.pk: letter.due_on for letter in (closed, still_open)}
+    close_2025(org, manager)
+    add_closure_day(organisation=org, actor=manager, date=D(2025, 12, 10), label="Fermeture exceptionnelle")
+    add_closure_day(organisation=org, actor=manager, date=D(2026, 1, 12), label="Fermeture exceptionnelle")
+    assert WrittenRequest.objects.get(pk=closed.pk).due_on == due[closed.pk]
+    assert WrittenRequest.objects.get(pk=still_open.pk).due_on == due[still_open.pk] + dt.timedelta(days=1)
