@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from commitments.actions import recompute_periods
 from commitments.models import Indicator, IndicatorValue
-from core.audit import record_event, snapshot
+from core.audit import record_event, saved_user, snapshot
 from core.closing import closing_of, closings_in_force, corrections_of, last_complete_year
 from core.models import ClosedYearChanges, Organisation, User, YearClosing, YearCorrection
 from core.periods import Granularity, Period
@@ -67,7 +67,11 @@ def close_year(*, organisation: Organisation, year: int, actor: User | None) -> 
     recompute_periods(organisation, year_pairs(organisation, year), actor=actor)
     frozen = IndicatorValue.objects.for_org(organisation).filter(period_start__year=year).count()
     closing = YearClosing.objects.create(
-        organisation=organisation, year=year, closed_at=timezone.now(), closed_by=actor, values_frozen=frozen
+        organisation=organisation,
+        year=year,
+        closed_at=timezone.now(),
+        closed_by=saved_user(actor),
+        values_frozen=frozen,
     )
     record_event(
         organisation=organisation,
@@ -89,7 +93,7 @@ def reopen_year(*, organisation: Organisation, year: int, actor: User | None, re
     closing = closings_in_force(organisation).select_for_update().filter(year=year).first()
     if closing is None:
         raise ValidationError(f"L'exercice {year} n'est pas clôturé.")
-    closing.reopened_at, closing.reopened_by, closing.reopen_reason = timezone.now(), actor, reason
+    closing.reopened_at, closing.reopened_by, closing.reopen_reason = timezone.now(), saved_user(actor), reason
     closing.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
     record_event(
         organisation=organisation,

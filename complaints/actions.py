@@ -47,7 +47,7 @@ from complaints.workflow import (
     reopen,
 )
 from core.audit import record_event, saved_user, snapshot
-from core.closing import guard_record
+from core.closing import guard_record, without_closed_years
 from core.concurrency import save_if_unchanged
 from core.models import Organisation, Service, User
 from core.registries import CalendarChange, records_changed
@@ -387,7 +387,7 @@ def follow_calendar(organisation: Organisation, change: CalendarChange) -> int:
         )
 
     moved, months = move_due_dates(
-        Complaint.objects.for_org(organisation),
+        without_closed_years(Complaint.objects.for_org(organisation), "received_on"),  # core.closing
         changed_days=change.days,
         key_fields=("received_on", "kind", "channel"),
         due_fields=("acknowledge_due_on", "answer_due_on"),
@@ -402,7 +402,9 @@ def _follow_due_dates(complaints: ComplaintQuerySet, *, organisation: Organisati
     settings = ComplaintSettings.for_org(organisation)
     changed: list[Complaint] = []
     months: set[dt.date] = set()
-    queryset = complaints.only("pk", "kind", "channel", "received_on", "acknowledge_due_on", "answer_due_on")
+    queryset = without_closed_years(complaints, "received_on").only(  # a closed year stays (core.closing)
+        "pk", "kind", "channel", "received_on", "acknowledge_due_on", "answer_due_on"
+    )
     for complaint in queryset.iterator(chunk_size=2000):
         old = (complaint.acknowledge_due_on, complaint.answer_due_on)
         set_due_dates(complaint, calendar, settings)

@@ -129,7 +129,7 @@ def local_day(moment: dt.date | dt.datetime, organisation: Organisation) -> dt.d
 
 
 def closing_text(closing: YearClosing, organisation: Organisation) -> str:
-    """ "l'exercice 2025, clôturé le 15/01/2026 à 10:04" """
+    """ "l'exercice 2025, clôturé le 15/01/2026 10:04" (the town's time)"""
     return f"l'exercice {closing.year}, clôturé le {local_moment_text(closing.closed_at, organisation.time_zone)}"
 
 
@@ -264,6 +264,14 @@ def guard_record(
     )
 
 
+def without_closed_years(rows: models.QuerySet[Any], day_field: str) -> models.QuerySet[Any]:
+    """The rows of a town's table whose `day_field` (a date) falls in no closed year of their
+    town: what a settings change (deadline rules, the calendar) may move, a closed year's
+    records staying as they were closed."""
+    closed = YearClosing.objects.filter(organisation=models.OuterRef("organisation"), reopened_at__isnull=True)
+    return rows.exclude(**{f"{day_field}__year__in": models.Subquery(closed.values("year"))})
+
+
 # Imports: many lines at once
 
 
@@ -361,32 +369,8 @@ class ImportClosing:
 # What pages show
 
 
-@dataclass(frozen=True)
-class YearState:
-    """A year on the closing page: closed (its closing in force) or not, and its corrections."""
-
-    year: int
-    closing: YearClosing | None
-    corrections: int
-    closable: bool
-
-    @property
-    def closed(self) -> bool:
-        return self.closing is not None
-
-
 def corrections_of(organisation: Organisation, closing: YearClosing) -> models.QuerySet[YearCorrection]:
     return YearCorrection.objects.filter(organisation=organisation, closing=closing).select_related("actor")
-
-
-def corrections_by_year(organisation: Organisation) -> dict[int, int]:
-    """How many corrections after closing each closed year holds (its closing in force). One query."""
-    rows = (
-        YearCorrection.objects.filter(organisation=organisation, closing__reopened_at__isnull=True)
-        .values_list("year")
-        .annotate(count=models.Count("pk"))
-    )
-    return dict(rows)  # type: ignore[arg-type]
 
 
 def record_corrections(organisation: Organisation, record: models.Model) -> list[YearCorrection]:

@@ -31,7 +31,7 @@ class Chunk:
     rows: list[InsertRow]
     read: int
     rejected: int
-    rejections: list[tuple[int | None, str]]  # None: lines of a closed year, named by their days
+    rejections: list[tuple[int, str]]
     months: set[str]
     position: int
     grouped: int = 0

@@ -145,7 +145,8 @@ def _sorted_by_closing(importer: RowImporter, chunk: Chunk, closing: ImportClosi
             closing.count(days[0], rows=len(days))
         return chunk
     rejected = sum(len(days) for days in late.values())
-    reasons = [(None, closing.lines_refusal(days)) for _year, days in sorted(late.items())]
+    # no line number: the rows of a chunk no longer know theirs; 0 shows as « — » (run_state.html)
+    reasons = [(0, closing.lines_refusal(days)) for _year, days in sorted(late.items())]
     return replace(chunk, rows=kept, rejected=chunk.rejected + rejected, rejections=[*chunk.rejections, *reasons])
 
 

@@ -39,6 +39,7 @@ from django.db import connection, models
 from django.db.models import BooleanField, DateField, F, Q
 from django.db.models.expressions import RawSQL
 
+from core.closing import without_closed_years
 from core.metrics import Measure
 from core.models import Organisation
 from core.periods import Period
@@ -307,11 +308,11 @@ def follow_calendar(
 ) -> int:
     """A register whose items keep their own deadline (`deadline_days`, `business_days`) after
     the town's calendar changed: their due dates move (closed items too, so that past periods
-    are judged on the calendar the town now declares) and the indicators of the months touched
-    are told. Returns how many moved."""
+    are judged on the calendar the town now declares, except those of a closed year) and the
+    indicators of the months touched are told. Returns how many moved."""
     calendar = calendar_for(organisation)
     moved, months = move_due_dates(
-        rows,
+        without_closed_years(rows, "received_on"),  # a closed year's items stay as closed (core.closing)
         changed_days=changed_days,
         key_fields=REGISTER_DEADLINE,
         due_fields=("due_on",),

@@ -36,6 +36,7 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 
 from core.audit import record_event
+from core.closing import without_closed_years
 from core.concurrency import Versioned
 from core.models import OrgOwned, OrgQuerySet, Service, User
 from core.workdays import WorkingCalendar
@@ -322,7 +323,7 @@ def follow_new_deadlines(
     before cannot overwrite it. Returns the months of the due dates moved."""
     changed: list[RegisterItem] = []
     months: set[dt.date] = set()
-    for item in items.open():
+    for item in without_closed_years(items.open(), "received_on"):  # closed years stay (core.closing)
         stored = deadline_fields(deadline_of(item), calendar, item.received_on)
         if stored != {name: getattr(item, name) for name in DEADLINE_FIELDS}:
             months |= months_of(item.due_on, stored["due_on"])

@@ -26,6 +26,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from core.closing import closed_years
 from core.models import Organisation
 from core.registries import CalendarChange
 from core.workdays import calendar_for
@@ -172,8 +173,10 @@ def follow_calendar(organisation: Organisation, change: CalendarChange) -> int:
     in or out of the opening hours."""
     presence = cache(lambda: Presence(organisation))  # read once, and only if needed
     moved: Counter[dt.date] = Counter()
-    if change.days:
-        moved.update(_rejudge_days(organisation, presence, change.days))
+    closed = closed_years(organisation)  # a closed year's calls stay as closed (core.closing)
+    days = [day for day in change.days if day.year not in closed]
+    if days:
+        moved.update(_rejudge_days(organisation, presence, days))
     if change.services:
         moved.update(_rejudge_services(organisation, presence(), change.services))
     calls_changed(organisation=organisation, months=set(moved))

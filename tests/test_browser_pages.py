@@ -197,3 +197,53 @@ def test_every_town_public_page_on_a_390_px_phone_has_no_accessibility_violation
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
         expect(page.get_by_role("navigation", name="Informations légales")).to_be_visible()
         assert_no_axe_violations(page)
+
+
+def test_the_closing_pages_of_a_year_closed_and_corrected_have_no_accessibility_violation(
+    live_server, org, make_member, log_in
+):
+    """Last year closed in « correction » mode (ADR 0025): the confirmation of closing the year
+    before, the refused step asking its reason on the letter's page, then the letter's notice,
+    the commitment page's mark and the year's corrections."""
+    import datetime as dt
+
+    from commitments.closing import close_year
+    from commitments.frameworks import load_framework
+    from commitments.models import Indicator
+    from core.models import ClosedYearChanges, YearClosing
+    from correspondence.actions import register_request
+    from correspondence.models import Channel
+
+    load_framework(organisation=org, code="qualivilles", actor=None)
+    last = org.today().year - 1
+    letter = register_request(organisation=org, actor=None, channel=Channel.LETTER, received_on=dt.date(last, 11, 3))
+    closing = close_year(organisation=org, year=last, actor=None)
+    org.closed_year_changes = ClosedYearChanges.CORRECTION
+    org.save()
+    page = log_in(make_member(org, Role.QUALITY_MANAGER))
+    town = f"{live_server.url}/o/{org.slug}"
+
+    page.goto(f"{town}/exercices/cloturer/?annee={last - 1}")
+    expect(page.get_by_role("heading", name="Ce qui sera figé")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    page.goto(f"{town}/courriers/{letter.pk}/")
+    card = page.locator("form.card", has=page.get_by_role("heading", name="Accuser réception"))
+    card.locator("input[type=date]").fill(f"{last}-11-04")
+    card.get_by_role("button", name="Enregistrer l'accusé").click()
+    reason = page.get_by_label("Motif de la correction après clôture")
+    expect(reason).to_be_visible()
+    assert_no_axe_violations(page)
+    reason.fill("Accusé envoyé mais pas saisi")
+    page.locator("form.card", has=reason).get_by_role("button", name="Enregistrer l'accusé").click()
+    expect(page.get_by_text(f"Modifié après la clôture de l'exercice {last}")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    indicator = Indicator.objects.filter(organisation=org, metric_key__startswith="correspondence.").first()
+    assert indicator is not None and YearClosing.objects.filter(pk=closing.pk).exists()
+    page.goto(f"{town}/engagements/{indicator.commitment_id}/")
+    expect(page.get_by_role("link", name="1 correction après clôture").first).to_be_visible()
+    assert_no_axe_violations(page)
+    page.goto(f"{town}/exercices/{closing.pk}/corrections/")
+    expect(page.get_by_role("cell", name="Accusé envoyé mais pas saisi")).to_be_visible()
+    assert_no_axe_violations(page)

@@ -140,7 +140,7 @@ def test_closing_recomputes_the_years_values_first_then_journals_the_closing(org
     assert stored.exists()  # the unanswered e-mail, late: computed by the closing
     assert closing.values_frozen == IndicatorValue.objects.filter(organisation=org, period_start__year=2025).count()
     event = AuditEvent.objects.get(action="close_year")
-    assert (event.actor, event.after["exercice"]) == (manager, 2025)
+    assert (event.actor, event.after) == (manager, {"exercice": 2025, "values_frozen": closing.values_frozen})
 
 
 def test_reopening_needs_a_reason_keeps_the_closing_row_and_is_journaled(org, manager):
@@ -150,7 +150,8 @@ def test_reopening_needs_a_reason_keeps_the_closing_row_and_is_journaled(org, ma
     reopen_year(organisation=org, year=2025, actor=manager, reason="Erreur de saisie d'octobre à reprendre")
     closing.refresh_from_db()
     assert closing.reopened_by == manager and not is_closed(org, 2025)
-    assert AuditEvent.objects.get(action="reopen_year").after["reopen_reason"].startswith("Erreur")
+    reopened = AuditEvent.objects.get(action="reopen_year")
+    assert reopened.after == {"exercice": 2025, "reopen_reason": "Erreur de saisie d'octobre à reprendre"}
     close_2025(org, manager)  # closed again: a new row, the first kept
     assert YearClosing.objects.filter(organisation=org, year=2025).count() == 2
 
@@ -365,7 +366,12 @@ def test_a_training_session_of_a_closed_year(org, manager):
     agent = add_agent(
         organisation=org, actor=None, today=TODAY, full_name="Agent", front_line=True, arrived_on=D(2024, 1, 1)
     )
-    values = {"kind": TrainingKind.TRAINING, "topic": "Accueil", "trainer": "Organisme", "commitments": []}
+    values: dict[str, Any] = {
+        "kind": TrainingKind.TRAINING,
+        "topic": "Accueil",
+        "trainer": "Organisme",
+        "commitments": [],
+    }
     session = record_session(
         organisation=org, actor=None, today=TODAY, attendees=[agent], held_on=D(2025, 11, 4), **values
     )
@@ -482,3 +488,16 @@ def test_a_call_log_with_calls_of_a_closed_year(org, manager, tmp_path, settings
     assert (run.imported, Call.objects.count()) == (2, 2)
     correction = YearCorrection.objects.get()
     assert (correction.rows, correction.object_id, correction.metric_prefix) == (2, str(run.pk), "telephony")
+
+
+def test_a_calendar_change_leaves_a_closed_years_records_as_they_were_closed(org, manager):
+    from administration.actions import add_closure_day
+
+    closed = register_request(organisation=org, actor=None, channel=Channel.LETTER, received_on=D(2025, 12, 1))
+    still_open = register_request(organisation=org, actor=None, channel=Channel.LETTER, received_on=D(2026, 1, 5))
+    due = {letter.pk: letter.due_on for letter in (closed, still_open)}
+    close_2025(org, manager)
+    add_closure_day(organisation=org, actor=manager, date=D(2025, 12, 10), label="Fermeture exceptionnelle")
+    add_closure_day(organisation=org, actor=manager, date=D(2026, 1, 12), label="Fermeture exceptionnelle")
+    assert WrittenRequest.objects.get(pk=closed.pk).due_on == due[closed.pk]
+    assert WrittenRequest.objects.get(pk=still_open.pk).due_on == due[still_open.pk] + dt.timedelta(days=1)

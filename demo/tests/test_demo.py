@@ -19,6 +19,7 @@ from complaints.models import Complaint
 from core.metrics import MetricQuery
 from core.models import Membership, Organisation, Role
 from core.periods import Granularity, Period
+from demo.closing_data import close_last_year
 from demo.generator import TOWNS, build_towns, people_of
 from demo.improvement_data import add_improvement, validate_demo_review
 from improvement.models import (
@@ -48,6 +49,7 @@ def towns(django_db_setup, django_db_blocker):
         counts = {town.slug: add_improvement(town, today=TODAY) for town in built}
         for town in built:
             validate_demo_review(town, today=TODAY)
+            close_last_year(town, today=TODAY)
         # PostgreSQL's deferred foreign keys checked once here: checked at each test's end, they
         # would be checked again after each savepoint's rollback (15 s a test).
         connection.check_constraints()
@@ -402,3 +404,21 @@ def test_indicator_9_1_is_stored_from_the_demo_appointments_neither_empty_nor_ty
     assert 70 < october.value <= 100
     shares = [value.value for value in months]
     assert min(shares) < 95 < max(shares)  # the target is missed now and then
+
+
+def test_the_demo_towns_have_last_year_closed_and_the_first_one_correction_after_closing(demo):
+    from commitments.models import IndicatorValue
+    from core.closing import closed_years, record_corrections
+    from core.models import ClosedYearChanges, YearCorrection
+    from correspondence.models import WrittenRequest
+
+    first, second = demo["ville-demo"], demo["ville-demo-est"]
+    assert closed_years(first) == closed_years(second) == {TODAY.year - 1}
+    assert first.closed_year_changes == ClosedYearChanges.CORRECTION
+    assert second.closed_year_changes == ClosedYearChanges.REFUSE
+    correction = YearCorrection.objects.get(organisation=first)
+    assert not YearCorrection.objects.filter(organisation=second).exists()
+    letter = WrittenRequest.objects.get(pk=correction.object_id)
+    assert letter.received_on.year == TODAY.year - 1 and record_corrections(first, letter) == [correction]
+    assert correction.actor is not None and "category" in correction.changes["after"]
+    assert IndicatorValue.objects.filter(organisation=first, period_start__year=TODAY.year - 1).exists()
