@@ -36,6 +36,9 @@ from telephony.metrics import ANSWER_RATE
 
 SCHEMA_VERSION = 1
 MIN_ANSWERS = 5
+# The town's own checks (self-assessment and mystery grids) are not people's answers: a score
+# read from 3 grids is published, as a value typed by hand is.
+OWN_CHECKS = ("audits.",)
 HIDDEN_TEXT = "moins de 5 réponses : résultat non publié"
 HIDDEN = "hidden"  # the status of a cell published without its figures
 HIDDEN_LABEL = "Non publié"
@@ -124,7 +127,8 @@ def year_figure(indicator: Indicator, values: list[Stored]) -> YearFigure | None
         year.numerator,
         year.denominator,
         sample_size=sum(stored.sample_size for stored in measured),
-        counts_answers=any(stored.counts_answers for stored in measured),
+        counts_answers=not indicator.metric_key.startswith(OWN_CHECKS)
+        and any(stored.counts_answers for stored in measured),
         measured=len(measured),
         met=sum(indicator.status_for(stored.value) == Status.MET for stored in measured),
     )

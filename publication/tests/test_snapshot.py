@@ -66,6 +66,11 @@ def test_a_value_typed_without_counts_or_a_tally_is_not_read_from_answers():
     assert held is not None and not held.hidden
 
 
+def test_a_score_of_the_towns_own_checks_is_published_whatever_the_number_of_grids():
+    grids = year_figure(indicator("audits.score", granularity="quarter"), [share(15, 18, sample=3)])
+    assert grids is not None and not grids.hidden and round(grids.value or 0, 1) == 83.3
+
+
 def test_a_hidden_cell_carries_no_figure(town, store):
     store("1.2", "2025", 3, 4)
     signage = Indicator.objects.select_related("commitment__framework").get(organisation=town, code="1.2")
