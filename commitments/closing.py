@@ -60,16 +60,19 @@ def _check_closable(organisation: Organisation, year: int) -> None:
 
 
 @transaction.atomic
-def close_year(*, organisation: Organisation, year: int, actor: User | None) -> YearClosing:
+def close_year(
+    *, organisation: Organisation, year: int, actor: User | None, now: dt.datetime | None = None
+) -> YearClosing:
     """Close `year`: recompute and store its values (so they are final), then freeze them and
-    the year's records. Refused in French for a year not over or already closed."""
+    the year's records. Refused in French for a year not over or already closed. `now`, the
+    closing's time, is the present unless told (the demo closes its year in January)."""
     _check_closable(organisation, year)
     recompute_periods(organisation, year_pairs(organisation, year), actor=actor)
     frozen = IndicatorValue.objects.for_org(organisation).filter(period_start__year=year).count()
     closing = YearClosing.objects.create(
         organisation=organisation,
         year=year,
-        closed_at=timezone.now(),
+        closed_at=now or timezone.now(),
         closed_by=saved_user(actor),
         values_frozen=frozen,
     )

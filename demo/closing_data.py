@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from commitments.closing import close_year, set_closed_year_changes
 from core.closing import correction_reason
+from core.localtime import aware_local
 from core.models import ClosedYearChanges, Membership, Organisation, Role, YearClosing
 from correspondence.actions import update_request
 from correspondence.models import Category, WrittenRequest
 
 CORRECTED_TOWN = "ville-demo"
+CLOSED_ON = (1, 12)  # mid-January, once the year's items are handled; published on the 15th
 REASON = "Catégorie corrigée après relecture du registre : courrier classé par erreur."
 
 
 def close_last_year(organisation: Organisation, *, today: dt.date) -> YearClosing:
     """Close last year as the town's quality manager; the first town then corrects one letter."""
     manager = Membership.objects.for_org(organisation).get(role=Role.QUALITY_MANAGER).user
-    closing = close_year(organisation=organisation, year=today.year - 1, actor=manager)
+    moment = aware_local(dt.datetime(today.year, *CLOSED_ON, 10), organisation.time_zone)
+    closing = close_year(organisation=organisation, year=today.year - 1, actor=manager, now=min(moment, timezone.now()))
     if organisation.slug == CORRECTED_TOWN:
         set_closed_year_changes(organisation=organisation, actor=manager, mode=ClosedYearChanges.CORRECTION)
         correct_a_letter(organisation, year=closing.year, manager=manager)

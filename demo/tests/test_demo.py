@@ -407,9 +407,11 @@ def test_indicator_9_1_is_stored_from_the_demo_appointments_neither_empty_nor_ty
 
 
 def test_the_demo_towns_have_last_year_closed_and_the_first_one_correction_after_closing(demo):
+    from django.utils import timezone
+
     from commitments.models import IndicatorValue
     from core.closing import closed_years, record_corrections
-    from core.models import ClosedYearChanges, YearCorrection
+    from core.models import ClosedYearChanges, YearClosing, YearCorrection
     from correspondence.models import WrittenRequest
 
     first, second = demo["ville-demo"], demo["ville-demo-est"]
@@ -421,4 +423,6 @@ def test_the_demo_towns_have_last_year_closed_and_the_first_one_correction_after
     letter = WrittenRequest.objects.get(pk=correction.object_id)
     assert letter.received_on.year == TODAY.year - 1 and record_corrections(first, letter) == [correction]
     assert correction.actor is not None and "category" in correction.changes["after"]
+    closing = YearClosing.objects.get(organisation=first)
+    assert timezone.localtime(closing.closed_at, first.time_zone).date() == dt.date(TODAY.year, 1, 12)
     assert IndicatorValue.objects.filter(organisation=first, period_start__year=TODAY.year - 1).exists()
