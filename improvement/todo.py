@@ -4,7 +4,7 @@ judged), the next
 committee and the auditor's notes to examine. A quality manager or an administrator sees the
 town's actions, an agent the ones they own. Three queries: one count of the actions (index on
 organisation, status and due date), the next meeting (index on organisation and date), the notes
-to examine (index on organisation, year and state)."""
+to examine (a handful a year)."""
 
 from __future__ import annotations
 
