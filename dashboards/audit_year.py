@@ -286,7 +286,8 @@ def _codes(commitment: Commitment) -> list[str]:
 
 
 def audit_year(*, organisation: Organisation, today: dt.date, asked: str | None = None) -> AuditYear:
-    """The auditor's view of the year asked (or of the year under audit). Fourteen queries."""
+    """The auditor's view of the year asked (or of the year under audit). A fixed number of
+    queries (about fifteen), whatever the number of commitments, values, grids or actions."""
     year, years = chosen_year(organisation, asked)
     closing = closing_of(organisation, year)
     corrections = (
