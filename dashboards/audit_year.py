@@ -163,7 +163,7 @@ class AuditYear:
     def review(self) -> AnnualReview | None:
         """The version an auditor reads: the validated one, else the latest draft."""
         validated = [review for review in self.reviews if review.status == ReviewStatus.VALIDATED]
-        return (validated or self.reviews or [None])[0]
+        return next(iter(validated or self.reviews), None)
 
 
 def chosen_year(organisation: Organisation, asked: str | None) -> tuple[int, list[int]]:

@@ -16,7 +16,7 @@ from commitments.closing import close_year
 from commitments.frameworks import load_framework
 from commitments.models import Commitment, Indicator
 from core.models import Membership, Role, YearClosing
-from core.periods import Period
+from core.periods import Granularity, Period
 from core.registries import landing_page
 from dashboards.audit_year import evidence_pack_url, periods_of_year
 from improvement.actions import open_action
@@ -204,5 +204,7 @@ def test_no_evidence_pack_link_while_the_installation_has_no_evidence_app(org):
 
 
 def test_a_year_has_twelve_months_four_quarters_or_itself():
-    assert [p.key for p in periods_of_year(2025, "quarter")] == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
-    assert len(periods_of_year(2025, "month")) == 12 and [p.key for p in periods_of_year(2025, "year")] == ["2025"]
+    quarters = periods_of_year(2025, Granularity.QUARTER)
+    assert [period.key for period in quarters] == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+    assert len(periods_of_year(2025, Granularity.MONTH)) == 12
+    assert [period.key for period in periods_of_year(2025, Granularity.YEAR)] == ["2025"]

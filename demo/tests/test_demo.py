@@ -512,7 +512,9 @@ def test_the_auditor_sees_no_personal_data_on_any_page_export_or_pdf_of_the_town
     handled = _read(manager.get(f"/o/{town.slug}/reclamations/{values['complaint_id']}/"))
     assert len([needle for needle in needles if needle in handled]) >= 4  # the search finds what is there
     client = log_in_verified(Client(), Membership.objects.get(organisation=town, role=Role.AUDITOR).user)
-    opened, files, leaks = [], {}, []
+    opened: list[str] = []
+    files: dict[tuple[str, bool], str] = {}
+    leaks: list[tuple[str, str]] = []
     for route in organisation_routes():
         if route.name == "import_sample":
             continue  # a fixed sample file (complaints' import columns): the product's own example lines

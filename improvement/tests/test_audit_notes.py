@@ -68,12 +68,13 @@ def test_the_auditor_writes_a_note_on_a_commitment_of_the_year_under_audit(org, 
     response = auditor_client.post(url("note_new", org), form(phone, indicator=indicator_of(org, "16.3").pk))
     note = AuditNote.objects.get(organisation=org)
     assert response.status_code == 302 and response["Location"] == url("note_detail", org, note.pk)
-    assert (note.year, note.commitment, note.indicator.code, note.kind, note.status, note.written_by) == (
-        2025, phone, "16.3", AuditNoteKind.SENSITIVE, AuditNoteStatus.PENDING, auditor,
+    assert note.indicator is not None and note.indicator.code == "16.3"
+    assert (note.year, note.commitment, note.kind, note.status, note.written_by) == (
+        2025, phone, AuditNoteKind.SENSITIVE, AuditNoteStatus.PENDING, auditor,
     )  # fmt: skip
     assert list(note.steps.values_list("action", "to_status")) == [("write_audit_note", "pending")]
     event = AuditEvent.objects.get(organisation=org, action="write_audit_note")
-    assert TEXT not in str(event.after) and event.after["kind"] == "sensitive"
+    assert event.after is not None and TEXT not in str(event.after) and event.after["kind"] == "sensitive"
     detail = text(auditor_client.get(response["Location"]))
     assert TEXT in detail and "Remarque d'audit notée" in detail and "À examiner" not in detail
     assert "État : <strong>à examiner</strong>" in detail
