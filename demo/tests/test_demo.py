@@ -499,11 +499,13 @@ def test_the_auditor_sees_no_personal_data_on_any_page_export_or_pdf_of_the_town
     Last year closed and audited as `load_demo` leaves it (demo.closing_data, audit_notes_data)."""
     from django.urls import resolve
 
+    from core.closing import is_closed
     from demo.audit_notes_data import add_audit_notes
     from demo.closing_data import close_last_year
 
     town = demo["ville-demo"]
-    close_last_year(town, today=TODAY)
+    if not is_closed(town, TODAY.year - 1):  # the module's towns may come with it closed already
+        close_last_year(town, today=TODAY)
     add_audit_notes(town, today=TODAY)
     needles = _personal_data(town)
     assert len(needles) > 100 and "Mme Vidal (06 12 34 56 78) n'a jamais été rappelée pour son dossier." in needles
