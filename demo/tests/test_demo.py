@@ -455,7 +455,8 @@ def _personal_data(town: Organisation) -> set[str]:
 
 def _ids_with_personal_data(town: Organisation) -> dict[str, int]:
     """The records a page would show the most of: a complaint with a name, contacts, a text and a
-    reply; an appointment with a name and contacts; a survey comment waiting for moderation."""
+    reply; an appointment with a name and contacts; a survey comment waiting for moderation, and
+    its campaign (whose comments' page lists it)."""
     from appointments.models import Appointment
     from surveys.models import Comment, Moderation
 
@@ -469,7 +470,12 @@ def _ids_with_personal_data(town: Organisation) -> dict[str, int]:
     )
     comment = Comment.objects.for_org(town).filter(moderation=Moderation.PENDING).order_by("pk").first()
     assert complaint is not None and appointment is not None and comment is not None
-    return {"complaint_id": complaint.pk, "appointment_id": appointment.pk, "comment_id": comment.pk}
+    return {
+        "complaint_id": complaint.pk,
+        "appointment_id": appointment.pk,
+        "comment_id": comment.pk,
+        "campaign_id": comment.response.campaign_id,
+    }
 
 
 def _read(response) -> str:
@@ -542,4 +548,7 @@ def test_the_auditor_sees_no_personal_data_on_any_page_export_or_pdf_of_the_town
             leaks += [(link, needle) for needle in needles if needle in text]
     assert leaks == []
     assert len(opened) > 90
+    for page in ("reclamations/<int:complaint_id>/", "rendez-vous/<int:appointment_id>/", "journal/",
+                 "enquetes/<int:campaign_id>/commentaires/", "tableau-de-bord/audit/"):  # fmt: skip
+        assert f"o/<slug:org_slug>/{page}" in opened, page
     assert any(".pdf" in link for link in opened) and any("format=xlsx" in link for link in opened)
