@@ -512,7 +512,12 @@ def test_the_auditor_sees_no_personal_data_on_any_page_export_or_pdf_of_the_town
     town = demo["ville-demo"]
     if not is_closed(town, TODAY.year - 1):  # the module's towns may come with it closed already
         close_last_year(town, today=TODAY)
-    add_audit_notes(town, today=TODAY)
+    minor, progress = add_audit_notes(town, today=TODAY)  # the auditor's visit, as load_demo leaves it
+    minor.refresh_from_db()
+    assert (minor.year, minor.kind, minor.status, progress.status) == (2025, "minor", "accepted", "pending")
+    assert minor.action is not None and minor.action.number.startswith("A-2026-")
+    assert minor.action.origin_label.startswith(f"Remarque d'audit n° {minor.pk}, exercice 2025, engagement 17")
+    assert "des courriers répondus dans les délais, pour une cible de ≥" in minor.text
     needles = _personal_data(town)
     assert len(needles) > 100 and "Mme Vidal (06 12 34 56 78) n'a jamais été rappelée pour son dossier." in needles
     values = existing_values(town) | _ids_with_personal_data(town)
