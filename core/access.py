@@ -52,6 +52,9 @@ class Capability(StrEnum):
     PERSONAL_DATA = "personal_data"
     # Fill the self-assessment and mystery grids (a tester: only those assigned to them).
     FILL_GRIDS = "fill_grids"
+    # Write audit notes on the year under audit (the AFNOR auditor: improvement.AuditNote);
+    # the quality manager accepts or declines them (MANAGE_QUALITY).
+    NOTE_AUDIT = "note_audit"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -67,7 +70,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     ),
     Role.AGENT: frozenset({Capability.VIEW, Capability.CAPTURE, Capability.PERSONAL_DATA, Capability.FILL_GRIDS}),
     Role.READER: frozenset({Capability.VIEW}),
-    Role.AUDITOR: frozenset({Capability.VIEW}),
+    Role.AUDITOR: frozenset({Capability.VIEW, Capability.NOTE_AUDIT}),
     Role.TESTER: frozenset({Capability.FILL_GRIDS}),
 }
 
@@ -169,6 +172,7 @@ def org_view(read: Capability = Capability.VIEW, write: Capability | None = None
 
         wrapper.access_rule = "organisation"  # type: ignore[attr-defined]
         wrapper.read_capability = read  # type: ignore[attr-defined]
+        wrapper.write_capability = write  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorator

@@ -79,6 +79,10 @@ ACTION_LABELS: dict[str, str] = {
     # Steering committee and annual review (improvement.meetings)
     "add_decision": "décision du comité enregistrée (action d'amélioration ouverte)",
     "validate_review": "validation du bilan annuel (document figé)",
+    # The auditor's notes on the year under audit (improvement.audit_notes)
+    "write_audit_note": "remarque d'audit notée",
+    "accept_audit_note": "remarque d'audit acceptée (action d'amélioration ouverte)",
+    "decline_audit_note": "remarque d'audit écartée",
     # Whole-register runs, recorded on the town
     "import_requests": "import du registre des courriers",
     "import_act_requests": "import du registre des demandes d'actes",

@@ -1,5 +1,6 @@
 """The home of each role (dashboards:home): the quality manager's and the administrator's "À
-faire" for the week, the agent's own work first; readers and auditors go to their summary."""
+faire" for the week, the agent's own work first; readers go to their summary, auditors to the
+year under audit (dashboards:audit, the auditor's view, which every member may open)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils.functional import SimpleLazyObject
 
 from commitments.queries import values_marker
 from core.access import Capability, OrgRequest, can, org_view
+from dashboards.audit_year import audit_year
 from dashboards.landing import landing
 from dashboards.queries import home_page
 
@@ -24,3 +26,11 @@ def home(request: OrgRequest) -> HttpResponseBase:
     page = SimpleLazyObject(lambda: home_page(request.membership, today))
     context = {"home": page, "marker": values_marker(request.org, today), "member": request.membership.pk}
     return render(request, "dashboards/home.html", {"nav_section": "dashboards", **context})
+
+
+@org_view()
+def audit(request: OrgRequest) -> HttpResponseBase:
+    """The year under audit (`?annee=` another closed year), commitment by commitment."""
+    page = audit_year(organisation=request.org, today=request.org.today(), asked=request.GET.get("annee"))
+    context = {"page": page, "may_note": can(request.membership, Capability.NOTE_AUDIT)}
+    return render(request, "dashboards/audit.html", {"nav_section": "dashboards", **context})

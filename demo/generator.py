@@ -30,6 +30,7 @@ from core.periods import Granularity, Period
 from core.registries import METRICS, create_town_defaults, records_changed
 from demo.activity import activity_months, add_activity
 from demo.appointments_data import add_appointments
+from demo.audit_notes_data import add_audit_notes
 from demo.audits_data import add_audits
 from demo.closing_data import close_last_year
 from demo.complaints_data import add_complaints
@@ -241,13 +242,14 @@ def enter_manual_values(organisation: Organisation, rng: random.Random, today: d
 def build_demo(*, seed: int = DEFAULT_SEED, today: dt.date) -> list[Organisation]:
     """The demo towns, then their improvement loop (demo.improvement_data) in a second
     transaction: it reads the indicator values that the first one's commit stored; last, last
-    year's annual review validated and frozen as its PDF, last year closed (demo.closing_data) and
-    its results published."""
+    year's annual review validated and frozen as its PDF, last year closed (demo.closing_data),
+    the auditor's notes on it (demo.audit_notes_data) and its results published."""
     towns = build_towns(seed=seed, today=today)
     for organisation in towns:
         add_improvement(organisation, today=today)
         validate_demo_review(organisation, today=today)
         close_last_year(organisation, today=today)
+        add_audit_notes(organisation, today=today)
         publish_demo_results(organisation, today=today)
     return towns
 

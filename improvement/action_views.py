@@ -90,9 +90,12 @@ def action_detail(request: OrgRequest, action_id: int) -> HttpResponse:
 
 
 def origin_url(request: OrgRequest, action: ImprovementAction) -> str:
-    """The page of the record the action comes from: a complaint, an indicator."""
+    """The page of the record the action comes from: a complaint, a grid's finding, an
+    auditor's note, an indicator."""
     if action.origin_type == "complaints.complaint" and action.origin_id.isdigit():
         return reverse("complaints:detail", args=[request.org.slug, int(action.origin_id)])
+    if action.origin_type == "improvement.auditnote" and action.origin_id.isdigit():
+        return reverse("improvement:note_detail", args=[request.org.slug, int(action.origin_id)])
     if action.origin_type == "audits.criterionanswer" and action.origin_id.isdigit():
         return finding_url(request, int(action.origin_id))
     if action.origin_indicator is not None:

@@ -15,9 +15,11 @@ from improvement.actions import EDITABLE, check_errors
 from improvement.models import ImprovementAction, Origin
 from improvement.queries import STATES, possible_owners
 
-# The origins a form may give; a complaint's and a decision's actions are opened from them.
+# The origins a form may give; a complaint's, a decision's and an auditor's note's actions are
+# opened from them.
 ALL_ORIGINS = [(o.value, o.label.capitalize()) for o in Origin]
-FORM_ORIGINS = [(code, label) for code, label in ALL_ORIGINS if code not in (Origin.COMPLAINT, Origin.DECISION)]
+OPENED_FROM_THEIR_RECORD = (Origin.COMPLAINT, Origin.DECISION, Origin.AUDIT_NOTE)
+FORM_ORIGINS = [(code, label) for code, label in ALL_ORIGINS if code not in OPENED_FROM_THEIR_RECORD]
 
 
 class ActionForm(forms.Form):

@@ -1,6 +1,7 @@
 """The improvement loop: the improvement plan (actions with their origin, owner, due date,
-workflow and effectiveness check), the steering committee (meetings and their decisions) and
-the annual review (versions, the validated one frozen as a PDF).
+workflow and effectiveness check), the steering committee (meetings and their decisions), the
+annual review (versions, the validated one frozen as a PDF) and the auditor's notes on the year
+under audit (accepted, each opens an action).
 
 No personal data of citizens here: an action opened from a complaint names the complaint by
 its number, never its author, and its description is written by staff for staff."""
@@ -26,6 +27,8 @@ class Origin(models.TextChoices):
     AUDIT = "audit", "constat d'audit"
     DECISION = "decision", "décision du comité de pilotage"
     SUGGESTION = "suggestion", "suggestion d'un agent"
+    # An external auditor's note accepted by the quality manager (AuditNote), not a grid's finding.
+    AUDIT_NOTE = "audit_note", "remarque de l'auditeur"
 
 
 class ActionStatus(models.TextChoices):
@@ -250,3 +253,91 @@ class AnnualReview(OrgOwned, Versioned):
 
     def __str__(self) -> str:
         return f"Bilan {self.year} (version {self.number})"
+
+
+class AuditNoteKind(models.TextChoices):
+    """What an auditor's note says of the commitment, gravest first (the words of an AFNOR report)."""
+
+    MAJOR = "major", "non-conformité majeure"
+    MINOR = "minor", "non-conformité mineure"
+    SENSITIVE = "sensitive", "point sensible"
+    PROGRESS = "progress", "piste de progrès"
+
+
+class AuditNoteStatus(models.TextChoices):
+    PENDING = "pending", "à examiner"
+    ACCEPTED = "accepted", "acceptée"
+    DECLINED = "declined", "écartée"
+
+
+N = AuditNoteStatus
+# Written by the auditor (« à examiner »), then accepted by the quality manager (an improvement
+# action opens) or declined with a reason; a decision is final.
+AUDIT_NOTE_TRANSITIONS: dict[str, Transition] = {
+    "write_audit_note": Transition("remarque d'audit notée", frozenset(), N.PENDING),
+    "accept_audit_note": Transition("remarque d'audit acceptée", frozenset({N.PENDING}), N.ACCEPTED),
+    "decline_audit_note": Transition("remarque d'audit écartée", frozenset({N.PENDING}), N.DECLINED),
+}
+
+
+class AuditNote(OrgOwned, Versioned):
+    """A note of the external auditor (*remarque d'audit*, *écart*) on a commitment of the year
+    under audit, optionally one of its indicators: distinct from a grid's finding (*constat*,
+    audits.CriterionAnswer). Accepted, it opens an improvement action (`action`, whose origin
+    names the note back); declined, it keeps the quality manager's reason."""
+
+    year = models.PositiveSmallIntegerField("exercice")
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="+", verbose_name="engagement")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="indicateur"
+    )
+    kind = models.CharField("nature", max_length=10, choices=AuditNoteKind.choices)
+    text = models.TextField(
+        "remarque", help_text="Ce qui a été constaté et sur quelle pièce. N'y écrivez aucune donnée personnelle."
+    )
+    status = models.CharField("statut", max_length=10, choices=AuditNoteStatus.choices, default=AuditNoteStatus.PENDING)
+    decline_reason = models.TextField("motif du refus", blank=True)
+    action = models.OneToOneField(
+        ImprovementAction,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_note",
+        verbose_name="action d'amélioration",
+    )
+    written_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="auditeur"
+    )
+    written_at = models.DateTimeField("notée le", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="décidée par"
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "remarque d'audit"
+        verbose_name_plural = "remarques d'audit"
+        ordering = ["-year", "-written_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "year", "status"], name="audit_note_year_idx")]
+
+    def __str__(self) -> str:
+        return f"Remarque d'audit n° {self.pk} (exercice {self.year})"
+
+
+class AuditNoteStep(WorkflowEvent):
+    """The note's workflow log (core.workflow.WorkflowEvent): one row per step."""
+
+    note = models.ForeignKey(AuditNote, on_delete=models.CASCADE, related_name="steps")
+    from_status = models.CharField("ancien statut", max_length=10, choices=AuditNoteStatus.choices, blank=True)
+    to_status = models.CharField("nouveau statut", max_length=10, choices=AuditNoteStatus.choices)
+
+    RECORD_FIELD = "note"
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = "étape d'une remarque d'audit"
+        indexes = [models.Index(fields=["organisation", "note", "at"], name="audit_note_step_idx")]
+
+    @property
+    def step_label(self) -> str:
+        transition = AUDIT_NOTE_TRANSITIONS.get(self.action)
+        return transition.label if transition is not None else self.action

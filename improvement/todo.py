@@ -1,9 +1,10 @@
 """The improvement plan and the steering committee on a home's "À faire": actions past their
 due date, actions done whose effectiveness check date has come or that have none (to be
-judged), and the next
-committee. A quality manager or an administrator sees the town's actions, an agent the ones
-they own. Two queries: one count of the actions (index on organisation, status and due date),
-the next meeting (index on organisation and date)."""
+judged), the next
+committee and the auditor's notes to examine. A quality manager or an administrator sees the
+town's actions, an agent the ones they own. Three queries: one count of the actions (index on
+organisation, status and due date), the next meeting (index on organisation and date), the notes
+to examine (a handful a year)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ from core.models import Membership
 from core.registries import TodoLine
 from core.web import town_url
 from core.workdays import french_date
-from improvement.models import OPEN_STATUSES, ActionStatus, ImprovementAction, SteeringMeeting
+from improvement.models import (
+    OPEN_STATUSES,
+    ActionStatus,
+    AuditNote,
+    AuditNoteStatus,
+    ImprovementAction,
+    SteeringMeeting,
+)
 from registers.todo import has_work, own_work_only
 
 TO_KNOW = 2  # core.registries.TodoLine.urgency
@@ -58,10 +66,18 @@ def next_meeting_line(membership: Membership, today: dt.date) -> list[TodoLine]:
     return [TodoLine(f"Prochain comité de pilotage : {french_date(meeting.held_on)}", 1, url, urgency=TO_KNOW)]
 
 
+def audit_notes_line(membership: Membership) -> list[TodoLine]:
+    """The auditor's notes waiting for the quality manager's decision (accept or decline)."""
+    organisation = membership.organisation
+    pending = AuditNote.objects.for_org(organisation).filter(status=AuditNoteStatus.PENDING).count()
+    url = town_url("improvement:note_list", organisation, statut="a_examiner")
+    return [TodoLine.counted(pending, "remarque d'audit à examiner", "remarques d'audit à examiner", url, urgency=0)]
+
+
 def todo(membership: Membership, today: dt.date) -> list[TodoLine]:
     if not has_work(membership):
         return []
     lines = action_lines(membership, today)
     if can(membership, Capability.MANAGE_QUALITY):
-        lines += next_meeting_line(membership, today)
+        lines += next_meeting_line(membership, today) + audit_notes_line(membership)
     return lines

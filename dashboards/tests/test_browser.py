@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from complaints.models import Status
-from core.models import Role
+from core.models import Membership, Role
 from dashboards.tests import builders
 
 pytestmark = [
@@ -78,3 +78,41 @@ def test_an_agent_sees_their_own_work_first_and_nothing_to_do_kindly(live_server
     page.reload()
     expect(page.get_by_role("link", name="Guichet")).to_be_visible()
     look(page, "accueil-agent")
+
+
+def test_the_auditor_reads_the_year_and_notes_a_remark_then_the_quality_manager_decides(
+    live_server, org, make_member, log_in
+):
+    """The auditor's view, the note's form, the note, then the quality manager's decision page:
+    no axe violation at either width."""
+    from dashboards.tests.test_audit_year import build_2025
+    from improvement.models import AuditNote
+
+    build_2025(org, make_member)
+    auditor = Membership.objects.get(organisation=org, role=Role.AUDITOR).user
+    page = log_in(auditor)
+    page.goto(f"{live_server.url}/")  # where the auditor lands
+    expect(page.get_by_role("heading", level=1)).to_have_text("Exercice 2025 : vue de l'audit")
+    look(page, "audit-exercice")
+    page.get_by_role("link", name="Noter une remarque sur l'engagement 8").click()
+    look(page, "audit-remarque-formulaire")
+    page.get_by_label("Nature").select_option(label="point sensible")
+    page.get_by_label("Remarque").fill("Le lundi matin, la file dépasse le quart d'heure deux semaines sur trois.")
+    page.get_by_role("button", name="Enregistrer la remarque").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Remarque d'audit n° {AuditNote.objects.latest('pk').pk} : point sensible"
+    )
+    look(page, "audit-remarque")
+    note_url = page.url
+    page.context.clear_cookies()
+    manager = Membership.objects.get(organisation=org, role=Role.QUALITY_MANAGER).user
+    page = log_in(manager)
+    page.goto(note_url)
+    expect(page.get_by_role("button", name="Accepter et ouvrir une action d'amélioration")).to_be_visible()
+    look(page, "audit-remarque-a-decider")
+    page.get_by_role("link", name="Écarter la remarque").click()
+    look(page, "audit-remarque-ecarter")
+    page.get_by_label("Motif").fill("Les renforts du lundi sont déjà décidés (comité d'automne).")
+    page.get_by_role("button", name="Écarter la remarque").click()
+    expect(page.get_by_text("La remarque d'audit", exact=False).first).to_be_visible()
+    assert AuditNote.objects.get(pk=AuditNote.objects.latest("pk").pk).status == "declined"

@@ -241,12 +241,18 @@ def test_a_member_of_one_town_lands_on_the_home_after_logging_in(org, client_as)
     assert client.get(reverse("core:home"))["Location"] == home_url(org)
 
 
-@pytest.mark.parametrize("role", [Role.READER, Role.AUDITOR])
-def test_readers_and_auditors_land_on_the_summary_and_the_home_sends_them_there(org, client_as, role):
-    client = client_as(org, role)
+def test_readers_land_on_the_summary_and_the_home_sends_them_there(org, client_as):
+    client = client_as(org, Role.READER)
     summary = reverse("commitments:summary", kwargs={"org_slug": org.slug})
     assert client.get(reverse("core:home"))["Location"] == summary
     assert client.get(home_url(org))["Location"] == summary
+
+
+def test_auditors_land_on_the_year_under_audit_and_the_home_sends_them_there(org, client_as):
+    client = client_as(org, Role.AUDITOR)
+    audit = reverse("dashboards:audit", kwargs={"org_slug": org.slug})
+    assert client.get(reverse("core:home"))["Location"] == audit
+    assert client.get(home_url(org))["Location"] == audit
 
 
 def test_an_outsider_gets_404_and_the_home_takes_no_post(org, outsider_client, manager_client):
@@ -274,7 +280,9 @@ def test_the_home_runs_the_same_queries_for_a_small_or_a_large_town(org, other_o
     caches["template_fragments"].clear()  # the builders write without the journal: no new mark
     assert "40 courriers ou demandes écrites en retard" in manager_client.get(home_url(org)).content.decode()
     caches["template_fragments"].clear()
-    assert page_queries(manager_client, home_url(org)) == small <= 17  # 17 since the appointments of the day (issue 14)
+    assert (
+        page_queries(manager_client, home_url(org)) == small <= 18
+    )  # 18 since the auditor's notes to examine (issue 15)
     assert page_queries(manager_client, home_url(org)) == 5  # then from the cache: session, user, town, member, mark
 
 

@@ -5,7 +5,12 @@ crosses from one town to the other. One module: the demo is built once (a minute
 
 import datetime as dt
 import hashlib
+import html
+import io
 import random
+import re
+import subprocess
+import tempfile
 
 import pytest
 from django.core.management import call_command
@@ -426,3 +431,153 @@ def test_the_demo_towns_have_last_year_closed_and_the_first_one_correction_after
     closing = YearClosing.objects.get(organisation=first)
     assert timezone.localtime(closing.closed_at, first.time_zone).date() == dt.date(TODAY.year, 1, 12)
     assert IndicatorValue.objects.filter(organisation=first, period_start__year=TODAY.year - 1).exists()
+
+
+# --- The auditor sees no personal data (issue 15) ----------------------------------------------
+
+LINKED_FILE = re.compile(r'href="([^"]*?(?:[?&]format=(?:csv|xlsx)[^"]*|\.pdf(?:\?[^"]*)?))"')
+MIN_NEEDLE = 6  # shorter strings (initials, "M. X") would match ordinary words
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def _personal_data(town: Organisation) -> set[str]:
+    """Every piece of personal data of the town's citizens the demo holds: names, e-mail
+    addresses and phone numbers of complaints, appointments and written requests, the texts and
+    replies of complaints, the survey comments not published as written. A homonym of a member
+    of staff is no leak (staff are named on every page)."""
+    from appointments.models import Appointment
+    from correspondence.models import WrittenRequest
+    from surveys.models import Comment, Moderation
+
+    found: set[str] = set()
+    complaints = Complaint.objects.for_org(town).values_list(
+        "citizen_name", "citizen_email", "citizen_phone", "subject", "description", "answer"
+    )
+    for name, email, phone, subject, description, answer in complaints:
+        found |= {name, email, phone, *_lines(subject), *_lines(description), *_lines(answer)}
+    found |= {
+        value
+        for row in Appointment.objects.for_org(town).values_list("citizen_name", "citizen_email", "citizen_phone")
+        for value in row
+    }
+    for name, contact in WrittenRequest.objects.for_org(town).values_list("requester_name", "requester_contact"):
+        found |= {name, *_lines(contact)}
+    comments = Comment.objects.for_org(town).values_list("text", "moderation", "published_text")
+    found |= {line for text, state, published in comments if state != Moderation.PUBLISHED or text != published
+              for line in _lines(text)}  # fmt: skip
+    published = " ".join(Comment.objects.for_org(town).values_list("published_text", flat=True))
+    staff = set(Membership.objects.for_org(town).values_list("user__full_name", flat=True))
+    return {value.strip() for value in found if len(value.strip()) >= MIN_NEEDLE and value.strip() not in staff} - {
+        value
+        for value in found
+        if value and value in published  # a comment published word for word elsewhere
+    }
+
+
+def _ids_with_personal_data(town: Organisation) -> dict[str, int]:
+    """The records a page would show the most of: a complaint with a name, contacts, a text and a
+    reply; an appointment with a name and contacts; a survey comment waiting for moderation, and
+    its campaign (whose comments' page lists it)."""
+    from appointments.models import Appointment
+    from surveys.models import Comment, Moderation
+
+    complaint = (
+        Complaint.objects.for_org(town)
+        .exclude(citizen_name="").exclude(citizen_email="").exclude(citizen_phone="").exclude(answer="")
+        .exclude(description="").order_by("pk").first()
+    )  # fmt: skip
+    appointment = (
+        Appointment.objects.for_org(town).exclude(citizen_name="").exclude(citizen_email="").order_by("pk").first()
+    )
+    comment = Comment.objects.for_org(town).filter(moderation=Moderation.PENDING).order_by("pk").first()
+    assert complaint is not None and appointment is not None and comment is not None
+    return {
+        "complaint_id": complaint.pk,
+        "appointment_id": appointment.pk,
+        "comment_id": comment.pk,
+        "campaign_id": comment.response.campaign_id,
+    }
+
+
+def _read(response) -> str:
+    """What a person reads of a page, an export or a PDF, whitespace collapsed."""
+    content_type = response["Content-Type"]
+    body = response.getvalue()
+    if content_type.startswith("application/pdf"):
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+            file.write(body)
+            file.flush()
+            text = subprocess.run(["pdftotext", file.name, "-"], capture_output=True, text=True, check=True).stdout
+    elif "spreadsheetml" in content_type:
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+        text = " ".join(str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row)
+    else:
+        text = html.unescape(body.decode("utf-8-sig", errors="replace"))
+    return " ".join(text.split())
+
+
+@pytest.mark.time_machine(dt.datetime(2026, 11, 28, 10, tzinfo=dt.UTC))
+def test_the_auditor_sees_no_personal_data_on_any_page_export_or_pdf_of_the_town(demo):
+    """Every page of the town the demo's auditor may open (the URL walk, with the ids of records
+    holding the most personal data), and every CSV, XLSX and PDF those pages link to, searched
+    for the names, contacts, complaint texts and replies and unmoderated comments of the demo.
+    Last year closed and audited as `load_demo` leaves it (demo.closing_data, audit_notes_data)."""
+    from django.urls import resolve
+
+    from core.closing import is_closed
+    from demo.audit_notes_data import add_audit_notes
+    from demo.closing_data import close_last_year
+
+    town = demo["ville-demo"]
+    if not is_closed(town, TODAY.year - 1):  # the module's towns may come with it closed already
+        close_last_year(town, today=TODAY)
+    minor, progress = add_audit_notes(town, today=TODAY)  # the auditor's visit, as load_demo leaves it
+    minor.refresh_from_db()
+    assert (minor.year, minor.kind, minor.status, progress.status) == (2025, "minor", "accepted", "pending")
+    assert minor.action is not None and minor.action.number.startswith("A-2026-")
+    assert minor.action.origin_label.startswith(f"Remarque d'audit n° {minor.pk}, exercice 2025, engagement 17")
+    assert "des courriers répondus dans les délais, pour une cible de ≥" in minor.text
+    needles = _personal_data(town)
+    assert len(needles) > 100 and "Mme Vidal (06 12 34 56 78) n'a jamais été rappelée pour son dossier." in needles
+    values = existing_values(town) | _ids_with_personal_data(town)
+    manager = log_in_verified(Client(), Membership.objects.get(organisation=town, role=Role.QUALITY_MANAGER).user)
+    handled = _read(manager.get(f"/o/{town.slug}/reclamations/{values['complaint_id']}/"))
+    assert len([needle for needle in needles if needle in handled]) >= 4  # the search finds what is there
+    client = log_in_verified(Client(), Membership.objects.get(organisation=town, role=Role.AUDITOR).user)
+    opened: list[str] = []
+    files: dict[tuple[str, bool], str] = {}
+    leaks: list[tuple[str, str]] = []
+    for route in organisation_routes():
+        if route.name == "import_sample":
+            continue  # a fixed sample file (complaints' import columns): the product's own example lines
+        response = client.get(route.url(values))
+        if response.status_code in (403, 404, 405):  # not the auditor's (or a POST-only action)
+            continue
+        assert response.status_code in (200, 302), (route.pattern, response.status_code)
+        if response.status_code == 302:
+            continue
+        opened.append(route.pattern)
+        text = _read(response)
+        leaks += [(route.pattern, needle) for needle in needles if needle in text]
+        if response["Content-Type"].startswith("text/html"):
+            for link in LINKED_FILE.findall(response.content.decode()):
+                link = html.unescape(link)
+                match = resolve(link.split("?")[0])
+                files.setdefault((match.view_name, "xlsx" in link), link)  # one of each kind is enough
+    for link in files.values():
+        response = client.get(link)
+        if response.status_code == 200:
+            opened.append(link)
+            text = _read(response)
+            leaks += [(link, needle) for needle in needles if needle in text]
+    assert leaks == []
+    assert len(opened) > 90
+    for page in ("reclamations/<int:complaint_id>/", "rendez-vous/<int:appointment_id>/", "journal/",
+                 "enquetes/<int:campaign_id>/commentaires/", "tableau-de-bord/audit/"):  # fmt: skip
+        assert f"o/<slug:org_slug>/{page}" in opened, page
+    assert any(".pdf" in link for link in opened) and any("format=xlsx" in link for link in opened)

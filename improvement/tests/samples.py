@@ -1,15 +1,19 @@
 """Objects the URL walkers route to: an improvement action, a steering meeting with a decision,
-and an annual review."""
+an annual review and an auditor's note."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from commitments.frameworks import load_framework
+from commitments.models import Commitment
+from core.closing import last_complete_year
 from core.models import Membership, Organisation, Role, User
 from improvement.actions import open_action
+from improvement.audit_notes import write_audit_note
 from improvement.meetings import add_decision, create_meeting, create_review
-from improvement.models import AnnualReview, ImprovementAction, Origin, SteeringMeeting
+from improvement.models import AnnualReview, AuditNote, AuditNoteKind, ImprovementAction, Origin, SteeringMeeting
 
 
 def _owner(organisation: Organisation) -> User:
@@ -52,7 +56,26 @@ def sample_values(organisation: Organisation) -> dict[str, Any]:
         due_on=dt.date(2026, 6, 30),
     )
     review = create_review(organisation=organisation, actor=None, year=2025)
-    return {"action_id": action.pk, "meeting_id": meeting.pk, "review_id": review.pk}
+    return {"action_id": action.pk, "meeting_id": meeting.pk, "review_id": review.pk, "note_id": _note(organisation)}
+
+
+def _note(organisation: Organisation) -> int:
+    """An auditor's note, still to examine, on the town's first commitment (the core samples
+    load the framework; this app's tests alone, here)."""
+    commitment = Commitment.objects.for_org(organisation).order_by("pk").first()
+    if commitment is None:
+        load_framework(organisation=organisation, code="qualivilles")
+        commitment = Commitment.objects.for_org(organisation).order_by("pk").first()
+    assert commitment is not None
+    note = write_audit_note(
+        organisation=organisation,
+        actor=None,
+        year=last_complete_year(organisation),
+        commitment=commitment,
+        kind=AuditNoteKind.SENSITIVE,
+        text="La signalétique du hall n'a pas été vérifiée en août.",
+    )
+    return note.pk
 
 
 def existing_values(organisation: Organisation) -> dict[str, Any]:
@@ -64,4 +87,7 @@ def existing_values(organisation: Organisation) -> dict[str, Any]:
     review = reviews.values_list("pk", flat=True).first()
     if action is None or meeting is None or review is None:
         return sample_values(organisation)
-    return {"action_id": action, "meeting_id": meeting, "review_id": review}
+    # A note still to examine, whose decline page opens (a decided one's says so); one written
+    # here while the town has none (a demo built without its audit).
+    note = AuditNote.objects.for_org(organisation).order_by("-status", "pk").values_list("pk", flat=True).first()
+    return {"action_id": action, "meeting_id": meeting, "review_id": review, "note_id": note or _note(organisation)}
