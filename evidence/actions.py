@@ -6,8 +6,8 @@ its progress on the row, and replaces the year's earlier pack once the new one i
 from __future__ import annotations
 
 import logging
-from functools import partial
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings

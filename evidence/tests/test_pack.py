@@ -214,3 +214,51 @@ def test_the_progress_counts_every_step_and_ends_on_the_index(org, manager, year
     pack, _archive = built(org, manager)
     assert pack.step == pack.steps and pack.steps > 23
     assert pack.progress_percent == 100
+
+
+def test_the_journal_runs_from_january_to_the_closing_in_french_with_people_by_name(
+    org, manager, year_2025, time_machine
+):
+    time_machine.move_to(dt.datetime(2026, 2, 11, 9, 0, tzinfo=PARIS), tick=False)
+    register_request(organisation=org, actor=manager, channel=Channel.EMAIL, received_on=D(2026, 2, 11))
+    _pack, archive = built(org, manager)
+    rows = csv_rows(archive, "journal-2025.csv")
+    closed = [row for row in rows if row["Action"] == "clôture de l'exercice (valeurs figées)"]
+    assert closed and closed[0]["Personne"] == manager.full_name and closed[0]["Heure"] == "10:00:00"
+    assert {"réponse", "relevé d'appel", "saisie"} <= {row["Action"] for row in rows}
+    days = {dt.datetime.strptime(row["Date"], "%d/%m/%Y").date() for row in rows}
+    assert max(days) == D(2026, 2, 10)  # the letter of the 11th, after the closing: not there
+
+
+def test_a_correction_after_closing_is_listed_with_its_reason(org, manager, year_2025):
+    from commitments.closing import set_closed_year_changes
+    from core.closing import correction_reason
+    from core.models import ClosedYearChanges
+    from correspondence.actions import update_request
+    from correspondence.models import WrittenRequest
+
+    set_closed_year_changes(organisation=org, actor=manager, mode=ClosedYearChanges.CORRECTION)
+    org.refresh_from_db()
+    letter = WrittenRequest.objects.get(organisation=org, channel=Channel.EMAIL)
+    with correction_reason("Canal mal saisi"):
+        update_request(letter, actor=manager, seen_version=letter.version, channel=Channel.LETTER)
+    _pack, archive = built(org, manager)
+    (row,) = csv_rows(archive, "corrections-apres-cloture-2025.csv")
+    assert (row["Motif"], row["Par"]) == ("Canal mal saisi", manager.full_name)
+    assert "courrier" in row["Après"]
+
+
+def test_the_pdf_index_links_to_the_files_relative_to_the_root_of_the_zip(org, manager, year_2025):
+    import zlib
+
+    _pack, archive = built(org, manager)
+    pdf = archive.read("index.pdf")
+    streams = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            streams.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    links = {uri.decode() for data in streams for uri in re.findall(rb"/URI \(([^)]*)\)", data)}
+    assert "engagement-16/indicateurs.csv" in links and "journal-2025.csv" in links
+    assert not [link for link in links if ":" in link]  # no file:// nor any other absolute address
