@@ -129,6 +129,7 @@ class Organisation(models.Model):
     accessibility_audit_on = models.DateField("date du dernier audit d'accessibilité", null=True, blank=True)
     accessibility_statement = models.TextField("déclaration d'accessibilité", blank=True)
 
+
     closed_year_changes = models.CharField(
         "modification d'un exercice clôturé",
         max_length=12,
