@@ -26,6 +26,7 @@ import argparse
 import datetime as dt
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +34,7 @@ from pathlib import Path
 
 from _large_city_data import SLUG, generate  # bench/_large_city_data.py: the city drawn and written
 from _postgres import fresh_database  # bench/_postgres.py: run as `python bench/x.py`
-from _served import ROOT, app_environment, django_json, migrate
+from _served import PYTHON, ROOT, app_environment, django_json, migrate
 
 sys.path.insert(0, str(ROOT))
 PG_DATABASE = "bench_pack"
@@ -123,7 +124,10 @@ def main() -> int:
     env = app_environment(work, url)
     os.environ.update(env)
     try:
-        migrate(env)
+        if args.reuse:  # `migrate` would copy a fresh template over the kept city
+            subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], env=env, cwd=ROOT, check=True)
+        else:
+            migrate(env)
         import django
 
         django.setup()

@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import PurePosixPath
 from typing import IO, Any
 
@@ -138,18 +139,22 @@ class PackBuilder:
         pack.surveys = survey_parts(organisation, year)
         pack.meetings = meeting_parts(organisation, year)
         steps = [
-            Step(
-                f"Engagement {part.commitment.code} : indicateurs, enregistrements et justificatifs", self._commit(part)
-            )
+            Step(f"Engagement {part.commitment.code} : indicateurs, enregistrements et justificatifs", run)
             for part in pack.commitments
+            for run in [partial(self.write_commitment, part)]
         ]
-        steps += [Step(f"Contrôle « {check.campaign.title} » : résultats", self._check(check)) for check in pack.checks]
-        steps += [Step(f"Enquête « {part.campaign.title} » : résultats", self._survey(part)) for part in pack.surveys]
         steps += [
-            Step(
-                f"Comité de pilotage du {part.meeting.held_on:%d/%m/%Y} : dossier et compte rendu", self._meeting(part)
-            )
+            Step(f"Contrôle « {check.campaign.title} » : résultats", partial(self.write_check, check))
+            for check in pack.checks
+        ]
+        steps += [
+            Step(f"Enquête « {part.campaign.title} » : résultats", partial(self.write_survey, part))
+            for part in pack.surveys
+        ]
+        steps += [
+            Step(f"Comité de pilotage du {part.meeting.held_on:%d/%m/%Y} : dossier et compte rendu", run)
             for part in pack.meetings
+            for run in [partial(self.write_meeting, part)]
         ]
         steps += [
             Step("Bilan annuel", self._review),
@@ -158,18 +163,6 @@ class PackBuilder:
             Step(f"Journal des modifications {year}", self._journal),
         ]
         return steps
-
-    def _commit(self, part: CommitmentPart) -> Callable[[], None]:
-        return lambda: self.write_commitment(part)
-
-    def _check(self, check: CheckPart) -> Callable[[], None]:
-        return lambda: self.write_check(check)
-
-    def _survey(self, part: SurveyPart) -> Callable[[], None]:
-        return lambda: self.write_survey(part)
-
-    def _meeting(self, part: MeetingPart) -> Callable[[], None]:
-        return lambda: self.write_meeting(part)
 
     # --- A commitment ------------------------------------------------------------------------------
 
