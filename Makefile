@@ -13,7 +13,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils nginx
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres lock bench-quick bench-postgres bench-calendar bench-calendar-postgres bench-load bench-load-postgres bench-city bench-city-postgres bench-journal-postgres bench-survey-load bench-survey-results demo clean
+.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres lock bench-quick bench-postgres bench-calendar bench-calendar-postgres bench-load bench-load-postgres bench-city bench-city-postgres bench-journal-postgres bench-survey-load bench-survey-results bench-evidence demo clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -124,6 +124,11 @@ bench-survey-load: venv
 # timed (p95 < 200 ms) with its SQL queries counted (bench/survey_results.py).
 bench-survey-results: venv
 	$(BIN)/python bench/survey_results.py $(BENCH_ARGS)
+
+# The evidence pack of last year of the large city (closed first): build time, ZIP size, files, peak
+# memory (bench/evidence_pack.py; BENCH_ARGS="--scale 0.1" for a quicker run, --postgres under .ci/postgres.sh).
+bench-evidence: venv
+	$(BIN)/python bench/evidence_pack.py $(BENCH_ARGS)
 
 # Supply chain: requirements*.txt are lock files (every package, direct and indirect, with its
 # PyPI hashes) written by pip-tools from the exact pins of requirements*.in. pip-compile runs in a

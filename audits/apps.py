@@ -6,12 +6,13 @@ class AuditsConfig(AppConfig):
     verbose_name = "Grilles et contrôles"
 
     def ready(self) -> None:
-        from audits import metrics
+        from audits import evidence, metrics
         from audits.actions import create_default_grids, open_campaigns_of_the_day
         from audits.fill_views import tester_landing
         from core.registries import DAILY_JOBS, LANDING_PAGES, TOWN_DEFAULTS
 
         metrics.register_all()
+        evidence.register()
         TOWN_DEFAULTS.register("audits", create_default_grids)
         DAILY_JOBS.register("audits.open_campaigns", open_campaigns_of_the_day)
         # Offered to the outside testers only; core.registries.landing_page skips the pages a

@@ -6,7 +6,7 @@ class CivilRegistryConfig(AppConfig):
     verbose_name = "État civil"
 
     def ready(self) -> None:
-        from civil_registry import metrics, todo
+        from civil_registry import evidence, metrics, todo
         from civil_registry.actions import ensure_rules, follow_calendar_change
         from civil_registry.imports import import_act_errors, import_acts
         from civil_registry.reminders import reminders
@@ -15,6 +15,7 @@ class CivilRegistryConfig(AppConfig):
         from registers.reminders import REMINDER_PROVIDERS
 
         metrics.register_all()
+        evidence.register()
         IMPORTERS.register("acts", RegisteredImporter("acts", "Demandes d'actes d'état civil", import_acts))
         IMPORTERS.register(
             "act_errors",

@@ -30,19 +30,21 @@ Here:
   says which were closed between two days with the citizen's e-mail address
   (`closed_requests`): the surveys invite those citizens to answer a campaign;
 - KIOSK_SCREENS: the public screens a paired tablet may show (reception's ticket and
-  waiting-room screen, the survey's questionnaire), reached through `core.access.kiosk_view` (ADR 0023)."""
+  waiting-room screen, the survey's questionnaire), reached through `core.access.kiosk_view` (ADR 0023);
+- EVIDENCE_EXPORTS: each app with metrics says how the records behind a figure are written in
+  a closed year's evidence pack (the `evidence` app), without personal data (`records_export`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
 
 if TYPE_CHECKING:  # this module loads no Django: the import engine's reading process uses it
     from django.db.models import Model
 
-    from core.metrics import Metric
+    from core.metrics import Measure, Metric, MetricQuery
     from core.models import KioskDevice, Membership, Organisation, User
 
 T = TypeVar("T")
@@ -392,3 +394,47 @@ class KioskScreen:
 
 
 KIOSK_SCREENS: Registry[KioskScreen] = Registry("kiosk screens")
+
+
+@dataclass(frozen=True)
+class RecordsExport:
+    """How the records behind an app's figures are written in a closed year's evidence pack (the
+    `evidence` app, docs/evidence-pack.md): a CSV named `name` ("demandes-ecrites"), its French
+    `headers`, and `rows(query, measure)`, the records behind the figure of `query` (an
+    indicator's period and params, the whole town) as `measure` gives it (None: no value). The
+    rows hold NO personal data, whoever builds the pack: ids, numbers, dates, statuses,
+    durations, services, outcomes (the columns an app's export gives a member without
+    `Capability.PERSONAL_DATA`).
+
+    `shared`: the rows depend on neither the metric nor its params (every call of the year, with
+    what each figure counts in its columns); the pack asks them once for the whole year and
+    every figure of the app links to that one file, never a copy per indicator."""
+
+    name: str
+    headers: tuple[str, ...]
+    rows: Callable[[MetricQuery, Measure | None], Iterable[Sequence[object]]]
+    shared: bool = False
+
+
+# Keyed by metric key ("civil_registry.on_time") or by metric prefix ("civil_registry"): the key
+# of a metric first, then its prefix (`records_export`). Each app registers its own from its
+# AppConfig.ready(), in `<app>/evidence.py`.
+EVIDENCE_EXPORTS: Registry[RecordsExport] = Registry("evidence exports")
+
+
+def records_export(metric_key: str) -> RecordsExport | None:
+    """The export of the records behind a metric's figures, if its app offers one."""
+    for key in (metric_key, metric_key.split(".")[0]):
+        if key in EVIDENCE_EXPORTS:
+            return EVIDENCE_EXPORTS.get(key)
+    return None
+
+
+ID_BATCH = 5_000  # ids per `pk__in` query: under every database's limit of bound parameters
+
+
+def id_batches(ids: Sequence[int], size: int = ID_BATCH) -> Iterator[list[int]]:
+    """`ids` sorted, in slices a `pk__in` may take (SQLite refuses more than 32,766 parameters)."""
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]

@@ -14,7 +14,7 @@ class CorrespondenceConfig(AppConfig):
             TOWN_DEFAULTS,
             Anonymiser,
         )
-        from correspondence import closed_requests, metrics, todo
+        from correspondence import closed_requests, evidence, metrics, todo
         from correspondence.actions import anonymise_requests, follow_calendar_change
         from correspondence.imports import import_requests
         from correspondence.reminders import reminders
@@ -23,6 +23,7 @@ class CorrespondenceConfig(AppConfig):
         from registers.reminders import REMINDER_PROVIDERS
 
         metrics.register_all()
+        evidence.register()
         ANONYMISERS.register("correspondence", Anonymiser("Courriers et demandes écrites", anonymise_requests))
         IMPORTERS.register("requests", RegisteredImporter("requests", "Courriers et demandes écrites", import_requests))
         REMINDER_PROVIDERS.register("correspondence", reminders)

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from audits.models import AssessmentStatus, CommitmentScore, GridKind
 from commitments.models import STATUS_LABELS, Commitment, Indicator, IndicatorValue, Module, Status, ValueSource
@@ -175,14 +175,9 @@ def chosen_year(organisation: Organisation, asked: str | None) -> tuple[int, lis
     return year_under_audit(organisation), years
 
 
-def evidence_pack_url(organisation: Organisation, year: int) -> str:
-    """The evidence pack of the year (the `evidence` app), when this installation has it."""
-    for name, kwargs in (("evidence:pack", {"year": year}), ("evidence:index", {})):
-        try:
-            return reverse(name, kwargs={"org_slug": organisation.slug, **kwargs})
-        except NoReverseMatch:
-            continue
-    return ""
+def evidence_pack_url(organisation: Organisation, closing: YearClosing | None) -> str:
+    """The evidence packs' page (the `evidence` app builds a pack for a closed year only)."""
+    return reverse("evidence:packs", args=[organisation.slug]) if closing is not None else ""
 
 
 def _year_status(
@@ -341,5 +336,5 @@ def audit_year(*, organisation: Organisation, today: dt.date, asked: str | None 
         surveys=surveys,
         corrections=sum(corrections.values()),
         notes=sum(len(found) for found in notes.values()),
-        pack_url=evidence_pack_url(organisation, year),
+        pack_url=evidence_pack_url(organisation, closing),
     )

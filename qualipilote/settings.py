@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "reports",
     "dashboards",
     "publication",
+    "evidence",
     "demo",
     # Two-factor login and "Mes sessions" (accounts, ADR 0015)
     "django_otp",

@@ -21,6 +21,7 @@ urlpatterns = [
     path(ORG + "amelioration/", include("improvement.urls")),
     path(ORG + "tableau-de-bord/", include("dashboards.urls")),
     path(ORG + "publication/", include("publication.urls")),
+    path(ORG + "dossier-de-preuves/", include("evidence.urls")),
     path(ORG, include("commitments.urls")),
     path("p/<slug:org_slug>/", include("complaints.public_urls")),
     path("p/<slug:org_slug>/enquete/", include("surveys.public_urls")),

@@ -7,11 +7,12 @@ class ReceptionConfig(AppConfig):
 
     def ready(self) -> None:
         from core.registries import DAILY_JOBS, TODO_LISTS, TOWN_DEFAULTS
-        from reception import importing, kiosk_views, metrics, todo, waiting_room_views
+        from reception import evidence, importing, kiosk_views, metrics, todo, waiting_room_views
         from reception.actions import close_yesterdays_queue
         from reception.defaults import create_default_reasons
 
         metrics.register_all()
+        evidence.register()
         importing.register()
         TOWN_DEFAULTS.register("reception", create_default_reasons)
         DAILY_JOBS.register("reception.close_waiting_tickets", close_yesterdays_queue)

@@ -7,11 +7,12 @@ class TelephonyConfig(AppConfig):
 
     def ready(self) -> None:
         from core.registries import CALENDAR_LISTENERS, RING_CYCLE_LISTENERS, TODO_LISTS
-        from telephony import importing, metrics, todo
+        from telephony import evidence, importing, metrics, todo
         from telephony.actions import follow_ring_cycle
         from telephony.calendar import follow_calendar
 
         metrics.register_all()
+        evidence.register()
         importing.register()
         RING_CYCLE_LISTENERS.register("telephony", follow_ring_cycle)
         TODO_LISTS.register("telephony", todo.todo)

@@ -247,3 +247,44 @@ def test_the_closing_pages_of_a_year_closed_and_corrected_have_no_accessibility_
     page.goto(f"{town}/exercices/{closing.pk}/corrections/")
     expect(page.get_by_role("cell", name="Accusé envoyé mais pas saisi")).to_be_visible()
     assert_no_axe_violations(page)
+
+
+def test_the_evidence_pack_pages_in_each_state_and_the_packs_own_index_have_no_accessibility_violation(
+    live_server, org, make_member, log_in, settings
+):
+    """The list with a closed year to build, a build running (its progress bar), failed, ready;
+    then the index.html of a real pack, as the auditor opens it from the ZIP."""
+    import io
+    import zipfile
+
+    from commitments.closing import close_year
+    from evidence.actions import run_build, start_build
+    from evidence.models import PackStatus
+
+    manager = make_member(org, Role.QUALITY_MANAGER)
+    close_year(organisation=org, year=org.today().year - 1, actor=manager)
+    page = log_in(manager)
+    base = f"{live_server.url}/o/{org.slug}/dossier-de-preuves/"
+    page.goto(base)
+    expect(page.get_by_role("button", name=f"Construire le dossier {org.today().year - 1}")).to_be_visible()
+    assert_no_axe_violations(page)
+    pack = start_build(organisation=org, year=org.today().year - 1, actor=manager)
+    pack.step, pack.steps, pack.step_label = 2, 30, "Engagement 2 : indicateurs, enregistrements et justificatifs"
+    pack.save()
+    page.goto(f"{base}{pack.pk}/")
+    expect(page.get_by_label("Progression")).to_be_visible()
+    assert_no_axe_violations(page)
+    pack.status, pack.error = PackStatus.FAILED, "Erreur de test."
+    pack.save()
+    page.goto(f"{base}{pack.pk}/")
+    assert_no_axe_violations(page)
+    ready = run_build(start_build(organisation=org, year=org.today().year - 1, actor=manager))
+    page.goto(f"{base}{ready.pk}/")
+    expect(page.get_by_role("link", name=f"Télécharger le dossier {ready.year}")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.goto(base)
+    assert_no_axe_violations(page)
+    with ready.file.open("rb") as stored:
+        index = zipfile.ZipFile(io.BytesIO(stored.read())).read("index.html").decode()
+    page.set_content(index)
+    assert_no_axe_violations(page)

@@ -199,8 +199,9 @@ def test_the_page_runs_the_same_queries_for_a_small_or_a_large_year(
     assert page_queries(client_as(large, Role.AUDITOR), audit_url(large)) == small
 
 
-def test_no_evidence_pack_link_while_the_installation_has_no_evidence_app(org):
-    assert evidence_pack_url(org, 2025) == ""
+def test_the_evidence_packs_page_is_linked_for_a_closed_year_only(org):
+    assert evidence_pack_url(org, None) == ""
+    assert evidence_pack_url(org, YearClosing(organisation=org, year=2025)) == f"/o/{org.slug}/dossier-de-preuves/"
 
 
 def test_a_year_has_twelve_months_four_quarters_or_itself():

@@ -1,0 +1,138 @@
+"""The demo towns' evidence pack (issue 15, points 2 and 6): the pack of the closed year builds;
+each figure of its index is the year's stored value as the commitment page shows it; no personal
+data of the demo's citizens anywhere in it, CSV, HTML or PDF text (pdftotext). One module: the
+demo is built once, last year closed, both packs built, all in a transaction rolled back."""
+
+import datetime as dt
+import io
+import re
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+from django.test import TestCase
+
+from appointments.models import Appointment
+from commitments.models import Indicator, IndicatorValue, format_measure
+from complaints.models import Complaint
+from core.models import Membership, Role
+from correspondence.models import WrittenRequest
+from demo.closing_data import close_last_year
+from demo.generator import build_towns
+from demo.improvement_data import add_improvement, validate_demo_review
+from evidence.actions import run_build, start_build
+from evidence.models import PackStatus
+from surveys.models import Comment
+
+TODAY = dt.date(2026, 11, 28)
+TEXT_SUFFIXES = (".csv", ".html")
+SHORTEST_SECRET = 6  # a shorter string (a phone's area code) would match anything
+
+
+@pytest.fixture(scope="module")
+def packs(django_db_setup, django_db_blocker):
+    """The demo towns as `load_demo` builds them, last year closed by their quality manager,
+    then the pack of that year built for each, as the quality manager's click builds it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            towns = build_towns(today=TODAY)
+        built = {}
+        for town in towns:
+            add_improvement(town, today=TODAY)
+            validate_demo_review(town, today=TODAY)
+            closing = close_last_year(town, today=TODAY)
+            manager = Membership.objects.get(organisation=town, role=Role.QUALITY_MANAGER).user
+            pack = run_build(start_build(organisation=town, year=closing.year, actor=manager))
+            with pack.file.open("rb") as stored:
+                built[town.slug] = (town, pack, zipfile.ZipFile(io.BytesIO(stored.read())))
+        connection.check_constraints()
+        yield built
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _db(db):
+    """Every test here reads the database."""
+
+
+def pdf_text(data: bytes) -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(data)
+        return subprocess.run(["pdftotext", "-q", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def secrets_of(town) -> set[str]:
+    """What the demo stores of its citizens: names, e-mail addresses, phones, complaint texts,
+    survey comments as written unless published so. (The demo's letters name no one, and their subjects are the
+    town's topics, the same words as its counter's visit reasons: not searched.)"""
+    found: set[str] = set()
+    for row in Complaint.objects.filter(organisation=town).values_list(
+        "citizen_name", "citizen_email", "citizen_phone", "subject", "description", "answer"
+    ):
+        found.update(row)
+    for row in Appointment.objects.filter(organisation=town).values_list(
+        "citizen_name", "citizen_email", "citizen_phone"
+    ):
+        found.update(row)
+    for row in WrittenRequest.objects.filter(organisation=town).values_list("requester_name", "requester_contact"):
+        found.update(row)
+    comments = Comment.objects.filter(organisation=town)
+    published = set(comments.values_list("published_text", flat=True))  # the town publishes these
+    found.update(set(comments.values_list("text", flat=True)) - published)
+    return {text.strip() for text in found if text and len(text.strip()) >= SHORTEST_SECRET}
+
+
+def test_the_pack_of_each_demo_towns_closed_year_builds(packs):
+    for town, pack, archive in packs.values():
+        assert pack.status == PackStatus.DONE and pack.year == TODAY.year - 1
+        names = archive.namelist()
+        assert {"index.html", "index.pdf", f"journal-{pack.year}.csv"} <= set(names)
+        assert any(name.startswith("enquetes/") for name in names), town.slug
+        assert any(name.startswith("comites/") for name in names), town.slug
+        assert any(name.startswith("controles/") for name in names), town.slug
+        assert any(name.startswith("bilan-annuel/") for name in names), town.slug
+        assert [name for name in names if name.endswith("-appels.csv")], town.slug
+        assert len(names) == len(set(names)) == pack.files
+
+
+def test_each_figure_of_the_index_is_the_years_stored_value_as_its_commitment_page_shows_it(packs):
+    for town, pack, archive in packs.values():
+        index = archive.read("index.html").decode()
+        values = IndicatorValue.objects.filter(
+            organisation=town, period_start__year=pack.year, service=None, site=None
+        ).select_related("indicator")
+        checked = 0
+        for value in values:
+            indicator = value.indicator
+            if value.granularity != indicator.granularity:
+                continue
+            row = re.search(
+                rf'<tr data-indicateur="{re.escape(indicator.code)}" data-periode="{value.period.key}">(.*?)</tr>',
+                index,
+            )
+            assert row is not None, (town.slug, indicator.code, value.period.key)
+            assert f'<td class="num">{format_measure(value.value, indicator.unit)}</td>' in row[1]
+            checked += 1
+        assert checked > 100
+        followed = Indicator.objects.filter(organisation=town, is_active=True, commitment__is_active=True)
+        assert all(f'data-valeur-annee="{indicator.code}"' in index for indicator in followed)
+
+
+def test_no_personal_data_of_the_demos_citizens_is_anywhere_in_the_pack(packs):
+    for town, _pack, archive in packs.values():
+        secrets = secrets_of(town)
+        assert len(secrets) > 50
+        for name in archive.namelist():
+            data = archive.read(name)
+            if name.endswith(TEXT_SUFFIXES):
+                text = data.decode("utf-8-sig")
+            elif name.endswith(".pdf"):
+                text = pdf_text(data)
+            else:
+                continue
+            leaked = sorted(secret for secret in secrets if secret in text)
+            assert leaked == [], f"{town.slug} {name}: {leaked[:5]}"
