@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from commitments.models import Commitment, Indicator, IndicatorValue, Status
 from complaints.models import Complaint, Justified, Kind
@@ -460,8 +461,12 @@ def validate_demo_review(organisation: Organisation, *, today: dt.date) -> Annua
     open this year's draft, in preparation (a new version never touches the validated one)."""
     review = AnnualReview.objects.for_org(organisation).get(status=ReviewStatus.DRAFT, number=1)
     manager = Membership.objects.for_org(organisation).get(role=Role.QUALITY_MANAGER).user
-    pdf = annual_review_pdf(review=review, validated_by=manager)
-    validate_review(review=review, pdf=pdf, actor=manager)
+    # Validated on 8 January (before the year is closed on the 12th), or now on a demo built earlier.
+    moment = min(aware_local(dt.datetime(today.year, 1, 8, 17), organisation.time_zone), timezone.now())
+    pdf = annual_review_pdf(
+        review=review, validated_by=manager, today=timezone.localdate(moment, organisation.time_zone)
+    )
+    validate_review(review=review, pdf=pdf, actor=manager, now=moment)
     create_review(organisation=organisation, actor=manager, year=today.year)
     review.refresh_from_db()
     return review

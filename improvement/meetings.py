@@ -207,10 +207,13 @@ def check_validable(*, review: AnnualReview, today: dt.date) -> None:
 
 
 @transaction.atomic
-def validate_review(*, review: AnnualReview, pdf: bytes, actor: User | None) -> AnnualReview:
+def validate_review(
+    *, review: AnnualReview, pdf: bytes, actor: User | None, now: dt.datetime | None = None
+) -> AnnualReview:
     """Freeze the review: store its PDF (a new file, never over another one) with its SHA-256,
-    who validated it and when. A validated review is refused, even by a second click that
-    read it as a draft: the status is checked again in the database."""
+    who validated it and when (`now`, the present unless told: the demo validates in January).
+    A validated review is refused, even by a second click that read it as a draft: the status
+    is checked again in the database."""
     check_validable(review=review, today=review.organisation.today())
     _refuse_closed_year(review.organisation, review.year, actor)
     if not pdf.startswith(b"%PDF-"):
@@ -221,7 +224,7 @@ def validate_review(*, review: AnnualReview, pdf: bytes, actor: User | None) -> 
     before = snapshot(review, REVIEW_AUDIT_FIELDS)
     review.pdf.save(f"bilan-{review.year}-v{review.number}.pdf", ContentFile(pdf), save=False)
     review.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    review.validated_at = timezone.now()
+    review.validated_at = now or timezone.now()
     review.validated_by = saved_user(actor)
     review.status = ReviewStatus.VALIDATED
     fields = ["pdf", "pdf_sha256", "validated_at", "validated_by", "status"]

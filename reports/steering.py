@@ -174,9 +174,12 @@ class ReviewDocument:
         return self.today >= dt.date(self.year + 1, 1, 1)
 
 
-def review_document(*, review: AnnualReview, validated_by: User | None = None) -> ReviewDocument:
+def review_document(
+    *, review: AnnualReview, validated_by: User | None = None, today: dt.date | None = None
+) -> ReviewDocument:
+    """The review as of `today` (the town's today unless told: the demo validates in January)."""
     organisation = review.organisation
-    today = organisation.today()
+    today = today or organisation.today()
     start, end = dt.date(review.year, 1, 1), dt.date(review.year + 1, 1, 1)
     as_of = min(end, today)
     return ReviewDocument(
@@ -190,10 +193,10 @@ def review_document(*, review: AnnualReview, validated_by: User | None = None) -
     )
 
 
-def annual_review_pdf(*, review: AnnualReview, validated_by: User | None = None) -> bytes:
+def annual_review_pdf(*, review: AnnualReview, validated_by: User | None = None, today: dt.date | None = None) -> bytes:
     """The review as a PDF: a draft, or, with `validated_by`, the file to freeze as validated
     today by that person (improvement.meetings.validate_review stores it)."""
-    document = review_document(review=review, validated_by=validated_by)
+    document = review_document(review=review, validated_by=validated_by, today=today)
     with quiet_svg_styles():
         return render_pdf("reports/pdf/annual_review.html", {"org": review.organisation, "doc": document})
 

@@ -430,6 +430,8 @@ def test_the_demo_towns_have_last_year_closed_and_the_first_one_correction_after
     assert correction.actor is not None and "category" in correction.changes["after"]
     closing = YearClosing.objects.get(organisation=first)
     assert timezone.localtime(closing.closed_at, first.time_zone).date() == dt.date(TODAY.year, 1, 12)
+    review = AnnualReview.objects.get(organisation=first, year=TODAY.year - 1, status=ReviewStatus.VALIDATED)
+    assert review.validated_at is not None and review.validated_at < closing.closed_at  # validated, then closed
     assert IndicatorValue.objects.filter(organisation=first, period_start__year=TODAY.year - 1).exists()
 
 
