@@ -13,11 +13,13 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils nginx
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv system-packages check lint types imports migrations-check pytest test-postgres lock bench-quick bench-postgres bench-calendar bench-calendar-postgres bench-load bench-load-postgres bench-city bench-city-postgres bench-journal-postgres bench-survey-load bench-survey-results bench-evidence demo clean
+.PHONY: run test test-packages venv system-packages check lint types imports migrations-check pytest test-postgres lock bench-quick bench-postgres bench-calendar bench-calendar-postgres bench-load bench-load-postgres bench-city bench-city-postgres bench-journal-postgres bench-survey-load bench-survey-results bench-evidence demo clean
 
+# --no-compile: Python compiles a module the first time it is imported, not the 650 MB installed
+# (a third of the install's time in CI).
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile --require-hashes -r requirements-dev.txt
 	touch $@
 
 venv: $(BIN)/.installed
@@ -50,9 +52,11 @@ demo: venv $(SECRET_KEY_FILE)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo --if-empty
 
-test: venv
-	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
+test: venv test-packages
 	@$(MAKE) --no-print-directory check pytest
+
+test-packages:
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
 
 check: lint types imports migrations-check
 
@@ -69,15 +73,21 @@ imports:
 migrations-check:
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=qualipilote.test_settings
 
+# Two workers, dealt out by worksteal: each takes half of the tests, then the idle one takes the
+# last ones left of the other; conftest.py orders them so that the slow ones come first and the
+# modules sharing a fixture (test_demo's demo) stay on one worker.
 pytest:
-	$(BIN)/pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n 2 --dist worksteal $(PYTEST_ARGS)
 
 # The suite on a throwaway PostgreSQL cluster (see .ci/postgres.sh), without the browser tests:
 # they check pages, keyboard and axe, which the SQLite run covers; the data they reach is tested
 # on PostgreSQL by the other tests. Nor the tests on a SQLite file of their own (own_database:
-# the deployment guide's), which would only run again. PYTEST_ARGS='-m ""' runs them too.
+# the deployment guide's), which would only run again. PYTEST_ARGS='-m ""' runs them too. Nor,
+# whatever the markers, the tests that never reach the database (no django_db marker, db
+# fixture or live server): conftest.py leaves them out on PostgreSQL, they would run exactly
+# as in the SQLite run.
 test-postgres: venv
-	bash .ci/postgres.sh $(BIN)/pytest -q -n 2 --dist loadfile -m "not browser and not own_database" $(PYTEST_ARGS)
+	bash .ci/postgres.sh $(BIN)/pytest -q -n 2 --dist worksteal -m "not browser and not own_database" $(PYTEST_ARGS)
 
 bench-quick: venv
 	@PYTHON=$(BIN)/python bash .ci/bench-quick

@@ -2,7 +2,9 @@
 new town (core.registries.create_town_defaults), and a member of each role."""
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +12,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django.plugin import validate_django_db
 
 from accounts.testing import log_in_verified
 from core import registries
@@ -23,6 +26,78 @@ PASSWORD = "motdepasse-de-test-2026"
 # The journal refuses DELETE and TRUNCATE (core migration 0013): the harness alone lifts that
 # guard, for the flush that empties the tables between transactional tests.
 lift_guard_for_flushes()
+
+# What a test asks of the database, pytest-django's way: its marker or these fixtures; a fixture
+# of ours that opens the database itself (django_db_blocker, as a module's demo build) counts too.
+DATABASE_FIXTURES = {"db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+
+
+def _our_fixtures(item: pytest.Item) -> list[Any]:
+    """The fixtures of the test's closure defined in this project (not by pytest or a plugin)."""
+    root = item.config.rootpath
+    ours = []
+    for definitions in item._fixtureinfo.name2fixturedefs.values():  # type: ignore[attr-defined]
+        for definition in definitions:
+            path = Path(inspect.getfile(definition.func)).resolve()
+            if path.is_relative_to(root) and not path.is_relative_to(root / ".venv"):
+                ours.append(definition)
+    return ours
+
+
+def database_use(item: pytest.Item) -> str:
+    """ "transactional" (commits: browser, live server, processes), "db", or "none"."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return "transactional"
+    if fixtures & TRANSACTIONAL_FIXTURES:
+        return "transactional"
+    if marker is not None or fixtures & DATABASE_FIXTURES:
+        return "db"
+    if any({"django_db_blocker", "django_db_setup"} & set(fixture.argnames) for fixture in _our_fixtures(item)):
+        return "db"
+    return "none"
+
+
+def shares_a_wider_fixture(item: pytest.Item) -> bool:
+    """Whether the test uses a fixture of ours built once for its module (test_demo's demo)."""
+    return any(fixture.scope in ("class", "module", "package") for fixture in _our_fixtures(item))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL (`make test-postgres`), the tests that never reach the database are left
+    out: they run exactly as in the SQLite run."""
+    if connection.vendor != "postgresql":
+        return
+    left_out = [item for item in items if database_use(item) == "none"]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if database_use(item) != "none"]
+
+
+class HeaviestFirst:
+    """The order in which `--dist worksteal` deals the tests out (`make test`): it gives each
+    worker half of them in this order, then moves the last ones left of the busier worker to the
+    idle one, so the quick tests go last for both workers to end together. First the modules
+    sharing a fixture built once for them (test_demo's demo: begun at once, never split between
+    workers), then the transactional tests (browser, live server, processes: seconds each), then
+    the database tests, then the others; each kind in pytest-django's order. A run on one
+    process keeps pytest-django's order."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        if not hasattr(config, "workerinput"):
+            return
+        rank = {"transactional": 1, "db": 2, "none": 3}
+        items.sort(key=lambda item: 0 if shares_a_wider_fixture(item) else rank[database_use(item)])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(HeaviestFirst(), "qualipilote-heaviest-first")
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,8 @@
 """The demo towns: what `make run` shows a newcomer, the proof that two towns never mix, and
 their improvement loop: committees in both years, actions from every origin, each effectiveness
 verdict the one the stored indicator values give, some late, some open, and nothing that
-crosses from one town to the other. One module: the demo is built once (a minute on PostgreSQL)."""
+crosses from one town to the other; two years of appointments written quickly with every
+outcome. One module: the demo is built once (a minute on PostgreSQL)."""
 
 import datetime as dt
 import hashlib
@@ -11,6 +12,10 @@ import random
 import re
 import subprocess
 import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -19,11 +24,15 @@ from django.test import Client, TestCase
 
 from accounts.testing import log_in_verified
 from appointments.metrics import punctuality
+from appointments.models import Appointment, AppointmentEvent, AppointmentKind, AppointmentStatus, Channel
 from commitments.models import Commitment, Indicator, IndicatorValue, Status, ValueSource
 from complaints.models import Complaint
+from core import registries
 from core.metrics import MetricQuery
 from core.models import Membership, Organisation, Role
 from core.periods import Granularity, Period
+from demo import generator
+from demo.appointments_data import AppointmentCounts, add_appointments
 from demo.closing_data import close_last_year
 from demo.generator import TOWNS, build_towns, people_of
 from demo.improvement_data import add_improvement, validate_demo_review
@@ -42,14 +51,48 @@ from tests.urlwalk import organisation_routes
 TODAY = dt.date(2026, 11, 28)
 
 
+@dataclass(frozen=True)
+class AppointmentsWritten:
+    """What one town's `add_appointments` returned during the build, how long it took, and the
+    months it told the indicator engine of, by metric prefix (none expected: `notify=False`)."""
+
+    counts: AppointmentCounts
+    seconds: float
+    told: dict[str, set[dt.date]]
+
+
+def _pending_months(town: Organisation) -> dict[str, set[dt.date]]:
+    """The months the current transaction will tell the indicator engine of, for `town`."""
+    pending = registries._pending_changes(town)
+    return {prefix: set(months) for prefix, months in pending.months.items()} if pending else {}
+
+
 @pytest.fixture(scope="module")
 def towns(django_db_setup, django_db_blocker):
     """The towns as `load_demo` builds them (`demo.generator.build_demo`, with the on-commit
-    recomputation of the indicator values run), and what `add_improvement` counted, built once
-    for the module inside a transaction rolled back at its end (as Django's
-    TestCase.setUpTestData does); each test runs in a savepoint of it."""
+    recomputation of the indicator values run), what `add_improvement` counted and what each
+    town's `add_appointments` wrote (AppointmentsWritten), built once for the module inside a
+    transaction rolled back at its end (as Django's TestCase.setUpTestData does); each test runs
+    in a savepoint of it."""
+    appointments: dict[str, AppointmentsWritten] = {}
+
+    def add_appointments_watched(organisation, *, rng, today):
+        before = _pending_months(organisation)
+        started = time.perf_counter()
+        counts = add_appointments(organisation, rng=rng, today=today)
+        seconds = time.perf_counter() - started
+        after = _pending_months(organisation)
+        told = {prefix: months - before.get(prefix, set()) for prefix, months in after.items()}
+        appointments[organisation.slug] = AppointmentsWritten(
+            counts, seconds, {prefix: months for prefix, months in told.items() if months}
+        )
+        return counts
+
     with django_db_blocker.unblock(), transaction.atomic():
-        with TestCase.captureOnCommitCallbacks(execute=True):
+        with (
+            TestCase.captureOnCommitCallbacks(execute=True),
+            mock.patch.object(generator, "add_appointments", add_appointments_watched),
+        ):
             built = build_towns(today=TODAY)
         counts = {town.slug: add_improvement(town, today=TODAY) for town in built}
         for town in built:
@@ -58,7 +101,7 @@ def towns(django_db_setup, django_db_blocker):
         # PostgreSQL's deferred foreign keys checked once here: checked at each test's end, they
         # would be checked again after each savepoint's rollback (15 s a test).
         connection.check_constraints()
-        yield {town.slug: town for town in built}, counts
+        yield {town.slug: town for town in built}, counts, appointments
         transaction.set_rollback(True)
 
 
@@ -583,3 +626,33 @@ def test_the_auditor_sees_no_personal_data_on_any_page_export_or_pdf_of_the_town
                  "enquetes/<int:campaign_id>/commentaires/", "tableau-de-bord/audit/"):  # fmt: skip
         assert f"o/<slug:org_slug>/{page}" in opened, page
     assert any(".pdf" in link for link in opened) and any("format=xlsx" in link for link in opened)
+
+
+def test_two_years_of_appointments_are_written_quickly_with_every_outcome(towns):
+    town = towns[0]["ville-demo"]
+    written = towns[2]["ville-demo"]
+    counts = written.counts
+    print(f"\n{counts.appointments} demo appointments in {written.seconds:.1f} s")
+    assert counts.kinds == AppointmentKind.objects.filter(organisation=town).count() == 3
+    found = Appointment.objects.filter(organisation=town)
+    assert counts.appointments == found.count() > 400
+    assert written.seconds < 60  # a bound for a machine shared with others: the figure is printed
+    assert written.told == {}  # nothing told row by row: the build recomputes the years once
+    days = sorted(set(found.values_list("local_date", flat=True)))
+    assert days[0] <= TODAY - dt.timedelta(days=700) and days[-1] > TODAY
+    statuses = Counter(found.values_list("status", flat=True))
+    assert set(statuses) == {s.value for s in AppointmentStatus} - {
+        AppointmentStatus.ARRIVED,
+        AppointmentStatus.STARTED,
+    }
+    assert not found.filter(local_date__lt=TODAY, status=AppointmentStatus.BOOKED).exists()
+    assert not found.filter(local_date__gte=TODAY).exclude(status__in=["booked", "cancelled"]).exists()
+    assert found.filter(local_date=TODAY).count() == 3  # a Saturday: identity cards only, a full morning
+    assert set(found.values_list("channel", flat=True)) == {Channel.PHONE, Channel.COUNTER, Channel.ONLINE}
+    done = found.filter(status=AppointmentStatus.DONE).first()
+    assert list(AppointmentEvent.objects.filter(appointment=done).values_list("action", flat=True))[-2:] == [
+        "start",
+        "end",
+    ]
+    year = punctuality(MetricQuery(organisation=town, period=Period(dt.date(2025, 1, 1), Granularity.YEAR)))
+    assert all(len(ids) > 5 for ids in (year.on_time, year.late, year.arrived_late, year.no_shows))

@@ -5,6 +5,7 @@ import datetime as dt
 import random
 
 import pytest
+from django.db import connection, transaction
 
 from civil_registry.actions import register_act_request
 from civil_registry.models import ActError, ActRequest, ActStatus
@@ -18,12 +19,18 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 28)
 
 
-@pytest.fixture
-def east_town():
-    """The second demo town, in Moselle (Good Friday and 26 December off)."""
-    organisation = build_town(TOWNS[1], random.Random(1), TODAY)
-    counts = add_registers(organisation, rng=random.Random(7), today=TODAY)
-    return organisation, counts
+@pytest.fixture(scope="module")
+def east_town(django_db_setup, django_db_blocker):
+    """The second demo town, in Moselle (Good Friday and 26 December off), with its registers:
+    built once for the module (seconds) inside a transaction rolled back at its end; each test
+    runs in a savepoint of it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        organisation = build_town(TOWNS[1], random.Random(1), TODAY)
+        counts = add_registers(organisation, rng=random.Random(7), today=TODAY)
+        # PostgreSQL's deferred foreign keys checked once, not again at each test's end.
+        connection.check_constraints()
+        yield organisation, counts
+        transaction.set_rollback(True)
 
 
 def late_share(requests) -> float:
