@@ -127,7 +127,6 @@ class PackBuilder:
     def __init__(self, pack: Pack, archive: PackArchive) -> None:
         self.pack = pack
         self.archive = archive
-        self.memo = Memo()
         self.shared: dict[Hashable, PackFile] = {}  # a records CSV already written, by what it holds
 
     # --- The plan ------------------------------------------------------------------------------
@@ -214,12 +213,12 @@ class PackBuilder:
         params = json.dumps(indicator.params, sort_keys=True, default=str)
         return (export.name, export.headers, indicator.metric_key, params, indicator.granularity)
 
-    def _query(self, period: Period, params: dict[str, Any]) -> MetricQuery:
-        return MetricQuery(organisation=self.pack.organisation, period=period, params=params, memo=self.memo)
+    def _query(self, period: Period, params: dict[str, Any], memo: Memo) -> MetricQuery:
+        return MetricQuery(organisation=self.pack.organisation, period=period, params=params, memo=memo)
 
     def _shared_rows(self, export: RecordsExport) -> Iterator[Any]:
         year = Period(dt.date(self.pack.year, 1, 1), Granularity.YEAR)
-        yield from export.rows(self._query(year, {}), None)
+        yield from export.rows(self._query(year, {}, Memo()), None)
 
     def _period_rows(self, export: RecordsExport, part: IndicatorPart) -> Iterator[Any]:
         """Each period's records, the period first: each figure of the year can be counted again."""
@@ -227,7 +226,8 @@ class PackBuilder:
         metric = METRICS.get(indicator.metric_key)
         assert metric.compute is not None
         for period in year_periods(indicator, self.pack.year):
-            query = self._query(period, dict(indicator.params))
+            # a memo per period: what a metric reads for one period is let go before the next
+            query = self._query(period, dict(indicator.params), Memo())
             for row in export.rows(query, metric.compute(query)):
                 yield [period.label, *row]
 

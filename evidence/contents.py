@@ -151,7 +151,7 @@ def commitment_parts(organisation: Organisation, year: int) -> list[CommitmentPa
     """The commitments followed, or holding stored values of the year, each with its indicators
     (followed, or with values) and every stored value of the year. Four queries."""
     stored = _values_of_year(organisation, year)
-    measured = set(stored.values_list("indicator_id", flat=True).distinct())
+    measured = set(stored.order_by().values_list("indicator_id", flat=True).distinct())
     indicators = list(
         Indicator.objects.for_org(organisation)
         .filter(Q(is_active=True, commitment__is_active=True) | Q(pk__in=measured))
@@ -196,7 +196,7 @@ def check_parts(organisation: Organisation, year: int) -> list[CheckPart]:
     )
     codes: dict[int, set[str]] = defaultdict(set)
     criteria = Criterion.objects.for_org(organisation).filter(grid__in=[campaign.grid_id for campaign in campaigns])
-    for grid_id, code in criteria.values_list("grid_id", "commitment_code").distinct():
+    for grid_id, code in criteria.order_by().values_list("grid_id", "commitment_code").distinct():
         codes[grid_id].add(code)
     scans: dict[int, list[Assessment]] = defaultdict(list)
     for assessment in submitted.exclude(scan="").order_by("checked_on", "pk"):
