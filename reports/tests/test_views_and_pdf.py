@@ -38,6 +38,7 @@ def test_the_reports_index_links_to_the_survey(org, client_as):
     assert page.status_code == 200
     assert page_url(org) in page.content.decode()
     assert reverse("publication:draft", args=[org.slug]) in page.content.decode()
+    assert reverse("evidence:packs", args=[org.slug]) in page.content.decode()
 
 
 def test_the_page_offers_last_month_every_line_and_one_agent_each_by_default(org, survey_calls, client_as):
