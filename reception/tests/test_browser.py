@@ -126,6 +126,7 @@ def test_a_priority_ticket_from_the_tablet_comes_first_at_the_desk_and_every_sta
     assert QueueTicket.objects.get(number="002").counter == "3"
 
     page.get_by_label("Motif").select_option(label="Urbanisme")
+    page.get_by_label("Ticket prioritaire (mobilité réduite, handicap, grossesse…)").check()  # never by default
     page.get_by_role("button", name="Émettre le ticket").click()
     expect(page.get_by_text("Ticket prioritaire 003 émis")).to_be_visible()
     expect(page.get_by_label("Votre guichet")).to_have_value("3")  # back to the same desk
