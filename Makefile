@@ -52,8 +52,9 @@ demo: venv $(SECRET_KEY_FILE)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo --if-empty
 
+# The checks run beside the suite (-j2): mypy keeps one CPU busy for a quarter of a minute.
 test: venv test-packages
-	@$(MAKE) --no-print-directory check pytest
+	@$(MAKE) --no-print-directory -j2 check pytest
 
 test-packages:
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
