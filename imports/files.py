@@ -71,6 +71,11 @@ class Utf8Check:
     def read(self, block: bytes, *, final: bool = False) -> None:
         if not self.holds:
             return
+        if block.isascii() and not self.decoder.getstate()[0]:
+            # nothing pending from the block before: ASCII bytes are UTF-8, no need to decode
+            # them (the usual block of an exchange's log: a tenth of the time)
+            self.lines += block.count(b"\n")
+            return
         try:
             text = self.decoder.decode(block, final=final)
         except UnicodeDecodeError as error:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
+import imports.files
 from core.models import AuditEvent
 from documents.tabular import TableError
 from imports import (
@@ -56,6 +57,20 @@ def test_scanning_a_file_gives_its_size_hash_and_encoding(tmp_path):
     assert (facts.size, facts.encoding) == (len(utf8.read_bytes()), "utf-8-sig")
     assert facts.sha256 == hashlib.sha256(utf8.read_bytes()).hexdigest()
     assert scan_file(cp1252).encoding == "cp1252"
+
+
+def test_a_file_scanned_in_blocks_is_told_utf8_or_mixed_across_its_ascii_blocks(tmp_path, monkeypatch):
+    """ASCII blocks are not decoded; an accented letter cut in two between blocks, or a
+    Windows byte after ASCII blocks that follow UTF-8 text, are still read right."""
+    monkeypatch.setattr(imports.files, "SCAN_BLOCK", 16)
+    split_accent = tmp_path / "a.csv"
+    split_accent.write_bytes(b"x" * 15 + "é\n".encode() + b"ascii only\n" * 5)  # é's two bytes in two blocks
+    assert scan_file(split_accent).encoding == "utf-8-sig"
+    mixed = tmp_path / "b.csv"
+    mixed.write_bytes("Évry\n".encode() + b"ascii line\n" * 9 + b"caf\xe9\n")  # line 11
+    with pytest.raises(TableError, match="deux encodages") as refused:
+        scan_file(mixed)
+    assert refused.value.line == 11
 
 
 def test_scanning_a_utf16_file_refuses_it_naming_its_encoding(tmp_path):
