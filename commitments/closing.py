@@ -1,10 +1,12 @@
 """Closing a year (ADR 0025): the quality manager's actions and the closing page's reads.
 
 Closing first recomputes and stores every value of the year (`recompute_periods`, the engine's
-own entry point), then writes the `YearClosing` row: from then on the indicator engine keeps
-the year's stored values as they are (commitments.actions, `_recompute_slots`) and every
-write path of a record of that year goes through `core.closing.guard_change`. Reopening is
-written on the row with its reason; each step is in the journal."""
+own entry point), then writes the `YearClosing` row and the target each indicator has that
+day (`ClosedYearTarget`): from then on the indicator engine keeps the year's stored values as
+they are (commitments.actions, `_recompute_slots`), their verdicts are read against those
+targets (`Indicator.target_in`), and every write path of a record of that year goes through
+`core.closing.guard_change`. Reopening is written on the row with its reason; each step is in
+the journal."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from commitments.actions import recompute_periods
-from commitments.models import Indicator, IndicatorValue
+from commitments.models import ClosedYearTarget, Indicator, IndicatorValue
 from core.audit import record_event, saved_user, snapshot
 from core.closing import closing_of, closings_in_force, corrections_of, last_complete_year
 from core.models import ClosedYearChanges, Organisation, User, YearClosing, YearCorrection
@@ -75,6 +77,16 @@ def close_year(
         closed_at=now or timezone.now(),
         closed_by=saved_user(actor),
         values_frozen=frozen,
+    )
+    ClosedYearTarget.objects.bulk_create(
+        ClosedYearTarget(
+            organisation=organisation,
+            closing=closing,
+            indicator=indicator,
+            comparator=indicator.comparator,
+            target_value=indicator.target_value,
+        )
+        for indicator in Indicator.objects.for_org(organisation)
     )
     record_event(
         organisation=organisation,

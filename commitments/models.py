@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import uuid
+from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from pathlib import PurePath
 
 from django.db import models
 from django.db.models import Q
 
 from core.metrics import MetricParam
-from core.models import OrgOwned, Service, Site, User
+from core.models import OrgOwned, Service, Site, User, YearClosing
 from core.periods import GRANULARITY_LABELS, Granularity, Period
 from core.registries import METRICS
 from documents.french import NBSP, format_number
@@ -150,16 +153,39 @@ class Indicator(OrgOwned):
     def __str__(self) -> str:
         return f"{self.code} {self.label}"
 
-    def status_for(self, value: float | None) -> Status:
-        """Whether a value meets the target; a pure function of the value."""
+    def target_in(self, year: int | None) -> tuple[str, Decimal]:
+        """The comparator and target a value of `year` is judged against: those the indicator
+        had when that year was closed, if it is (ADR 0025), else its own."""
+        if year is not None and (frozen := self.closed_targets.get(year)) is not None:
+            return frozen
+        return self.comparator, self.target_value
+
+    @cached_property
+    def closed_targets(self) -> dict[int, tuple[str, Decimal]]:
+        """Year → (comparator, target) of each closed year in force. One query per indicator:
+        a page of many indicators reads them all at once (`commitments.closing.attach_closed_targets`)."""
+        frozen = ClosedYearTarget.objects.filter(indicator=self, closing__reopened_at__isnull=True)
+        return {year: (comparator, target) for year, comparator, target in frozen.values_list(*TARGET_FIELDS)}
+
+    def in_year(self, year: int) -> Indicator:
+        """This indicator as read in `year`'s documents (evidence pack, audit view, published
+        results): a copy, never saved, with the target of the year's closing if it is closed."""
+        comparator, target_value = self.target_in(year)
+        as_read = copy.copy(self)
+        as_read.comparator, as_read.target_value = comparator, target_value
+        return as_read
+
+    def status_for(self, value: float | None, *, year: int | None = None) -> Status:
+        """Whether a value (of `year`, when known) meets the target; a pure function of the value."""
         if value is None:
             return Status.NO_DATA
-        target = float(self.target_value)
+        comparator, target_value = self.target_in(year)
+        target = float(target_value)
         met = {
             Comparator.AT_LEAST: value >= target,
             Comparator.AT_MOST: value <= target,
             Comparator.EQUALS: value == target,
-        }[Comparator(self.comparator)]
+        }[Comparator(comparator)]
         return Status.MET if met else Status.NOT_MET
 
     def status_on(self, value: float | None, *, period: Period, today: dt.date) -> Status:
@@ -169,7 +195,7 @@ class Indicator(OrgOwned):
             return Status.NO_DATA
         if not period.is_complete(today):
             return Status.IN_PROGRESS
-        return self.status_for(value)
+        return self.status_for(value, year=period.start.year)
 
     @property
     def is_planned(self) -> bool:
@@ -197,8 +223,44 @@ class Indicator(OrgOwned):
     @property
     def target_label(self) -> str:
         """The target as a reader writes it: "≥ 90 %", "≤ 0,5 %", "= oui"."""
-        symbol = COMPARATOR_SYMBOLS[Comparator(self.comparator)]
-        return f"{symbol}{NBSP}{format_measure(float(self.target_value), self.unit)}"
+        return self.target_label_in(None)
+
+    @property
+    def closed_target_labels(self) -> list[tuple[int, str]]:
+        """(year, target as written) of each closed year, the latest first."""
+        return [(year, self.target_label_in(year)) for year in sorted(self.closed_targets, reverse=True)]
+
+    def target_label_in(self, year: int | None) -> str:
+        """The target a value of `year` is judged against (`target_in`), as a reader writes it."""
+        comparator, target_value = self.target_in(year)
+        symbol = COMPARATOR_SYMBOLS[Comparator(comparator)]
+        return f"{symbol}{NBSP}{format_measure(float(target_value), self.unit)}"
+
+
+TARGET_FIELDS = ("closing__year", "comparator", "target_value")
+
+
+class ClosedYearTarget(OrgOwned):
+    """The target an indicator had when its year was closed (ADR 0025): the verdicts of a
+    closed year are read against it, whatever the target becomes afterwards (a town raising
+    its targets the next year does not turn its closed year's results into failures)."""
+
+    closing = models.ForeignKey(YearClosing, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    comparator = models.CharField("comparaison", max_length=2, choices=Comparator.choices)
+    target_value = models.DecimalField("cible", max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = "cible à la clôture"
+        verbose_name_plural = "cibles à la clôture"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "closing", "indicator"], name="closed_year_target_one_per_indicator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} ({self.closing_id})"
 
 
 class IndicatorService(OrgOwned):

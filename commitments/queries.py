@@ -21,6 +21,7 @@ from commitments.models import (
     Status,
     ValueSource,
 )
+from commitments.targets import attach_closed_targets
 from commitments.trends import Trend, indicator_trends
 from core.audit import history_of
 from core.closing import closings_in_force
@@ -78,7 +79,7 @@ class IndicatorRow:
         """The verdict of the latest complete period: never of the current one."""
         if self.indicator.is_planned or self.latest is None:
             return Status.NO_DATA
-        return self.indicator.status_for(self.latest.value)
+        return self.indicator.status_for(self.latest.value, year=self.latest.period_start.year)
 
     @property
     def status_label(self) -> str:
@@ -214,8 +215,9 @@ def with_latest_value(
 
 
 def indicator_rows(indicators: QuerySet[Indicator], *, today: dt.date, site: Site | None = None) -> list[IndicatorRow]:
-    """Two queries: the indicators, then their latest complete and current values."""
-    annotated = list(with_latest_value(indicators, today=today, site=site))
+    """Three queries: the indicators, their latest complete and current values, the targets of
+    the closed years."""
+    annotated = attach_closed_targets(list(with_latest_value(indicators, today=today, site=site)))
     ids = [
         pk
         for indicator in annotated
@@ -359,6 +361,13 @@ class ValueRow:
     @property
     def frozen(self) -> bool:
         return self.closing_id is not None
+
+    @property
+    def closing_target(self) -> str:
+        """The target of its year's closing when the indicator's target has changed since."""
+        indicator, year = self.value.indicator, self.value.period_start.year
+        changed = self.frozen and indicator.target_in(year) != indicator.target_in(None)
+        return indicator.target_label_in(year) if changed else ""
 
     @property
     def status_label(self) -> str:

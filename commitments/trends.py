@@ -24,6 +24,7 @@ from commitments.models import (
     Status,
     format_number,
 )
+from commitments.targets import attach_closed_targets
 from core.models import Organisation, Site
 from core.periods import Granularity, Period, add_months
 
@@ -141,7 +142,7 @@ class Trend:
 
 
 def _point(indicator: Indicator, period: Period, value: float | None) -> TrendPoint:
-    return TrendPoint(period, value, indicator.status_for(value))
+    return TrendPoint(period, value, indicator.status_for(value, year=period.start.year))
 
 
 def _trend(indicator: Indicator, periods: list[Period], stored: dict[tuple[int, str, dt.date], float | None]) -> Trend:
@@ -163,9 +164,11 @@ def indicator_trends(
     indicators: Sequence[Indicator], *, organisation: Organisation, today: dt.date, site: Site | None = None
 ) -> dict[int, Trend]:
     """The trend of each indicator (by id) in its own granularity, of the whole town or of
-    `site`, all services together. One query, whatever the number of indicators."""
+    `site`, all services together. Two queries (the values, the closed years' targets), whatever
+    the number of indicators."""
     if not indicators:
         return {}
+    attach_closed_targets(list(indicators))  # a closed year's points are judged against its closing's targets
     windows = {granularity: complete_periods(granularity, today) for granularity in Granularity}
     scope = IndicatorValue.objects.filter(organisation=organisation, service__isnull=True, site=site).order_by()
     branches = []

@@ -22,6 +22,7 @@ from django.urls import reverse
 from audits.models import AssessmentStatus, CommitmentScore, GridKind
 from commitments.models import STATUS_LABELS, Commitment, Indicator, IndicatorValue, Module, Status, ValueSource
 from commitments.queries import corrections_by_prefix, records_url
+from commitments.targets import read_in_year
 from commitments.years import YearCounts, year_counts
 from core.closing import closing_of
 from core.models import Organisation, YearClosing
@@ -300,12 +301,15 @@ def audit_year(*, organisation: Organisation, today: dt.date, asked: str | None 
         .select_related("module", "framework")
         .order_by("framework__name", "module__number", "position", "code")
     )
-    indicators = list(
-        Indicator.objects.for_org(organisation)
-        .filter(commitment__in=commitments, is_active=True)
-        .select_related("organisation")
-        .prefetch_related("services")
-        .order_by("commitment", "position", "code")
+    indicators = read_in_year(
+        list(
+            Indicator.objects.for_org(organisation)
+            .filter(commitment__in=commitments, is_active=True)
+            .select_related("organisation")
+            .prefetch_related("services")
+            .order_by("commitment", "position", "code")
+        ),
+        year,
     )
     rows = {commitment.pk: CommitmentYear(commitment) for commitment in commitments}
     for indicator_year in _indicator_years(organisation, indicators, year, today, corrections):

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 
 from audits.models import Assessment, AssessmentStatus, CheckCampaign, Criterion
 from commitments.models import STATUS_LABELS, Commitment, Indicator, IndicatorValue
+from commitments.targets import read_in_year
 from commitments.years import year_counts
 from core.audit import journal_events
 from core.closing import corrections_of
@@ -152,11 +153,14 @@ def commitment_parts(organisation: Organisation, year: int) -> list[CommitmentPa
     (followed, or with values) and every stored value of the year. Four queries."""
     stored = _values_of_year(organisation, year)
     measured = set(stored.order_by().values_list("indicator_id", flat=True).distinct())
-    indicators = list(
-        Indicator.objects.for_org(organisation)
-        .filter(Q(is_active=True, commitment__is_active=True) | Q(pk__in=measured))
-        .select_related("commitment__framework", "commitment__module")
-        .order_by("commitment__framework__name", "commitment__position", "commitment__code", "position", "code")
+    indicators = read_in_year(
+        list(
+            Indicator.objects.for_org(organisation)
+            .filter(Q(is_active=True, commitment__is_active=True) | Q(pk__in=measured))
+            .select_related("commitment__framework", "commitment__module")
+            .order_by("commitment__framework__name", "commitment__position", "commitment__code", "position", "code")
+        ),
+        year,
     )
     values: dict[int, list[IndicatorValue]] = defaultdict(list)
     for value in stored.select_related("service", "site").order_by("period_start", "granularity", "site", "service"):

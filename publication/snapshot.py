@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from commitments.models import STATUS_LABELS, Commitment, Indicator, IndicatorValue, Status, format_measure
+from commitments.targets import read_in_year
 from commitments.years import PERCENT, year_counts
 from core.models import Organisation, Service, Site
 from core.periods import Granularity, Period
@@ -310,9 +311,10 @@ def _chosen(indicators: list[Indicator], required: RequiredResult) -> list[Indic
 
 
 def build_snapshot(*, organisation: Organisation, year: int) -> dict[str, Any]:
-    """What a publication of `year` shows, as JSON data. Five queries."""
+    """What a publication of `year` shows, as JSON data. Six queries."""
     period = Period(dt.date(year, 1, 1), Granularity.YEAR)
     commitments, indicators = _public_indicators(organisation)
+    indicators = read_in_year(indicators, year)  # a closed year: judged against its closing's targets
     stored = _stored_values(organisation, indicators, period)
     services = dict(Service.objects.for_org(organisation).values_list("pk", "name"))
     sites = dict(Site.objects.for_org(organisation).values_list("pk", "name"))

@@ -26,6 +26,7 @@ from commitments.models import (
     format_measure,
     format_number,
 )
+from commitments.targets import attach_closed_targets, read_in_year
 from commitments.years import PERCENT, year_counts
 from complaints.models import Complaint, Justified, Kind
 from core.localtime import aware_local
@@ -70,13 +71,20 @@ class Point:
     def number(self) -> float | None:
         return self.value.value
 
+    @property
+    def year(self) -> int:
+        return self.period.start.year
+
 
 def _followed_indicators(organisation: Organisation) -> list[Indicator]:
-    return list(
-        Indicator.objects.for_org(organisation)
-        .filter(is_active=True, commitment__is_active=True)
-        .select_related("commitment__framework", "commitment__module")
-        .order_by("commitment__framework__name", "commitment__position", "commitment__code", "position", "code")
+    """With the targets of the closed years: a closed year's periods are judged against them."""
+    return attach_closed_targets(
+        list(
+            Indicator.objects.for_org(organisation)
+            .filter(is_active=True, commitment__is_active=True)
+            .select_related("commitment__framework", "commitment__module")
+            .order_by("commitment__framework__name", "commitment__position", "commitment__code", "position", "code")
+        )
     )
 
 
@@ -136,7 +144,7 @@ class IndicatorTrend:
     @property
     def status(self) -> Status:
         latest = self.latest
-        return self.indicator.status_for(latest.number) if latest else Status.NO_DATA
+        return self.indicator.status_for(latest.number, year=latest.year) if latest else Status.NO_DATA
 
     @property
     def status_label(self) -> str:
@@ -144,7 +152,7 @@ class IndicatorTrend:
 
     @property
     def met(self) -> int:
-        return sum(self.indicator.status_for(point.number) == Status.MET for point in self.points)
+        return sum(self.indicator.status_for(point.number, year=point.year) == Status.MET for point in self.points)
 
     @property
     def measured(self) -> int:
@@ -216,13 +224,13 @@ class YearResult:
         """The year's value; for a measure that does not add up, the periods that met the target."""
         if value is not None or not any(point.number is not None for point in points):
             return format_measure(value, self.indicator.unit)
-        met = sum(self.indicator.status_for(point.number) == Status.MET for point in points)
+        met = sum(self.indicator.status_for(point.number, year=point.year) == Status.MET for point in points)
         measured = sum(point.number is not None for point in points)
         return f"{met} / {measured} pér."
 
     @property
     def met(self) -> int:
-        return sum(self.indicator.status_for(point.number) == Status.MET for point in self.points)
+        return sum(self.indicator.status_for(point.number, year=point.year) == Status.MET for point in self.points)
 
     @property
     def measured(self) -> int:
@@ -264,7 +272,7 @@ class YearResult:
 def year_results(organisation: Organisation, *, year: int, today: dt.date) -> list[YearResult]:
     """Every followed indicator's complete periods of `year` and of the year before. Two queries."""
     previous_start, start, end = dt.date(year - 1, 1, 1), dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    indicators = _followed_indicators(organisation)
+    indicators = read_in_year(_followed_indicators(organisation), year)
     points = _points(organisation, indicators, since=dt.date(year - 1, 1, 1), until=min(end, today))
     results = []
     for indicator in indicators:

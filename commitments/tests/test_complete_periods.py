@@ -175,8 +175,8 @@ def test_the_commitment_page_reads_the_statuses_of_3_or_30_values_in_the_same_qu
         for month in range(1, 13):
             store(indicator_of(org, code), f"2026-{month:02d}", 5, 10)
     # +1: the town's sites, for the site selector; +1: the trends; +1: the actions opened from its indicators;
-    # +1: the closed years, whose values are marked frozen
-    assert page_queries(client, url) == few <= 14
+    # +1: the closed years, whose values are marked frozen; +1: their targets (ADR 0025)
+    assert page_queries(client, url) == few <= 15
 
 
 def test_a_value_entered_for_the_current_period_is_confirmed_en_cours_without_a_verdict(

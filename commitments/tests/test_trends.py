@@ -119,7 +119,7 @@ def test_a_planned_indicator_has_no_verdict(planned_indicator):
     assert {point.status for point in trend.points} == {Status.NO_DATA}
 
 
-def test_every_indicator_is_read_in_one_query(qualivilles, org, other_org):
+def test_every_indicator_is_read_in_one_query_and_their_closed_years_targets_in_another(qualivilles, org, other_org):
     indicators = list(Indicator.objects.filter(organisation=org))
     for indicator in indicators[:10]:
         for key in ("2026-Q2", "2026-Q3", "2025-Q3") if indicator.granularity == "quarter" else ("2026-10", "2026-11"):
@@ -127,7 +127,7 @@ def test_every_indicator_is_read_in_one_query(qualivilles, org, other_org):
                 store(indicator, key, 95)
     with CaptureQueriesContext(connection) as queries:
         trends = indicator_trends(indicators, organisation=org, today=TODAY)
-    assert len(queries.captured_queries) == 1
+    assert len(queries.captured_queries) == 2
     assert len(trends) == 41
     assert "organisation_id" in queries.captured_queries[0]["sql"]
 
