@@ -79,6 +79,7 @@ TEXT_FIELDS = [
     "citizen_name",
     "citizen_email",
     "citizen_phone",
+    "citizen_address",
     "answer",
     "action_note",
 ]
@@ -133,6 +134,7 @@ def register_complaint(
     citizen_name: str = "",
     citizen_email: str = "",
     citizen_phone: str = "",
+    citizen_address: str = "",
     received_at: dt.datetime | None = None,
     handled_by: User | None = None,
 ) -> Complaint:
@@ -159,6 +161,7 @@ def register_complaint(
         citizen_name=citizen_name.strip(),
         citizen_email=citizen_email.strip(),
         citizen_phone=citizen_phone.strip(),
+        citizen_address=citizen_address.strip(),
         created_by=saved_user(actor),
         handled_by=handled_by or saved_user(actor),
     )
@@ -221,6 +224,7 @@ EDITABLE = [
     "citizen_name",
     "citizen_email",
     "citizen_phone",
+    "citizen_address",
     "justified",
     "action_note",
     "acknowledged_on",
@@ -228,7 +232,10 @@ EDITABLE = [
     "answer",
     "handled_by",
 ]
-STRIPPED = {"subject", "description", "citizen_name", "citizen_email", "citizen_phone", "action_note", "answer"}
+STRIPPED = {
+    "subject", "description", "citizen_name", "citizen_email", "citizen_phone", "citizen_address", "action_note",
+    "answer",
+}  # fmt: skip
 
 
 def _validate_edit(complaint: Complaint, reached: dict[str, dt.date | None], today: dt.date) -> None:
@@ -434,6 +441,7 @@ def anonymise_closed(organisation: Organisation, closed_before: dt.date, actor: 
         citizen_name="",
         citizen_email="",
         citizen_phone="",
+        citizen_address="",
         answer="",
         anonymised_at=timezone.now(),
         version=F("version") + 1,

@@ -37,6 +37,12 @@ class ComplaintForm(VersionForm):
     citizen_name = forms.CharField(label="Nom de l'usager", max_length=150, required=False)
     citizen_email = forms.EmailField(label="Courriel de l'usager", required=False)
     citizen_phone = forms.CharField(label="Téléphone de l'usager", max_length=30, required=False)
+    citizen_address = forms.CharField(
+        label="Adresse postale de l'usager",
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+        required=False,
+        help_text="Pour lui envoyer l'accusé de réception et la réponse par courrier.",
+    )
     handled_by = forms.ModelChoiceField(
         label="Agent chargé", queryset=User.objects.none(), required=False, empty_label="— Personne —"
     )
@@ -81,7 +87,8 @@ class ComplaintForm(VersionForm):
     def initial_for(complaint: Complaint) -> dict[str, Any]:
         names = [
             "kind", "channel", "received_on", "service", "commitment_code", "subject", "description",
-            "citizen_name", "citizen_email", "citizen_phone", "handled_by", "justified", "action_note",
+            "citizen_name", "citizen_email", "citizen_phone", "citizen_address", "handled_by", "justified",
+            "action_note",
             "acknowledged_on", "answered_on", "answer", "version",
         ]  # fmt: skip
         initial = {name: getattr(complaint, name) for name in names}

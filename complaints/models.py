@@ -212,6 +212,7 @@ class Complaint(OrgOwned, Versioned):
     citizen_name = models.CharField("nom de l'usager", max_length=150, blank=True)
     citizen_email = models.EmailField("courriel de l'usager", blank=True)
     citizen_phone = models.CharField("téléphone de l'usager", max_length=30, blank=True)
+    citizen_address = models.TextField("adresse postale de l'usager", blank=True)
     answer = models.TextField("réponse", blank=True)
     # Handling.
     status = models.CharField("statut", max_length=12, choices=Status.choices, default=Status.RECEIVED)

@@ -157,12 +157,12 @@ def statistics(organisation: Organisation, period: Period) -> Statistics:
 
 EXPORT_HEADERS = [
     "Numéro de suivi", "Nature", "Canal", "Date de réception", "Service", "Engagement", "Objet",
-    "Description", "Nom", "Courriel", "Téléphone", "Date d'accusé de réception", "Date de réponse",
+    "Description", "Nom", "Courriel", "Téléphone", "Adresse postale", "Date d'accusé de réception", "Date de réponse",
     "Réponse", "Fondée", "Action d'amélioration", "Date de clôture", "Statut",
     "Accusé de réception attendu le", "Réponse attendue le", "Accusé de réception dans le délai",
     "Réponse dans le délai",
 ]  # fmt: skip
-PERSONAL_HEADERS = {"Objet", "Description", "Nom", "Courriel", "Téléphone", "Réponse"}
+PERSONAL_HEADERS = {"Objet", "Description", "Nom", "Courriel", "Téléphone", "Adresse postale", "Réponse"}
 JUSTIFIED_WORDS = {Justified.YES: "oui", Justified.NO: "non", Justified.UNDETERMINED: "à déterminer"}
 
 
@@ -190,6 +190,7 @@ def export_rows(complaints: QuerySet[Complaint], *, personal: bool, today: dt.da
             "Nom": c.citizen_name,
             "Courriel": c.citizen_email,
             "Téléphone": c.citizen_phone,
+            "Adresse postale": c.citizen_address,
             "Date d'accusé de réception": c.acknowledged_on,
             "Date de réponse": c.answered_on,
             "Réponse": c.answer,

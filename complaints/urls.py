@@ -14,6 +14,7 @@ urlpatterns = [
     path("statistiques/", views.stats, name="stats"),
     path("<int:complaint_id>/", views.detail, name="detail"),
     path("<int:complaint_id>/modifier/", views.edit, name="edit"),
+    path("<int:complaint_id>/accuse-de-reception.pdf", views.acknowledgement_pdf, name="acknowledgement_pdf"),
     path(
         "<int:complaint_id>/accuser-reception/", views.complaint_action, {"action": "acknowledge"}, name="acknowledge"
     ),

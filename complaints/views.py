@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from complaints import actions
@@ -24,6 +25,7 @@ from complaints.forms import (
     StatsForm,
 )
 from complaints.imports import import_complaints
+from complaints.letters import acknowledgement_letter, missing_recipient
 from complaints.models import Complaint, ComplaintSettings
 from complaints.queries import complaint_page, export_headers, export_rows, filtered_complaints, statistics
 from core.access import Capability, OrgRequest, get_for_org, org_view, sees_personal_data
@@ -32,6 +34,7 @@ from core.periods import Granularity, Period
 from core.registries import record_panels
 from core.web import acting_user, export_format, page_of, show_refusal, unknown_export_format
 from documents.exports import export_response
+from documents.pdf import render_pdf
 
 NAV = {"nav_section": "complaints"}
 PAGE_SIZE = 25
@@ -100,7 +103,25 @@ def detail(request: OrgRequest, complaint_id: int) -> HttpResponse:
     page = complaint_page(complaint, today=timezone.localdate())
     context = {**NAV, "page": page, "complaint": complaint, "personal": _personal(request)}
     context["panels"] = record_panels(request.membership, [complaint]).get(complaint.pk, [])
+    context["letter_refusal"] = missing_recipient(complaint)
     return render(request, "complaints/detail.html", context | {"steps": actions.allowed_transitions(complaint)})
+
+
+@org_view(read=Capability.PERSONAL_DATA)
+def acknowledgement_pdf(request: OrgRequest, complaint_id: int) -> HttpResponseBase:
+    """The acknowledgement of receipt as a letter, or back to the complaint with what it lacks."""
+    complaint = get_for_org(Complaint.objects.select_related("service"), request, pk=complaint_id)
+    if refusal := missing_recipient(complaint):
+        messages.error(request, refusal)
+        return redirect("complaints:detail", request.org.slug, complaint.pk)
+    tracking = request.build_absolute_uri(reverse("complaints_public:complaint_tracking", args=[request.org.slug]))
+    letter = acknowledgement_letter(
+        complaint, organisation=request.org, today=timezone.localdate(), tracking_url=tracking
+    )
+    response = HttpResponse(render_pdf("documents/pdf/letter.html", {"org": request.org, "letter": letter}))
+    response["Content-Type"] = "application/pdf"
+    response["Content-Disposition"] = f'attachment; filename="accuse-de-reception-{complaint.tracking_number}.pdf"'
+    return response
 
 
 @org_view(read=Capability.CAPTURE, write=Capability.CAPTURE)

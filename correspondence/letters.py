@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-
-from django.utils.safestring import SafeString
 
 from core.models import Organisation, Service
 from core.periods import same_day_months_later
@@ -24,6 +21,7 @@ from core.text import paragraphs
 from core.workdays import french_date
 from correspondence.models import AcknowledgementTemplate, Channel, WrittenRequest
 from correspondence.rules import Deadline
+from documents.letters import Letter
 
 # CRPA L231-1: the silence kept two months on a request for a decision means acceptance.
 SILENCE_MONTHS = 2
@@ -50,14 +48,6 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def unknown_placeholders(text: str) -> list[str]:
     return sorted({name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
-
-
-@dataclass(frozen=True)
-class Letter:
-    title: str
-    sender: list[str]
-    recipient: list[str]
-    paragraphs: list[SafeString]
 
 
 def letter_values(

@@ -247,7 +247,7 @@ def acknowledgement_pdf(request: OrgRequest, request_id: int) -> HttpResponseBas
         return redirect(PAGES.detail_url(request, written))
     template = actions.acknowledgement_template(request.org)
     letter = acknowledgement_letter(written, service, template, today=timezone.localdate(), organisation=request.org)
-    pdf = render_pdf("correspondence/pdf/acknowledgement.html", {"org": request.org, "letter": letter})
+    pdf = render_pdf("documents/pdf/letter.html", {"org": request.org, "letter": letter})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="accuse-de-reception-{written.pk}.pdf"'
     return response

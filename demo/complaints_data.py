@@ -158,6 +158,16 @@ def _citizen(rng: random.Random, channel: str) -> tuple[str, str, str]:
     return f"{first} {last}", email, phone if channel == Channel.PHONE or rng.random() < 0.3 else ""
 
 
+STREETS = ("rue des Lilas", "avenue de la Gare", "impasse des Tilleuls", "place du Marché", "chemin des Vignes")
+
+
+def _address(name: str, town: Town) -> str:
+    """A made-up postal address for a letter's sender, drawn from the name (the random sequence,
+    and so the rest of the demo, stays as it was)."""
+    number = sum(map(ord, name))
+    return f"{number % 60 + 1} {STREETS[number % len(STREETS)]}\n45999 {town.organisation.name}"
+
+
 def _received_on(town: Town, day: dt.date, channel: str) -> dt.date:
     """Counter, phone and letters arrive on working days; e-mails and the web form any day."""
     if channel in (Channel.EMAIL, Channel.WEB) or town.calendar.is_working_day(day):
@@ -245,6 +255,7 @@ def _complaint(town: Town, rng: random.Random, day: dt.date, numbers: set[str]) 
         citizen_name=name,
         citizen_email=email,
         citizen_phone=phone,
+        citizen_address=_address(name, town) if channel == Channel.LETTER and name else "",
         handled_by=handler,
         created_by=None if channel == Channel.WEB else handler,
     )

@@ -66,7 +66,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def secrets_of(town) -> set[str]:
-    """What the demo stores of its citizens: names, e-mail addresses, phones, complaint texts,
+    """What the demo stores of its citizens: names, e-mail and postal addresses, phones, complaint texts,
     survey comments as written unless published so. (The demo's letters name no one, and their subjects are the
     town's topics, the same words as its counter's visit reasons: not searched.)"""
     found: set[str] = set()
@@ -74,6 +74,8 @@ def secrets_of(town) -> set[str]:
         "citizen_name", "citizen_email", "citizen_phone", "subject", "description", "answer"
     ):
         found.update(row)
+    for address in Complaint.objects.filter(organisation=town).values_list("citizen_address", flat=True):
+        found.update(address.splitlines()[:1])  # the street (the town's own name follows the postcode)
     for row in Appointment.objects.filter(organisation=town).values_list(
         "citizen_name", "citizen_email", "citizen_phone"
     ):

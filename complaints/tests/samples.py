@@ -21,11 +21,15 @@ def sample_values(organisation: Organisation) -> dict[str, Any]:
         subject="Attente au guichet",
         description="Quarante minutes d'attente un lundi matin.",
         citizen_name="Usager Témoin",
+        citizen_address="1 rue Témoin\n45999 Ville-Témoin",  # its acknowledgement letter prints
     )
     return {"complaint_id": complaint.pk}
 
 
 def existing_values(organisation: Organisation) -> dict[str, Any]:
-    """The demo town's first complaint; a sample one while the demo has none."""
-    first = Complaint.objects.for_org(organisation).order_by("pk").values_list("pk", flat=True).first()
+    """The demo town's first complaint received by post with an address (its letter prints);
+    a sample one while the demo has none."""
+    complaints = Complaint.objects.for_org(organisation).order_by("pk")
+    with_address = complaints.exclude(citizen_address="").exclude(citizen_name="")
+    first = (with_address.first() or complaints.first() or Complaint()).pk
     return {"complaint_id": first} if first is not None else sample_values(organisation)
