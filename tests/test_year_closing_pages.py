@@ -9,10 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from appointments.actions import Citizen, book
+from appointments.models import AppointmentKind, BookingHours
+from appointments.models import Channel as AppointmentChannel
 from commitments.closing import close_year
 from commitments.frameworks import load_framework
 from commitments.models import Indicator
-from core.models import AuditEvent, ClosedYearChanges, Role, YearClosing, YearCorrection
+from core.models import AuditEvent, ClosedYearChanges, OpeningHours, Role, Service, YearClosing, YearCorrection
 from correspondence.actions import register_request
 from correspondence.models import Channel, WrittenRequest
 
@@ -154,3 +157,33 @@ def test_the_closing_page_reads_few_or_many_years_in_the_same_queries(org, manag
             organisation=org, closing=closing, year=year, object_repr="x", action="edit", reason="motif"
         )
     assert page_queries(manager_client, url(org, "closing")) == few
+
+
+def test_an_appointment_of_a_closed_year_asks_the_reason_with_its_buttons_in_correction_mode(
+    org, manager_client, make_member
+):
+    service = Service.objects.get(organisation=org, code="etat-civil")
+    OpeningHours.objects.create(
+        organisation=org, site=service.site, weekday=0, opens_at=dt.time(8), closes_at=dt.time(12)
+    )
+    kind = AppointmentKind.objects.create(organisation=org, service=service, label="Passeport", duration_minutes=20)
+    BookingHours.objects.create(organisation=org, kind=kind, weekday=0, starts_at=dt.time(9), ends_at=dt.time(11))
+    starts = dt.datetime(2025, 12, 1, 9, 20, tzinfo=PARIS)  # a Monday
+    appointment, _token = book(
+        kind=kind, starts_at=starts, citizen=Citizen("Usager", "usager@exemple.test"),
+        channel=AppointmentChannel.PHONE, actor=None, now=starts - dt.timedelta(days=3),
+    )  # fmt: skip
+    close_year(organisation=org, year=2025, actor=make_member(org, Role.ADMIN))
+    detail = reverse("appointments:detail", args=[org.slug, appointment.pk])
+    step = reverse("appointments:step", args=[org.slug, appointment.pk])
+    assert 'name="motif_correction"' not in manager_client.get(detail).content.decode()  # « refuser »: no box
+
+    org.closed_year_changes = ClosedYearChanges.CORRECTION
+    org.save()
+    page = manager_client.get(detail).content.decode()
+    assert 'name="motif_correction"' in page and 'name="step" value="no_show"' in page  # one form, the box in it
+    refused = manager_client.post(step, {"step": "no_show"}, follow=True).content.decode()
+    assert "Indiquez-en le motif" in html.unescape(refused) and not YearCorrection.objects.exists()
+    manager_client.post(step, {"step": "no_show", "motif_correction": "Absence signalée par téléphone"})
+    correction = YearCorrection.objects.get()
+    assert (correction.year, correction.reason) == (2025, "Absence signalée par téléphone")

@@ -138,7 +138,8 @@ def test_the_day_list_shows_todays_appointments_with_names_and_buttons(agent, or
     page = agent.get(url("home", org)).content.decode()
     assert page.index("Alice Martin") < page.index("Bruno Petit") and "Demain Seulement" not in page
     assert "Rendez-vous du lundi 23 mars 2026" in page
-    assert '<button type="submit" class="button">Arrivé<span class="visually-hidden"> : rendez-vous' in page
+    arrived = '<button type="submit" name="step" value="check_in" class="button">Arrivé<span class="visually-hidden">'
+    assert f"{arrived} : rendez-vous" in page
     assert ">Absent<" not in page  # not before the appointment's time
 
 
