@@ -271,7 +271,8 @@ def act_rows(city: Any, days: Days, total: int, today: dt.date, suffix: str) -> 
 
 COMPLAINT_COLUMNS = ("organisation_id", "version", "tracking_number", "kind", "channel", "received_on",
                      "received_month", "service_id", "commitment_code", "commitment_label", "subject", "description",
-                     "citizen_name", "citizen_email", "citizen_phone", "answer", "status", "acknowledge_due_on",
+                     "citizen_name", "citizen_email", "citizen_phone", "citizen_address", "answer", "status",
+                     "acknowledge_due_on",
                      "answer_due_on", "acknowledged_on", "answered_on", "closed_on", "justified", "action_note",
                      "import_key", "created_at", "updated_at")  # fmt: skip
 TOPICS = (("8", "Attente trop longue à l'accueil", "Deuxième guichet le lundi matin"),
@@ -303,8 +304,8 @@ def complaint_rows(city: Any, days: Days, total: int, today: dt.date, suffix: st
             yield (
                 city.pk, 0, number, "complaint", rng.choice(("counter", "phone", "email", "web")), day,
                 day.replace(day=1), rng.choice(services), code, labels.get(code, ""), subject, "Réclamation du banc.",
-                "", "", "", "", status, days.add(day, 2), days.add(day, 10), min(acknowledged, answered), answered_on,
-                closed_on, justified, action if justified == "yes" else "", "", f"{day} 09:00:00{suffix}",
+                "", "", "", "", "", status, days.add(day, 2), days.add(day, 10), min(acknowledged, answered),
+                answered_on, closed_on, justified, action if justified == "yes" else "", "", f"{day} 09:00:00{suffix}",
                 f"{day} 09:00:00{suffix}",
             )  # fmt: skip
 

@@ -43,6 +43,11 @@ def _migrations_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+def apply_migrations(env: dict[str, str]) -> None:
+    """Bring an existing database (a city kept with --keep) up to the current migrations."""
+    _run_migrate(env)
+
+
 def _run_migrate(env: dict[str, str]) -> None:
     command = [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"]
     subprocess.run(command, env=env, cwd=ROOT, check=True)

@@ -58,7 +58,7 @@ from pathlib import Path
 
 from _large_city_data import SLUG, generate  # bench/_large_city_data.py: the city drawn and written
 from _postgres import fresh_database  # bench/_postgres.py: run as `python bench/x.py`
-from _served import PYTHON, ROOT, app_environment, migrate, served
+from _served import PYTHON, ROOT, app_environment, apply_migrations, migrate, served
 
 sys.path.insert(0, str(ROOT))
 PG_DATABASE = "bench_city"
@@ -274,7 +274,10 @@ def main() -> int:
             print(f"Ville gardée sur {label} : {url}")
         else:
             print(f"Grande ville sur {label} : {sites} sites, {years} an(s), {volumes}")
-        migrate(env)
+        if args.reuse:
+            apply_migrations(env)  # the kept city, brought up to date (a template copy would replace it)
+        else:
+            migrate(env)
         import django
 
         django.setup()
