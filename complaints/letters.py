@@ -37,7 +37,7 @@ def acknowledgement_letter(
     body: list[SafeString] = [
         escape("Madame, Monsieur,"),
         format_html(
-            "{} a bien reçu le {} votre {} : « {} ». Elle est enregistrée sous le numéro de suivi {}.",
+            "{} a bien reçu le {} votre {}\u00a0: «\u00a0{}\u00a0». Elle est enregistrée sous le numéro de suivi {}.",
             organisation.name,
             french_date(complaint.received_on),
             kind,

@@ -165,7 +165,8 @@ def _address(name: str, town: Town) -> str:
     """A made-up postal address for a letter's sender, drawn from the name (the random sequence,
     and so the rest of the demo, stays as it was)."""
     number = sum(map(ord, name))
-    return f"{number % 60 + 1} {STREETS[number % len(STREETS)]}\n45999 {town.organisation.name}"
+    city = town.organisation.contact_address.splitlines()[-1] if town.organisation.contact_address else ""
+    return f"{number % 60 + 1} {STREETS[number % len(STREETS)]}\n{city}".strip()
 
 
 def _received_on(town: Town, day: dt.date, channel: str) -> dt.date:

@@ -55,7 +55,7 @@ def test_an_agent_prints_the_acknowledgement_letter_of_a_complaint_received_by_p
         "Jeanne Usagère 12 rue des Lilas 45999 Ville-de-Test",  # the recipient's block
         "Accueil 1 place de la Mairie 45999 Ville-de-Test",  # the service in charge and its contact
         "Téléphone : 02 61 91 00 10",
-        "a bien reçu le lundi 2 mars 2026 votre réclamation : « Attente au guichet »",
+        "a bien reçu le lundi 2 mars 2026 votre réclamation : « Attente au guichet »",  # (spaces unbroken)
         f"numéro de suivi {by_post.tracking_number}",
         f"au plus tard le {french_date(by_post.answer_due_on)}",  # the answer's due day
         f"/p/{org.slug}/suivi/",  # where to follow it
