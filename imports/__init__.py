@@ -20,7 +20,7 @@ already imported and rejected, and keeps the first rejections with their line nu
   `lock_organisation_writes`, `fewer_checkpoints`);
 - `chunks`: converting records into chunks of rows (`read_chunks`);
 - `reader_process`: the second process that reads and converts while this one writes
-  (`spawned_chunks`);
+  (`ReadingProcess`);
 - `runs`: THE import of one file (`import_file` → `ImportResult`);
 - `background`, `command`: the web upload's thread and the `import_calls`/`import_tickets`
   commands.
@@ -66,7 +66,7 @@ from imports.kinds import (
     kind_spec,
 )
 from imports.line_map import DEFAULT_KEY, IGNORE, LineMap, service_line_map, service_targets, source_line_map
-from imports.reader_process import reader_process_main, spawned_chunks
+from imports.reader_process import ReadingProcess, reader_process_main
 from imports.rows import MAX_KEY, InsertRow, dedupe_key
 from imports.runs import DONE, FAILED, ImportResult, Progress, import_file, start_run
 from imports.writing import InsertTarget, fewer_checkpoints, insert_rows, insert_target, lock_organisation_writes
@@ -100,6 +100,7 @@ __all__ = [
     "NumberedRecords",
     "Progress",
     "ProgressBar",
+    "ReadingProcess",
     "Records",
     "RowImporter",
     "TableImporter",
@@ -126,7 +127,6 @@ __all__ = [
     "service_line_map",
     "service_targets",
     "source_line_map",
-    "spawned_chunks",
     "start_run",
     "summary_lines",
     "table_layout",

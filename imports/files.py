@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from imports.models import ImportSource
 
 SCAN_BLOCK = 1024 * 1024
+UTF8 = "utf-8-sig"  # UTF-8, a byte-order mark at the start skipped
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def scan_file(path: Path) -> FileFacts:
             digest.update(block)
             utf8.read(block)
     utf8.read(b"", final=True)
-    return FileFacts(size, digest.hexdigest(), "utf-8-sig" if utf8.holds else "cp1252")
+    return FileFacts(size, digest.hexdigest(), UTF8 if utf8.holds else "cp1252")
 
 
 class Utf8Check:
@@ -63,7 +64,7 @@ class Utf8Check:
     writes (an accent as two bytes) means mixed encodings: refused, with its line."""
 
     def __init__(self) -> None:
-        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self.decoder = codecs.getincrementaldecoder(UTF8)()
         self.holds = True
         self.lines = 0
         self.accented = False

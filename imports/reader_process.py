@@ -1,8 +1,8 @@
 """The second reading process of a parallel import (the command line): a bare Python that
 reads and converts the file while this process writes, so that an import uses two cores.
 
-`spawned_chunks` starts `python -c "import imports.reader_process as m;
-m.reader_process_main()"`, hands it the importer's plain-data reader (`RowImporter.worker`)
+A `ReadingProcess` starts `python -c "import imports.reader_process as m;
+m.reader_process_main()"` at once, hands it the importer's plain-data reader (`RowImporter.worker`)
 pickled on its standard input, and yields the chunks it sends back through a pipe, in
 `marshal`'s format: a chunk is plain data (tuples of numbers, texts, None), which marshal
 writes in half the time pickle takes and reads a fifth faster; only an error goes pickled. That
@@ -10,7 +10,7 @@ process loads this package and the reader's module, never Django's settings nor 
 test checks it): it stays small and touches no database. A thread of this process (`_receive`)
 takes the chunks off the pipe as they come, up to BUFFERED_CHUNKS ahead, so that neither
 process waits for a slower chunk of the other; memory stays flat. When the writing stops
-early (an error, a generator closed), the reading process is killed and waited for."""
+early (an error, a file read in another encoding), the reading process is killed and waited for."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Generator
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -70,46 +70,63 @@ def reader_process_main() -> None:
     _produce(reader, path, filename, encoding, Connection(descriptor))
 
 
-def spawned_chunks(reader: ChunkReader, path: Path, filename: str, encoding: str) -> Generator[Chunk, None, None]:
-    """The converted chunks of a file, read and converted by a second process while this one
-    writes, so that an import uses two processor cores. The reading process is a fresh Python
-    that loads this module and the reader's, never Django's settings nor a model: it stays
-    small and touches no database (see the module's docstring)."""
-    receiving_end, sending_end = os.pipe()
-    code = f"import sys; sys.path.insert(0, {str(PROJECT_ROOT)!r}); {READER_CODE}"
-    process = subprocess.Popen(  # noqa: S603 (this interpreter, a fixed program)
-        [sys.executable, "-c", code], stdin=subprocess.PIPE, pass_fds=(sending_end,)
-    )
-    os.close(sending_end)
-    receiving = Connection(receiving_end)
-    buffered: queue.Queue[bytes | None] = queue.Queue(maxsize=BUFFERED_CHUNKS)
-    stop = threading.Event()
-    receiver = threading.Thread(target=_receive, args=(receiving, buffered, stop), daemon=True)
-    ended = False
-    try:
-        assert process.stdin is not None
-        with process.stdin:
-            pickle.dump((reader, str(path), filename, encoding, sending_end), process.stdin)
-        receiver.start()
-        while (data := buffered.get()) is not None:
+class ReadingProcess:
+    """A second process reading and converting one file, started at once (`start_reading`):
+    its chunks come from `chunks()`, and `stop()` ends it whether they were read or not. The
+    reading process is a fresh Python that loads this module and the reader's, never Django's
+    settings nor a model: it stays small and touches no database (see the module's docstring)."""
+
+    def __init__(self, reader: ChunkReader, path: Path, filename: str, encoding: str) -> None:
+        self.encoding = encoding
+        receiving_end, sending_end = os.pipe()
+        code = f"import sys; sys.path.insert(0, {str(PROJECT_ROOT)!r}); {READER_CODE}"
+        self.process = subprocess.Popen(  # noqa: S603 (this interpreter, a fixed program)
+            [sys.executable, "-c", code], stdin=subprocess.PIPE, pass_fds=(sending_end,)
+        )
+        os.close(sending_end)
+        self.receiving = Connection(receiving_end)
+        self.buffered: queue.Queue[bytes | None] = queue.Queue(maxsize=BUFFERED_CHUNKS)
+        self.stopping = threading.Event()
+        self.receiver = threading.Thread(
+            target=_receive, args=(self.receiving, self.buffered, self.stopping), daemon=True
+        )
+        self.ended = self.stopped = False
+        try:
+            assert self.process.stdin is not None
+            with self.process.stdin:
+                pickle.dump((reader, str(path), filename, encoding, sending_end), self.process.stdin)
+            self.receiver.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def chunks(self) -> Iterator[Chunk]:
+        """The converted chunks, as the reading process sends them."""
+        while (data := self.buffered.get()) is not None:
             message = decode_message(data)
             if message is None:
-                ended = True
+                self.ended = True
                 return
             if isinstance(message, BaseException):
                 raise message
             yield message
         raise RuntimeError("Le processus de lecture du fichier s'est arrêté.")
-    finally:
-        stop.set()
-        if not ended:
-            process.kill()
+
+    def stop(self) -> None:
+        """End the reading process (killed unless it sent the file's end) and its thread."""
+        if self.stopped:
+            return
+        self.stopped = True
+        self.stopping.set()
+        if not self.ended:
+            self.process.kill()
         try:
-            process.wait(timeout=10)
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            process.kill()
-        receiver.join(timeout=10)
-        receiving.close()
+            self.process.kill()
+        if self.receiver.is_alive():
+            self.receiver.join(timeout=10)
+        self.receiving.close()
 
 
 def _receive(receiving: Connection, buffered: queue.Queue[bytes | None], stop: threading.Event) -> None:

@@ -1,12 +1,13 @@
 """Runs: THE import of one file for one source (`import_file`), and what it returns.
 
-1. The file is scanned (imports.files.scan_file). A file whose hash matches an earlier
-   complete run of the same source, when that run left no row aside, is not read again:
-   nothing would change.
-2. The source's kind gives its `RowImporter` (imports.kinds), which loads what it needs
-   once and converts the records, chunk by chunk (imports.chunks), in this process or,
+1. The source's kind gives its `RowImporter` (imports.kinds), which loads what it needs
+   once (`prepare`). The file is scanned (imports.files.scan_file). A file whose hash matches
+   an earlier complete run of the same source, when that run left no row aside, is not read
+   again: nothing would change.
+2. The importer converts the records, chunk by chunk (imports.chunks), in this process or,
    with `parallel` (the command line) and an importer whose `worker()` gives a reader of
-   plain data, in a second process (imports.reader_process).
+   plain data, in a second process (imports.reader_process), started before the scan
+   (`Reading`).
 3. Chunks are written in transactions of about TRANSACTION_ROWS rows with the run's counters
    (imports.writing), so the page polling the run sees its progress. When every row of a
    chunk was new, the importer counts the chunk's rows for its summary rows (`summarise`) and
@@ -50,10 +51,10 @@ from typing import TYPE_CHECKING
 
 from documents.tabular import TableError
 from imports.chunks import REJECTIONS_KEPT, Chunk, file_chunks
-from imports.files import FileFacts, scan_file
+from imports.files import UTF8, FileFacts, scan_file
 from imports.importers import RowImporter
 from imports.kinds import ImportConfigError, kind_spec
-from imports.reader_process import spawned_chunks
+from imports.reader_process import ReadingProcess
 from imports.rows import InsertRow
 from imports.writing import InsertTarget, fewer_checkpoints, insert_all_or_none, insert_rows, lock_organisation_writes
 
@@ -154,31 +155,56 @@ def _months(texts: Iterable[str]) -> set[dt.date]:
     return {dt.date.fromisoformat(text) for text in texts}
 
 
-@contextlib.contextmanager
-def _chunks(
-    importer: RowImporter, path: Path, run: ImportRun, facts: FileFacts, parallel: bool
-) -> Iterator[Iterator[Chunk]]:
-    """The file's chunks, closed on leaving: a failed write stops the reading process at once."""
-    reader = importer.worker() if parallel else None
-    if reader is not None:
-        chunks = spawned_chunks(reader, path, run.filename, facts.encoding)
-    else:
-        chunks = file_chunks(importer, path, run.filename, facts.encoding)
-    with contextlib.closing(chunks):
-        yield chunks
+class Reading:
+    """How the chunks of one file are read: in this process, or with `parallel` (the command
+    line) by a reading process when the importer has a worker (imports.reader_process). The
+    first reading process may start before the file is scanned (`start`), in UTF-8, the
+    encoding of nearly every file: it reads while this process computes the file's hash."""
+
+    def __init__(self, importer: RowImporter, path: Path, filename: str, parallel: bool) -> None:
+        self.importer, self.path, self.filename, self.parallel = importer, path, filename, parallel
+        self.started: ReadingProcess | None = None
+
+    def start(self) -> None:
+        worker = self.importer.worker() if self.parallel else None
+        if worker is not None:
+            self.started = ReadingProcess(worker, self.path, self.filename, UTF8)
+
+    def stop(self) -> None:
+        started, self.started = self.started, None
+        if started is not None:
+            started.stop()
+
+    @contextlib.contextmanager
+    def chunks(self, encoding: str) -> Iterator[Iterator[Chunk]]:
+        """The file's chunks, closed on leaving: a failed write stops the reading process at once."""
+        started, self.started = self.started, None
+        if started is not None and started.encoding != encoding:
+            started.stop()
+            started = None
+        worker = self.importer.worker() if started is None and self.parallel else None
+        if worker is not None:
+            started = ReadingProcess(worker, self.path, self.filename, encoding)
+        if started is None:
+            with contextlib.closing(file_chunks(self.importer, self.path, self.filename, encoding)) as chunks:
+                yield chunks
+            return
+        try:
+            yield started.chunks()
+        finally:
+            started.stop()
 
 
 def _validate(
-    importer: RowImporter,
-    path: Path,
+    reading: Reading,
     run: ImportRun,
     facts: FileFacts,
     progress: Progress | None,
-    parallel: bool,
     closing: ImportClosing | None = None,
 ) -> None:
     """The first pass of an all-or-nothing import: count, write nothing but the run's counters."""
-    with _chunks(importer, path, run, facts, parallel) as chunks:
+    importer = reading.importer
+    with reading.chunks(facts.encoding) as chunks:
         for read in chunks:
             chunk = _sorted_by_closing(importer, read, closing)
             if closing is not None:
@@ -191,21 +217,20 @@ def _validate(
 
 
 def _write(
-    importer: RowImporter,
-    path: Path,
+    reading: Reading,
     run: ImportRun,
     facts: FileFacts,
     *,
     offset: int,
     progress: Progress | None,
-    parallel: bool,
     closing: ImportClosing | None = None,
 ) -> tuple[set[str], set[str]]:
     """The writing pass: returns the months changed and those whose summaries need a rebuild."""
     changed: set[str] = set()
     stale: set[str] = set()
+    importer = reading.importer
     target = importer.target
-    with fewer_checkpoints(), _chunks(importer, path, run, facts, parallel) as read:
+    with fewer_checkpoints(), reading.chunks(facts.encoding) as read:
         chunks = (_sorted_by_closing(importer, chunk, closing) for chunk in read)
         while _write_transaction(importer, target, run, chunks, offset, changed, stale, progress, closing):
             pass
@@ -348,28 +373,36 @@ def import_file(
     lets the importer read the file in a second process (the command line does); `replace`
     deletes the source's rows of the file's period first (see the module's docstring)."""
     run = run or start_run(source=source, filename=filename or path.name, actor=actor)
+    reading: Reading | None = None
     try:
+        importer = kind_spec(source.kind).factory(source)
+        importer.prepare()
+        reading = Reading(importer, path, run.filename, parallel)
+        reading.start()  # reads while the file is scanned
+        facts = scan_file(path)
         if replace:
-            return _replace(source, path, run, progress=progress, parallel=parallel)
-        return _import(source, path, run, reread=reread, progress=progress, parallel=parallel)
+            return _replace(reading, run, facts, progress=progress)
+        return _import(reading, run, facts, reread=reread, progress=progress)
     except (ImportConfigError, TableError) as error:
         _finish(run, FAILED, str(error))
     except Exception:
         logger.exception("Import %s failed", run.pk)
         _finish(run, FAILED, "Erreur inattendue pendant l'import : l'administrateur peut consulter le journal.")
         raise
+    finally:
+        if reading is not None:
+            reading.stop()
     return ImportResult(run)
 
 
-def _file_period(
-    importer: RowImporter, path: Path, run: ImportRun, facts: FileFacts, parallel: bool
-) -> tuple[dt.date, dt.date] | None:
+def _file_period(reading: Reading, run: ImportRun, facts: FileFacts) -> tuple[dt.date, dt.date] | None:
     """The first and last local day of the file's rows (None without a row); the run counts
     what this pass read, so a file with rejected rows fails before anything is deleted."""
+    importer = reading.importer
     if importer.day_column is None:
         raise ImportConfigError("Ce type de données ne se remplace pas par période.")
     first = last = None
-    with _chunks(importer, path, run, facts, parallel) as chunks:
+    with reading.chunks(facts.encoding) as chunks:
         for chunk in chunks:
             days = [row[importer.day_column] for row in chunk.rows]
             if days:
@@ -381,19 +414,15 @@ def _file_period(
     return dt.date.fromisoformat(str(first)), dt.date.fromisoformat(str(last))
 
 
-def _replace(
-    source: ImportSource, path: Path, run: ImportRun, *, progress: Progress | None, parallel: bool
-) -> ImportResult:
+def _replace(reading: Reading, run: ImportRun, facts: FileFacts, *, progress: Progress | None) -> ImportResult:
     from django.db import transaction
 
     from core.audit import record_event
     from core.periods import add_months
 
-    facts = scan_file(path)
+    importer, source = reading.importer, run.source
     run.file_sha256, run.total_bytes = facts.sha256, 2 * facts.size
-    importer = kind_spec(source.kind).factory(source)
-    importer.prepare()
-    period = _file_period(importer, path, run, facts, parallel)
+    period = _file_period(reading, run, facts)
     if run.rejected or period is None:
         reason = f"{run.rejected} lignes rejetées" if run.rejected else "aucun appel à importer"
         _finish(run, FAILED, f"Remplacement refusé ({reason}) : rien n'a été supprimé ni importé.")
@@ -414,7 +443,7 @@ def _replace(
     with transaction.atomic():
         lock_organisation_writes(source.organisation)
         deleted = importer.delete_period(first, last)
-        _write(importer, path, run, facts, offset=facts.size, progress=progress, parallel=parallel, closing=closing)
+        _write(reading, run, facts, offset=facts.size, progress=progress, closing=closing)
         importer.refresh(months)
         record_event(
             organisation=source.organisation,
@@ -429,11 +458,11 @@ def _replace(
 
 
 def _import(
-    source: ImportSource, path: Path, run: ImportRun, *, reread: bool, progress: Progress | None, parallel: bool
+    reading: Reading, run: ImportRun, facts: FileFacts, *, reread: bool, progress: Progress | None
 ) -> ImportResult:
     from django.db import transaction
 
-    facts = scan_file(path)
+    importer, source = reading.importer, run.source
     run.file_sha256, run.total_bytes = facts.sha256, facts.size
     if not reread and (previous := _previous_complete_run(run)) is not None:
         run.rows_read = previous.rows_read
@@ -441,13 +470,11 @@ def _import(
         run.records_grouped = previous.records_grouped
         _finish(run, DONE)
         return ImportResult(run, already_imported=True)
-    importer = kind_spec(source.kind).factory(source)
-    importer.prepare()
     closing = _closing_of(importer)
     offset = 0
     if source.all_or_nothing:
         run.total_bytes = 2 * facts.size
-        _validate(importer, path, run, facts, progress, parallel, closing)
+        _validate(reading, run, facts, progress, closing)
         if run.rejected:
             _finish(
                 run,
@@ -457,9 +484,7 @@ def _import(
             return ImportResult(run)
         _reset_counters(run)
         offset = facts.size
-    changed, stale = _write(
-        importer, path, run, facts, offset=offset, progress=progress, parallel=parallel, closing=closing
-    )
+    changed, stale = _write(reading, run, facts, offset=offset, progress=progress, closing=closing)
     if stale:
         with transaction.atomic():
             lock_organisation_writes(source.organisation)

@@ -346,7 +346,7 @@ def test_the_reader_and_the_engine_use_the_values_of_the_models():
 
 
 def test_the_reading_process_loads_neither_django_nor_a_model(org, asterisk, write):
-    """The reading process runs what `spawned_chunks` runs, with a real reader, sends its
+    """The reading process runs what a `ReadingProcess` runs, with a real reader, sends its
     chunks back, then lists the modules it loaded."""
     importer = CallImporter(asterisk)
     importer.prepare()
@@ -439,6 +439,22 @@ def test_a_parallel_import_whose_writing_fails_stops_its_reading_process_at_once
     assert run.status == ImportStatus.FAILED and "Erreur inattendue" in run.error
     # The first chunk stays, as documented (a chunk may pass CHUNK_ROWS by the calls closed at once).
     assert CHUNK_ROWS <= run.imported == Call.objects.count() < 2 * CHUNK_ROWS
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the processes in /proc")
+def test_a_parallel_import_of_a_windows_1252_log_reads_it_again_in_that_encoding(org, asterisk, standard, write):
+    """The reading process starts in UTF-8 before the scan; the scan finds Windows-1252, so
+    that process is stopped and another reads the file as it is written."""
+    asterisk.line_map = {"Sète": "standard"}
+    asterisk.save()
+    path = write("Master.csv", [cdr("2026-03-02 09:00:00", "2026-03-02 09:00:05", "2026-03-02 09:01:00",
+                                    duration=60, billsec=55, dst="Sète")], encoding="cp1252")  # fmt: skip
+
+    result = import_file(source=asterisk, path=path, parallel=True)
+
+    assert (result.run.status, result.run.imported, result.run.rejected) == (ImportStatus.DONE, 1, 0)
+    assert Call.objects.get().line == standard
+    assert _reading_processes() == {}
 
 
 def test_the_chunks_of_one_transaction_add_their_summary_counts_at_once(org, asterisk, write, monkeypatch):
