@@ -56,6 +56,9 @@ class RowImporter(ABC):
     # Rows already stored are joined with the new ones (`merge_stored`) rather than kept as
     # they are: a call whose records straddle two files.
     merges = False
+    # With `merges`: whether every row of the last chunk written was stored already (a file
+    # read again): imports.runs then gives the next chunk to `merge_stored` at once.
+    all_stored = False
     # Where a row holds its local day ("YYYY-MM-DD"): a file's period, for `delete_period`.
     day_column: int | None = None
 

@@ -15,9 +15,9 @@
    rows were already stored, an importer that merges (`RowImporter.merge_stored`, calls
    made of several records) sees its chunk refused whole (`insert_all_or_none`: a COPY on
    PostgreSQL, a savepoint on SQLite) and writes it again, joining those rows into the stored
-   ones with their summaries kept exact; otherwise the stored rows stay and the months of
-   that chunk are rebuilt at the end. The months touched are returned, for indicator
-   recomputation.
+   ones with their summaries kept exact (after a chunk all stored, the next goes there at
+   once); otherwise the stored rows stay and the months of that chunk are rebuilt at the end.
+   The months touched are returned, for indicator recomputation.
 
 `replace` (calls) corrects what an earlier rule imported: the file is read once to find its
 period (its first and last local day), then, in one transaction, the source's stored rows of
@@ -306,11 +306,14 @@ def _write_chunk(
 def _insert_or_merge(importer: RowImporter, target: InsertTarget, rows: list[InsertRow]) -> tuple[int, bool]:
     """Insert a chunk of an importer that merges; when some of its rows are already stored,
     insert none and let the importer join them into the stored ones. Returns how many rows
-    were new and whether a stored row changed."""
-    if insert_all_or_none(target, rows):
+    were new and whether a stored row changed. After a chunk whose rows were all stored (a
+    file read again), the next goes to the join at once: its insert would be refused too."""
+    if not importer.all_stored and insert_all_or_none(target, rows):
         importer.summarise(rows)
         return len(rows), False
-    return importer.merge_stored(target, rows)
+    inserted, changed = importer.merge_stored(target, rows)
+    importer.all_stored = not inserted
+    return inserted, changed
 
 
 def _closing_of(importer: RowImporter) -> ImportClosing:

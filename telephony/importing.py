@@ -117,6 +117,8 @@ STAT_RINGS_OF = itemgetter(11, 1, 0, 8, 5, 6, 15)  # the same, then the rings of
 SLOT_OF = itemgetter(11, 1, 0, 8, 12, 13, 5)  # month, service, line, in hours, weekday, half-hour, outcome
 TALK_OF = itemgetter(7)
 KEY = 14  # the dedupe key's place in a row
+TIME_COLUMNS = ("started_at", "answered_at", "ended_at")
+DAY_COLUMNS = ("local_date", "local_month")
 KEYS_PER_QUERY = 500
 FIRST_YEAR = 2000  # closed days are known from this year to next year
 MAX_RINGS_READ = 999
@@ -365,6 +367,8 @@ class CallImporter(TableImporter):
         add_counts(self.organisation, *self._counts(new))  # now: a rebuild below reads these calls
         before, after = [], []
         for key, old in stored.items():
+            if old == joined[key][:KEY]:
+                continue  # the same call (a file read again): joining it changes nothing
             call = part_of_row(old)
             as_stored = call_row(call, key)
             join(call, part_of_row(joined[key]))
@@ -378,20 +382,31 @@ class CallImporter(TableImporter):
         return inserted, bool(after)
 
     def _stored_calls(self, keys: list[str]) -> dict[str, tuple[Any, ...]]:
-        """The stored calls of these keys, as rows (telephony.call_groups.part_of_row reads them)."""
+        """The stored calls of these keys, as the rows of a file write them (UTC times and days
+        as texts): the same call read again compares equal, with nothing converted here."""
         calls = connection.ops.quote_name(Call._meta.db_table)
+        postgresql = connection.vendor == "postgresql"
+        columns = ", ".join(_as_in_rows(column, postgresql) for column in COMMON_COLUMNS[:KEY])
         found: dict[str, tuple[Any, ...]] = {}
-        # PostgreSQL takes the chunk's keys as one array; SQLite a list of at most 500 values.
-        as_array = connection.vendor == "postgresql"
-        per_query = len(keys) if as_array else KEYS_PER_QUERY
         with connection.cursor() as cursor:
-            for first in range(0, len(keys), max(per_query, 1)):
-                batch = keys[first : first + per_query]
-                matching = "= ANY(%s)" if as_array else f"IN ({', '.join(['%s'] * len(batch))})"
+            if postgresql:
+                # The chunk's keys as one array, each looked up in the unique index: `LIMIT 1`
+                # keeps the planner from joining the whole table instead, as it does when the
+                # table has no statistics yet (just after a large import).
                 cursor.execute(
-                    f"SELECT dedupe_key, {', '.join(COMMON_COLUMNS[:KEY])} FROM {calls} "  # noqa: S608
-                    f"WHERE organisation_id = %s AND dedupe_key {matching}",
-                    [self.organisation.pk, batch] if as_array else [self.organisation.pk, *batch],
+                    f"SELECT stored.* FROM unnest(%s::text[]) AS wanted(key) CROSS JOIN LATERAL "  # noqa: S608
+                    f"(SELECT dedupe_key, {columns} FROM {calls} "
+                    "WHERE organisation_id = %s AND dedupe_key = wanted.key LIMIT 1) AS stored",
+                    [keys, self.organisation.pk],
+                )
+                found.update((row[0], row[1:]) for row in cursor.fetchall())
+                return found
+            for first in range(0, len(keys), KEYS_PER_QUERY):
+                batch = keys[first : first + KEYS_PER_QUERY]
+                cursor.execute(
+                    f"SELECT dedupe_key, {columns} FROM {calls} "  # noqa: S608
+                    f"WHERE organisation_id = %s AND dedupe_key IN ({', '.join(['%s'] * len(batch))})",
+                    [self.organisation.pk, *batch],
                 )
                 found.update((row[0], row[1:]) for row in cursor.fetchall())
         return found
@@ -422,6 +437,20 @@ def _add_into(pending: dict[Any, list[int]], counts: dict[Any, list[int]]) -> No
         else:
             entry[0] += first
             entry[1] += second
+
+
+def _as_in_rows(column: str, postgresql: bool) -> str:
+    """A stored call's column as the rows of a file write it: a time as "YYYY-MM-DD HH:MM:SS"
+    in UTC, a day as "YYYY-MM-DD" (SQLite keeps them so; the substring drops a fraction)."""
+    if column in TIME_COLUMNS:
+        return (
+            f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')"
+            if postgresql
+            else f"substr({column}, 1, 19)"
+        )
+    if column in DAY_COLUMNS:
+        return f"{column}::text" if postgresql else f"substr({column}, 1, 10)"
+    return column
 
 
 def _update_calls(organisation: Organisation, rows: list[InsertRow]) -> None:

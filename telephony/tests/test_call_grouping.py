@@ -5,8 +5,9 @@ import datetime as dt
 
 import pytest
 
-from imports import summary_lines
+from imports import read_chunks, runs, summary_lines
 from telephony.call_groups import CLOSE_AFTER
+from telephony.importing import KEY, CallImporter
 from telephony.models import Call, CallOutcome
 from telephony.summaries import rebuild_months
 from telephony.tests.conftest import CIVIL, cdr
@@ -158,3 +159,58 @@ def test_an_exact_duplicate_record_and_the_same_file_again_change_nothing(org, a
 
     assert (list(Call.objects.values()), summary_snapshot()) == before
     assert (the_call().talk_seconds, again.run.imported, again.run.duplicates, again.months) == (120, 0, 1, set())
+
+
+def test_a_stored_call_reads_back_as_the_row_its_file_gave(org, asterisk, write, run_import):
+    """A file read again compares its rows with the stored calls as they are (no call parsed
+    nor joined): that holds only if a stored call reads back exactly as its file's row."""
+    path = write("Master.csv", [*RANG_TWO_PHONES, cdr("2026-03-02 23:59:58", "", "2026-03-03 00:00:30",
+                                                       disposition="BUSY", uniqueid="9.9", dst=CIVIL)])  # fmt: skip
+    run_import(asterisk, path)
+    importer = CallImporter(asterisk)
+    importer.prepare()
+    with path.open("rb") as binary:
+        (chunk,) = read_chunks(importer, binary, path.name, "utf-8", 100)
+
+    stored = importer._stored_calls([row[KEY] for row in chunk.rows])
+
+    assert len(chunk.rows) == 2
+    assert stored == {row[KEY]: row[:KEY] for row in chunk.rows}
+
+
+def test_after_a_chunk_of_stored_calls_the_next_joins_its_records_and_adds_its_new_calls(
+    org, asterisk, write, run_import, monkeypatch
+):
+    """Chunks of two rows: the first chunk read again is all stored, so the second goes to the
+    join at once, without an insert bound to be refused: there a record joins its stored call
+    and a new call is added; the third chunk, after one that added calls, is inserted."""
+    monkeypatch.setattr("imports.chunks.CHUNK_ROWS", 2)
+    monkeypatch.setattr("imports.chunks.SWEEP_RECORDS", 1)
+    monkeypatch.setattr("telephony.call_groups.MAX_OPEN", 1)  # every call closed at the next record
+    tries: list[int] = []
+    monkeypatch.setattr("imports.runs.insert_all_or_none", _counting(tries, runs.insert_all_or_none))
+    first, second, new, newer = (
+        cdr(f"2026-03-02 10:0{minute}:00", f"2026-03-02 10:0{minute}:05", f"2026-03-02 10:0{minute}:50",
+            duration=50, billsec=45, uniqueid=f"10.{minute}")
+        for minute in range(4)
+    )  # fmt: skip
+    run_import(asterisk, write("Master-1.csv", [first, second, RANG_TWO_PHONES[0]]))
+
+    again = run_import(asterisk, write("Master-2.csv", [first, second, RANG_TWO_PHONES[1], new, newer]))
+
+    assert len(tries) == 2  # the first chunk and the third: the second went to the join
+    call = Call.objects.get(dedupe_key="u1772438400.1")
+    assert (call.outcome, call.wait_seconds) == (CallOutcome.ANSWERED, 8)
+    assert Call.objects.count() == 5
+    assert (again.run.imported, again.run.duplicates, again.months) == (2, 3, {MARCH})
+    incremental = summary_snapshot()
+    rebuild_months(org, {MARCH})
+    assert summary_snapshot() == incremental
+
+
+def _counting(calls: list[int], function):
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return function(*args, **kwargs)
+
+    return counted
