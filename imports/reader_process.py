@@ -71,7 +71,7 @@ def reader_process_main() -> None:
 
 
 class ReadingProcess:
-    """A second process reading and converting one file, started at once (`start_reading`):
+    """A second process reading and converting one file, started as soon as it is made:
     its chunks come from `chunks()`, and `stop()` ends it whether they were read or not. The
     reading process is a fresh Python that loads this module and the reader's, never Django's
     settings nor a model: it stays small and touches no database (see the module's docstring)."""

@@ -423,7 +423,7 @@ def _replace(reading: Reading, run: ImportRun, facts: FileFacts, *, progress: Pr
     from core.audit import record_event
     from core.periods import add_months
 
-    importer, source = reading.importer, run.source
+    importer, source = reading.importer, reading.importer.source
     run.file_sha256, run.total_bytes = facts.sha256, 2 * facts.size
     period = _file_period(reading, run, facts)
     if run.rejected or period is None:
@@ -465,7 +465,7 @@ def _import(
 ) -> ImportResult:
     from django.db import transaction
 
-    importer, source = reading.importer, run.source
+    importer, source = reading.importer, reading.importer.source
     run.file_sha256, run.total_bytes = facts.sha256, facts.size
     if not reread and (previous := _previous_complete_run(run)) is not None:
         run.rows_read = previous.rows_read
