@@ -8,7 +8,8 @@ already imported and rejected, and keeps the first rejections with their line nu
 - `kinds`: what an app registers for a kind of data (`KindSpec`, `FieldSpec`,
   `KINDS`, `kind_spec`), the file formats (`FileFormat`) and `ImportConfigError`;
 - `rows`: the `InsertRow` tuples importers produce for the database (a line read from a file
-  is a documents.tabular.Row) and their stable `dedupe_key`;
+  is a documents.tabular.Row), their stable `dedupe_key`, and the binary form of their times
+  and days (`micros_2000`, `day_number`, `day_text`);
 - `files`: scanning a file (size, SHA-256, encoding) and streaming its records
   (`csv_records`, `NumberedRecords`, `table_layout`);
 - `clock`: local wall-clock times read fast and right across the clock changes (`LocalClock`,
@@ -67,14 +68,32 @@ from imports.kinds import (
 )
 from imports.line_map import DEFAULT_KEY, IGNORE, LineMap, service_line_map, service_targets, source_line_map
 from imports.reader_process import ReadingProcess, reader_process_main
-from imports.rows import MAX_KEY, InsertRow, dedupe_key
+from imports.rows import (
+    EPOCH_2000,
+    MAX_KEY,
+    InsertRow,
+    day_number,
+    day_text,
+    dedupe_key,
+    epoch_of_micros,
+    micros_2000,
+)
 from imports.runs import DONE, FAILED, ImportResult, Progress, import_file, start_run
-from imports.writing import InsertTarget, fewer_checkpoints, insert_rows, insert_target, lock_organisation_writes
+from imports.writing import (
+    InsertTarget,
+    binary_column_sql,
+    binary_value_sql,
+    fewer_checkpoints,
+    insert_rows,
+    insert_target,
+    lock_organisation_writes,
+)
 
 __all__ = [
     "CHUNK_ROWS",
     "DEFAULT_KEY",
     "DONE",
+    "EPOCH_2000",
     "FAILED",
     "IGNORE",
     "KINDS",
@@ -105,8 +124,13 @@ __all__ = [
     "RowImporter",
     "TableImporter",
     "TableLayout",
+    "binary_column_sql",
+    "binary_value_sql",
     "csv_records",
+    "day_number",
+    "day_text",
     "dedupe_key",
+    "epoch_of_micros",
     "fewer_checkpoints",
     "file_chunks",
     "import_command",
@@ -116,6 +140,7 @@ __all__ = [
     "insert_target",
     "kind_spec",
     "lock_organisation_writes",
+    "micros_2000",
     "normalise_datetime",
     "normalise_time",
     "parse_seconds",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from documents.tabular import TableError
+from imports.rows import day_number
 
 LOCAL_DATETIME = re.compile(
     r"^\s*(?:(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})|(?P<d2>\d{1,2})[/.-](?P<m2>\d{1,2})[/.-](?P<y2>\d{4}|\d{2}))"
@@ -39,6 +40,8 @@ class Hour:
     epoch_later: int
     local_date: str
     local_month: str
+    day: int  # local_date and local_month in the binary form of a row (imports.rows)
+    month_day: int
     weekday: int
     hour: int
     closed: bool
@@ -85,6 +88,8 @@ class LocalClock:
             epoch_later=int(later.timestamp()),
             local_date=day.isoformat(),
             local_month=day.replace(day=1).isoformat(),
+            day=day_number(day),
+            month_day=day_number(day.replace(day=1)),
             weekday=day.weekday(),
             hour=local.hour,
             closed=self._closed(day),

@@ -59,7 +59,7 @@ class RowImporter(ABC):
     # With `merges`: whether every row of the last chunk written was stored already (a file
     # read again): imports.runs then gives the next chunk to `merge_stored` at once.
     all_stored = False
-    # Where a row holds its local day ("YYYY-MM-DD"): a file's period, for `delete_period`.
+    # Where a row holds its local day: a file's period, for `delete_period`.
     day_column: int | None = None
 
     def __init__(self, source: ImportSource) -> None:
@@ -72,12 +72,13 @@ class RowImporter(ABC):
     def target(self) -> InsertTarget: ...
 
     def source_target(
-        self, model: type[Model], columns: tuple[str, ...], *constants: tuple[str, int | str]
+        self, model: type[Model], columns: tuple[str, ...], *constants: tuple[str, int | str], binary: bool = False
     ) -> InsertTarget:
         """The target of `model`'s table for this source's rows: `columns` from each row tuple,
-        then the organisation, the source and `constants`, the same for every row."""
+        then the organisation, the source and `constants`, the same for every row; `binary`:
+        rows in the binary form of imports.rows."""
         own = (("organisation_id", self.organisation.pk), ("source_id", self.source.pk))
-        return insert_target(model, columns, (*own, *constants))
+        return insert_target(model, columns, (*own, *constants), binary=binary)
 
     def prepare(self) -> None:  # noqa: B027 (a hook)
         """Load lookups from the database once per import; raise ImportConfigError."""
@@ -97,6 +98,10 @@ class RowImporter(ABC):
         """Rows made of several records, complete since the last call (all of them when
         `final`), and how many records joined another's row: none here, one record one row."""
         return [], 0
+
+    def day_text(self, value: Any) -> str:
+        """A row's local day as "YYYY-MM-DD" (rows in the binary form hold a number)."""
+        return str(value)
 
     def merge_stored(self, target: InsertTarget, rows: list[InsertRow]) -> tuple[int, bool]:
         """With `merges`: write rows of which some are already stored, joining each into the

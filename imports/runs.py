@@ -136,11 +136,12 @@ def _sorted_by_closing(importer: RowImporter, chunk: Chunk, closing: ImportClosi
     late: dict[int, list[str]] = {}
     kept = []
     for row in chunk.rows:
-        found = closing.closing_of_day(str(row[index]))
+        day = importer.day_text(row[index])
+        found = closing.closing_of_day(day)
         if found is None:
             kept.append(row)
         else:
-            late.setdefault(found.year, []).append(str(row[index]))
+            late.setdefault(found.year, []).append(day)
     if closing.corrects:
         for days in late.values():
             closing.count(days[0], rows=len(days))
@@ -407,7 +408,7 @@ def _file_period(reading: Reading, run: ImportRun, facts: FileFacts) -> tuple[dt
     first = last = None
     with reading.chunks(facts.encoding) as chunks:
         for chunk in chunks:
-            days = [row[importer.day_column] for row in chunk.rows]
+            days = [importer.day_text(row[importer.day_column]) for row in chunk.rows]
             if days:
                 first = min(first or min(days), min(days))
                 last = max(last or max(days), max(days))

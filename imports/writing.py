@@ -4,8 +4,10 @@ Rows go to the database in chunks, several to a transaction with the run's count
 imports.runs): on SQLite through `cursor().executemany` with `INSERT … ON CONFLICT DO
 NOTHING`, on PostgreSQL through `COPY` straight into the table inside a savepoint (or, when
 a row's key is already there, into a temporary table then `INSERT … SELECT … ON CONFLICT DO
-NOTHING`). The unique `(organisation, dedupe_key)` constraint makes the same row
-imported twice, by the same file, an overlapping file or two imports at once, count once.
+NOTHING`). Rows in the binary form of imports.rows (a target with `binary`) go through a
+binary COPY, and SQLite's statement turns their times and days into its texts. The unique
+`(organisation, dedupe_key)` constraint makes the same row imported twice, by the same file,
+an overlapping file or two imports at once, count once.
 
 This module loads Django only inside its functions: the reading process imports the package."""
 
@@ -16,18 +18,31 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from imports.rows import InsertRow
+from imports.rows import DAYS_1970_TO_2000, EPOCH_2000, InsertRow
 
 if TYPE_CHECKING:
-    from django.db.models import Model
+    from django.db.models import Field, Model
 
     from core.models import Organisation
 
 IMPORT_WAL_PAGES = 16_384  # SQLite: checkpoint every 64 MB of log while importing, not every 4 MB
 SQLITE_PARAMETERS = 900  # per statement, under SQLite's historical limit of 999
 UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a key already there
+
+# A column in the binary form of a row: a time, a day (imports.rows), else the type psycopg
+# writes its value as in a binary COPY. The server reads a binary COPY without converting: each
+# value must have the exact width of its column, so the types come from the model's fields.
+TIME, DAY = "time", "day"
+BINARY_TYPES = {
+    "DateTimeField": TIME, "DateField": DAY, "BooleanField": "bool",
+    "BigAutoField": "int8", "BigIntegerField": "int8", "PositiveBigIntegerField": "int8",
+    "AutoField": "int4", "IntegerField": "int4", "PositiveIntegerField": "int4",
+    "SmallAutoField": "int2", "SmallIntegerField": "int2", "PositiveSmallIntegerField": "int2",
+    "CharField": "text", "TextField": "text", "SlugField": "text",
+}  # fmt: skip
+COPY_TYPES = {TIME: "int8", DAY: "int4"}  # microseconds and days since 2000-01-01, as the server keeps them
 
 
 @dataclass(frozen=True)
@@ -39,15 +54,27 @@ class InsertTarget:
     columns: tuple[str, ...]
     constants: tuple[tuple[str, int | str], ...]
     conflict: tuple[str, ...] = ("organisation_id", "dedupe_key")
+    # Rows in the binary form of imports.rows: the binary type of each constant then each
+    # column (BINARY_TYPES); empty when the rows hold times and days as texts.
+    binary: tuple[str, ...] = ()
+
+    def column_types(self) -> dict[str, str]:
+        """The binary type of each column of the rows (none without `binary`)."""
+        return dict(zip(self.columns, self.binary[len(self.constants) :], strict=True)) if self.binary else {}
 
 
 def insert_target(
-    model: type[Model], columns: tuple[str, ...], constants: tuple[tuple[str, int | str], ...]
+    model: type[Model],
+    columns: tuple[str, ...],
+    constants: tuple[tuple[str, int | str], ...],
+    *,
+    binary: bool = False,
 ) -> InsertTarget:
     """The target of a model's table: the given bound columns and constants, plus the default
     of every other NOT NULL column (a counter added to the model later keeps imports working).
     Nullable columns left out are NULL; a column with a database default (`db_default`) is left
-    to the database, which types its value (a boolean is no integer on PostgreSQL)."""
+    to the database, which types its value (a boolean is no integer on PostgreSQL). `binary`:
+    the rows are in the binary form of imports.rows."""
     from django.core.exceptions import ImproperlyConfigured
     from django.db.models import NOT_PROVIDED
 
@@ -62,7 +89,45 @@ def insert_target(
         if not isinstance(default, int | str):
             raise ImproperlyConfigured(f"{model.__name__}.{model_field.name}: no value for imported rows")
         defaults.append((column, int(default) if isinstance(default, bool) else default))
-    return InsertTarget(model._meta.db_table, columns, (*constants, *defaults))
+    every = (*constants, *defaults)
+    if not binary:
+        return InsertTarget(model._meta.db_table, columns, every)
+    fields = {model_field.column: model_field for model_field in model._meta.concrete_fields}
+    types = tuple(_binary_type(fields[name]) for name in [*(name for name, _ in every), *columns])
+    return InsertTarget(model._meta.db_table, columns, every, binary=types)
+
+
+def _binary_type(model_field: Field[Any, Any]) -> str:
+    target = model_field.target_field if model_field.is_relation else model_field  # type: ignore[attr-defined]
+    return BINARY_TYPES[target.get_internal_type()]
+
+
+def binary_value_sql(kind: str, postgresql: bool) -> str:
+    """The placeholder of a value in the binary form of imports.rows, in a statement: turned
+    into the column's own value (a time or a day) by the database."""
+    if kind == TIME:
+        if postgresql:
+            return f"to_timestamp(%s::bigint / 1000000 + {EPOCH_2000})"
+        return f"datetime(%s / 1000000 + {EPOCH_2000}, 'unixepoch')"
+    if kind == DAY:
+        return (
+            "date '2000-01-01' + %s::integer"
+            if postgresql
+            else f"date((%s + {DAYS_1970_TO_2000}) * 86400, 'unixepoch')"
+        )
+    return "%s"
+
+
+def binary_column_sql(column: str, kind: str, postgresql: bool) -> str:
+    """A stored column read back in the binary form of imports.rows (a fraction of a second
+    dropped)."""
+    if kind == TIME:
+        if postgresql:
+            return f"(extract(epoch FROM {column})::bigint - {EPOCH_2000}) * 1000000"
+        return f"(unixepoch({column}) - {EPOCH_2000}) * 1000000"
+    if kind == DAY:
+        return f"({column} - date '2000-01-01')" if postgresql else f"CAST(julianday({column}) - 2451544.5 AS INTEGER)"
+    return column
 
 
 def _literal(value: int | str) -> str:
@@ -95,7 +160,9 @@ def insert_rows(target: InsertTarget, rows: list[InsertRow]) -> int:
         return _copy_rows(target, rows, columns, constant_columns, conflict)
     # Constants are integers and fixed lower-case words, written in the statement once.
     literals = [_literal(value) for _, value in target.constants]
-    one_row = "(" + ", ".join([*literals, *["%s"] * len(columns)]) + ")"
+    kinds = target.column_types()
+    placeholders = [binary_value_sql(kinds[name], False) if kinds else "%s" for name in target.columns]
+    one_row = "(" + ", ".join([*literals, *placeholders]) + ")"
     per_statement = max(1, SQLITE_PARAMETERS // len(columns))
     head = f"INSERT INTO {quote(target.table)} ({', '.join(constant_columns + columns)}) VALUES "  # noqa: S608
     tail = f" ON CONFLICT ({conflict}) DO NOTHING"
@@ -124,19 +191,19 @@ def _copy_rows(
     """PostgreSQL: `COPY` the rows straight into the table (`_copied`); when a row's key is
     already there (an overlapping file, a file read again), the chunk goes through a staging
     table and `INSERT … ON CONFLICT DO NOTHING`. A new chunk, the usual case, is written once."""
-    if _copied(target, rows, [*constants, *columns]):
+    if _copied(target, rows):
         return len(rows)
     return _copy_through_staging(target, rows, columns, constants, conflict)
 
 
-def _copied(target: InsertTarget, rows: list[InsertRow], columns: list[str]) -> bool:
+def _copied(target: InsertTarget, rows: list[InsertRow]) -> bool:
     """PostgreSQL: `COPY` the rows into the table inside a savepoint; False when the unique
     index refused a row whose key is already there, the savepoint having undone the copy."""
     from django.db import IntegrityError, connection, transaction
 
     try:
         with transaction.atomic(), connection.wrap_database_errors:
-            _copy_into(target.table, columns, [value for _, value in target.constants], rows)
+            _copy_into(target, rows)
             return True
     except IntegrityError as error:
         if getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
@@ -151,8 +218,7 @@ def insert_all_or_none(target: InsertTarget, rows: list[InsertRow]) -> bool:
     from django.db import connection, transaction
 
     if connection.vendor == "postgresql":
-        quote = connection.ops.quote_name
-        return _copied(target, rows, [quote(name) for name, _ in target.constants] + [quote(c) for c in target.columns])
+        return _copied(target, rows)
     try:
         with transaction.atomic():
             if insert_rows(target, rows) < len(rows):
@@ -166,12 +232,18 @@ class _SomeStored(Exception):
     """Some rows were already stored: their insert is undone to its savepoint."""
 
 
-def _copy_into(table: str, columns: list[str], constants: list[int | str], rows: list[InsertRow]) -> None:
+def _copy_into(target: InsertTarget, rows: list[InsertRow]) -> None:
+    """COPY the rows after the target's constants: as text, or in the binary form, which spares
+    the server parsing times and days and this process writing them."""
     from django.db import connection
 
-    quoted = connection.ops.quote_name(table)
-    head = tuple(constants)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {quoted} ({', '.join(columns)}) FROM STDIN") as copy:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in [*(name for name, _ in target.constants), *target.columns])
+    head = tuple(value for _, value in target.constants)
+    statement = f"COPY {quote(target.table)} ({columns}) FROM STDIN{' (FORMAT BINARY)' if target.binary else ''}"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        if target.binary:
+            copy.set_types([COPY_TYPES.get(kind, kind) for kind in target.binary])
         write_row = copy.write_row
         for row in rows:
             write_row(head + row)
@@ -190,7 +262,10 @@ def _copy_through_staging(
             f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS "  # noqa: S608
             f"SELECT {column_list} FROM {table} WITH NO DATA"
         )
-        with cursor.cursor.copy(f"COPY {staging} ({column_list}) FROM STDIN") as copy:
+        binary = " (FORMAT BINARY)" if target.binary else ""
+        with cursor.cursor.copy(f"COPY {staging} ({column_list}) FROM STDIN{binary}") as copy:
+            if target.binary:
+                copy.set_types([COPY_TYPES.get(kind, kind) for kind in target.binary[len(target.constants) :]])
             for row in rows:
                 copy.write_row(row)
         values = [value for _, value in target.constants]

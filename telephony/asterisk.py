@@ -3,9 +3,9 @@
 `CallImporter.prepare` (telephony.importing) loads from the database everything the reading
 needs into an `AsteriskPlan` of plain data: the line map resolved to line and service ids with
 their opening minutes, the days the town is closed, the key of the callers' hash. An
-`AsteriskReader` then turns records into rows and their additive counts. This module loads no
-model, so the command line can read and convert a file in a second process while the first
-writes to the database (imports.reader_process).
+`AsteriskReader` then turns records into rows, in the binary form of imports.rows. This module
+loads no model, so the command line can read and convert a file in a second process while the
+first writes to the database (imports.reader_process).
 
 The converter runs once per call of files of millions of lines: it is a closure over local
 names, with times sliced from "YYYY-MM-DD HH:MM:SS" strings (one time-zone conversion per hour
@@ -32,7 +32,6 @@ from imports import (
     Records,
     csv_records,
     dedupe_key,
-    utc_text,
 )
 from telephony.call_groups import ABANDONED, ANSWERED, BUSY, FAILED, RANK, VOICEMAIL, OpenCalls
 
@@ -147,19 +146,19 @@ def _not_opened(cells: Sequence[str]) -> InsertRow | None:
 
 
 Start = tuple[str, Hour, int]  # the start's "YYYY-MM-DD HH", its hour, its seconds in the hour
-Moment = Callable[[str, str, Start, int], tuple[str, int]]
+Moment = Callable[[str, str, Start, int], int]
 
 
 def moment_reader(clock: LocalClock) -> Moment:
-    """A function giving (UTC text, epoch) of a time of the call, never before its start across
-    the clock change; the usual case, a time in the start's hour, is sliced without parsing."""
+    """A function giving the epoch of a time of the call, never before its start across the
+    clock change; the usual case, a time in the start's hour, is sliced without parsing."""
     hours_get, make_hour, seconds_get = clock.hours.get, clock.hour, SECONDS_IN_HOUR.get
 
-    def moment(text: str, column: str, start: Start, start_epoch: int) -> tuple[str, int]:
+    def moment(text: str, column: str, start: Start, start_epoch: int) -> int:
         offset = seconds_get(text[14:]) if text[13:14] == ":" else None
         start_key, start_hour, start_offset = start
         if text[:13] == start_key and offset is not None and offset >= start_offset:
-            return start_hour.utc + text[13:], start_hour.epoch + offset
+            return start_hour.epoch + offset
         try:
             hour = hours_get(text[:13]) or make_hour(text[:13])
             if offset is None:
@@ -169,11 +168,9 @@ def moment_reader(clock: LocalClock) -> Moment:
         epoch = hour.epoch + offset
         if epoch < start_epoch and hour.epoch != hour.epoch_later:  # the repeated hour of October
             epoch = hour.epoch_later + offset
-            if epoch >= start_epoch:
-                return hour.utc_later + text[13:], epoch
         if epoch < start_epoch:
             raise TableError(f"« {text} » avant le début de l'appel.", column=column)
-        return hour.utc + text[13:], epoch
+        return epoch
 
     return moment
 
@@ -197,16 +194,15 @@ def is_voicemail(cells: Sequence[str]) -> bool:
     )
 
 
-def answer_of(cells: Sequence[str], moment: Moment, start: Start, start_epoch: int) -> tuple[str, int, int]:
-    """(UTC answer time, wait, talk seconds) of an answered record: from its answer time, or,
-    when the exchange wrote none, from its durations (duration − billsec is the wait)."""
+def answer_of(cells: Sequence[str], moment: Moment, start: Start, start_epoch: int) -> tuple[int, int]:
+    """(answer epoch, talk seconds) of an answered record: from its answer time, or, when the
+    exchange wrote none, from its durations (duration − billsec is the wait)."""
     if cells[ANSWER]:
-        answered_at, answer_epoch = moment(cells[ANSWER], "answer", start, start_epoch)
-        return answered_at, answer_epoch - start_epoch, _number(cells[BILLSEC], "billsec")
+        return moment(cells[ANSWER], "answer", start, start_epoch), _number(cells[BILLSEC], "billsec")
     wait = _number(cells[DURATION], "duration") - _number(cells[BILLSEC], "billsec")
     if wait < 0:
         raise TableError("billsec supérieur à duration.", column="billsec")
-    return utc_text(start_epoch + wait), wait, _number(cells[BILLSEC], "billsec")
+    return start_epoch + wait, _number(cells[BILLSEC], "billsec")
 
 
 def call_key(cells: Sequence[str]) -> str:
@@ -277,7 +273,7 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
             start_key, hour, offset = read_start(clock, start_text)
         start_epoch = hour.epoch + offset
         outcome = dispositions_get(cells[DISPOSITION]) or disposition_of(cells[DISPOSITION])
-        answer = answer_text = None
+        answer = None
         talk = rank = 0
         if outcome == ANSWERED:
             lastapp, dstchannel = cells[LASTAPP], cells[DSTCHANNEL]
@@ -291,25 +287,21 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
                 text = cells[ANSWER]
                 seconds = seconds_get(text[14:]) if text[:13] == start_key and text[13:14] == ":" else None
                 if seconds is not None and seconds >= offset:  # answered in the start's hour
-                    answer_text, answer = hour.utc + text[13:], hour.epoch + seconds
+                    answer = hour.epoch + seconds
                     talk = _number(cells[BILLSEC], "billsec")
                 else:
-                    answer_text, wait, talk = answer_of(cells, moment, (start_key, hour, offset), start_epoch)
-                    answer = start_epoch + wait
+                    answer, talk = answer_of(cells, moment, (start_key, hour, offset), start_epoch)
                 rank = RANK_ANSWERED
         else:
             rank = ranks[outcome]
         text = cells[END]
-        end_text: str | None
-        end: int | None
+        end: int | None = None
         if text:
             seconds = seconds_get(text[14:]) if text[:13] == start_key and text[13:14] == ":" else None
             if seconds is not None and seconds >= offset:  # ended in the start's hour
-                end_text, end = hour.utc + text[13:], hour.epoch + seconds
+                end = hour.epoch + seconds
             else:
-                end_text, end = moment(text, "end", (start_key, hour, offset), start_epoch)
-        else:
-            end_text = end = None
+                end = moment(text, "end", (start_key, hour, offset), start_epoch)
         width = len(cells)  # the usual key sliced here; call_key for the rest (no id, a long one)
         call_id = (
             cells[LINKEDID] if width > LINKEDID and cells[LINKEDID] else cells[UNIQUEID] if width > UNIQUEID else ""
@@ -323,11 +315,10 @@ def asterisk_converter(reader: AsteriskReader) -> Converter:
             line_id, service_id, week = target
             minutes = offset // 60
             head = (
-                line_id, service_id, hour.utc + start_text[13:],
-                not hour.closed and week[hour.weekday][hour.hour * 60 + minutes] == 1, caller(cells[SRC]),
-                hour.local_date, hour.local_month, hour.weekday, hour.hour * 2 + (minutes >= 30),
+                line_id, service_id, not hour.closed and week[hour.weekday][hour.hour * 60 + minutes] == 1,
+                caller(cells[SRC]), hour.day, hour.month_day, hour.weekday, hour.hour * 2 + (minutes >= 30),
             )  # fmt: skip
-        add(key, [start_epoch, head, answer, answer_text, end, end_text, talk, rank, 0])
+        add(key, [start_epoch, head, answer, end, talk, rank, 0])
         return None
 
     return convert

@@ -22,13 +22,11 @@ calls are open, the oldest first), so memory stays flat whatever the file's size
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from imports import InsertRow, utc_text
+from imports import InsertRow, day_text, epoch_of_micros, micros_2000
 
 # The values of telephony.models.CallOutcome (this module loads no model), best last.
 FAILED, ABANDONED, BUSY, VOICEMAIL, ANSWERED = "failed", "abandoned", "busy", "voicemail", "answered"
@@ -38,11 +36,12 @@ RANK_ANSWERED = RANK[ANSWERED]
 CLOSE_AFTER = 4 * 3600  # seconds of log time without a record of a call before it is closed
 MAX_OPEN = 50_000  # open calls kept at most; past it the oldest is closed
 
-# A part, as a list for speed: the fields below, by position.
-(START, HEAD, ANSWER, ANSWER_TEXT, END, END_TEXT, TALK, RANK_OF, SEEN) = range(9)
-# HEAD: what the call takes from its earliest part, in the order of the call row's columns
-# (line id, service id, UTC start, in hours, caller hash, local date, local month, weekday,
-# half-hour), or None when that part's line is not followed: the call is then set aside.
+# A part, as a list for speed: the fields below, by position; times in Unix seconds.
+(START, HEAD, ANSWER, END, TALK, RANK_OF, SEEN) = range(7)
+# HEAD: what the call takes from its earliest part besides its start, in the order of the call
+# row's columns (line id, service id, in hours, caller hash, local day and month in the binary
+# form of imports.rows, weekday, half-hour), or None when that part's line is not followed:
+# the call is then set aside.
 Part = list[Any]
 Head = tuple[Any, ...] | None
 
@@ -53,13 +52,11 @@ def make_part(
     rank: int,
     *,
     answer: int | None = None,
-    answer_text: str | None = None,
     end: int | None = None,
-    end_text: str | None = None,
     talk: int = 0,
 ) -> Part:
     """One record's part of a call; `answer` only when a person answered in this record."""
-    return [start, head, answer, answer_text, end, end_text, talk, rank, 0]
+    return [start, head, answer, end, talk, rank, 0]
 
 
 def join(call: Part, part: Part) -> None:
@@ -67,9 +64,9 @@ def join(call: Part, part: Part) -> None:
     if part[START] < call[START]:
         call[START], call[HEAD] = part[START], part[HEAD]
     if part[ANSWER] is not None and (call[ANSWER] is None or part[ANSWER] < call[ANSWER]):
-        call[ANSWER], call[ANSWER_TEXT] = part[ANSWER], part[ANSWER_TEXT]
+        call[ANSWER] = part[ANSWER]
     if part[END] is not None and (call[END] is None or part[END] > call[END]):
-        call[END], call[END_TEXT] = part[END], part[END_TEXT]
+        call[END] = part[END]
     if part[TALK] > call[TALK]:
         call[TALK] = part[TALK]
     if part[RANK_OF] > call[RANK_OF]:
@@ -77,43 +74,34 @@ def join(call: Part, part: Part) -> None:
 
 
 def call_row(call: Part, key: str) -> InsertRow:
-    """The call row (telephony.importing.COMMON_COLUMNS) of a joined call whose line is
-    followed (a HEAD). Only a part a person answered ranks answered, so an answered call has
-    its answer."""
-    line_id, service_id, started_at, in_hours, caller, local_date, month, weekday, half_hour = call[HEAD]
+    """The call row (telephony.importing.COMMON_COLUMNS, in the binary form of imports.rows)
+    of a joined call whose line is followed (a HEAD). Only a part a person answered ranks
+    answered, so an answered call has its answer."""
+    line_id, service_id, in_hours, caller, day, month_day, weekday, half_hour = call[HEAD]
+    start, end = call[START], call[END]
     if call[RANK_OF] == RANK_ANSWERED:
-        answer_text, wait, talk = call[ANSWER_TEXT], call[ANSWER] - call[START], call[TALK]
+        answered_at, wait, talk = micros_2000(call[ANSWER]), call[ANSWER] - start, call[TALK]
     else:
-        answer_text, wait, talk = None, None, 0
+        answered_at, wait, talk = None, None, 0
     return (
-        line_id, service_id, started_at, answer_text, call[END_TEXT], OUTCOMES[call[RANK_OF]], wait, talk,
-        in_hours, caller, local_date, month, weekday, half_hour, key,
+        line_id, service_id, micros_2000(start), answered_at, None if end is None else micros_2000(end),
+        OUTCOMES[call[RANK_OF]], wait, talk, in_hours, caller, day, month_day, weekday, half_hour, key,
     )  # fmt: skip
 
 
-def _moment(value: Any) -> tuple[int | None, str | None]:
-    """(epoch seconds, UTC text) of a time read from a call row (text) or from the database
-    (a datetime, aware as Django reads it): each time is converted once."""
-    if value is None:
-        return None, None
-    if isinstance(value, dt.datetime):
-        epoch = int(value.timestamp()) if value.tzinfo else calendar.timegm(value.timetuple())
-        return epoch, utc_text(epoch)
-    text = str(value)[:19]
-    return calendar.timegm(dt.datetime.fromisoformat(text).timetuple()), text
-
-
 def part_of_row(row: Sequence[Any]) -> Part:
-    """A call row (from a file, or as stored, with its times as datetimes) as a part."""
+    """A call row, from a file or as stored (both in the binary form of imports.rows), as a part."""
     (line_id, service_id, started_at, answered_at, ended_at, outcome, _wait, talk, in_hours, caller,
-     local_date, month, weekday, half_hour) = row[:14]  # fmt: skip
-    start, start_text = _moment(started_at)
-    assert start is not None  # a call always has its start
-    head = (line_id, service_id, start_text, bool(in_hours), caller, str(local_date), str(month), weekday, half_hour)
-    answer, answer_text = _moment(answered_at) if outcome == ANSWERED else (None, None)
-    end, end_text = _moment(ended_at)
+     day, month_day, weekday, half_hour) = row[:14]  # fmt: skip
+    head = (line_id, service_id, bool(in_hours), caller, day, month_day, weekday, half_hour)
+    answered = outcome == ANSWERED and answered_at is not None
     return make_part(
-        start, head, RANK[outcome], answer=answer, answer_text=answer_text, end=end, end_text=end_text, talk=talk or 0
+        epoch_of_micros(started_at),
+        head,
+        RANK[outcome],
+        answer=epoch_of_micros(answered_at) if answered else None,
+        end=None if ended_at is None else epoch_of_micros(ended_at),
+        talk=talk or 0,
     )
 
 
@@ -164,6 +152,6 @@ class OpenCalls:
                 break
             if call[HEAD] is not None:
                 append(call_row(call, key))
-        self.months.update({row[11] for row in rows})
+        self.months.update(map(day_text, {row[11] for row in rows}))
         grouped, self.grouped = self.grouped, 0
         return rows, grouped

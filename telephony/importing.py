@@ -52,8 +52,12 @@ from imports import (
     LocalClock,
     Records,
     TableImporter,
+    binary_column_sql,
+    binary_value_sql,
+    day_text,
     dedupe_key,
     insert_rows,
+    micros_2000,
     parse_seconds,
     source_line_map,
 )
@@ -117,8 +121,6 @@ STAT_RINGS_OF = itemgetter(11, 1, 0, 8, 5, 6, 15)  # the same, then the rings of
 SLOT_OF = itemgetter(11, 1, 0, 8, 12, 13, 5)  # month, service, line, in hours, weekday, half-hour, outcome
 TALK_OF = itemgetter(7)
 KEY = 14  # the dedupe key's place in a row
-TIME_COLUMNS = ("started_at", "answered_at", "ended_at")
-DAY_COLUMNS = ("local_date", "local_month")
 KEYS_PER_QUERY = 500
 FIRST_YEAR = 2000  # closed days are known from this year to next year
 MAX_RINGS_READ = 999
@@ -167,7 +169,7 @@ class CallImporter(TableImporter):
     @property
     def target(self) -> InsertTarget:
         columns = COMMON_COLUMNS if self.merges else (*COMMON_COLUMNS, "rings")
-        return self.source_target(Call, columns, ("origin", CallOrigin.IMPORT.value))
+        return self.source_target(Call, columns, ("origin", CallOrigin.IMPORT.value), binary=True)
 
     # Preparation ------------------------------------------------------------------------
 
@@ -267,11 +269,12 @@ class CallImporter(TableImporter):
         if outcome is None:
             outcome = ANSWERED if self._cell(cells, "answered_at") or talk else CallOutcome.ABANDONED.value
         ended = self._later(cells, "ended_at", day, start, "fin", too_early=END_TOO_EARLY, next_day=True)
-        answered_at: str | None = None
+        answered_at: int | None = None
         wait: int | None = None
         if outcome == ANSWERED:
-            answered_at, wait = self._waited(cells, "answered_at", day, start, "décroché", too_early=ANSWER_TOO_EARLY)
-            answered_at = answered_at or start.utc  # neither answer time nor wait: the wait is unknown
+            _, wait = self._waited(cells, "answered_at", day, start, "décroché", too_early=ANSWER_TOO_EARLY)
+            # neither answer time nor wait: answered at the start, the wait unknown
+            answered_at = micros_2000(start.epoch + (wait or 0))
             if not talk_text and ended is not None:
                 talk = max(0, ended.epoch - start.epoch - (wait or 0))
         else:
@@ -288,9 +291,9 @@ class CallImporter(TableImporter):
         )  # fmt: skip
         rings_text = self._cell(cells, "rings")
         row = (
-            line_id, service_id, start.utc, answered_at, ended.utc if ended else None, outcome, wait, talk,
-            not hour.closed and week[hour.weekday][hour.hour * 60 + minute] == 1,
-            self.hash_caller(caller) if caller else "", hour.local_date, hour.local_month, hour.weekday,
+            line_id, service_id, micros_2000(start.epoch), answered_at, micros_2000(ended.epoch) if ended else None,
+            outcome, wait, talk, not hour.closed and week[hour.weekday][hour.hour * 60 + minute] == 1,
+            self.hash_caller(caller) if caller else "", hour.day, hour.month_day, hour.weekday,
             hour.hour * 2 + (minute >= 30), key, _seconds(rings_text, "sonneries") if rings_text else None,
         )  # fmt: skip
         self.months.add(hour.local_month)
@@ -303,6 +306,9 @@ class CallImporter(TableImporter):
 
     def take_months(self) -> set[str]:
         return self.reader.take_months() if self.reader is not None else super().take_months()
+
+    def day_text(self, value: Any) -> str:
+        return day_text(value)
 
     def worker(self) -> AsteriskReader | QueueLogReader | None:
         """Master.csv and queue_log can be read by a second process (plain data, no database)."""
@@ -333,8 +339,10 @@ class CallImporter(TableImporter):
                 talk[key] += seconds
         stats: dict[StatKey, list[int]] = {}
         tenths = cycle_tenths(self.organisation)
+        months: dict[int, str] = {}  # a month's binary form (the rows') → its text (the summary rows')
         for key, calls in Counter(keys).items():
-            month, service_id, line_id, in_hours, outcome, wait, *rings = key
+            month_day, service_id, line_id, in_hours, outcome, wait, *rings = key
+            month = months.get(month_day) or months.setdefault(month_day, day_text(month_day))
             answered = outcome == ANSWERED
             if answered and wait is None and rings and rings[0] is not None:
                 wait = ring_wait(rings[0], tenths)  # a table's rings column, as the rebuild reads it
@@ -343,9 +351,10 @@ class CallImporter(TableImporter):
             entry[0] += calls
             entry[1] += talk[key] if answered else 0
         slots: dict[SlotKey, list[int]] = {}
-        for (month, service_id, line_id, in_hours, weekday, half_hour, outcome), calls in Counter(
+        for (month_day, service_id, line_id, in_hours, weekday, half_hour, outcome), calls in Counter(
             map(SLOT_OF, rows)
         ).items():
+            month = months.get(month_day) or months.setdefault(month_day, day_text(month_day))
             entry = slots.setdefault((month, service_id, line_id or NO_LINE, in_hours, weekday, half_hour), [0, 0])
             entry[0] += calls
             entry[1] += calls if outcome == ANSWERED else 0
@@ -377,16 +386,17 @@ class CallImporter(TableImporter):
                 before.append(as_stored)
                 after.append(merged)
         if after:
-            _update_calls(self.organisation, after)
+            _update_calls(self.organisation, target, after)
             move_counts(self.organisation, self._counts(before), self._counts(after))  # type: ignore[arg-type]
         return inserted, bool(after)
 
     def _stored_calls(self, keys: list[str]) -> dict[str, tuple[Any, ...]]:
-        """The stored calls of these keys, as the rows of a file write them (UTC times and days
-        as texts): the same call read again compares equal, with nothing converted here."""
+        """The stored calls of these keys, as the rows of a file write them (in the binary form
+        of imports.rows): the same call read again compares equal, with nothing converted here."""
         calls = connection.ops.quote_name(Call._meta.db_table)
         postgresql = connection.vendor == "postgresql"
-        columns = ", ".join(_as_in_rows(column, postgresql) for column in COMMON_COLUMNS[:KEY])
+        kinds = self.target.column_types()
+        columns = ", ".join(binary_column_sql(name, kinds[name], postgresql) for name in COMMON_COLUMNS[:KEY])
         found: dict[str, tuple[Any, ...]] = {}
         with connection.cursor() as cursor:
             if postgresql:
@@ -439,24 +449,12 @@ def _add_into(pending: dict[Any, list[int]], counts: dict[Any, list[int]]) -> No
             entry[1] += second
 
 
-def _as_in_rows(column: str, postgresql: bool) -> str:
-    """A stored call's column as the rows of a file write it: a time as "YYYY-MM-DD HH:MM:SS"
-    in UTC, a day as "YYYY-MM-DD" (SQLite keeps them so; the substring drops a fraction)."""
-    if column in TIME_COLUMNS:
-        return (
-            f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')"
-            if postgresql
-            else f"substr({column}, 1, 19)"
-        )
-    if column in DAY_COLUMNS:
-        return f"{column}::text" if postgresql else f"substr({column}, 1, 10)"
-    return column
-
-
-def _update_calls(organisation: Organisation, rows: list[InsertRow]) -> None:
-    """Write joined calls over the stored ones (same organisation and key)."""
+def _update_calls(organisation: Organisation, target: InsertTarget, rows: list[InsertRow]) -> None:
+    """Write joined calls (in the binary form of imports.rows) over the stored ones (same
+    organisation and key)."""
     calls = connection.ops.quote_name(Call._meta.db_table)
-    columns = ", ".join(f"{name} = %s" for name in COMMON_COLUMNS[:KEY])
+    kinds, postgresql = target.column_types(), connection.vendor == "postgresql"
+    columns = ", ".join(f"{name} = {binary_value_sql(kinds[name], postgresql)}" for name in COMMON_COLUMNS[:KEY])
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {calls} SET {columns}, version = version + 1 "  # noqa: S608

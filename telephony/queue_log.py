@@ -25,7 +25,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from documents.tabular import TableError
-from imports import Hour, InsertRow, LineMap, LocalClock, Records, csv_records, dedupe_key, utc_text
+from imports import Hour, InsertRow, LineMap, LocalClock, Records, csv_records, dedupe_key
 from telephony.call_groups import ABANDONED, ANSWERED, RANK, OpenCalls, make_part
 
 QUEUE_LOG_COLUMNS = ("time", "callid", "queue", "agent", "event")
@@ -106,10 +106,13 @@ class QueueLogReader:
         answer = start + waited if answered else None
         end = epoch if talk_at is not None or not answered else None  # CONNECT: the call goes on
         part = make_part(
-            start, self._head(start, target), RANK[ANSWERED if answered else ABANDONED],
-            answer=answer, answer_text=utc_text(answer) if answer is not None else None,
-            end=end, end_text=utc_text(end) if end is not None else None, talk=talk,
-        )  # fmt: skip
+            start,
+            self._head(start, target),
+            RANK[ANSWERED if answered else ABANDONED],
+            answer=answer,
+            end=end,
+            talk=talk,
+        )
         self.open_calls.add(dedupe_key("q", cells[CALLID]), part)
         return None
 
@@ -120,9 +123,8 @@ class QueueLogReader:
         hour = self.hour_of(start)
         minutes = start % 3600 // 60
         return (
-            line_id, service_id, utc_text(start),
-            not hour.closed and week[hour.weekday][hour.hour * 60 + minutes] == 1, "",
-            hour.local_date, hour.local_month, hour.weekday, hour.hour * 2 + (minutes >= 30),
+            line_id, service_id, not hour.closed and week[hour.weekday][hour.hour * 60 + minutes] == 1, "",
+            hour.day, hour.month_day, hour.weekday, hour.hour * 2 + (minutes >= 30),
         )  # fmt: skip
 
 
