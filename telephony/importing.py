@@ -339,10 +339,9 @@ class CallImporter(TableImporter):
                 talk[key] += seconds
         stats: dict[StatKey, list[int]] = {}
         tenths = cycle_tenths(self.organisation)
-        months: dict[int, str] = {}  # a month's binary form (the rows') → its text (the summary rows')
         for key, calls in Counter(keys).items():
             month_day, service_id, line_id, in_hours, outcome, wait, *rings = key
-            month = months.get(month_day) or months.setdefault(month_day, day_text(month_day))
+            month = day_text(month_day)  # the summary rows' key: once per key, not per call
             answered = outcome == ANSWERED
             if answered and wait is None and rings and rings[0] is not None:
                 wait = ring_wait(rings[0], tenths)  # a table's rings column, as the rebuild reads it
@@ -354,7 +353,7 @@ class CallImporter(TableImporter):
         for (month_day, service_id, line_id, in_hours, weekday, half_hour, outcome), calls in Counter(
             map(SLOT_OF, rows)
         ).items():
-            month = months.get(month_day) or months.setdefault(month_day, day_text(month_day))
+            month = day_text(month_day)  # the summary rows' key: once per key, not per call
             entry = slots.setdefault((month, service_id, line_id or NO_LINE, in_hours, weekday, half_hour), [0, 0])
             entry[0] += calls
             entry[1] += calls if outcome == ANSWERED else 0
