@@ -50,7 +50,8 @@ def _our_fixtures(item: pytest.Item) -> list[Any]:
 
 
 def database_use(item: pytest.Item) -> str:
-    """ "transactional" (commits: browser, live server, processes), "db", or "none"."""
+    """How the test reaches the database: "transactional" (it commits: browser, live server,
+    processes), "db" (inside a transaction rolled back at its end) or "none"."""
     fixtures = set(getattr(item, "fixturenames", ()))
     marker = item.get_closest_marker("django_db")
     if marker is not None:
