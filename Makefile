@@ -77,8 +77,15 @@ migrations-check:
 # Two workers, dealt out by worksteal: each takes half of the tests, then the idle one takes the
 # last ones left of the other; conftest.py orders them so that the slow ones come first and the
 # modules sharing a fixture (test_demo's demo) stay on one worker.
+# The workers copy a SQLite database migrated once for the tree's migrations (conftest.py,
+# QUALIPILOTE_TEST_TEMPLATE) instead of each migrating its own: the 94 migrations cost a quarter
+# of a minute of CPU, Django's migration states. bench/_migrated.py keeps it in var/bench/ under
+# their digest, where the benchmarks find it too; under `make test` it is made beside the checks.
+MIGRATED_TEMPLATE := $(BIN)/python -c 'import os, sys; sys.path.insert(0, "bench"); from _migrated import _sqlite_template; \
+	print(_sqlite_template({**os.environ, "DJANGO_SETTINGS_MODULE": "qualipilote.test_settings"}))'
 pytest:
-	$(BIN)/pytest -q -n 2 --dist worksteal $(PYTEST_ARGS)
+	template=$$($(MIGRATED_TEMPLATE)) && \
+	QUALIPILOTE_TEST_TEMPLATE=$$template $(BIN)/pytest -q -n 2 --dist worksteal $(PYTEST_ARGS)
 
 # The suite on a throwaway PostgreSQL cluster (see .ci/postgres.sh), without the browser tests:
 # they check pages, keyboard and axe, which the SQLite run covers; the data they reach is tested

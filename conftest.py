@@ -107,10 +107,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @functools.cache
 def migrated_template() -> Path | None:
-    """A SQLite file migrated beforehand (QUALIPILOTE_TEST_TEMPLATE: CI makes one beside `make
-    check`, .ci/run), when the suite runs on SQLite and the file holds exactly the migrations of
-    this tree: each worker copies it instead of running them again (a quarter of a minute of
-    CPU each, Django's migration states)."""
+    """A SQLite file migrated beforehand (QUALIPILOTE_TEST_TEMPLATE: `make pytest` makes one,
+    beside the checks under `make test`), when the suite runs on SQLite and the file holds
+    exactly the migrations of this tree: each worker copies it instead of running them again (a
+    quarter of a minute of CPU each, Django's migration states)."""
     path = Path(os.environ.get("QUALIPILOTE_TEST_TEMPLATE", "/nonexistent"))
     if connection.vendor != "sqlite" or not path.is_file():
         return None
