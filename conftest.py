@@ -27,6 +27,10 @@ from tests.journal_guard import lift_guard_for_flushes
 
 PASSWORD = "motdepasse-de-test-2026"
 
+# The demo towns, built once for the modules that read them (the `shared_demo` fixture).
+pytest_plugins = ["tests.shared_demo"]
+SHARED_DEMO = "shared_demo"
+
 # The journal refuses DELETE and TRUNCATE (core migration 0013): the harness alone lifts that
 # guard, for the flush that empties the tables between transactional tests.
 lift_guard_for_flushes()
@@ -87,18 +91,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 class HeaviestFirst:
     """The order in which `--dist worksteal` deals the tests out (`make test`): it gives each
     worker half of them in this order, then moves the last ones left of the busier worker to the
-    idle one, so the quick tests go last for both workers to end together. First the modules
-    sharing a fixture built once for them (test_demo's demo: begun at once, never split between
-    workers), then the transactional tests (browser, live server, processes: seconds each), then
-    the database tests, then the others; each kind in pytest-django's order. A run on one
-    process keeps pytest-django's order."""
+    idle one, so the quick tests go last for both workers to end together. First the tests of
+    the demo's towns (test_demo and the evidence pack's, one after the other: they share one
+    build, tests/shared_demo.py), then the other modules sharing a fixture built once for them
+    (begun at once, never split between workers), then the transactional tests (browser, live
+    server, processes: seconds each), then the database tests, then the others; each kind in
+    pytest-django's order. A run on one process keeps pytest-django's order."""
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         if not hasattr(config, "workerinput"):
             return
-        rank = {"transactional": 1, "db": 2, "none": 3}
-        items.sort(key=lambda item: 0 if shares_a_wider_fixture(item) else rank[database_use(item)])
+        rank = {"transactional": 2, "db": 3, "none": 4}
+
+        def order(item: pytest.Item) -> int:
+            if SHARED_DEMO in getattr(item, "fixturenames", ()):
+                return 0
+            return 1 if shares_a_wider_fixture(item) else rank[database_use(item)]
+
+        items.sort(key=order)
 
 
 def pytest_configure(config: pytest.Config) -> None:
