@@ -12,11 +12,17 @@ RUN_PACKAGES := libharfbuzz-subset0
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils nginx
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Bytecode: each module is compiled on its first import and kept under var/pycache/ (not beside
+# the sources), even where PYTHONDONTWRITEBYTECODE is set (as on CI's machine): without it every
+# process compiles again all it imports, 3 to 4 s of CPU for Django, the apps and WeasyPrint, and
+# the suites and benchmarks start hundreds of processes (workers, gunicorn, concurrent writers).
+unexport PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX := $(CURDIR)/var/pycache
 
 .PHONY: run test test-packages venv system-packages check lint types imports migrations-check pytest test-postgres lock bench-quick bench-postgres bench-calendar bench-calendar-postgres bench-load bench-load-postgres bench-city bench-city-postgres bench-journal-postgres bench-survey-load bench-survey-results bench-evidence demo clean
 
-# --no-compile: Python compiles a module the first time it is imported, not the 650 MB installed
-# (a third of the install's time in CI).
+# --no-compile: Python compiles a module the first time it is imported (var/pycache/, above), not
+# the 650 MB installed (a third of the install's time in CI).
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile --require-hashes -r requirements-dev.txt
