@@ -12,11 +12,17 @@ RUN_PACKAGES := libharfbuzz-subset0
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils nginx
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Bytecode: each module is compiled on its first import and kept under var/pycache/ (not beside
+# the sources), even where PYTHONDONTWRITEBYTECODE is set (as on CI's machine): without it every
+# process compiles again all it imports, 3 to 4 s of CPU for Django, the apps and WeasyPrint, and
+# the suites and benchmarks start hundreds of processes (workers, gunicorn, concurrent writers).
+unexport PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX := $(CURDIR)/var/pycache
 
 .PHONY: run test test-packages venv system-packages check lint types imports migrations-check pytest test-postgres lock bench-quick bench-postgres bench-calendar bench-calendar-postgres bench-load bench-load-postgres bench-city bench-city-postgres bench-journal-postgres bench-survey-load bench-survey-results bench-evidence demo clean
 
-# --no-compile: Python compiles a module the first time it is imported, not the 650 MB installed
-# (a third of the install's time in CI).
+# --no-compile: Python compiles a module the first time it is imported (var/pycache/, above), not
+# the 650 MB installed (a third of the install's time in CI).
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile --require-hashes -r requirements-dev.txt
@@ -77,8 +83,15 @@ migrations-check:
 # Two workers, dealt out by worksteal: each takes half of the tests, then the idle one takes the
 # last ones left of the other; conftest.py orders them so that the slow ones come first and the
 # modules sharing a fixture (test_demo's demo) stay on one worker.
+# The workers copy a SQLite database migrated once for the tree's migrations (conftest.py,
+# QUALIPILOTE_TEST_TEMPLATE) instead of each migrating its own: the 94 migrations cost a quarter
+# of a minute of CPU, Django's migration states. bench/_migrated.py keeps it in var/bench/ under
+# their digest, where the benchmarks find it too; under `make test` it is made beside the checks.
+MIGRATED_TEMPLATE := $(BIN)/python -c 'import os, sys; sys.path.insert(0, "bench"); from _migrated import _sqlite_template; \
+	print(_sqlite_template({**os.environ, "DJANGO_SETTINGS_MODULE": "qualipilote.test_settings"}))'
 pytest:
-	$(BIN)/pytest -q -n 2 --dist worksteal $(PYTEST_ARGS)
+	template=$$($(MIGRATED_TEMPLATE)) && \
+	QUALIPILOTE_TEST_TEMPLATE=$$template $(BIN)/pytest -q -n 2 --dist worksteal $(PYTEST_ARGS)
 
 # The suite on a throwaway PostgreSQL cluster (see .ci/postgres.sh), without the browser tests:
 # they check pages, keyboard and axe, which the SQLite run covers; the data they reach is tested

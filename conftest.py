@@ -2,8 +2,12 @@
 new town (core.registries.create_town_defaults), and a member of each role."""
 
 import datetime as dt
+import functools
 import inspect
+import os
+import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +26,10 @@ from core.registries import create_town_defaults
 from tests.journal_guard import lift_guard_for_flushes
 
 PASSWORD = "motdepasse-de-test-2026"
+
+# The demo towns, built once for the modules that read them (the `shared_demo` fixture).
+pytest_plugins = ["tests.shared_demo"]
+SHARED_DEMO = "shared_demo"
 
 # The journal refuses DELETE and TRUNCATE (core migration 0013): the harness alone lifts that
 # guard, for the flush that empties the tables between transactional tests.
@@ -46,7 +54,8 @@ def _our_fixtures(item: pytest.Item) -> list[Any]:
 
 
 def database_use(item: pytest.Item) -> str:
-    """ "transactional" (commits: browser, live server, processes), "db", or "none"."""
+    """How the test reaches the database: "transactional" (it commits: browser, live server,
+    processes), "db" (inside a transaction rolled back at its end) or "none"."""
     fixtures = set(getattr(item, "fixturenames", ()))
     marker = item.get_closest_marker("django_db")
     if marker is not None:
@@ -82,22 +91,66 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 class HeaviestFirst:
     """The order in which `--dist worksteal` deals the tests out (`make test`): it gives each
     worker half of them in this order, then moves the last ones left of the busier worker to the
-    idle one, so the quick tests go last for both workers to end together. First the modules
-    sharing a fixture built once for them (test_demo's demo: begun at once, never split between
-    workers), then the transactional tests (browser, live server, processes: seconds each), then
-    the database tests, then the others; each kind in pytest-django's order. A run on one
-    process keeps pytest-django's order."""
+    idle one, so the quick tests go last for both workers to end together. First the tests of
+    the demo's towns (test_demo and the evidence pack's, one after the other: they share one
+    build, tests/shared_demo.py), then the other modules sharing a fixture built once for them
+    (begun at once, never split between workers), then the transactional tests (browser, live
+    server, processes: seconds each), then the database tests, then the others; each kind in
+    pytest-django's order. A run on one process keeps pytest-django's order."""
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         if not hasattr(config, "workerinput"):
             return
-        rank = {"transactional": 1, "db": 2, "none": 3}
-        items.sort(key=lambda item: 0 if shares_a_wider_fixture(item) else rank[database_use(item)])
+        rank = {"transactional": 2, "db": 3, "none": 4}
+
+        def order(item: pytest.Item) -> int:
+            if SHARED_DEMO in getattr(item, "fixturenames", ()):
+                return 0
+            return 1 if shares_a_wider_fixture(item) else rank[database_use(item)]
+
+        items.sort(key=order)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(HeaviestFirst(), "qualipilote-heaviest-first")
+
+
+@functools.cache
+def migrated_template() -> Path | None:
+    """A SQLite file migrated beforehand (QUALIPILOTE_TEST_TEMPLATE: `make pytest` makes one,
+    beside the checks under `make test`), when the suite runs on SQLite and the file holds
+    exactly the migrations of this tree: each worker copies it instead of running them again (a
+    quarter of a minute of CPU each, Django's migration states)."""
+    path = Path(os.environ.get("QUALIPILOTE_TEST_TEMPLATE", "/nonexistent"))
+    if connection.vendor != "sqlite" or not path.is_file():
+        return None
+    from django.db.migrations.loader import MigrationLoader
+
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as template:
+        applied = set(template.execute("SELECT app, name FROM django_migrations"))
+    return path if applied == set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations) else None
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings: None) -> None:
+    """With a migrated template, the test database is first made from the models (seconds),
+    then replaced whole by the template (django_db_setup below)."""
+    if migrated_template() is not None:
+        connection.settings_dict["TEST"]["MIGRATE"] = False
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    template = migrated_template()
+    if template is None:
+        return
+    from django.contrib.contenttypes.models import ContentType
+
+    with django_db_blocker.unblock(), closing(sqlite3.connect(template)) as source:
+        connection.ensure_connection()
+        source.backup(connection.connection)
+    ContentType.objects.clear_cache()  # the ids the tables made from the models gave them
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,9 @@
 """The demo towns' evidence pack (issue 15, points 2 and 6): the pack of the closed year builds;
 each figure of its index is the year's stored value as the commitment page shows it; no personal
-data of the demo's citizens anywhere in it, CSV, HTML or PDF text (pdftotext). One module: the
-demo is built once, last year closed, both packs built, all in a transaction rolled back."""
+data of the demo's citizens anywhere in it, CSV, HTML or PDF text (pdftotext). The demo, last
+year closed, is built once for this module and test_demo (tests/shared_demo.py); both packs are
+built once for the module, in a savepoint rolled back."""
 
-import datetime as dt
 import io
 import re
 import subprocess
@@ -13,39 +13,33 @@ from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
-from django.test import TestCase
 
 from appointments.models import Appointment
 from commitments.models import Indicator, IndicatorValue, format_measure
 from complaints.models import Complaint
 from core.models import Membership, Role
 from correspondence.models import WrittenRequest
-from demo.closing_data import close_last_year
-from demo.generator import build_towns
-from demo.improvement_data import add_improvement, validate_demo_review
 from evidence.actions import run_build, start_build
 from evidence.models import PackStatus
 from surveys.models import Comment
+from tests.shared_demo import TODAY
 
-TODAY = dt.date(2026, 11, 28)
 TEXT_SUFFIXES = (".csv", ".html")
 SHORTEST_SECRET = 6  # a shorter string (a phone's area code) would match anything
 
 
 @pytest.fixture(scope="module")
-def packs(django_db_setup, django_db_blocker):
-    """The demo towns as `load_demo` builds them, last year closed by their quality manager,
-    then the pack of that year built for each, as the quality manager's click builds it."""
+def packs(shared_demo, django_db_blocker):
+    """The demo towns as `load_demo` builds them, last year closed by their quality manager
+    (tests/shared_demo.py: built once for this module and test_demo's), then the pack of that
+    year built for each, as the quality manager's click builds it, in a savepoint rolled back
+    after the module."""
+    towns, _, _ = shared_demo.towns()
     with django_db_blocker.unblock(), transaction.atomic():
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            towns = build_towns(today=TODAY)
         built = {}
-        for town in towns:
-            add_improvement(town, today=TODAY)
-            validate_demo_review(town, today=TODAY)
-            closing = close_last_year(town, today=TODAY)
+        for town in towns.values():
             manager = Membership.objects.get(organisation=town, role=Role.QUALITY_MANAGER).user
-            pack = run_build(start_build(organisation=town, year=closing.year, actor=manager))
+            pack = run_build(start_build(organisation=town, year=TODAY.year - 1, actor=manager))
             with pack.file.open("rb") as stored:
                 built[town.slug] = (town, pack, zipfile.ZipFile(io.BytesIO(stored.read())))
         connection.check_constraints()

@@ -3,6 +3,7 @@ leaves every table as it was (a town's defaults are created with the town, not o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from django.db.models import Model
 
 from accounts.models import UserSession
 from core.models import Organisation, Role
+from documents import pdf
 from tests.samples import sample_values
 from tests.urlwalk import all_routes, kiosk_routes
 
@@ -21,6 +23,25 @@ pytestmark = pytest.mark.django_db
 NOT_DATA: set[type[Model]] = {Session}
 # So may its "Mes sessions" row, refreshed once a minute with the session (accounts, ADR 0015).
 NOT_DATA |= {UserSession}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def each_pdf_converted_once() -> Iterator[None]:
+    """WeasyPrint makes the same PDF of the same HTML: a PDF whose HTML the walk of another
+    role already had converted is served again, not converted a second time (30 of the 43
+    conversions, a third of the walks' time). The walks are about the tables, which the
+    conversion never touches; each PDF's HTML is still rendered for every role, with its queries."""
+    converted: dict[str, bytes] = {}
+    convert = pdf._tagged_pdf
+
+    def converted_once(html: str) -> bytes:
+        if html not in converted:
+            converted[html] = convert(html)
+        return converted[html]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf, "_tagged_pdf", converted_once)
+        yield
 
 
 def database_dump() -> dict[str, list[tuple[Any, ...]]]:

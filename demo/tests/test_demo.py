@@ -2,7 +2,7 @@
 their improvement loop: committees in both years, actions from every origin, each effectiveness
 verdict the one the stored indicator values give, some late, some open, and nothing that
 crosses from one town to the other; two years of appointments written quickly with every
-outcome. One module: the demo is built once (a minute on PostgreSQL)."""
+outcome. The demo is built once for this module and the evidence pack's (tests/shared_demo.py)."""
 
 import datetime as dt
 import hashlib
@@ -12,30 +12,21 @@ import random
 import re
 import subprocess
 import tempfile
-import time
 from collections import Counter
-from dataclasses import dataclass
-from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
-from django.test import Client, TestCase
+from django.test import Client
 
 from accounts.testing import log_in_verified
 from appointments.metrics import punctuality
 from appointments.models import Appointment, AppointmentEvent, AppointmentKind, AppointmentStatus, Channel
 from commitments.models import Commitment, Indicator, IndicatorValue, Status, ValueSource
 from complaints.models import Complaint
-from core import registries
 from core.metrics import MetricQuery
 from core.models import Membership, Organisation, Role
 from core.periods import Granularity, Period
-from demo import generator
-from demo.appointments_data import AppointmentCounts, add_appointments
-from demo.closing_data import close_last_year
-from demo.generator import TOWNS, build_towns, people_of
-from demo.improvement_data import add_improvement, validate_demo_review
+from demo.generator import TOWNS, people_of
 from improvement.models import (
     OPEN_STATUSES,
     ActionStatus,
@@ -46,63 +37,17 @@ from improvement.models import (
     SteeringMeeting,
 )
 from tests.samples import existing_values
+from tests.shared_demo import TODAY
 from tests.urlwalk import organisation_routes
-
-TODAY = dt.date(2026, 11, 28)
-
-
-@dataclass(frozen=True)
-class AppointmentsWritten:
-    """What one town's `add_appointments` returned during the build, how long it took, and the
-    months it told the indicator engine of, by metric prefix (none expected: `notify=False`)."""
-
-    counts: AppointmentCounts
-    seconds: float
-    told: dict[str, set[dt.date]]
-
-
-def _pending_months(town: Organisation) -> dict[str, set[dt.date]]:
-    """The months the current transaction will tell the indicator engine of, for `town`."""
-    pending = registries._pending_changes(town)
-    return {prefix: set(months) for prefix, months in pending.months.items()} if pending else {}
 
 
 @pytest.fixture(scope="module")
-def towns(django_db_setup, django_db_blocker):
-    """The towns as `load_demo` builds them (`demo.generator.build_demo`, with the on-commit
-    recomputation of the indicator values run), what `add_improvement` counted and what each
-    town's `add_appointments` wrote (AppointmentsWritten), built once for the module inside a
-    transaction rolled back at its end (as Django's TestCase.setUpTestData does); each test runs
-    in a savepoint of it."""
-    appointments: dict[str, AppointmentsWritten] = {}
-
-    def add_appointments_watched(organisation, *, rng, today):
-        before = _pending_months(organisation)
-        started = time.perf_counter()
-        counts = add_appointments(organisation, rng=rng, today=today)
-        seconds = time.perf_counter() - started
-        after = _pending_months(organisation)
-        told = {prefix: months - before.get(prefix, set()) for prefix, months in after.items()}
-        appointments[organisation.slug] = AppointmentsWritten(
-            counts, seconds, {prefix: months for prefix, months in told.items() if months}
-        )
-        return counts
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        with (
-            TestCase.captureOnCommitCallbacks(execute=True),
-            mock.patch.object(generator, "add_appointments", add_appointments_watched),
-        ):
-            built = build_towns(today=TODAY)
-        counts = {town.slug: add_improvement(town, today=TODAY) for town in built}
-        for town in built:
-            validate_demo_review(town, today=TODAY)
-            close_last_year(town, today=TODAY)
-        # PostgreSQL's deferred foreign keys checked once here: checked at each test's end, they
-        # would be checked again after each savepoint's rollback (15 s a test).
-        connection.check_constraints()
-        yield {town.slug: town for town in built}, counts, appointments
-        transaction.set_rollback(True)
+def towns(shared_demo):
+    """The towns as `load_demo` builds them, last year closed, what `add_improvement` counted
+    and what each town's `add_appointments` wrote (tests/shared_demo.py: built once for this
+    module and the evidence pack's, inside a transaction rolled back after them, as Django's
+    TestCase.setUpTestData does); each test runs in a savepoint of it."""
+    return shared_demo.towns()
 
 
 @pytest.fixture
