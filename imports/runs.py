@@ -408,10 +408,11 @@ def _file_period(reading: Reading, run: ImportRun, facts: FileFacts) -> tuple[dt
     first = last = None
     with reading.chunks(facts.encoding) as chunks:
         for chunk in chunks:
-            days = [importer.day_text(row[importer.day_column]) for row in chunk.rows]
+            days = [row[importer.day_column] for row in chunk.rows]  # in the rows' form, ordered as days
             if days:
-                first = min(first or min(days), min(days))
-                last = max(last or max(days), max(days))
+                low, high = importer.day_text(min(days)), importer.day_text(max(days))
+                first = min(first or low, low)
+                last = max(last or high, high)
             _count(run, Chunk([], chunk.read, chunk.rejected, chunk.rejections, set(), 0, chunk.grouped), 0, offset=0)
     if first is None or last is None:
         return None

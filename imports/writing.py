@@ -240,13 +240,20 @@ def _copy_into(target: InsertTarget, rows: list[InsertRow]) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in [*(name for name, _ in target.constants), *target.columns])
     head = tuple(value for _, value in target.constants)
-    statement = f"COPY {quote(target.table)} ({columns}) FROM STDIN{' (FORMAT BINARY)' if target.binary else ''}"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        if target.binary:
-            copy.set_types([COPY_TYPES.get(kind, kind) for kind in target.binary])
+    with connection.cursor() as cursor, _copy(cursor, f"{quote(target.table)} ({columns})", target.binary) as copy:
         write_row = copy.write_row
         for row in rows:
             write_row(head + row)
+
+
+@contextlib.contextmanager
+def _copy(cursor: Any, into: str, kinds: tuple[str, ...]) -> Iterator[Any]:
+    """`COPY into FROM STDIN` (`into`: "table (columns)"), as text, or binary with the columns'
+    binary types (`kinds`, InsertTarget.binary) when the rows are in the binary form."""
+    with cursor.cursor.copy(f"COPY {into} FROM STDIN{' (FORMAT BINARY)' if kinds else ''}") as copy:
+        if kinds:
+            copy.set_types([COPY_TYPES.get(kind, kind) for kind in kinds])
+        yield copy
 
 
 def _copy_through_staging(
@@ -262,10 +269,7 @@ def _copy_through_staging(
             f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS "  # noqa: S608
             f"SELECT {column_list} FROM {table} WITH NO DATA"
         )
-        binary = " (FORMAT BINARY)" if target.binary else ""
-        with cursor.cursor.copy(f"COPY {staging} ({column_list}) FROM STDIN{binary}") as copy:
-            if target.binary:
-                copy.set_types([COPY_TYPES.get(kind, kind) for kind in target.binary[len(target.constants) :]])
+        with _copy(cursor, f"{staging} ({column_list})", target.binary[len(target.constants) :]) as copy:
             for row in rows:
                 copy.write_row(row)
         values = [value for _, value in target.constants]
